@@ -1,0 +1,60 @@
+package dev.posthorn.smtp;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * An address literal (RFC 5321 4.1.3): {@code [192.0.2.1]} or {@code [IPv6:2001:db8::1]}. General address literals
+ * ({@code [tag:content]}) are syntactically valid but name no address Posthorn can use, so they are refused.
+ *
+ * @param text    the literal as written, with brackets
+ * @param address the address it names
+ */
+public record AddressLiteral(String text, InetAddress address) implements Host {
+
+    public AddressLiteral {
+        if (text == null || address == null) {
+            throw new IllegalArgumentException("address literal needs text and address");
+        }
+    }
+
+    /** Parses {@code [a.b.c.d]} or {@code [IPv6:...]}; throws {@link IllegalArgumentException} otherwise. */
+    public static AddressLiteral parse(String text) {
+        if (text.length() < 3 || text.charAt(0) != '[' || text.charAt(text.length() - 1) != ']') {
+            throw new IllegalArgumentException("address literal must be in brackets");
+        }
+        String inner = text.substring(1, text.length() - 1);
+        if (inner.regionMatches(true, 0, "IPv6:", 0, 5)) {
+            String v6 = inner.substring(5);
+            if (v6.isEmpty() || !v6.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0)) {
+                throw new IllegalArgumentException("invalid IPv6 address literal");
+            }
+            return new AddressLiteral(text, toAddress(v6));
+        }
+        String[] octets = inner.split("\\.", -1);
+        if (octets.length != 4) {
+            throw new IllegalArgumentException("invalid IPv4 address literal");
+        }
+        for (String octet : octets) {
+            if (octet.isEmpty() || octet.length() > 3 || !octet.chars().allMatch(c -> c >= '0' && c <= '9')
+                    || Integer.parseInt(octet) > 255) {
+                throw new IllegalArgumentException("invalid IPv4 address literal");
+            }
+        }
+        return new AddressLiteral(text, toAddress(inner));
+    }
+
+    private static InetAddress toAddress(String numeric) {
+        try {
+            // Only digits, dots, colons and hex reach here, so this never consults DNS.
+            return InetAddress.getByName(numeric);
+        } catch (UnknownHostException | SecurityException e) {
+            throw new IllegalArgumentException("invalid address literal", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.posthorn.smtp;
+
+import java.nio.charset.StandardCharsets;
+
+/** Small character-class checks of RFC 5321 and RFC 5322, shared by the value types. */
+final class Ascii {
+
+    private Ascii() {
+    }
+
+    /** RFC 5322 3.2.3 atext, extended by RFC 6531 3.3 with any non-ASCII character when {@code utf8}. */
+    static boolean isAtext(int c, boolean utf8) {
+        if (c >= 0x80) {
+            return utf8;
+        }
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                || "!#$%&'*+-/=?^_`{|}~".indexOf(c) >= 0;
+    }
+
+    static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+
+    /** A loggable form of untrusted text: control characters become {@code ?}, and long text is cut. */
+    static String printable(String s) {
+        if (s == null) {
+            return "null";
+        }
+        StringBuilder out = new StringBuilder(Math.min(s.length(), 80));
+        for (int i = 0; i < s.length() && i < 80; i++) {
+            char c = s.charAt(i);
+            out.append(c < 0x20 || c == 0x7f ? '?' : c);
+        }
+        return out.toString();
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

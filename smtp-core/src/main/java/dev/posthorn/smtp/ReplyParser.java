@@ -1,0 +1,83 @@
+package dev.posthorn.smtp;
+
+import dev.posthorn.smtp.io.LineReader;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads one reply, all its continuation lines included (RFC 5321 4.2.1), from a server. Every line must carry the
+ * same code; an enhanced status code (RFC 2034) is taken from the first line when its class matches the code.
+ */
+public final class ReplyParser {
+
+    /** RFC 5321 4.5.3.1.5 allows 512 octets a line; real servers are sometimes longer, so allow some slack. */
+    public static final int MAX_LINE = 2048;
+    /** More lines than any sane reply has (an EHLO reply lists a few dozen extensions at most). */
+    public static final int MAX_LINES = 200;
+
+    private ReplyParser() {
+    }
+
+    /** Thrown for a reply that does not follow RFC 5321 4.2. */
+    public static final class MalformedReplyException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        public MalformedReplyException(String message) {
+            super(message);
+        }
+    }
+
+    public static Reply read(LineReader in) throws IOException {
+        List<String> texts = new ArrayList<>();
+        int code = -1;
+        EnhancedStatus status = null;
+        while (true) {
+            LineReader.Line line = in.readLine(MAX_LINE);
+            if (line == null) {
+                throw new EOFException("connection closed while reading a reply");
+            }
+            if (line.tooLong()) {
+                throw new MalformedReplyException("reply line too long");
+            }
+            String text = new String(line.content(), StandardCharsets.UTF_8);
+            if (text.length() < 3 || !Character.isDigit(text.charAt(0)) || !Character.isDigit(text.charAt(1))
+                    || !Character.isDigit(text.charAt(2))
+                    || text.length() > 3 && text.charAt(3) != ' ' && text.charAt(3) != '-') {
+                throw new MalformedReplyException("not an SMTP reply line: " + printable(text));
+            }
+            int lineCode = Integer.parseInt(text.substring(0, 3));
+            if (lineCode < 200 || lineCode > 599 || code >= 0 && lineCode != code) {
+                throw new MalformedReplyException("unexpected reply code " + lineCode);
+            }
+            code = lineCode;
+            String rest = text.length() > 4 ? text.substring(4) : "";
+            int space = rest.indexOf(' ');
+            String first = space < 0 ? rest : rest.substring(0, space);
+            if (EnhancedStatus.isStatus(first) && EnhancedStatus.parse(first).codeClass() == code / 100) {
+                if (texts.isEmpty()) {
+                    status = EnhancedStatus.parse(first);
+                }
+                rest = space < 0 ? "" : rest.substring(space + 1);
+            }
+            texts.add(printable(rest));
+            if (texts.size() > MAX_LINES) {
+                throw new MalformedReplyException("reply has too many lines");
+            }
+            if (text.length() == 3 || text.charAt(3) == ' ') {
+                return new Reply(code, status, texts);
+            }
+        }
+    }
+
+    private static String printable(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length() && out.length() < Reply.MAX_LINE_OCTETS / 2; i++) {
+            char c = s.charAt(i);
+            out.append(c < 0x20 && c != '\t' || c == 0x7f ? '?' : c);
+        }
+        return out.toString();
+    }
+}
