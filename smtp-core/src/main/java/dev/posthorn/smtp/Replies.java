@@ -52,6 +52,7 @@ public final class Replies {
             Reply.of(421, "4.7.0", "Too many connections from your address, try later");
     public static final Reply TOO_MANY_ERRORS = Reply.of(421, "4.7.0", "Too many errors, closing connection");
     public static final Reply TIMEOUT = Reply.of(421, "4.4.2", "Timeout exceeded, closing connection");
+    public static final Reply INTERNAL_ERROR = Reply.of(421, "4.3.0", "Internal error, closing connection");
     public static final Reply LOCAL_ERROR = Reply.of(451, "4.3.0", "Local error in processing");
     public static final Reply TOO_MANY_RECIPIENTS = Reply.of(452, "4.5.3", "Too many recipients");
     public static final Reply INSUFFICIENT_STORAGE = Reply.of(452, "4.3.1", "Insufficient system storage");

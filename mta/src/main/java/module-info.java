@@ -1,0 +1,12 @@
+/**
+ * The Posthorn mail transfer agent: the daemon and its command line. Built on the embeddable server; this is where
+ * configuration, storage and the object graph live.
+ */
+module dev.posthorn.mta {
+    requires dev.posthorn.smtp.server;
+    requires info.picocli;
+    requires org.slf4j;
+    requires com.fasterxml.jackson.core;
+
+    opens dev.posthorn.mta.cli to info.picocli;
+}

@@ -1,0 +1,388 @@
+package dev.posthorn.smtp.server;
+
+import dev.posthorn.smtp.Command;
+import dev.posthorn.smtp.CommandParser;
+import dev.posthorn.smtp.CommandSyntaxException;
+import dev.posthorn.smtp.Replies;
+import dev.posthorn.smtp.Reply;
+import dev.posthorn.smtp.io.ChunkInputStream;
+import dev.posthorn.smtp.io.DotUnstuffingInputStream;
+import dev.posthorn.smtp.io.LineReader;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: the socket, its TLS upgrade, deadlines, and the loop that reads commands, asks the
+ * {@link Session} what to do and does it. Runs on its own virtual thread.
+ *
+ * <p>Replies are buffered and flushed when no further pipelined command is waiting (RFC 2920 3.2), so a pipelined
+ * group gets its replies in one write.
+ */
+final class Connection implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(Connection.class);
+    private static final int INPUT_BUFFER = 4096;
+    private static final int OUTPUT_BUFFER = 1024;
+
+    private final SmtpServer server;
+    private final ServerSettings settings;
+    private final String id;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private volatile Socket socket;
+    private TimedInput timed;
+    private LineReader in;
+    private OutputStream out;
+    private Session session;
+    private LineReader.Line pending;
+    private boolean idle;
+    private boolean shuttingDown;
+
+    Connection(SmtpServer server, ServerSettings settings, Socket socket, String id) {
+        this.server = server;
+        this.settings = settings;
+        this.socket = socket;
+        this.id = id;
+    }
+
+    String id() {
+        return id;
+    }
+
+    java.net.InetAddress remoteAddress() {
+        return socket.getInetAddress();
+    }
+
+    @Override
+    public void run() {
+        try {
+            if (settings.implicitTls()) {
+                upgrade();
+            } else {
+                open();
+            }
+            session = new Session(settings, new SessionInfo(id, (InetSocketAddress) socket.getRemoteSocketAddress(),
+                    (InetSocketAddress) socket.getLocalSocketAddress(), null, false, tlsInfo(), null));
+            if (greet()) {
+                loop();
+            }
+        } catch (SocketTimeoutException e) {
+            log.debug("{}: timeout", id);
+            tryClose(Replies.TIMEOUT);
+        } catch (LineReader.LineTooLongException e) {
+            log.debug("{}: endless line", id);
+            tryClose(Replies.LINE_TOO_LONG);
+        } catch (IOException e) {
+            log.debug("{}: connection ended: {}", id, e.toString());
+        } catch (RuntimeException e) {
+            log.error("{}: internal error", id, e);
+            tryClose(Replies.INTERNAL_ERROR);
+        } finally {
+            closeSocket();
+            server.closed(this);
+        }
+    }
+
+    private boolean greet() throws IOException {
+        Decision decision = connectDecision();
+        switch (decision) {
+            case Decision.Accept accept -> {
+            }
+            case Decision.Reject reject -> {
+                return closeWith(reject.reply());
+            }
+            case Decision.Defer defer -> {
+                return closeWith(defer.reply());
+            }
+            case Decision.Disconnect disconnect -> {
+                return closeWith(disconnect.reply());
+            }
+        }
+        if (talkedEarly()) {
+            return closeWith(Replies.EARLY_TALKER);
+        }
+        write(Replies.greeting(settings.hostname()));
+        return true;
+    }
+
+    private Decision connectDecision() {
+        try {
+            Decision decision = settings.policy().connect(session.info());
+            return decision == null ? Decision.disconnect(Replies.INTERNAL_ERROR) : decision;
+        } catch (RuntimeException e) {
+            log.warn("{}: connect policy failed", id, e);
+            return Decision.disconnect(Replies.INTERNAL_ERROR);
+        }
+    }
+
+    /** RFC 5321 4.3.1: the client waits for the greeting; one that talks first is not a real MTA. */
+    private boolean talkedEarly() throws IOException {
+        if (settings.greetingDelay().isZero()) {
+            return in.available() > 0;
+        }
+        timed.deadline(settings.greetingDelay());
+        try {
+            in.read(); // any byte, or the end of the stream, before the greeting
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        }
+    }
+
+    private void loop() throws IOException {
+        while (true) {
+            LineReader.Line line = pending != null ? pending : readCommandLine();
+            pending = null;
+            if (line == null) {
+                return;
+            }
+            if (!perform(interpret(line))) {
+                return;
+            }
+        }
+    }
+
+    private Action interpret(LineReader.Line line) {
+        if (line.tooLong()) {
+            return session.respond(Replies.LINE_TOO_LONG);
+        }
+        if (line.bareLf()) {
+            return session.respond(Replies.BARE_LF);
+        }
+        try {
+            return session.handle(CommandParser.parse(line.content(), session.utf8Recipients()));
+        } catch (CommandSyntaxException e) {
+            return session.respond(e.reply());
+        }
+    }
+
+    /** Does what the session asked; {@code false} when the connection is to end. */
+    private boolean perform(Action action) throws IOException {
+        return switch (action) {
+            case Action.Respond respond -> {
+                write(respond.reply());
+                yield true;
+            }
+            case Action.Close close -> closeWith(close.reply());
+            case Action.ReceiveData data -> receiveData();
+            case Action.ReceiveChunks chunks -> receiveChunks(chunks.first());
+            case Action.SkipChunk skip -> {
+                timed.idle(settings.dataTimeout());
+                new ChunkInputStream(in, skip.bdat().size()).skipRest();
+                yield perform(session.respond(skip.reply()));
+            }
+            case Action.StartTls startTls -> startTls();
+            case Action.Authenticate auth -> perform(session.respond(
+                    AuthExchange.run(auth.auth(), session, settings.authenticator(), this::challenge)));
+        };
+    }
+
+    private boolean receiveData() throws IOException {
+        write(Replies.START_MAIL_INPUT);
+        flush();
+        timed.idle(settings.dataTimeout());
+        return deliver(new DotUnstuffingInputStream(in));
+    }
+
+    private boolean receiveChunks(Command.Bdat first) throws IOException {
+        timed.idle(settings.dataTimeout());
+        try {
+            return deliver(new ChunkedBody(in, first, this::nextChunk));
+        } catch (ChunkedBody.InterruptedTransactionException e) {
+            return true; // the command that interrupted is pending and runs next
+        }
+    }
+
+    private boolean deliver(InputStream body) throws IOException {
+        Transaction transaction = session.transaction();
+        Envelope envelope = new Envelope(transaction.id(), transaction.sender(), transaction.parameters(),
+                transaction.recipients(), session.info(), Instant.now());
+        byte[] header = Received.header(settings.hostname(), session.info(), transaction.id(),
+                envelope.recipients(), transaction.parameters().smtpUtf8(), envelope.receivedAt());
+        try {
+            Action result = Delivery.deliver(settings.sink(), envelope, header, body, settings.maxMessageSize());
+            return perform(result instanceof Action.Respond respond ? session.respond(respond.reply()) : result);
+        } finally {
+            session.endTransaction();
+        }
+    }
+
+    /** Acknowledges a used-up chunk and reads the next command: a BDAT continues the message. */
+    private Command.Bdat nextChunk(long octets) throws IOException {
+        write(Replies.chunkReceived(octets));
+        while (true) {
+            LineReader.Line line = readCommandLine();
+            if (line == null) {
+                throw new EOFException("connection closed between BDAT chunks");
+            }
+            if (!line.tooLong() && !line.bareLf()) {
+                try {
+                    Command command = CommandParser.parse(line.content(), session.utf8Recipients());
+                    if (command instanceof Command.Bdat bdat) {
+                        timed.idle(settings.dataTimeout());
+                        return bdat;
+                    }
+                    if (command instanceof Command.Noop) {
+                        write(Replies.OK);
+                        continue;
+                    }
+                } catch (CommandSyntaxException e) {
+                    // handled as the pending line below
+                }
+            }
+            pending = line;
+            return null;
+        }
+    }
+
+    /** RFC 3207 4, 5: nothing may follow STARTTLS in the same plaintext; the session starts over after TLS. */
+    private boolean startTls() throws IOException {
+        if (in.available() > 0) {
+            log.info("{}: plaintext pipelined after STARTTLS, closing", id);
+            return closeWith(Replies.PLAINTEXT_INJECTION);
+        }
+        write(Replies.READY_TO_START_TLS);
+        flush();
+        upgrade();
+        session.tlsStarted(tlsInfo());
+        return true;
+    }
+
+    private void upgrade() throws IOException {
+        SSLSocket tls = settings.tls().wrap(socket);
+        tls.setSoTimeout((int) settings.tlsHandshakeTimeout().toMillis());
+        socket = tls;
+        tls.startHandshake();
+        open();
+    }
+
+    /** Fresh streams on the current socket: nothing buffered before a TLS upgrade survives it. */
+    private void open() throws IOException {
+        timed = new TimedInput(socket);
+        in = new LineReader(timed, INPUT_BUFFER);
+        out = new BufferedOutputStream(socket.getOutputStream(), OUTPUT_BUFFER);
+    }
+
+    private SessionInfo.TlsInfo tlsInfo() {
+        if (socket instanceof SSLSocket tls) {
+            return new SessionInfo.TlsInfo(tls.getSession().getProtocol(), tls.getSession().getCipherSuite());
+        }
+        return null;
+    }
+
+    private String challenge(String base64) throws IOException {
+        write(Replies.authChallenge(base64));
+        flush();
+        timed.deadline(settings.commandTimeout());
+        LineReader.Line line = in.readLine(ServerSettings.MAX_AUTH_LINE);
+        if (line == null) {
+            throw new EOFException("connection closed during AUTH");
+        }
+        return line.tooLong() ? null : new String(line.content(), StandardCharsets.US_ASCII);
+    }
+
+    private LineReader.Line readCommandLine() throws IOException {
+        writeLock.lock();
+        try {
+            if (shuttingDown) {
+                writeNow(Replies.SHUTTING_DOWN);
+                return null;
+            }
+            if (in.buffered() == 0) {
+                out.flush();
+            }
+            idle = true;
+        } finally {
+            writeLock.unlock();
+        }
+        timed.deadline(settings.commandTimeout());
+        LineReader.Line line = in.readLine(ServerSettings.MAX_COMMAND_LINE);
+        writeLock.lock();
+        try {
+            idle = false;
+        } finally {
+            writeLock.unlock();
+        }
+        return line;
+    }
+
+    private boolean closeWith(Reply reply) throws IOException {
+        write(reply);
+        flush();
+        return false;
+    }
+
+    private void write(Reply reply) throws IOException {
+        writeLock.lock();
+        try {
+            out.write(reply.toWire());
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void writeNow(Reply reply) throws IOException {
+        out.write(reply.toWire());
+        out.flush();
+    }
+
+    private void flush() throws IOException {
+        writeLock.lock();
+        try {
+            out.flush();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void tryClose(Reply reply) {
+        writeLock.lock();
+        try {
+            if (out != null && !socket.isClosed()) {
+                writeNow(reply);
+            }
+        } catch (IOException e) {
+            log.trace("{}: could not send {}", id, reply, e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Graceful shutdown: an idle session is told {@code 421} now; a busy one when it next waits for a command. */
+    void shutdown() {
+        writeLock.lock();
+        try {
+            shuttingDown = true;
+            if (idle) {
+                tryClose(Replies.SHUTTING_DOWN);
+                closeSocket();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Ends the connection now (shutdown deadline passed). */
+    void abort() {
+        closeSocket();
+    }
+
+    private void closeSocket() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            log.trace("{}: close failed", id, e);
+        }
+    }
+}

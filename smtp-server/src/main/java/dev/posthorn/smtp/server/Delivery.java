@@ -1,0 +1,136 @@
+package dev.posthorn.smtp.server;
+
+import dev.posthorn.smtp.Replies;
+import dev.posthorn.smtp.Reply;
+import dev.posthorn.smtp.io.SizeLimitedInputStream;
+import dev.posthorn.smtp.io.SizeLimitedInputStream.MessageTooLargeException;
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands one message to the {@link MessageSink} and decides the final reply. The sink reads the client's bytes
+ * directly (no copy of the message is kept); what the sink leaves unread is drained afterwards so the session stays
+ * in step. A failure on the client's side (closed connection, timeout) ends the connection; a message over the
+ * limit gets {@code 552 5.3.4} whatever the sink said; a failing sink gets {@code 451 4.3.0}.
+ */
+final class Delivery {
+
+    private static final Logger log = LoggerFactory.getLogger(Delivery.class);
+
+    /** How far past the size limit a client may go on sending before it is cut off. */
+    private static final long MIN_OVERRUN = 16L << 20;
+
+    private Delivery() {
+    }
+
+    /**
+     * @param body the client's message text, ending exactly at the end of data (dot or last chunk)
+     * @throws IOException when the client's side failed: the connection is to be closed without a reply
+     */
+    static Action deliver(MessageSink sink, Envelope envelope, byte[] receivedHeader, InputStream body, long maxSize)
+            throws IOException {
+        ClientSide client = new ClientSide(new SizeLimitedInputStream(body, maxSize));
+        InputStream message = new SequenceInputStream(new ByteArrayInputStream(receivedHeader), client);
+        Reply reply;
+        try {
+            reply = sink.receive(envelope, message);
+        } catch (IOException | RuntimeException e) {
+            if (client.failure == null) {
+                log.warn("{}: message sink failed for {}", envelope.session().connectionId(), envelope.id(), e);
+            }
+            reply = Replies.LOCAL_ERROR;
+        }
+        if (client.failure == null) {
+            drain(client, Long.MAX_VALUE);
+        }
+        if (client.failure instanceof MessageTooLargeException) {
+            // Read on to the end of data so the client sees the reply, but not forever: a peer that keeps sending
+            // far past the limit is cut off.
+            boolean ended = drain(body, Math.max(maxSize, MIN_OVERRUN));
+            return ended ? new Action.Respond(Replies.MESSAGE_TOO_BIG) : new Action.Close(Replies.MESSAGE_TOO_BIG);
+        }
+        if (client.failure != null) {
+            throw client.failure;
+        }
+        return new Action.Respond(reply == null ? Replies.LOCAL_ERROR : reply);
+    }
+
+    /** Reads and drops up to {@code limit} octets; whether the end of data came within it. */
+    private static boolean drain(InputStream in, long limit) {
+        byte[] scratch = new byte[8192];
+        long total = 0;
+        try {
+            int n;
+            while ((n = in.read(scratch, 0, scratch.length)) >= 0) {
+                total += n;
+                if (total > limit) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false; // recorded by ClientSide when it came from the client
+        }
+    }
+
+    /** The client's bytes, remembering the first failure so it is not mistaken for the sink's. */
+    private static final class ClientSide extends FilterInputStream {
+        IOException failure;
+
+        ClientSide(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            check();
+            try {
+                return super.read();
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            check();
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] scratch = new byte[(int) Math.max(1, Math.min(n, 8192))];
+            long skipped = 0;
+            while (skipped < n) {
+                int r = read(scratch, 0, (int) Math.min(scratch.length, n - skipped));
+                if (r < 0) {
+                    break;
+                }
+                skipped += r;
+            }
+            return skipped;
+        }
+
+        @Override
+        public void close() {
+            // The sink may close its stream; the connection's stream stays open.
+        }
+
+        private void check() throws IOException {
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.posthorn.smtp.server;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/** The immutable settings of one server, made by {@link SmtpServer.Builder}. */
+record ServerSettings(
+        InetSocketAddress address,
+        String hostname,
+        long maxMessageSize,
+        int maxRecipients,
+        int maxConnections,
+        int maxConnectionsPerIp,
+        int maxErrors,
+        Duration commandTimeout,
+        Duration dataTimeout,
+        Duration tlsHandshakeTimeout,
+        Duration greetingDelay,
+        ServerTls tls,
+        boolean implicitTls,
+        boolean authRequiresTls,
+        boolean requireTls,
+        boolean requireAuth,
+        Authenticator authenticator,
+        SessionPolicy policy,
+        MessageSink sink,
+        EtrnHandler etrn) {
+
+    /** RFC 5321 4.5.3.1.4 allows 512 octets; extensions add to that. Posthorn takes up to 2048 and refuses more. */
+    static final int MAX_COMMAND_LINE = 2048;
+    /** RFC 4954 4: a server should accept AUTH responses of at least 12288 octets. */
+    static final int MAX_AUTH_LINE = 12288;
+
+    boolean authOffered(boolean tlsActive) {
+        return authenticator != null && (tlsActive || !authRequiresTls);
+    }
+}

@@ -1,0 +1,151 @@
+package dev.posthorn.smtp.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.math.BigInteger;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Objects;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * The server side of TLS: a certificate chain and key, and the protocol versions offered. Only TLS 1.2 and 1.3 are
+ * enabled (RFC 8996 deprecates older versions; RFC 8314 4.1).
+ */
+public final class ServerTls {
+
+    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+    private final SSLContext context;
+
+    private ServerTls(SSLContext context) {
+        this.context = context;
+    }
+
+    /** Uses a ready-made context (the embedder's own key management). */
+    public static ServerTls of(SSLContext context) {
+        return new ServerTls(Objects.requireNonNull(context, "context"));
+    }
+
+    /**
+     * Loads a PEM certificate chain (leaf first) and a PEM private key (PKCS#8, PKCS#1 RSA or SEC1 EC).
+     *
+     * @throws IOException if a file cannot be read or holds no usable certificate or key
+     */
+    public static ServerTls fromPem(Path certificateChain, Path privateKey) throws IOException {
+        List<? extends Certificate> chain;
+        try (InputStream in = Files.newInputStream(certificateChain)) {
+            chain = List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot read certificate " + certificateChain + ": " + e.getMessage(), e);
+        }
+        if (chain.isEmpty()) {
+            throw new IOException("no certificate in " + certificateChain);
+        }
+        PrivateKey key;
+        try (Reader reader = Files.newBufferedReader(privateKey, StandardCharsets.US_ASCII);
+             PEMParser parser = new PEMParser(reader)) {
+            Object object = parser.readObject();
+            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            if (object instanceof PEMKeyPair pair) {
+                key = converter.getPrivateKey(pair.getPrivateKeyInfo());
+            } else if (object instanceof PrivateKeyInfo info) {
+                key = converter.getPrivateKey(info);
+            } else {
+                throw new IOException("no unencrypted private key in " + privateKey);
+            }
+        }
+        return new ServerTls(context(key, chain.toArray(Certificate[]::new)));
+    }
+
+    /** Generates a self-signed certificate for {@code hostname} (EC P-256, valid for a year): for development. */
+    public static ServerTls selfSigned(String hostname) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(256);
+            KeyPair pair = generator.generateKeyPair();
+            X509Certificate certificate = selfSignedCertificate(hostname, pair);
+            return new ServerTls(context(pair.getPrivate(), new Certificate[] {certificate}));
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot generate a self-signed certificate", e);
+        }
+    }
+
+    /** A self-signed certificate for {@code hostname} and the key pair, for tools that write them to files. */
+    public static X509Certificate selfSignedCertificate(String hostname, KeyPair pair) throws IOException {
+        try {
+            X500Name name = new X500Name("CN=" + hostname.replaceAll("[^A-Za-z0-9.-]", "-"));
+            Instant now = Instant.now();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
+                    new BigInteger(64, new SecureRandom()), Date.from(now.minus(Duration.ofHours(1))),
+                    Date.from(now.plus(Duration.ofDays(365))), name, pair.getPublic());
+            builder.addExtension(Extension.subjectAlternativeName, false,
+                    new GeneralNames(new GeneralName(GeneralName.dNSName, name.toString().substring(3))));
+            String algorithm = pair.getPrivate().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+            return new JcaX509CertificateConverter().getCertificate(
+                    builder.build(new JcaContentSignerBuilder(algorithm).build(pair.getPrivate())));
+        } catch (OperatorCreationException | GeneralSecurityException e) {
+            throw new IOException("cannot sign certificate", e);
+        }
+    }
+
+    private static SSLContext context(PrivateKey key, Certificate[] chain) throws IOException {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            char[] password = new char[0];
+            store.setKeyEntry("posthorn", key, password, chain);
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(store, password);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot build a TLS context: " + e.getMessage(), e);
+        }
+    }
+
+    /** Wraps an accepted (or STARTTLS-upgraded) socket as the server side; the handshake is not yet done. */
+    SSLSocket wrap(Socket socket) throws IOException {
+        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(
+                socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+        tls.setUseClientMode(false);
+        tls.setEnabledProtocols(PROTOCOLS);
+        return tls;
+    }
+
+    public SSLContext context() {
+        return context;
+    }
+}

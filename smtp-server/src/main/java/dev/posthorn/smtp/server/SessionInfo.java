@@ -1,0 +1,43 @@
+package dev.posthorn.smtp.server;
+
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the server knows about a session at one moment: an immutable snapshot handed to the SPI.
+ *
+ * @param connectionId      unique id of the connection (also the name of its thread)
+ * @param remote            the client's address
+ * @param local             the listener's address
+ * @param heloName          the name the client gave in HELO/EHLO, or {@code null} before it
+ * @param extended          whether the client greeted with EHLO
+ * @param tls               the TLS parameters, or {@code null} on a plaintext connection
+ * @param authenticatedUser the identity established by AUTH, or {@code null}
+ */
+public record SessionInfo(String connectionId, InetSocketAddress remote, InetSocketAddress local, String heloName,
+                          boolean extended, TlsInfo tls, String authenticatedUser) {
+
+    public SessionInfo {
+        Objects.requireNonNull(connectionId, "connectionId");
+        Objects.requireNonNull(remote, "remote");
+        Objects.requireNonNull(local, "local");
+    }
+
+    /**
+     * The TLS parameters of a connection.
+     *
+     * @param protocol    e.g. {@code TLSv1.3}
+     * @param cipherSuite e.g. {@code TLS_AES_256_GCM_SHA384}
+     */
+    public record TlsInfo(String protocol, String cipherSuite) {
+    }
+
+    public boolean isTls() {
+        return tls != null;
+    }
+
+    public Optional<String> user() {
+        return Optional.ofNullable(authenticatedUser);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.posthorn.smtp.server;
+
+import dev.posthorn.smtp.ForwardPath;
+import dev.posthorn.smtp.MailParameters;
+import dev.posthorn.smtp.RcptParameters;
+import dev.posthorn.smtp.ReversePath;
+
+/**
+ * The questions a server asks its embedder during a session. Each answer is a {@link Decision}; every method
+ * defaults to accepting. Implementations must not do socket I/O of their own on the session; a lookup that fails
+ * should answer {@link Decision.Defer}, and an exception thrown here is turned into {@code 451 4.3.0}.
+ */
+public interface SessionPolicy {
+
+    /** Accepts everything (an open server: for tests and capture sinks only). */
+    SessionPolicy ACCEPT_ALL = new SessionPolicy() {
+    };
+
+    /** Before the greeting. A rejection closes the connection with its reply. */
+    default Decision connect(SessionInfo session) {
+        return Decision.accept();
+    }
+
+    /** At HELO or EHLO, with the name the client gave. */
+    default Decision helo(SessionInfo session, String name) {
+        return Decision.accept();
+    }
+
+    /** At MAIL FROM, after syntax and size checks. */
+    default Decision mail(SessionInfo session, ReversePath from, MailParameters parameters) {
+        return Decision.accept();
+    }
+
+    /** At RCPT TO, after syntax and the recipient limit. */
+    default Decision rcpt(SessionInfo session, ReversePath from, ForwardPath to, RcptParameters parameters) {
+        return Decision.accept();
+    }
+
+    /** At AUTH, before the exchange starts (for throttling). */
+    default Decision auth(SessionInfo session, String mechanism) {
+        return Decision.accept();
+    }
+}

@@ -1,0 +1,416 @@
+package dev.posthorn.smtp.server;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An embeddable SMTP server. Build one with {@link #builder()}, {@link #start()} it, and {@link #close()} it:
+ *
+ * <pre>{@code
+ * try (SmtpServer server = SmtpServer.builder()
+ *         .hostname("mx.example.org")
+ *         .sink((envelope, message) -> { store(envelope, message); return Replies.queued(envelope.id()); })
+ *         .build()
+ *         .start()) {
+ *     int port = server.port();
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>A semaphore bounds the connections before {@code accept()}, so a flood waits in the kernel's backlog rather
+ * than in memory; each accepted connection runs on its own virtual thread named after the connection.
+ */
+public final class SmtpServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SmtpServer.class);
+    private static final AtomicLong SERVER_COUNTER = new AtomicLong();
+
+    private final ServerSettings settings;
+    private final Semaphore permits;
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
+    private final AtomicLong connectionCounter = new AtomicLong();
+    private final String name;
+    private volatile ServerSocket listener;
+    private Thread acceptor;
+    private volatile boolean stopping;
+
+    private SmtpServer(ServerSettings settings) {
+        this.settings = settings;
+        this.permits = new Semaphore(settings.maxConnections());
+        this.name = "smtp" + SERVER_COUNTER.incrementAndGet();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds the listening socket and starts accepting. */
+    public synchronized SmtpServer start() throws IOException {
+        if (listener != null) {
+            throw new IllegalStateException("already started");
+        }
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(settings.address(), 4096);
+        listener = socket;
+        acceptor = Thread.ofVirtual().name(name + "-accept-" + socket.getLocalPort()).start(this::acceptLoop);
+        log.info("SMTP server {} listening on {}", settings.hostname(), socket.getLocalSocketAddress());
+        return this;
+    }
+
+    /** The port the server listens on (useful after binding port 0). */
+    public int port() {
+        return requireStarted().getLocalPort();
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) requireStarted().getLocalSocketAddress();
+    }
+
+    /** The number of open connections. */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    private ServerSocket requireStarted() {
+        ServerSocket socket = listener;
+        if (socket == null) {
+            throw new IllegalStateException("not started");
+        }
+        return socket;
+    }
+
+    private void acceptLoop() {
+        while (!stopping) {
+            Socket socket = null;
+            try {
+                permits.acquire();
+                socket = listener.accept();
+                socket.setTcpNoDelay(true);
+                admit(socket);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (IOException e) {
+                permits.release();
+                if (!stopping) {
+                    log.warn("accept failed on {}", listener.getLocalSocketAddress(), e);
+                }
+            }
+        }
+    }
+
+    private void admit(Socket socket) {
+        InetAddress address = socket.getInetAddress();
+        int count = perAddress.merge(address, 1, Integer::sum);
+        String id = name + "-" + connectionCounter.incrementAndGet();
+        Connection connection = new Connection(this, settings, socket, id);
+        connections.add(connection);
+        if (count > settings.maxConnectionsPerIp()) {
+            Thread.ofVirtual().name(id).start(() -> refuse(connection, socket));
+            return;
+        }
+        Thread.ofVirtual().name(id).start(connection);
+    }
+
+    private void refuse(Connection connection, Socket socket) {
+        try (socket) {
+            socket.setSoTimeout(1000);
+            socket.getOutputStream().write(dev.posthorn.smtp.Replies.TOO_MANY_CONNECTIONS_FROM_YOU.toWire());
+        } catch (IOException e) {
+            log.trace("refusal not delivered", e);
+        } finally {
+            closed(connection, socket.getInetAddress());
+        }
+    }
+
+    void closed(Connection connection) {
+        closed(connection, null);
+    }
+
+    private void closed(Connection connection, InetAddress known) {
+        if (connections.remove(connection)) {
+            InetAddress address = known != null ? known : connection.remoteAddress();
+            perAddress.computeIfPresent(address, (a, n) -> n > 1 ? n - 1 : null);
+            permits.release();
+        }
+    }
+
+    /**
+     * Stops accepting, tells idle sessions {@code 421 4.3.2}, lets sessions in the middle of a message finish until
+     * the deadline, then closes whatever is left.
+     */
+    public void shutdown(Duration deadline) {
+        stopping = true;
+        ServerSocket socket = listener;
+        if (socket == null) {
+            return;
+        }
+        try {
+            socket.close();
+        } catch (IOException e) {
+            log.trace("listener close failed", e);
+        }
+        if (acceptor != null) {
+            acceptor.interrupt();
+        }
+        connections.forEach(Connection::shutdown);
+        long end = System.nanoTime() + deadline.toNanos();
+        while (!connections.isEmpty() && System.nanoTime() < end) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            connections.forEach(Connection::shutdown);
+        }
+        connections.forEach(Connection::abort);
+        log.info("SMTP server on {} stopped", socket.getLocalSocketAddress());
+    }
+
+    /** {@link #shutdown(Duration)} with a 10 second deadline. */
+    @Override
+    public void close() {
+        shutdown(Duration.ofSeconds(10));
+    }
+
+    /**
+     * An immutable builder: every method returns a new builder, so one can be shared and varied safely.
+     */
+    public static final class Builder {
+        private InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        private String hostname = "localhost";
+        private long maxMessageSize = 26_214_400;
+        private int maxRecipients = 100;
+        private int maxConnections = 1000;
+        private int maxConnectionsPerIp = 50;
+        private int maxErrors = 20;
+        private Duration commandTimeout = Duration.ofMinutes(5);
+        private Duration dataTimeout = Duration.ofMinutes(5);
+        private Duration tlsHandshakeTimeout = Duration.ofSeconds(30);
+        private Duration greetingDelay = Duration.ZERO;
+        private ServerTls tls;
+        private boolean implicitTls;
+        private boolean authRequiresTls = true;
+        private boolean requireTls;
+        private boolean requireAuth;
+        private Authenticator authenticator;
+        private SessionPolicy policy = SessionPolicy.ACCEPT_ALL;
+        private MessageSink sink;
+        private EtrnHandler etrn;
+
+        private Builder() {
+        }
+
+        private Builder copy() {
+            Builder b = new Builder();
+            b.address = address;
+            b.hostname = hostname;
+            b.maxMessageSize = maxMessageSize;
+            b.maxRecipients = maxRecipients;
+            b.maxConnections = maxConnections;
+            b.maxConnectionsPerIp = maxConnectionsPerIp;
+            b.maxErrors = maxErrors;
+            b.commandTimeout = commandTimeout;
+            b.dataTimeout = dataTimeout;
+            b.tlsHandshakeTimeout = tlsHandshakeTimeout;
+            b.greetingDelay = greetingDelay;
+            b.tls = tls;
+            b.implicitTls = implicitTls;
+            b.authRequiresTls = authRequiresTls;
+            b.requireTls = requireTls;
+            b.requireAuth = requireAuth;
+            b.authenticator = authenticator;
+            b.policy = policy;
+            b.sink = sink;
+            b.etrn = etrn;
+            return b;
+        }
+
+        /** Where to listen; default 127.0.0.1 port 0 (any free port). */
+        public Builder bind(InetSocketAddress address) {
+            Builder b = copy();
+            b.address = Objects.requireNonNull(address, "address");
+            return b;
+        }
+
+        public Builder bind(String host, int port) {
+            return bind(new InetSocketAddress(host, port));
+        }
+
+        /** The name in the greeting, the EHLO reply and the Received header; default {@code localhost}. */
+        public Builder hostname(String hostname) {
+            if (!dev.posthorn.smtp.Domain.isValid(Objects.requireNonNull(hostname, "hostname"))) {
+                throw new IllegalArgumentException("hostname must be a domain name: " + hostname);
+            }
+            Builder b = copy();
+            b.hostname = hostname;
+            return b;
+        }
+
+        /** The SIZE limit in octets (RFC 1870); default 25 MiB. */
+        public Builder maxMessageSize(long octets) {
+            Builder b = copy();
+            b.maxMessageSize = positive(octets, "maxMessageSize");
+            return b;
+        }
+
+        /** Recipients per transaction; RFC 5321 4.5.3.1.8 requires at least 100 (the default). */
+        public Builder maxRecipients(int count) {
+            Builder b = copy();
+            b.maxRecipients = (int) positive(count, "maxRecipients");
+            return b;
+        }
+
+        /** Open connections in all; default 1000. */
+        public Builder maxConnections(int count) {
+            Builder b = copy();
+            b.maxConnections = (int) positive(count, "maxConnections");
+            return b;
+        }
+
+        /** Open connections from one address; default 50. */
+        public Builder maxConnectionsPerIp(int count) {
+            Builder b = copy();
+            b.maxConnectionsPerIp = (int) positive(count, "maxConnectionsPerIp");
+            return b;
+        }
+
+        /** Failed commands before the session is closed with {@code 421}; default 20. */
+        public Builder maxErrors(int count) {
+            Builder b = copy();
+            b.maxErrors = (int) positive(count, "maxErrors");
+            return b;
+        }
+
+        /** How long a whole command line may take to arrive; RFC 5321 4.5.3.2.7: at least 5 minutes (default). */
+        public Builder commandTimeout(Duration timeout) {
+            Builder b = copy();
+            b.commandTimeout = duration(timeout);
+            return b;
+        }
+
+        /** How long message data may stall between reads; default 5 minutes. */
+        public Builder dataTimeout(Duration timeout) {
+            Builder b = copy();
+            b.dataTimeout = duration(timeout);
+            return b;
+        }
+
+        public Builder tlsHandshakeTimeout(Duration timeout) {
+            Builder b = copy();
+            b.tlsHandshakeTimeout = duration(timeout);
+            return b;
+        }
+
+        /** Wait this long before the greeting; a client that talks meanwhile is refused. Default zero. */
+        public Builder greetingDelay(Duration delay) {
+            Builder b = copy();
+            b.greetingDelay = Objects.requireNonNull(delay, "delay");
+            return b;
+        }
+
+        /** Offer STARTTLS with these credentials. */
+        public Builder tls(ServerTls tls) {
+            Builder b = copy();
+            b.tls = tls;
+            return b;
+        }
+
+        /** Speak TLS from the first byte (RFC 8314 3.3, port 465); needs {@link #tls(ServerTls)}. */
+        public Builder implicitTls(boolean implicit) {
+            Builder b = copy();
+            b.implicitTls = implicit;
+            return b;
+        }
+
+        /** Whether AUTH is offered only under TLS (default {@code true}, RFC 4954 4). */
+        public Builder authRequiresTls(boolean required) {
+            Builder b = copy();
+            b.authRequiresTls = required;
+            return b;
+        }
+
+        /** Refuse MAIL before STARTTLS with {@code 530 5.7.0} (submission, RFC 3207 4). */
+        public Builder requireTls(boolean required) {
+            Builder b = copy();
+            b.requireTls = required;
+            return b;
+        }
+
+        /** Refuse MAIL before AUTH with {@code 530 5.7.0} (submission, RFC 6409 4.3). */
+        public Builder requireAuth(boolean required) {
+            Builder b = copy();
+            b.requireAuth = required;
+            return b;
+        }
+
+        /** Enables AUTH PLAIN and LOGIN with this credential check. */
+        public Builder authenticator(Authenticator authenticator) {
+            Builder b = copy();
+            b.authenticator = authenticator;
+            return b;
+        }
+
+        public Builder policy(SessionPolicy policy) {
+            Builder b = copy();
+            b.policy = Objects.requireNonNull(policy, "policy");
+            return b;
+        }
+
+        /** Receives the messages; required. */
+        public Builder sink(MessageSink sink) {
+            Builder b = copy();
+            b.sink = Objects.requireNonNull(sink, "sink");
+            return b;
+        }
+
+        /** Enables ETRN (RFC 1985). */
+        public Builder etrn(EtrnHandler handler) {
+            Builder b = copy();
+            b.etrn = handler;
+            return b;
+        }
+
+        public SmtpServer build() {
+            if (sink == null) {
+                throw new IllegalStateException("a message sink is required");
+            }
+            if ((implicitTls || requireTls) && tls == null) {
+                throw new IllegalStateException("implicit or required TLS needs tls(...)");
+            }
+            return new SmtpServer(new ServerSettings(address, hostname, maxMessageSize, maxRecipients, maxConnections,
+                    maxConnectionsPerIp, maxErrors, commandTimeout, dataTimeout, tlsHandshakeTimeout, greetingDelay,
+                    tls, implicitTls, authRequiresTls, requireTls, requireAuth, authenticator, policy, sink, etrn));
+        }
+
+        private static long positive(long value, String name) {
+            if (value <= 0) {
+                throw new IllegalArgumentException(name + " must be positive");
+            }
+            return value;
+        }
+
+        private static Duration duration(Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive");
+            }
+            return value;
+        }
+    }
+}

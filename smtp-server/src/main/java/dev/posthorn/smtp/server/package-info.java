@@ -1,0 +1,21 @@
+/**
+ * The embeddable SMTP server (RFC 5321 with PIPELINING, SIZE, 8BITMIME, BINARYMIME, CHUNKING, SMTPUTF8, DSN,
+ * ENHANCEDSTATUSCODES, STARTTLS, AUTH).
+ *
+ * <p>Shape: {@link dev.posthorn.smtp.server.SmtpServer} accepts connections (a semaphore bounds them before
+ * {@code accept()}) and runs each on its own named virtual thread as a {@code Connection}: socket, TLS upgrade,
+ * deadlines and the read/write loop. The {@code Session} is the state machine: a parsed command goes in, an
+ * {@code Action} (usually a reply) comes out; it never touches the socket. The {@code Transaction} lives from MAIL to
+ * the end of the message, RSET or STARTTLS.
+ *
+ * <p>Trust boundary: every byte from the peer is untrusted. Each read has a length limit and a deadline; replies come
+ * only from the typed catalogue ({@link dev.posthorn.smtp.Replies}) or from the embedder's SPI; no peer text reaches a
+ * reply, and peer text in the Received header is reduced to safe characters. Plaintext pipelined after STARTTLS is
+ * an injection attempt (CVE-2011-0411 class): the connection is closed. A message reaches the {@link
+ * dev.posthorn.smtp.server.MessageSink} as a stream that ends only at a proper end of data; a message that grows past
+ * the size limit makes the stream throw, so a sink never takes a cut message for a whole one.
+ *
+ * <p>Policy decisions come back as a closed set ({@link dev.posthorn.smtp.server.Decision}); an exception thrown by
+ * an embedder's policy, authenticator or sink is a temporary failure (4xx), never an acceptance.
+ */
+package dev.posthorn.smtp.server;
