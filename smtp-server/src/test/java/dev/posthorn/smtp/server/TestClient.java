@@ -37,6 +37,10 @@ final class TestClient implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
+    Socket socket() {
+        return socket;
+    }
+
     Reply read() throws IOException {
         return ReplyParser.read(in);
     }
