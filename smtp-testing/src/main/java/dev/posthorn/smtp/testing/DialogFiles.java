@@ -22,6 +22,23 @@ public final class DialogFiles {
     }
 
     /**
+     * Finds {@code relative} (e.g. {@code shared/conformance}) in the working directory or the nearest parent that
+     * has it: Maven runs tests in a module's directory, and the shared cases live beside the checkout.
+     *
+     * @throws IOException if no parent has it
+     */
+    public static Path findUpwards(String relative) throws IOException {
+        Path start = Path.of("").toAbsolutePath();
+        for (Path dir = start; dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve(relative);
+            if (Files.isDirectory(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IOException("no " + relative + " directory in or above " + start);
+    }
+
+    /**
      * Parses every regular {@code *.dialog} file directly in {@code dir} (not in subdirectories), named by file name.
      *
      * @throws IOException              if the directory or a file cannot be read, or a file is not UTF-8

@@ -17,19 +17,8 @@ class DialogFilesTest {
     /** The settings the conformance README defines; a case asking for another one would be silently ignored. */
     private static final Set<String> KNOWN_SETTINGS = Set.of("size", "tls", "max_rcpt", "auth_plain_without_tls");
 
-    /**
-     * The shared cases live beside the checkout ({@code <checkout>/../shared/conformance}) or inside it; Maven runs
-     * tests in the module directory, so walk up from there instead of hard-coding the depth.
-     */
-    static Path conformanceDir() {
-        Path start = Path.of("").toAbsolutePath();
-        for (Path dir = start; dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared").resolve("conformance");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        throw new AssertionError("no shared/conformance directory above " + start);
+    static Path conformanceDir() throws IOException {
+        return DialogFiles.findUpwards("shared/conformance");
     }
 
     @Test
