@@ -115,6 +115,11 @@ public final class LineReader extends InputStream {
         return true;
     }
 
+    /** Whether a whole line (up to LF) is already buffered, so {@link #readLine} will not block. */
+    public boolean hasLine() {
+        return indexOfLf() >= 0;
+    }
+
     /** How many octets are already read from the underlying stream but not yet consumed. */
     public int buffered() {
         return limit - position;

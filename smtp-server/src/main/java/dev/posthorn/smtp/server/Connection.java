@@ -299,8 +299,8 @@ final class Connection implements Runnable {
                 writeNow(Replies.SHUTTING_DOWN);
                 return null;
             }
-            if (in.buffered() == 0) {
-                out.flush();
+            if (!in.hasLine()) {
+                out.flush(); // end of a pipelined group: send its replies before waiting (RFC 2920 3.2)
             }
             idle = true;
         } finally {
