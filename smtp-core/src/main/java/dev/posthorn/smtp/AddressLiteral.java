@@ -24,9 +24,12 @@ public record AddressLiteral(String text, InetAddress address) implements Host {
             throw new IllegalArgumentException("address literal must be in brackets");
         }
         String inner = text.substring(1, text.length() - 1);
-        if (inner.regionMatches(true, 0, "IPv6:", 0, 5)) {
+        if (inner.length() >= 5 && Ascii.equalsIgnoreCase(inner.substring(0, 5), "IPv6:")) {
             String v6 = inner.substring(5);
-            if (v6.isEmpty() || !v6.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0)) {
+            // Every IPv6 form has a colon; without one (or with a leading dot) InetAddress would read an IPv4
+            // number ("[IPv6:12]" as 0.0.0.12) or look the text up in DNS ("[IPv6:beef]").
+            if (v6.indexOf(':') < 0 || v6.charAt(0) == '.'
+                    || !v6.chars().allMatch(c -> c == ':' || c == '.' || c < 0x80 && Character.digit(c, 16) >= 0)) {
                 throw new IllegalArgumentException("invalid IPv6 address literal");
             }
             return new AddressLiteral(text, toAddress(v6));

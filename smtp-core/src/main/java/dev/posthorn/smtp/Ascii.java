@@ -17,6 +17,18 @@ final class Ascii {
                 || "!#$%&'*+-/=?^_`{|}~".indexOf(c) >= 0;
     }
 
+    static boolean isAscii(String s) {
+        return s.chars().allMatch(c -> c < 0x80);
+    }
+
+    /**
+     * Case-insensitive equality of ASCII letters only. {@link String#equalsIgnoreCase} folds Unicode case, so it
+     * would match {@code "\u0131"} (dotless i) with {@code "I"} and {@code "\u017f"} (long s) with {@code "S"}.
+     */
+    static boolean equalsIgnoreCase(String a, String b) {
+        return isAscii(a) && isAscii(b) && a.equalsIgnoreCase(b);
+    }
+
     static int utf8Length(String s) {
         int n = 0;
         for (int i = 0; i < s.length(); i++) {

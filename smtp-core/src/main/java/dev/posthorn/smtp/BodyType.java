@@ -18,7 +18,7 @@ public enum BodyType {
 
     static BodyType parse(String value) {
         for (BodyType type : values()) {
-            if (type.keyword.equalsIgnoreCase(value)) {
+            if (Ascii.equalsIgnoreCase(type.keyword, value)) {
                 return type;
             }
         }

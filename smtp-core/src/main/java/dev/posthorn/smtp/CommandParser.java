@@ -36,7 +36,12 @@ public final class CommandParser {
             }
         }
         int space = text.indexOf(' ');
-        String verb = (space < 0 ? text : text.substring(0, space)).toUpperCase(Locale.ROOT);
+        String verb = space < 0 ? text : text.substring(0, space);
+        if (!isAscii(verb)) {
+            // Verbs are ASCII (RFC 5321 4.1.1); Unicode case mapping would turn "MA\u0131L" into "MAIL".
+            throw new CommandSyntaxException(Replies.UNKNOWN_COMMAND);
+        }
+        verb = verb.toUpperCase(Locale.ROOT);
         String rest = space < 0 ? "" : text.substring(space + 1);
         return switch (verb) {
             case "HELO" -> new Command.Helo(hostArgument(rest, "HELO"));
@@ -99,7 +104,7 @@ public final class CommandParser {
         int end = pathEnd(args);
         String pathText = args.substring(0, end);
         RcptParameters parameters = RcptParameters.parse(parametersPart(args, end));
-        if (pathText.equalsIgnoreCase("<postmaster>")) {
+        if (Ascii.equalsIgnoreCase(pathText, "<postmaster>")) {
             return new Command.Rcpt(ForwardPath.POSTMASTER, parameters);
         }
         try {
@@ -117,7 +122,11 @@ public final class CommandParser {
         if (!rest.regionMatches(true, 0, keyword, 0, keyword.length())) {
             throw new CommandSyntaxException(Replies.syntax(usage));
         }
-        String args = rest.substring(keyword.length()).stripLeading();
+        int start = keyword.length();
+        while (start < rest.length() && rest.charAt(start) == ' ') {
+            start++; // SP only: String.stripLeading would also skip Unicode spaces such as U+2003
+        }
+        String args = rest.substring(start);
         if (!args.startsWith("<")) {
             throw new CommandSyntaxException(Replies.syntax(usage));
         }
@@ -169,7 +178,7 @@ public final class CommandParser {
             throw new CommandSyntaxException(Replies.syntax("Syntax: BDAT size [LAST]"));
         }
         boolean last = parts.length == 2;
-        if (last && !parts[1].equalsIgnoreCase("LAST")) {
+        if (last && !Ascii.equalsIgnoreCase(parts[1], "LAST")) {
             throw new CommandSyntaxException(Replies.syntax("Syntax: BDAT size [LAST]"));
         }
         return new Command.Bdat(Long.parseLong(parts[0]), last);
@@ -181,7 +190,7 @@ public final class CommandParser {
             throw new CommandSyntaxException(Replies.syntax("Syntax: AUTH mechanism [initial-response]"));
         }
         String mechanism = parts[0].toUpperCase(Locale.ROOT);
-        if (mechanism.length() > MAX_MECHANISM
+        if (!isAscii(parts[0]) || mechanism.length() > MAX_MECHANISM
                 || !mechanism.chars().allMatch(c -> c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
             throw new CommandSyntaxException(Replies.syntax("Invalid mechanism name"));
         }

@@ -16,7 +16,7 @@ public enum DsnNotify {
         for (String item : value.split(",", -1)) {
             DsnNotify notify = null;
             for (DsnNotify candidate : values()) {
-                if (candidate.name().equalsIgnoreCase(item)) {
+                if (Ascii.equalsIgnoreCase(candidate.name(), item)) {
                     notify = candidate;
                 }
             }

@@ -7,7 +7,7 @@ public enum DsnReturn {
 
     static DsnReturn parse(String value) {
         for (DsnReturn ret : values()) {
-            if (ret.name().equalsIgnoreCase(value)) {
+            if (Ascii.equalsIgnoreCase(ret.name(), value)) {
                 return ret;
             }
         }

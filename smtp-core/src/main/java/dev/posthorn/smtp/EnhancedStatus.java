@@ -21,7 +21,7 @@ public record EnhancedStatus(int codeClass, int subject, int detail) {
     /** Parses {@code "5.1.1"}; throws {@link IllegalArgumentException} on anything else. */
     public static EnhancedStatus parse(String text) {
         String[] parts = text.split("\\.", -1);
-        if (parts.length != 3) {
+        if (parts.length != 3 || parts[0].length() != 1) {
             throw new IllegalArgumentException("not an enhanced status code: " + text);
         }
         try {

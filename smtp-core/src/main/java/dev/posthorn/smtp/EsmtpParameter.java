@@ -26,11 +26,13 @@ record EsmtpParameter(String keyword, String value) {
                 continue;
             }
             int eq = token.indexOf('=');
-            String keyword = (eq < 0 ? token : token.substring(0, eq)).toUpperCase(Locale.ROOT);
+            String keyword = eq < 0 ? token : token.substring(0, eq);
             String value = eq < 0 ? null : token.substring(eq + 1);
+            // Checked before upper-casing: Unicode case mapping would turn "\u017fIZE" into "SIZE".
             if (!isKeyword(keyword) || value != null && !isValue(value)) {
                 throw new CommandSyntaxException(Replies.syntaxInParameters("Invalid parameter syntax"));
             }
+            keyword = keyword.toUpperCase(Locale.ROOT);
             if (!seen.add(keyword)) {
                 throw new CommandSyntaxException(Replies.parameterUnrecognised("Parameter given twice"));
             }

@@ -54,8 +54,17 @@ public record MailParameters(OptionalLong size, BodyType body, boolean smtpUtf8,
                         if (envid.length() > MAX_ENVID) {
                             throw new IllegalArgumentException("ENVID longer than 100 characters");
                         }
+                        if (!envid.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+                            // RFC 3461 4.4: printable US-ASCII; a decoded CR LF would end up in a DSN header.
+                            throw new IllegalArgumentException("ENVID must be printable US-ASCII");
+                        }
                     }
-                    case "AUTH" -> auth = Xtext.decode(p.requireValue());
+                    case "AUTH" -> {
+                        auth = Xtext.decode(p.requireValue());
+                        if (auth.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                            throw new IllegalArgumentException("AUTH= must not hold control characters");
+                        }
+                    }
                     default -> throw new CommandSyntaxException(
                             Replies.parameterUnrecognised("Unsupported parameter " + p.keyword()));
                 }

@@ -28,7 +28,7 @@ final class PathGrammar {
             throw new IllegalArgumentException("empty path");
         }
         if (inner.charAt(0) == '@') {
-            inner = dropSourceRoute(inner);
+            inner = dropSourceRoute(inner, utf8);
         }
         return mailbox(inner, utf8);
     }
@@ -106,13 +106,13 @@ final class PathGrammar {
         return -1;
     }
 
-    private static String dropSourceRoute(String inner) {
+    private static String dropSourceRoute(String inner, boolean utf8) {
         int colon = inner.indexOf(':');
         if (colon < 0) {
             throw new IllegalArgumentException("source route without colon");
         }
         for (String hop : inner.substring(0, colon).split(",", -1)) {
-            if (!hop.startsWith("@") || !Domain.isValid(hop.substring(1))) {
+            if (!hop.startsWith("@") || !Domain.isValid(hop.substring(1)) || !utf8 && !Ascii.isAscii(hop)) {
                 throw new IllegalArgumentException("invalid source route");
             }
         }

@@ -19,6 +19,9 @@ public record Reply(int code, EnhancedStatus status, List<String> lines) {
     /** RFC 5321 4.5.3.1.5: a reply line is at most 512 octets including the code and CRLF. */
     public static final int MAX_LINE_OCTETS = 512;
 
+    /** The octets of text a line may hold: room is left for the code, the enhanced status and CRLF. */
+    static final int MAX_TEXT_OCTETS = MAX_LINE_OCTETS - 14;
+
     public Reply {
         if (code < 200 || code > 599) {
             throw new IllegalArgumentException("reply code out of range: " + code);
@@ -103,7 +106,7 @@ public record Reply(int code, EnhancedStatus status, List<String> lines) {
                 throw new IllegalArgumentException("control character in reply text");
             }
         }
-        if (line.getBytes(StandardCharsets.UTF_8).length > MAX_LINE_OCTETS - 14) {
+        if (line.getBytes(StandardCharsets.UTF_8).length > MAX_TEXT_OCTETS) {
             throw new IllegalArgumentException("reply line longer than RFC 5321 4.5.3.1.5 allows");
         }
     }

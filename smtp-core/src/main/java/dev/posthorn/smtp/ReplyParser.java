@@ -43,8 +43,7 @@ public final class ReplyParser {
                 throw new MalformedReplyException("reply line too long");
             }
             String text = new String(line.content(), StandardCharsets.UTF_8);
-            if (text.length() < 3 || !Character.isDigit(text.charAt(0)) || !Character.isDigit(text.charAt(1))
-                    || !Character.isDigit(text.charAt(2))
+            if (text.length() < 3 || !isDigit(text.charAt(0)) || !isDigit(text.charAt(1)) || !isDigit(text.charAt(2))
                     || text.length() > 3 && text.charAt(3) != ' ' && text.charAt(3) != '-') {
                 throw new MalformedReplyException("not an SMTP reply line: " + printable(text));
             }
@@ -72,11 +71,31 @@ public final class ReplyParser {
         }
     }
 
+    /** RFC 5321 4.2: the reply code is three ASCII digits ({@link Character#isDigit} also takes other scripts'). */
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /**
+     * Control characters become {@code ?}, and the text is cut, at a code point, to the octets a {@link Reply} line
+     * holds, so that no server text makes the {@code Reply} constructor throw.
+     */
     private static String printable(String s) {
         StringBuilder out = new StringBuilder(s.length());
-        for (int i = 0; i < s.length() && out.length() < Reply.MAX_LINE_OCTETS / 2; i++) {
-            char c = s.charAt(i);
-            out.append(c < 0x20 && c != '\t' || c == 0x7f ? '?' : c);
+        int octets = 0;
+        for (int i = 0; i < s.length(); ) {
+            int c = s.codePointAt(i);
+            int size = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+            if (octets + size > Reply.MAX_TEXT_OCTETS) {
+                break;
+            }
+            if (c < 0x20 && c != '\t' || c == 0x7f) {
+                out.append('?');
+            } else {
+                out.appendCodePoint(c);
+            }
+            octets += size;
+            i += Character.charCount(c);
         }
         return out.toString();
     }

@@ -24,6 +24,7 @@ public final class DotStuffingOutputStream extends FilterOutputStream {
         if (finished) {
             throw new IOException("message already finished");
         }
+        b &= 0xff; // OutputStream.write(int): only the low eight bits are written, so only they may be looked at
         if (pendingCr) {
             pendingCr = false;
             lineEnd();
