@@ -110,16 +110,13 @@ final class Delivery {
 
         @Override
         public long skip(long n) throws IOException {
-            byte[] scratch = new byte[(int) Math.max(1, Math.min(n, 8192))];
-            long skipped = 0;
-            while (skipped < n) {
-                int r = read(scratch, 0, (int) Math.min(scratch.length, n - skipped));
-                if (r < 0) {
-                    break;
-                }
-                skipped += r;
+            check();
+            try {
+                return super.skip(n); // SizeLimitedInputStream skips by reading, so the limit still holds
+            } catch (IOException e) {
+                failure = e;
+                throw e;
             }
-            return skipped;
         }
 
         @Override

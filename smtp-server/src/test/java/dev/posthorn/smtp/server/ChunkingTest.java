@@ -1,8 +1,8 @@
 package dev.posthorn.smtp.server;
 
+import static dev.posthorn.smtp.server.TestClient.assertReply;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.posthorn.smtp.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,11 +25,6 @@ class ChunkingTest {
         assertThat(c.command("MAIL FROM:<a@client.test>" + mailParameters).code()).isEqualTo(250);
         assertThat(c.command("RCPT TO:<alice@posthorn.test>").code()).isEqualTo(250);
         return c;
-    }
-
-    private static void assertReply(Reply reply, int code, String status) {
-        assertThat(reply.code()).as("%s", reply).isEqualTo(code);
-        assertThat(String.valueOf(reply.status())).as("%s", reply).isEqualTo(status);
     }
 
     @Test

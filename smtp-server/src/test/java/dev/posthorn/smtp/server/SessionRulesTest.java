@@ -1,5 +1,6 @@
 package dev.posthorn.smtp.server;
 
+import static dev.posthorn.smtp.server.TestClient.assertReply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -24,11 +25,6 @@ class SessionRulesTest {
     private TestClient client(SmtpServer.Builder builder) throws Exception {
         server = builder.build().start();
         return TestClient.connect(server);
-    }
-
-    private static void assertReply(Reply reply, int code, String status) {
-        assertThat(reply.code()).as("%s", reply).isEqualTo(code);
-        assertThat(String.valueOf(reply.status())).as("%s", reply).isEqualTo(status);
     }
 
     @Test

@@ -104,6 +104,13 @@ final class TestClient implements AutoCloseable {
         return reply;
     }
 
+    /** Asserts a reply's code and enhanced status. */
+    static void assertReply(Reply reply, int code, String status) {
+        if (reply.code() != code || !String.valueOf(reply.status()).equals(status)) {
+            throw new AssertionError("expected " + code + " " + status + " but got " + reply);
+        }
+    }
+
     static SSLContext trustAll() {
         try {
             SSLContext context = SSLContext.getInstance("TLS");

@@ -1,5 +1,6 @@
 package dev.posthorn.smtp.server;
 
+import static dev.posthorn.smtp.server.TestClient.assertReply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.posthorn.smtp.Reply;
@@ -28,11 +29,6 @@ class TlsAndAuthTest {
 
     private static String b64(String text) {
         return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void assertReply(Reply reply, int code, String status) {
-        assertThat(reply.code()).as("%s", reply).isEqualTo(code);
-        assertThat(String.valueOf(reply.status())).as("%s", reply).isEqualTo(status);
     }
 
     @Test
