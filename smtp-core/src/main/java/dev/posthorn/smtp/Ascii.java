@@ -60,6 +60,20 @@ final class Ascii {
         return out.toString();
     }
 
+    /** Refuses null and any control character (CR and LF above all): command values go back on the wire. */
+    static String requireText(String s, String name) {
+        if (s == null) {
+            throw new NullPointerException(name);
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                throw new IllegalArgumentException(name + " contains a control character");
+            }
+        }
+        return s;
+    }
+
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

@@ -15,7 +15,7 @@ public sealed interface Command {
     /** HELO (RFC 5321 4.1.1.1). @param domain the client's claimed name, as sent */
     record Helo(String domain) implements Command {
         public Helo {
-            Objects.requireNonNull(domain, "domain");
+            Ascii.requireText(domain, "domain");
         }
 
         @Override
@@ -27,7 +27,7 @@ public sealed interface Command {
     /** EHLO (RFC 5321 4.1.1.1). @param domain the client's claimed name, as sent */
     record Ehlo(String domain) implements Command {
         public Ehlo {
-            Objects.requireNonNull(domain, "domain");
+            Ascii.requireText(domain, "domain");
         }
 
         @Override
@@ -111,7 +111,7 @@ public sealed interface Command {
     /** VRFY (RFC 5321 4.1.1.6). @param argument the string to verify */
     record Vrfy(String argument) implements Command {
         public Vrfy {
-            Objects.requireNonNull(argument, "argument");
+            Ascii.requireText(argument, "argument");
         }
 
         @Override
@@ -123,7 +123,7 @@ public sealed interface Command {
     /** EXPN (RFC 5321 4.1.1.7). @param argument the list to expand */
     record Expn(String argument) implements Command {
         public Expn {
-            Objects.requireNonNull(argument, "argument");
+            Ascii.requireText(argument, "argument");
         }
 
         @Override
@@ -134,6 +134,12 @@ public sealed interface Command {
 
     /** HELP (RFC 5321 4.1.1.8). @param topic the optional topic, or {@code null} */
     record Help(String topic) implements Command {
+        public Help {
+            if (topic != null) {
+                Ascii.requireText(topic, "topic");
+            }
+        }
+
         public Optional<String> optionalTopic() {
             return Optional.ofNullable(topic);
         }
@@ -160,7 +166,10 @@ public sealed interface Command {
      */
     record Auth(String mechanism, String initialResponse) implements Command {
         public Auth {
-            Objects.requireNonNull(mechanism, "mechanism");
+            Ascii.requireText(mechanism, "mechanism");
+            if (initialResponse != null) {
+                Ascii.requireText(initialResponse, "initialResponse");
+            }
         }
 
         @Override
@@ -182,7 +191,7 @@ public sealed interface Command {
      */
     record Etrn(String node) implements Command {
         public Etrn {
-            Objects.requireNonNull(node, "node");
+            Ascii.requireText(node, "node");
         }
 
         @Override
