@@ -1,0 +1,95 @@
+package dev.posthorn.mta.spool;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How far delivery of one message has come: attempts so far, when to try next, and each recipient's status with the
+ * last diagnostic. Kept in {@code queue/<id>.state}, rewritten atomically after each attempt; a message without a
+ * state file has had no attempt yet.
+ *
+ * @param attempts    delivery attempts made
+ * @param nextAttempt when to try again
+ * @param recipients  one entry per envelope recipient, in envelope order
+ */
+public record DeliveryState(int attempts, Instant nextAttempt, List<RecipientState> recipients) {
+
+    /** A recipient's status. */
+    public enum Status { PENDING, DELIVERED, FAILED }
+
+    /**
+     * @param status     where this recipient stands
+     * @param diagnostic the last reply or error, e.g. {@code 452 4.2.2 mailbox full}; empty when none
+     */
+    public record RecipientState(Status status, String diagnostic) {
+        public RecipientState {
+            Objects.requireNonNull(status, "status");
+            Objects.requireNonNull(diagnostic, "diagnostic");
+        }
+    }
+
+    public DeliveryState {
+        Objects.requireNonNull(nextAttempt, "nextAttempt");
+        recipients = List.copyOf(recipients);
+    }
+
+    /** The state of a message no attempt has touched. */
+    public static DeliveryState initial(int recipients, Instant now) {
+        return new DeliveryState(0, now, Collections.nCopies(recipients, new RecipientState(Status.PENDING, "")));
+    }
+
+    /** Whether no recipient is pending any more (each delivered or failed). */
+    public boolean isFinished() {
+        return recipients.stream().noneMatch(r -> r.status() == Status.PENDING);
+    }
+
+    /** A copy with recipient {@code index} set. */
+    public DeliveryState with(int index, Status status, String diagnostic) {
+        List<RecipientState> copy = new ArrayList<>(recipients);
+        copy.set(index, new RecipientState(status, diagnostic));
+        return new DeliveryState(attempts, nextAttempt, copy);
+    }
+
+    /** A copy counting one more attempt, with the next one at {@code next}. */
+    public DeliveryState attempted(Instant next) {
+        return new DeliveryState(attempts + 1, next, recipients);
+    }
+
+    byte[] encode() {
+        StringBuilder out = new StringBuilder(64 + 64 * recipients.size());
+        out.append("attempts ").append(attempts).append('\n');
+        out.append("next ").append(nextAttempt.toEpochMilli()).append('\n');
+        for (RecipientState r : recipients) {
+            out.append("rcpt ").append(r.status()).append(' ').append(EnvelopeCodec.escape(r.diagnostic()))
+                    .append('\n');
+        }
+        out.append("end\n");
+        return out.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** @throws IllegalArgumentException when the text is not a valid state for {@code recipientCount} recipients */
+    static DeliveryState decode(byte[] bytes, int recipientCount) {
+        String text = new String(bytes, StandardCharsets.US_ASCII);
+        if (!text.endsWith("end\n")) {
+            throw new IllegalArgumentException("state has no end record");
+        }
+        String[] lines = text.split("\n");
+        if (lines.length != recipientCount + 3 || !lines[0].startsWith("attempts ") || !lines[1].startsWith("next ")) {
+            throw new IllegalArgumentException("state does not match the envelope");
+        }
+        List<RecipientState> recipients = new ArrayList<>();
+        for (int i = 2; i < lines.length - 1; i++) {
+            String[] f = lines[i].split(" ", -1);
+            if (f.length != 3 || !f[0].equals("rcpt")) {
+                throw new IllegalArgumentException("bad state record");
+            }
+            recipients.add(new RecipientState(Status.valueOf(f[1]), EnvelopeCodec.unescape(f[2])));
+        }
+        return new DeliveryState(Integer.parseInt(lines[0].substring(9)),
+                Instant.ofEpochMilli(Long.parseLong(lines[1].substring(5))), recipients);
+    }
+}

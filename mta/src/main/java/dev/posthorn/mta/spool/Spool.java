@@ -1,0 +1,253 @@
+package dev.posthorn.mta.spool;
+
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The durable queue on disk; see the package documentation for the layout and the commit protocol. */
+public final class Spool {
+
+    private static final Logger log = LoggerFactory.getLogger(Spool.class);
+    private static final String STATE = ".state";
+
+    private final Path root;
+    private final Path tmp;
+    private final Path queue;
+    private final Path corrupt;
+    private final DirectorySync queueSync;
+
+    private Spool(Path root) {
+        this.root = root;
+        this.tmp = root.resolve("tmp");
+        this.queue = root.resolve("queue");
+        this.corrupt = root.resolve("corrupt");
+        this.queueSync = new DirectorySync(queue);
+    }
+
+    /** Opens (creating if needed) the spool at {@code root}. Call {@link #sweep()} once before using it. */
+    public static Spool open(Path root) throws IOException {
+        Spool spool = new Spool(root.toAbsolutePath().normalize());
+        for (Path dir : List.of(spool.tmp, spool.queue, spool.corrupt)) {
+            Files.createDirectories(dir);
+        }
+        new DirectorySync(spool.root).sync();
+        return spool;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Free space for new messages on the spool's file system, in octets. */
+    public long usableSpace() throws IOException {
+        return Files.getFileStore(queue).getUsableSpace();
+    }
+
+    /**
+     * The start-up sweep: clears {@code tmp/}, moves torn or damaged queue files to {@code corrupt/}, removes state
+     * files without a message, and returns every valid queued message, oldest first.
+     */
+    public List<QueuedMessage> sweep() throws IOException {
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(tmp)) {
+            for (Path file : leftovers) {
+                Files.deleteIfExists(file);
+            }
+        }
+        List<QueuedMessage> messages = new ArrayList<>();
+        List<Path> states = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(queue)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(STATE)) {
+                    states.add(file);
+                } else if (SpoolEnvelope.isId(name)) {
+                    recover(file).ifPresent(messages::add);
+                } else {
+                    quarantine(file, "not a queue file");
+                }
+            }
+        }
+        for (Path state : states) {
+            String id = state.getFileName().toString().replace(STATE, "");
+            if (!Files.exists(queue.resolve(id))) {
+                Files.deleteIfExists(state);
+            }
+        }
+        queueSync.sync();
+        messages.sort(Comparator.comparing(QueuedMessage::id));
+        log.info("spool {}: {} queued messages recovered", root, messages.size());
+        return messages;
+    }
+
+    private java.util.Optional<QueuedMessage> recover(Path file) throws IOException {
+        MessageFile.Contents contents;
+        try {
+            contents = MessageFile.read(file);
+        } catch (IllegalArgumentException e) {
+            quarantine(file, e.getMessage());
+            return java.util.Optional.empty();
+        }
+        SpoolEnvelope envelope = contents.envelope();
+        if (!envelope.id().equals(file.getFileName().toString())) {
+            quarantine(file, "envelope id differs from file name");
+            return java.util.Optional.empty();
+        }
+        DeliveryState state = DeliveryState.initial(envelope.recipients().size(), envelope.receivedAt());
+        Path stateFile = queue.resolve(envelope.id() + STATE);
+        if (Files.exists(stateFile)) {
+            try {
+                state = DeliveryState.decode(Files.readAllBytes(stateFile), envelope.recipients().size());
+            } catch (IllegalArgumentException e) {
+                quarantine(stateFile, "damaged state (" + e.getMessage() + "), delivery starts over");
+            }
+        }
+        return java.util.Optional.of(new QueuedMessage(envelope, contents.bodyLength(), state));
+    }
+
+    private void quarantine(Path file, String reason) throws IOException {
+        log.warn("spool: moving {} to corrupt/: {}", file.getFileName(), reason);
+        Files.move(file, corrupt.resolve(file.getFileName().toString() + "." + System.currentTimeMillis()),
+                StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Starts writing a new message with queue id {@code id}. */
+    public Writer writer(String id) throws IOException {
+        if (!SpoolEnvelope.isId(id)) {
+            throw new IllegalArgumentException("bad queue id");
+        }
+        return new Writer(id);
+    }
+
+    /** The body of a queued message. */
+    public InputStream body(QueuedMessage message) throws IOException {
+        InputStream in = Files.newInputStream(queue.resolve(message.id()));
+        return new FilterInputStream(in) {
+            private long remaining = message.bodyLength();
+
+            @Override
+            public int read() throws IOException {
+                if (remaining <= 0) {
+                    return -1;
+                }
+                int c = super.read();
+                if (c >= 0) {
+                    remaining--;
+                }
+                return c;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (remaining <= 0) {
+                    return -1;
+                }
+                int n = super.read(b, off, (int) Math.min(len, remaining));
+                if (n > 0) {
+                    remaining -= n;
+                }
+                return n;
+            }
+        };
+    }
+
+    /** Records delivery progress durably: the state file is replaced atomically. */
+    public void save(String id, DeliveryState state) throws IOException {
+        Path temporary = tmp.resolve(id + STATE);
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            ByteBuffer bytes = ByteBuffer.wrap(state.encode());
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            channel.force(true);
+        }
+        Files.move(temporary, queue.resolve(id + STATE), StandardCopyOption.ATOMIC_MOVE);
+        queueSync.sync();
+    }
+
+    /** Removes a message whose delivery is finished. */
+    public void remove(String id) throws IOException {
+        Files.deleteIfExists(queue.resolve(id));
+        Files.deleteIfExists(queue.resolve(id + STATE));
+    }
+
+    /** Whether the message is (still) in the queue. */
+    public boolean contains(String id) {
+        return Files.exists(queue.resolve(id));
+    }
+
+    /**
+     * Writes one new message: the body through {@link #body()}, then {@link #commit}. Closing a writer that was not
+     * committed deletes what was written.
+     */
+    public final class Writer implements Closeable {
+        private final String id;
+        private final Path file;
+        private final FileChannel channel;
+        private final OutputStream body;
+        private boolean committed;
+
+        private Writer(String id) throws IOException {
+            this.id = id;
+            this.file = tmp.resolve(id);
+            this.channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            this.body = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
+        }
+
+        public OutputStream body() {
+            return body;
+        }
+
+        /** Makes the message durable; when this returns, the message is in the queue and on disk. */
+        public QueuedMessage commit(SpoolEnvelope envelope) throws IOException {
+            if (!envelope.id().equals(id)) {
+                throw new IllegalArgumentException("envelope id differs from the writer's");
+            }
+            body.flush();
+            long bodyLength = channel.position();
+            byte[] encoded = EnvelopeCodec.encode(envelope);
+            ByteBuffer tail = ByteBuffer.allocate(encoded.length + MessageFile.FOOTER);
+            tail.put(encoded).put(MessageFile.footer(bodyLength, encoded)).flip();
+            while (tail.hasRemaining()) {
+                channel.write(tail);
+            }
+            channel.force(true);
+            channel.close();
+            Files.move(file, queue.resolve(id), StandardCopyOption.ATOMIC_MOVE);
+            committed = true;
+            queueSync.sync();
+            return new QueuedMessage(envelope, bodyLength,
+                    DeliveryState.initial(envelope.recipients().size(), Instant.now()));
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!committed) {
+                channel.close();
+                try {
+                    Files.deleteIfExists(file);
+                } catch (NoSuchFileException e) {
+                    // already gone
+                }
+            }
+        }
+    }
+}

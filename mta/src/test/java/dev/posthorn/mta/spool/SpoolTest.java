@@ -1,0 +1,192 @@
+package dev.posthorn.mta.spool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commit protocol and the start-up sweep of the spool. */
+class SpoolTest {
+
+    @TempDir
+    Path root;
+
+    static SpoolEnvelope envelope(String id, String... recipients) {
+        List<SpoolEnvelope.Recipient> list = new ArrayList<>();
+        for (String r : recipients) {
+            list.add(new SpoolEnvelope.Recipient(r, "rfc822;" + r, "FAILURE,DELAY"));
+        }
+        return new SpoolEnvelope(id, Instant.ofEpochMilli(1_795_000_000_000L), "sender@client.test",
+                Map.of("body", "8BITMIME", "helo", "client.test", "envid", "a b%c\r\nd"), list);
+    }
+
+    static QueuedMessage commit(Spool spool, String id, String body, String... recipients) throws IOException {
+        try (Spool.Writer writer = spool.writer(id)) {
+            writer.body().write(body.getBytes(StandardCharsets.UTF_8));
+            return writer.commit(envelope(id, recipients));
+        }
+    }
+
+    private List<String> names(String dir) throws IOException {
+        try (Stream<Path> files = Files.list(root.resolve(dir))) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private static String read(Spool spool, QueuedMessage message) throws IOException {
+        try (InputStream in = spool.body(message)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void committedMessageSurvivesARestartWithEnvelopeAndBody() throws Exception {
+        Spool spool = Spool.open(root);
+        spool.sweep();
+        QueuedMessage committed = commit(spool, "01A", "Subject: x\r\n\r\nbody\r\n", "a@x.test", "b@y.test");
+
+        Spool reopened = Spool.open(root);
+        List<QueuedMessage> recovered = reopened.sweep();
+        assertThat(recovered).hasSize(1);
+        QueuedMessage message = recovered.getFirst();
+        assertThat(message.envelope()).isEqualTo(committed.envelope());
+        assertThat(message.bodyLength()).isEqualTo(20);
+        assertThat(read(reopened, message)).isEqualTo("Subject: x\r\n\r\nbody\r\n");
+        assertThat(message.state().attempts()).isZero();
+        assertThat(message.state().recipients()).hasSize(2);
+    }
+
+    @Test
+    void uncommittedWriterLeavesNothing() throws Exception {
+        Spool spool = Spool.open(root);
+        try (Spool.Writer writer = spool.writer("01B")) {
+            writer.body().write("half a message".getBytes(StandardCharsets.US_ASCII));
+        }
+        assertThat(names("tmp")).isEmpty();
+        assertThat(names("queue")).isEmpty();
+    }
+
+    @Test
+    void sweepClearsTmpFromACrashMidMessage() throws Exception {
+        Spool spool = Spool.open(root);
+        Files.writeString(root.resolve("tmp/01C"), "written before the crash");
+        assertThat(spool.sweep()).isEmpty();
+        assertThat(names("tmp")).isEmpty();
+    }
+
+    @Test
+    void tornQueueFileGoesToCorrupt() throws Exception {
+        Spool spool = Spool.open(root);
+        commit(spool, "01D", "body\r\n", "a@x.test");
+        Path file = root.resolve("queue/01D");
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 5));
+        assertThat(Spool.open(root).sweep()).isEmpty();
+        assertThat(names("queue")).isEmpty();
+        assertThat(names("corrupt")).singleElement().asString().startsWith("01D.");
+    }
+
+    @Test
+    void damagedEnvelopeIsDetectedByItsChecksum() throws Exception {
+        Spool spool = Spool.open(root);
+        commit(spool, "01E", "body\r\n", "a@x.test");
+        Path file = root.resolve("queue/01E");
+        byte[] bytes = Files.readAllBytes(file);
+        int at = new String(bytes, StandardCharsets.ISO_8859_1).indexOf("a@x.test");
+        bytes[at] = 'b';
+        Files.write(file, bytes);
+        assertThat(Spool.open(root).sweep()).isEmpty();
+        assertThat(names("corrupt")).hasSize(1);
+    }
+
+    @Test
+    void foreignFilesAndOrphanStatesAreCleared() throws Exception {
+        Spool spool = Spool.open(root);
+        Files.writeString(root.resolve("queue/notes.txt"), "hello");
+        Files.writeString(root.resolve("queue/01F.state"), "attempts 1\n");
+        assertThat(spool.sweep()).isEmpty();
+        assertThat(names("queue")).isEmpty();
+        assertThat(names("corrupt")).singleElement().asString().startsWith("notes.txt.");
+    }
+
+    @Test
+    void deliveryStateIsSavedAndRecovered() throws Exception {
+        Spool spool = Spool.open(root);
+        QueuedMessage message = commit(spool, "01G", "body\r\n", "a@x.test", "b@y.test");
+        DeliveryState state = message.state()
+                .with(0, DeliveryState.Status.DELIVERED, "250 2.0.0 ok")
+                .with(1, DeliveryState.Status.PENDING, "452 4.2.2 mailbox full")
+                .attempted(Instant.ofEpochMilli(1_795_000_060_000L));
+        spool.save("01G", state);
+        QueuedMessage recovered = Spool.open(root).sweep().getFirst();
+        assertThat(recovered.state()).isEqualTo(state);
+        assertThat(recovered.state().isFinished()).isFalse();
+    }
+
+    @Test
+    void damagedStateIsSetAsideAndDeliveryStartsOver() throws Exception {
+        Spool spool = Spool.open(root);
+        commit(spool, "01H", "body\r\n", "a@x.test");
+        Files.writeString(root.resolve("queue/01H.state"), "garbage");
+        QueuedMessage recovered = Spool.open(root).sweep().getFirst();
+        assertThat(recovered.state().attempts()).isZero();
+        assertThat(names("corrupt")).singleElement().asString().startsWith("01H.state.");
+    }
+
+    @Test
+    void removedMessageIsGone() throws Exception {
+        Spool spool = Spool.open(root);
+        QueuedMessage message = commit(spool, "01I", "body\r\n", "a@x.test");
+        spool.save("01I", message.state().attempted(Instant.now()));
+        spool.remove("01I");
+        assertThat(spool.contains("01I")).isFalse();
+        assertThat(names("queue")).isEmpty();
+    }
+
+    @Test
+    void concurrentCommitsAllLand() throws Exception {
+        Spool spool = Spool.open(root);
+        List<Future<QueuedMessage>> futures = new ArrayList<>();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 200; i++) {
+                String id = String.format("02%04d", i);
+                futures.add(pool.submit(() -> commit(spool, id, "message " + id + "\r\n", "a@x.test")));
+            }
+        }
+        for (Future<QueuedMessage> f : futures) {
+            assertThat(f.get().bodyLength()).isEqualTo(16);
+        }
+        assertThat(Spool.open(root).sweep()).hasSize(200).allMatch(m -> m.envelope().recipients().size() == 1);
+    }
+
+    @Test
+    void largeBodyIsStreamed() throws Exception {
+        Spool spool = Spool.open(root);
+        byte[] chunk = "0123456789abcdef".repeat(4096).getBytes(StandardCharsets.US_ASCII);
+        QueuedMessage message;
+        try (Spool.Writer writer = spool.writer("01J")) {
+            OutputStream out = writer.body();
+            for (int i = 0; i < 256; i++) {
+                out.write(chunk);
+            }
+            message = writer.commit(envelope("01J", "a@x.test"));
+        }
+        assertThat(message.bodyLength()).isEqualTo(256L * chunk.length);
+        try (InputStream in = spool.body(message)) {
+            assertThat(in.transferTo(OutputStream.nullOutputStream())).isEqualTo(message.bodyLength());
+        }
+    }
+}
