@@ -1,0 +1,249 @@
+package dev.posthorn.smtp.client;
+
+import dev.posthorn.smtp.MailParameters;
+import dev.posthorn.smtp.Reply;
+import dev.posthorn.smtp.ReplyParser;
+import dev.posthorn.smtp.ReversePath;
+import dev.posthorn.smtp.io.DotStuffingOutputStream;
+import dev.posthorn.smtp.io.LineReader;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A blocking SMTP or LMTP client for one connection; several transactions may follow one another on it. Not
+ * thread-safe: one connection is used by one thread at a time.
+ *
+ * <pre>{@code
+ * try (SmtpClient client = SmtpClient.connect(new Endpoint.Tcp("127.0.0.1", 25), Protocol.SMTP, "me.example",
+ *         ClientTimeouts.RFC_5321)) {
+ *     TransactionResult result = client.send(ReversePath.of(sender), MailParameters.NONE, recipients, message);
+ *     client.quit();
+ * }
+ * }</pre>
+ */
+public final class SmtpClient implements AutoCloseable {
+
+    /** SMTP (EHLO, falling back to HELO) or LMTP (LHLO, RFC 2033). */
+    public enum Protocol { SMTP, LMTP }
+
+    private final Wire wire;
+    private final LineReader in;
+    private final OutputStream out;
+    private final Protocol protocol;
+    private final ClientTimeouts timeouts;
+    private Reply greeting;
+    private Capabilities capabilities = Capabilities.NONE;
+
+    private SmtpClient(Wire wire, Protocol protocol, ClientTimeouts timeouts) throws IOException {
+        this.wire = wire;
+        this.in = new LineReader(wire.input(), 8192);
+        this.out = new BufferedOutputStream(wire.output(), 16 * 1024);
+        this.protocol = protocol;
+        this.timeouts = timeouts;
+    }
+
+    /**
+     * Connects, reads the greeting and says EHLO (or LHLO). A refusing greeting (not 220) throws
+     * {@link SmtpReplyException}; so does a refused hello.
+     */
+    public static SmtpClient connect(Endpoint endpoint, Protocol protocol, String helloName, ClientTimeouts timeouts)
+            throws IOException {
+        Objects.requireNonNull(helloName, "helloName");
+        Wire wire = Wire.open(endpoint, timeouts.connect());
+        SmtpClient client;
+        try {
+            client = new SmtpClient(wire, protocol, timeouts);
+            client.greeting = client.read(timeouts.greeting());
+            if (client.greeting.code() != 220) {
+                throw new SmtpReplyException("greeting", client.greeting);
+            }
+            client.hello(helloName);
+        } catch (IOException | RuntimeException e) {
+            wire.close();
+            throw e;
+        }
+        return client;
+    }
+
+    private void hello(String name) throws IOException {
+        Reply reply = command((protocol == Protocol.LMTP ? "LHLO " : "EHLO ") + name, timeouts.mail());
+        if (reply.code() == 250) {
+            capabilities = Capabilities.parse(reply);
+            return;
+        }
+        if (protocol == Protocol.SMTP && reply.isPermanentFailure()) {
+            reply = command("HELO " + name, timeouts.mail()); // RFC 5321 4.1.4: an old server may not know EHLO
+            if (reply.code() == 250) {
+                return;
+            }
+        }
+        throw new SmtpReplyException("hello", reply);
+    }
+
+    public Reply greeting() {
+        return greeting;
+    }
+
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    /**
+     * Sends one message to the recipients. The message must be in SMTP form already (CRLF line ends; the client
+     * dot-stuffs it and repairs bare CR or LF). Parameters for extensions the server lacks are left out.
+     *
+     * @return one result per recipient; connection failures are thrown
+     */
+    public TransactionResult send(ReversePath sender, MailParameters parameters, List<Recipient> recipients,
+                                  InputStream message) throws IOException {
+        if (recipients.isEmpty()) {
+            throw new IllegalArgumentException("no recipients");
+        }
+        boolean pipelining = capabilities.supports("PIPELINING");
+        List<String> commands = new ArrayList<>();
+        commands.add("MAIL FROM:" + sender + mailParameters(parameters));
+        for (Recipient recipient : recipients) {
+            commands.add("RCPT TO:" + recipient.path()
+                    + (capabilities.supports("DSN") ? recipient.parameters().toWire() : ""));
+        }
+        commands.add("DATA");
+        List<Reply> replies = pipelining ? pipelined(commands) : stepwise(commands);
+
+        Reply mail = replies.getFirst();
+        List<Reply> rcptReplies = replies.subList(1, Math.min(replies.size(), recipients.size() + 1));
+        Reply data = replies.size() == recipients.size() + 2 ? replies.getLast() : null;
+        if (!mail.isPositive()) {
+            return perRecipient(mail, recipients, List.of(), List.of(), mail);
+        }
+        List<Integer> accepted = new ArrayList<>();
+        for (int i = 0; i < rcptReplies.size(); i++) {
+            if (rcptReplies.get(i).isPositive()) {
+                accepted.add(i);
+            }
+        }
+        if (data == null || data.code() != 354) {
+            // No DATA was sent (every RCPT refused) or it was refused: each recipient keeps its own refusal, and
+            // the half-open transaction is reset so the next one on this connection starts clean.
+            reset();
+            return perRecipient(mail, recipients, rcptReplies, List.of(), data);
+        }
+        writeMessage(message, accepted.isEmpty());
+        List<Reply> finals = new ArrayList<>();
+        int expected = protocol == Protocol.LMTP ? accepted.size() : 1;
+        for (int i = 0; i < Math.max(1, expected); i++) {
+            finals.add(read(timeouts.dataTermination()));
+        }
+        return perRecipient(mail, recipients, rcptReplies, protocol == Protocol.LMTP ? finals : List.of(),
+                protocol == Protocol.LMTP ? null : finals.getFirst());
+    }
+
+    private String mailParameters(MailParameters p) {
+        MailParameters offered = new MailParameters(
+                capabilities.supports("SIZE") ? p.size() : java.util.OptionalLong.empty(),
+                capabilities.supports("8BITMIME") || p.body() == dev.posthorn.smtp.BodyType.BINARY_MIME ? p.body() : null,
+                p.smtpUtf8() && capabilities.supports("SMTPUTF8"),
+                capabilities.supports("DSN") ? p.ret() : null,
+                capabilities.supports("DSN") ? p.envelopeId() : null,
+                capabilities.supports("AUTH") ? p.auth() : null);
+        return offered.toWire();
+    }
+
+    /** Joins RCPT replies with the final replies: LMTP's one per accepted recipient, or SMTP's single one. */
+    private TransactionResult perRecipient(Reply mail, List<Recipient> recipients, List<Reply> rcptReplies,
+                                           List<Reply> lmtpFinals, Reply common) {
+        List<TransactionResult.RecipientResult> results = new ArrayList<>();
+        int next = 0;
+        for (int i = 0; i < recipients.size(); i++) {
+            Reply rcpt = i < rcptReplies.size() ? rcptReplies.get(i) : common;
+            Reply outcome;
+            if (!rcpt.isPositive()) {
+                outcome = rcpt;
+            } else if (!lmtpFinals.isEmpty()) {
+                outcome = lmtpFinals.get(next++);
+            } else {
+                outcome = common != null ? common : rcpt;
+            }
+            results.add(new TransactionResult.RecipientResult(recipients.get(i), outcome));
+        }
+        return new TransactionResult(mail, results);
+    }
+
+    private List<Reply> pipelined(List<String> commands) throws IOException {
+        for (String command : commands) {
+            out.write((command + "\r\n").getBytes(StandardCharsets.UTF_8));
+        }
+        out.flush();
+        List<Reply> replies = new ArrayList<>();
+        for (int i = 0; i < commands.size(); i++) {
+            replies.add(read(i == commands.size() - 1 ? timeouts.dataInit() : timeouts.rcpt()));
+        }
+        return replies;
+    }
+
+    private List<Reply> stepwise(List<String> commands) throws IOException {
+        List<Reply> replies = new ArrayList<>();
+        Reply mail = command(commands.getFirst(), timeouts.mail());
+        replies.add(mail);
+        if (!mail.isPositive()) {
+            return replies;
+        }
+        boolean any = false;
+        for (String rcpt : commands.subList(1, commands.size() - 1)) {
+            Reply reply = command(rcpt, timeouts.rcpt());
+            any |= reply.isPositive();
+            replies.add(reply);
+        }
+        if (any) {
+            replies.add(command("DATA", timeouts.dataInit()));
+        }
+        return replies;
+    }
+
+    /** Sends the message, or (when every recipient was refused after a pipelined DATA got 354) an empty one. */
+    private void writeMessage(InputStream message, boolean empty) throws IOException {
+        wire.deadline(timeouts.dataBlock());
+        DotStuffingOutputStream data = new DotStuffingOutputStream(out);
+        if (!empty) {
+            message.transferTo(data);
+        }
+        data.finish();
+        out.flush();
+    }
+
+    /** RSET (RFC 5321 4.1.1.5), e.g. before the next transaction after a failed one. */
+    public Reply reset() throws IOException {
+        return command("RSET", timeouts.mail());
+    }
+
+    /** QUIT, ignoring how the server answers: the transactions are already decided. */
+    public void quit() throws IOException {
+        try {
+            command("QUIT", Duration.ofSeconds(10));
+        } catch (IOException e) {
+            // the server may close first
+        }
+    }
+
+    private Reply command(String line, Duration timeout) throws IOException {
+        out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        return read(timeout);
+    }
+
+    private Reply read(Duration timeout) throws IOException {
+        wire.deadline(timeout);
+        return ReplyParser.read(in);
+    }
+
+    @Override
+    public void close() throws IOException {
+        wire.close();
+    }
+}
