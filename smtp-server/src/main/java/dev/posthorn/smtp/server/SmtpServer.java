@@ -107,9 +107,20 @@ public final class SmtpServer implements AutoCloseable {
                 return;
             } catch (IOException e) {
                 permits.release();
+                closeQuietly(socket);
                 if (!stopping) {
                     log.warn("accept failed on {}", listener.getLocalSocketAddress(), e);
                 }
+            }
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                log.trace("close failed", e);
             }
         }
     }
@@ -120,11 +131,14 @@ public final class SmtpServer implements AutoCloseable {
         String id = name + "-" + connectionCounter.incrementAndGet();
         Connection connection = new Connection(this, settings, socket, id);
         connections.add(connection);
-        if (count > settings.maxConnectionsPerIp()) {
-            Thread.ofVirtual().name(id).start(() -> refuse(connection, socket));
-            return;
+        Runnable task = count > settings.maxConnectionsPerIp() ? () -> refuse(connection, socket) : connection;
+        try {
+            Thread.ofVirtual().name(id).start(task);
+        } catch (RuntimeException e) {
+            log.error("{}: cannot start a thread for the connection", id, e);
+            closeQuietly(socket);
+            closed(connection, address);
         }
-        Thread.ofVirtual().name(id).start(connection);
     }
 
     private void refuse(Connection connection, Socket socket) {
