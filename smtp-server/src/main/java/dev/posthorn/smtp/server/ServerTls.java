@@ -102,6 +102,43 @@ public final class ServerTls {
         }
     }
 
+    /**
+     * Loads the PEM pair at {@code certificate} and {@code privateKey}, generating a self-signed pair there first if
+     * neither exists: a server started without configured certificates keeps the same one across restarts, so
+     * clients that pinned it on first use keep working.
+     */
+    public static ServerTls selfSignedFiles(String hostname, Path certificate, Path privateKey) throws IOException {
+        if (!Files.exists(certificate) && !Files.exists(privateKey)) {
+            try {
+                KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+                generator.initialize(256);
+                KeyPair pair = generator.generateKeyPair();
+                X509Certificate cert = selfSignedCertificate(hostname, pair);
+                Files.createDirectories(privateKey.toAbsolutePath().getParent());
+                Files.createDirectories(certificate.toAbsolutePath().getParent());
+                writePem(privateKey, "PRIVATE KEY", pair.getPrivate().getEncoded(), true);
+                writePem(certificate, "CERTIFICATE", cert.getEncoded(), false);
+            } catch (GeneralSecurityException e) {
+                throw new IOException("cannot generate a self-signed certificate", e);
+            }
+        }
+        return fromPem(certificate, privateKey);
+    }
+
+    private static void writePem(Path file, String type, byte[] der, boolean secret) throws IOException {
+        String pem = "-----BEGIN " + type + "-----\n"
+                + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(temporary);
+        if (secret) {
+            Files.createFile(temporary, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        }
+        Files.writeString(temporary, pem, StandardCharsets.US_ASCII);
+        Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
     /** A self-signed certificate for {@code hostname} and the key pair, for tools that write them to files. */
     public static X509Certificate selfSignedCertificate(String hostname, KeyPair pair) throws IOException {
         try {

@@ -71,6 +71,24 @@ class ServerTlsTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void selfSignedFilesAreMadeOnceAndKept() throws Exception {
+        Path cert = dir.resolve("tls/cert.pem");
+        Path key = dir.resolve("tls/key.pem");
+        ServerTls.selfSignedFiles("mx.posthorn.test", cert, key);
+        String first = Files.readString(cert);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+                .isEqualTo("rw-------");
+        ServerTls again = ServerTls.selfSignedFiles("mx.posthorn.test", cert, key);
+        assertThat(Files.readString(cert)).isEqualTo(first);
+        try (SmtpServer server = TestServers.builder(new RecordingSink()).tls(again).build().start();
+             TestClient client = TestClient.connect(server).hello().startTls()) {
+            assertThat(((SSLSocket) client.socket()).getSession().getPeerCertificates()[0].getEncoded())
+                    .isEqualTo(java.security.cert.CertificateFactory.getInstance("X.509")
+                            .generateCertificate(Files.newInputStream(cert)).getEncoded());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"TLSv1", "TLSv1.1"})
     void oldProtocolVersionsAreRefused(String protocol) throws Exception {

@@ -1,0 +1,116 @@
+package dev.posthorn.mta.delivery;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Delivery into a Maildir (the maildir(5) convention of qmail, as Dovecot and mutt read it): the message is written
+ * under a unique name in {@code tmp/}, forced to disk, then moved into {@code new/}, whose directory is forced too:
+ * a reader never sees a partial message, and a delivered message survives a crash.
+ *
+ * <p>The stored message starts with {@code Return-Path} (the envelope sender, RFC 5321 4.4) and {@code Delivered-To}
+ * (the mailbox it was delivered to, as Postfix writes it, which also lets loops be noticed), and uses LF line ends
+ * as Maildir readers expect.
+ */
+public final class Maildir {
+
+    private static final AtomicLong COUNTER = new AtomicLong();
+    private static final long PID = ProcessHandle.current().pid();
+
+    private final Path root;
+    private final String hostname;
+
+    /** @param root the Maildir's folder (holding tmp/, new/, cur/); created if missing */
+    public Maildir(Path root, String hostname) {
+        this.root = root;
+        this.hostname = hostname.replace("/", "\\057").replace(":", "\\072");
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * Delivers one message.
+     *
+     * @param sender    the envelope sender without brackets, empty for the null reverse path
+     * @param recipient the address written in Delivered-To
+     * @param message   the message as queued (CRLF line ends)
+     * @return the delivered file in {@code new/}
+     */
+    public Path deliver(String sender, String recipient, InputStream message) throws IOException {
+        Path tmp = root.resolve("tmp");
+        Path fresh = root.resolve("new");
+        for (Path dir : new Path[] {tmp, fresh, root.resolve("cur")}) {
+            Files.createDirectories(dir);
+        }
+        String name = uniqueName();
+        Path file = tmp.resolve(name);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
+            out.write(("Return-Path: <" + sender + ">\nDelivered-To: " + recipient + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            copyWithLf(message, out);
+            out.flush();
+            channel.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+        Path delivered = fresh.resolve(name);
+        try {
+            Files.createLink(delivered, file); // link, not rename: never replaces an existing message
+        } catch (FileAlreadyExistsException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+        Files.delete(file);
+        try (FileChannel dir = FileChannel.open(fresh, StandardOpenOption.READ)) {
+            dir.force(true);
+        }
+        return delivered;
+    }
+
+    /** {@code time.M<micros>P<pid>Q<counter>.host}, unique per maildir(5). */
+    private String uniqueName() {
+        long micros = System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000;
+        return micros / 1_000_000 + ".M" + micros % 1_000_000 + "P" + PID + "Q" + COUNTER.incrementAndGet() + "."
+                + hostname;
+    }
+
+    /** Copies the message, turning each CRLF into LF. */
+    private static void copyWithLf(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        boolean pendingCr = false;
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            for (int i = 0; i < n; i++) {
+                byte b = buffer[i];
+                if (pendingCr) {
+                    pendingCr = false;
+                    if (b != '\n') {
+                        out.write('\r');
+                    }
+                }
+                if (b == '\r') {
+                    pendingCr = true;
+                } else {
+                    out.write(b);
+                }
+            }
+        }
+        if (pendingCr) {
+            out.write('\r');
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.posthorn.mta.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Maildir delivery: the maildir(5) convention, trace headers, LF line ends, unique names. */
+class MaildirTest {
+
+    @TempDir
+    Path dir;
+
+    private static ByteArrayInputStream message(String text) {
+        return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void messageLandsInNewWithTraceHeadersAndUnixLineEnds() throws Exception {
+        Maildir maildir = new Maildir(dir.resolve("alice"), "mx.posthorn.test");
+        Path file = maildir.deliver("sender@client.test", "alice@posthorn.test",
+                message("Subject: hi\r\n\r\nline\r\nbare\rcr\r\n"));
+        assertThat(file.getParent()).isEqualTo(dir.resolve("alice/new"));
+        assertThat(Files.readString(file)).isEqualTo("Return-Path: <sender@client.test>\n"
+                + "Delivered-To: alice@posthorn.test\nSubject: hi\n\nline\nbare\rcr\n");
+        try (Stream<Path> tmp = Files.list(dir.resolve("alice/tmp"))) {
+            assertThat(tmp).isEmpty();
+        }
+        assertThat(dir.resolve("alice/cur")).isDirectory();
+    }
+
+    @Test
+    void nullSenderIsWrittenAsEmptyReturnPath() throws Exception {
+        Path file = new Maildir(dir.resolve("bob"), "mx").deliver("", "bob@x.test", message("x\r\n"));
+        assertThat(Files.readString(file)).startsWith("Return-Path: <>\n");
+    }
+
+    @Test
+    void concurrentDeliveriesGetDistinctFiles() throws Exception {
+        Maildir maildir = new Maildir(dir.resolve("carol"), "mx");
+        Set<Path> files = new HashSet<>();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Path>> futures = Stream.iterate(0, i -> i + 1).limit(100)
+                    .map(i -> pool.submit(() -> maildir.deliver("s@x", "carol@x", message("n " + i + "\r\n"))))
+                    .toList();
+            for (Future<Path> f : futures) {
+                files.add(f.get());
+            }
+        }
+        assertThat(files).hasSize(100);
+        try (Stream<Path> fresh = Files.list(dir.resolve("carol/new"))) {
+            assertThat(fresh).hasSize(100);
+        }
+    }
+
+    @Test
+    void hostnameCannotMakeANameWithASlash() throws Exception {
+        Path file = new Maildir(dir.resolve("d"), "a/b:c").deliver("s@x", "d@x", message("x\r\n"));
+        assertThat(file.getFileName().toString()).endsWith(".a\\057b\\072c");
+    }
+}
