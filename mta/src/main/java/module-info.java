@@ -4,8 +4,10 @@
  */
 module dev.posthorn.mta {
     requires dev.posthorn.smtp.server;
+    requires dev.posthorn.smtp.client;
     requires info.picocli;
     requires org.slf4j;
+    requires org.bouncycastle.provider;
     requires com.fasterxml.jackson.core;
 
     opens dev.posthorn.mta.cli to info.picocli;

@@ -1,0 +1,36 @@
+package dev.posthorn.mta.admin;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mail log: one line per event in a message's life (queued, delivered, deferred, failed), each with the queue
+ * id, kept apart from debug logging under the logger name {@code posthorn.mail} so operators can route it.
+ */
+public final class MailLog {
+
+    private static final Logger log = LoggerFactory.getLogger("posthorn.mail");
+
+    private MailLog() {
+    }
+
+    public static void queued(String id, String sender, long size, int recipients, String client) {
+        log.info("{}: queued from=<{}> size={} nrcpt={} client={}", id, sender, size, recipients, client);
+    }
+
+    public static void delivered(String id, String recipient, String how) {
+        log.info("{}: delivered to=<{}> {}", id, recipient, how);
+    }
+
+    public static void deferred(String id, String recipient, String why) {
+        log.info("{}: deferred to=<{}> {}", id, recipient, why);
+    }
+
+    public static void failed(String id, String recipient, String why) {
+        log.warn("{}: failed to=<{}> {}", id, recipient, why);
+    }
+
+    public static void removed(String id) {
+        log.info("{}: removed", id);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.posthorn.mta.daemon;
+
+import dev.posthorn.mta.config.Network;
+import dev.posthorn.mta.routing.Route;
+import dev.posthorn.mta.routing.Router;
+import dev.posthorn.mta.spool.Spool;
+import dev.posthorn.smtp.ForwardPath;
+import dev.posthorn.smtp.MailParameters;
+import dev.posthorn.smtp.RcptParameters;
+import dev.posthorn.smtp.Replies;
+import dev.posthorn.smtp.ReversePath;
+import dev.posthorn.smtp.server.Decision;
+import dev.posthorn.smtp.server.SessionInfo;
+import dev.posthorn.smtp.server.SessionPolicy;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.List;
+
+/**
+ * The MTA's answers at MAIL and RCPT: enough disk space before a transaction starts ({@code 452 4.3.1}); local
+ * recipients must exist ({@code 550 5.1.1}); other domains only for authenticated users and trusted networks
+ * ({@code 550 5.7.1}: never an open relay).
+ */
+final class RecipientPolicy implements SessionPolicy {
+
+    private final Router router;
+    private final List<Network> trustedNetworks;
+    private final Spool spool;
+    private final long minFreeDisk;
+
+    RecipientPolicy(Router router, List<Network> trustedNetworks, Spool spool, long minFreeDisk) {
+        this.router = router;
+        this.trustedNetworks = List.copyOf(trustedNetworks);
+        this.spool = spool;
+        this.minFreeDisk = minFreeDisk;
+    }
+
+    @Override
+    public Decision mail(SessionInfo session, ReversePath from, MailParameters parameters) {
+        try {
+            long free = spool.usableSpace();
+            long declared = parameters.size().orElse(0);
+            if (free < minFreeDisk || free - declared < minFreeDisk) {
+                return Decision.defer(Replies.INSUFFICIENT_STORAGE);
+            }
+        } catch (IOException e) {
+            return Decision.defer(Replies.INSUFFICIENT_STORAGE);
+        }
+        return Decision.accept();
+    }
+
+    @Override
+    public Decision rcpt(SessionInfo session, ReversePath from, ForwardPath to, RcptParameters parameters) {
+        return switch (router.route(to)) {
+            case Route.Local local -> Decision.accept();
+            case Route.Unknown unknown -> Decision.reject(Replies.NO_SUCH_USER);
+            case Route.Remote remote -> mayRelay(session) ? Decision.accept() : Decision.reject(Replies.RELAY_DENIED);
+        };
+    }
+
+    private boolean mayRelay(SessionInfo session) {
+        if (session.authenticatedUser() != null) {
+            return true;
+        }
+        InetAddress client = session.remote().getAddress();
+        return trustedNetworks.stream().anyMatch(network -> network.contains(client));
+    }
+}

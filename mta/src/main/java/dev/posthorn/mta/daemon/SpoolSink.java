@@ -1,0 +1,103 @@
+package dev.posthorn.mta.daemon;
+
+import dev.posthorn.mta.admin.MailLog;
+import dev.posthorn.mta.routing.Destination;
+import dev.posthorn.mta.routing.Route;
+import dev.posthorn.mta.routing.Router;
+import dev.posthorn.mta.schedule.QueueRunner;
+import dev.posthorn.mta.spool.QueuedMessage;
+import dev.posthorn.mta.spool.Spool;
+import dev.posthorn.mta.spool.SpoolEnvelope;
+import dev.posthorn.smtp.DsnNotify;
+import dev.posthorn.smtp.MailParameters;
+import dev.posthorn.smtp.Replies;
+import dev.posthorn.smtp.Reply;
+import dev.posthorn.smtp.server.Envelope;
+import dev.posthorn.smtp.server.MessageSink;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The commit point between the SMTP server and the queue: streams the message into the spool, expands the
+ * recipients (aliases become their targets, each address once), commits, and only then answers
+ * {@code 250 2.0.0 Ok: queued as <id>}. The queue id is the server's transaction id, so the Received header, the
+ * reply and the mail log all name the same id.
+ */
+final class SpoolSink implements MessageSink {
+
+    private final Spool spool;
+    private final Router router;
+    private final QueueRunner runner;
+
+    SpoolSink(Spool spool, Router router, QueueRunner runner) {
+        this.spool = spool;
+        this.router = router;
+        this.runner = runner;
+    }
+
+    @Override
+    public Reply receive(Envelope envelope, InputStream message) throws IOException {
+        List<SpoolEnvelope.Recipient> recipients = expand(envelope);
+        try (Spool.Writer writer = spool.writer(envelope.id())) {
+            long size = message.transferTo(writer.body());
+            String sender = envelope.sender().isNull() ? "" : envelope.sender().mailbox().toString();
+            QueuedMessage queued = writer.commit(new SpoolEnvelope(envelope.id(), envelope.receivedAt(), sender,
+                    parameters(envelope), recipients));
+            MailLog.queued(envelope.id(), sender, size, recipients.size(),
+                    envelope.session().remote().getAddress().getHostAddress());
+            runner.submit(queued);
+            return Replies.queued(envelope.id());
+        }
+    }
+
+    /** Each accepted recipient's destinations, in order, each address once (the first recipient naming it wins). */
+    private List<SpoolEnvelope.Recipient> expand(Envelope envelope) {
+        Map<String, SpoolEnvelope.Recipient> byAddress = new LinkedHashMap<>();
+        for (Envelope.Recipient recipient : envelope.recipients()) {
+            String given = recipient.path().isBarePostmaster() ? "Postmaster" : recipient.path().mailbox().toString();
+            String original = recipient.parameters().originalRecipient() != null
+                    ? recipient.parameters().originalRecipient().toParameter() : "rfc822;" + given;
+            String notify = recipient.parameters().notifications().stream().sorted().map(DsnNotify::name)
+                    .collect(Collectors.joining(","));
+            List<String> addresses = switch (router.route(recipient.path())) {
+                case Route.Local local -> local.destinations().stream().map(Destination::address).toList();
+                case Route.Remote remote -> List.of(given);
+                case Route.Unknown unknown -> List.of(given); // refused at RCPT; kept so it fails visibly
+            };
+            for (String address : addresses) {
+                byAddress.putIfAbsent(address.toLowerCase(java.util.Locale.ROOT),
+                        new SpoolEnvelope.Recipient(address, original, notify));
+            }
+        }
+        return new ArrayList<>(byAddress.values());
+    }
+
+    private static Map<String, String> parameters(Envelope envelope) {
+        Map<String, String> map = new HashMap<>();
+        MailParameters p = envelope.parameters();
+        map.put("body", p.effectiveBody().keyword());
+        if (p.smtpUtf8()) {
+            map.put("smtputf8", "true");
+        }
+        if (p.ret() != null) {
+            map.put("ret", p.ret().name());
+        }
+        if (p.envelopeId() != null) {
+            map.put("envid", p.envelopeId());
+        }
+        map.put("client", envelope.session().remote().getAddress().getHostAddress());
+        if (envelope.session().heloName() != null) {
+            map.put("helo", envelope.session().heloName());
+        }
+        if (envelope.session().authenticatedUser() != null) {
+            map.put("user", envelope.session().authenticatedUser());
+        }
+        return map;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.posthorn.mta.routing;
+
+import dev.posthorn.mta.config.LocalDomain;
+import java.util.Objects;
+
+/** Where one copy of a message goes after alias expansion: a local mailbox, or an address elsewhere. */
+public sealed interface Destination {
+
+    /** The address this copy is delivered to (and recorded in the queue). */
+    String address();
+
+    /**
+     * A mailbox of a local domain.
+     *
+     * @param domain  the local domain (with its delivery method)
+     * @param mailbox the mailbox name, lower case, safe as a file name
+     */
+    record Mailbox(LocalDomain domain, String mailbox) implements Destination {
+        public Mailbox {
+            Objects.requireNonNull(domain, "domain");
+            Objects.requireNonNull(mailbox, "mailbox");
+        }
+
+        @Override
+        public String address() {
+            return mailbox + "@" + domain.name();
+        }
+    }
+
+    /** An address in another domain (an alias pointing out), relayed by the outbound delivery. */
+    record Forward(String address) implements Destination {
+        public Forward {
+            Objects.requireNonNull(address, "address");
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.posthorn.mta.schedule;
+
+import dev.posthorn.mta.admin.MailLog;
+import dev.posthorn.mta.config.Delivery;
+import dev.posthorn.mta.delivery.Outcome;
+import dev.posthorn.mta.routing.Destination;
+import dev.posthorn.mta.routing.Route;
+import dev.posthorn.mta.routing.Router;
+import dev.posthorn.mta.spool.DeliveryState;
+import dev.posthorn.mta.spool.QueuedMessage;
+import dev.posthorn.mta.spool.Spool;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One delivery attempt of one message: routes each pending recipient, delivers local ones (each Maildir copy on its
+ * own, all recipients at one LMTP server in one transaction) and folds the outcomes into a new state.
+ */
+final class Attempt {
+
+    static final String AWAITING_OUTBOUND = "awaiting outbound delivery";
+
+    private final QueuedMessage message;
+    private final Spool spool;
+    private final Router router;
+    private final QueueRunner.LocalTransports transports;
+    private final Map<Integer, List<Outcome>> outcomes = new LinkedHashMap<>();
+    private final Map<Delivery.Lmtp, List<Integer>> lmtpIndexes = new LinkedHashMap<>();
+    private final Map<Delivery.Lmtp, List<String>> lmtpAddresses = new LinkedHashMap<>();
+
+    Attempt(QueuedMessage message, Spool spool, Router router, QueueRunner.LocalTransports transports, Clock clock) {
+        this.message = message;
+        this.spool = spool;
+        this.router = router;
+        this.transports = transports;
+    }
+
+    static Route route(Router router, String address) {
+        int at = address.lastIndexOf('@');
+        return at <= 0 ? new Route.Remote() : router.route(address.substring(0, at), address.substring(at + 1));
+    }
+
+    DeliveryState run() throws IOException {
+        DeliveryState state = message.state();
+        for (int i = 0; i < state.recipients().size(); i++) {
+            if (state.recipients().get(i).status() == DeliveryState.Status.PENDING) {
+                plan(i);
+            }
+        }
+        for (Map.Entry<Delivery.Lmtp, List<Integer>> group : lmtpIndexes.entrySet()) {
+            List<Outcome> results;
+            try (InputStream body = spool.body(message)) {
+                results = transports.lmtp(group.getKey()).deliver(message.envelope(),
+                        lmtpAddresses.get(group.getKey()), body);
+            }
+            for (int k = 0; k < results.size(); k++) {
+                outcomes.computeIfAbsent(group.getValue().get(k), x -> new ArrayList<>()).add(results.get(k));
+            }
+        }
+        for (Map.Entry<Integer, List<Outcome>> entry : outcomes.entrySet()) {
+            state = record(state, entry.getKey(), entry.getValue());
+        }
+        return state;
+    }
+
+    /** Delivers a Maildir destination at once; gathers LMTP destinations; notes the rest. */
+    private void plan(int index) {
+        String address = message.envelope().recipients().get(index).address();
+        switch (route(router, address)) {
+            case Route.Remote remote -> outcomes.computeIfAbsent(index, x -> new ArrayList<>())
+                    .add(new Outcome.Deferred(AWAITING_OUTBOUND));
+            case Route.Unknown unknown -> outcomes.computeIfAbsent(index, x -> new ArrayList<>())
+                    .add(new Outcome.Failed("550 5.1.1 mailbox unknown"));
+            case Route.Local local -> {
+                for (Destination destination : local.destinations()) {
+                    plan(index, destination);
+                }
+            }
+        }
+    }
+
+    private void plan(int index, Destination destination) {
+        List<Outcome> list = outcomes.computeIfAbsent(index, x -> new ArrayList<>());
+        switch (destination) {
+            case Destination.Forward forward -> list.add(new Outcome.Deferred(AWAITING_OUTBOUND));
+            case Destination.Mailbox mailbox -> {
+                switch (mailbox.domain().delivery()) {
+                    case Delivery.Maildir maildir -> list.add(transports.maildir(maildir, mailbox, message, spool));
+                    case Delivery.Lmtp lmtp -> {
+                        lmtpIndexes.computeIfAbsent(lmtp, x -> new ArrayList<>()).add(index);
+                        lmtpAddresses.computeIfAbsent(lmtp, x -> new ArrayList<>()).add(mailbox.address());
+                    }
+                }
+            }
+        }
+    }
+
+    /** A recipient is delivered when every copy is; failed when a copy failed and none waits; else pending. */
+    private DeliveryState record(DeliveryState state, int index, List<Outcome> results) {
+        String address = message.envelope().recipients().get(index).address();
+        Outcome deferred = results.stream().filter(o -> o instanceof Outcome.Deferred).findFirst().orElse(null);
+        Outcome failed = results.stream().filter(o -> o instanceof Outcome.Failed).findFirst().orElse(null);
+        if (deferred != null) {
+            if (!deferred.diagnostic().equals(AWAITING_OUTBOUND)) {
+                MailLog.deferred(message.id(), address, deferred.diagnostic());
+            }
+            return state.with(index, DeliveryState.Status.PENDING, deferred.diagnostic());
+        }
+        if (failed != null) {
+            MailLog.failed(message.id(), address, failed.diagnostic());
+            return state.with(index, DeliveryState.Status.FAILED, failed.diagnostic());
+        }
+        String how = String.join("; ", results.stream().map(Outcome::diagnostic).toList());
+        MailLog.delivered(message.id(), address, how);
+        return state.with(index, DeliveryState.Status.DELIVERED, how);
+    }
+}

@@ -1,0 +1,178 @@
+package dev.posthorn.mta.schedule;
+
+import dev.posthorn.mta.admin.MailLog;
+import dev.posthorn.mta.config.Delivery;
+import dev.posthorn.mta.delivery.Lmtp;
+import dev.posthorn.mta.delivery.Outcome;
+import dev.posthorn.mta.routing.Destination;
+import dev.posthorn.mta.routing.Route;
+import dev.posthorn.mta.routing.Router;
+import dev.posthorn.mta.spool.DeliveryState;
+import dev.posthorn.mta.spool.QueuedMessage;
+import dev.posthorn.mta.spool.Spool;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs delivery attempts for queued messages: now for new ones, at their next-attempt time for deferred ones. At
+ * most {@code concurrency} attempts run at once; a message is never in two attempts at the same time.
+ *
+ * <p>Recipients in other domains stay pending until outbound delivery exists; recipients that failed for good stay
+ * recorded in the message's state (the message is kept, never silently dropped) until bounces are sent.
+ */
+public final class QueueRunner implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(QueueRunner.class);
+
+    private final Spool spool;
+    private final Router router;
+    private final LocalTransports transports;
+    private final RetrySchedule retries;
+    private final Clock clock;
+    private final Semaphore slots;
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("queue-timer").daemon(true).factory());
+    private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("delivery-", 1).factory());
+    private volatile boolean closed;
+
+    public QueueRunner(Spool spool, Router router, LocalTransports transports, RetrySchedule retries, Clock clock,
+                       int concurrency) {
+        this.spool = spool;
+        this.router = router;
+        this.transports = transports;
+        this.retries = retries;
+        this.clock = clock;
+        this.slots = new Semaphore(concurrency);
+    }
+
+    /** Queues messages recovered at start-up, each at its next-attempt time. */
+    public void recover(List<QueuedMessage> messages) {
+        for (QueuedMessage message : messages) {
+            if (message.state().attempts() == 0 || hasLocalPending(message)) {
+                schedule(message, Duration.between(clock.instant(), message.state().nextAttempt()));
+            }
+        }
+    }
+
+    /** A newly committed message: attempt it now. */
+    public void submit(QueuedMessage message) {
+        schedule(message, Duration.ZERO);
+    }
+
+    private void schedule(QueuedMessage message, Duration delay) {
+        if (closed) {
+            return;
+        }
+        if (delay.isNegative() || delay.isZero()) {
+            workers.execute(() -> attempt(message));
+        } else {
+            timer.schedule(() -> workers.execute(() -> attempt(message)), delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void attempt(QueuedMessage message) {
+        if (closed || !running.add(message.id())) {
+            return;
+        }
+        slots.acquireUninterruptibly();
+        try {
+            if (!closed) {
+                finish(message, new Attempt(message, spool, router, transports, clock).run());
+            }
+        } catch (IOException | RuntimeException e) {
+            log.error("{}: delivery attempt failed; retrying later", message.id(), e);
+            schedule(message, retries.delayAfter(message.state().attempts() + 1));
+        } finally {
+            slots.release();
+            running.remove(message.id());
+        }
+    }
+
+    /** Records the outcome of an attempt and decides what happens to the message next. */
+    private void finish(QueuedMessage message, DeliveryState state) throws IOException {
+        Instant now = clock.instant();
+        if (now.isAfter(message.envelope().receivedAt().plus(retries.maxLifetime()))) {
+            state = expire(message, state);
+        }
+        int attempts = state.attempts() + 1;
+        Duration delay = retries.delayAfter(attempts);
+        state = state.attempted(now.plus(delay));
+        QueuedMessage updated = message.with(state);
+        boolean anyFailed = state.recipients().stream().anyMatch(r -> r.status() == DeliveryState.Status.FAILED);
+        if (state.isFinished() && !anyFailed) {
+            spool.remove(message.id());
+            MailLog.removed(message.id());
+            return;
+        }
+        spool.save(message.id(), state);
+        if (hasLocalPending(updated)) {
+            schedule(updated, delay);
+        }
+    }
+
+    private static DeliveryState expire(QueuedMessage message, DeliveryState state) {
+        for (int i = 0; i < state.recipients().size(); i++) {
+            if (state.recipients().get(i).status() == DeliveryState.Status.PENDING) {
+                String why = "4.4.7 message expired in queue; last: " + state.recipients().get(i).diagnostic();
+                state = state.with(i, DeliveryState.Status.FAILED, why);
+                MailLog.failed(message.id(), message.envelope().recipients().get(i).address(), why);
+            }
+        }
+        return state;
+    }
+
+    /** Whether a pending recipient of the message is local (remote ones wait for outbound delivery). */
+    private boolean hasLocalPending(QueuedMessage message) {
+        for (int i = 0; i < message.state().recipients().size(); i++) {
+            if (message.state().recipients().get(i).status() == DeliveryState.Status.PENDING
+                    && !(Attempt.route(router, message.envelope().recipients().get(i).address())
+                    instanceof Route.Remote)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether any attempt is running (for tests and shutdown). */
+    public boolean isIdle() {
+        return running.isEmpty();
+    }
+
+    /** Stops starting attempts; waits up to {@code deadline} for running ones, which are then left queued. */
+    public void shutdown(Duration deadline) {
+        closed = true;
+        timer.shutdownNow();
+        workers.shutdown();
+        try {
+            workers.awaitTermination(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        shutdown(Duration.ofSeconds(10));
+    }
+
+    /** The transports for local destinations: a Maildir per mailbox, an LMTP client per server. */
+    public interface LocalTransports {
+        Outcome maildir(Delivery.Maildir maildir, Destination.Mailbox mailbox, QueuedMessage message, Spool spool);
+
+        Lmtp lmtp(Delivery.Lmtp lmtp);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.posthorn.mta.schedule;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * When to try a deferred message again: the n-th interval after the n-th attempt, the last one repeating, with
+ * ±10 % jitter so messages deferred together do not all come back at once; and how long a message may stay queued.
+ *
+ * @param intervals   the intervals between attempts, at least one
+ * @param maxLifetime how long after arrival a message is given up on
+ */
+public record RetrySchedule(List<Duration> intervals, Duration maxLifetime) {
+
+    /** About 1m, 5m, 15m, 30m, 1h, then every 3h; five days in all. */
+    public static final RetrySchedule DEFAULT = new RetrySchedule(List.of(Duration.ofMinutes(1),
+            Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1),
+            Duration.ofHours(3)), Duration.ofDays(5));
+
+    public RetrySchedule {
+        intervals = List.copyOf(intervals);
+        if (intervals.isEmpty()) {
+            throw new IllegalArgumentException("at least one retry interval");
+        }
+        Objects.requireNonNull(maxLifetime, "maxLifetime");
+    }
+
+    /** The delay after attempt number {@code attempts} (1 for the first). */
+    public Duration delayAfter(int attempts) {
+        Duration base = intervals.get(Math.min(Math.max(attempts, 1), intervals.size()) - 1);
+        long millis = base.toMillis();
+        long jitter = millis / 10;
+        return Duration.ofMillis(millis + (jitter > 0 ? ThreadLocalRandom.current().nextLong(-jitter, jitter + 1) : 0));
+    }
+}
