@@ -7,6 +7,7 @@ module dev.posthorn.mta {
     requires info.picocli;
     requires org.slf4j;
     requires com.fasterxml.jackson.core;
+    requires org.snakeyaml.engine;
 
     opens dev.posthorn.mta.cli to info.picocli;
 }
