@@ -9,6 +9,7 @@ module dev.posthorn.mta {
     requires org.slf4j;
     requires org.bouncycastle.provider;
     requires com.fasterxml.jackson.core;
+    requires org.snakeyaml.engine;
 
     opens dev.posthorn.mta.cli to info.picocli;
 }

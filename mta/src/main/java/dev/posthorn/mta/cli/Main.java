@@ -6,10 +6,10 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code bin/posthorn}. */
 @Command(name = "posthorn", mixinStandardHelpOptions = true, version = "Posthorn 0.1.0",
         description = "A mail transfer agent for the JVM.",
-        subcommands = {SinkCommand.class})
+        subcommands = {SinkCommand.class, ConfigCommand.class})
 public final class Main {
 
-    private Main() {
+    Main() {
     }
 
     public static void main(String[] args) {

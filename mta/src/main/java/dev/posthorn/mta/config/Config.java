@@ -1,0 +1,69 @@
+package dev.posthorn.mta.config;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The whole configuration of the daemon, as loaded from one YAML file by {@link ConfigLoader} or taken from
+ * {@link #defaults()}. Immutable; paths are absolute once loaded.
+ *
+ * @param hostname        the server's own name, used in the greeting, EHLO and Received headers (RFC 5321 4.1.1.1)
+ * @param spool           the folder of the queue
+ * @param listeners       where to listen, at least one, no two on the same address and port
+ * @param tls             certificate and key; empty means a self-signed certificate, generated once
+ * @param trustedNetworks clients from these networks may relay without authentication
+ * @param limits          resource limits
+ * @param domains         the local domains, keyed by their lower-case name, in the order written
+ */
+public record Config(String hostname, Path spool, List<Listener> listeners, Optional<TlsFiles> tls,
+                     List<Network> trustedNetworks, Limits limits, Map<String, LocalDomain> domains) {
+
+    public Config {
+        Names.domainProblem(hostname).ifPresent(reason -> {
+            throw new IllegalArgumentException("hostname: " + reason + ": " + hostname);
+        });
+        Objects.requireNonNull(spool, "spool");
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(limits, "limits");
+        listeners = List.copyOf(listeners);
+        if (listeners.isEmpty()) {
+            throw new IllegalArgumentException("at least one listener is needed");
+        }
+        for (int i = 0; i < listeners.size(); i++) {
+            for (int j = 0; j < i; j++) {
+                if (listeners.get(i).clashesWith(listeners.get(j))) {
+                    throw new IllegalArgumentException("listeners clash: " + listeners.get(j) + " and "
+                            + listeners.get(i));
+                }
+            }
+        }
+        trustedNetworks = List.copyOf(trustedNetworks);
+        domains.forEach((key, domain) -> {
+            if (!key.equals(domain.name())) {
+                throw new IllegalArgumentException("domain " + domain.name() + " is filed under " + key);
+            }
+        });
+        domains = Collections.unmodifiableMap(new LinkedHashMap<>(domains));
+    }
+
+    /**
+     * The embedded defaults, what {@code posthorn run} uses without a configuration file; relative paths are
+     * resolved against the current working folder.
+     */
+    public static Config defaults() {
+        return Defaults.config(Path.of("").toAbsolutePath());
+    }
+
+    /**
+     * The embedded defaults with relative paths resolved against {@code base}: what a file in {@code base} that
+     * sets nothing loads to.
+     */
+    public static Config defaults(Path base) {
+        return Defaults.config(base);
+    }
+}

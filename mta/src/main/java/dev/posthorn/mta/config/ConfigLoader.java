@@ -1,0 +1,181 @@
+package dev.posthorn.mta.config;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+/**
+ * Loads the configuration file: YAML 1.2 into {@link Config}, with every problem reported by file, line, column and
+ * key path. A key missing from the file takes its value from {@link Config#defaults(Path)}; relative paths are
+ * resolved against the file's folder, so that a configuration means the same whatever folder the daemon starts in.
+ */
+public final class ConfigLoader {
+
+    static final List<String> KEYS = List.of("hostname", "spool", "listeners", "tls", "trusted_networks", "limits",
+            "domains");
+    static final List<String> LISTENER_KEYS = List.of("address", "port", "role");
+    static final List<String> TLS_KEYS = List.of("cert", "key");
+    static final List<String> LIMIT_KEYS = List.of("max_message_size", "max_recipients", "max_connections",
+            "max_connections_per_ip", "min_free_disk");
+
+    private final Path folder;
+    private final Config defaults;
+    private final Problems problems;
+
+    private ConfigLoader(Path folder, Problems problems) {
+        this.folder = folder;
+        this.defaults = Config.defaults(folder);
+        this.problems = problems;
+    }
+
+    /**
+     * Loads and validates {@code file}. An empty file gives the defaults.
+     *
+     * @throws ConfigException with every problem found, if the file cannot be used
+     */
+    public static Config load(Path file) throws ConfigException {
+        Problems problems = new Problems(file.toString());
+        Path folder = file.toAbsolutePath().normalize().getParent();
+        ConfigLoader loader = new ConfigLoader(folder, problems);
+        Optional<Node> root = YamlFile.read(file, problems);
+        Config config = root.isPresent() ? loader.read(new Value(root.get(), "", problems)) : loader.defaults;
+        if (!problems.isEmpty()) {
+            throw problems.exception();
+        }
+        return config;
+    }
+
+    private Config read(Value root) {
+        Optional<Section> top = root.section();
+        if (top.isEmpty()) {
+            return defaults;
+        }
+        Section section = top.get();
+        section.allowOnly(KEYS);
+        String hostname = section.get("hostname").flatMap(this::hostname).orElse(defaults.hostname());
+        Path spool = section.get("spool").flatMap(v -> v.file(folder)).orElse(defaults.spool());
+        List<Listener> listeners = section.get("listeners").map(this::listeners).orElse(defaults.listeners());
+        Optional<TlsFiles> tls = section.get("tls").isPresent()
+                ? section.get("tls").flatMap(this::tls) : defaults.tls();
+        List<Network> trusted = section.get("trusted_networks").map(this::networks)
+                .orElse(defaults.trustedNetworks());
+        Limits limits = section.get("limits").map(this::limits).orElse(defaults.limits());
+        Map<String, LocalDomain> domains = section.get("domains")
+                .map(v -> new DomainReader(folder).read(v)).orElse(defaults.domains());
+        if (!problems.isEmpty()) {
+            return defaults;
+        }
+        try {
+            return new Config(hostname, spool, listeners, tls, trusted, limits, domains);
+        } catch (IllegalArgumentException e) {
+            // The checks above should leave nothing for the records to refuse; if they do, still name the file.
+            root.problem(e.getMessage());
+            return defaults;
+        }
+    }
+
+    private Optional<String> hostname(Value value) {
+        return value.parsed(text -> {
+            Names.domainProblem(text).ifPresent(reason -> {
+                throw new IllegalArgumentException(reason + ": " + text);
+            });
+            return text.toLowerCase(Locale.ROOT);
+        });
+    }
+
+    private List<Listener> listeners(Value value) {
+        List<Listener> listeners = new ArrayList<>();
+        List<Value> items = value.list().orElse(List.of());
+        if (value.isList() && items.isEmpty()) {
+            value.problem("at least one listener is needed");
+        }
+        for (Value item : items) {
+            listener(item).ifPresent(listener -> {
+                for (int i = 0; i < listeners.size(); i++) {
+                    if (listeners.get(i).clashesWith(listener)) {
+                        item.problem(listener + " clashes with " + value.path() + "[" + i + "], " + listeners.get(i));
+                        return;
+                    }
+                }
+                listeners.add(listener);
+            });
+        }
+        return listeners;
+    }
+
+    private Optional<Listener> listener(Value item) {
+        Optional<Section> section = item.section();
+        if (section.isEmpty()) {
+            return Optional.empty();
+        }
+        Section listener = section.get();
+        listener.allowOnly(LISTENER_KEYS);
+        Optional<InetAddress> address = listener.require("address").flatMap(v -> v.parsed(IpLiteral::parse));
+        Optional<Long> port = listener.require("port")
+                .flatMap(v -> v.integer(1, 65_535, "port must be between 1 and 65535"));
+        Optional<Listener.Role> role = listener.require("role").flatMap(v -> v.parsed(name -> Listener.Role
+                .named(name).orElseThrow(() -> new IllegalArgumentException(
+                        "expected mx, submission or submissions, got " + name))));
+        if (address.isEmpty() || port.isEmpty() || role.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Listener(address.get(), port.get().intValue(), role.get()));
+    }
+
+    private Optional<TlsFiles> tls(Value value) {
+        return value.section().flatMap(section -> {
+            section.allowOnly(TLS_KEYS);
+            Optional<Path> cert = section.require("cert").flatMap(v -> v.file(folder));
+            Optional<Path> key = section.require("key").flatMap(v -> v.file(folder));
+            return cert.isPresent() && key.isPresent()
+                    ? Optional.of(new TlsFiles(cert.get(), key.get())) : Optional.empty();
+        });
+    }
+
+    private List<Network> networks(Value value) {
+        List<Network> networks = new ArrayList<>();
+        for (Value item : value.list().orElse(List.of())) {
+            item.parsed(Network::parse).ifPresent(networks::add);
+        }
+        return networks;
+    }
+
+    private Limits limits(Value value) {
+        Limits d = defaults.limits();
+        Optional<Section> found = value.section();
+        if (found.isEmpty()) {
+            return d;
+        }
+        Section section = found.get();
+        section.allowOnly(LIMIT_KEYS);
+        String positive = "must be a positive integer";
+        String positiveInt = "must be between 1 and " + Integer.MAX_VALUE;
+        long size = limit(section, "max_message_size", 1, Long.MAX_VALUE, positive, d.maxMessageSize());
+        long recipients = limit(section, "max_recipients", Limits.MIN_RECIPIENTS, Integer.MAX_VALUE,
+                "must be at least " + Limits.MIN_RECIPIENTS + " (RFC 5321 4.5.3.1.8)", d.maxRecipients());
+        long connections = limit(section, "max_connections", 1, Integer.MAX_VALUE, positiveInt, d.maxConnections());
+        long perIp = limit(section, "max_connections_per_ip", 1, Integer.MAX_VALUE, positiveInt,
+                d.maxConnectionsPerIp());
+        long minFree = limit(section, "min_free_disk", 1, Long.MAX_VALUE, positive, d.minFreeDisk());
+        if (perIp > connections) {
+            Optional<Value> written = section.get("max_connections_per_ip");
+            if (written.isPresent()) {
+                written.get().problem("exceeds max_connections (" + connections + ")");
+            } else {
+                section.self().problem("max_connections (" + connections + ") is below the default"
+                        + " max_connections_per_ip (" + perIp + "); set max_connections_per_ip too");
+            }
+            return d;
+        }
+        return new Limits(size, (int) recipients, (int) connections, (int) perIp, minFree);
+    }
+
+    private static long limit(Section section, String key, long min, long max, String reason, long fallback) {
+        return section.get(key).flatMap(v -> v.integer(min, max, reason)).orElse(fallback);
+    }
+}

@@ -1,0 +1,165 @@
+package dev.posthorn.mta.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.resolver.ScalarResolver;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
+
+/**
+ * Writes a {@link Config} as a commented YAML document that {@link ConfigLoader} reads back to an equal
+ * {@code Config}: {@code posthorn config defaults} prints {@link Config#defaults()} with it, like Postfix's
+ * {@code postconf -d}. Every key is written, an absent optional one as a comment.
+ */
+public final class ConfigPrinter {
+
+    /** Strings that need no quotes: no YAML indicator characters, and read back as strings (checked below). */
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9_/][A-Za-z0-9_./@+-]*");
+    private static final ScalarResolver RESOLVER = new CoreSchema().getScalarResolver();
+
+    private final StringBuilder out = new StringBuilder();
+    private final Path base;
+
+    private ConfigPrinter(Path base) {
+        this.base = base.toAbsolutePath().normalize();
+    }
+
+    /** The document for {@code config}, with paths under {@code base} written relative to it. */
+    public static String print(Config config, Path base) {
+        return new ConfigPrinter(base).document(config);
+    }
+
+    private String document(Config config) {
+        line("# Posthorn configuration (YAML 1.2). Relative paths are resolved against this file's folder.");
+        line("");
+        line("# This server's name, used in the greeting, in EHLO and in Received headers.");
+        line("hostname: " + scalar(config.hostname()));
+        line("");
+        line("# The folder of the mail queue.");
+        line("spool: " + path(config.spool()));
+        line("");
+        listeners(config.listeners());
+        tls(config);
+        line("# Clients from these networks may relay without AUTH. CIDR; a bare address is one host.");
+        line("trusted_networks:" + (config.trustedNetworks().isEmpty() ? " []" : ""));
+        config.trustedNetworks().forEach(network -> line("  - " + scalar(network.toString())));
+        line("");
+        limits(config.limits());
+        domains(config.domains());
+        return out.toString();
+    }
+
+    private void listeners(List<Listener> listeners) {
+        line("# Where to listen. address: an IP address (never a host name). role: mx (mail from other servers,");
+        line("# port 25), submission (mail from users: STARTTLS and AUTH, port 587) or submissions (the same over");
+        line("# implicit TLS, port 465, RFC 8314).");
+        line("listeners:");
+        for (Listener listener : listeners) {
+            line("  - address: " + scalar(IpLiteral.format(listener.address())));
+            line("    port: " + listener.port());
+            line("    role: " + listener.role().configName());
+        }
+        line("");
+    }
+
+    private void tls(Config config) {
+        line("# Certificate chain and private key, PEM files. Without tls, a self-signed certificate is generated");
+        line("# once and kept.");
+        config.tls().ifPresentOrElse(tls -> {
+            line("tls:");
+            line("  cert: " + path(tls.cert()));
+            line("  key: " + path(tls.key()));
+        }, () -> {
+            line("# tls:");
+            line("#   cert: tls/cert.pem");
+            line("#   key: tls/key.pem");
+        });
+        line("");
+    }
+
+    private void limits(Limits limits) {
+        line("limits:");
+        line("  # The largest message in octets, advertised as SIZE (RFC 1870).");
+        line("  max_message_size: " + limits.maxMessageSize());
+        line("  # Recipients per message; at least " + Limits.MIN_RECIPIENTS + " (RFC 5321 4.5.3.1.8).");
+        line("  max_recipients: " + limits.maxRecipients());
+        line("  # Open connections in all.");
+        line("  max_connections: " + limits.maxConnections());
+        line("  # Open connections from one client address.");
+        line("  max_connections_per_ip: " + limits.maxConnectionsPerIp());
+        line("  # Octets to keep free on the spool's file system; below this, MAIL gets 452 4.3.1.");
+        line("  min_free_disk: " + limits.minFreeDisk());
+        line("");
+    }
+
+    private void domains(Map<String, LocalDomain> domains) {
+        line("# The domains whose mail is delivered here. For each:");
+        line("#   mailboxes:       a list of local parts, or \"*\" for any local part (required)");
+        line("#   aliases:         local part: target or [targets]; a target is a local part or user@domain");
+        line("#   catch_all:       the mailbox for unknown local parts (without it, they are refused)");
+        line("#   plus_addressing: whether user+tag goes to user (RFC 5233)");
+        line("#   delivery:        maildir: PATH (mailbox user is the Maildir PATH/user/), lmtp: HOST:PORT,");
+        line("#                    or lmtp: \"unix:/PATH\" (required)");
+        line("domains:" + (domains.isEmpty() ? " {}" : ""));
+        for (LocalDomain domain : domains.values()) {
+            line("  " + scalar(domain.name()) + ":");
+            line("    mailboxes: " + switch (domain.mailboxes()) {
+                case Mailboxes.Any any -> scalar(DomainReader.ANY_MAILBOX);
+                case Mailboxes.Listed listed -> flowList(List.copyOf(listed.localParts()));
+            });
+            aliases(domain.aliases());
+            domain.catchAll().ifPresentOrElse(mailbox -> line("    catch_all: " + scalar(mailbox)),
+                    () -> line("    # catch_all: postmaster"));
+            line("    plus_addressing: " + domain.plusAddressing());
+            line("    delivery:");
+            line("      " + switch (domain.delivery()) {
+                case Delivery.Maildir maildir -> "maildir: " + path(maildir.root());
+                case Delivery.Lmtp lmtp -> "lmtp: " + scalar(lmtp.target().toString());
+            });
+        }
+    }
+
+    private void aliases(Map<String, List<String>> aliases) {
+        line("    aliases:" + (aliases.isEmpty() ? " {}" : ""));
+        aliases.forEach((alias, targets) -> line("      " + scalar(alias) + ": "
+                + (targets.size() == 1 ? scalar(targets.getFirst()) : flowList(targets))));
+    }
+
+    private void line(String text) {
+        out.append(text).append('\n');
+    }
+
+    private String path(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        if (!absolute.startsWith(base)) {
+            return scalar(absolute.toString());
+        }
+        String relative = base.relativize(absolute).toString();
+        return scalar(relative.isEmpty() ? "." : relative);
+    }
+
+    private static String flowList(List<String> items) {
+        return items.stream().map(ConfigPrinter::scalar).collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    /** A string as a YAML scalar: plain when that reads back as the same string, double-quoted otherwise. */
+    static String scalar(String text) {
+        if (PLAIN.matcher(text).matches() && RESOLVER.resolve(text, true).equals(Tag.STR)) {
+            return text;
+        }
+        StringBuilder quoted = new StringBuilder("\"");
+        text.codePoints().forEach(c -> {
+            if (c == '"' || c == '\\') {
+                quoted.append('\\').appendCodePoint(c);
+            } else if (c < 0x20 || c >= 0x7f && c < 0xa0 || c == 0x2028 || c == 0x2029 || c == 0xfeff) {
+                quoted.append(String.format("\\u%04x", c));
+            } else {
+                quoted.appendCodePoint(c);
+            }
+        });
+        return quoted.append('"').toString();
+    }
+}

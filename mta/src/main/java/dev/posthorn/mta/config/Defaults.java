@@ -1,0 +1,49 @@
+package dev.posthorn.mta.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one place where default values live. The loader takes a missing key's value from here and
+ * {@link ConfigPrinter} prints these values, so what {@code posthorn config defaults} shows is what a file gets.
+ */
+final class Defaults {
+
+    static final String HOSTNAME = "localhost";
+    static final String LOCAL_DOMAIN = "localhost";
+    static final String SPOOL = "var/spool";
+    static final String MAILDIR = "var/mail";
+    static final boolean PLUS_ADDRESSING = true;
+    static final List<Network> TRUSTED_NETWORKS = List.of(Network.parse("127.0.0.0/8"), Network.parse("::1/128"));
+    /** 25 MiB: what large providers accept, so replies about size rarely surprise anyone. */
+    static final Limits LIMITS = new Limits(26_214_400, Limits.MIN_RECIPIENTS, 1000, 50, 104_857_600);
+
+    private Defaults() {
+    }
+
+    /** The default configuration, relative paths resolved against {@code base}. */
+    static Config config(Path base) {
+        Path folder = base.toAbsolutePath().normalize();
+        InetAddress loopback = loopback();
+        List<Listener> listeners = List.of(
+                new Listener(loopback, 2525, Listener.Role.MX),
+                new Listener(loopback, 2587, Listener.Role.SUBMISSION),
+                new Listener(loopback, 2465, Listener.Role.SUBMISSIONS));
+        LocalDomain localhost = new LocalDomain(LOCAL_DOMAIN, new Mailboxes.Any(), Map.of(), Optional.empty(),
+                PLUS_ADDRESSING, new Delivery.Maildir(folder.resolve(MAILDIR)));
+        return new Config(HOSTNAME, folder.resolve(SPOOL), listeners, Optional.empty(), TRUSTED_NETWORKS, LIMITS,
+                Map.of(localhost.name(), localhost));
+    }
+
+    private static InetAddress loopback() {
+        try {
+            return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("a four byte address is always valid", e);
+        }
+    }
+}

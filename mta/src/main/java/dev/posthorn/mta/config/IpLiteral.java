@@ -1,0 +1,72 @@
+package dev.posthorn.mta.config;
+
+import dev.posthorn.smtp.AddressLiteral;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+
+/**
+ * IP addresses as the operator writes them: {@code 192.0.2.1} or {@code 2001:db8::1}, never a host name. Parsing
+ * goes through the protocol core's address literal, which only accepts digits, dots, colons and hex, so loading a
+ * configuration never consults DNS.
+ */
+final class IpLiteral {
+
+    private IpLiteral() {
+    }
+
+    /** Parses an IPv4 or IPv6 address; throws {@link IllegalArgumentException} for anything else. */
+    static InetAddress parse(String text) {
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("empty address");
+        }
+        try {
+            return AddressLiteral.parse(text.indexOf(':') >= 0 ? "[IPv6:" + text + "]" : "[" + text + "]").address();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not an IP address: " + text + " (host names are not allowed here)", e);
+        }
+    }
+
+    /** Whether {@code text} looks like it means to be an IP address (then it must parse as one). */
+    static boolean looksNumeric(String text) {
+        return !text.isEmpty()
+                && (text.indexOf(':') >= 0 || text.chars().allMatch(c -> c == '.' || c >= '0' && c <= '9'));
+    }
+
+    /** The address in its usual text form; IPv6 in RFC 5952's short form ({@code ::1}, not {@code 0:0:0:0:0:0:0:1}). */
+    static String format(InetAddress address) {
+        if (!(address instanceof Inet6Address)) {
+            return address.getHostAddress();
+        }
+        byte[] bytes = address.getAddress();
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = (bytes[2 * i] & 0xff) << 8 | bytes[2 * i + 1] & 0xff;
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                out.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (!out.isEmpty() && out.charAt(out.length() - 1) != ':') {
+                out.append(':');
+            }
+            out.append(Integer.toHexString(groups[i]));
+        }
+        return out.toString();
+    }
+}

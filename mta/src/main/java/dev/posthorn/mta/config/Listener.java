@@ -1,0 +1,75 @@
+package dev.posthorn.mta.config;
+
+import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One listening socket: the address and port to bind and what kind of SMTP service it offers.
+ *
+ * @param address the local IP address to bind (a literal: binding never waits on DNS)
+ * @param port    the TCP port, 1 to 65535
+ * @param role    the service offered there
+ */
+public record Listener(InetAddress address, int port, Role role) {
+
+    public Listener {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(role, "role");
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException("port must be between 1 and 65535");
+        }
+    }
+
+    /**
+     * Whether this listener and {@code other} cannot both bind: the same port on the same address, or on an
+     * address the other's wildcard already covers ({@code 0.0.0.0} covers IPv4; {@code ::} is dual-stack by default
+     * in Java and covers both families).
+     */
+    public boolean clashesWith(Listener other) {
+        if (port != other.port) {
+            return false;
+        }
+        return address.equals(other.address) || covers(address, other.address) || covers(other.address, address);
+    }
+
+    private static boolean covers(InetAddress wildcard, InetAddress other) {
+        return wildcard.isAnyLocalAddress()
+                && (wildcard.getAddress().length == 16 || other.getAddress().length == 4);
+    }
+
+    @Override
+    public String toString() {
+        String host = IpLiteral.format(address);
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port + " (" + role.configName() + ")";
+    }
+
+    /**
+     * The services a listener can offer, named as in RFC 6409 and RFC 8314.
+     */
+    public enum Role {
+        /** Mail from other servers (port 25, RFC 5321): no AUTH needed, STARTTLS offered. */
+        MX("mx"),
+        /** Message submission by users (port 587, RFC 6409): AUTH required, STARTTLS offered. */
+        SUBMISSION("submission"),
+        /** Submission over implicit TLS (port 465, RFC 8314 3.3): TLS from the first byte, then AUTH. */
+        SUBMISSIONS("submissions");
+
+        private final String configName;
+
+        Role(String configName) {
+            this.configName = configName;
+        }
+
+        /** The name used in the configuration file. */
+        public String configName() {
+            return configName;
+        }
+
+        /** The role with this exact configuration name. */
+        public static Optional<Role> named(String name) {
+            return Arrays.stream(values()).filter(r -> r.configName.equals(name)).findFirst();
+        }
+    }
+}

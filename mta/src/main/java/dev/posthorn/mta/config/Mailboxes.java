@@ -1,0 +1,47 @@
+package dev.posthorn.mta.config;
+
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * Which local parts of a local domain are mailboxes: a fixed list, or any local part at all ({@code "*"}).
+ */
+public sealed interface Mailboxes {
+
+    /** Whether {@code localPart} (already in lower case) is a mailbox. */
+    boolean contains(String localPart);
+
+    /** Every local part is a mailbox: a development or catch-everything domain. */
+    record Any() implements Mailboxes {
+        @Override
+        public boolean contains(String localPart) {
+            return true;
+        }
+    }
+
+    /**
+     * Only the listed local parts are mailboxes.
+     *
+     * @param localParts dot-atom local parts in lower case, in the order written
+     */
+    record Listed(Set<String> localParts) implements Mailboxes {
+
+        public Listed {
+            for (String localPart : localParts) {
+                Names.localPartProblem(localPart).ifPresent(reason -> {
+                    throw new IllegalArgumentException(reason + ": " + localPart);
+                });
+                if (!localPart.equals(Names.canonicalLocalPart(localPart))) {
+                    throw new IllegalArgumentException("mailbox names are kept in lower case: " + localPart);
+                }
+            }
+            localParts = Collections.unmodifiableSet(new LinkedHashSet<>(localParts));
+        }
+
+        @Override
+        public boolean contains(String localPart) {
+            return localParts.contains(localPart);
+        }
+    }
+}

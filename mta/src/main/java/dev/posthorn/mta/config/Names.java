@@ -1,0 +1,87 @@
+package dev.posthorn.mta.config;
+
+import dev.posthorn.smtp.Domain;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The two name grammars an operator writes in the file: domain names (the host name, local domains) and local parts
+ * (mailboxes, aliases). Each check returns the reason a name is refused, so the loader can put it next to the line.
+ */
+final class Names {
+
+    /** RFC 5321 4.5.3.1.1. */
+    static final int MAX_LOCAL_PART = 64;
+
+    private Names() {
+    }
+
+    /**
+     * Why {@code text} is not a usable domain name, if it is not. Only ASCII (A-labels): the host name goes into
+     * EHLO and Received headers, which need A-labels without SMTPUTF8 (RFC 5890, RFC 6531 3.7.3). A last label of
+     * digits only would be read as an IPv4 address (RFC 3696 2).
+     */
+    static Optional<String> domainProblem(String text) {
+        if (!Domain.isValid(text)) {
+            return Optional.of("not a valid domain name");
+        }
+        if (!text.chars().allMatch(c -> c < 0x80)) {
+            return Optional.of("write the domain in its ASCII form (xn--...)");
+        }
+        String last = text.substring(text.lastIndexOf('.') + 1);
+        if (last.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return Optional.of("not a domain name (the last label is numeric)");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why {@code text} is not a dot-atom local part (RFC 5322 3.2.3, with RFC 6531 3.3's UTF-8), if it is not.
+     * Quoted local parts are not accepted for local mailboxes: nobody needs {@code "john doe"} as a mailbox name,
+     * and they would make file names and lookups harder to reason about.
+     */
+    static Optional<String> localPartProblem(String text) {
+        if (text.isEmpty()) {
+            return Optional.of("empty local part");
+        }
+        if (text.getBytes(StandardCharsets.UTF_8).length > MAX_LOCAL_PART) {
+            return Optional.of("local part longer than 64 octets");
+        }
+        boolean atomStart = true;
+        for (int i = 0; i < text.length(); i += Character.charCount(text.codePointAt(i))) {
+            int c = text.codePointAt(i);
+            if (c == '.') {
+                if (atomStart) {
+                    return Optional.of("not a dot-atom local part (empty atom)");
+                }
+                atomStart = true;
+            } else if (isAtext(c)) {
+                atomStart = false;
+            } else {
+                return Optional.of("not a dot-atom local part (character " + describe(c) + ")");
+            }
+        }
+        return atomStart ? Optional.of("not a dot-atom local part (ends with a dot)") : Optional.empty();
+    }
+
+    /**
+     * Local parts are compared without regard to case, as virtually every MTA does (RFC 5321 2.4 allows a host to
+     * do so for its own mailboxes), so the configuration keeps them in lower case.
+     */
+    static String canonicalLocalPart(String text) {
+        return text.toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean isAtext(int c) {
+        if (c >= 0x80) {
+            return Character.isLetterOrDigit(c);
+        }
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                || "!#$%&'*+-/=?^_`{|}~".indexOf(c) >= 0;
+    }
+
+    private static String describe(int c) {
+        return c >= 0x21 && c < 0x7f ? "'" + (char) c + "'" : String.format("U+%04X", c);
+    }
+}
