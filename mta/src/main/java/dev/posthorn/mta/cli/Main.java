@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code bin/posthorn}. */
 @Command(name = "posthorn", mixinStandardHelpOptions = true, version = "Posthorn 0.1.0",
         description = "A mail transfer agent for the JVM.",
-        subcommands = {SinkCommand.class, ConfigCommand.class})
+        subcommands = {RunCommand.class, SinkCommand.class, ConfigCommand.class})
 public final class Main {
 
     Main() {

@@ -19,9 +19,11 @@ import java.util.Optional;
  * @param trustedNetworks clients from these networks may relay without authentication
  * @param limits          resource limits
  * @param domains         the local domains, keyed by their lower-case name, in the order written
+ * @param usersFile       the file of users who may AUTH (name:hash lines); empty means AUTH is not offered
  */
 public record Config(String hostname, Path spool, List<Listener> listeners, Optional<TlsFiles> tls,
-                     List<Network> trustedNetworks, Limits limits, Map<String, LocalDomain> domains) {
+                     List<Network> trustedNetworks, Limits limits, Map<String, LocalDomain> domains,
+                     Optional<Path> usersFile) {
 
     public Config {
         Names.domainProblem(hostname).ifPresent(reason -> {
@@ -30,6 +32,7 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
         Objects.requireNonNull(spool, "spool");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(usersFile, "usersFile");
         listeners = List.copyOf(listeners);
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("at least one listener is needed");

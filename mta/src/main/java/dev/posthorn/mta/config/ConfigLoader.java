@@ -17,7 +17,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
 public final class ConfigLoader {
 
     static final List<String> KEYS = List.of("hostname", "spool", "listeners", "tls", "trusted_networks", "limits",
-            "domains");
+            "domains", "users_file");
     static final List<String> LISTENER_KEYS = List.of("address", "port", "role");
     static final List<String> TLS_KEYS = List.of("cert", "key");
     static final List<String> LIMIT_KEYS = List.of("max_message_size", "max_recipients", "max_connections",
@@ -67,11 +67,13 @@ public final class ConfigLoader {
         Limits limits = section.get("limits").map(this::limits).orElse(defaults.limits());
         Map<String, LocalDomain> domains = section.get("domains")
                 .map(v -> new DomainReader(folder).read(v)).orElse(defaults.domains());
+        Optional<Path> usersFile = section.get("users_file").isPresent()
+                ? section.get("users_file").flatMap(v -> v.file(folder)) : defaults.usersFile();
         if (!problems.isEmpty()) {
             return defaults;
         }
         try {
-            return new Config(hostname, spool, listeners, tls, trusted, limits, domains);
+            return new Config(hostname, spool, listeners, tls, trusted, limits, domains, usersFile);
         } catch (IllegalArgumentException e) {
             // The checks above should leave nothing for the records to refuse; if they do, still name the file.
             root.problem(e.getMessage());

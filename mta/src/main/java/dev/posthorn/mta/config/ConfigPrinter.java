@@ -47,6 +47,11 @@ public final class ConfigPrinter {
         line("trusted_networks:" + (config.trustedNetworks().isEmpty() ? " []" : ""));
         config.trustedNetworks().forEach(network -> line("  - " + scalar(network.toString())));
         line("");
+        line("# Users who may AUTH (submission): one name:hash a line, Argon2id or bcrypt; manage it with");
+        line("# 'posthorn user add|passwd|del|list'. Without it, AUTH is not offered.");
+        config.usersFile().ifPresentOrElse(file -> line("users_file: " + path(file)),
+                () -> line("# users_file: users.txt"));
+        line("");
         limits(config.limits());
         domains(config.domains());
         return out.toString();

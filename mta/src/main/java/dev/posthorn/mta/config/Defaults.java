@@ -36,7 +36,7 @@ final class Defaults {
         LocalDomain localhost = new LocalDomain(LOCAL_DOMAIN, new Mailboxes.Any(), Map.of(), Optional.empty(),
                 PLUS_ADDRESSING, new Delivery.Maildir(folder.resolve(MAILDIR)));
         return new Config(HOSTNAME, folder.resolve(SPOOL), listeners, Optional.empty(), TRUSTED_NETWORKS, LIMITS,
-                Map.of(localhost.name(), localhost));
+                Map.of(localhost.name(), localhost), Optional.empty());
     }
 
     private static InetAddress loopback() {

@@ -1,5 +1,6 @@
 package dev.posthorn.mta.daemon;
 
+import dev.posthorn.mta.auth.UserStore;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.Listener;
 import dev.posthorn.mta.routing.Router;
@@ -56,6 +57,7 @@ public final class Daemon implements AutoCloseable {
                 .maxConnections(config.limits().maxConnections())
                 .maxConnectionsPerIp(config.limits().maxConnectionsPerIp())
                 .tls(tls)
+                .authenticator(config.usersFile().isPresent() ? UserStore.load(config.usersFile().get()) : null)
                 .policy(new RecipientPolicy(router, config.trustedNetworks(), spool, config.limits().minFreeDisk()))
                 .sink(new SpoolSink(spool, router, runner));
         List<SmtpServer> servers = new ArrayList<>();

@@ -52,7 +52,7 @@ class ConfigLoaderTest {
                 Optional.of(new TlsFiles(dir.resolve("tls/cert.pem"), dir.resolve("tls/key.pem"))),
                 List.of(Network.parse("127.0.0.0/8")),
                 new Limits(26_214_400, 100, 1000, 50, 104_857_600),
-                Map.of("example.org", exampleOrg));
+                Map.of("example.org", exampleOrg), Optional.empty());
         assertThat(config).isEqualTo(expected);
         assertThat(config.domains().get("example.org").aliases()).containsOnlyKeys("postmaster", "team");
     }
