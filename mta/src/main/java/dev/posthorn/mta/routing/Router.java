@@ -77,7 +77,7 @@ public final class Router {
             }
             return true;
         }
-        if (SAFE_NAME.matcher(name).matches() && domain.mailboxes().contains(name)) {
+        if (isMailbox(domain, name)) {
             out.add(new Destination.Mailbox(domain, name));
             return true;
         }
@@ -90,6 +90,17 @@ public final class Router {
             return true;
         }
         return name.equals("postmaster") && postmasterFallback(domain, out);
+    }
+
+    /**
+     * Whether {@code name} is a mailbox: a listed one, or, where any name is a mailbox, a plain name without the
+     * plus-addressing separator (so {@code user+tag} still means {@code user}).
+     */
+    private static boolean isMailbox(LocalDomain domain, String name) {
+        if (!SAFE_NAME.matcher(name).matches() || !domain.mailboxes().contains(name)) {
+            return false;
+        }
+        return !(domain.mailboxes() instanceof Mailboxes.Any) || !domain.plusAddressing() || name.indexOf('+') < 0;
     }
 
     /** An alias or catch-all target: a name in the same domain, or a full address (local or elsewhere). */
