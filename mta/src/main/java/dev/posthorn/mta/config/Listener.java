@@ -17,8 +17,9 @@ public record Listener(InetAddress address, int port, Role role) {
     public Listener {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(role, "role");
-        if (port < 1 || port > 65_535) {
-            throw new IllegalArgumentException("port must be between 1 and 65535");
+        // 0 (any free port) is for embedding and tests; the loader accepts only 1..65535 from a file.
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535");
         }
     }
 

@@ -1,0 +1,50 @@
+package dev.posthorn.mta.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.posthorn.smtp.testing.Dialog;
+import dev.posthorn.smtp.testing.DialogFiles;
+import dev.posthorn.smtp.testing.DialogResult;
+import dev.posthorn.smtp.testing.DialogRunner;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every dialogue case, shared and Posthorn's own, against the daemon's MX listener. */
+class DaemonConformanceTest {
+
+    @TempDir
+    static Path dir;
+    private static Daemon daemon;
+
+    @BeforeAll
+    static void start() throws IOException {
+        daemon = Daemon.start(TestConfigs.conformance(dir));
+    }
+
+    @AfterAll
+    static void stop() {
+        daemon.close();
+    }
+
+    static Stream<Dialog> cases() throws IOException {
+        List<Dialog> all = new ArrayList<>(DialogFiles.load(DialogFiles.findUpwards("shared/conformance")));
+        all.addAll(DialogFiles.load(DialogFiles.findUpwards("conformance")));
+        return all.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void passes(Dialog dialog) {
+        assertThat(dialog.settings()).as("cases that change server settings need a daemon of their own").isEmpty();
+        DialogResult result = new DialogRunner().run(dialog, daemon.addresses().getFirst());
+        assertThat(result.passed()).as(result.report()).isTrue();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.posthorn.mta.daemon;
+
+import dev.posthorn.mta.auth.PasswordHash;
+import dev.posthorn.mta.config.Config;
+import dev.posthorn.mta.config.Delivery;
+import dev.posthorn.mta.config.Limits;
+import dev.posthorn.mta.config.Listener;
+import dev.posthorn.mta.config.LocalDomain;
+import dev.posthorn.mta.config.Mailboxes;
+import dev.posthorn.mta.config.Network;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Daemon configurations for tests: one MX listener on a free port, everything under a temporary folder. */
+final class TestConfigs {
+
+    private TestConfigs() {
+    }
+
+    /**
+     * The conformance setup: mx.posthorn.test, local domain posthorn.test with alice, bob and postmaster, messages
+     * up to 1,000,000 octets, AUTH for alice/wonderland, relay only for authenticated users.
+     */
+    static Config conformance(Path dir) throws IOException {
+        Path users = Files.writeString(dir.resolve("users.txt"),
+                "alice:" + PasswordHash.hash("wonderland".toCharArray()) + "\n");
+        LocalDomain domain = new LocalDomain("posthorn.test",
+                new Mailboxes.Listed(Set.of("alice", "bob", "postmaster")),
+                Map.of("team", List.of("alice", "bob"), "outside", List.of("carol@elsewhere.test")),
+                Optional.empty(), true, new Delivery.Maildir(dir.resolve("mail")));
+        return new Config("mx.posthorn.test", dir.resolve("spool"),
+                List.of(new Listener(InetAddress.getLoopbackAddress(), 0, Listener.Role.MX)), Optional.empty(),
+                List.of(), new Limits(1_000_000, 100, 100, 50, 1), Map.of(domain.name(), domain),
+                Optional.of(users));
+    }
+
+    /** The same, with clients from loopback trusted to relay and a free-disk threshold. */
+    static Config trusting(Path dir, long minFreeDisk) throws IOException {
+        Config c = conformance(dir);
+        return new Config(c.hostname(), c.spool(), c.listeners(), c.tls(), List.of(Network.parse("127.0.0.0/8")),
+                new Limits(1_000_000, 100, 100, 50, minFreeDisk), c.domains(), c.usersFile());
+    }
+}
