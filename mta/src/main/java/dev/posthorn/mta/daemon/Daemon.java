@@ -40,10 +40,14 @@ public final class Daemon implements AutoCloseable {
     }
 
     public static Daemon start(Config config) throws IOException {
+        return start(config, RetrySchedule.DEFAULT);
+    }
+
+    static Daemon start(Config config, RetrySchedule retries) throws IOException {
         Spool spool = Spool.open(config.spool());
         var recovered = spool.sweep();
         Router router = new Router(config.domains(), config.hostname());
-        QueueRunner runner = new QueueRunner(spool, router, new Transports(config.hostname()), RetrySchedule.DEFAULT,
+        QueueRunner runner = new QueueRunner(spool, router, new Transports(config.hostname()), retries,
                 Clock.systemUTC(), 20);
         runner.recover(recovered);
         ServerTls tls = config.tls().isPresent()

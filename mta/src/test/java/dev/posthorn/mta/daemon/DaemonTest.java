@@ -1,0 +1,140 @@
+package dev.posthorn.mta.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.posthorn.mta.config.Config;
+import dev.posthorn.mta.config.Delivery;
+import dev.posthorn.mta.config.LocalDomain;
+import dev.posthorn.mta.schedule.RetrySchedule;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The daemon end to end in one process: receive, commit, route, deliver to Maildir, recover after a restart. */
+class DaemonTest {
+
+    @TempDir
+    Path dir;
+
+    private static void send(Daemon daemon, String from, String to, String subject) throws MessagingException {
+        Properties p = new Properties();
+        p.put("mail.smtp.host", "127.0.0.1");
+        p.put("mail.smtp.port", String.valueOf(daemon.addresses().getFirst().getPort()));
+        p.put("mail.smtp.localhost", "client.test");
+        MimeMessage message = new MimeMessage(Session.getInstance(p));
+        message.setFrom(new InternetAddress(from));
+        message.setRecipients(Message.RecipientType.TO, to);
+        message.setSubject(subject);
+        message.setText("hello\r\n");
+        Transport.send(message);
+    }
+
+    private List<String> mailbox(String name) throws IOException {
+        Path fresh = dir.resolve("mail").resolve(name).resolve("new");
+        if (!Files.isDirectory(fresh)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(fresh)) {
+            return files.map(file -> {
+                try {
+                    return Files.readString(file);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList();
+        }
+    }
+
+    private long queued() throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve("spool/queue"))) {
+            return files.filter(f -> !f.getFileName().toString().endsWith(".state")).count();
+        }
+    }
+
+    @Test
+    void localMailIsDeliveredOnceToEachMailboxWithTraceHeaders() throws Exception {
+        try (Daemon daemon = Daemon.start(TestConfigs.conformance(dir))) {
+            send(daemon, "sender@client.test", "alice@posthorn.test, team@posthorn.test, bob+x@posthorn.test", "one");
+            await().atMost(Duration.ofSeconds(10)).until(() -> mailbox("alice").size() == 1
+                    && mailbox("bob").size() == 1 && queued() == 0);
+        }
+        String alice = mailbox("alice").getFirst();
+        assertThat(alice).startsWith("Return-Path: <sender@client.test>\nDelivered-To: alice@posthorn.test\n"
+                + "Received: from client.test ([127.0.0.1])\n\tby mx.posthorn.test (Posthorn) with ESMTP id ")
+                .contains("Subject: one\n").endsWith("\nhello\n");
+        assertThat(mailbox("bob").getFirst()).contains("Delivered-To: bob@posthorn.test\n");
+    }
+
+    @Test
+    void mailForOtherDomainsFromUntrustedClientsIsRefused() throws Exception {
+        try (Daemon daemon = Daemon.start(TestConfigs.conformance(dir))) {
+            assertThatThrownBy(() -> send(daemon, "s@client.test", "x@elsewhere.test", "relay"))
+                    .isInstanceOf(MessagingException.class).hasStackTraceContaining("550 5.7.1");
+        }
+    }
+
+    @Test
+    void mailForOtherDomainsFromTrustedNetworksWaitsInTheQueue() throws Exception {
+        try (Daemon daemon = Daemon.start(TestConfigs.trusting(dir, 1))) {
+            send(daemon, "s@client.test", "x@elsewhere.test, outside@posthorn.test", "relayed");
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(stateFile()));
+        }
+        assertThat(queued()).isEqualTo(1);
+        assertThat(Files.readString(stateFile())).contains("rcpt PENDING awaiting%20outbound%20delivery");
+    }
+
+    private Path stateFile() throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve("spool/queue"))) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".state")).findFirst()
+                    .orElse(dir.resolve("none"));
+        }
+    }
+
+    @Test
+    void lowDiskSpaceDefersAtMail() throws Exception {
+        try (Daemon daemon = Daemon.start(TestConfigs.trusting(dir, Long.MAX_VALUE / 4))) {
+            assertThatThrownBy(() -> send(daemon, "s@client.test", "alice@posthorn.test", "full"))
+                    .isInstanceOf(MessagingException.class).hasStackTraceContaining("452 4.3.1");
+        }
+        assertThat(queued()).isZero();
+    }
+
+    @Test
+    void deferredMessageSurvivesARestartAndIsDeliveredLater() throws Exception {
+        Config config = TestConfigs.conformance(dir);
+        Path blocked = dir.resolve("blocked");
+        Files.writeString(blocked, "a file where the Maildir root should be");
+        LocalDomain domain = config.domains().get("posthorn.test");
+        LocalDomain broken = new LocalDomain(domain.name(), domain.mailboxes(), domain.aliases(), domain.catchAll(),
+                domain.plusAddressing(), new Delivery.Maildir(blocked));
+        Config failing = new Config(config.hostname(), config.spool(), config.listeners(), config.tls(),
+                config.trustedNetworks(), config.limits(), Map.of(domain.name(), broken), config.usersFile());
+        RetrySchedule quick = new RetrySchedule(List.of(Duration.ofMillis(200)), Duration.ofDays(1));
+        try (Daemon daemon = Daemon.start(failing, quick)) {
+            send(daemon, "s@client.test", "alice@posthorn.test", "deferred");
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(stateFile()));
+        }
+        assertThat(queued()).isEqualTo(1);
+        assertThat(Files.readString(stateFile())).contains("rcpt PENDING 4.3.0");
+        try (Daemon daemon = Daemon.start(config, quick)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> mailbox("alice").size() == 1 && queued() == 0);
+            assertThat(daemon.addresses()).hasSize(1);
+        }
+        assertThat(mailbox("alice").getFirst()).contains("Subject: deferred");
+    }
+}

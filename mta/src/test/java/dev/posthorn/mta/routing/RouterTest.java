@@ -1,0 +1,121 @@
+package dev.posthorn.mta.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.posthorn.mta.config.Delivery;
+import dev.posthorn.mta.config.LocalDomain;
+import dev.posthorn.mta.config.Mailboxes;
+import dev.posthorn.smtp.ForwardPath;
+import dev.posthorn.smtp.Mailbox;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Routing of recipients: mailboxes, aliases, plus-addressing, catch-all, postmaster, and tricks that never route. */
+class RouterTest {
+
+    private static final LocalDomain EXAMPLE = new LocalDomain("example.org",
+            new Mailboxes.Listed(Set.of("alice", "bob")),
+            Map.of("postmaster", List.of("alice"), "team", List.of("alice", "bob", "carol@elsewhere.test"),
+                    "staff", List.of("team", "dave@other.org")),
+            Optional.empty(), true, new Delivery.Maildir(Path.of("/var/mail/example.org")));
+    private static final LocalDomain OTHER = new LocalDomain("other.org", new Mailboxes.Listed(Set.of("dave")),
+            Map.of(), Optional.of("dave"), false, new Delivery.Maildir(Path.of("/var/mail/other.org")));
+    private static final LocalDomain ANY = new LocalDomain("localhost", new Mailboxes.Any(), Map.of(),
+            Optional.empty(), true, new Delivery.Maildir(Path.of("/var/mail")));
+    private static final LocalDomain BARE = new LocalDomain("bare.org", new Mailboxes.Listed(Set.of("zed", "amy")),
+            Map.of(), Optional.empty(), false, new Delivery.Maildir(Path.of("/var/mail/bare")));
+
+    private final Router router = new Router(Map.of("example.org", EXAMPLE, "other.org", OTHER,
+            "localhost", ANY, "bare.org", BARE), "example.org");
+
+    private Route route(String address) {
+        return router.route(ForwardPath.of(Mailbox.parse(address, true)));
+    }
+
+    private List<String> addresses(String address) {
+        Route route = route(address);
+        assertThat(route).as(address).isInstanceOf(Route.Local.class);
+        return ((Route.Local) route).destinations().stream().map(Destination::address).toList();
+    }
+
+    @Test
+    void mailboxRoutesToItself() {
+        assertThat(addresses("alice@example.org")).containsExactly("alice@example.org");
+        assertThat(addresses("ALICE@Example.ORG")).containsExactly("alice@example.org");
+    }
+
+    @Test
+    void aliasExpandsToLocalAndRemoteTargets() {
+        assertThat(addresses("team@example.org"))
+                .containsExactly("alice@example.org", "bob@example.org", "carol@elsewhere.test");
+    }
+
+    @Test
+    void nestedAliasesExpandAcrossDomainsEachAddressOnce() {
+        assertThat(addresses("staff@example.org"))
+                .containsExactly("alice@example.org", "bob@example.org", "carol@elsewhere.test", "dave@other.org");
+    }
+
+    @Test
+    void plusAddressingFindsTheUser() {
+        assertThat(addresses("bob+lists@example.org")).containsExactly("bob@example.org");
+        assertThat(addresses("team+x@example.org")).hasSize(3);
+        assertThat(route("nobody+x@example.org")).isInstanceOf(Route.Unknown.class);
+    }
+
+    @Test
+    void catchAllTakesUnknownNames() {
+        assertThat(addresses("whoever@other.org")).containsExactly("dave@other.org");
+    }
+
+    @Test
+    void unknownLocalUserIsUnknown() {
+        assertThat(route("mallory@example.org")).isInstanceOf(Route.Unknown.class);
+    }
+
+    @Test
+    void otherDomainsAreRemote() {
+        assertThat(route("alice@elsewhere.test")).isInstanceOf(Route.Remote.class);
+        assertThat(route("alice@[192.0.2.1]")).isInstanceOf(Route.Remote.class);
+    }
+
+    @Test
+    void postmasterIsAlwaysAccepted() {
+        assertThat(addresses("postmaster@example.org")).containsExactly("alice@example.org");
+        assertThat(addresses("PostMaster@bare.org")).containsExactly("amy@bare.org");
+        assertThat(((Route.Local) router.route(ForwardPath.POSTMASTER)).destinations())
+                .extracting(Destination::address).containsExactly("alice@example.org");
+    }
+
+    @Test
+    void anyNameIsAMailboxWhereConfigured() {
+        assertThat(addresses("user@localhost")).containsExactly("user@localhost");
+        assertThat(addresses("user+tag@localhost")).containsExactly("user@localhost");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"../../etc\"@localhost", "\"a/b\"@localhost", "a/b@localhost", ".hidden@localhost",
+        "\"user@elsewhere.test\"@localhost", "user%elsewhere.test@localhost", "elsewhere.test!user@localhost",
+        "\"user@elsewhere.test\"@example.org", "user%elsewhere.test@example.org"})
+    void namesThatAreNotPlainNeverBecomeMailboxes(String address) {
+        Mailbox mailbox;
+        try {
+            mailbox = Mailbox.parse(address, true);
+        } catch (IllegalArgumentException e) {
+            return; // not even an address
+        }
+        assertThat(router.route(ForwardPath.of(mailbox))).as(address).isInstanceOf(Route.Unknown.class);
+    }
+
+    @Test
+    void localDomainsAreRecognisedInAnyCase() {
+        assertThat(router.isLocalDomain("EXAMPLE.org")).isTrue();
+        assertThat(router.isLocalDomain("elsewhere.test")).isFalse();
+    }
+}
