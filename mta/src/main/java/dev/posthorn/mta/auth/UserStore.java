@@ -46,6 +46,47 @@ public final class UserStore implements Authenticator {
         return new UserStore(hashes);
     }
 
+    /** The users in file order. */
+    public java.util.List<String> users() {
+        return java.util.List.copyOf(hashes.keySet());
+    }
+
+    /**
+     * Sets (adds or replaces) or, with a {@code null} hash, removes a user in {@code file}, keeping every other line
+     * (comments included) as it was; the file is replaced atomically and stays readable by its owner only.
+     */
+    public static void update(Path file, String user, String hash) throws IOException {
+        if (user.isEmpty() || user.chars().anyMatch(c -> c == ':' || c <= ' ' || c == 0x7f)) {
+            throw new IllegalArgumentException("a user name has no colon, space or control character");
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        boolean found = false;
+        for (String line : Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8)
+                : java.util.List.<String>of()) {
+            if (line.startsWith(user + ":")) {
+                found = true;
+                if (hash != null) {
+                    out.add(user + ":" + hash);
+                }
+            } else {
+                out.add(line);
+            }
+        }
+        if (!found && hash != null) {
+            out.add(user + ":" + hash);
+        }
+        if (!found && hash == null) {
+            throw new IllegalArgumentException("no user " + user + " in " + file);
+        }
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(temporary);
+        Files.createFile(temporary, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.write(temporary, out, StandardCharsets.UTF_8);
+        Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
     public boolean contains(String user) {
         return hashes.containsKey(user);
     }

@@ -6,13 +6,21 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code bin/posthorn}. */
 @Command(name = "posthorn", mixinStandardHelpOptions = true, version = "Posthorn 0.1.0",
         description = "A mail transfer agent for the JVM.",
-        subcommands = {RunCommand.class, SinkCommand.class, ConfigCommand.class})
+        subcommands = {RunCommand.class, SinkCommand.class, ConfigCommand.class, UserCommand.class})
 public final class Main {
 
     Main() {
     }
 
+    /** The command line with its error handling: an operator sees the reason, not a stack trace. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler((e, command, parsed) -> {
+            command.getErr().println("posthorn: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        });
+    }
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
     }
 }

@@ -1,0 +1,140 @@
+package dev.posthorn.mta.cli;
+
+import dev.posthorn.mta.auth.PasswordHash;
+import dev.posthorn.mta.auth.UserStore;
+import dev.posthorn.mta.config.Config;
+import dev.posthorn.mta.config.ConfigException;
+import dev.posthorn.mta.config.ConfigLoader;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code posthorn user add|passwd|del|list}: manages the users file named by the configuration. Passwords are read
+ * from the terminal (twice, not echoed) or, with {@code --password-stdin}, as one line from standard input: never
+ * from the command line, where other users could see them.
+ */
+@Command(name = "user", mixinStandardHelpOptions = true, description = "Manage the users who may AUTH.",
+        subcommands = {UserCommand.Add.class, UserCommand.Passwd.class, UserCommand.Del.class,
+            UserCommand.ListUsers.class})
+final class UserCommand {
+
+    /** Options every user subcommand shares. */
+    static class Common {
+        @Option(names = "--config", required = true, paramLabel = "FILE", description = "The configuration file.")
+        Path config;
+
+        @Option(names = "--password-stdin", description = "Read the password as one line from standard input.")
+        boolean passwordFromStdin;
+
+        char[] password() throws IOException {
+            return readPassword(passwordFromStdin);
+        }
+
+        Path usersFile() throws IOException {
+            Config loaded;
+            try {
+                loaded = ConfigLoader.load(config);
+            } catch (ConfigException e) {
+                throw new IOException(e.problems().size() + " problem(s) in " + config + ": "
+                        + e.problems().getFirst());
+            }
+            return loaded.usersFile().orElseThrow(() -> new IOException(config + " names no users_file"));
+        }
+    }
+
+    static char[] readPassword(boolean fromStdin) throws IOException {
+        Console console = System.console();
+        if (!fromStdin) {
+            if (console == null) {
+                throw new IOException("no terminal to read the password from; use --password-stdin");
+            }
+            char[] first = console.readPassword("Password: ");
+            char[] second = console.readPassword("Again: ");
+            if (first == null || !Arrays.equals(first, second)) {
+                throw new IOException("the passwords differ");
+            }
+            return first;
+        }
+        String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        if (line == null || line.isEmpty()) {
+            throw new IOException("no password on standard input");
+        }
+        return line.toCharArray();
+    }
+
+    @Command(name = "add", description = "Add a user (password from the terminal or standard input).")
+    static final class Add extends Common implements Callable<Integer> {
+        @Parameters(paramLabel = "USER")
+        String user;
+
+        @Override
+        public Integer call() throws IOException {
+            Path file = usersFile();
+            if (Files.exists(file) && UserStore.load(file).contains(user)) {
+                System.err.println("posthorn: user " + user + " exists; use 'user passwd'");
+                return 1;
+            }
+            UserStore.update(file, user, PasswordHash.hash(password()));
+            System.out.println("added " + user);
+            return 0;
+        }
+    }
+
+    @Command(name = "passwd", description = "Change a user's password.")
+    static final class Passwd extends Common implements Callable<Integer> {
+        @Parameters(paramLabel = "USER")
+        String user;
+
+        @Override
+        public Integer call() throws IOException {
+            Path file = usersFile();
+            if (!Files.exists(file) || !UserStore.load(file).contains(user)) {
+                System.err.println("posthorn: no user " + user);
+                return 1;
+            }
+            UserStore.update(file, user, PasswordHash.hash(password()));
+            System.out.println("changed " + user);
+            return 0;
+        }
+    }
+
+    @Command(name = "del", description = "Remove a user.")
+    static final class Del extends Common implements Callable<Integer> {
+        @Parameters(paramLabel = "USER")
+        String user;
+
+        @Override
+        public Integer call() throws IOException {
+            Path file = usersFile();
+            if (!Files.exists(file) || !UserStore.load(file).contains(user)) {
+                System.err.println("posthorn: no user " + user);
+                return 1;
+            }
+            UserStore.update(file, user, null);
+            System.out.println("removed " + user);
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List the users.")
+    static final class ListUsers extends Common implements Callable<Integer> {
+        @Override
+        public Integer call() throws IOException {
+            Path file = usersFile();
+            if (Files.exists(file)) {
+                UserStore.load(file).users().forEach(System.out::println);
+            }
+            return 0;
+        }
+    }
+}
