@@ -36,6 +36,16 @@ final class UserCommand {
         @Option(names = "--password-stdin", description = "Read the password as one line from standard input.")
         boolean passwordFromStdin;
 
+        /** The users file, if it holds {@code user}; else says so and returns null. */
+        Path fileWith(String user) throws IOException {
+            Path file = usersFile();
+            if (!Files.exists(file) || !UserStore.load(file).contains(user)) {
+                System.err.println("posthorn: no user " + user);
+                return null;
+            }
+            return file;
+        }
+
         char[] password() throws IOException {
             return readPassword(passwordFromStdin);
         }
@@ -97,9 +107,8 @@ final class UserCommand {
 
         @Override
         public Integer call() throws IOException {
-            Path file = usersFile();
-            if (!Files.exists(file) || !UserStore.load(file).contains(user)) {
-                System.err.println("posthorn: no user " + user);
+            Path file = fileWith(user);
+            if (file == null) {
                 return 1;
             }
             UserStore.update(file, user, PasswordHash.hash(password()));
@@ -115,9 +124,8 @@ final class UserCommand {
 
         @Override
         public Integer call() throws IOException {
-            Path file = usersFile();
-            if (!Files.exists(file) || !UserStore.load(file).contains(user)) {
-                System.err.println("posthorn: no user " + user);
+            Path file = fileWith(user);
+            if (file == null) {
                 return 1;
             }
             UserStore.update(file, user, null);

@@ -8,8 +8,6 @@ import dev.posthorn.smtp.testing.DialogResult;
 import dev.posthorn.smtp.testing.DialogRunner;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,9 +33,7 @@ class DaemonConformanceTest {
     }
 
     static Stream<Dialog> cases() throws IOException {
-        List<Dialog> all = new ArrayList<>(DialogFiles.load(DialogFiles.findUpwards("shared/conformance")));
-        all.addAll(DialogFiles.load(DialogFiles.findUpwards("conformance")));
-        return all.stream();
+        return DialogFiles.conformanceCases().stream();
     }
 
     @ParameterizedTest(name = "{0}")

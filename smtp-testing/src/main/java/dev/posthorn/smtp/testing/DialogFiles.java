@@ -39,6 +39,16 @@ public final class DialogFiles {
     }
 
     /**
+     * Every conformance case a Posthorn server must pass: the shared ones ({@code shared/conformance}) followed by
+     * Posthorn's own ({@code conformance/}), each folder found with {@link #findUpwards}.
+     */
+    public static List<Dialog> conformanceCases() throws IOException {
+        List<Dialog> all = new ArrayList<>(load(findUpwards("shared/conformance")));
+        all.addAll(load(findUpwards("conformance")));
+        return List.copyOf(all);
+    }
+
+    /**
      * Parses every regular {@code *.dialog} file directly in {@code dir} (not in subdirectories), named by file name.
      *
      * @throws IOException              if the directory or a file cannot be read, or a file is not UTF-8

@@ -14,8 +14,6 @@ import dev.posthorn.smtp.server.SessionInfo;
 import dev.posthorn.smtp.server.SessionPolicy;
 import dev.posthorn.smtp.server.SmtpServer;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -33,9 +31,7 @@ class ConformanceTest {
     private static final Set<String> MAILBOXES = Set.of("alice", "bob", "postmaster");
 
     static Stream<Dialog> cases() throws IOException {
-        List<Dialog> all = new ArrayList<>(DialogFiles.load(DialogFiles.findUpwards("shared/conformance")));
-        all.addAll(DialogFiles.load(DialogFiles.findUpwards("conformance")));
-        return all.stream();
+        return DialogFiles.conformanceCases().stream();
     }
 
     @ParameterizedTest(name = "{0}")
