@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -33,9 +34,11 @@ public final class Spool {
     private final Path queue;
     private final Path corrupt;
     private final DirectorySync queueSync;
+    private final FileStore store;
 
-    private Spool(Path root) {
+    private Spool(Path root, FileStore store) {
         this.root = root;
+        this.store = store;
         this.tmp = root.resolve("tmp");
         this.queue = root.resolve("queue");
         this.corrupt = root.resolve("corrupt");
@@ -44,12 +47,13 @@ public final class Spool {
 
     /** Opens (creating if needed) the spool at {@code root}. Call {@link #sweep()} once before using it. */
     public static Spool open(Path root) throws IOException {
-        Spool spool = new Spool(root.toAbsolutePath().normalize());
-        for (Path dir : List.of(spool.tmp, spool.queue, spool.corrupt)) {
-            Files.createDirectories(dir);
+        Path absolute = root.toAbsolutePath().normalize();
+        for (String dir : List.of("tmp", "queue", "corrupt")) {
+            Files.createDirectories(absolute.resolve(dir));
         }
-        new DirectorySync(spool.root).sync();
-        return spool;
+        new DirectorySync(absolute).sync();
+        // Looked up once: finding a path's file store reads the mount table, too slow for every MAIL command.
+        return new Spool(absolute, Files.getFileStore(absolute.resolve("queue")));
     }
 
     public Path root() {
@@ -58,7 +62,7 @@ public final class Spool {
 
     /** Free space for new messages on the spool's file system, in octets. */
     public long usableSpace() throws IOException {
-        return Files.getFileStore(queue).getUsableSpace();
+        return store.getUsableSpace();
     }
 
     /**
