@@ -88,26 +88,31 @@ public final class Maildir {
                 + hostname;
     }
 
-    /** Copies the message, turning each CRLF into LF. */
+    /** Copies the message, turning each CRLF into LF; runs between line ends are written whole. */
     private static void copyWithLf(InputStream in, OutputStream out) throws IOException {
         byte[] buffer = new byte[64 * 1024];
         boolean pendingCr = false;
         int n;
         while ((n = in.read(buffer)) >= 0) {
-            for (int i = 0; i < n; i++) {
-                byte b = buffer[i];
-                if (pendingCr) {
-                    pendingCr = false;
-                    if (b != '\n') {
-                        out.write('\r');
-                    }
-                }
-                if (b == '\r') {
-                    pendingCr = true;
-                } else {
-                    out.write(b);
+            int start = 0;
+            if (pendingCr && n > 0) {
+                pendingCr = false;
+                if (buffer[0] != '\n') {
+                    out.write('\r');
                 }
             }
+            for (int i = 0; i < n; i++) {
+                if (buffer[i] == '\r') {
+                    out.write(buffer, start, i - start);
+                    if (i + 1 == n) {
+                        pendingCr = true; // the LF, if any, is in the next read
+                    } else if (buffer[i + 1] != '\n') {
+                        out.write('\r');
+                    }
+                    start = i + 1;
+                }
+            }
+            out.write(buffer, start, n - start);
         }
         if (pendingCr) {
             out.write('\r');

@@ -39,6 +39,21 @@ class MaildirTest {
         assertThat(dir.resolve("alice/cur")).isDirectory();
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 3, 7, 4096})
+    void lineEndsAreConvertedWhateverTheReadSizes(int piece) throws Exception {
+        String text = "a\r\nb\rc\r\r\nd\n\r\n" + "x".repeat(70_000) + "\r\n\r";
+        java.io.InputStream pieces = new java.io.FilterInputStream(message(text)) {
+            @Override
+            public int read(byte[] b, int off, int len) throws java.io.IOException {
+                return super.read(b, off, Math.min(len, piece));
+            }
+        };
+        Path file = new Maildir(dir.resolve("p" + piece), "mx").deliver("s@x", "p@x", pieces);
+        assertThat(Files.readString(file)).isEqualTo("Return-Path: <s@x>\nDelivered-To: p@x\n"
+                + "a\nb\rc\r\nd\n\n" + "x".repeat(70_000) + "\n\r");
+    }
+
     @Test
     void nullSenderIsWrittenAsEmptyReturnPath() throws Exception {
         Path file = new Maildir(dir.resolve("bob"), "mx").deliver("", "bob@x.test", message("x\r\n"));
