@@ -1,0 +1,156 @@
+package dev.posthorn.mta.bounce;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One delivery status notification: {@code multipart/report; report-type=delivery-status} (RFC 3462, RFC 3464) with
+ * a human-readable part, the machine-readable {@code message/delivery-status} part (or {@code
+ * message/global-delivery-status} when an address needs UTF-8, RFC 6533), and the original message or only its
+ * headers. Written as a stream: the original is copied through, never held in memory.
+ *
+ * @param reportingMta    this MTA's host name (Reporting-MTA, and the From domain)
+ * @param id              a unique id for the report's Message-ID and MIME boundary
+ * @param recipient       where the report goes: the original message's envelope sender
+ * @param envelopeId      the original ENVID (RFC 3461 4.4), if any
+ * @param arrivalDate     when the original message arrived (Arrival-Date)
+ * @param recipients      one entry per recipient reported on
+ * @param returnFull      whether to attach the whole original (RET=FULL) or only its headers
+ * @param date            when the report is made
+ */
+public record DeliveryReport(String reportingMta, String id, String recipient, Optional<String> envelopeId,
+                             Instant arrivalDate, List<RecipientReport> recipients, boolean returnFull, Instant date) {
+
+    private static final DateTimeFormatter RFC_5322 =
+            DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT).withZone(ZoneId.systemDefault());
+
+    public DeliveryReport {
+        Objects.requireNonNull(reportingMta, "reportingMta");
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(recipient, "recipient");
+        Objects.requireNonNull(envelopeId, "envelopeId");
+        Objects.requireNonNull(arrivalDate, "arrivalDate");
+        Objects.requireNonNull(date, "date");
+        recipients = List.copyOf(recipients);
+        if (recipients.isEmpty()) {
+            throw new IllegalArgumentException("a report covers at least one recipient");
+        }
+        if (recipient.isEmpty()) {
+            throw new IllegalArgumentException("no report is sent to the null reverse path (RFC 3464 2, RFC 5321 6.1)");
+        }
+    }
+
+    /** Whether the report needs SMTPUTF8 (an address in it is not ASCII). */
+    public boolean needsUtf8() {
+        return !isAscii(recipient) || recipients.stream().anyMatch(r -> !isAscii(r.finalRecipient())
+                || r.originalRecipient().map(o -> !isAscii(o)).orElse(false));
+    }
+
+    /**
+     * Writes the report.
+     *
+     * @param original the original message (headers and body, CRLF line ends); read to its end, or up to the end
+     *                 of its headers when only those are returned
+     */
+    public void writeTo(OutputStream out, InputStream original) throws IOException {
+        String boundary = "=_posthorn_" + id;
+        boolean global = needsUtf8();
+        StringBuilder head = new StringBuilder(2048);
+        line(head, "From: Mail Delivery System <MAILER-DAEMON@" + reportingMta + ">");
+        line(head, "To: <" + Fields.oneLine(recipient) + ">");
+        line(head, "Subject: " + subject());
+        line(head, "Date: " + RFC_5322.format(date));
+        line(head, "Message-ID: <" + id + ".dsn@" + reportingMta + ">");
+        line(head, "Auto-Submitted: auto-replied");
+        line(head, "MIME-Version: 1.0");
+        line(head, "Content-Type: multipart/report; report-type=delivery-status; boundary=\"" + boundary + "\"");
+        line(head, "");
+        line(head, "This is a MIME-encapsulated delivery status notification.");
+        line(head, "");
+        line(head, "--" + boundary);
+        line(head, "Content-Type: text/plain; charset=utf-8");
+        line(head, "Content-Transfer-Encoding: 8bit");
+        line(head, "Content-Description: Notification");
+        line(head, "");
+        HumanText.append(head, this);
+        line(head, "");
+        line(head, "--" + boundary);
+        line(head, "Content-Type: message/" + (global ? "global-" : "") + "delivery-status");
+        line(head, "Content-Description: Delivery report");
+        line(head, "");
+        Fields.append(head, this, global);
+        line(head, "--" + boundary);
+        line(head, "Content-Type: " + (returnFull ? (global ? "message/global" : "message/rfc822")
+                : (global ? "message/global-headers" : "text/rfc822-headers")));
+        line(head, "Content-Description: " + (returnFull ? "Undelivered message" : "Undelivered message headers"));
+        line(head, "Content-Transfer-Encoding: 8bit");
+        line(head, "");
+        out.write(head.toString().getBytes(StandardCharsets.UTF_8));
+        boolean endsWithCrlf = returnFull ? copyAll(original, out) : copyHeaders(original, out);
+        out.write(((endsWithCrlf ? "" : "\r\n") + "\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    private String subject() {
+        return switch (recipients.getFirst().action()) {
+            case FAILED -> "Undelivered Mail Returned to Sender";
+            case DELAYED -> "Delayed Mail (still being retried)";
+            default -> "Successful Mail Delivery Report";
+        };
+    }
+
+    private static boolean copyAll(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        int last = -1;
+        int previous = -1;
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            if (n > 0) {
+                out.write(buffer, 0, n);
+                previous = n > 1 ? buffer[n - 2] : last;
+                last = buffer[n - 1];
+            }
+        }
+        return last == '\n' && previous == '\r';
+    }
+
+    /** Copies the header section, up to the empty line that ends it; whether what was written ends a line. */
+    private static boolean copyHeaders(InputStream original, OutputStream out) throws IOException {
+        InputStream in = new java.io.BufferedInputStream(original);
+        boolean lineStart = true;
+        int c;
+        while ((c = in.read()) >= 0) {
+            if (lineStart && c == '\n') {
+                return true;
+            }
+            if (lineStart && c == '\r') {
+                int next = in.read();
+                if (next == '\n' || next < 0) {
+                    return true;
+                }
+                out.write(c);
+                c = next;
+            }
+            out.write(c);
+            lineStart = c == '\n';
+        }
+        return lineStart;
+    }
+
+    static void line(StringBuilder out, String text) {
+        out.append(text).append("\r\n");
+    }
+
+    static boolean isAscii(String s) {
+        return s.chars().allMatch(c -> c < 0x80);
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * Delivery status notifications (RFC 3464, with the DSN extension's ENVID, ORCPT, RET and NOTIFY of RFC 3461): the
+ * report Posthorn sends to a message's sender when delivery failed for good, is delayed, or succeeded and the sender
+ * asked to hear it.
+ *
+ * <p>Trust boundary: a report quotes text from elsewhere (remote replies, the original envelope and message). Every
+ * quoted field is reduced to printable characters on one line, so nothing quoted can add a header or a MIME part;
+ * the original message is attached as an opaque part, never parsed.
+ */
+package dev.posthorn.mta.bounce;
