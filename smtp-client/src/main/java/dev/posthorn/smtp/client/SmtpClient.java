@@ -12,7 +12,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Locale;
 import java.util.List;
 import java.util.Objects;
 
@@ -33,20 +37,26 @@ public final class SmtpClient implements AutoCloseable {
     /** SMTP (EHLO, falling back to HELO) or LMTP (LHLO, RFC 2033). */
     public enum Protocol { SMTP, LMTP }
 
-    private final Wire wire;
-    private final LineReader in;
-    private final OutputStream out;
+    private Wire wire;
+    private LineReader in;
+    private OutputStream out;
     private final Protocol protocol;
     private final ClientTimeouts timeouts;
+    private String helloName;
     private Reply greeting;
     private Capabilities capabilities = Capabilities.NONE;
 
     private SmtpClient(Wire wire, Protocol protocol, ClientTimeouts timeouts) throws IOException {
-        this.wire = wire;
-        this.in = new LineReader(wire.input(), 8192);
-        this.out = new BufferedOutputStream(wire.output(), 16 * 1024);
         this.protocol = protocol;
         this.timeouts = timeouts;
+        streams(wire);
+    }
+
+    /** Fresh streams on a wire: nothing read before a TLS upgrade is used after it. */
+    private void streams(Wire newWire) throws IOException {
+        this.wire = newWire;
+        this.in = new LineReader(newWire.input(), 8192);
+        this.out = new BufferedOutputStream(newWire.output(), 16 * 1024);
     }
 
     /**
@@ -73,6 +83,7 @@ public final class SmtpClient implements AutoCloseable {
     }
 
     private void hello(String name) throws IOException {
+        helloName = name;
         Reply reply = command((protocol == Protocol.LMTP ? "LHLO " : "EHLO ") + name, timeouts.mail());
         if (reply.code() == 250) {
             capabilities = Capabilities.parse(reply);
@@ -85,6 +96,66 @@ public final class SmtpClient implements AutoCloseable {
             }
         }
         throw new SmtpReplyException("hello", reply);
+    }
+
+    /**
+     * STARTTLS (RFC 3207) when the server offers it: the handshake, then EHLO again, since what was learned before
+     * TLS cannot be trusted. Returns {@code false}, with the session still in plaintext, when the server does not
+     * offer STARTTLS or refuses it; a failed handshake leaves the connection unusable and throws.
+     *
+     * @param peerName       the name to send as SNI and, when {@code verifyPeerName}, to check the certificate for
+     * @param verifyPeerName whether to check the certificate's name (RFC 6125); the chain is checked by
+     *                       {@code context}'s trust managers either way
+     */
+    public boolean startTls(SSLContext context, String peerName, boolean verifyPeerName) throws IOException {
+        if (wire.tlsSession() != null || !capabilities.supports("STARTTLS")) {
+            return false;
+        }
+        Reply reply = command("STARTTLS", timeouts.mail());
+        if (reply.code() != 220) {
+            return false;
+        }
+        if (in.buffered() > 0) {
+            throw new IOException("server sent data after 220 to STARTTLS: refusing to use it (RFC 3207 5)");
+        }
+        streams(wire.startTls(context, peerName, verifyPeerName, timeouts.greeting()));
+        capabilities = Capabilities.NONE;
+        hello(helloName);
+        return true;
+    }
+
+    /** The TLS session, or {@code null} while the connection is plaintext. */
+    public SSLSession tlsSession() {
+        return wire.tlsSession();
+    }
+
+    /**
+     * AUTH (RFC 4954) with PLAIN (RFC 4616) when offered, else LOGIN. Returns the server's final reply: 235 on
+     * success. Never sends credentials over a connection without TLS unless {@code allowPlaintext}.
+     */
+    public Reply authenticate(String username, String password, boolean allowPlaintext) throws IOException {
+        if (wire.tlsSession() == null && !allowPlaintext) {
+            throw new IOException("refusing to send credentials without TLS");
+        }
+        String mechanisms = " " + capabilities.extensions().getOrDefault("AUTH", "").toUpperCase(Locale.ROOT) + " ";
+        if (mechanisms.contains(" PLAIN ")) {
+            return command("AUTH PLAIN " + base64("\0" + username + "\0" + password), timeouts.mail());
+        }
+        if (!mechanisms.contains(" LOGIN ")) {
+            throw new IOException("server offers neither AUTH PLAIN nor AUTH LOGIN");
+        }
+        Reply reply = command("AUTH LOGIN", timeouts.mail());
+        if (reply.code() == 334) {
+            reply = command(base64(username), timeouts.mail());
+        }
+        if (reply.code() == 334) {
+            reply = command(base64(password), timeouts.mail());
+        }
+        return reply;
+    }
+
+    private static String base64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
     public Reply greeting() {
@@ -103,9 +174,25 @@ public final class SmtpClient implements AutoCloseable {
      */
     public TransactionResult send(ReversePath sender, MailParameters parameters, List<Recipient> recipients,
                                   InputStream message) throws IOException {
+        return send(sender, parameters, recipients, message, -1);
+    }
+
+    /**
+     * As {@link #send(ReversePath, MailParameters, List, InputStream)}, knowing the message's size in octets (or -1):
+     * a message over the server's SIZE is then not sent at all, and CHUNKING (RFC 3030) is used when offered.
+     * A message that needs an extension the server lacks (8BITMIME, BINARYMIME, SMTPUTF8) is not sent either: each
+     * recipient gets a permanent failure saying why, since converting it could change what the sender wrote.
+     */
+    public TransactionResult send(ReversePath sender, MailParameters parameters, List<Recipient> recipients,
+                                  InputStream message, long size) throws IOException {
         if (recipients.isEmpty()) {
             throw new IllegalArgumentException("no recipients");
         }
+        Reply refusal = precheck(parameters, size);
+        if (refusal != null) {
+            return perRecipient(refusal, recipients, List.of(), List.of(), refusal);
+        }
+        boolean chunking = protocol == Protocol.SMTP && size >= 0 && capabilities.supports("CHUNKING");
         boolean pipelining = capabilities.supports("PIPELINING");
         List<String> commands = new ArrayList<>();
         commands.add("MAIL FROM:" + sender + mailParameters(parameters));
@@ -113,8 +200,13 @@ public final class SmtpClient implements AutoCloseable {
             commands.add("RCPT TO:" + recipient.path()
                     + (capabilities.supports("DSN") ? recipient.parameters().toWire() : ""));
         }
-        commands.add("DATA");
+        if (!chunking) {
+            commands.add("DATA");
+        }
         List<Reply> replies = pipelining ? pipelined(commands) : stepwise(commands);
+        if (chunking) {
+            return chunked(replies, recipients, message, size);
+        }
 
         Reply mail = replies.getFirst();
         List<Reply> rcptReplies = replies.subList(1, Math.min(replies.size(), recipients.size() + 1));
@@ -142,6 +234,45 @@ public final class SmtpClient implements AutoCloseable {
         }
         return perRecipient(mail, recipients, rcptReplies, protocol == Protocol.LMTP ? finals : List.of(),
                 protocol == Protocol.LMTP ? null : finals.getFirst());
+    }
+
+    /** A reply for a message this server cannot take, or {@code null} when it can. */
+    private Reply precheck(MailParameters p, long size) {
+        if (size >= 0 && capabilities.sizeLimit().isPresent() && size > capabilities.sizeLimit().getAsLong()) {
+            return Reply.of(552, "5.3.4", "Message of " + size + " octets exceeds the server's SIZE limit of "
+                    + capabilities.sizeLimit().getAsLong() + " (RFC 1870)");
+        }
+        if (p.body() == dev.posthorn.smtp.BodyType.EIGHT_BIT_MIME && !capabilities.supports("8BITMIME")) {
+            return Reply.of(554, "5.6.3", "8-bit message and the server does not offer 8BITMIME (RFC 6152 3)");
+        }
+        if (p.body() == dev.posthorn.smtp.BodyType.BINARY_MIME
+                && !(capabilities.supports("BINARYMIME") && capabilities.supports("CHUNKING"))) {
+            return Reply.of(554, "5.6.3", "binary message and the server does not offer BINARYMIME (RFC 3030 3)");
+        }
+        if (p.smtpUtf8() && !capabilities.supports("SMTPUTF8")) {
+            return Reply.of(553, "5.6.7", "message needs SMTPUTF8 and the server does not offer it (RFC 6531 3.2)");
+        }
+        return null;
+    }
+
+    /** After MAIL and RCPT: the whole message in one BDAT LAST (RFC 3030 2), no dot-stuffing. */
+    private TransactionResult chunked(List<Reply> replies, List<Recipient> recipients, InputStream message,
+                                      long size) throws IOException {
+        Reply mail = replies.getFirst();
+        List<Reply> rcptReplies = replies.subList(1, replies.size());
+        if (!mail.isPositive() || rcptReplies.stream().noneMatch(Reply::isPositive)) {
+            reset();
+            return perRecipient(mail, recipients, mail.isPositive() ? rcptReplies : List.of(), List.of(), mail);
+        }
+        out.write(("BDAT " + size + " LAST\r\n").getBytes(StandardCharsets.US_ASCII));
+        wire.deadline(timeouts.dataBlock());
+        long copied = message.transferTo(out);
+        if (copied != size) {
+            throw new IOException("message was " + copied + " octets, not the " + size + " announced");
+        }
+        out.flush();
+        Reply last = read(timeouts.dataTermination());
+        return perRecipient(mail, recipients, rcptReplies, List.of(), last);
     }
 
     private String mailParameters(MailParameters p) {
@@ -195,13 +326,16 @@ public final class SmtpClient implements AutoCloseable {
             return replies;
         }
         boolean any = false;
-        for (String rcpt : commands.subList(1, commands.size() - 1)) {
-            Reply reply = command(rcpt, timeouts.rcpt());
-            any |= reply.isPositive();
-            replies.add(reply);
-        }
-        if (any) {
-            replies.add(command("DATA", timeouts.dataInit()));
+        for (String command : commands.subList(1, commands.size())) {
+            if (command.equals("DATA")) {
+                if (any) {
+                    replies.add(command("DATA", timeouts.dataInit()));
+                }
+            } else {
+                Reply reply = command(command, timeouts.rcpt());
+                any |= reply.isPositive();
+                replies.add(reply);
+            }
         }
         return replies;
     }

@@ -12,6 +12,12 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -46,11 +52,24 @@ abstract sealed class Wire implements AutoCloseable {
     @Override
     public abstract void close() throws IOException;
 
+    /** Starts TLS over this wire (RFC 3207) and returns the wire to use from now on. */
+    abstract Wire startTls(SSLContext context, String peerName, boolean verifyPeerName, Duration timeout)
+            throws IOException;
+
+    /** The TLS session, or {@code null} on a plaintext wire. */
+    SSLSession tlsSession() {
+        return null;
+    }
+
     static final class Tcp extends Wire {
         private final Socket socket;
 
+        private Tcp(Socket socket) {
+            this.socket = socket;
+        }
+
         Tcp(Endpoint.Tcp endpoint, Duration connectTimeout) throws IOException {
-            socket = new Socket();
+            this(new Socket());
             try {
                 socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()),
                         (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
@@ -79,6 +98,31 @@ abstract sealed class Wire implements AutoCloseable {
         @Override
         public void close() throws IOException {
             socket.close();
+        }
+
+        @Override
+        Wire startTls(SSLContext context, String peerName, boolean verifyPeerName, Duration timeout)
+                throws IOException {
+            SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, peerName, socket.getPort(),
+                    true);
+            tls.setUseClientMode(true);
+            tls.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+            SSLParameters parameters = tls.getSSLParameters();
+            if (peerName.indexOf(':') < 0 && !peerName.matches("[0-9.]+")) {
+                parameters.setServerNames(List.of(new SNIHostName(peerName)));
+            }
+            if (verifyPeerName) {
+                parameters.setEndpointIdentificationAlgorithm("HTTPS"); // RFC 6125 name checks
+            }
+            tls.setSSLParameters(parameters);
+            tls.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+            tls.startHandshake();
+            return new Tcp(tls);
+        }
+
+        @Override
+        SSLSession tlsSession() {
+            return socket instanceof SSLSocket tls ? tls.getSession() : null;
         }
     }
 
@@ -147,6 +191,12 @@ abstract sealed class Wire implements AutoCloseable {
         @Override
         public void close() throws IOException {
             channel.close();
+        }
+
+        @Override
+        Wire startTls(SSLContext context, String peerName, boolean verifyPeerName, Duration timeout)
+                throws IOException {
+            throw new IOException("STARTTLS over a unix domain socket is not supported");
         }
     }
 }
