@@ -1,9 +1,9 @@
 /**
- * Test tools for SMTP: the dialogue runner that drives any SMTP server through the shared conformance cases. It
- * speaks through a plain socket and smtp-core's reply parser only, so it tests a server from the outside exactly as a
- * remote client would see it.
+ * Test tools for SMTP: the dialogue runner that drives any SMTP server through the shared conformance cases, and a
+ * fake server with scripted replies and typed faults for testing clients. Both speak through plain sockets and
+ * smtp-core's codec only, so they test the other side from the outside, exactly as a remote peer would.
  */
 module dev.posthorn.smtp.testing {
-    requires dev.posthorn.smtp.core;
+    requires transitive dev.posthorn.smtp.core;
     exports dev.posthorn.smtp.testing;
 }
