@@ -1,6 +1,7 @@
 package dev.posthorn.mta.daemon;
 
 import dev.posthorn.mta.auth.UserStore;
+import dev.posthorn.mta.bounce.Notifier;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.Listener;
 import dev.posthorn.mta.routing.Router;
@@ -9,6 +10,7 @@ import dev.posthorn.mta.schedule.RetrySchedule;
 import dev.posthorn.mta.spool.Spool;
 import dev.posthorn.smtp.server.ServerTls;
 import dev.posthorn.smtp.server.SmtpServer;
+import dev.posthorn.smtp.server.TransactionId;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -28,6 +30,8 @@ public final class Daemon implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
     private static final Duration SHUTDOWN = Duration.ofSeconds(10);
+    /** Like Postfix's bounce_size_limit: a larger original is returned as its headers only. */
+    private static final long FULL_RETURN_LIMIT = 100 * 1024;
 
     private final Spool spool;
     private final QueueRunner runner;
@@ -47,7 +51,9 @@ public final class Daemon implements AutoCloseable {
         Spool spool = Spool.open(config.spool());
         var recovered = spool.sweep();
         Router router = new Router(config.domains(), config.hostname());
-        QueueRunner runner = new QueueRunner(spool, router, new Transports(config.hostname()), retries,
+        Notifier notifier = new Notifier(spool, config.hostname(), router.postmaster(), TransactionId::next,
+                FULL_RETURN_LIMIT);
+        QueueRunner runner = new QueueRunner(spool, router, notifier, new Transports(config.hostname()), retries,
                 Clock.systemUTC(), 20);
         runner.recover(recovered);
         ServerTls tls = config.tls().isPresent()

@@ -39,6 +39,11 @@ public final class Router {
                 ? host : this.domains.keySet().iterator().next();
     }
 
+    /** The postmaster of this MTA's primary domain: where notices about undeliverable reports go. */
+    public String postmaster() {
+        return "postmaster@" + primaryDomain;
+    }
+
     public boolean isLocalDomain(String domain) {
         return domains.containsKey(domain.toLowerCase(Locale.ROOT));
     }

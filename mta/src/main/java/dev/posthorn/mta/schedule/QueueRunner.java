@@ -1,6 +1,7 @@
 package dev.posthorn.mta.schedule;
 
 import dev.posthorn.mta.admin.MailLog;
+import dev.posthorn.mta.bounce.Notifier;
 import dev.posthorn.mta.config.Delivery;
 import dev.posthorn.mta.delivery.Lmtp;
 import dev.posthorn.mta.delivery.Outcome;
@@ -29,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * Runs delivery attempts for queued messages: now for new ones, at their next-attempt time for deferred ones. At
  * most {@code concurrency} attempts run at once; a message is never in two attempts at the same time.
  *
- * <p>Recipients in other domains stay pending until outbound delivery exists; recipients that failed for good stay
- * recorded in the message's state (the message is kept, never silently dropped) until bounces are sent.
+ * <p>Recipients in other domains stay pending until outbound delivery exists. Recipients that fail for good are
+ * reported to the sender ({@link Notifier}) before the message leaves the queue: none is dropped silently.
  */
 public final class QueueRunner implements AutoCloseable {
 
@@ -38,6 +39,7 @@ public final class QueueRunner implements AutoCloseable {
 
     private final Spool spool;
     private final Router router;
+    private final Notifier notifier;
     private final LocalTransports transports;
     private final RetrySchedule retries;
     private final Clock clock;
@@ -49,10 +51,11 @@ public final class QueueRunner implements AutoCloseable {
             Thread.ofVirtual().name("delivery-", 1).factory());
     private volatile boolean closed;
 
-    public QueueRunner(Spool spool, Router router, LocalTransports transports, RetrySchedule retries, Clock clock,
-                       int concurrency) {
+    public QueueRunner(Spool spool, Router router, Notifier notifier, LocalTransports transports,
+                       RetrySchedule retries, Clock clock, int concurrency) {
         this.spool = spool;
         this.router = router;
+        this.notifier = notifier;
         this.transports = transports;
         this.retries = retries;
         this.clock = clock;
@@ -102,18 +105,23 @@ public final class QueueRunner implements AutoCloseable {
         }
     }
 
-    /** Records the outcome of an attempt and decides what happens to the message next. */
+    /**
+     * Records the outcome of an attempt, queues the reports it calls for, and decides what happens to the message
+     * next: removed once no recipient is pending (failures have been reported), else kept for the next attempt.
+     */
     private void finish(QueuedMessage message, DeliveryState state) throws IOException {
         Instant now = clock.instant();
         if (now.isAfter(message.envelope().receivedAt().plus(retries.maxLifetime()))) {
             state = expire(message, state);
         }
+        Notifier.Result notified = notifier.notify(message, message.state(), state, now, retries.delayNotice());
+        notified.reports().forEach(this::submit);
+        state = notified.state();
         int attempts = state.attempts() + 1;
         Duration delay = retries.delayAfter(attempts);
         state = state.attempted(now.plus(delay));
         QueuedMessage updated = message.with(state);
-        boolean anyFailed = state.recipients().stream().anyMatch(r -> r.status() == DeliveryState.Status.FAILED);
-        if (state.isFinished() && !anyFailed) {
+        if (state.isFinished()) {
             spool.remove(message.id());
             MailLog.removed(message.id());
             return;

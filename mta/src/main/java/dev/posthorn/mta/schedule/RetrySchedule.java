@@ -11,13 +11,14 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * @param intervals   the intervals between attempts, at least one
  * @param maxLifetime how long after arrival a message is given up on
+ * @param delayNotice how long after arrival the sender is told the message is delayed (once)
  */
-public record RetrySchedule(List<Duration> intervals, Duration maxLifetime) {
+public record RetrySchedule(List<Duration> intervals, Duration maxLifetime, Duration delayNotice) {
 
-    /** About 1m, 5m, 15m, 30m, 1h, then every 3h; five days in all. */
+    /** About 1m, 5m, 15m, 30m, 1h, then every 3h; five days in all; a delay notice after four hours. */
     public static final RetrySchedule DEFAULT = new RetrySchedule(List.of(Duration.ofMinutes(1),
             Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1),
-            Duration.ofHours(3)), Duration.ofDays(5));
+            Duration.ofHours(3)), Duration.ofDays(5), Duration.ofHours(4));
 
     public RetrySchedule {
         intervals = List.copyOf(intervals);
@@ -25,6 +26,7 @@ public record RetrySchedule(List<Duration> intervals, Duration maxLifetime) {
             throw new IllegalArgumentException("at least one retry interval");
         }
         Objects.requireNonNull(maxLifetime, "maxLifetime");
+        Objects.requireNonNull(delayNotice, "delayNotice");
     }
 
     /** The delay after attempt number {@code attempts} (1 for the first). */

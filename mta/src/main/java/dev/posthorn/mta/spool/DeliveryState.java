@@ -15,8 +15,10 @@ import java.util.Objects;
  * @param attempts    delivery attempts made
  * @param nextAttempt when to try again
  * @param recipients  one entry per envelope recipient, in envelope order
+ * @param delayNoticeSent whether the sender has been told the message is delayed (one notice per message)
  */
-public record DeliveryState(int attempts, Instant nextAttempt, List<RecipientState> recipients) {
+public record DeliveryState(int attempts, Instant nextAttempt, List<RecipientState> recipients,
+                            boolean delayNoticeSent) {
 
     /** A recipient's status. */
     public enum Status { PENDING, DELIVERED, FAILED }
@@ -39,7 +41,8 @@ public record DeliveryState(int attempts, Instant nextAttempt, List<RecipientSta
 
     /** The state of a message no attempt has touched. */
     public static DeliveryState initial(int recipients, Instant now) {
-        return new DeliveryState(0, now, Collections.nCopies(recipients, new RecipientState(Status.PENDING, "")));
+        return new DeliveryState(0, now, Collections.nCopies(recipients, new RecipientState(Status.PENDING, "")),
+                false);
     }
 
     /** Whether no recipient is pending any more (each delivered or failed). */
@@ -51,18 +54,26 @@ public record DeliveryState(int attempts, Instant nextAttempt, List<RecipientSta
     public DeliveryState with(int index, Status status, String diagnostic) {
         List<RecipientState> copy = new ArrayList<>(recipients);
         copy.set(index, new RecipientState(status, diagnostic));
-        return new DeliveryState(attempts, nextAttempt, copy);
+        return new DeliveryState(attempts, nextAttempt, copy, delayNoticeSent);
     }
 
     /** A copy counting one more attempt, with the next one at {@code next}. */
     public DeliveryState attempted(Instant next) {
-        return new DeliveryState(attempts + 1, next, recipients);
+        return new DeliveryState(attempts + 1, next, recipients, delayNoticeSent);
+    }
+
+    /** A copy noting that the delay notice was sent. */
+    public DeliveryState delayNoticed() {
+        return new DeliveryState(attempts, nextAttempt, recipients, true);
     }
 
     byte[] encode() {
         StringBuilder out = new StringBuilder(64 + 64 * recipients.size());
         out.append("attempts ").append(attempts).append('\n');
         out.append("next ").append(nextAttempt.toEpochMilli()).append('\n');
+        if (delayNoticeSent) {
+            out.append("delay-noticed\n");
+        }
         for (RecipientState r : recipients) {
             out.append("rcpt ").append(r.status()).append(' ').append(EnvelopeCodec.escape(r.diagnostic()))
                     .append('\n');
@@ -78,11 +89,14 @@ public record DeliveryState(int attempts, Instant nextAttempt, List<RecipientSta
             throw new IllegalArgumentException("state has no end record");
         }
         String[] lines = text.split("\n");
-        if (lines.length != recipientCount + 3 || !lines[0].startsWith("attempts ") || !lines[1].startsWith("next ")) {
+        boolean noticed = lines.length > 2 && lines[2].equals("delay-noticed");
+        int first = noticed ? 3 : 2;
+        if (lines.length != recipientCount + first + 1 || !lines[0].startsWith("attempts ")
+                || !lines[1].startsWith("next ")) {
             throw new IllegalArgumentException("state does not match the envelope");
         }
         List<RecipientState> recipients = new ArrayList<>();
-        for (int i = 2; i < lines.length - 1; i++) {
+        for (int i = first; i < lines.length - 1; i++) {
             String[] f = lines[i].split(" ", -1);
             if (f.length != 3 || !f[0].equals("rcpt")) {
                 throw new IllegalArgumentException("bad state record");
@@ -90,6 +104,6 @@ public record DeliveryState(int attempts, Instant nextAttempt, List<RecipientSta
             recipients.add(new RecipientState(Status.valueOf(f[1]), EnvelopeCodec.unescape(f[2])));
         }
         return new DeliveryState(Integer.parseInt(lines[0].substring(9)),
-                Instant.ofEpochMilli(Long.parseLong(lines[1].substring(5))), recipients);
+                Instant.ofEpochMilli(Long.parseLong(lines[1].substring(5))), recipients, noticed);
     }
 }

@@ -124,7 +124,7 @@ class DaemonTest {
                 domain.plusAddressing(), new Delivery.Maildir(blocked));
         Config failing = new Config(config.hostname(), config.spool(), config.listeners(), config.tls(),
                 config.trustedNetworks(), config.limits(), Map.of(domain.name(), broken), config.usersFile());
-        RetrySchedule quick = new RetrySchedule(List.of(Duration.ofMillis(200)), Duration.ofDays(1));
+        RetrySchedule quick = new RetrySchedule(List.of(Duration.ofMillis(200)), Duration.ofDays(1), Duration.ofHours(4));
         try (Daemon daemon = Daemon.start(failing, quick)) {
             send(daemon, "s@client.test", "alice@posthorn.test", "deferred");
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(stateFile()));

@@ -1,0 +1,169 @@
+package dev.posthorn.mta.bounce;
+
+import dev.posthorn.mta.spool.DeliveryState;
+import dev.posthorn.mta.spool.DeliveryState.Status;
+import dev.posthorn.mta.spool.QueuedMessage;
+import dev.posthorn.mta.spool.Spool;
+import dev.posthorn.mta.spool.SpoolEnvelope;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Decides which delivery status notifications a delivery attempt calls for, and queues them as new messages from
+ * the null reverse path (RFC 3461, RFC 3464, RFC 5321 6.1):
+ * <ul>
+ * <li>failure reports for recipients that failed for good, unless they asked NOTIFY=NEVER or not FAILURE;</li>
+ * <li>one delay notice per message once it has waited {@code delayNotice}, where NOTIFY asked for DELAY or was not
+ * given;</li>
+ * <li>success reports where NOTIFY asked for SUCCESS.</li>
+ * </ul>
+ * No report ever goes to the null reverse path. When a report itself cannot be delivered, the postmaster is told
+ * once, and a notice to the postmaster that fails is only logged: reports never loop.
+ */
+public final class Notifier {
+
+    /** The envelope parameter marking a queued report: {@code report} to a sender, {@code postmaster} after one. */
+    public static final String KIND = "dsn";
+
+    private static final Pattern STATUS = Pattern.compile("\\b([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
+    private static final Pattern REMOTE = Pattern.compile("^([A-Za-z0-9.-]+\\[[0-9A-Fa-f.:]+\\])[^ ]* said: ");
+
+    private final Spool spool;
+    private final String hostname;
+    private final String postmaster;
+    private final Supplier<String> ids;
+    private final long fullReturnLimit;
+
+    /**
+     * @param postmaster      where notices about undeliverable reports go
+     * @param ids             new queue ids
+     * @param fullReturnLimit the largest original returned whole for RET=FULL; larger ones return headers only
+     */
+    public Notifier(Spool spool, String hostname, String postmaster, Supplier<String> ids, long fullReturnLimit) {
+        this.spool = spool;
+        this.hostname = hostname;
+        this.postmaster = postmaster;
+        this.ids = ids;
+        this.fullReturnLimit = fullReturnLimit;
+    }
+
+    /**
+     * Queues the reports the change from {@code before} to {@code after} calls for, returning them (for delivery)
+     * and the state to keep (with the delay notice noted when one was sent).
+     */
+    public Result notify(QueuedMessage message, DeliveryState before, DeliveryState after, Instant now,
+                         Duration delayNotice) throws IOException {
+        SpoolEnvelope envelope = message.envelope();
+        List<Integer> failed = new ArrayList<>();
+        List<Integer> delivered = new ArrayList<>();
+        List<Integer> pending = new ArrayList<>();
+        for (int i = 0; i < after.recipients().size(); i++) {
+            Status was = before.recipients().get(i).status();
+            Status is = after.recipients().get(i).status();
+            String notify = envelope.recipients().get(i).notifications();
+            if (was == Status.PENDING && is == Status.FAILED && wants(notify, "FAILURE", true)) {
+                failed.add(i);
+            } else if (was == Status.PENDING && is == Status.DELIVERED && wants(notify, "SUCCESS", false)) {
+                delivered.add(i);
+            } else if (is == Status.PENDING && wants(notify, "DELAY", true)) {
+                pending.add(i);
+            }
+        }
+        List<QueuedMessage> reports = new ArrayList<>();
+        String kind = envelope.parameters().getOrDefault(KIND, "");
+        if (!failed.isEmpty()) {
+            report(message, after, failed, RecipientReport.Action.FAILED, now).ifPresent(reports::add);
+        }
+        if (!delivered.isEmpty() && kind.isEmpty()) {
+            report(message, after, delivered, RecipientReport.Action.DELIVERED, now).ifPresent(reports::add);
+        }
+        DeliveryState kept = after;
+        boolean late = !now.isBefore(envelope.receivedAt().plus(delayNotice));
+        if (!pending.isEmpty() && late && !after.delayNoticeSent() && kind.isEmpty()) {
+            report(message, after, pending, RecipientReport.Action.DELAYED, now).ifPresent(reports::add);
+            kept = after.delayNoticed();
+        }
+        return new Result(reports, kept);
+    }
+
+    /**
+     * @param reports the report messages now in the queue
+     * @param state   the state to record for the original message
+     */
+    public record Result(List<QueuedMessage> reports, DeliveryState state) {
+    }
+
+    /** RFC 3461 4.1: NEVER stands alone; no NOTIFY means the MTA's default (failures and delays). */
+    private static boolean wants(String notify, String what, boolean byDefault) {
+        if (notify.isEmpty()) {
+            return byDefault;
+        }
+        return List.of(notify.split(",")).contains(what);
+    }
+
+    private Optional<QueuedMessage> report(QueuedMessage message, DeliveryState state, List<Integer> indexes,
+                                           RecipientReport.Action action, Instant now) throws IOException {
+        SpoolEnvelope envelope = message.envelope();
+        String kind = envelope.parameters().getOrDefault(KIND, "");
+        String to;
+        String newKind;
+        if (!envelope.sender().isEmpty()) {
+            to = envelope.sender();
+            newKind = "report";
+        } else if (kind.isEmpty() || kind.equals("report")) {
+            to = postmaster; // a report (or a message from <>) that failed: tell the postmaster, once
+            newKind = "postmaster";
+        } else {
+            return Optional.empty(); // a notice to the postmaster failed: logged by the caller, never reported
+        }
+        if (action != RecipientReport.Action.FAILED && envelope.sender().isEmpty()) {
+            return Optional.empty();
+        }
+        List<RecipientReport> recipients = new ArrayList<>();
+        for (int i : indexes) {
+            recipients.add(recipientReport(envelope.recipients().get(i), state.recipients().get(i), action, now));
+        }
+        boolean full = !"HDRS".equals(envelope.parameters().get("ret")) && message.bodyLength() <= fullReturnLimit;
+        String id = ids.get();
+        DeliveryReport report = new DeliveryReport(hostname, id, to,
+                Optional.ofNullable(envelope.parameters().get("envid")), envelope.receivedAt(), recipients, full, now);
+        Map<String, String> parameters = new HashMap<>();
+        parameters.put(KIND, newKind);
+        parameters.put("body", "8BITMIME");
+        if (report.needsUtf8()) {
+            parameters.put("smtputf8", "true");
+        }
+        try (Spool.Writer writer = spool.writer(id); InputStream original = spool.body(message)) {
+            report.writeTo(writer.body(), original);
+            return Optional.of(writer.commit(new SpoolEnvelope(id, now, "", parameters,
+                    List.of(new SpoolEnvelope.Recipient(to, "rfc822;" + to, "")))));
+        }
+    }
+
+    private static RecipientReport recipientReport(SpoolEnvelope.Recipient recipient, DeliveryState.RecipientState s,
+                                                   RecipientReport.Action action, Instant now) {
+        String diagnostic = s.diagnostic();
+        Matcher status = STATUS.matcher(diagnostic);
+        String code = status.find() ? status.group(1)
+                : action == RecipientReport.Action.FAILED ? "5.0.0"
+                : action == RecipientReport.Action.DELAYED ? "4.0.0" : "2.0.0";
+        Matcher remote = REMOTE.matcher(diagnostic);
+        Optional<String> remoteMta = remote.find() ? Optional.of(remote.group(1).replaceAll("\\[.*", ""))
+                : Optional.empty();
+        String reply = remote.find(0) ? diagnostic.substring(remote.end()) : diagnostic;
+        Optional<String> original = recipient.original().isEmpty() || recipient.original().startsWith("rfc822;"
+                + recipient.address()) ? Optional.empty() : Optional.of(recipient.original());
+        return new RecipientReport(recipient.address(), original, action, code, remoteMta,
+                reply.isEmpty() ? Optional.empty() : Optional.of(reply), now);
+    }
+}

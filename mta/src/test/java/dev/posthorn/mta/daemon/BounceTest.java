@@ -1,0 +1,126 @@
+package dev.posthorn.mta.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.posthorn.mta.config.Config;
+import dev.posthorn.mta.config.Delivery;
+import dev.posthorn.mta.config.LocalDomain;
+import dev.posthorn.mta.config.Mailboxes;
+import dev.posthorn.mta.schedule.RetrySchedule;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.eclipse.angus.mail.dsn.DeliveryStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reports to the sender: a permanent failure bounces, a long delay is noticed once, and reports never loop. */
+class BounceTest {
+
+    @TempDir
+    Path dir;
+
+    private Config config(Delivery postDelivery, Set<String> mailboxes) throws IOException {
+        Config base = TestConfigs.conformance(dir);
+        LocalDomain post = new LocalDomain("posthorn.test", new Mailboxes.Listed(mailboxes), Map.of(),
+                Optional.empty(), true, postDelivery);
+        LocalDomain senders = new LocalDomain("senders.test", new Mailboxes.Listed(Set.of("sue")), Map.of(),
+                Optional.empty(), true, new Delivery.Maildir(dir.resolve("senders")));
+        return new Config(base.hostname(), base.spool(), base.listeners(), base.tls(), base.trustedNetworks(),
+                base.limits(), Map.of(post.name(), post, senders.name(), senders), base.usersFile());
+    }
+
+    private static void send(Daemon daemon, String from, String to) throws Exception {
+        Properties p = new Properties();
+        p.put("mail.smtp.host", "127.0.0.1");
+        p.put("mail.smtp.port", String.valueOf(daemon.addresses().getFirst().getPort()));
+        p.put("mail.smtp.localhost", "client.test");
+        MimeMessage message = new MimeMessage(Session.getInstance(p));
+        message.setFrom(new InternetAddress(from));
+        message.setRecipients(Message.RecipientType.TO, to);
+        message.setSubject("to be reported on");
+        message.setText("body\r\n");
+        Transport.send(message);
+    }
+
+    private List<String> maildir(String path) throws IOException {
+        Path fresh = dir.resolve(path).resolve("new");
+        if (!Files.isDirectory(fresh)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(fresh)) {
+            return files.map(f -> {
+                try {
+                    return Files.readString(f);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList();
+        }
+    }
+
+    private static DeliveryStatus status(String maildirText) throws Exception {
+        byte[] crlf = maildirText.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
+        MimeMessage report = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(crlf));
+        assertThat(report.getContentType()).startsWith("multipart/report");
+        assertThat(report.getHeader("Return-Path")).containsExactly("<>");
+        return new DeliveryStatus(((MimeMultipart) report.getContent()).getBodyPart(1).getInputStream());
+    }
+
+    @Test
+    void permanentFailureIsReportedToTheSender() throws Exception {
+        Path blocked = Files.writeString(dir.resolve("blocked"), "not a folder");
+        RetrySchedule quick = new RetrySchedule(List.of(Duration.ofMillis(200)), Duration.ofDays(1),
+                Duration.ofDays(1));
+        try (Daemon daemon = Daemon.start(config(new Delivery.Maildir(blocked), Set.of("alice", "carol")), quick)) {
+            send(daemon, "sue@senders.test", "carol@posthorn.test");
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.list(dir.resolve("spool/queue"))
+                    .anyMatch(f -> f.toString().endsWith(".state")));
+        }
+        // carol is gone from the configuration when delivery is tried again: a permanent failure.
+        try (Daemon daemon = Daemon.start(config(new Delivery.Maildir(dir.resolve("mail")), Set.of("alice")),
+                quick)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> maildir("senders/sue").size() == 1);
+            assertThat(daemon.addresses()).hasSize(1);
+        }
+        DeliveryStatus status = status(maildir("senders/sue").getFirst());
+        assertThat(status.getMessageDSN().getHeader("Reporting-MTA")).containsExactly("dns; mx.posthorn.test");
+        assertThat(status.getRecipientDSN(0).getHeader("Final-Recipient")).containsExactly("rfc822; carol@posthorn.test");
+        assertThat(status.getRecipientDSN(0).getHeader("Action")).containsExactly("failed");
+        assertThat(status.getRecipientDSN(0).getHeader("Status")).containsExactly("5.1.1");
+        try (Stream<Path> queue = Files.list(dir.resolve("spool/queue"))) {
+            assertThat(queue).isEmpty();
+        }
+    }
+
+    @Test
+    void longDelayIsNoticedOnceAndDeliveryGoesOn() throws Exception {
+        Path blocked = Files.writeString(dir.resolve("blocked"), "not a folder");
+        RetrySchedule quick = new RetrySchedule(List.of(Duration.ofMillis(100)), Duration.ofDays(1), Duration.ZERO);
+        try (Daemon daemon = Daemon.start(config(new Delivery.Maildir(blocked), Set.of("alice")), quick)) {
+            send(daemon, "sue@senders.test", "alice@posthorn.test");
+            await().atMost(Duration.ofSeconds(10)).until(() -> maildir("senders/sue").size() == 1);
+            Thread.sleep(800); // several more attempts: still only one notice
+        }
+        assertThat(maildir("senders/sue")).hasSize(1);
+        DeliveryStatus status = status(maildir("senders/sue").getFirst());
+        assertThat(status.getRecipientDSN(0).getHeader("Action")).containsExactly("delayed");
+        assertThat(status.getRecipientDSN(0).getHeader("Status")[0]).startsWith("4.");
+    }
+}
