@@ -31,7 +31,7 @@ import org.xbill.DNS.Type;
  * <p>Names are written as in a zone file, with or without the trailing dot, and compared without regard to case
  * (RFC 4343). A name inside a {@linkplain #zone zone} that holds no records answers NXDOMAIN, a name with records but
  * none of the type asked answers NOERROR with no answer (NODATA, RFC 2308 2.2); both carry the zone's SOA. Names in
- * no zone are REFUSED. Every record has the TTL {@value DnsZones#TTL}.
+ * no zone are REFUSED. Every record has a TTL of 300 seconds.
  */
 public final class DnsResponderBuilder {
 

@@ -34,7 +34,7 @@ final class DnsZones {
     static final int EDNS_PAYLOAD = 4096;
     /** TTL of every record, and the negative-caching TTL in each zone's SOA (RFC 2308 5). */
     static final long TTL = 300;
-    /** An authoritative server follows a CNAME chain inside its own data; the resolver does the rest (RFC 1034 3.6.2). */
+    /** An authoritative server follows CNAMEs inside its own data, the resolver the rest (RFC 1034 3.6.2). */
     private static final int MAX_CHAIN = 8;
 
     private final List<Name> origins;
