@@ -10,6 +10,7 @@ module dev.posthorn.mta {
     requires org.bouncycastle.provider;
     requires com.fasterxml.jackson.core;
     requires org.snakeyaml.engine;
+    requires org.dnsjava;
 
     opens dev.posthorn.mta.cli to info.picocli;
 }

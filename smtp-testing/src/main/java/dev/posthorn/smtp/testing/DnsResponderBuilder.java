@@ -1,0 +1,159 @@
+package dev.posthorn.smtp.testing;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.Address;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.TLSARecord;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * The zones, records and faults of a {@link DnsResponder}, as an immutable value: every method returns a new builder,
+ * so a test class can keep a common base and each test add to it.
+ *
+ * <p>Names are written as in a zone file, with or without the trailing dot, and compared without regard to case
+ * (RFC 4343). A name inside a {@linkplain #zone zone} that holds no records answers NXDOMAIN, a name with records but
+ * none of the type asked answers NOERROR with no answer (NODATA, RFC 2308 2.2); both carry the zone's SOA. Names in
+ * no zone are REFUSED. Every record has a TTL of 300 seconds.
+ */
+public final class DnsResponderBuilder {
+
+    private final List<Name> origins;
+    private final List<Record> records;
+    private final Set<Name> servfail;
+    private final Set<Name> drop;
+
+    DnsResponderBuilder() {
+        this(List.of(), List.of(), Set.of(), Set.of());
+    }
+
+    private DnsResponderBuilder(List<Name> origins, List<Record> records, Set<Name> servfail, Set<Name> drop) {
+        this.origins = List.copyOf(origins);
+        this.records = List.copyOf(records);
+        this.servfail = Set.copyOf(servfail);
+        this.drop = Set.copyOf(drop);
+    }
+
+    /** Makes the responder authoritative for {@code origin} and every name below it. */
+    public DnsResponderBuilder zone(String origin) {
+        List<Name> more = new ArrayList<>(origins);
+        more.add(name(origin));
+        return new DnsResponderBuilder(more, records, servfail, drop);
+    }
+
+    /** An MX record (RFC 1035 3.3.9); a {@code target} of {@code "."} with preference 0 is a null MX (RFC 7505). */
+    public DnsResponderBuilder mx(String name, int preference, String target) {
+        return with(owner -> new MXRecord(owner, DClass.IN, DnsZones.TTL, preference, name(target)), name);
+    }
+
+    /** An A record; {@code address} is a dotted-quad literal. */
+    public DnsResponderBuilder a(String name, String address) {
+        InetAddress parsed = literal(address, Address.IPv4);
+        return with(owner -> new ARecord(owner, DClass.IN, DnsZones.TTL, parsed), name);
+    }
+
+    /** An AAAA record (RFC 3596); {@code address} is an IPv6 literal. */
+    public DnsResponderBuilder aaaa(String name, String address) {
+        InetAddress parsed = literal(address, Address.IPv6);
+        return with(owner -> new AAAARecord(owner, DClass.IN, DnsZones.TTL, parsed), name);
+    }
+
+    /** A TXT record of one or more character strings, each at most 255 octets (RFC 1035 3.3.14). */
+    public DnsResponderBuilder txt(String name, String... strings) {
+        if (strings.length == 0) {
+            throw new IllegalArgumentException("a TXT record has at least one string");
+        }
+        for (String string : strings) {
+            if (string.length() > 255) {
+                throw new IllegalArgumentException("a TXT string has at most 255 octets");
+            }
+        }
+        return with(owner -> new TXTRecord(owner, DClass.IN, DnsZones.TTL, List.of(strings)), name);
+    }
+
+    /** A CNAME record; its owner may hold no other data (RFC 1034 3.6.2), which {@link #start()} checks. */
+    public DnsResponderBuilder cname(String name, String target) {
+        return with(owner -> new CNAMERecord(owner, DClass.IN, DnsZones.TTL, name(target)), name);
+    }
+
+    /** A TLSA record (RFC 6698 2.1), as DANE for SMTP looks up at {@code _25._tcp.<host>} (RFC 7672). */
+    public DnsResponderBuilder tlsa(String name, int usage, int selector, int matchingType, byte[] data) {
+        byte[] copy = data.clone();
+        return with(owner -> new TLSARecord(owner, DClass.IN, DnsZones.TTL, usage, selector, matchingType, copy),
+                name);
+    }
+
+    /** Queries for {@code name} (any type) are answered SERVFAIL, as by a server whose upstream failed. */
+    public DnsResponderBuilder servfail(String name) {
+        Set<Name> more = new HashSet<>(servfail);
+        more.add(name(name));
+        return new DnsResponderBuilder(origins, records, more, drop);
+    }
+
+    /** Queries for {@code name} (any type) are counted and never answered, so that the client times out. */
+    public DnsResponderBuilder drop(String name) {
+        Set<Name> more = new HashSet<>(drop);
+        more.add(name(name));
+        return new DnsResponderBuilder(origins, records, servfail, more);
+    }
+
+    /**
+     * Binds a loopback port and starts answering.
+     *
+     * @throws IllegalStateException a record outside every zone, or a CNAME owner with other data
+     */
+    public DnsResponder start() throws IOException {
+        Map<Name, List<Record>> byOwner = new LinkedHashMap<>();
+        for (Record record : records) {
+            byOwner.computeIfAbsent(record.getName(), n -> new ArrayList<>()).add(record);
+        }
+        byOwner.forEach((owner, data) -> {
+            if (data.size() > 1 && data.stream().anyMatch(r -> r.getType() == Type.CNAME)) {
+                throw new IllegalStateException(owner + " has a CNAME and other data (RFC 1034 3.6.2)");
+            }
+        });
+        byOwner.replaceAll((owner, data) -> List.copyOf(data));
+        return DnsResponder.start(new DnsZones(new LinkedHashSet<>(origins), byOwner, servfail, drop));
+    }
+
+    private DnsResponderBuilder with(Function<Name, Record> record, String owner) {
+        List<Record> more = new ArrayList<>(records);
+        more.add(record.apply(name(owner)));
+        return new DnsResponderBuilder(origins, more, servfail, drop);
+    }
+
+    private static Name name(String text) {
+        try {
+            return Name.fromString(text, Name.root);
+        } catch (TextParseException e) {
+            throw new IllegalArgumentException("not a domain name: " + text, e);
+        }
+    }
+
+    /** Parses a literal without ever asking DNS, which {@code InetAddress.getByName} would do for a name. */
+    private static InetAddress literal(String address, int family) {
+        try {
+            return Address.getByAddress(address, family);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an IPv" + (family == Address.IPv4 ? 4 : 6) + " literal: "
+                    + address, e);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package dev.posthorn.smtp.testing;
+
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Header;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.NameTooLongException;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * The immutable data of a {@link DnsResponder} and how an authoritative server without delegations answers one
+ * question from it (RFC 1034 4.3.2, reduced to what tests of a resolver need). No sockets: a message in, a message
+ * (or silence) out.
+ */
+final class DnsZones {
+
+    /** The payload size this server advertises and caps an EDNS client to (RFC 6891 6.2.5). */
+    static final int EDNS_PAYLOAD = 4096;
+    /** TTL of every record, and the negative-caching TTL in each zone's SOA (RFC 2308 5). */
+    static final long TTL = 300;
+    /** An authoritative server follows CNAMEs inside its own data, the resolver the rest (RFC 1034 3.6.2). */
+    private static final int MAX_CHAIN = 8;
+
+    private final List<Name> origins;
+    private final Map<Name, SOARecord> soas = new HashMap<>();
+    private final Map<Name, List<Record>> records;
+    private final Set<Name> existing = new HashSet<>();
+    private final Set<Name> servfail;
+    private final Set<Name> drop;
+
+    DnsZones(Collection<Name> origins, Map<Name, List<Record>> records, Set<Name> servfail, Set<Name> drop) {
+        this.origins = origins.stream().sorted(Comparator.comparingInt(Name::labels).reversed()).toList();
+        this.records = Map.copyOf(records);
+        this.servfail = Set.copyOf(servfail);
+        this.drop = Set.copyOf(drop);
+        for (Name origin : this.origins) {
+            soas.put(origin, soa(origin));
+            existing.add(origin);
+        }
+        for (Name owner : this.records.keySet()) {
+            Name origin = zoneOf(owner);
+            if (origin == null) {
+                throw new IllegalStateException(owner + " is in none of the zones " + this.origins);
+            }
+            // Empty non-terminals exist too: NXDOMAIN would deny everything below them (RFC 8020 2).
+            for (Name name = owner; !name.equals(origin); name = new Name(name, 1)) {
+                existing.add(name);
+            }
+        }
+    }
+
+    /** The response to {@code query}, or empty when its name is one to drop. */
+    Optional<Message> answer(Message query) {
+        Header in = query.getHeader();
+        Record question = query.getQuestion();
+        if (question != null && drop.contains(question.getName())) {
+            return Optional.empty();
+        }
+        Message response = new Message(in.getID());
+        Header out = response.getHeader();
+        out.setFlag(Flags.QR);
+        out.setOpcode(in.getOpcode());
+        if (in.getFlag(Flags.RD)) {
+            out.setFlag(Flags.RD);
+        }
+        if (question != null) {
+            response.addRecord(question, Section.QUESTION);
+        }
+        if (query.getOPT() != null) {
+            response.addRecord(new OPTRecord(EDNS_PAYLOAD, 0, 0), Section.ADDITIONAL);
+        }
+        if (in.getOpcode() != Opcode.QUERY) {
+            out.setRcode(Rcode.NOTIMP);
+        } else if (question == null || in.getCount(Section.QUESTION) != 1) {
+            out.setRcode(Rcode.FORMERR);
+        } else if (servfail.contains(question.getName())) {
+            out.setRcode(Rcode.SERVFAIL);
+        } else if (question.getDClass() != DClass.IN || zoneOf(question.getName()) == null) {
+            out.setRcode(Rcode.REFUSED);
+        } else {
+            out.setFlag(Flags.AA);
+            answerChain(question.getName(), question.getType(), response);
+        }
+        return Optional.of(response);
+    }
+
+    /**
+     * Answers {@code name}, following CNAMEs inside these zones. The rcode and the SOA describe the last name of the
+     * chain (RFC 6604 2.1); a chain leaving the zones, or reaching a name told to fail, stops at its CNAME.
+     */
+    private void answerChain(Name name, int type, Message response) {
+        Set<Name> visited = new HashSet<>();
+        Name current = name;
+        for (int step = 0; step < MAX_CHAIN && visited.add(current); step++) {
+            List<Record> here = records.getOrDefault(current, List.of());
+            List<Record> matching = here.stream().filter(r -> type == Type.ANY || r.getType() == type).toList();
+            if (!matching.isEmpty()) {
+                matching.forEach(r -> response.addRecord(r, Section.ANSWER));
+                return;
+            }
+            Optional<CNAMERecord> alias = here.stream()
+                    .filter(CNAMERecord.class::isInstance).map(CNAMERecord.class::cast).findFirst();
+            if (alias.isEmpty()) {
+                if (!existing.contains(current)) {
+                    response.getHeader().setRcode(Rcode.NXDOMAIN);
+                }
+                response.addRecord(soas.get(zoneOf(current)), Section.AUTHORITY);
+                return;
+            }
+            response.addRecord(alias.get(), Section.ANSWER);
+            current = alias.get().getTarget();
+            if (zoneOf(current) == null || servfail.contains(current) || drop.contains(current)) {
+                return;
+            }
+        }
+    }
+
+    /** The longest origin that {@code name} is at or below, or null. */
+    private Name zoneOf(Name name) {
+        for (Name origin : origins) {
+            if (name.subdomain(origin)) {
+                return origin;
+            }
+        }
+        return null;
+    }
+
+    private static SOARecord soa(Name origin) {
+        try {
+            return new SOARecord(origin, DClass.IN, TTL, Name.concatenate(Name.fromConstantString("ns"), origin),
+                    Name.concatenate(Name.fromConstantString("hostmaster"), origin), 1, 3600, 600, 86400, TTL);
+        } catch (NameTooLongException e) {
+            throw new IllegalArgumentException("zone name too long: " + origin, e);
+        }
+    }
+}
