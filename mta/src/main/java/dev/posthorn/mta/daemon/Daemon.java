@@ -53,7 +53,8 @@ public final class Daemon implements AutoCloseable {
         Router router = new Router(config.domains(), config.hostname());
         Notifier notifier = new Notifier(spool, config.hostname(), router.postmaster(), TransactionId::next,
                 FULL_RETURN_LIMIT);
-        QueueRunner runner = new QueueRunner(spool, router, notifier, new Transports(config.hostname()), retries,
+        QueueRunner runner = new QueueRunner(spool, router, notifier, new Transports(config.hostname(), null, 100),
+                retries,
                 Clock.systemUTC(), 20);
         runner.recover(recovered);
         ServerTls tls = config.tls().isPresent()

@@ -5,6 +5,7 @@ import dev.posthorn.mta.config.LmtpTarget;
 import dev.posthorn.mta.delivery.Lmtp;
 import dev.posthorn.mta.delivery.Maildir;
 import dev.posthorn.mta.delivery.Outcome;
+import dev.posthorn.mta.delivery.SmtpTransport;
 import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.schedule.QueueRunner;
 import dev.posthorn.mta.spool.QueuedMessage;
@@ -20,10 +21,25 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Transports implements QueueRunner.LocalTransports {
 
     private final String hostname;
+    private final SmtpTransport remote;
+    private final int maxReceivedHeaders;
     private final Map<LmtpTarget, Lmtp> lmtp = new ConcurrentHashMap<>();
 
-    Transports(String hostname) {
+    /** @param remote SMTP to other domains, or {@code null} where mail is not to leave this host */
+    Transports(String hostname, SmtpTransport remote, int maxReceivedHeaders) {
         this.hostname = hostname;
+        this.remote = remote;
+        this.maxReceivedHeaders = maxReceivedHeaders;
+    }
+
+    @Override
+    public SmtpTransport remote() {
+        return remote;
+    }
+
+    @Override
+    public int maxReceivedHeaders() {
+        return maxReceivedHeaders;
     }
 
     @Override

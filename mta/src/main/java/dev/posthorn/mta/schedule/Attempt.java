@@ -3,6 +3,8 @@ package dev.posthorn.mta.schedule;
 import dev.posthorn.mta.admin.MailLog;
 import dev.posthorn.mta.config.Delivery;
 import dev.posthorn.mta.delivery.Outcome;
+import dev.posthorn.mta.delivery.ReceivedCount;
+import dev.posthorn.mta.delivery.SmtpTransport;
 import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.routing.Route;
 import dev.posthorn.mta.routing.Router;
@@ -32,6 +34,8 @@ final class Attempt {
     private final Map<Integer, List<Outcome>> outcomes = new LinkedHashMap<>();
     private final Map<Delivery.Lmtp, List<Integer>> lmtpIndexes = new LinkedHashMap<>();
     private final Map<Delivery.Lmtp, List<String>> lmtpAddresses = new LinkedHashMap<>();
+    private final Map<String, List<Integer>> remoteIndexes = new LinkedHashMap<>();
+    private final Map<String, List<String>> remoteAddresses = new LinkedHashMap<>();
 
     Attempt(QueuedMessage message, Spool spool, Router router, QueueRunner.LocalTransports transports, Clock clock) {
         this.message = message;
@@ -47,11 +51,22 @@ final class Attempt {
 
     DeliveryState run() throws IOException {
         DeliveryState state = message.state();
+        int received;
+        try (InputStream body = spool.body(message)) {
+            received = ReceivedCount.of(body);
+        }
+        boolean looping = received > transports.maxReceivedHeaders();
         for (int i = 0; i < state.recipients().size(); i++) {
             if (state.recipients().get(i).status() == DeliveryState.Status.PENDING) {
-                plan(i);
+                if (looping) {
+                    outcomes.computeIfAbsent(i, x -> new ArrayList<>()).add(new Outcome.Failed(
+                            "554 5.4.6 mail loop: " + received + " Received header fields (RFC 5321 6.3)"));
+                } else {
+                    plan(i);
+                }
             }
         }
+        deliverRemote();
         for (Map.Entry<Delivery.Lmtp, List<Integer>> group : lmtpIndexes.entrySet()) {
             List<Outcome> results;
             try (InputStream body = spool.body(message)) {
@@ -72,8 +87,7 @@ final class Attempt {
     private void plan(int index) {
         String address = message.envelope().recipients().get(index).address();
         switch (route(router, address)) {
-            case Route.Remote remote -> outcomes.computeIfAbsent(index, x -> new ArrayList<>())
-                    .add(new Outcome.Deferred(AWAITING_OUTBOUND));
+            case Route.Remote remote -> planRemote(index, address);
             case Route.Unknown unknown -> outcomes.computeIfAbsent(index, x -> new ArrayList<>())
                     .add(new Outcome.Failed("550 5.1.1 mailbox unknown"));
             case Route.Local local -> {
@@ -87,7 +101,7 @@ final class Attempt {
     private void plan(int index, Destination destination) {
         List<Outcome> list = outcomes.computeIfAbsent(index, x -> new ArrayList<>());
         switch (destination) {
-            case Destination.Forward forward -> list.add(new Outcome.Deferred(AWAITING_OUTBOUND));
+            case Destination.Forward forward -> planRemote(index, forward.address());
             case Destination.Mailbox mailbox -> {
                 switch (mailbox.domain().delivery()) {
                     case Delivery.Maildir maildir -> list.add(transports.maildir(maildir, mailbox, message, spool));
@@ -96,6 +110,38 @@ final class Attempt {
                         lmtpAddresses.computeIfAbsent(lmtp, x -> new ArrayList<>()).add(mailbox.address());
                     }
                 }
+            }
+        }
+    }
+
+    /** Gathers a recipient in another domain by domain, for one SMTP transaction per domain. */
+    private void planRemote(int index, String address) {
+        if (transports.remote() == null) {
+            outcomes.computeIfAbsent(index, x -> new ArrayList<>()).add(new Outcome.Deferred(AWAITING_OUTBOUND));
+            return;
+        }
+        String domain = address.substring(address.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
+        remoteIndexes.computeIfAbsent(domain, x -> new ArrayList<>()).add(index);
+        remoteAddresses.computeIfAbsent(domain, x -> new ArrayList<>()).add(address);
+    }
+
+    private void deliverRemote() {
+        SmtpTransport.Body body = new SmtpTransport.Body() {
+            @Override
+            public InputStream open() throws IOException {
+                return spool.body(message);
+            }
+
+            @Override
+            public long size() {
+                return message.bodyLength();
+            }
+        };
+        for (Map.Entry<String, List<Integer>> group : remoteIndexes.entrySet()) {
+            List<Outcome> results = transports.remote().deliver(message.envelope(), group.getKey(),
+                    remoteAddresses.get(group.getKey()), body);
+            for (int k = 0; k < results.size(); k++) {
+                outcomes.computeIfAbsent(group.getValue().get(k), x -> new ArrayList<>()).add(results.get(k));
             }
         }
     }

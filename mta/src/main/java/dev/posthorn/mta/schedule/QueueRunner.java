@@ -5,6 +5,7 @@ import dev.posthorn.mta.bounce.Notifier;
 import dev.posthorn.mta.config.Delivery;
 import dev.posthorn.mta.delivery.Lmtp;
 import dev.posthorn.mta.delivery.Outcome;
+import dev.posthorn.mta.delivery.SmtpTransport;
 import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.routing.Route;
 import dev.posthorn.mta.routing.Router;
@@ -143,12 +144,12 @@ public final class QueueRunner implements AutoCloseable {
         return state;
     }
 
-    /** Whether a pending recipient of the message is local (remote ones wait for outbound delivery). */
+    /** Whether a pending recipient can be tried (remote ones only when mail may leave this host). */
     private boolean hasLocalPending(QueuedMessage message) {
         for (int i = 0; i < message.state().recipients().size(); i++) {
             if (message.state().recipients().get(i).status() == DeliveryState.Status.PENDING
-                    && !(Attempt.route(router, message.envelope().recipients().get(i).address())
-                    instanceof Route.Remote)) {
+                    && (transports.remote() != null || !(Attempt.route(router,
+                    message.envelope().recipients().get(i).address()) instanceof Route.Remote))) {
                 return true;
             }
         }
@@ -177,10 +178,18 @@ public final class QueueRunner implements AutoCloseable {
         shutdown(Duration.ofSeconds(10));
     }
 
-    /** The transports for local destinations: a Maildir per mailbox, an LMTP client per server. */
+    /**
+     * The transports: a Maildir per mailbox, an LMTP client per server, and SMTP to other domains ({@code null}
+     * where mail is not to leave this host).
+     */
     public interface LocalTransports {
         Outcome maildir(Delivery.Maildir maildir, Destination.Mailbox mailbox, QueuedMessage message, Spool spool);
 
         Lmtp lmtp(Delivery.Lmtp lmtp);
+
+        SmtpTransport remote();
+
+        /** RFC 5321 6.3: more Received fields than this means a mail loop. */
+        int maxReceivedHeaders();
     }
 }

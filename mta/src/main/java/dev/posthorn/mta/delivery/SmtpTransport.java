@@ -1,0 +1,140 @@
+package dev.posthorn.mta.delivery;
+
+import dev.posthorn.mta.dns.MxAnswer;
+import dev.posthorn.mta.dns.MxResolver;
+import dev.posthorn.mta.dns.Target;
+import dev.posthorn.mta.spool.SpoolEnvelope;
+import dev.posthorn.smtp.BodyType;
+import dev.posthorn.smtp.ForwardPath;
+import dev.posthorn.smtp.MailParameters;
+import dev.posthorn.smtp.Mailbox;
+import dev.posthorn.smtp.Reply;
+import dev.posthorn.smtp.ReversePath;
+import dev.posthorn.smtp.client.ClientTimeouts;
+import dev.posthorn.smtp.client.Endpoint;
+import dev.posthorn.smtp.client.Recipient;
+import dev.posthorn.smtp.client.SmtpClient;
+import dev.posthorn.smtp.client.SmtpReplyException;
+import dev.posthorn.smtp.client.TransactionResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivery to another domain over SMTP: the exchangers DNS names (RFC 5321 5.1), in order, each of its addresses
+ * in turn, until one takes the transaction. A connection that fails, a greeting that refuses (4xx/5xx) or an
+ * opportunistic TLS handshake that fails moves on to the next address; replies to the transaction itself are final
+ * for this attempt (4xx: deferred, 5xx: failed). STARTTLS is used whenever offered (RFC 3207), without checking the
+ * certificate: opportunistic TLS (RFC 7435) protects against passive listening, not an active attacker.
+ */
+public final class SmtpTransport {
+
+    private static final Logger log = LoggerFactory.getLogger(SmtpTransport.class);
+
+    private final MxResolver resolver;
+    private final String helloName;
+    private final int port;
+    private final ClientTimeouts timeouts;
+    private final SSLContext opportunisticTls;
+
+    /**
+     * @param port 25 in production; tests give the port their servers listen on
+     */
+    public SmtpTransport(MxResolver resolver, String helloName, int port, ClientTimeouts timeouts,
+                         SSLContext opportunisticTls) {
+        this.resolver = resolver;
+        this.helloName = helloName;
+        this.port = port;
+        this.timeouts = timeouts;
+        this.opportunisticTls = opportunisticTls;
+    }
+
+    /** Delivers to {@code recipients}, all in {@code domain}; one outcome per recipient, in order. */
+    public List<Outcome> deliver(SpoolEnvelope envelope, String domain, List<String> recipients, Body body) {
+        return switch (resolver.resolve(domain)) {
+            case MxAnswer.NullMx nullMx -> all(recipients, new Outcome.Failed(
+                    "556 " + nullMx.status() + " " + domain + " accepts no mail (null MX, RFC 7505)"));
+            case MxAnswer.NoSuchDomain none -> all(recipients, new Outcome.Failed(
+                    "550 " + none.status() + " " + domain + ": no such domain"));
+            case MxAnswer.Unroutable unroutable -> all(recipients, new Outcome.Failed(
+                    "550 " + unroutable.status() + " " + domain + ": " + unroutable.reason()));
+            case MxAnswer.TemporaryFailure failure -> all(recipients, new Outcome.Deferred(
+                    "451 " + failure.status() + " DNS for " + domain + ": " + failure.reason()));
+            case MxAnswer.Targets targets -> toTargets(envelope, targets.targets(), recipients, body);
+        };
+    }
+
+    /** The message body and its size, opened once per attempt at a server. */
+    public interface Body {
+        InputStream open() throws IOException;
+
+        long size();
+    }
+
+    private List<Outcome> toTargets(SpoolEnvelope envelope, List<Target> targets, List<String> recipients,
+                                    Body body) {
+        String last = "no exchanger answered";
+        for (Target target : targets) {
+            for (InetAddress address : target.addresses()) {
+                String remote = target.host() + "[" + address.getHostAddress() + "]";
+                try {
+                    return attempt(envelope, target.host(), address, remote, recipients, body);
+                } catch (SmtpReplyException e) {
+                    last = remote + " said: " + e.reply();
+                } catch (IOException e) {
+                    last = remote + ": " + e.getMessage();
+                }
+                log.debug("{}: {} failed: {}", envelope.id(), remote, last);
+            }
+        }
+        return all(recipients, new Outcome.Deferred("451 4.4.1 " + last));
+    }
+
+    private List<Outcome> attempt(SpoolEnvelope envelope, String host, InetAddress address, String remote,
+                                  List<String> recipients, Body body) throws IOException {
+        try (SmtpClient client = SmtpClient.connect(new Endpoint.Tcp(address.getHostAddress(), port),
+                SmtpClient.Protocol.SMTP, helloName, timeouts)) {
+            if (opportunisticTls != null) {
+                client.startTls(opportunisticTls, host, false);
+            }
+            boolean utf8 = "true".equals(envelope.parameters().get("smtputf8"));
+            BodyType type = "8BITMIME".equals(envelope.parameters().get("body")) ? BodyType.EIGHT_BIT_MIME
+                    : "BINARYMIME".equals(envelope.parameters().get("body")) ? BodyType.BINARY_MIME : null;
+            MailParameters parameters = new MailParameters(OptionalLong.of(body.size()), type, utf8, null, null,
+                    null);
+            List<Recipient> paths = new ArrayList<>();
+            for (String r : recipients) {
+                paths.add(Recipient.of(ForwardPath.of(Mailbox.parse(r, true))));
+            }
+            ReversePath sender = envelope.sender().isEmpty() ? ReversePath.NULL
+                    : ReversePath.of(Mailbox.parse(envelope.sender(), true));
+            TransactionResult result;
+            try (InputStream in = body.open()) {
+                result = client.send(sender, parameters, paths, in, body.size());
+            }
+            client.quit();
+            String tls = client.tlsSession() != null ? " (" + client.tlsSession().getProtocol() + ")" : "";
+            return result.recipients().stream().map(r -> outcome(remote + tls, r.reply())).toList();
+        } catch (IllegalArgumentException e) {
+            return all(recipients, new Outcome.Failed("553 5.1.3 invalid address: " + e.getMessage()));
+        }
+    }
+
+    private static Outcome outcome(String remote, Reply reply) {
+        String diagnostic = remote + " said: " + reply;
+        if (reply.isPositive()) {
+            return new Outcome.Delivered(diagnostic);
+        }
+        return reply.isTransientFailure() ? new Outcome.Deferred(diagnostic) : new Outcome.Failed(diagnostic);
+    }
+
+    private static List<Outcome> all(List<String> recipients, Outcome outcome) {
+        return recipients.stream().map(r -> outcome).toList();
+    }
+}

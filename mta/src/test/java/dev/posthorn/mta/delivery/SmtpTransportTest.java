@@ -1,0 +1,127 @@
+package dev.posthorn.mta.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.posthorn.mta.dns.MxResolver;
+import dev.posthorn.mta.spool.SpoolEnvelope;
+import dev.posthorn.smtp.Reply;
+import dev.posthorn.smtp.client.ClientTimeouts;
+import dev.posthorn.smtp.testing.DnsResponder;
+import dev.posthorn.smtp.testing.FakeSmtpServer;
+import dev.posthorn.smtp.testing.FakeSmtpServer.Script;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Outbound SMTP by MX over real sockets: a DNS responder on 127.0.0.1 names exchangers on 127.0.0.2 (nothing
+ * listens) and 127.0.0.3 (a fake server).
+ */
+class SmtpTransportTest {
+
+    private static final String MESSAGE = "Subject: out\r\n\r\nbody\r\n";
+    private static final SpoolEnvelope ENVELOPE = new SpoolEnvelope("01OUT", Instant.now(), "sender@posthorn.test",
+            Map.of("body", "7BIT"), List.of(new SpoolEnvelope.Recipient("a@example.net", "rfc822;a@example.net", "")));
+
+    private static SmtpTransport.Body body() {
+        byte[] bytes = MESSAGE.getBytes(StandardCharsets.US_ASCII);
+        return new SmtpTransport.Body() {
+            @Override
+            public InputStream open() {
+                return new ByteArrayInputStream(bytes);
+            }
+
+            @Override
+            public long size() {
+                return bytes.length;
+            }
+        };
+    }
+
+    private static FakeSmtpServer fake(Script script) throws Exception {
+        return FakeSmtpServer.start(new InetSocketAddress("127.0.0.3", 0), n -> script);
+    }
+
+    private static SmtpTransport transport(DnsResponder dns, int port) {
+        MxResolver resolver = new MxResolver(List.of(dns.address()), Duration.ofSeconds(2), new SplittableRandom(7));
+        return new SmtpTransport(resolver, "mx.posthorn.test", port, ClientTimeouts.all(Duration.ofSeconds(5)),
+                OpportunisticTls.context());
+    }
+
+    private static DnsResponder twoExchangers() throws Exception {
+        return DnsResponder.builder().zone("example.net")
+                .mx("example.net", 10, "mx1.example.net").a("mx1.example.net", "127.0.0.2")
+                .mx("example.net", 20, "mx2.example.net").a("mx2.example.net", "127.0.0.3")
+                .zone("nullmx.test").mx("nullmx.test", 0, ".")
+                .zone("broken.test").servfail("broken.test")
+                .start();
+    }
+
+    @Test
+    void unreachableBetterExchangerIsSkipped() throws Exception {
+        try (FakeSmtpServer server = fake(Script.accepting()); DnsResponder dns = twoExchangers()) {
+            List<Outcome> outcomes = transport(dns, server.port()).deliver(ENVELOPE, "example.net",
+                    List.of("a@example.net", "b@example.net"), body());
+            assertThat(outcomes).allMatch(o -> o instanceof Outcome.Delivered)
+                    .allMatch(o -> o.diagnostic().startsWith("mx2.example.net[127.0.0.3] said: 250"));
+            assertThat(server.received()).singleElement().satisfies(m -> {
+                assertThat(m.recipients()).containsExactly("a@example.net", "b@example.net");
+                assertThat(m.sender()).isEqualTo("sender@posthorn.test");
+                assertThat(m.text()).isEqualTo(MESSAGE);
+            });
+        }
+    }
+
+    @Test
+    void eachRecipientGetsItsOwnOutcome() throws Exception {
+        Script script = Script.accepting().withRcpt("busy@example.net", Reply.of(450, "4.2.1", "busy"))
+                .withRcpt("gone@example.net", Reply.of(550, "5.1.1", "no such user"));
+        try (FakeSmtpServer server = fake(script); DnsResponder dns = twoExchangers()) {
+            List<Outcome> outcomes = transport(dns, server.port()).deliver(ENVELOPE, "example.net",
+                    List.of("busy@example.net", "ok@example.net", "gone@example.net"), body());
+            assertThat(outcomes.get(0)).isInstanceOf(Outcome.Deferred.class);
+            assertThat(outcomes.get(1)).isInstanceOf(Outcome.Delivered.class);
+            assertThat(outcomes.get(2)).isInstanceOf(Outcome.Failed.class);
+            assertThat(outcomes.get(2).diagnostic()).contains("550 5.1.1 no such user");
+        }
+    }
+
+    @Test
+    void refusingGreetingMovesOnAndThenDefers() throws Exception {
+        try (FakeSmtpServer server = fake(Script.accepting().withGreeting(Reply.of(421, "4.3.2", "busy")));
+             DnsResponder dns = twoExchangers()) {
+            List<Outcome> outcomes = transport(dns, server.port()).deliver(ENVELOPE, "example.net",
+                    List.of("a@example.net"), body());
+            assertThat(outcomes.getFirst()).isInstanceOf(Outcome.Deferred.class);
+            assertThat(outcomes.getFirst().diagnostic()).contains("4.4.1").contains("421");
+            assertThat(server.connections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void nullMxFailsAtOnce() throws Exception {
+        try (DnsResponder dns = twoExchangers()) {
+            List<Outcome> outcomes = transport(dns, 25).deliver(ENVELOPE, "nullmx.test", List.of("a@nullmx.test"),
+                    body());
+            assertThat(outcomes.getFirst()).isInstanceOf(Outcome.Failed.class);
+            assertThat(outcomes.getFirst().diagnostic()).startsWith("556 5.1.10");
+        }
+    }
+
+    @Test
+    void dnsFailureDefers() throws Exception {
+        try (DnsResponder dns = twoExchangers()) {
+            List<Outcome> outcomes = transport(dns, 25).deliver(ENVELOPE, "broken.test", List.of("a@broken.test"),
+                    body());
+            assertThat(outcomes.getFirst()).isInstanceOf(Outcome.Deferred.class);
+            assertThat(outcomes.getFirst().diagnostic()).contains("4.4.3");
+        }
+    }
+}
