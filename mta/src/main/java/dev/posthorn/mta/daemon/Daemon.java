@@ -70,7 +70,8 @@ public final class Daemon implements AutoCloseable {
                 .tls(tls)
                 .authenticator(config.usersFile().isPresent() ? UserStore.load(config.usersFile().get()) : null)
                 .policy(new RecipientPolicy(router, config.trustedNetworks(), spool, config.limits().minFreeDisk()))
-                .sink(new SpoolSink(spool, router, runner));
+                .sink(new SpoolSink(spool, router, runner))
+                .etrn(new Etrn(runner, config.trustedNetworks()));
         List<SmtpServer> servers = new ArrayList<>();
         try {
             for (Listener listener : config.listeners()) {

@@ -46,6 +46,7 @@ public final class QueueRunner implements AutoCloseable {
     private final Clock clock;
     private final Semaphore slots;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final java.util.Map<String, QueuedMessage> waiting = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("queue-timer").daemon(true).factory());
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
@@ -84,7 +85,13 @@ public final class QueueRunner implements AutoCloseable {
         if (delay.isNegative() || delay.isZero()) {
             workers.execute(() -> attempt(message));
         } else {
-            timer.schedule(() -> workers.execute(() -> attempt(message)), delay.toMillis(), TimeUnit.MILLISECONDS);
+            waiting.put(message.id(), message);
+            // Only the copy still waiting runs: one that ETRN started already has left the map.
+            timer.schedule(() -> {
+                if (waiting.remove(message.id(), message)) {
+                    workers.execute(() -> attempt(message));
+                }
+            }, delay.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -154,6 +161,30 @@ public final class QueueRunner implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * ETRN (RFC 1985): starts at once the waiting messages with a pending recipient in {@code domain} (and, when
+     * {@code subdomains}, in any domain below it). Returns how many were started.
+     */
+    public int flush(String domain, boolean subdomains) {
+        String wanted = domain.toLowerCase(java.util.Locale.ROOT);
+        int started = 0;
+        for (QueuedMessage message : List.copyOf(waiting.values())) {
+            for (int i = 0; i < message.state().recipients().size(); i++) {
+                String address = message.envelope().recipients().get(i).address();
+                String rcptDomain = address.substring(address.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
+                boolean match = rcptDomain.equals(wanted) || subdomains && rcptDomain.endsWith("." + wanted);
+                if (match && message.state().recipients().get(i).status() == DeliveryState.Status.PENDING) {
+                    if (waiting.remove(message.id(), message)) {
+                        started++;
+                        workers.execute(() -> attempt(message));
+                    }
+                    break;
+                }
+            }
+        }
+        return started;
     }
 
     /** Whether any attempt is running (for tests and shutdown). */

@@ -137,4 +137,38 @@ class DaemonTest {
         }
         assertThat(mailbox("alice").getFirst()).contains("Subject: deferred");
     }
+
+    @Test
+    void etrnFromATrustedClientStartsWaitingMailAtOnce() throws Exception {
+        Config trusting = TestConfigs.trusting(dir, 1);
+        Path blocked = dir.resolve("blocked");
+        Files.writeString(blocked, "a file where the Maildir root should be");
+        LocalDomain domain = trusting.domains().get("posthorn.test");
+        LocalDomain broken = new LocalDomain(domain.name(), domain.mailboxes(), domain.aliases(), domain.catchAll(),
+                domain.plusAddressing(), new Delivery.Maildir(blocked));
+        Config config = new Config(trusting.hostname(), trusting.spool(), trusting.listeners(), trusting.tls(),
+                trusting.trustedNetworks(), trusting.limits(), Map.of(domain.name(), broken), trusting.usersFile());
+        RetrySchedule slow = new RetrySchedule(List.of(Duration.ofHours(1)), Duration.ofDays(1), Duration.ofDays(1));
+        try (Daemon daemon = Daemon.start(config, slow)) {
+            send(daemon, "s@client.test", "alice@posthorn.test", "etrn");
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(stateFile()));
+            Files.delete(blocked);
+            Files.createDirectories(blocked);
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", daemon.addresses().getFirst().getPort())) {
+                socket.setSoTimeout(5000);
+                var in = new dev.posthorn.smtp.io.LineReader(socket.getInputStream());
+                var out = socket.getOutputStream();
+                dev.posthorn.smtp.ReplyParser.read(in);
+                out.write("EHLO client.test\r\nETRN posthorn.test\r\nETRN other.test\r\n"
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                assertThat(dev.posthorn.smtp.ReplyParser.read(in).lines()).contains("ETRN");
+                assertThat(dev.posthorn.smtp.ReplyParser.read(in).code()).isEqualTo(253);
+                assertThat(dev.posthorn.smtp.ReplyParser.read(in).code()).isEqualTo(251);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> queued() == 0);
+        }
+        try (Stream<Path> files = Files.list(blocked.resolve("alice/new"))) {
+            assertThat(files).hasSize(1);
+        }
+    }
 }

@@ -1,0 +1,40 @@
+package dev.posthorn.mta.daemon;
+
+import dev.posthorn.mta.config.Network;
+import dev.posthorn.mta.schedule.QueueRunner;
+import dev.posthorn.smtp.Reply;
+import dev.posthorn.smtp.server.EtrnHandler;
+import dev.posthorn.smtp.server.SessionInfo;
+import java.util.List;
+
+/**
+ * ETRN (RFC 1985) for trusted clients: starts delivery of the mail waiting for a domain ({@code domain}) or for a
+ * domain and its subdomains ({@code @domain}). Queue names ({@code #queue}) are not supported.
+ */
+final class Etrn implements EtrnHandler {
+
+    private final QueueRunner runner;
+    private final List<Network> trusted;
+
+    Etrn(QueueRunner runner, List<Network> trusted) {
+        this.runner = runner;
+        this.trusted = List.copyOf(trusted);
+    }
+
+    @Override
+    public Reply etrn(SessionInfo session, String node) {
+        boolean trustedClient = session.authenticatedUser() != null
+                || trusted.stream().anyMatch(n -> n.contains(session.remote().getAddress()));
+        if (!trustedClient) {
+            return Reply.of(459, "4.7.1", "Node " + node + " not allowed: ETRN is for trusted clients");
+        }
+        if (node.startsWith("#")) {
+            return Reply.of(458, "4.5.0", "Unable to queue messages for node " + node + ": queue names unsupported");
+        }
+        boolean subdomains = node.startsWith("@");
+        String domain = subdomains ? node.substring(1) : node;
+        int started = runner.flush(domain, subdomains);
+        return started == 0 ? Reply.of(251, "2.0.0", "No messages waiting for node " + node)
+                : Reply.of(253, "2.0.0", "OK, " + started + " pending messages for node " + node + " started");
+    }
+}
