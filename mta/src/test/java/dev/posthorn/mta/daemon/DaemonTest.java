@@ -123,7 +123,8 @@ class DaemonTest {
         LocalDomain broken = new LocalDomain(domain.name(), domain.mailboxes(), domain.aliases(), domain.catchAll(),
                 domain.plusAddressing(), new Delivery.Maildir(blocked));
         Config failing = new Config(config.hostname(), config.spool(), config.listeners(), config.tls(),
-                config.trustedNetworks(), config.limits(), Map.of(domain.name(), broken), config.usersFile());
+                config.trustedNetworks(), config.limits(), Map.of(domain.name(), broken), config.usersFile(),
+                config.dns(), config.queue(), config.relay(), config.routes(), config.outbound());
         RetrySchedule quick = new RetrySchedule(List.of(Duration.ofMillis(200)), Duration.ofDays(1));
         try (Daemon daemon = Daemon.start(failing, quick)) {
             send(daemon, "s@client.test", "alice@posthorn.test", "deferred");
