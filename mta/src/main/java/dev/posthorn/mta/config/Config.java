@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,10 +21,17 @@ import java.util.Optional;
  * @param limits          resource limits
  * @param domains         the local domains, keyed by their lower-case name, in the order written
  * @param usersFile       the file of users who may AUTH (name:hash lines); empty means AUTH is not offered
+ * @param dns             how outbound delivery asks DNS for mail exchangers
+ * @param queue           retries and lifetime of queued mail, loop detection
+ * @param relay           the smarthost all remote mail goes to; empty means each domain's MX hosts
+ * @param routes          remote domains whose mail goes elsewhere than the relay or their MX hosts, keyed by their
+ *                        lower-case name, in the order written; never a local domain
+ * @param outbound        the port and TLS policy for other domains' servers
  */
 public record Config(String hostname, Path spool, List<Listener> listeners, Optional<TlsFiles> tls,
                      List<Network> trustedNetworks, Limits limits, Map<String, LocalDomain> domains,
-                     Optional<Path> usersFile) {
+                     Optional<Path> usersFile, Dns dns, Queue queue, Optional<Relay> relay,
+                     Map<String, RouteTarget> routes, Outbound outbound) {
 
     public Config {
         Names.domainProblem(hostname).ifPresent(reason -> {
@@ -33,6 +41,10 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(usersFile, "usersFile");
+        Objects.requireNonNull(dns, "dns");
+        Objects.requireNonNull(queue, "queue");
+        Objects.requireNonNull(relay, "relay");
+        Objects.requireNonNull(outbound, "outbound");
         listeners = List.copyOf(listeners);
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("at least one listener is needed");
@@ -52,6 +64,20 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
             }
         });
         domains = Collections.unmodifiableMap(new LinkedHashMap<>(domains));
+        for (Map.Entry<String, RouteTarget> route : routes.entrySet()) {
+            String domain = route.getKey();
+            Names.domainProblem(domain).ifPresent(reason -> {
+                throw new IllegalArgumentException("routes: " + reason + ": " + domain);
+            });
+            if (!domain.equals(domain.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("routes: domain names are kept in lower case: " + domain);
+            }
+            if (domains.containsKey(domain)) {
+                throw new IllegalArgumentException("routes: " + domain + " is a local domain");
+            }
+            Objects.requireNonNull(route.getValue(), "route");
+        }
+        routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
     }
 
     /**
@@ -68,5 +94,17 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
      */
     public static Config defaults(Path base) {
         return Defaults.config(base);
+    }
+
+    /** The same configuration with other local domains (for tests and tools that vary one part). */
+    public Config withDomains(Map<String, LocalDomain> newDomains) {
+        return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, newDomains, usersFile, dns, queue,
+                relay, routes, outbound);
+    }
+
+    /** The same configuration with other trusted networks and limits. */
+    public Config withTrust(List<Network> newTrustedNetworks, Limits newLimits) {
+        return new Config(hostname, spool, listeners, tls, newTrustedNetworks, newLimits, domains, usersFile, dns,
+                queue, relay, routes, outbound);
     }
 }

@@ -17,7 +17,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
 public final class ConfigLoader {
 
     static final List<String> KEYS = List.of("hostname", "spool", "listeners", "tls", "trusted_networks", "limits",
-            "domains", "users_file");
+            "domains", "users_file", "dns", "queue", "relay", "routes", "outbound");
     static final List<String> LISTENER_KEYS = List.of("address", "port", "role");
     static final List<String> TLS_KEYS = List.of("cert", "key");
     static final List<String> LIMIT_KEYS = List.of("max_message_size", "max_recipients", "max_connections",
@@ -69,11 +69,21 @@ public final class ConfigLoader {
                 .map(v -> new DomainReader(folder).read(v)).orElse(defaults.domains());
         Optional<Path> usersFile = section.get("users_file").isPresent()
                 ? section.get("users_file").flatMap(v -> v.file(folder)) : defaults.usersFile();
+        OutboundReader outboundSections = new OutboundReader(folder, defaults);
+        Dns dns = section.get("dns").map(outboundSections::dns).orElse(defaults.dns());
+        Queue queue = section.get("queue").map(outboundSections::queue).orElse(defaults.queue());
+        Optional<Relay> relay = section.get("relay").isPresent()
+                ? section.get("relay").flatMap(outboundSections::relay) : defaults.relay();
+        Map<String, RouteTarget> routes = section.get("routes")
+                .map(v -> outboundSections.routes(v, domains.keySet())).orElse(defaults.routes());
+        Outbound outbound = section.get("outbound").map(outboundSections::outbound)
+                .orElse(defaults.outbound());
         if (!problems.isEmpty()) {
             return defaults;
         }
         try {
-            return new Config(hostname, spool, listeners, tls, trusted, limits, domains, usersFile);
+            return new Config(hostname, spool, listeners, tls, trusted, limits, domains, usersFile, dns, queue, relay,
+                    routes, outbound);
         } catch (IllegalArgumentException e) {
             // The checks above should leave nothing for the records to refuse; if they do, still name the file.
             root.problem(e.getMessage());

@@ -1,8 +1,10 @@
 package dev.posthorn.mta.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.snakeyaml.engine.v2.nodes.Tag;
@@ -53,6 +55,11 @@ public final class ConfigPrinter {
                 () -> line("# users_file: users.txt"));
         line("");
         limits(config.limits());
+        dns(config.dns());
+        queue(config.queue());
+        relay(config.relay());
+        routes(config.routes());
+        outbound(config.outbound());
         domains(config.domains());
         return out.toString();
     }
@@ -100,6 +107,80 @@ public final class ConfigPrinter {
         line("");
     }
 
+    private void dns(Dns dns) {
+        line("# DNS for outbound delivery: the mail exchangers of other domains (MX records).");
+        line("dns:");
+        line("  # Recursive resolvers: IP addresses, with a port or not (53); IPv6 in brackets, as \"[::1]:53\".");
+        line("  # An empty list means the system's resolvers (/etc/resolv.conf).");
+        line("  resolvers: " + flowList(dns.resolvers().stream().map(Dns::format).toList()));
+        line("  # How long to wait for an answer.");
+        line("  timeout: " + duration(dns.timeout()));
+        line("");
+    }
+
+    private void queue(Queue queue) {
+        line("# Mail that cannot be delivered at once. Durations: an integer and a unit, ms, s, m, h or d.");
+        line("queue:");
+        line("  # The waits between delivery attempts; the last one repeats.");
+        line("  retry: " + flowList(queue.retry().stream().map(ConfigPrinter::duration).toList()));
+        line("  # How long after arrival an undelivered message is returned to its sender.");
+        line("  max_lifetime: " + duration(queue.maxLifetime()));
+        line("  # How long after arrival the sender is told of the delay (RFC 3464); shorter than max_lifetime.");
+        line("  delay_notice: " + duration(queue.delayNotice()));
+        line("  # A message with more Received headers is taken for a loop and returned (RFC 5321 6.3); at least "
+                + Queue.MIN_RECEIVED_HEADERS + ".");
+        line("  max_received_headers: " + queue.maxReceivedHeaders());
+        line("");
+    }
+
+    private void relay(Optional<Relay> relay) {
+        line("# A smarthost that all remote mail goes to, instead of each domain's MX hosts. smarthost: HOST:PORT.");
+        line("# tls: none, may (STARTTLS when offered), encrypt (STARTTLS required) or verify (and the certificate");
+        line("# checked); encrypt when not set. auth: the user name and a file holding the password (AUTH needs");
+        line("# tls: encrypt or verify).");
+        relay.ifPresentOrElse(r -> {
+            line("relay:");
+            line("  smarthost: " + scalar(r.smarthost().toString()));
+            line("  tls: " + r.tls().configName());
+            r.auth().ifPresentOrElse(auth -> {
+                line("  auth:");
+                line("    user: " + scalar(auth.user()));
+                line("    password_file: " + path(auth.passwordFile()));
+            }, () -> {
+                line("  # auth:");
+                line("  #   user: posthorn");
+                line("  #   password_file: relay-password.txt");
+            });
+        }, () -> {
+            line("# relay:");
+            line("#   smarthost: " + scalar("smtp.example.net:587"));
+            line("#   tls: " + Defaults.RELAY_TLS.configName());
+            line("#   auth:");
+            line("#     user: posthorn");
+            line("#     password_file: relay-password.txt");
+        });
+        line("");
+    }
+
+    private void routes(Map<String, RouteTarget> routes) {
+        line("# Where the mail of some remote domains goes, ahead of the relay: HOST:PORT (SMTP to that server),");
+        line("# \"lmtp:HOST:PORT\", \"lmtp:unix:/PATH\", or mx (the domain's MX hosts, as without a relay). E.g.:");
+        line("#   example.net: " + scalar("mail.example.net:25"));
+        line("#   example.com: " + scalar("lmtp:unix:/run/dovecot/lmtp"));
+        line("routes:" + (routes.isEmpty() ? " {}" : ""));
+        routes.forEach((domain, route) -> line("  " + scalar(domain) + ": " + scalar(route.toString())));
+        line("");
+    }
+
+    private void outbound(Outbound outbound) {
+        line("# How other domains' servers are contacted: their port, and the TLS policy (none, may, encrypt or");
+        line("# verify, as for the relay; may works with every server).");
+        line("outbound:");
+        line("  port: " + outbound.port());
+        line("  tls: " + outbound.tls().configName());
+        line("");
+    }
+
     private void domains(Map<String, LocalDomain> domains) {
         line("# The domains whose mail is delivered here. For each:");
         line("#   mailboxes:       a list of local parts, or \"*\" for any local part (required)");
@@ -144,6 +225,10 @@ public final class ConfigPrinter {
         }
         String relative = base.relativize(absolute).toString();
         return scalar(relative.isEmpty() ? "." : relative);
+    }
+
+    private static String duration(Duration duration) {
+        return scalar(DurationLiteral.format(duration));
     }
 
     private static String flowList(List<String> items) {

@@ -3,6 +3,7 @@ package dev.posthorn.mta.config;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +22,19 @@ final class Defaults {
     static final List<Network> TRUSTED_NETWORKS = List.of(Network.parse("127.0.0.0/8"), Network.parse("::1/128"));
     /** 25 MiB: what large providers accept, so replies about size rarely surprise anyone. */
     static final Limits LIMITS = new Limits(26_214_400, Limits.MIN_RECIPIENTS, 1000, 50, 104_857_600);
+    /** The system's resolvers; ten seconds is long enough for a slow name server, short enough for a queue run. */
+    static final Dns DNS = new Dns(List.of(), Duration.ofSeconds(10));
+    /**
+     * Soon at first (greylisting lets most mail in after minutes), then every three hours; a delay notice after four
+     * hours and a bounce after five days, as sendmail does.
+     */
+    static final Queue QUEUE = new Queue(List.of(Duration.ofMinutes(1), Duration.ofMinutes(5),
+            Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(3)),
+            Duration.ofDays(5), Duration.ofHours(4), 100);
+    /** A smarthost usually wants AUTH, and credentials must not travel in clear text. */
+    static final TlsPolicy RELAY_TLS = TlsPolicy.ENCRYPT;
+    /** Port 25, opportunistic TLS: what reaches every mail server on the Internet. */
+    static final Outbound OUTBOUND = new Outbound(25, TlsPolicy.MAY);
 
     private Defaults() {
     }
@@ -36,7 +50,8 @@ final class Defaults {
         LocalDomain localhost = new LocalDomain(LOCAL_DOMAIN, new Mailboxes.Any(), Map.of(), Optional.empty(),
                 PLUS_ADDRESSING, new Delivery.Maildir(folder.resolve(MAILDIR)));
         return new Config(HOSTNAME, folder.resolve(SPOOL), listeners, Optional.empty(), TRUSTED_NETWORKS, LIMITS,
-                Map.of(localhost.name(), localhost), Optional.empty());
+                Map.of(localhost.name(), localhost), Optional.empty(), DNS, QUEUE, Optional.empty(), Map.of(),
+                OUTBOUND);
     }
 
     private static InetAddress loopback() {

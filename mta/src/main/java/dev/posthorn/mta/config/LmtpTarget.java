@@ -1,9 +1,7 @@
 package dev.posthorn.mta.config;
 
-import dev.posthorn.smtp.Domain;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -25,24 +23,11 @@ public sealed interface LmtpTarget {
                 throw new IllegalArgumentException("not a path: " + e.getReason(), e);
             }
         }
-        int colon = text.lastIndexOf(':');
-        if (colon <= 0) {
+        if (text.lastIndexOf(':') <= 0) {
             throw new IllegalArgumentException("expected host:port or unix:/path");
         }
-        String host = text.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-            if (host.indexOf(':') < 0) {
-                throw new IllegalArgumentException("brackets are for IPv6 addresses only");
-            }
-        } else if (host.indexOf(':') >= 0) {
-            throw new IllegalArgumentException("write an IPv6 address in brackets: [" + host + "]:port");
-        }
-        String port = text.substring(colon + 1);
-        if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new IllegalArgumentException("not a port: " + port);
-        }
-        return new Tcp(host, Integer.parseInt(port));
+        HostPort server = HostPort.parse(text);
+        return new Tcp(server.host(), server.port());
     }
 
     /**
@@ -54,22 +39,12 @@ public sealed interface LmtpTarget {
     record Tcp(String host, int port) implements LmtpTarget {
 
         public Tcp {
-            Objects.requireNonNull(host, "host");
-            if (IpLiteral.looksNumeric(host)) {
-                host = IpLiteral.format(IpLiteral.parse(host));
-            } else if (!Domain.isValid(host)) {
-                throw new IllegalArgumentException("not an IP address or host name: " + host);
-            } else {
-                host = host.toLowerCase(Locale.ROOT);
-            }
-            if (port < 1 || port > 65_535) {
-                throw new IllegalArgumentException("port must be between 1 and 65535");
-            }
+            host = new HostPort(host, port).host();
         }
 
         @Override
         public String toString() {
-            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+            return new HostPort(host, port).toString();
         }
     }
 

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.nodes.Node;
 
@@ -12,6 +14,8 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * sees them all.
  */
 final class Problems {
+
+    private static final Logger log = LoggerFactory.getLogger(ConfigLoader.class);
 
     private final String file;
     private final List<Problem> found = new ArrayList<>();
@@ -26,8 +30,20 @@ final class Problems {
     }
 
     void add(Optional<Mark> mark, String key, String reason) {
-        found.add(new Problem(file, mark.map(m -> m.getLine() + 1).orElse(0),
-                mark.map(m -> m.getColumn() + 1).orElse(0), key, reason));
+        found.add(at(mark, key, reason));
+    }
+
+    /**
+     * Something the operator should fix that does not make the file unusable: logged as a warning, in the form of a
+     * problem, and not counted among the problems.
+     */
+    void warn(Node node, String key, String reason) {
+        log.warn("{}", at(node.getStartMark(), key, reason));
+    }
+
+    private Problem at(Optional<Mark> mark, String key, String reason) {
+        return new Problem(file, mark.map(m -> m.getLine() + 1).orElse(0), mark.map(m -> m.getColumn() + 1).orElse(0),
+                key, reason);
     }
 
     /** A problem with the file as a whole (cannot be read, too large). */

@@ -32,6 +32,11 @@ record Value(Node node, String path, Problems problems) {
         problems.add(node, path, reason);
     }
 
+    /** A warning about this value: see {@link Problems#warn}. */
+    void warning(String reason) {
+        problems.warn(node, path, reason);
+    }
+
     /** A child's path: {@code path.name}. */
     String child(String name) {
         return path.isEmpty() ? name : path + "." + name;

@@ -10,6 +10,8 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 /** Writes configuration files for tests and reads back what the loader made of them. */
@@ -23,6 +25,19 @@ final class ConfigFiles {
     static Path write(Path dir, String yaml) {
         try {
             return Files.writeString(dir.resolve(NAME), yaml, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes a file only its owner may read, as a password file should be (where permissions are POSIX). */
+    static Path secret(Path file, String content) {
+        try {
+            Files.writeString(file, content, StandardCharsets.UTF_8);
+            if (Files.getFileAttributeView(file, PosixFileAttributeView.class) != null) {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            }
+            return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

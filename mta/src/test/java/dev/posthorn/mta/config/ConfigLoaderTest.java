@@ -4,10 +4,13 @@ import static dev.posthorn.mta.config.ConfigFiles.ip;
 import static dev.posthorn.mta.config.ConfigFiles.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.posthorn.mta.config.Listener.Role;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +38,23 @@ class ConfigLoaderTest {
                 delivery: { maildir: var/mail/example.org }      # or { lmtp: 127.0.0.1:24 } or { lmtp: unix:/path }
             """;
 
+    /** The outbound keys of the documentation, every optional one set. */
+    static final String OUTBOUND_EXAMPLE = """
+            dns: { resolvers: [ "127.0.0.53:53", 192.0.2.53, "[2001:db8::53]" ], timeout: 10s }
+            queue: { retry: [ 1m, 5m, 15m ], max_lifetime: 5d, delay_notice: 4h, max_received_headers: 100 }
+            relay:
+              smarthost: "Smtp.Example.NET:587"
+              tls: verify
+              auth: { user: posthorn, password_file: relay-password.txt }
+            routes:
+              Example.NET: "mail.example.net:2525"
+              b.example: "[2001:db8::25]:25"
+              c.example: "lmtp:127.0.0.1:24"
+              d.example: "lmtp:unix:/run/dovecot/lmtp"
+              e.example: mx
+            outbound: { port: 2525, tls: encrypt }
+            """;
+
     @TempDir
     Path dir;
 
@@ -45,6 +65,7 @@ class ConfigLoaderTest {
         LocalDomain exampleOrg = new LocalDomain("example.org", new Mailboxes.Listed(Set.of("alice", "bob")),
                 Map.of("postmaster", List.of("alice"), "team", List.of("alice", "bob", "carol@elsewhere.test")),
                 Optional.empty(), true, new Delivery.Maildir(dir.resolve("var/mail/example.org")));
+        Config defaults = Config.defaults(dir);
         Config expected = new Config("mx.example.org", dir.resolve("var/spool"),
                 List.of(new Listener(ip("127.0.0.1"), 2525, Role.MX),
                         new Listener(ip("127.0.0.1"), 2587, Role.SUBMISSION),
@@ -52,9 +73,76 @@ class ConfigLoaderTest {
                 Optional.of(new TlsFiles(dir.resolve("tls/cert.pem"), dir.resolve("tls/key.pem"))),
                 List.of(Network.parse("127.0.0.0/8")),
                 new Limits(26_214_400, 100, 1000, 50, 104_857_600),
-                Map.of("example.org", exampleOrg), Optional.empty());
+                Map.of("example.org", exampleOrg), Optional.empty(), defaults.dns(), defaults.queue(),
+                Optional.empty(), Map.of(), defaults.outbound());
         assertThat(config).isEqualTo(expected);
         assertThat(config.domains().get("example.org").aliases()).containsOnlyKeys("postmaster", "team");
+    }
+
+    @Test
+    void theOutboundExampleLoadsToTheExpectedRecords() throws Exception {
+        ConfigFiles.secret(dir.resolve("relay-password.txt"), "secret\n");
+
+        Config config = load(dir, OUTBOUND_EXAMPLE);
+
+        assertThat(config.dns()).isEqualTo(new Dns(List.of(new InetSocketAddress(ip("127.0.0.53"), 53),
+                new InetSocketAddress(ip("192.0.2.53"), 53), new InetSocketAddress(ip("2001:db8::53"), 53)),
+                Duration.ofSeconds(10)));
+        assertThat(config.queue()).isEqualTo(new Queue(List.of(Duration.ofMinutes(1), Duration.ofMinutes(5),
+                Duration.ofMinutes(15)), Duration.ofDays(5), Duration.ofHours(4), 100));
+        assertThat(config.relay()).contains(new Relay(new HostPort("smtp.example.net", 587), TlsPolicy.VERIFY,
+                Optional.of(new Relay.Auth("posthorn", dir.resolve("relay-password.txt")))));
+        assertThat(config.routes()).containsExactly(
+                entry("example.net", new RouteTarget.Smtp(new HostPort("mail.example.net", 2525))),
+                entry("b.example", new RouteTarget.Smtp(new HostPort("2001:db8::25", 25))),
+                entry("c.example", new RouteTarget.Lmtp(new LmtpTarget.Tcp("127.0.0.1", 24))),
+                entry("d.example", new RouteTarget.Lmtp(new LmtpTarget.Unix(Path.of("/run/dovecot/lmtp")))),
+                entry("e.example", new RouteTarget.Mx()));
+        assertThat(config.outbound()).isEqualTo(new Outbound(2525, TlsPolicy.ENCRYPT));
+        assertThat(config.routes().values()).extracting(RouteTarget::toString).containsExactly(
+                "mail.example.net:2525", "[2001:db8::25]:25", "lmtp:127.0.0.1:24", "lmtp:unix:/run/dovecot/lmtp", "mx");
+    }
+
+    @Test
+    void missingOutboundKeysTakeTheirDefaults() throws Exception {
+        Config config = load(dir, """
+                dns: { timeout: 2s }
+                queue: { max_lifetime: 3d }
+                relay: { smarthost: "192.0.2.25:25" }
+                outbound: { tls: none }
+                """);
+
+        Config defaults = Config.defaults(dir);
+        assertThat(config.dns()).isEqualTo(new Dns(List.of(), Duration.ofSeconds(2)));
+        assertThat(config.queue()).isEqualTo(new Queue(defaults.queue().retry(), Duration.ofDays(3),
+                Duration.ofHours(4), 100));
+        assertThat(config.relay()).contains(new Relay(new HostPort("192.0.2.25", 25), TlsPolicy.ENCRYPT,
+                Optional.empty()));
+        assertThat(config.routes()).isEmpty();
+        assertThat(config.outbound()).isEqualTo(new Outbound(25, TlsPolicy.NONE));
+    }
+
+    @Test
+    void emptyOutboundSectionsTakeEveryDefault() throws Exception {
+        Config config = load(dir, "dns: {}\nqueue: {}\nroutes: {}\noutbound: {}\n");
+
+        assertThat(config).isEqualTo(Config.defaults(dir));
+    }
+
+    @Test
+    void thePasswordFileIsResolvedAgainstTheFileFolder() throws Exception {
+        Path etc = Files.createDirectories(dir.resolve("etc"));
+        Path password = ConfigFiles.secret(Files.createDirectories(dir.resolve("secrets")).resolve("relay"), "s\n");
+        Path file = ConfigFiles.write(etc, """
+                relay:
+                  smarthost: "[2001:db8::587]:587"
+                  auth: { user: "posthorn@example.org", password_file: ../secrets/relay }
+                """);
+
+        Relay relay = ConfigLoader.load(file).relay().orElseThrow();
+
+        assertThat(relay.auth()).contains(new Relay.Auth("posthorn@example.org", password));
+        assertThat(relay.smarthost()).hasToString("[2001:db8::587]:587");
     }
 
     @Test
@@ -77,6 +165,13 @@ class ConfigLoaderTest {
         assertThat(localhost.plusAddressing()).isTrue();
         assertThat(localhost.delivery()).isEqualTo(new Delivery.Maildir(dir.resolve("var/mail")));
         assertThat(((Delivery.Maildir) localhost.delivery()).folderOf("user")).isEqualTo(dir.resolve("var/mail/user"));
+        assertThat(defaults.dns()).isEqualTo(new Dns(List.of(), Duration.ofSeconds(10)));
+        assertThat(defaults.queue()).isEqualTo(new Queue(List.of(Duration.ofMinutes(1), Duration.ofMinutes(5),
+                Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(3)),
+                Duration.ofDays(5), Duration.ofHours(4), 100));
+        assertThat(defaults.relay()).isEmpty();
+        assertThat(defaults.routes()).isEmpty();
+        assertThat(defaults.outbound()).isEqualTo(new Outbound(25, TlsPolicy.MAY));
     }
 
     @Test

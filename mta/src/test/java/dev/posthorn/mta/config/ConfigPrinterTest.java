@@ -2,6 +2,7 @@ package dev.posthorn.mta.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,21 @@ class ConfigPrinterTest {
         for (String key : ConfigLoader.LIMIT_KEYS) {
             assertThat(printed).contains("  " + key + ": ");
         }
+        for (String key : OutboundReader.DNS_KEYS) {
+            assertThat(printed).containsPattern("\ndns:\n(  .*\n)*  " + key + ": ");
+        }
+        for (String key : OutboundReader.QUEUE_KEYS) {
+            assertThat(printed).containsPattern("\nqueue:\n(  .*\n)*  " + key + ": ");
+        }
+        for (String key : OutboundReader.RELAY_KEYS) {
+            assertThat(printed).containsPattern("\n# relay:\n(#  .*\n)*#   " + key + ":");
+        }
+        for (String key : OutboundReader.AUTH_KEYS) {
+            assertThat(printed).containsPattern("\n#   auth:\n(#    .*\n)*#     " + key + ": ");
+        }
+        for (String key : OutboundReader.OUTBOUND_KEYS) {
+            assertThat(printed).containsPattern("\noutbound:\n(  .*\n)*  " + key + ": ");
+        }
         for (String key : DomainReader.KEYS) {
             assertThat(printed).containsPattern("\n    (# )?" + key + ":");
         }
@@ -38,7 +54,16 @@ class ConfigPrinterTest {
                 .contains("  - \"::1/128\"\n")
                 .contains("    mailboxes: \"*\"\n")
                 .contains("    # catch_all: postmaster\n")
-                .contains("      maildir: var/mail\n");
+                .contains("      maildir: var/mail\n")
+                .contains("  resolvers: []\n")
+                .contains("  timeout: 10s\n")
+                .contains("  retry: [1m, 5m, 15m, 30m, 1h, 3h]\n")
+                .contains("  max_lifetime: 5d\n")
+                .contains("  delay_notice: 4h\n")
+                .contains("  max_received_headers: 100\n")
+                .contains("#   smarthost: \"smtp.example.net:587\"\n#   tls: encrypt\n")
+                .contains("\nroutes: {}\n")
+                .contains("  port: 25\n  tls: may\n");
     }
 
     @Test
@@ -58,6 +83,33 @@ class ConfigPrinterTest {
         String printed = ConfigPrinter.print(example, dir);
 
         assertThat(ConfigFiles.load(dir, printed)).isEqualTo(example);
+    }
+
+    @Test
+    void aFullOutboundConfigurationRoundTrips() throws Exception {
+        ConfigFiles.secret(dir.resolve("relay-password.txt"), "secret\n");
+        Config example = ConfigFiles.load(dir, ConfigLoaderTest.OUTBOUND_EXAMPLE
+                .replace("timeout: 10s", "timeout: 1500ms").replace("max_lifetime: 5d", "max_lifetime: 36h"));
+        String printed = ConfigPrinter.print(example, dir);
+
+        assertThat(ConfigFiles.load(dir, printed)).isEqualTo(example);
+        assertThat(printed)
+                .contains("  resolvers: [\"127.0.0.53:53\", \"192.0.2.53:53\", \"[2001:db8::53]:53\"]\n")
+                .contains("  timeout: 1500ms\n")
+                .contains("  max_lifetime: 36h\n")
+                .contains("relay:\n  smarthost: \"smtp.example.net:587\"\n  tls: verify\n  auth:\n"
+                        + "    user: posthorn\n    password_file: relay-password.txt\n")
+                .contains("routes:\n  example.net: \"mail.example.net:2525\"\n")
+                .contains("  e.example: mx\n");
+    }
+
+    @Test
+    void aRelayWithoutAuthRoundTripsWithAuthAsAComment() throws Exception {
+        Config config = ConfigFiles.load(dir, "relay: { smarthost: \"192.0.2.25:25\", tls: none }\n");
+        String printed = ConfigPrinter.print(config, dir);
+
+        assertThat(printed).contains("relay:\n  smarthost: \"192.0.2.25:25\"\n  tls: none\n  # auth:\n");
+        assertThat(ConfigFiles.load(dir, printed)).isEqualTo(config);
     }
 
     @Test

@@ -42,8 +42,7 @@ class BounceTest {
                 Optional.empty(), true, postDelivery);
         LocalDomain senders = new LocalDomain("senders.test", new Mailboxes.Listed(Set.of("sue")), Map.of(),
                 Optional.empty(), true, new Delivery.Maildir(dir.resolve("senders")));
-        return new Config(base.hostname(), base.spool(), base.listeners(), base.tls(), base.trustedNetworks(),
-                base.limits(), Map.of(post.name(), post, senders.name(), senders), base.usersFile());
+        return base.withDomains(Map.of(post.name(), post, senders.name(), senders));
     }
 
     private static void send(Daemon daemon, String from, String to) throws Exception {

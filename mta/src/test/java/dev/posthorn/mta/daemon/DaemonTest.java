@@ -122,9 +122,9 @@ class DaemonTest {
         LocalDomain domain = config.domains().get("posthorn.test");
         LocalDomain broken = new LocalDomain(domain.name(), domain.mailboxes(), domain.aliases(), domain.catchAll(),
                 domain.plusAddressing(), new Delivery.Maildir(blocked));
-        Config failing = new Config(config.hostname(), config.spool(), config.listeners(), config.tls(),
-                config.trustedNetworks(), config.limits(), Map.of(domain.name(), broken), config.usersFile());
-        RetrySchedule quick = new RetrySchedule(List.of(Duration.ofMillis(200)), Duration.ofDays(1), Duration.ofHours(4));
+        Config failing = config.withDomains(Map.of(domain.name(), broken));
+        RetrySchedule quick = new RetrySchedule(List.of(Duration.ofMillis(200)), Duration.ofDays(1),
+                Duration.ofHours(4));
         try (Daemon daemon = Daemon.start(failing, quick)) {
             send(daemon, "s@client.test", "alice@posthorn.test", "deferred");
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(stateFile()));
@@ -146,8 +146,7 @@ class DaemonTest {
         LocalDomain domain = trusting.domains().get("posthorn.test");
         LocalDomain broken = new LocalDomain(domain.name(), domain.mailboxes(), domain.aliases(), domain.catchAll(),
                 domain.plusAddressing(), new Delivery.Maildir(blocked));
-        Config config = new Config(trusting.hostname(), trusting.spool(), trusting.listeners(), trusting.tls(),
-                trusting.trustedNetworks(), trusting.limits(), Map.of(domain.name(), broken), trusting.usersFile());
+        Config config = trusting.withDomains(Map.of(domain.name(), broken));
         RetrySchedule slow = new RetrySchedule(List.of(Duration.ofHours(1)), Duration.ofDays(1), Duration.ofDays(1));
         try (Daemon daemon = Daemon.start(config, slow)) {
             send(daemon, "s@client.test", "alice@posthorn.test", "etrn");

@@ -34,16 +34,17 @@ final class TestConfigs {
                 new Mailboxes.Listed(Set.of("alice", "bob", "postmaster")),
                 Map.of("team", List.of("alice", "bob"), "outside", List.of("carol@elsewhere.test")),
                 Optional.empty(), true, new Delivery.Maildir(dir.resolve("mail")));
+        Config defaults = Config.defaults(dir);
         return new Config("mx.posthorn.test", dir.resolve("spool"),
                 List.of(new Listener(InetAddress.getLoopbackAddress(), 0, Listener.Role.MX)), Optional.empty(),
                 List.of(), new Limits(1_000_000, 100, 100, 50, 1), Map.of(domain.name(), domain),
-                Optional.of(users));
+                Optional.of(users), defaults.dns(), defaults.queue(), defaults.relay(), defaults.routes(),
+                defaults.outbound());
     }
 
     /** The same, with clients from loopback trusted to relay and a free-disk threshold. */
     static Config trusting(Path dir, long minFreeDisk) throws IOException {
         Config c = conformance(dir);
-        return new Config(c.hostname(), c.spool(), c.listeners(), c.tls(), List.of(Network.parse("127.0.0.0/8")),
-                new Limits(1_000_000, 100, 100, 50, minFreeDisk), c.domains(), c.usersFile());
+        return c.withTrust(List.of(Network.parse("127.0.0.0/8")), new Limits(1_000_000, 100, 100, 50, minFreeDisk));
     }
 }

@@ -1,0 +1,230 @@
+package dev.posthorn.mta.config;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Reads the sections outbound delivery needs: {@code dns}, {@code queue}, {@code relay}, {@code routes} and
+ * {@code outbound}. A key missing from a section takes its value from the defaults.
+ */
+final class OutboundReader {
+
+    static final List<String> DNS_KEYS = List.of("resolvers", "timeout");
+    static final List<String> QUEUE_KEYS = List.of("retry", "max_lifetime", "delay_notice", "max_received_headers");
+    static final List<String> RELAY_KEYS = List.of("smarthost", "tls", "auth");
+    static final List<String> AUTH_KEYS = List.of("user", "password_file");
+    static final List<String> OUTBOUND_KEYS = List.of("port", "tls");
+
+    private final Path folder;
+    private final Config defaults;
+
+    OutboundReader(Path folder, Config defaults) {
+        this.folder = folder;
+        this.defaults = defaults;
+    }
+
+    Dns dns(Value value) {
+        Dns d = defaults.dns();
+        Optional<Section> found = value.section();
+        if (found.isEmpty()) {
+            return d;
+        }
+        Section section = found.get();
+        section.allowOnly(DNS_KEYS);
+        List<InetSocketAddress> resolvers = section.get("resolvers").map(this::resolvers).orElse(d.resolvers());
+        Duration timeout = section.get("timeout").flatMap(OutboundReader::duration).orElse(d.timeout());
+        return new Dns(resolvers, timeout);
+    }
+
+    private List<InetSocketAddress> resolvers(Value value) {
+        List<InetSocketAddress> resolvers = new ArrayList<>();
+        List<Value> items = value.list().orElse(List.of());
+        for (Value item : items) {
+            item.parsed(Dns::parseResolver).ifPresent(resolver -> {
+                int first = resolvers.indexOf(resolver);
+                if (first >= 0) {
+                    item.problem(Dns.format(resolver) + " listed twice (first at " + items.get(first).path() + ")");
+                } else {
+                    resolvers.add(resolver);
+                }
+            });
+        }
+        return resolvers;
+    }
+
+    Queue queue(Value value) {
+        Queue d = defaults.queue();
+        Optional<Section> found = value.section();
+        if (found.isEmpty()) {
+            return d;
+        }
+        Section section = found.get();
+        section.allowOnly(QUEUE_KEYS);
+        Optional<List<Duration>> retry = written(section, "retry", OutboundReader::retry, d.retry());
+        Optional<Duration> lifetime = written(section, "max_lifetime", OutboundReader::duration, d.maxLifetime());
+        Optional<Duration> notice = written(section, "delay_notice", OutboundReader::duration, d.delayNotice());
+        Optional<Long> received = written(section, "max_received_headers", v -> v.integer(Queue.MIN_RECEIVED_HEADERS,
+                Integer.MAX_VALUE, "must be at least " + Queue.MIN_RECEIVED_HEADERS
+                        + " (RFC 5321 6.3 asks for a large threshold, normally 100 or more)"),
+                (long) d.maxReceivedHeaders());
+        if (retry.isEmpty() || lifetime.isEmpty() || notice.isEmpty() || received.isEmpty()) {
+            return d;
+        }
+        if (notice.get().compareTo(lifetime.get()) >= 0) {
+            String maxLifetime = DurationLiteral.format(lifetime.get());
+            Optional<Value> delayNotice = section.get("delay_notice");
+            if (delayNotice.isPresent()) {
+                delayNotice.get().problem("must be shorter than max_lifetime (" + maxLifetime + ")");
+            } else {
+                section.self().problem("max_lifetime (" + maxLifetime + ") is not longer than the default"
+                        + " delay_notice (" + DurationLiteral.format(notice.get()) + "); set delay_notice too");
+            }
+            return d;
+        }
+        return new Queue(retry.get(), lifetime.get(), notice.get(), received.get().intValue());
+    }
+
+    /** The retry intervals; empty when there is a problem (it has been recorded). */
+    private static Optional<List<Duration>> retry(Value value) {
+        List<Duration> retry = new ArrayList<>();
+        List<Value> items = value.list().orElse(List.of());
+        if (value.isList() && items.isEmpty()) {
+            value.problem("at least one retry interval is needed");
+        }
+        boolean complete = true;
+        for (Value item : items) {
+            Optional<Duration> interval = duration(item);
+            interval.ifPresent(retry::add);
+            complete &= interval.isPresent();
+        }
+        return complete && !retry.isEmpty() ? Optional.of(retry) : Optional.empty();
+    }
+
+    /** The relay, or empty when there is a problem (it has been recorded). */
+    Optional<Relay> relay(Value value) {
+        return value.section().flatMap(section -> {
+            section.allowOnly(RELAY_KEYS);
+            Optional<HostPort> smarthost = section.require("smarthost").flatMap(v -> v.parsed(HostPort::parse));
+            Optional<Value> tlsValue = section.get("tls");
+            Optional<TlsPolicy> tls = tlsValue.isPresent()
+                    ? tlsValue.flatMap(v -> v.parsed(TlsPolicy::parse)) : Optional.of(Defaults.RELAY_TLS);
+            Optional<Value> authValue = section.get("auth");
+            Optional<Relay.Auth> auth = authValue.flatMap(this::auth);
+            if (authValue.isPresent() && tlsValue.isPresent() && tls.filter(t -> !t.requiresTls()).isPresent()) {
+                tlsValue.get().problem(Relay.AUTH_NEEDS_TLS);
+                return Optional.empty();
+            }
+            if (smarthost.isEmpty() || tls.isEmpty() || authValue.isPresent() && auth.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Relay(smarthost.get(), tls.get(), auth));
+        });
+    }
+
+    private Optional<Relay.Auth> auth(Value value) {
+        return value.section().flatMap(section -> {
+            section.allowOnly(AUTH_KEYS);
+            Optional<String> user = section.require("user").flatMap(v -> v.parsed(text -> {
+                Relay.Auth.userProblem(text).ifPresent(reason -> {
+                    throw new IllegalArgumentException(reason);
+                });
+                return text;
+            }));
+            Optional<Path> passwordFile = section.require("password_file").flatMap(this::passwordFile);
+            return user.isPresent() && passwordFile.isPresent()
+                    ? Optional.of(new Relay.Auth(user.get(), passwordFile.get())) : Optional.empty();
+        });
+    }
+
+    /**
+     * The password file: it must exist, since the daemon would otherwise find out only at its first delivery, and
+     * it should be readable by its owner alone. Its content is not read here.
+     */
+    private Optional<Path> passwordFile(Value value) {
+        Optional<Path> found = value.file(folder);
+        if (found.isEmpty()) {
+            return found;
+        }
+        Path file = found.get();
+        if (!Files.isRegularFile(file)) {
+            value.problem((Files.exists(file) ? "not a file: " : "no such file: ") + file);
+            return Optional.empty();
+        }
+        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+        if (view != null) {
+            try {
+                Set<PosixFilePermission> permissions = view.readAttributes().permissions();
+                if (permissions.contains(PosixFilePermission.OTHERS_READ)) {
+                    value.warning("readable by every user of this host; chmod o-r " + file);
+                }
+            } catch (IOException e) {
+                value.warning("cannot read the permissions of " + file + ": " + e.getMessage());
+            }
+        }
+        return found;
+    }
+
+    /** The routes, by lower-case domain; empty when there is a problem (it has been recorded). */
+    Map<String, RouteTarget> routes(Value value, Set<String> localDomains) {
+        Optional<Section> section = value.section();
+        if (section.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, RouteTarget> routes = new LinkedHashMap<>();
+        Map<String, Value> keys = new LinkedHashMap<>();
+        for (Section.Field field : section.get().fields()) {
+            Optional<String> problem = Names.domainProblem(field.name());
+            String name = field.name().toLowerCase(Locale.ROOT);
+            if (problem.isPresent()) {
+                field.key().problem(problem.get());
+            } else if (keys.containsKey(name)) {
+                field.key().problem("domain listed twice (first at line " + Section.line(keys.get(name)) + ")");
+            } else if (localDomains.contains(name)) {
+                field.key().problem(name + " is a local domain: its mail is delivered as domains." + name
+                        + ".delivery says");
+            } else {
+                keys.put(name, field.key());
+                field.value().parsed(RouteTarget::parse).ifPresent(route -> routes.put(name, route));
+            }
+        }
+        return routes;
+    }
+
+    Outbound outbound(Value value) {
+        Outbound d = defaults.outbound();
+        Optional<Section> found = value.section();
+        if (found.isEmpty()) {
+            return d;
+        }
+        Section section = found.get();
+        section.allowOnly(OUTBOUND_KEYS);
+        long port = section.get("port").flatMap(v -> v.integer(1, 65_535, "port must be between 1 and 65535"))
+                .orElse((long) d.port());
+        TlsPolicy tls = section.get("tls").flatMap(v -> v.parsed(TlsPolicy::parse)).orElse(d.tls());
+        return new Outbound((int) port, tls);
+    }
+
+    /** The value of {@code key} as {@code read} reads it if it is written (empty after a problem), else the default. */
+    private static <T> Optional<T> written(Section section, String key, Function<Value, Optional<T>> read,
+                                           T fallback) {
+        Optional<Value> value = section.get(key);
+        return value.isPresent() ? value.flatMap(read) : Optional.of(fallback);
+    }
+
+    private static Optional<Duration> duration(Value value) {
+        return value.parsed(DurationLiteral::parse);
+    }
+}
