@@ -24,6 +24,7 @@ final class Transports implements QueueRunner.LocalTransports {
     private final SmtpTransport remote;
     private final int maxReceivedHeaders;
     private final Map<LmtpTarget, Lmtp> lmtp = new ConcurrentHashMap<>();
+    private final Map<java.nio.file.Path, Maildir> maildirs = new ConcurrentHashMap<>();
 
     /** @param remote SMTP to other domains, or {@code null} where mail is not to leave this host */
     Transports(String hostname, SmtpTransport remote, int maxReceivedHeaders) {
@@ -45,7 +46,8 @@ final class Transports implements QueueRunner.LocalTransports {
     @Override
     public Outcome maildir(Delivery.Maildir maildir, Destination.Mailbox mailbox, QueuedMessage message,
                            Spool spool) {
-        Maildir target = new Maildir(maildir.root().resolve(mailbox.mailbox()), hostname);
+        Maildir target = maildirs.computeIfAbsent(maildir.root().resolve(mailbox.mailbox()),
+                root -> new Maildir(root, hostname));
         try (InputStream body = spool.body(message)) {
             return new Outcome.Delivered("maildir " + target.deliver(message.envelope().sender(), mailbox.address(),
                     body).getFileName());

@@ -1,5 +1,6 @@
 package dev.posthorn.mta.delivery;
 
+import dev.posthorn.mta.spool.DirectorySync;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,11 +30,17 @@ public final class Maildir {
 
     private final Path root;
     private final String hostname;
+    private final DirectorySync newSync;
+    private volatile boolean created;
 
-    /** @param root the Maildir's folder (holding tmp/, new/, cur/); created if missing */
+    /**
+     * @param root the Maildir's folder (holding tmp/, new/, cur/); created when first delivered to. Keep one
+     *             instance per Maildir: concurrent deliveries then share the forcing of {@code new/}.
+     */
     public Maildir(Path root, String hostname) {
         this.root = root;
         this.hostname = hostname.replace("/", "\\057").replace(":", "\\072");
+        this.newSync = new DirectorySync(root.resolve("new"));
     }
 
     public Path root() {
@@ -51,8 +58,11 @@ public final class Maildir {
     public Path deliver(String sender, String recipient, InputStream message) throws IOException {
         Path tmp = root.resolve("tmp");
         Path fresh = root.resolve("new");
-        for (Path dir : new Path[] {tmp, fresh, root.resolve("cur")}) {
-            Files.createDirectories(dir);
+        if (!created) {
+            for (Path dir : new Path[] {tmp, fresh, root.resolve("cur")}) {
+                Files.createDirectories(dir);
+            }
+            created = true;
         }
         String name = uniqueName();
         Path file = tmp.resolve(name);
@@ -63,6 +73,9 @@ public final class Maildir {
             copyWithLf(message, out);
             out.flush();
             channel.force(true);
+        } catch (java.nio.file.NoSuchFileException e) {
+            created = false; // the folders went away: make them again on the next try
+            throw e;
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(file);
             throw e;
@@ -75,9 +88,7 @@ public final class Maildir {
             throw e;
         }
         Files.delete(file);
-        try (FileChannel dir = FileChannel.open(fresh, StandardOpenOption.READ)) {
-            dir.force(true);
-        }
+        newSync.sync();
         return delivered;
     }
 

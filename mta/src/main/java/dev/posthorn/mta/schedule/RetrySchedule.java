@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * When to try a deferred message again: the n-th interval after the n-th attempt, the last one repeating, with
+ * When to try a deferred message again (the {@code queue} section of the configuration, which holds the defaults): the n-th interval after the n-th attempt, the last one repeating, with
  * ±10 % jitter so messages deferred together do not all come back at once; and how long a message may stay queued.
  *
  * @param intervals   the intervals between attempts, at least one
@@ -14,11 +14,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param delayNotice how long after arrival the sender is told the message is delayed (once)
  */
 public record RetrySchedule(List<Duration> intervals, Duration maxLifetime, Duration delayNotice) {
-
-    /** About 1m, 5m, 15m, 30m, 1h, then every 3h; five days in all; a delay notice after four hours. */
-    public static final RetrySchedule DEFAULT = new RetrySchedule(List.of(Duration.ofMinutes(1),
-            Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1),
-            Duration.ofHours(3)), Duration.ofDays(5), Duration.ofHours(4));
 
     public RetrySchedule {
         intervals = List.copyOf(intervals);

@@ -13,7 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * arrive while one is under way (group commit). A caller returns only after a force that started after its call
  * has finished, so no caller is answered before its own rename is on disk.
  */
-final class DirectorySync {
+public final class DirectorySync {
 
     private final Path directory;
     private final ReentrantLock lock = new ReentrantLock();
@@ -23,12 +23,12 @@ final class DirectorySync {
     private boolean running;
     private IOException failure;
 
-    DirectorySync(Path directory) {
+    public DirectorySync(Path directory) {
         this.directory = directory;
     }
 
     /** Blocks until the directory has been forced after this call began. */
-    void sync() throws IOException {
+    public void sync() throws IOException {
         lock.lock();
         try {
             long mine = ++requested;

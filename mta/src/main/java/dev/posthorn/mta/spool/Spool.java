@@ -189,8 +189,15 @@ public final class Spool {
 
     /** Removes a message whose delivery is finished. */
     public void remove(String id) throws IOException {
+        remove(id, true);
+    }
+
+    /** Removes a message; {@code hasState} false skips looking for a state file no attempt ever wrote. */
+    public void remove(String id, boolean hasState) throws IOException {
         Files.deleteIfExists(queue.resolve(id));
-        Files.deleteIfExists(queue.resolve(id + STATE));
+        if (hasState) {
+            Files.deleteIfExists(queue.resolve(id + STATE));
+        }
     }
 
     /** Whether the message is (still) in the queue. */

@@ -95,7 +95,8 @@ class DaemonTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(stateFile()));
         }
         assertThat(queued()).isEqualTo(1);
-        assertThat(Files.readString(stateFile())).contains("rcpt PENDING awaiting%20outbound%20delivery");
+        // Both copies are for elsewhere.test, whose DNS does not answer here: deferred, and kept.
+        assertThat(Files.readString(stateFile())).contains("rcpt PENDING 451%204.4.3%20DNS");
     }
 
     private Path stateFile() throws IOException {

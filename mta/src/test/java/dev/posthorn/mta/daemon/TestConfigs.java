@@ -3,6 +3,7 @@ package dev.posthorn.mta.daemon;
 import dev.posthorn.mta.auth.PasswordHash;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.Delivery;
+import dev.posthorn.mta.config.Dns;
 import dev.posthorn.mta.config.Limits;
 import dev.posthorn.mta.config.Listener;
 import dev.posthorn.mta.config.LocalDomain;
@@ -10,6 +11,8 @@ import dev.posthorn.mta.config.Mailboxes;
 import dev.posthorn.mta.config.Network;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,6 +22,12 @@ import java.util.Set;
 
 /** Daemon configurations for tests: one MX listener on a free port, everything under a temporary folder. */
 final class TestConfigs {
+
+    /**
+     * DNS questions go to a loopback port where nothing answers, so mail for other domains is deferred quickly and
+     * no test ever sends a packet to the machine's real resolver.
+     */
+    static final Dns LOOPBACK_DNS = new Dns(List.of(new InetSocketAddress("127.0.0.1", 9)), Duration.ofMillis(500));
 
     private TestConfigs() {
     }
@@ -38,7 +47,7 @@ final class TestConfigs {
         return new Config("mx.posthorn.test", dir.resolve("spool"),
                 List.of(new Listener(InetAddress.getLoopbackAddress(), 0, Listener.Role.MX)), Optional.empty(),
                 List.of(), new Limits(1_000_000, 100, 100, 50, 1), Map.of(domain.name(), domain),
-                Optional.of(users), defaults.dns(), defaults.queue(), defaults.relay(), defaults.routes(),
+                Optional.of(users), LOOPBACK_DNS, defaults.queue(), defaults.relay(), defaults.routes(),
                 defaults.outbound());
     }
 
