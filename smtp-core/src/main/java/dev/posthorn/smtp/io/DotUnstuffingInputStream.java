@@ -66,6 +66,13 @@ public final class DotUnstuffingInputStream extends InputStream {
             if (state == State.DONE) {
                 break;
             }
+            if (state == State.MIDDLE) {
+                int plain = in.readPlain(b, off + n, len - n); // the common case: a run of ordinary octets
+                if (plain > 0) {
+                    n += plain;
+                    continue;
+                }
+            }
             if (n > 0 && in.buffered() == 0) {
                 break; // return what we have rather than block for more
             }

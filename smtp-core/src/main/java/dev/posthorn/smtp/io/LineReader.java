@@ -120,6 +120,22 @@ public final class LineReader extends InputStream {
         return indexOfLf() >= 0;
     }
 
+    /**
+     * Copies already-buffered octets up to, not including, the next CR or LF: the bulk path for message text.
+     * Never blocks; returns 0 when the next buffered octet is CR or LF, or nothing is buffered.
+     */
+    public int readPlain(byte[] b, int off, int len) {
+        int end = Math.min(limit, position + len);
+        int i = position;
+        while (i < end && buffer[i] != '\r' && buffer[i] != '\n') {
+            i++;
+        }
+        int n = i - position;
+        System.arraycopy(buffer, position, b, off, n);
+        position = i;
+        return n;
+    }
+
     /** How many octets are already read from the underlying stream but not yet consumed. */
     public int buffered() {
         return limit - position;
