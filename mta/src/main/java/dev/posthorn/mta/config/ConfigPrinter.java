@@ -188,7 +188,7 @@ public final class ConfigPrinter {
         line("#   catch_all:       the mailbox for unknown local parts (without it, they are refused)");
         line("#   plus_addressing: whether user+tag goes to user (RFC 5233)");
         line("#   delivery:        maildir: PATH (mailbox user is the Maildir PATH/user/), lmtp: HOST:PORT,");
-        line("#                    or lmtp: \"unix:/PATH\" (required)");
+        line("#                    lmtp: \"unix:/PATH\", or discard: true (queued, then thrown away) (required)");
         line("domains:" + (domains.isEmpty() ? " {}" : ""));
         for (LocalDomain domain : domains.values()) {
             line("  " + scalar(domain.name()) + ":");
@@ -204,6 +204,7 @@ public final class ConfigPrinter {
             line("      " + switch (domain.delivery()) {
                 case Delivery.Maildir maildir -> "maildir: " + path(maildir.root());
                 case Delivery.Lmtp lmtp -> "lmtp: " + scalar(lmtp.target().toString());
+                case Delivery.Discard discard -> "discard: true";
             });
         }
     }

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * How mail for the mailboxes of a local domain is delivered: into Maildir folders, or handed to an LMTP server
- * (Dovecot, Cyrus) that owns the mail store.
+ * How mail for the mailboxes of a local domain is delivered: into Maildir folders, handed to an LMTP server
+ * (Dovecot, Cyrus) that owns the mail store, or discarded (as Postfix's discard transport: a sinkhole domain).
  */
 public sealed interface Delivery {
 
@@ -46,5 +46,12 @@ public sealed interface Delivery {
         public Lmtp {
             Objects.requireNonNull(target, "target");
         }
+    }
+
+    /**
+     * Accepted, queued durably like any mail, then thrown away: for sinkhole and test domains (Postfix's
+     * {@code discard:}). Written {@code delivery: { discard: true }}.
+     */
+    record Discard() implements Delivery {
     }
 }

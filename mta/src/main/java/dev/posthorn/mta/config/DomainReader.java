@@ -17,7 +17,7 @@ import java.util.Set;
 final class DomainReader {
 
     static final List<String> KEYS = List.of("mailboxes", "aliases", "catch_all", "plus_addressing", "delivery");
-    static final List<String> DELIVERY_KEYS = List.of("maildir", "lmtp");
+    static final List<String> DELIVERY_KEYS = List.of("maildir", "lmtp", "discard");
     static final String ANY_MAILBOX = "*";
 
     private final Path folder;
@@ -111,9 +111,19 @@ final class DomainReader {
             section.allowOnly(DELIVERY_KEYS);
             Optional<Value> maildir = section.get("maildir");
             Optional<Value> lmtp = section.get("lmtp");
-            if (maildir.isPresent() == lmtp.isPresent()) {
-                value.problem(maildir.isPresent() ? "expected maildir or lmtp, not both" : "expected maildir or lmtp");
+            Optional<Value> discard = section.get("discard");
+            int given = (maildir.isPresent() ? 1 : 0) + (lmtp.isPresent() ? 1 : 0) + (discard.isPresent() ? 1 : 0);
+            if (given != 1) {
+                value.problem(given > 1 ? "expected one of maildir, lmtp or discard, not several"
+                        : "expected maildir or lmtp");
                 return Optional.empty();
+            }
+            if (discard.isPresent()) {
+                Optional<Boolean> on = discard.get().bool();
+                if (on.isPresent() && !on.get()) {
+                    discard.get().problem("discard can only be true; give maildir or lmtp instead");
+                }
+                return on.filter(Boolean::booleanValue).map(b -> new Delivery.Discard());
             }
             return maildir.isPresent()
                     ? maildir.get().file(folder).map(Delivery.Maildir::new)

@@ -105,6 +105,7 @@ final class Attempt {
             case Destination.Mailbox mailbox -> {
                 switch (mailbox.domain().delivery()) {
                     case Delivery.Maildir maildir -> list.add(transports.maildir(maildir, mailbox, message, spool));
+                    case Delivery.Discard discard -> list.add(new Outcome.Delivered("discarded"));
                     case Delivery.Lmtp lmtp -> {
                         lmtpIndexes.computeIfAbsent(lmtp, x -> new ArrayList<>()).add(index);
                         lmtpAddresses.computeIfAbsent(lmtp, x -> new ArrayList<>()).add(mailbox.address());

@@ -249,6 +249,37 @@ class DomainValidationTest {
     }
 
     @Test
+    void discardDeliveryLoads() throws Exception {
+        Config config = ConfigFiles.load(dir, """
+                domains:
+                  sink.test:
+                    mailboxes: "*"
+                    delivery: { discard: true }
+                """);
+        assertThat(config.domains().get("sink.test").delivery()).isEqualTo(new Delivery.Discard());
+    }
+
+    @Test
+    void discardFalseIsRefused() {
+        onlyProblem(dir, """
+                domains:
+                  sink.test:
+                    mailboxes: "*"
+                    delivery: { discard: false }
+                """, 4, "domains.sink.test.delivery.discard", "discard can only be true; give maildir or lmtp instead");
+    }
+
+    @Test
+    void severalDeliveriesAreRefused() {
+        onlyProblem(dir, """
+                domains:
+                  sink.test:
+                    mailboxes: "*"
+                    delivery: { discard: true, maildir: mail }
+                """, 4, "domains.sink.test.delivery", "expected one of maildir, lmtp or discard, not several");
+    }
+
+    @Test
     void deliveryNeedsMaildirOrLmtp() {
         Problem problem = onlyProblem(dir, """
                 domains:
@@ -269,7 +300,7 @@ class DomainValidationTest {
                     delivery:
                       maildir: mail
                       lmtp: 127.0.0.1:24
-                """, 5, "domains.example.org.delivery", "not both");
+                """, 5, "domains.example.org.delivery", "expected one of maildir, lmtp or discard, not several");
     }
 
     @Test
