@@ -1,6 +1,7 @@
 package dev.posthorn.mta.daemon;
 
 import dev.posthorn.mta.admin.MailLog;
+import dev.posthorn.mta.delivery.ReceivedCount;
 import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.routing.Route;
 import dev.posthorn.mta.routing.Router;
@@ -45,10 +46,13 @@ final class SpoolSink implements MessageSink {
     public Reply receive(Envelope envelope, InputStream message) throws IOException {
         List<SpoolEnvelope.Recipient> recipients = expand(envelope);
         try (Spool.Writer writer = spool.writer(envelope.id())) {
-            long size = message.transferTo(writer.body());
+            ReceivedCount.Counting counting = new ReceivedCount.Counting(message);
+            long size = counting.transferTo(writer.body());
             String sender = envelope.sender().isNull() ? "" : envelope.sender().mailbox().toString();
+            Map<String, String> parameters = parameters(envelope);
+            parameters.put(ReceivedCount.PARAMETER, String.valueOf(counting.count()));
             QueuedMessage queued = writer.commit(new SpoolEnvelope(envelope.id(), envelope.receivedAt(), sender,
-                    parameters(envelope), recipients));
+                    parameters, recipients));
             MailLog.queued(envelope.id(), sender, size, recipients.size(),
                     envelope.session().remote().getAddress().getHostAddress());
             runner.submit(queued);

@@ -51,10 +51,7 @@ final class Attempt {
 
     DeliveryState run() throws IOException {
         DeliveryState state = message.state();
-        int received;
-        try (InputStream body = spool.body(message)) {
-            received = ReceivedCount.of(body);
-        }
+        int received = receivedCount();
         boolean looping = received > transports.maxReceivedHeaders();
         for (int i = 0; i < state.recipients().size(); i++) {
             if (state.recipients().get(i).status() == DeliveryState.Status.PENDING) {
@@ -112,6 +109,17 @@ final class Attempt {
                     }
                 }
             }
+        }
+    }
+
+    /** The Received count the receiver recorded; read from the message only for messages queued without it. */
+    private int receivedCount() throws IOException {
+        String recorded = message.envelope().parameters().get(ReceivedCount.PARAMETER);
+        if (recorded != null && recorded.matches("\\d{1,6}")) {
+            return Integer.parseInt(recorded);
+        }
+        try (InputStream body = spool.body(message)) {
+            return ReceivedCount.of(body);
         }
     }
 

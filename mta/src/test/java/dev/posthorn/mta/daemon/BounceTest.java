@@ -46,6 +46,10 @@ class BounceTest {
     }
 
     private static void send(Daemon daemon, String from, String to) throws Exception {
+        send(daemon, from, to, 0);
+    }
+
+    private static void send(Daemon daemon, String from, String to, int hops) throws Exception {
         Properties p = new Properties();
         p.put("mail.smtp.host", "127.0.0.1");
         p.put("mail.smtp.port", String.valueOf(daemon.addresses().getFirst().getPort()));
@@ -55,6 +59,9 @@ class BounceTest {
         message.setRecipients(Message.RecipientType.TO, to);
         message.setSubject("to be reported on");
         message.setText("body\r\n");
+        for (int i = 0; i < hops; i++) {
+            message.addHeader("Received", "from hop" + i + ".test by hop" + (i + 1) + ".test; Mon, 23 Nov 2026");
+        }
         Transport.send(message);
     }
 
@@ -121,5 +128,20 @@ class BounceTest {
         DeliveryStatus status = status(maildir("senders/sue").getFirst());
         assertThat(status.getRecipientDSN(0).getHeader("Action")).containsExactly("delayed");
         assertThat(status.getRecipientDSN(0).getHeader("Status")[0]).startsWith("4.");
+    }
+
+    @Test
+    void mailLoopIsStoppedAndReported() throws Exception {
+        RetrySchedule quick = new RetrySchedule(List.of(Duration.ofMillis(200)), Duration.ofDays(1),
+                Duration.ofDays(1));
+        try (Daemon daemon = Daemon.start(config(new Delivery.Maildir(dir.resolve("mail")), Set.of("alice")),
+                quick)) {
+            send(daemon, "sue@senders.test", "alice@posthorn.test", 100); // plus ours: 101
+            await().atMost(Duration.ofSeconds(10)).until(() -> maildir("senders/sue").size() == 1);
+        }
+        assertThat(maildir("mail/alice")).isEmpty();
+        DeliveryStatus status = status(maildir("senders/sue").getFirst());
+        assertThat(status.getRecipientDSN(0).getHeader("Status")).containsExactly("5.4.6");
+        assertThat(status.getRecipientDSN(0).getHeader("Diagnostic-Code")[0]).contains("mail loop");
     }
 }
