@@ -35,6 +35,7 @@ public final class Spool {
     private final Path corrupt;
     private final DirectorySync queueSync;
     private final FileStore store;
+    private volatile long[] space;
 
     private Spool(Path root, FileStore store) {
         this.root = root;
@@ -60,9 +61,19 @@ public final class Spool {
         return root;
     }
 
-    /** Free space for new messages on the spool's file system, in octets. */
+    /**
+     * Free space for new messages on the spool's file system, in octets. Asked of the kernel at most every 100 ms:
+     * every MAIL command wants it, and the answer cannot change much faster than that matters.
+     */
     public long usableSpace() throws IOException {
-        return store.getUsableSpace();
+        long now = System.nanoTime();
+        long[] cached = space;
+        if (cached != null && now - cached[0] < 100_000_000L) {
+            return cached[1];
+        }
+        long free = store.getUsableSpace();
+        space = new long[] {now, free};
+        return free;
     }
 
     /**
@@ -205,6 +216,31 @@ public final class Spool {
         return Files.exists(queue.resolve(id));
     }
 
+    /** Counts what passes, so the body's length is known without asking the file. */
+    private static final class CountingOutput extends java.io.FilterOutputStream {
+        private long count;
+
+        CountingOutput(OutputStream out) {
+            super(out);
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+    }
+
     /**
      * Writes one new message: the body through {@link #body()}, then {@link #commit}. Closing a writer that was not
      * committed deletes what was written.
@@ -213,14 +249,14 @@ public final class Spool {
         private final String id;
         private final Path file;
         private final FileChannel channel;
-        private final OutputStream body;
+        private final CountingOutput body;
         private boolean committed;
 
         private Writer(String id) throws IOException {
             this.id = id;
             this.file = tmp.resolve(id);
             this.channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            this.body = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
+            this.body = new CountingOutput(new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024));
         }
 
         public OutputStream body() {
@@ -232,14 +268,11 @@ public final class Spool {
             if (!envelope.id().equals(id)) {
                 throw new IllegalArgumentException("envelope id differs from the writer's");
             }
-            body.flush();
-            long bodyLength = channel.position();
+            long bodyLength = body.count();
             byte[] encoded = EnvelopeCodec.encode(envelope);
-            ByteBuffer tail = ByteBuffer.allocate(encoded.length + MessageFile.FOOTER);
-            tail.put(encoded).put(MessageFile.footer(bodyLength, encoded)).flip();
-            while (tail.hasRemaining()) {
-                channel.write(tail);
-            }
+            body.write(encoded);
+            body.write(MessageFile.footer(bodyLength, encoded).array());
+            body.flush(); // a small message reaches the file in one write, envelope and footer included
             channel.force(true);
             channel.close();
             Files.move(file, queue.resolve(id), StandardCopyOption.ATOMIC_MOVE);
