@@ -4,12 +4,6 @@ import dev.posthorn.mta.auth.UserStore;
 import dev.posthorn.mta.bounce.Notifier;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.Listener;
-import dev.posthorn.mta.config.TlsPolicy;
-import dev.posthorn.mta.delivery.OpportunisticTls;
-import dev.posthorn.mta.delivery.SmtpTransport;
-import dev.posthorn.mta.dns.MxResolver;
-import dev.posthorn.smtp.client.ClientTimeouts;
-import javax.net.ssl.SSLContext;
 import dev.posthorn.mta.routing.Router;
 import dev.posthorn.mta.schedule.QueueRunner;
 import dev.posthorn.mta.schedule.RetrySchedule;
@@ -60,8 +54,7 @@ public final class Daemon implements AutoCloseable {
         Router router = new Router(config.domains(), config.hostname());
         Notifier notifier = new Notifier(spool, config.hostname(), router.postmaster(), TransactionId::next,
                 FULL_RETURN_LIMIT);
-        QueueRunner runner = new QueueRunner(spool, router, notifier, new Transports(config.hostname(), outbound(config),
-                config.queue().maxReceivedHeaders()),
+        QueueRunner runner = new QueueRunner(spool, router, notifier, new Transports(config),
                 retries,
                 Clock.systemUTC(), 20);
         runner.recover(recovered);
@@ -98,17 +91,6 @@ public final class Daemon implements AutoCloseable {
             throw e;
         }
         return new Daemon(spool, runner, servers);
-    }
-
-    /**
-     * SMTP to other domains: by MX through the configured resolvers, STARTTLS whenever offered unless the outbound
-     * TLS policy is {@code none}. (A smarthost, per-domain routes and the verifying policies come with the relay
-     * settings' transport.)
-     */
-    private static SmtpTransport outbound(Config config) {
-        MxResolver resolver = new MxResolver(config.dns().resolvers(), config.dns().timeout());
-        SSLContext tls = config.outbound().tls() == TlsPolicy.NONE ? null : OpportunisticTls.context();
-        return new SmtpTransport(resolver, config.hostname(), config.outbound().port(), ClientTimeouts.RFC_5321, tls);
     }
 
     /** The listeners' bound addresses, in configuration order. */

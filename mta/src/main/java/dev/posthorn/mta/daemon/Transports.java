@@ -1,11 +1,15 @@
 package dev.posthorn.mta.daemon;
 
+import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.Delivery;
 import dev.posthorn.mta.config.LmtpTarget;
+import dev.posthorn.mta.config.Relay;
 import dev.posthorn.mta.delivery.Lmtp;
 import dev.posthorn.mta.delivery.Maildir;
+import dev.posthorn.mta.delivery.Outbound;
 import dev.posthorn.mta.delivery.Outcome;
 import dev.posthorn.mta.delivery.SmtpTransport;
+import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.schedule.QueueRunner;
 import dev.posthorn.mta.spool.QueuedMessage;
@@ -14,27 +18,55 @@ import dev.posthorn.smtp.client.ClientTimeouts;
 import dev.posthorn.smtp.client.Endpoint;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The local transports as the daemon configures them: Maildir under the domain's root, LMTP per target. */
 final class Transports implements QueueRunner.LocalTransports {
 
     private final String hostname;
-    private final SmtpTransport remote;
+    private final Outbound remote;
     private final int maxReceivedHeaders;
     private final Map<LmtpTarget, Lmtp> lmtp = new ConcurrentHashMap<>();
     private final Map<java.nio.file.Path, Maildir> maildirs = new ConcurrentHashMap<>();
 
-    /** @param remote SMTP to other domains, or {@code null} where mail is not to leave this host */
-    Transports(String hostname, SmtpTransport remote, int maxReceivedHeaders) {
-        this.hostname = hostname;
-        this.remote = remote;
-        this.maxReceivedHeaders = maxReceivedHeaders;
+    /** The transports the configuration asks for. */
+    Transports(Config config) throws IOException {
+        this.hostname = config.hostname();
+        this.maxReceivedHeaders = config.queue().maxReceivedHeaders();
+        MxResolver resolver = new MxResolver(config.dns().resolvers(), config.dns().timeout());
+        SmtpTransport smtp = new SmtpTransport(resolver, hostname, config.outbound().port(), ClientTimeouts.RFC_5321,
+                SmtpTransport.Policy.of(config.outbound().tls()));
+        Optional<Outbound.Smarthost> smarthost = Optional.empty();
+        if (config.relay().isPresent()) {
+            Relay relay = config.relay().get();
+            SmtpTransport.Policy policy = relay.auth().isPresent()
+                    ? new SmtpTransport.Policy(relay.tls(), relay.auth().get().user(),
+                            firstLine(relay.auth().get().passwordFile()))
+                    : SmtpTransport.Policy.of(relay.tls());
+            smarthost = Optional.of(new Outbound.Smarthost(relay.smarthost().host(), relay.smarthost().port(),
+                    policy));
+        }
+        this.remote = new Outbound(smtp, smarthost, config.routes(), route -> lmtp(route.target()),
+                SmtpTransport.Policy.of(config.outbound().tls()));
+    }
+
+    /** The password file's first line: the file is read once, at start, by the daemon alone. */
+    private static String firstLine(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (lines.isEmpty() || lines.getFirst().isEmpty()) {
+            throw new IOException("no password in " + file);
+        }
+        return lines.getFirst();
     }
 
     @Override
-    public SmtpTransport remote() {
+    public Outbound remote() {
         return remote;
     }
 
@@ -58,7 +90,11 @@ final class Transports implements QueueRunner.LocalTransports {
 
     @Override
     public Lmtp lmtp(Delivery.Lmtp delivery) {
-        return lmtp.computeIfAbsent(delivery.target(), target -> new Lmtp(switch (target) {
+        return lmtp(delivery.target());
+    }
+
+    Lmtp lmtp(LmtpTarget destination) {
+        return lmtp.computeIfAbsent(destination, target -> new Lmtp(switch (target) {
             case LmtpTarget.Tcp tcp -> new Endpoint.Tcp(tcp.host(), tcp.port());
             case LmtpTarget.Unix unix -> new Endpoint.Unix(unix.socket());
         }, hostname, ClientTimeouts.RFC_5321));

@@ -1,5 +1,6 @@
 package dev.posthorn.mta.delivery;
 
+import dev.posthorn.mta.config.TlsPolicy;
 import dev.posthorn.mta.dns.MxAnswer;
 import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.dns.Target;
@@ -30,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * Delivery to another domain over SMTP: the exchangers DNS names (RFC 5321 5.1), in order, each of its addresses
  * in turn, until one takes the transaction. A connection that fails, a greeting that refuses (4xx/5xx) or an
  * opportunistic TLS handshake that fails moves on to the next address; replies to the transaction itself are final
- * for this attempt (4xx: deferred, 5xx: failed). STARTTLS is used whenever offered (RFC 3207), without checking the
- * certificate: opportunistic TLS (RFC 7435) protects against passive listening, not an active attacker.
+ * for this attempt (4xx: deferred, 5xx: failed). Towards MX hosts STARTTLS is used whenever offered (RFC 3207),
+ * without checking the certificate: opportunistic TLS (RFC 7435) protects against passive listening, not an active
+ * attacker. A configured relay or route ({@link #deliverVia}) may require TLS, verify the certificate and log in.
  */
 public final class SmtpTransport {
 
@@ -42,17 +44,19 @@ public final class SmtpTransport {
     private final int port;
     private final ClientTimeouts timeouts;
     private final SSLContext opportunisticTls;
+    private final Policy mxPolicy;
 
     /**
-     * @param port 25 in production; tests give the port their servers listen on
+     * @param port      25 in production; tests give the port their servers listen on
+     * @param mxPolicy  the TLS policy towards MX hosts (normally MAY: opportunistic)
      */
-    public SmtpTransport(MxResolver resolver, String helloName, int port, ClientTimeouts timeouts,
-                         SSLContext opportunisticTls) {
+    public SmtpTransport(MxResolver resolver, String helloName, int port, ClientTimeouts timeouts, Policy mxPolicy) {
         this.resolver = resolver;
         this.helloName = helloName;
         this.port = port;
         this.timeouts = timeouts;
-        this.opportunisticTls = opportunisticTls;
+        this.opportunisticTls = OpportunisticTls.context();
+        this.mxPolicy = mxPolicy;
     }
 
     /** Delivers to {@code recipients}, all in {@code domain}; one outcome per recipient, in order. */
@@ -70,6 +74,67 @@ public final class SmtpTransport {
         };
     }
 
+    /**
+     * How to talk to one server: the TLS policy and, for a smarthost, the credentials.
+     *
+     * @param tls      NONE (never STARTTLS), MAY (when offered, any certificate), ENCRYPT (STARTTLS required, any
+     *                 certificate), VERIFY (STARTTLS required, certificate checked against the JDK's trust store and
+     *                 the host name, RFC 6125)
+     * @param user     the AUTH user, or {@code null} for none
+     * @param password the AUTH password, or {@code null}
+     */
+    public record Policy(TlsPolicy tls, String user, String password) {
+        public Policy {
+            java.util.Objects.requireNonNull(tls, "tls");
+            if (user != null && !tls.requiresTls()) {
+                throw new IllegalArgumentException("credentials need TLS: encrypt or verify");
+            }
+        }
+
+        public static Policy of(TlsPolicy tls) {
+            return new Policy(tls, null, null);
+        }
+
+        @Override
+        public String toString() {
+            return "Policy[tls=" + tls + ", user=" + user + "]";
+        }
+    }
+
+    /**
+     * Delivers through one configured server (a smarthost, or a route for the domain) instead of the domain's MX:
+     * every address of {@code host} in turn. A server that cannot be reached, or refuses TLS or AUTH that the policy
+     * needs, defers the mail: a local misconfiguration must not bounce other people's mail.
+     */
+    public List<Outcome> deliverVia(SpoolEnvelope envelope, String host, int viaPort, Policy policy,
+                                    List<String> recipients, Body body) {
+        List<InetAddress> addresses;
+        try {
+            addresses = host.matches("[0-9.]+|.*:.*") ? List.of(InetAddress.getByName(host))
+                    : switch (resolver.resolve(host)) {
+                        case MxAnswer.Targets targets -> targets.targets().getFirst().addresses();
+                        default -> List.of();
+                    };
+        } catch (java.net.UnknownHostException e) {
+            addresses = List.of();
+        }
+        if (addresses.isEmpty()) {
+            return all(recipients, new Outcome.Deferred("451 4.4.3 cannot resolve the relay host " + host));
+        }
+        String last = "no address of " + host + " answered";
+        for (InetAddress address : addresses) {
+            String remote = host + "[" + address.getHostAddress() + "]";
+            try {
+                return attempt(envelope, host, address, viaPort, policy, remote, recipients, body);
+            } catch (SmtpReplyException e) {
+                last = remote + " said: " + e.reply();
+            } catch (IOException e) {
+                last = remote + ": " + e.getMessage();
+            }
+        }
+        return all(recipients, new Outcome.Deferred("451 4.4.1 " + last));
+    }
+
     /** The message body and its size, opened once per attempt at a server. */
     public interface Body {
         InputStream open() throws IOException;
@@ -84,7 +149,7 @@ public final class SmtpTransport {
             for (InetAddress address : target.addresses()) {
                 String remote = target.host() + "[" + address.getHostAddress() + "]";
                 try {
-                    return attempt(envelope, target.host(), address, remote, recipients, body);
+                    return attempt(envelope, target.host(), address, port, mxPolicy, remote, recipients, body);
                 } catch (SmtpReplyException e) {
                     last = remote + " said: " + e.reply();
                 } catch (IOException e) {
@@ -96,13 +161,11 @@ public final class SmtpTransport {
         return all(recipients, new Outcome.Deferred("451 4.4.1 " + last));
     }
 
-    private List<Outcome> attempt(SpoolEnvelope envelope, String host, InetAddress address, String remote,
-                                  List<String> recipients, Body body) throws IOException {
-        try (SmtpClient client = SmtpClient.connect(new Endpoint.Tcp(address.getHostAddress(), port),
+    private List<Outcome> attempt(SpoolEnvelope envelope, String host, InetAddress address, int toPort, Policy policy,
+                                  String remote, List<String> recipients, Body body) throws IOException {
+        try (SmtpClient client = SmtpClient.connect(new Endpoint.Tcp(address.getHostAddress(), toPort),
                 SmtpClient.Protocol.SMTP, helloName, timeouts)) {
-            if (opportunisticTls != null) {
-                client.startTls(opportunisticTls, host, false);
-            }
+            secure(client, host, policy);
             boolean utf8 = "true".equals(envelope.parameters().get("smtputf8"));
             BodyType type = "8BITMIME".equals(envelope.parameters().get("body")) ? BodyType.EIGHT_BIT_MIME
                     : "BINARYMIME".equals(envelope.parameters().get("body")) ? BodyType.BINARY_MIME : null;
@@ -123,6 +186,33 @@ public final class SmtpTransport {
             return result.recipients().stream().map(r -> outcome(remote + tls, r.reply())).toList();
         } catch (IllegalArgumentException e) {
             return all(recipients, new Outcome.Failed("553 5.1.3 invalid address: " + e.getMessage()));
+        }
+    }
+
+    /** STARTTLS and AUTH as the policy says; what the policy requires and does not get ends this address's try. */
+    private void secure(SmtpClient client, String host, Policy policy) throws IOException {
+        boolean tls = switch (policy.tls()) {
+            case NONE -> false;
+            case MAY, ENCRYPT -> client.startTls(opportunisticTls, host, false);
+            case VERIFY -> client.startTls(verifying(), host, true);
+        };
+        if (!tls && policy.tls().requiresTls()) {
+            throw new IOException("TLS is required (" + policy.tls().configName() + ") but " + host
+                    + " does not offer or refused STARTTLS");
+        }
+        if (policy.user() != null) {
+            Reply auth = client.authenticate(policy.user(), policy.password(), false);
+            if (auth.code() != 235) {
+                throw new SmtpReplyException("AUTH as " + policy.user(), auth);
+            }
+        }
+    }
+
+    private static SSLContext verifying() throws IOException {
+        try {
+            return SSLContext.getDefault();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IOException("no default TLS context", e);
         }
     }
 

@@ -5,7 +5,7 @@ import dev.posthorn.mta.bounce.Notifier;
 import dev.posthorn.mta.config.Delivery;
 import dev.posthorn.mta.delivery.Lmtp;
 import dev.posthorn.mta.delivery.Outcome;
-import dev.posthorn.mta.delivery.SmtpTransport;
+import dev.posthorn.mta.delivery.Outbound;
 import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.routing.Route;
 import dev.posthorn.mta.routing.Router;
@@ -218,7 +218,7 @@ public final class QueueRunner implements AutoCloseable {
 
         Lmtp lmtp(Delivery.Lmtp lmtp);
 
-        SmtpTransport remote();
+        Outbound remote();
 
         /** RFC 5321 6.3: more Received fields than this means a mail loop. */
         int maxReceivedHeaders();

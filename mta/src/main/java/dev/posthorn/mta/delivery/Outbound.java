@@ -1,0 +1,69 @@
+package dev.posthorn.mta.delivery;
+
+import dev.posthorn.mta.config.RouteTarget;
+import dev.posthorn.mta.spool.SpoolEnvelope;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Where mail for another domain goes: a route configured for the domain (an SMTP host, an LMTP server, or the MX),
+ * else the smarthost when one is configured, else the domain's MX hosts.
+ */
+public final class Outbound {
+
+    /**
+     * A smarthost: all remote mail goes there.
+     *
+     * @param host   host name or IP address
+     * @param port   its port
+     * @param policy TLS and credentials
+     */
+    public record Smarthost(String host, int port, SmtpTransport.Policy policy) {
+    }
+
+    private final SmtpTransport smtp;
+    private final Optional<Smarthost> smarthost;
+    private final Map<String, RouteTarget> routes;
+    private final Function<RouteTarget.Lmtp, Lmtp> lmtp;
+    private final SmtpTransport.Policy routePolicy;
+
+    /**
+     * @param routes      per-domain routes, keyed by lower-case domain
+     * @param routePolicy the TLS policy towards a route's SMTP host (the outbound default)
+     */
+    public Outbound(SmtpTransport smtp, Optional<Smarthost> smarthost, Map<String, RouteTarget> routes,
+                    Function<RouteTarget.Lmtp, Lmtp> lmtp, SmtpTransport.Policy routePolicy) {
+        this.smtp = smtp;
+        this.smarthost = smarthost;
+        this.routes = Map.copyOf(routes);
+        this.lmtp = lmtp;
+        this.routePolicy = routePolicy;
+    }
+
+    /** Delivers to {@code recipients}, all in {@code domain}; one outcome per recipient, in order. */
+    public List<Outcome> deliver(SpoolEnvelope envelope, String domain, List<String> recipients,
+                                 SmtpTransport.Body body) {
+        RouteTarget route = routes.get(domain.toLowerCase(Locale.ROOT));
+        if (route == null) {
+            return smarthost.map(relay -> smtp.deliverVia(envelope, relay.host(), relay.port(), relay.policy(),
+                    recipients, body)).orElseGet(() -> smtp.deliver(envelope, domain, recipients, body));
+        }
+        return switch (route) {
+            case RouteTarget.Mx mx -> smtp.deliver(envelope, domain, recipients, body);
+            case RouteTarget.Smtp host -> smtp.deliverVia(envelope, host.server().host(), host.server().port(),
+                    routePolicy, recipients, body);
+            case RouteTarget.Lmtp server -> {
+                try (InputStream in = body.open()) {
+                    yield lmtp.apply(server).deliver(envelope, recipients, in);
+                } catch (IOException e) {
+                    yield recipients.stream().map(r -> (Outcome) new Outcome.Deferred("451 4.3.0 " + e)).toList();
+                }
+            }
+        };
+    }
+}
