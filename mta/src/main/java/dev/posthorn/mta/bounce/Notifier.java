@@ -36,7 +36,9 @@ public final class Notifier {
     public static final String KIND = "dsn";
 
     private static final Pattern STATUS = Pattern.compile("\\b([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
-    private static final Pattern REMOTE = Pattern.compile("^([A-Za-z0-9.-]+\\[[0-9A-Fa-f.:]+\\])[^ ]* said: ");
+    /** How transports name the server that answered: {@code host[address] said: } or {@code host[address] (TLS) said: }. */
+    private static final Pattern REMOTE =
+            Pattern.compile("^([A-Za-z0-9.-]+)\\[[0-9A-Fa-f.:]+\\](?: \\([^)]*\\))? said: ");
 
     private final Spool spool;
     private final String hostname;
@@ -158,9 +160,9 @@ public final class Notifier {
                 : action == RecipientReport.Action.FAILED ? "5.0.0"
                 : action == RecipientReport.Action.DELAYED ? "4.0.0" : "2.0.0";
         Matcher remote = REMOTE.matcher(diagnostic);
-        Optional<String> remoteMta = remote.find() ? Optional.of(remote.group(1).replaceAll("\\[.*", ""))
-                : Optional.empty();
-        String reply = remote.find(0) ? diagnostic.substring(remote.end()) : diagnostic;
+        boolean named = remote.find();
+        Optional<String> remoteMta = named ? Optional.of(remote.group(1)) : Optional.empty();
+        String reply = named ? diagnostic.substring(remote.end()) : diagnostic;
         Optional<String> original = recipient.original().isEmpty() || recipient.original().startsWith("rfc822;"
                 + recipient.address()) ? Optional.empty() : Optional.of(recipient.original());
         return new RecipientReport(recipient.address(), original, action, code, remoteMta,
