@@ -1,0 +1,169 @@
+package dev.posthorn.mta.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.posthorn.mta.config.Config;
+import dev.posthorn.mta.config.Delivery;
+import dev.posthorn.mta.config.Dns;
+import dev.posthorn.mta.config.Limits;
+import dev.posthorn.mta.config.Listener;
+import dev.posthorn.mta.config.LocalDomain;
+import dev.posthorn.mta.config.Mailboxes;
+import dev.posthorn.mta.config.Network;
+import dev.posthorn.mta.config.Outbound;
+import dev.posthorn.mta.config.TlsPolicy;
+import dev.posthorn.mta.schedule.RetrySchedule;
+import dev.posthorn.smtp.Reply;
+import dev.posthorn.smtp.testing.DnsResponder;
+import dev.posthorn.smtp.testing.FakeSmtpServer;
+import dev.posthorn.smtp.testing.FakeSmtpServer.Script;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Retries, partial success, restarts and expiry against smtp-testing's fake server as far.test's exchanger. */
+class OutboundRetryTest {
+
+    @TempDir
+    Path dir;
+
+    private Config config(DnsResponder dns, int outboundPort) throws IOException {
+        Config defaults = Config.defaults(dir);
+        LocalDomain local = new LocalDomain("a.test", new Mailboxes.Listed(Set.of("alice")), Map.of(),
+                Optional.empty(), true, new Delivery.Maildir(dir.resolve("mail")));
+        return new Config("mx.a.test", dir.resolve("spool"),
+                List.of(new Listener(InetAddress.getLoopbackAddress(), 0, Listener.Role.MX)), Optional.empty(),
+                List.of(Network.parse("127.0.0.0/8")), new Limits(1_000_000, 100, 100, 50, 1),
+                Map.of(local.name(), local), Optional.empty(), new Dns(List.of(dns.address()), Duration.ofSeconds(2)),
+                defaults.queue(), Optional.empty(), Map.of(), new Outbound(outboundPort, TlsPolicy.MAY));
+    }
+
+    private static DnsResponder dns() throws IOException {
+        return DnsResponder.builder().zone("far.test").mx("far.test", 10, "mx.far.test").a("mx.far.test", "127.0.0.3")
+                .start();
+    }
+
+    private static RetrySchedule quick(Duration lifetime) {
+        return new RetrySchedule(List.of(Duration.ofMillis(300)), lifetime, Duration.ofDays(1));
+    }
+
+    private static void send(Daemon daemon, String to) throws Exception {
+        Properties p = new Properties();
+        p.put("mail.smtp.host", "127.0.0.1");
+        p.put("mail.smtp.port", String.valueOf(daemon.addresses().getFirst().getPort()));
+        p.put("mail.smtp.localhost", "client.test");
+        MimeMessage message = new MimeMessage(Session.getInstance(p));
+        message.setFrom(new InternetAddress("alice@a.test"));
+        message.setRecipients(Message.RecipientType.TO, to);
+        message.setSubject("outbound");
+        message.setText("hello far away\r\n");
+        Transport.send(message);
+    }
+
+    private long queued() throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve("spool/queue"))) {
+            return files.filter(f -> !f.getFileName().toString().endsWith(".state")).count();
+        }
+    }
+
+    private List<String> alice() throws IOException {
+        Path fresh = dir.resolve("mail/alice/new");
+        if (!Files.isDirectory(fresh)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(fresh)) {
+            return files.map(f -> {
+                try {
+                    return Files.readString(f);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList();
+        }
+    }
+
+    @Test
+    void busyServerIsRetriedUntilItTakesTheMail() throws Exception {
+        Script accepting = Script.accepting();
+        try (DnsResponder dns = dns();
+             FakeSmtpServer server = FakeSmtpServer.start(new InetSocketAddress("127.0.0.3", 0),
+                     n -> n == 0 ? accepting.withGreeting(Reply.of(421, "4.3.2", "too busy")) : accepting);
+             Daemon daemon = Daemon.start(config(dns, server.port()), quick(Duration.ofDays(1)))) {
+            send(daemon, "x@far.test");
+            await().atMost(Duration.ofSeconds(15)).until(() -> server.received().size() == 1 && queued() == 0);
+            assertThat(server.connections()).isGreaterThanOrEqualTo(2);
+        }
+        assertThat(alice()).isEmpty(); // no report: delivered in the end
+    }
+
+    @Test
+    void partialSuccessRetriesOnlyTheDeferredRecipient() throws Exception {
+        Script script = Script.accepting().withRcpt("busy@far.test", Reply.of(450, "4.2.1", "mailbox busy"));
+        try (DnsResponder dns = dns();
+             FakeSmtpServer server = FakeSmtpServer.start(new InetSocketAddress("127.0.0.3", 0),
+                     n -> n < 2 ? script : Script.accepting());
+             Daemon daemon = Daemon.start(config(dns, server.port()), quick(Duration.ofDays(1)))) {
+            send(daemon, "busy@far.test, ok@far.test");
+            await().atMost(Duration.ofSeconds(15)).until(() -> queued() == 0);
+            assertThat(server.received()).extracting(FakeSmtpServer.Received::recipients)
+                    .containsExactly(List.of("ok@far.test"), List.of("busy@far.test"));
+        }
+    }
+
+    @Test
+    void retryStateSurvivesARestart() throws Exception {
+        try (DnsResponder dns = dns();
+             FakeSmtpServer busy = FakeSmtpServer.start(new InetSocketAddress("127.0.0.3", 0),
+                     n -> Script.accepting().withGreeting(Reply.of(421, "4.3.2", "busy")))) {
+            try (Daemon daemon = Daemon.start(config(dns, busy.port()), new RetrySchedule(
+                    List.of(Duration.ofMillis(200), Duration.ofHours(1)), Duration.ofDays(1), Duration.ofDays(1)))) {
+                send(daemon, "x@far.test");
+                await().atMost(Duration.ofSeconds(15)).until(() -> busy.connections() >= 2);
+            }
+            Path state;
+            try (Stream<Path> files = Files.list(dir.resolve("spool/queue"))) {
+                state = files.filter(f -> f.toString().endsWith(".state")).findFirst().orElseThrow();
+            }
+            String before = Files.readString(state);
+            assertThat(before).contains("attempts 2").contains("421");
+            int connections = busy.connections();
+            try (Daemon daemon = Daemon.start(config(dns, busy.port()), new RetrySchedule(
+                    List.of(Duration.ofMillis(200), Duration.ofHours(1)), Duration.ofDays(1), Duration.ofDays(1)))) {
+                Thread.sleep(1000);
+                assertThat(busy.connections()).as("next attempt is an hour away, as recorded").isEqualTo(connections);
+                assertThat(daemon.addresses()).hasSize(1);
+            }
+        }
+    }
+
+    @Test
+    void expiredMessageIsBouncedToTheSender() throws Exception {
+        try (DnsResponder dns = dns();
+             FakeSmtpServer busy = FakeSmtpServer.start(new InetSocketAddress("127.0.0.3", 0),
+                     n -> Script.accepting().withGreeting(Reply.of(421, "4.3.2", "busy")));
+             Daemon daemon = Daemon.start(config(dns, busy.port()), quick(Duration.ofMillis(800)))) {
+            send(daemon, "x@far.test");
+            await().atMost(Duration.ofSeconds(15)).until(() -> alice().size() == 1 && queued() == 0);
+        }
+        String report = alice().getFirst();
+        assertThat(report).contains("Final-Recipient: rfc822; x@far.test", "Action: failed", "Status: 4.4.7")
+                .contains("expired");
+    }
+}
