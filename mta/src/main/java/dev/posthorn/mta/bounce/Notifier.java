@@ -5,6 +5,7 @@ import dev.posthorn.mta.spool.DeliveryState.Status;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Spool;
 import dev.posthorn.mta.spool.SpoolEnvelope;
+import dev.posthorn.smtp.Xtext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -152,6 +153,19 @@ public final class Notifier {
         }
     }
 
+    /** {@code type;xtext} as queued, to {@code type;address} as a report shows it (RFC 3464 2.3.1). */
+    private static String decodeOriginal(String original) {
+        int semi = original.indexOf(';');
+        if (semi < 0) {
+            return original;
+        }
+        try {
+            return original.substring(0, semi) + ";" + Xtext.decode(original.substring(semi + 1));
+        } catch (IllegalArgumentException e) {
+            return original;
+        }
+    }
+
     private static RecipientReport recipientReport(SpoolEnvelope.Recipient recipient, DeliveryState.RecipientState s,
                                                    RecipientReport.Action action, Instant now) {
         String diagnostic = s.diagnostic();
@@ -163,8 +177,9 @@ public final class Notifier {
         boolean named = remote.find();
         Optional<String> remoteMta = named ? Optional.of(remote.group(1)) : Optional.empty();
         String reply = named ? diagnostic.substring(remote.end()) : diagnostic;
-        Optional<String> original = recipient.original().isEmpty() || recipient.original().startsWith("rfc822;"
-                + recipient.address()) ? Optional.empty() : Optional.of(recipient.original());
+        String decoded = decodeOriginal(recipient.original());
+        Optional<String> original = decoded.isEmpty() || decoded.equalsIgnoreCase("rfc822;" + recipient.address())
+                ? Optional.empty() : Optional.of(decoded);
         return new RecipientReport(recipient.address(), original, action, code, remoteMta,
                 reply.isEmpty() ? Optional.empty() : Optional.of(reply), now);
     }

@@ -11,6 +11,7 @@ import dev.posthorn.mta.spool.Spool;
 import dev.posthorn.mta.spool.SpoolEnvelope;
 import dev.posthorn.smtp.DsnNotify;
 import dev.posthorn.smtp.MailParameters;
+import dev.posthorn.smtp.OriginalRecipient;
 import dev.posthorn.smtp.Replies;
 import dev.posthorn.smtp.Reply;
 import dev.posthorn.smtp.server.Envelope;
@@ -65,8 +66,10 @@ final class SpoolSink implements MessageSink {
         Map<String, SpoolEnvelope.Recipient> byAddress = new LinkedHashMap<>();
         for (Envelope.Recipient recipient : envelope.recipients()) {
             String given = recipient.path().isBarePostmaster() ? "Postmaster" : recipient.path().mailbox().toString();
-            String original = recipient.parameters().originalRecipient() != null
-                    ? recipient.parameters().originalRecipient().toParameter() : "rfc822;" + given;
+            // ORCPT as the client gave it, else the recipient as given (RFC 3461 4.2), always as type;xtext.
+            String original = (recipient.parameters().originalRecipient() != null
+                    ? recipient.parameters().originalRecipient()
+                    : new OriginalRecipient("rfc822", given)).toParameter();
             String notify = recipient.parameters().notifications().stream().sorted().map(DsnNotify::name)
                     .collect(Collectors.joining(","));
             List<String> addresses = switch (router.route(recipient.path())) {

@@ -6,6 +6,11 @@ import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.dns.Target;
 import dev.posthorn.mta.spool.SpoolEnvelope;
 import dev.posthorn.smtp.BodyType;
+import dev.posthorn.smtp.DsnNotify;
+import dev.posthorn.smtp.DsnReturn;
+import dev.posthorn.smtp.OriginalRecipient;
+import dev.posthorn.smtp.RcptParameters;
+import dev.posthorn.smtp.Xtext;
 import dev.posthorn.smtp.ForwardPath;
 import dev.posthorn.smtp.MailParameters;
 import dev.posthorn.smtp.Mailbox;
@@ -169,11 +174,13 @@ public final class SmtpTransport {
             boolean utf8 = "true".equals(envelope.parameters().get("smtputf8"));
             BodyType type = "8BITMIME".equals(envelope.parameters().get("body")) ? BodyType.EIGHT_BIT_MIME
                     : "BINARYMIME".equals(envelope.parameters().get("body")) ? BodyType.BINARY_MIME : null;
-            MailParameters parameters = new MailParameters(OptionalLong.of(body.size()), type, utf8, null, null,
-                    null);
+            // The DSN parameters travel on (RFC 3461 5.2): the client sends them where the server offers DSN.
+            String ret = envelope.parameters().get("ret");
+            MailParameters parameters = new MailParameters(OptionalLong.of(body.size()), type, utf8,
+                    ret == null ? null : DsnReturn.valueOf(ret), envelope.parameters().get("envid"), null);
             List<Recipient> paths = new ArrayList<>();
             for (String r : recipients) {
-                paths.add(Recipient.of(ForwardPath.of(Mailbox.parse(r, true))));
+                paths.add(new Recipient(ForwardPath.of(Mailbox.parse(r, true)), dsnParameters(envelope, r)));
             }
             ReversePath sender = envelope.sender().isEmpty() ? ReversePath.NULL
                     : ReversePath.of(Mailbox.parse(envelope.sender(), true));
@@ -214,6 +221,32 @@ public final class SmtpTransport {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IOException("no default TLS context", e);
         }
+    }
+
+    /** NOTIFY and ORCPT of the queued recipient with this address, as they came in. */
+    private static RcptParameters dsnParameters(SpoolEnvelope envelope, String address) {
+        for (SpoolEnvelope.Recipient r : envelope.recipients()) {
+            if (r.address().equalsIgnoreCase(address)) {
+                java.util.Set<DsnNotify> notify = java.util.EnumSet.noneOf(DsnNotify.class);
+                for (String value : r.notifications().split(",")) {
+                    if (!value.isEmpty()) {
+                        notify.add(DsnNotify.valueOf(value));
+                    }
+                }
+                OriginalRecipient original = null;
+                int semi = r.original().indexOf(';');
+                if (semi > 0) {
+                    try {
+                        original = new OriginalRecipient(r.original().substring(0, semi),
+                                Xtext.decode(r.original().substring(semi + 1)));
+                    } catch (IllegalArgumentException e) {
+                        original = null; // not passed on rather than passed on damaged
+                    }
+                }
+                return new RcptParameters(notify, original);
+            }
+        }
+        return RcptParameters.NONE;
     }
 
     private static Outcome outcome(String remote, Reply reply) {
