@@ -66,19 +66,7 @@ class BounceTest {
     }
 
     private List<String> maildir(String path) throws IOException {
-        Path fresh = dir.resolve(path).resolve("new");
-        if (!Files.isDirectory(fresh)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(fresh)) {
-            return files.map(f -> {
-                try {
-                    return Files.readString(f);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).toList();
-        }
+        return Maildirs.messages(dir.resolve(path));
     }
 
     private static DeliveryStatus status(String maildirText) throws Exception {

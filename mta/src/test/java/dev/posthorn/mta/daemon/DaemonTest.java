@@ -45,19 +45,7 @@ class DaemonTest {
     }
 
     private List<String> mailbox(String name) throws IOException {
-        Path fresh = dir.resolve("mail").resolve(name).resolve("new");
-        if (!Files.isDirectory(fresh)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(fresh)) {
-            return files.map(file -> {
-                try {
-                    return Files.readString(file);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).toList();
-        }
+        return Maildirs.messages(dir.resolve("mail").resolve(name));
     }
 
     private long queued() throws IOException {

@@ -84,19 +84,7 @@ class OutboundRetryTest {
     }
 
     private List<String> alice() throws IOException {
-        Path fresh = dir.resolve("mail/alice/new");
-        if (!Files.isDirectory(fresh)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(fresh)) {
-            return files.map(f -> {
-                try {
-                    return Files.readString(f);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).toList();
-        }
+        return Maildirs.messages(dir.resolve("mail/alice"));
     }
 
     @Test

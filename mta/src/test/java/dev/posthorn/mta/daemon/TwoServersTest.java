@@ -23,7 +23,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +30,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,19 +74,7 @@ class TwoServersTest {
     }
 
     private List<String> maildir(String domain, String mailbox) throws IOException {
-        Path fresh = dir.resolve(domain).resolve("mail").resolve(mailbox).resolve("new");
-        if (!Files.isDirectory(fresh)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(fresh)) {
-            return files.map(f -> {
-                try {
-                    return Files.readString(f);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).toList();
-        }
+        return Maildirs.messages(dir.resolve(domain).resolve("mail").resolve(mailbox));
     }
 
     @Test

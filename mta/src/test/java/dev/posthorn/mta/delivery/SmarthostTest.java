@@ -13,10 +13,7 @@ import dev.posthorn.smtp.server.Authenticator;
 import dev.posthorn.smtp.server.Envelope;
 import dev.posthorn.smtp.server.ServerTls;
 import dev.posthorn.smtp.server.SmtpServer;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -56,18 +53,7 @@ class SmarthostTest {
     }
 
     private static SmtpTransport.Body body() {
-        byte[] bytes = MESSAGE.getBytes(StandardCharsets.US_ASCII);
-        return new SmtpTransport.Body() {
-            @Override
-            public InputStream open() {
-                return new ByteArrayInputStream(bytes);
-            }
-
-            @Override
-            public long size() {
-                return bytes.length;
-            }
-        };
+        return Bodies.of(MESSAGE);
     }
 
     private static SmtpTransport smtp() {

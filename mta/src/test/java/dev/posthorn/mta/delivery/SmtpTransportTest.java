@@ -10,10 +10,7 @@ import dev.posthorn.smtp.client.ClientTimeouts;
 import dev.posthorn.smtp.testing.DnsResponder;
 import dev.posthorn.smtp.testing.FakeSmtpServer;
 import dev.posthorn.smtp.testing.FakeSmtpServer.Script;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -32,18 +29,7 @@ class SmtpTransportTest {
             Map.of("body", "7BIT"), List.of(new SpoolEnvelope.Recipient("a@example.net", "rfc822;a@example.net", "")));
 
     private static SmtpTransport.Body body() {
-        byte[] bytes = MESSAGE.getBytes(StandardCharsets.US_ASCII);
-        return new SmtpTransport.Body() {
-            @Override
-            public InputStream open() {
-                return new ByteArrayInputStream(bytes);
-            }
-
-            @Override
-            public long size() {
-                return bytes.length;
-            }
-        };
+        return Bodies.of(MESSAGE);
     }
 
     private static FakeSmtpServer fake(Script script) throws Exception {
