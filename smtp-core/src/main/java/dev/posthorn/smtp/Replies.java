@@ -58,6 +58,8 @@ public final class Replies {
     public static final Reply INSUFFICIENT_STORAGE = Reply.of(452, "4.3.1", "Insufficient system storage");
     public static final Reply TLS_UNAVAILABLE = Reply.of(454, "4.7.0", "TLS not available");
     public static final Reply AUTH_TEMPORARY_FAILURE = Reply.of(454, "4.7.0", "Temporary authentication failure");
+    public static final Reply AUTH_THROTTLED =
+            Reply.of(454, "4.7.0", "Too many failed authentications, try again later");
 
     // 5xx
 
@@ -85,6 +87,8 @@ public final class Replies {
     public static final Reply PLAINTEXT_INJECTION =
             Reply.of(554, "5.5.1", "Protocol error: commands pipelined after STARTTLS");
     public static final Reply RELAY_DENIED = Reply.of(550, "5.7.1", "Relay access denied");
+    public static final Reply SENDER_NOT_OWNED =
+            Reply.of(553, "5.7.1", "Sender address not owned by the authenticated user");
     public static final Reply NO_SUCH_USER = Reply.of(550, "5.1.1", "No such user here");
     public static final Reply TRANSACTION_FAILED = Reply.of(554, "5.0.0", "Transaction failed");
 

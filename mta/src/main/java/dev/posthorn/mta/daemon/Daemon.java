@@ -2,6 +2,7 @@ package dev.posthorn.mta.daemon;
 
 import dev.posthorn.mta.auth.UserStore;
 import dev.posthorn.mta.bounce.Notifier;
+import dev.posthorn.mta.policy.AuthThrottle;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.Listener;
 import dev.posthorn.mta.routing.Router;
@@ -62,6 +63,7 @@ public final class Daemon implements AutoCloseable {
                 ? ServerTls.fromPem(config.tls().get().cert(), config.tls().get().key())
                 : ServerTls.selfSignedFiles(config.hostname(), spool.root().resolve("tls/cert.pem"),
                         spool.root().resolve("tls/key.pem"));
+        AuthThrottle throttle = AuthThrottle.defaults();
         SmtpServer.Builder base = SmtpServer.builder()
                 .hostname(config.hostname())
                 .maxMessageSize(config.limits().maxMessageSize())
@@ -69,8 +71,10 @@ public final class Daemon implements AutoCloseable {
                 .maxConnections(config.limits().maxConnections())
                 .maxConnectionsPerIp(config.limits().maxConnectionsPerIp())
                 .tls(tls)
-                .authenticator(config.usersFile().isPresent() ? UserStore.load(config.usersFile().get()) : null)
-                .policy(new RecipientPolicy(router, config.trustedNetworks(), spool, config.limits().minFreeDisk()))
+                .authenticator(config.usersFile().isPresent()
+                        ? new ThrottledAuthenticator(UserStore.load(config.usersFile().get()), throttle) : null)
+                .policy(new RecipientPolicy(router, config.trustedNetworks(), spool, config.limits().minFreeDisk(),
+                        throttle))
                 .sink(new SpoolSink(spool, router, runner))
                 .etrn(new Etrn(runner, config.trustedNetworks()));
         List<SmtpServer> servers = new ArrayList<>();

@@ -1,6 +1,8 @@
 package dev.posthorn.mta.daemon;
 
 import dev.posthorn.mta.config.Network;
+import dev.posthorn.mta.policy.AuthThrottle;
+import dev.posthorn.mta.policy.SenderOwnership;
 import dev.posthorn.mta.routing.Route;
 import dev.posthorn.mta.routing.Router;
 import dev.posthorn.mta.spool.Spool;
@@ -17,9 +19,10 @@ import java.net.InetAddress;
 import java.util.List;
 
 /**
- * The MTA's answers at MAIL and RCPT: enough disk space before a transaction starts ({@code 452 4.3.1}); local
- * recipients must exist ({@code 550 5.1.1}); other domains only for authenticated users and trusted networks
- * ({@code 550 5.7.1}: never an open relay).
+ * The MTA's answers at AUTH, MAIL and RCPT: no AUTH for an address that failed too often ({@code 454 4.7.0});
+ * an authenticated user sends only as an address of their own ({@code 553 5.7.1}); enough disk space before a
+ * transaction starts ({@code 452 4.3.1}); local recipients must exist ({@code 550 5.1.1}); other domains only for
+ * authenticated users and trusted networks ({@code 550 5.7.1}: never an open relay).
  */
 final class RecipientPolicy implements SessionPolicy {
 
@@ -27,16 +30,31 @@ final class RecipientPolicy implements SessionPolicy {
     private final List<Network> trustedNetworks;
     private final Spool spool;
     private final long minFreeDisk;
+    private final SenderOwnership senders;
+    private final AuthThrottle throttle;
 
-    RecipientPolicy(Router router, List<Network> trustedNetworks, Spool spool, long minFreeDisk) {
+    RecipientPolicy(Router router, List<Network> trustedNetworks, Spool spool, long minFreeDisk,
+                    AuthThrottle throttle) {
         this.router = router;
         this.trustedNetworks = List.copyOf(trustedNetworks);
         this.spool = spool;
         this.minFreeDisk = minFreeDisk;
+        this.senders = new SenderOwnership(router::isLocalDomain);
+        this.throttle = throttle;
+    }
+
+    /** A client address that failed AUTH too often is refused further tries for a while. */
+    @Override
+    public Decision auth(SessionInfo session, String mechanism) {
+        return throttle.addressAllowed(session.remote().getAddress()) ? Decision.accept()
+                : Decision.defer(Replies.AUTH_THROTTLED);
     }
 
     @Override
     public Decision mail(SessionInfo session, ReversePath from, MailParameters parameters) {
+        if (session.authenticatedUser() != null && !senders.mayUse(session.authenticatedUser(), from)) {
+            return Decision.reject(Replies.SENDER_NOT_OWNED);
+        }
         try {
             long free = spool.usableSpace();
             long declared = parameters.size().orElse(0);
