@@ -33,7 +33,8 @@ class DaemonConformanceTest {
     }
 
     static Stream<Dialog> cases() throws IOException {
-        return DialogFiles.conformanceCases().stream();
+        return Stream.concat(DialogFiles.conformanceCases().stream(),
+                DialogFiles.load(DialogFiles.findUpwards("conformance/daemon")).stream());
     }
 
     @ParameterizedTest(name = "{0}")
