@@ -36,11 +36,13 @@ public final class Daemon implements AutoCloseable {
 
     private final Spool spool;
     private final QueueRunner runner;
+    private final Transports transports;
     private final List<SmtpServer> servers;
 
-    private Daemon(Spool spool, QueueRunner runner, List<SmtpServer> servers) {
+    private Daemon(Spool spool, QueueRunner runner, Transports transports, List<SmtpServer> servers) {
         this.spool = spool;
         this.runner = runner;
+        this.transports = transports;
         this.servers = servers;
     }
 
@@ -55,7 +57,8 @@ public final class Daemon implements AutoCloseable {
         Router router = new Router(config.domains(), config.hostname());
         Notifier notifier = new Notifier(spool, config.hostname(), router.postmaster(), TransactionId::next,
                 FULL_RETURN_LIMIT);
-        QueueRunner runner = new QueueRunner(spool, router, notifier, new Transports(config),
+        Transports transports = new Transports(config);
+        QueueRunner runner = new QueueRunner(spool, router, notifier, transports,
                 retries,
                 Clock.systemUTC(), 20);
         runner.recover(recovered);
@@ -92,9 +95,10 @@ public final class Daemon implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             servers.forEach(SmtpServer::close);
             runner.close();
+            transports.close();
             throw e;
         }
-        return new Daemon(spool, runner, servers);
+        return new Daemon(spool, runner, transports, servers);
     }
 
     /** The listeners' bound addresses, in configuration order. */
@@ -124,6 +128,7 @@ public final class Daemon implements AutoCloseable {
             }
         }
         runner.shutdown(SHUTDOWN);
+        transports.close();
         log.info("stopped");
     }
 }

@@ -27,7 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The local transports as the daemon configures them: Maildir under the domain's root, LMTP per target. */
-final class Transports implements QueueRunner.LocalTransports {
+final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
 
     private final String hostname;
     private final Outbound remote;
@@ -98,5 +98,10 @@ final class Transports implements QueueRunner.LocalTransports {
             case LmtpTarget.Tcp tcp -> new Endpoint.Tcp(tcp.host(), tcp.port());
             case LmtpTarget.Unix unix -> new Endpoint.Unix(unix.socket());
         }, hostname, ClientTimeouts.RFC_5321));
+    }
+
+    @Override
+    public void close() {
+        remote.close();
     }
 }

@@ -14,7 +14,10 @@ import java.util.function.Function;
  * Where mail for another domain goes: a route configured for the domain (an SMTP host, an LMTP server, or the MX),
  * else the smarthost when one is configured, else the domain's MX hosts.
  */
-public final class Outbound {
+public final class Outbound implements AutoCloseable {
+
+    /** At most this many deliveries to one domain at once, so one slow domain cannot take every worker. */
+    static final int PER_DESTINATION = 10;
 
     /**
      * A smarthost: all remote mail goes there.
@@ -31,6 +34,7 @@ public final class Outbound {
     private final Map<String, RouteTarget> routes;
     private final Function<RouteTarget.Lmtp, Lmtp> lmtp;
     private final SmtpTransport.Policy routePolicy;
+    private final Map<String, java.util.concurrent.Semaphore> destinations = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param routes      per-domain routes, keyed by lower-case domain
@@ -48,6 +52,18 @@ public final class Outbound {
     /** Delivers to {@code recipients}, all in {@code domain}; one outcome per recipient, in order. */
     public List<Outcome> deliver(SpoolEnvelope envelope, String domain, List<String> recipients,
                                  SmtpTransport.Body body) {
+        java.util.concurrent.Semaphore slot = destinations.computeIfAbsent(domain.toLowerCase(Locale.ROOT),
+                d -> new java.util.concurrent.Semaphore(PER_DESTINATION));
+        slot.acquireUninterruptibly();
+        try {
+            return route(envelope, domain, recipients, body);
+        } finally {
+            slot.release();
+        }
+    }
+
+    private List<Outcome> route(SpoolEnvelope envelope, String domain, List<String> recipients,
+                                SmtpTransport.Body body) {
         RouteTarget route = routes.get(domain.toLowerCase(Locale.ROOT));
         if (route == null) {
             return smarthost.map(relay -> smtp.deliverVia(envelope, relay.host(), relay.port(), relay.policy(),
@@ -65,5 +81,11 @@ public final class Outbound {
                 }
             }
         };
+    }
+
+    /** Ends the sessions kept for reuse. */
+    @Override
+    public void close() {
+        smtp.close();
     }
 }

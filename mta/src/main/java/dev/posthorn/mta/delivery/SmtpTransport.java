@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * without checking the certificate: opportunistic TLS (RFC 7435) protects against passive listening, not an active
  * attacker. A configured relay or route ({@link #deliverVia}) may require TLS, verify the certificate and log in.
  */
-public final class SmtpTransport {
+public final class SmtpTransport implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SmtpTransport.class);
 
@@ -50,6 +50,7 @@ public final class SmtpTransport {
     private final ClientTimeouts timeouts;
     private final SSLContext opportunisticTls;
     private final Policy mxPolicy;
+    private final ConnectionCache connections = new ConnectionCache();
 
     /**
      * @param port      25 in production; tests give the port their servers listen on
@@ -168,9 +169,31 @@ public final class SmtpTransport {
 
     private List<Outcome> attempt(SpoolEnvelope envelope, String host, InetAddress address, int toPort, Policy policy,
                                   String remote, List<String> recipients, Body body) throws IOException {
-        try (SmtpClient client = SmtpClient.connect(new Endpoint.Tcp(address.getHostAddress(), toPort),
-                SmtpClient.Protocol.SMTP, helloName, timeouts)) {
+        String key = address.getHostAddress() + "|" + toPort + "|" + host + "|" + policy;
+        ConnectionCache.Lease lease = connections.take(key);
+        if (lease != null) {
+            try {
+                return transaction(lease.client(), key, lease.uses(), envelope, remote, recipients, body);
+            } catch (IOException e) {
+                // A kept session the server has meanwhile closed: start over on a new connection.
+                log.debug("{}: kept session to {} failed ({}), reconnecting", envelope.id(), remote, e.toString());
+            }
+        }
+        SmtpClient client = SmtpClient.connect(new Endpoint.Tcp(address.getHostAddress(), toPort),
+                SmtpClient.Protocol.SMTP, helloName, timeouts);
+        try {
             secure(client, host, policy);
+        } catch (IOException | RuntimeException e) {
+            client.close();
+            throw e;
+        }
+        return transaction(client, key, 0, envelope, remote, recipients, body);
+    }
+
+    /** One transaction on a session; the session is kept for the next message when it went well. */
+    private List<Outcome> transaction(SmtpClient client, String key, int uses, SpoolEnvelope envelope, String remote,
+                                      List<String> recipients, Body body) throws IOException {
+        try {
             boolean utf8 = "true".equals(envelope.parameters().get("smtputf8"));
             BodyType type = "8BITMIME".equals(envelope.parameters().get("body")) ? BodyType.EIGHT_BIT_MIME
                     : "BINARYMIME".equals(envelope.parameters().get("body")) ? BodyType.BINARY_MIME : null;
@@ -188,12 +211,28 @@ public final class SmtpTransport {
             try (InputStream in = body.open()) {
                 result = client.send(sender, parameters, paths, in, body.size());
             }
-            client.quit();
             String tls = client.tlsSession() != null ? " (" + client.tlsSession().getProtocol() + ")" : "";
+            boolean closing = result.mail().code() == 421
+                    || result.recipients().stream().anyMatch(r -> r.reply().code() == 421);
+            if (closing) {
+                ConnectionCache.quit(client); // 421: the server is closing the session (RFC 5321 3.8)
+            } else {
+                connections.give(key, client, uses + 1);
+            }
             return result.recipients().stream().map(r -> outcome(remote + tls, r.reply())).toList();
         } catch (IllegalArgumentException e) {
+            ConnectionCache.quit(client);
             return all(recipients, new Outcome.Failed("553 5.1.3 invalid address: " + e.getMessage()));
+        } catch (IOException | RuntimeException e) {
+            client.close();
+            throw e;
         }
+    }
+
+    /** Ends the kept sessions (at shutdown). */
+    @Override
+    public void close() {
+        connections.close();
     }
 
     /** STARTTLS and AUTH as the policy says; what the policy requires and does not get ends this address's try. */

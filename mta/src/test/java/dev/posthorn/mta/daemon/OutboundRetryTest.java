@@ -106,9 +106,11 @@ class OutboundRetryTest {
         Script script = Script.accepting().withRcpt("busy@far.test", Reply.of(450, "4.2.1", "mailbox busy"));
         try (DnsResponder dns = dns();
              FakeSmtpServer server = FakeSmtpServer.start(new InetSocketAddress("127.0.0.3", 0),
-                     n -> n < 2 ? script : Script.accepting());
+                     n -> n == 0 ? script : Script.accepting());
              Daemon daemon = Daemon.start(config(dns, server.port()), quick(Duration.ofDays(1)))) {
             send(daemon, "busy@far.test, ok@far.test");
+            await().atMost(Duration.ofSeconds(15)).until(() -> server.received().size() == 1);
+            server.closeConnections(); // the server forgets the session; the retry connects anew
             await().atMost(Duration.ofSeconds(15)).until(() -> queued() == 0);
             assertThat(server.received()).extracting(FakeSmtpServer.Received::recipients)
                     .containsExactly(List.of("ok@far.test"), List.of("busy@far.test"));

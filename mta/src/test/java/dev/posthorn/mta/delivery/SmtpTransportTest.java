@@ -127,4 +127,35 @@ class SmtpTransportTest {
                     "RCPT TO:<a@example.net> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;A+2Bb@example.net");
         }
     }
+
+    @Test
+    void messagesToTheSameServerShareOneConnection() throws Exception {
+        try (FakeSmtpServer server = fake(Script.accepting()); DnsResponder dns = twoExchangers()) {
+            SmtpTransport transport = transport(dns, server.port());
+            for (int i = 0; i < 3; i++) {
+                assertThat(transport.deliver(ENVELOPE, "example.net", List.of("a@example.net"), body()).getFirst())
+                        .isInstanceOf(Outcome.Delivered.class);
+            }
+            transport.close();
+            assertThat(server.received()).hasSize(3);
+            assertThat(server.connections()).isEqualTo(1);
+            assertThat(server.commands()).filteredOn(c -> c.startsWith("EHLO")).hasSize(1);
+        }
+    }
+
+    @Test
+    void aKeptSessionTheServerDroppedIsReplacedByANewOne() throws Exception {
+        Script accepting = Script.accepting();
+        try (FakeSmtpServer server = FakeSmtpServer.start(new InetSocketAddress("127.0.0.3", 0),
+                n -> n == 0 ? accepting.withData(Reply.of(250, "2.0.0", "ok")) : accepting);
+             DnsResponder dns = twoExchangers()) {
+            SmtpTransport transport = transport(dns, server.port());
+            transport.deliver(ENVELOPE, "example.net", List.of("a@example.net"), body());
+            server.closeConnections();
+            List<Outcome> second = transport.deliver(ENVELOPE, "example.net", List.of("b@example.net"), body());
+            assertThat(second.getFirst()).isInstanceOf(Outcome.Delivered.class);
+            assertThat(server.connections()).isEqualTo(2);
+            transport.close();
+        }
+    }
 }

@@ -130,6 +130,7 @@ public final class FakeSmtpServer implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final List<String> commands = new CopyOnWriteArrayList<>();
+    private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private FakeSmtpServer(ServerSocket listener, IntFunction<Script> scripts) {
         this.listener = listener;
@@ -185,12 +186,22 @@ public final class FakeSmtpServer implements AutoCloseable {
         }
     }
 
+    /** Closes every open connection, as a server whose idle timeout struck would. */
+    public void closeConnections() throws IOException {
+        for (Socket socket : open) {
+            socket.close();
+        }
+    }
+
     private void serve(Socket socket, int connection, Script script) {
+        open.add(socket);
         try (socket) {
             socket.setSoTimeout(30_000);
             new FakeSession(socket, connection, script, this).run();
         } catch (IOException e) {
             // the client went away, or the script ended the connection
+        } finally {
+            open.remove(socket);
         }
     }
 
