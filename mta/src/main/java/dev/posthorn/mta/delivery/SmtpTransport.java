@@ -274,7 +274,9 @@ public final class SmtpTransport implements AutoCloseable {
                 }
                 OriginalRecipient original = null;
                 int semi = r.original().indexOf(';');
-                if (semi > 0) {
+                // ORCPT only where it tells the next hop something: the recipient was rewritten (an alias).
+                boolean informative = !r.original().equalsIgnoreCase("rfc822;" + Xtext.encode(address));
+                if (semi > 0 && informative) {
                     try {
                         original = new OriginalRecipient(r.original().substring(0, semi),
                                 Xtext.decode(r.original().substring(semi + 1)));

@@ -116,7 +116,7 @@ class SmtpTransportTest {
     void dsnParametersTravelOnWhereTheServerOffersDsn() throws Exception {
         SpoolEnvelope envelope = new SpoolEnvelope("01DSN", Instant.now(), "sender@posthorn.test",
                 Map.of("ret", "HDRS", "envid", "QQ314159"), List.of(new SpoolEnvelope.Recipient("a@example.net",
-                        "rfc822;A+2Bb@example.net", "FAILURE,SUCCESS")));
+                        "rfc822;team@example.net", "FAILURE,SUCCESS")));
         Script dsn = Script.accepting().withExtensions(List.of("PIPELINING", "DSN", "SIZE 1000000"));
         try (FakeSmtpServer server = fake(dsn); DnsResponder dns = twoExchangers()) {
             List<Outcome> outcomes = transport(dns, server.port()).deliver(envelope, "example.net",
@@ -124,7 +124,7 @@ class SmtpTransportTest {
             assertThat(outcomes.getFirst()).isInstanceOf(Outcome.Delivered.class);
             assertThat(server.commands()).contains(
                     "MAIL FROM:<sender@posthorn.test> SIZE=" + MESSAGE.length() + " RET=HDRS ENVID=QQ314159",
-                    "RCPT TO:<a@example.net> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;A+2Bb@example.net");
+                    "RCPT TO:<a@example.net> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;team@example.net");
         }
     }
 
@@ -156,6 +156,15 @@ class SmtpTransportTest {
             assertThat(second.getFirst()).isInstanceOf(Outcome.Delivered.class);
             assertThat(server.connections()).isEqualTo(2);
             transport.close();
+        }
+    }
+
+    @Test
+    void orcptIsLeftOutWhenItWouldOnlyRepeatTheRecipient() throws Exception {
+        Script dsn = Script.accepting().withExtensions(List.of("PIPELINING", "DSN"));
+        try (FakeSmtpServer server = fake(dsn); DnsResponder dns = twoExchangers()) {
+            transport(dns, server.port()).deliver(ENVELOPE, "example.net", List.of("a@example.net"), body());
+            assertThat(server.commands()).contains("RCPT TO:<a@example.net>");
         }
     }
 }
