@@ -273,11 +273,17 @@ public final class Spool {
             body.write(encoded);
             body.write(MessageFile.footer(bodyLength, encoded).array());
             body.flush(); // a small message reaches the file in one write, envelope and footer included
-            channel.force(true);
-            channel.close();
-            Files.move(file, queue.resolve(id), StandardCopyOption.ATOMIC_MOVE);
+            queueSync.expect(); // commits forcing their files meanwhile then share one directory force
+            try {
+                channel.force(true);
+                channel.close();
+                Files.move(file, queue.resolve(id), StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException | RuntimeException e) {
+                queueSync.cancel();
+                throw e;
+            }
             committed = true;
-            queueSync.sync();
+            queueSync.syncExpected();
             return new QueuedMessage(envelope, bodyLength,
                     DeliveryState.initial(envelope.recipients().size(), Instant.now()));
         }
