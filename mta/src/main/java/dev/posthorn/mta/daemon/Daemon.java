@@ -63,7 +63,7 @@ public final class Daemon implements AutoCloseable {
                 Clock.systemUTC(), 20);
         runner.recover(recovered);
         ServerTls tls = config.tls().isPresent()
-                ? ServerTls.fromPem(config.tls().get().cert(), config.tls().get().key())
+                ? ServerTls.fromPemReloading(config.tls().get().cert(), config.tls().get().key())
                 : ServerTls.selfSignedFiles(config.hostname(), spool.root().resolve("tls/cert.pem"),
                         spool.root().resolve("tls/key.pem"));
         AuthThrottle throttle = AuthThrottle.defaults();

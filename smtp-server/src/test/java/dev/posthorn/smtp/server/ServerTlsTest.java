@@ -117,4 +117,47 @@ class ServerTlsTest {
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
                 + "\n-----END " + type + "-----\n";
     }
+
+    @org.junit.jupiter.api.Test
+    void renewedCertificateIsTakenUpWithoutRestartAndABrokenOneIsNot() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        X509Certificate first = writePair(cert, key);
+        ServerTls tls = ServerTls.fromPemReloading(cert, key);
+        try (SmtpServer server = TestServers.builder(new RecordingSink()).tls(tls).build().start()) {
+            assertThat(peerCertificate(server)).isEqualTo(first);
+            X509Certificate second = writePair(cert, key);
+            bumpTimes(cert, key);
+            Thread.sleep(2100);
+            assertThat(peerCertificate(server)).isEqualTo(second);
+            Files.writeString(key, "not a key");
+            bumpTimes(cert, key);
+            Thread.sleep(2100);
+            assertThat(peerCertificate(server)).isEqualTo(second);
+        }
+    }
+
+    private static X509Certificate writePair(Path cert, Path key) throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(256);
+        KeyPair pair = generator.generateKeyPair();
+        X509Certificate certificate = ServerTls.selfSignedCertificate("mx.posthorn.test", pair);
+        Files.writeString(key, pem("PRIVATE KEY", pair.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
+        Files.writeString(cert, pem("CERTIFICATE", certificate.getEncoded()), StandardCharsets.US_ASCII);
+        return certificate;
+    }
+
+    private static void bumpTimes(Path... files) throws IOException {
+        for (Path file : files) {
+            java.nio.file.attribute.FileTime later = java.nio.file.attribute.FileTime.fromMillis(
+                    Files.getLastModifiedTime(file).toMillis() + 10_000);
+            Files.setLastModifiedTime(file, later);
+        }
+    }
+
+    private static java.security.cert.Certificate peerCertificate(SmtpServer server) throws Exception {
+        try (TestClient client = TestClient.connect(server).hello().startTls()) {
+            return ((SSLSocket) client.socket()).getSession().getPeerCertificates()[0];
+        }
+    }
 }
