@@ -58,6 +58,9 @@ public final class Replies {
     public static final Reply INSUFFICIENT_STORAGE = Reply.of(452, "4.3.1", "Insufficient system storage");
     public static final Reply TLS_UNAVAILABLE = Reply.of(454, "4.7.0", "TLS not available");
     public static final Reply AUTH_TEMPORARY_FAILURE = Reply.of(454, "4.7.0", "Temporary authentication failure");
+    public static final Reply CONNECTION_RATE = Reply.of(421, "4.7.0", "Too many connections from your address, slow down");
+    public static final Reply MESSAGE_RATE = Reply.of(450, "4.7.1", "Too many messages from your address, slow down");
+    public static final Reply RECIPIENT_RATE = Reply.of(452, "4.5.3", "Too many recipients from your address, slow down");
     public static final Reply AUTH_THROTTLED =
             Reply.of(454, "4.7.0", "Too many failed authentications, try again later");
 

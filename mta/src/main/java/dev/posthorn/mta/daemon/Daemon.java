@@ -3,6 +3,7 @@ package dev.posthorn.mta.daemon;
 import dev.posthorn.mta.auth.UserStore;
 import dev.posthorn.mta.bounce.Notifier;
 import dev.posthorn.mta.policy.AuthThrottle;
+import dev.posthorn.mta.policy.RateLimits;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.Listener;
 import dev.posthorn.mta.routing.Router;
@@ -77,7 +78,7 @@ public final class Daemon implements AutoCloseable {
                 .authenticator(config.usersFile().isPresent()
                         ? new ThrottledAuthenticator(UserStore.load(config.usersFile().get()), throttle) : null)
                 .policy(new RecipientPolicy(router, config.trustedNetworks(), spool, config.limits().minFreeDisk(),
-                        throttle))
+                        throttle, RateLimits.defaults()))
                 .sink(new SpoolSink(spool, router, runner))
                 .etrn(new Etrn(runner, config.trustedNetworks()));
         List<SmtpServer> servers = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.posthorn.mta.daemon;
 
 import dev.posthorn.mta.config.Network;
 import dev.posthorn.mta.policy.AuthThrottle;
+import dev.posthorn.mta.policy.RateLimits;
 import dev.posthorn.mta.policy.SenderOwnership;
 import dev.posthorn.mta.routing.Route;
 import dev.posthorn.mta.routing.Router;
@@ -32,15 +33,24 @@ final class RecipientPolicy implements SessionPolicy {
     private final long minFreeDisk;
     private final SenderOwnership senders;
     private final AuthThrottle throttle;
+    private final RateLimits rates;
 
     RecipientPolicy(Router router, List<Network> trustedNetworks, Spool spool, long minFreeDisk,
-                    AuthThrottle throttle) {
+                    AuthThrottle throttle, RateLimits rates) {
+        this.rates = rates;
         this.router = router;
         this.trustedNetworks = List.copyOf(trustedNetworks);
         this.spool = spool;
         this.minFreeDisk = minFreeDisk;
         this.senders = new SenderOwnership(router::isLocalDomain);
         this.throttle = throttle;
+    }
+
+    /** Clients outside trusted networks may connect only so often ({@code 421 4.7.0}). */
+    @Override
+    public Decision connect(SessionInfo session) {
+        return trusted(session) || rates.allow(RateLimits.Kind.CONNECTIONS, session.remote().getAddress())
+                ? Decision.accept() : Decision.disconnect(Replies.CONNECTION_RATE);
     }
 
     /** A client address that failed AUTH too often is refused further tries for a while. */
@@ -54,6 +64,10 @@ final class RecipientPolicy implements SessionPolicy {
     public Decision mail(SessionInfo session, ReversePath from, MailParameters parameters) {
         if (session.authenticatedUser() != null && !senders.mayUse(session.authenticatedUser(), from)) {
             return Decision.reject(Replies.SENDER_NOT_OWNED);
+        }
+        if (!trusted(session) && session.authenticatedUser() == null
+                && !rates.allow(RateLimits.Kind.MESSAGES, session.remote().getAddress())) {
+            return Decision.defer(Replies.MESSAGE_RATE);
         }
         try {
             long free = spool.usableSpace();
@@ -69,6 +83,10 @@ final class RecipientPolicy implements SessionPolicy {
 
     @Override
     public Decision rcpt(SessionInfo session, ReversePath from, ForwardPath to, RcptParameters parameters) {
+        if (!trusted(session) && session.authenticatedUser() == null
+                && !rates.allow(RateLimits.Kind.RECIPIENTS, session.remote().getAddress())) {
+            return Decision.defer(Replies.RECIPIENT_RATE);
+        }
         return switch (router.route(to)) {
             case Route.Local local -> Decision.accept();
             case Route.Unknown unknown -> Decision.reject(Replies.NO_SUCH_USER);
@@ -77,9 +95,10 @@ final class RecipientPolicy implements SessionPolicy {
     }
 
     private boolean mayRelay(SessionInfo session) {
-        if (session.authenticatedUser() != null) {
-            return true;
-        }
+        return session.authenticatedUser() != null || trusted(session);
+    }
+
+    private boolean trusted(SessionInfo session) {
         InetAddress client = session.remote().getAddress();
         return trustedNetworks.stream().anyMatch(network -> network.contains(client));
     }

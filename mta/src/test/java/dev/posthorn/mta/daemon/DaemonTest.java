@@ -159,4 +159,26 @@ class DaemonTest {
             assertThat(files).hasSize(1);
         }
     }
+
+    @Test
+    void untrustedClientsConnectingTooOftenGet421() throws Exception {
+        while (java.time.LocalTime.now(java.time.ZoneOffset.UTC).getSecond() > 45) {
+            Thread.sleep(500); // the limits count per minute: stay clear of a window's end
+        }
+        try (Daemon daemon = Daemon.start(TestConfigs.conformance(dir))) {
+            int port = daemon.addresses().getFirst().getPort();
+            String last = "";
+            for (int i = 0; i < 61; i++) {
+                try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                    socket.setSoTimeout(5000);
+                    last = dev.posthorn.smtp.ReplyParser.read(
+                            new dev.posthorn.smtp.io.LineReader(socket.getInputStream())).toString();
+                }
+                if (i < 60) {
+                    assertThat(last).startsWith("220");
+                }
+            }
+            assertThat(last).startsWith("421 4.7.0");
+        }
+    }
 }

@@ -1,0 +1,61 @@
+package dev.posthorn.mta.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+/** Per-address rate limits in fixed windows. */
+class RateLimitsTest {
+
+    private Instant now = Instant.parse("2026-11-23T12:00:00Z");
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    };
+
+    @Test
+    void eachKindIsCountedPerAddressAndWindow() throws Exception {
+        RateLimits limits = new RateLimits(clock, Duration.ofMinutes(1), 3, 2, 5);
+        InetAddress busy = InetAddress.getByName("192.0.2.1");
+        InetAddress other = InetAddress.getByName("192.0.2.2");
+        for (int i = 0; i < 3; i++) {
+            assertThat(limits.allow(RateLimits.Kind.CONNECTIONS, busy)).isTrue();
+        }
+        assertThat(limits.allow(RateLimits.Kind.CONNECTIONS, busy)).isFalse();
+        assertThat(limits.allow(RateLimits.Kind.CONNECTIONS, other)).isTrue();
+        assertThat(limits.allow(RateLimits.Kind.MESSAGES, busy)).isTrue();
+        assertThat(limits.allow(RateLimits.Kind.MESSAGES, busy)).isTrue();
+        assertThat(limits.allow(RateLimits.Kind.MESSAGES, busy)).isFalse();
+        now = now.plus(Duration.ofMinutes(1));
+        assertThat(limits.allow(RateLimits.Kind.CONNECTIONS, busy)).isTrue();
+        assertThat(limits.allow(RateLimits.Kind.MESSAGES, busy)).isTrue();
+    }
+
+    @Test
+    void memoryStaysBoundedUnderAFloodOfAddresses() throws Exception {
+        RateLimits limits = new RateLimits(clock, Duration.ofMinutes(1), 1, 1, 1);
+        for (int i = 0; i < RateLimits.MAX_ENTRIES + 10; i++) {
+            byte[] address = {10, (byte) (i >> 16), (byte) (i >> 8), (byte) i};
+            limits.allow(RateLimits.Kind.CONNECTIONS, InetAddress.getByAddress(address));
+        }
+        InetAddress fresh = InetAddress.getByName("192.0.2.99");
+        assertThat(limits.allow(RateLimits.Kind.CONNECTIONS, fresh)).isTrue();
+    }
+}
