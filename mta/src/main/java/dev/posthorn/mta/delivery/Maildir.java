@@ -62,6 +62,7 @@ public final class Maildir {
             for (Path dir : new Path[] {tmp, fresh, root.resolve("cur")}) {
                 Files.createDirectories(dir);
             }
+            removeStale(tmp);
             created = true;
         }
         String name = uniqueName();
@@ -90,6 +91,24 @@ public final class Maildir {
         Files.delete(file);
         newSync.sync();
         return delivered;
+    }
+
+    /**
+     * maildir(5): a file left in {@code tmp/} for 36 hours is from a delivery that died (a crash between writing
+     * and moving it); it is removed, once per Maildir and process, when the Maildir is first delivered to.
+     */
+    private static void removeStale(Path tmp) {
+        java.nio.file.attribute.FileTime cutoff = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofHours(36)));
+        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(tmp)) {
+            for (Path file : files) {
+                if (Files.getLastModifiedTime(file).compareTo(cutoff) < 0) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (IOException e) {
+            // cleaning is best effort: delivery goes on
+        }
     }
 
     /** {@code time.M<micros>P<pid>Q<counter>.host}, unique per maildir(5). */

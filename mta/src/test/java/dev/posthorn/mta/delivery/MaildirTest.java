@@ -83,4 +83,16 @@ class MaildirTest {
         Path file = new Maildir(dir.resolve("d"), "a/b:c").deliver("s@x", "d@x", message("x\r\n"));
         assertThat(file.getFileName().toString()).endsWith(".a\\057b\\072c");
     }
+
+    @Test
+    void filesLeftInTmpForMoreThan36HoursAreRemoved() throws Exception {
+        Path tmp = Files.createDirectories(dir.resolve("old/tmp"));
+        Path stale = Files.writeString(tmp.resolve("1.M1P1Q1.host"), "died mid-delivery");
+        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofHours(37))));
+        Path recent = Files.writeString(tmp.resolve("2.M2P2Q2.host"), "being written right now");
+        new Maildir(dir.resolve("old"), "mx").deliver("s@x", "old@x", message("x\r\n"));
+        assertThat(stale).doesNotExist();
+        assertThat(recent).exists();
+    }
 }
