@@ -53,6 +53,10 @@ public final class Daemon implements AutoCloseable {
     }
 
     static Daemon start(Config config, RetrySchedule retries) throws IOException {
+        return start(config, retries, RateLimits.defaults());
+    }
+
+    static Daemon start(Config config, RetrySchedule retries, RateLimits rates) throws IOException {
         Spool spool = Spool.open(config.spool());
         var recovered = spool.sweep();
         Router router = new Router(config.domains(), config.hostname());
@@ -78,7 +82,7 @@ public final class Daemon implements AutoCloseable {
                 .authenticator(config.usersFile().isPresent()
                         ? new ThrottledAuthenticator(UserStore.load(config.usersFile().get()), throttle) : null)
                 .policy(new RecipientPolicy(router, config.trustedNetworks(), spool, config.limits().minFreeDisk(),
-                        throttle, RateLimits.defaults()))
+                        throttle, rates))
                 .sink(new SpoolSink(spool, router, runner))
                 .etrn(new Etrn(runner, config.trustedNetworks()));
         List<SmtpServer> servers = new ArrayList<>();
