@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -66,19 +65,8 @@ final class DomainReader {
             return Map.of();
         }
         Map<String, Draft> drafts = new LinkedHashMap<>();
-        Map<String, Value> keys = new LinkedHashMap<>();
-        for (Section.Field field : section.get().fields()) {
-            Optional<String> problem = Names.domainProblem(field.name());
-            String name = field.name().toLowerCase(Locale.ROOT);
-            if (problem.isPresent()) {
-                field.key().problem(problem.get());
-            } else if (keys.containsKey(name)) {
-                field.key().problem("domain listed twice (first at line " + Section.line(keys.get(name)) + ")");
-            } else {
-                keys.put(name, field.key());
-                draft(name, field.value()).ifPresent(draft -> drafts.put(name, draft));
-            }
-        }
+        section.get().domainKeyed().forEach((name, field) ->
+                draft(name, field.value()).ifPresent(draft -> drafts.put(name, draft)));
         new AliasCheck(drafts).run();
         if (!value.problems().isEmpty()) {
             return Map.of();

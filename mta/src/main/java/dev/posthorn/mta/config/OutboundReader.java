@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -184,22 +183,14 @@ final class OutboundReader {
             return Map.of();
         }
         Map<String, RouteTarget> routes = new LinkedHashMap<>();
-        Map<String, Value> keys = new LinkedHashMap<>();
-        for (Section.Field field : section.get().fields()) {
-            Optional<String> problem = Names.domainProblem(field.name());
-            String name = field.name().toLowerCase(Locale.ROOT);
-            if (problem.isPresent()) {
-                field.key().problem(problem.get());
-            } else if (keys.containsKey(name)) {
-                field.key().problem("domain listed twice (first at line " + Section.line(keys.get(name)) + ")");
-            } else if (localDomains.contains(name)) {
+        section.get().domainKeyed().forEach((name, field) -> {
+            if (localDomains.contains(name)) {
                 field.key().problem(name + " is a local domain: its mail is delivered as domains." + name
                         + ".delivery says");
             } else {
-                keys.put(name, field.key());
                 field.value().parsed(RouteTarget::parse).ifPresent(route -> routes.put(name, route));
             }
-        }
+        });
         return routes;
     }
 

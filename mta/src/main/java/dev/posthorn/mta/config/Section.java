@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -50,6 +51,26 @@ final class Section {
 
     Collection<Field> fields() {
         return fields.values();
+    }
+
+    /**
+     * The fields of a mapping keyed by domain names (domains, routes), by lower-case name in file order: a key that
+     * is not a domain name, or names a domain already listed (in any case), is recorded as a problem and left out.
+     */
+    Map<String, Field> domainKeyed() {
+        Map<String, Field> byName = new LinkedHashMap<>();
+        for (Field field : fields()) {
+            Optional<String> problem = Names.domainProblem(field.name());
+            String name = field.name().toLowerCase(Locale.ROOT);
+            if (problem.isPresent()) {
+                field.key().problem(problem.get());
+            } else if (byName.containsKey(name)) {
+                field.key().problem("domain listed twice (first at line " + line(byName.get(name).key()) + ")");
+            } else {
+                byName.put(name, field);
+            }
+        }
+        return byName;
     }
 
     /** Records every key not in {@code known}, naming the keys that are allowed. */
