@@ -77,8 +77,7 @@ final class Session {
 
     private Action greet(String name, boolean extended) {
         transaction = null;
-        SessionInfo candidate = new SessionInfo(info.connectionId(), info.remote(), info.local(), name, extended,
-                info.tls(), info.authenticatedUser());
+        SessionInfo candidate = info.greeted(name, extended);
         Decision decision = ask(() -> settings.policy().helo(candidate, name));
         if (!(decision instanceof Decision.Accept accept)) {
             return refuse(decision);
@@ -209,7 +208,7 @@ final class Session {
     /** RFC 3207 4.2: after the handshake the session starts over; nothing learned before TLS is kept. */
     void tlsStarted(SessionInfo.TlsInfo tls) {
         transaction = null;
-        info = new SessionInfo(info.connectionId(), info.remote(), info.local(), null, false, tls, null);
+        info = info.secured(tls);
     }
 
     private Action auth(Command.Auth auth) {
@@ -239,8 +238,7 @@ final class Session {
     }
 
     void authenticated(String identity) {
-        info = new SessionInfo(info.connectionId(), info.remote(), info.local(), info.heloName(), info.extended(),
-                info.tls(), identity);
+        info = info.authenticated(identity);
     }
 
     private Action etrn(Command.Etrn etrn) {

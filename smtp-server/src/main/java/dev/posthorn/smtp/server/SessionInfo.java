@@ -33,6 +33,21 @@ public record SessionInfo(String connectionId, InetSocketAddress remote, InetSoc
     public record TlsInfo(String protocol, String cipherSuite) {
     }
 
+    /** The same session after HELO or EHLO with {@code name}. */
+    public SessionInfo greeted(String name, boolean ehlo) {
+        return new SessionInfo(connectionId, remote, local, name, ehlo, tls, authenticatedUser);
+    }
+
+    /** The session after a TLS handshake: RFC 3207 4.2, nothing learned before it (greeting, AUTH) is kept. */
+    public SessionInfo secured(TlsInfo newTls) {
+        return new SessionInfo(connectionId, remote, local, null, false, newTls, null);
+    }
+
+    /** The same session with {@code identity} authenticated. */
+    public SessionInfo authenticated(String identity) {
+        return new SessionInfo(connectionId, remote, local, heloName, extended, tls, identity);
+    }
+
     public boolean isTls() {
         return tls != null;
     }
