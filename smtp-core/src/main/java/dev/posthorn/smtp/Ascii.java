@@ -1,7 +1,5 @@
 package dev.posthorn.smtp;
 
-import java.nio.charset.StandardCharsets;
-
 /** Small character-class checks of RFC 5321 and RFC 5322, shared by the value types. */
 final class Ascii {
 
@@ -72,9 +70,5 @@ final class Ascii {
             }
         }
         return s;
-    }
-
-    static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -13,7 +13,6 @@ import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Spool;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +36,7 @@ final class Attempt {
     private final Map<String, List<Integer>> remoteIndexes = new LinkedHashMap<>();
     private final Map<String, List<String>> remoteAddresses = new LinkedHashMap<>();
 
-    Attempt(QueuedMessage message, Spool spool, Router router, QueueRunner.LocalTransports transports, Clock clock) {
+    Attempt(QueuedMessage message, Spool spool, Router router, QueueRunner.LocalTransports transports) {
         this.message = message;
         this.spool = spool;
         this.router = router;

@@ -102,7 +102,7 @@ public final class QueueRunner implements AutoCloseable {
         slots.acquireUninterruptibly();
         try {
             if (!closed) {
-                finish(message, new Attempt(message, spool, router, transports, clock).run());
+                finish(message, new Attempt(message, spool, router, transports).run());
             }
         } catch (IOException | RuntimeException e) {
             log.error("{}: delivery attempt failed; retrying later", message.id(), e);
