@@ -27,36 +27,13 @@ import smtplib
 import sys
 import time
 
+from checks import check, expect, log, result, split_header_field
+
 HOST = "127.0.0.1"
 HELO_NAME = "client.posthorn.test"
 MX_HOSTNAME = "mx.posthorn.test"
 PASSWORD = "wonderland"
 TIMEOUT = 15  # seconds per network operation
-
-
-def log(*args):
-    print(*args, file=sys.stderr, flush=True)
-
-
-def result(name, ok, reason=""):
-    print(("PASS " + name) if ok else ("FAIL %s: %s" % (name, reason)), flush=True)
-    return ok
-
-
-def check(name, fn, *args):
-    """Runs fn(*args); any exception is this check's failure, not the script's end. Returns fn's value or None."""
-    try:
-        value = fn(*args)
-        result(name, True)
-        return value
-    except Exception as e:
-        result(name, False, "%s: %s" % (type(e).__name__, e))
-        return None
-
-
-def expect(cond, reason):
-    if not cond:
-        raise AssertionError(reason)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -232,14 +209,6 @@ RECEIVED = re.compile(
     rb"\tby (?P<by>[^ \r\n]+) \(Posthorn\) with (?P<proto>[A-Z0-9]+) id (?P<id>[^;\r\n ]+)"
     rb"(?:\r\n\tfor <(?P<for>[^>\r\n]+)>)?;\r\n"
     rb"\t(?P<date>[^\r\n]+)\r\n")
-
-
-def split_header_field(data, offset):
-    """The header field that starts at offset (its first line and every continuation line) and its end."""
-    end = data.index(b"\r\n", offset) + 2
-    while end < len(data) and data[end:end + 1] in (b"\t", b" "):
-        end = data.index(b"\r\n", end) + 2
-    return data[offset:end], end
 
 
 def trace(message, user, got):

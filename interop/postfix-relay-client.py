@@ -53,37 +53,14 @@ import sys
 import threading
 import time
 
+from checks import check, expect, log, result, split_header_field
+
 HOST = "127.0.0.1"
 HELO_NAME = "client.posthorn.test"       # our EHLO to Posthorn
 MX_HOSTNAME = "mx.posthorn.test"         # Posthorn's hostname: its EHLO to the sink and its Received "by"
 SINK_HOSTNAME = "sink.posthorn.test"     # smtp-sink -h
 TIMEOUT = 15                             # seconds per network operation
 CRLF = b"\r\n"
-
-
-def log(*args):
-    print(*args, file=sys.stderr, flush=True)
-
-
-def result(name, ok, reason=""):
-    print(("PASS " + name) if ok else ("FAIL %s: %s" % (name, reason)), flush=True)
-    return ok
-
-
-def check(name, fn, *args):
-    """Runs fn(*args); any exception is this check's failure, not the script's end. Returns fn's value or None."""
-    try:
-        value = fn(*args)
-        result(name, True)
-        return value
-    except Exception as e:
-        result(name, False, "%s: %s" % (type(e).__name__, e))
-        return None
-
-
-def expect(cond, reason):
-    if not cond:
-        raise AssertionError(reason)
 
 
 def first_difference(got, want):
@@ -448,14 +425,6 @@ SINK_RECORDS = re.compile(
     rb"Received: from (?P<rhelo>[^ \n]+) \(\[(?P<raddr>[^\]\n]+)\]\)\n"
     rb"\tby (?P<by>[^ \n]+) \(smtp-sink\) with (?P<rproto>[A-Z]+) id (?P<id>[0-9a-f]{8});\n"
     rb"\t(?P<date>[^\n]+)\n")
-
-
-def split_header_field(data, offset):
-    """The header field that starts at offset (its first line and every continuation line) and its end."""
-    end = data.index(CRLF, offset) + 2
-    while end < len(data) and data[end:end + 1] in (b"\t", b" "):
-        end = data.index(CRLF, end) + 2
-    return data[offset:end], end
 
 
 def check_received(message, got):
