@@ -142,7 +142,7 @@ final class Attempt {
 
             @Override
             public long size() {
-                return message.bodyLength();
+                return message.messageLength();
             }
         };
         for (Map.Entry<String, List<Integer>> group : remoteIndexes.entrySet()) {

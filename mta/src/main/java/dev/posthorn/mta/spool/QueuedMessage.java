@@ -23,6 +23,11 @@ public record QueuedMessage(SpoolEnvelope envelope, long bodyLength, DeliverySta
         return envelope.id();
     }
 
+    /** Octets delivered: the prepended header fields and the body. */
+    public long messageLength() {
+        return envelope.prependedHeaders().length + bodyLength;
+    }
+
     public QueuedMessage with(DeliveryState newState) {
         return new QueuedMessage(envelope, bodyLength, newState);
     }

@@ -2,10 +2,12 @@ package dev.posthorn.mta.spool;
 
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
+import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -151,11 +153,17 @@ public final class Spool {
         return new Writer(id);
     }
 
-    /** The body of a queued message. */
+    /** The message as delivered: the envelope's prepended header fields, then the body as received. */
     public InputStream body(QueuedMessage message) throws IOException {
-        InputStream in = Files.newInputStream(queue.resolve(message.id()));
+        InputStream body = bounded(Files.newInputStream(queue.resolve(message.id())), message.bodyLength());
+        byte[] headers = message.envelope().prependedHeaders();
+        return headers.length == 0 ? body : new SequenceInputStream(new ByteArrayInputStream(headers), body);
+    }
+
+    /** The first {@code length} octets of {@code in}. */
+    private static InputStream bounded(InputStream in, long length) {
         return new FilterInputStream(in) {
-            private long remaining = message.bodyLength();
+            private long remaining = length;
 
             @Override
             public int read() throws IOException {
@@ -261,6 +269,15 @@ public final class Spool {
 
         public OutputStream body() {
             return body;
+        }
+
+        /**
+         * What was written to {@link #body()} so far, read back from the file: for checks that need the whole message
+         * (DKIM, SPF, DMARC) before {@link #commit}. Read it before writing more.
+         */
+        public InputStream written() throws IOException {
+            body.flush();
+            return bounded(Files.newInputStream(file), body.count());
         }
 
         /** Makes the message durable; when this returns, the message is in the queue and on disk. */

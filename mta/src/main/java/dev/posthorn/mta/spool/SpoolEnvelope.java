@@ -34,6 +34,19 @@ public record SpoolEnvelope(String id, Instant receivedAt, String sender, Map<St
         }
     }
 
+    /**
+     * The parameter holding header fields to put on top of the body at delivery (CRLF-terminated lines, e.g.
+     * {@code Authentication-Results} or {@code DKIM-Signature}). They live in the envelope because they are known only
+     * after the whole body has been read, and the body is written to disk as it arrives, never held in memory.
+     */
+    public static final String HEADERS = "headers";
+
+    /** The header fields to put on top of the body, as octets (empty when there are none). */
+    public byte[] prependedHeaders() {
+        String headers = parameters.get(HEADERS);
+        return headers == null ? new byte[0] : headers.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Whether {@code id} is a well-formed queue id. */
     public static boolean isId(String id) {
         return id != null && ID.matcher(id).matches();

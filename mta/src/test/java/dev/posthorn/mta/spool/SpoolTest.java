@@ -70,6 +70,31 @@ class SpoolTest {
     }
 
     @Test
+    void headersFoundAfterTheBodyIsReadAreDeliveredOnTopOfIt() throws Exception {
+        Spool spool = Spool.open(root);
+        spool.sweep();
+        String body = "Subject: x\r\n\r\nbody\r\n";
+        String headers = "Authentication-Results: mx.test; spf=pass\r\n";
+        QueuedMessage committed;
+        try (Spool.Writer writer = spool.writer("01H")) {
+            writer.body().write(body.getBytes(StandardCharsets.UTF_8));
+            try (InputStream written = writer.written()) {
+                assertThat(new String(written.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(body);
+            }
+            SpoolEnvelope plain = envelope("01H", "a@x.test");
+            Map<String, String> parameters = new java.util.HashMap<>(plain.parameters());
+            parameters.put(SpoolEnvelope.HEADERS, headers);
+            committed = writer.commit(new SpoolEnvelope("01H", plain.receivedAt(), plain.sender(), parameters,
+                    plain.recipients()));
+        }
+        assertThat(read(spool, committed)).isEqualTo(headers + body);
+        QueuedMessage recovered = Spool.open(root).sweep().getFirst();
+        assertThat(recovered.bodyLength()).isEqualTo(body.length());
+        assertThat(recovered.messageLength()).isEqualTo(headers.length() + body.length());
+        assertThat(read(spool, recovered)).isEqualTo(headers + body);
+    }
+
+    @Test
     void uncommittedWriterLeavesNothing() throws Exception {
         Spool spool = Spool.open(root);
         try (Spool.Writer writer = spool.writer("01B")) {
