@@ -130,7 +130,7 @@ public final class QueueRunner implements AutoCloseable {
         state = state.attempted(now.plus(delay));
         QueuedMessage updated = message.with(state);
         if (state.isFinished()) {
-            spool.remove(message.id(), message.state().attempts() > 0);
+            spool.remove(message);
             MailLog.removed(message.id());
             return;
         }

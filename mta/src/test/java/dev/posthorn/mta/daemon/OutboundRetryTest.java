@@ -14,10 +14,11 @@ import dev.posthorn.mta.config.Network;
 import dev.posthorn.mta.config.Outbound;
 import dev.posthorn.mta.config.TlsPolicy;
 import dev.posthorn.mta.schedule.RetrySchedule;
+import dev.posthorn.mta.spool.SpoolEnvelope;
 import dev.posthorn.smtp.Reply;
 import dev.posthorn.smtp.testing.DnsResponder;
-import dev.posthorn.smtp.testing.FakeSmtpServer;
 import dev.posthorn.smtp.testing.FakeSmtpServer.Script;
+import dev.posthorn.smtp.testing.FakeSmtpServer;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
@@ -79,7 +80,7 @@ class OutboundRetryTest {
 
     private long queued() throws IOException {
         try (Stream<Path> files = Files.list(dir.resolve("spool/queue"))) {
-            return files.filter(f -> !f.getFileName().toString().endsWith(".state")).count();
+            return files.filter(f -> SpoolEnvelope.isId(f.getFileName().toString())).count();
         }
     }
 

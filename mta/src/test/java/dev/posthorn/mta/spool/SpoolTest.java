@@ -95,6 +95,48 @@ class SpoolTest {
     }
 
     @Test
+    void aRemovedMessagesFileIsReusedForTheNextAndCutToItsLength() throws Exception {
+        Spool spool = Spool.open(root);
+        spool.sweep();
+        QueuedMessage first = commit(spool, "01R", "Subject: long\r\n\r\n" + "x".repeat(5000) + "\r\n", "a@x.test");
+        spool.remove(first);
+        assertThat(spool.contains("01R")).isFalse();
+        assertThat(spool.spares()).isEqualTo(1);
+        assertThat(names("queue")).containsExactly("spare.01R");
+
+        QueuedMessage second = commit(spool, "01S", "Subject: short\r\n\r\nbody\r\n", "b@y.test");
+        assertThat(spool.spares()).isZero();
+        assertThat(names("queue")).containsExactly("01S");
+        assertThat(read(spool, second)).isEqualTo("Subject: short\r\n\r\nbody\r\n");
+
+        List<QueuedMessage> recovered = Spool.open(root).sweep();
+        assertThat(recovered).extracting(QueuedMessage::id).containsExactly("01S");
+        assertThat(recovered.getFirst().envelope()).isEqualTo(second.envelope());
+        assertThat(names("corrupt")).isEmpty();
+    }
+
+    @Test
+    void theSweepKeepsSpareFilesForReuse() throws Exception {
+        Spool spool = Spool.open(root);
+        spool.sweep();
+        spool.remove(commit(spool, "01T", "Subject: x\r\n\r\nbody\r\n", "a@x.test"));
+        Spool reopened = Spool.open(root);
+        assertThat(reopened.sweep()).isEmpty();
+        assertThat(reopened.spares()).isEqualTo(1);
+        assertThat(names("corrupt")).isEmpty();
+    }
+
+    @Test
+    void largeFilesAreDeletedNotKept() throws Exception {
+        Spool spool = Spool.open(root);
+        spool.sweep();
+        String big = "Subject: big\r\n\r\n" + "y".repeat((int) Spool.MAX_SPARE_LENGTH) + "\r\n";
+        spool.remove(commit(spool, "01U", big, "a@x.test"));
+        assertThat(spool.spares()).isZero();
+        assertThat(names("queue")).isEmpty();
+    }
+
+    @Test
     void uncommittedWriterLeavesNothing() throws Exception {
         Spool spool = Spool.open(root);
         try (Spool.Writer writer = spool.writer("01B")) {
