@@ -1,6 +1,7 @@
 package dev.posthorn.mta.dkim;
 
 import dev.posthorn.mta.dkim.DkimResult.Status;
+import dev.posthorn.mta.dns.TextRecords;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -75,7 +76,7 @@ public final class DkimVerifier {
         List<HeaderField> fields = section.named(SignatureField.NAME);
         long now = clock.instant().getEpochSecond();
         List<Outcome> outcomes = new ArrayList<>();
-        Map<String, KeyLookup.Answer> answers = new HashMap<>();
+        Map<String, TextRecords.Answer> answers = new HashMap<>();
         for (HeaderField field : fields.subList(0, Math.min(fields.size(), MAX_SIGNATURES))) {
             outcomes.add(prepare(field, now, answers));
         }
@@ -90,7 +91,7 @@ public final class DkimVerifier {
         return results;
     }
 
-    private Outcome prepare(HeaderField field, long now, Map<String, KeyLookup.Answer> answers) {
+    private Outcome prepare(HeaderField field, long now, Map<String, TextRecords.Answer> answers) {
         TagList tags;
         try {
             tags = TagList.parse(field.value());
@@ -111,16 +112,16 @@ public final class DkimVerifier {
         }
     }
 
-    private KeyRecord key(SignatureField signature, Map<String, KeyLookup.Answer> answers) throws Refusal {
+    private KeyRecord key(SignatureField signature, Map<String, TextRecords.Answer> answers) throws Refusal {
         String name = signature.selector() + "._domainkey." + signature.domain();
-        KeyLookup.Answer answer = answers.computeIfAbsent(name, keys::lookup);
+        TextRecords.Answer answer = answers.computeIfAbsent(name, keys::lookup);
         return switch (answer) {
-            case KeyLookup.Answer.Failed failed ->
+            case TextRecords.Answer.Failed failed ->
                     throw new Refusal(Status.TEMPERROR, "key lookup failed: " + failed.reason());
-            case KeyLookup.Answer.NotFound none -> throw Refusal.permanent("no key record at " + name);
-            case KeyLookup.Answer.Found found when found.records().size() != 1 ->
+            case TextRecords.Answer.NotFound none -> throw Refusal.permanent("no key record at " + name);
+            case TextRecords.Answer.Found found when found.records().size() != 1 ->
                     throw Refusal.permanent(found.records().size() + " key records at " + name);
-            case KeyLookup.Answer.Found found -> KeyRecord.parse(found.records().getFirst(), signature.algorithm());
+            case TextRecords.Answer.Found found -> KeyRecord.parse(found.records().getFirst(), signature.algorithm());
         };
     }
 
