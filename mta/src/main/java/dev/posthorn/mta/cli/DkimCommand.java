@@ -1,8 +1,6 @@
 package dev.posthorn.mta.cli;
 
 import dev.posthorn.mta.config.Config;
-import dev.posthorn.mta.config.ConfigException;
-import dev.posthorn.mta.config.ConfigLoader;
 import dev.posthorn.mta.dkim.DkimResult;
 import dev.posthorn.mta.dkim.DkimVerifier;
 import dev.posthorn.mta.dkim.KeyFile;
@@ -83,13 +81,7 @@ final class DkimCommand {
                         ? new TextRecords.Answer.Found(byName.get(name.toLowerCase(Locale.ROOT)))
                         : new TextRecords.Answer.NotFound();
             }
-            Config loaded;
-            try {
-                loaded = ConfigLoader.load(config);
-            } catch (ConfigException e) {
-                throw new IOException(e.problems().size() + " problem(s) in " + config + ": "
-                        + e.problems().getFirst());
-            }
+            Config loaded = LoadedConfig.load(config);
             return new TextRecords(loaded.dns().resolvers(), loaded.dns().timeout())::lookup;
         }
     }
