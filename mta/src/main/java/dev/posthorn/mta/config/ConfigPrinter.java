@@ -60,6 +60,7 @@ public final class ConfigPrinter {
         relay(config.relay());
         routes(config.routes());
         outbound(config.outbound());
+        dkim(config.dkim());
         domains(config.domains());
         return out.toString();
     }
@@ -178,6 +179,37 @@ public final class ConfigPrinter {
         line("outbound:");
         line("  port: " + outbound.port());
         line("  tls: " + outbound.tls().configName());
+        line("");
+    }
+
+    private void dkim(Dkim dkim) {
+        line("# DKIM signing (RFC 6376) of mail from authenticated users and trusted networks (never of mail arriving");
+        line("# from other servers). The author's domain (From), or its nearest parent with keys, signs: with every key");
+        line("# listed, so an RSA and an Ed25519 key give two signatures. A key is a PEM file (PKCS#8): RSA of 1024");
+        line("# bits or more (2048 recommended) or Ed25519; 'posthorn dkim keygen' makes one and prints the DNS record.");
+        line("dkim:");
+        line("  sign:" + (dkim.sign().isEmpty() ? " {}" : ""));
+        if (dkim.sign().isEmpty()) {
+            line("  #   example.org:");
+            line("  #     - selector: s2026");
+            line("  #       key: dkim/example.org.s2026.pem");
+            line("  #     - selector: ed2026");
+            line("  #       key: dkim/example.org.ed2026.pem");
+        }
+        dkim.sign().forEach((domain, keys) -> {
+            line("    " + scalar(domain) + ":");
+            for (Dkim.Key key : keys) {
+                line("      - selector: " + scalar(key.selector()));
+                line("        key: " + path(key.file()));
+            }
+        });
+        line("  # The header fields signed, as often as the message has them (From is required).");
+        line("  headers: " + flowList(dkim.headers()));
+        line("  # Fields signed once more than present: no such field can be added without breaking the signature.");
+        line("  oversign: " + flowList(dkim.oversign()));
+        line("  # How long a signature is valid (x=); without it, signatures do not expire.");
+        dkim.expiration().ifPresentOrElse(x -> line("  expiration: " + duration(x)),
+                () -> line("  # expiration: 7d"));
         line("");
     }
 

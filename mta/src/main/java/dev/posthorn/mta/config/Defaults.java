@@ -1,5 +1,6 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.mta.dkim.DkimSigner;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -33,6 +34,12 @@ final class Defaults {
             Duration.ofDays(5), Duration.ofHours(4), 100);
     /** A smarthost usually wants AUTH, and credentials must not travel in clear text. */
     static final TlsPolicy RELAY_TLS = TlsPolicy.ENCRYPT;
+    /**
+     * No keys, so nothing is signed; the fields a reader sees and those that change how the body reads are signed,
+     * From once more than present (the list OpenDKIM and rspamd sign by default, give or take).
+     */
+    static final Dkim DKIM = new Dkim(Map.of(), DkimSigner.DEFAULT_HEADERS, DkimSigner.DEFAULT_OVERSIGNED,
+            Optional.empty());
     /** Port 25, opportunistic TLS: what reaches every mail server on the Internet. */
     static final Outbound OUTBOUND = new Outbound(25, TlsPolicy.MAY);
 
@@ -51,7 +58,7 @@ final class Defaults {
                 PLUS_ADDRESSING, new Delivery.Maildir(folder.resolve(MAILDIR)));
         return new Config(HOSTNAME, folder.resolve(SPOOL), listeners, Optional.empty(), TRUSTED_NETWORKS, LIMITS,
                 Map.of(localhost.name(), localhost), Optional.empty(), DNS, QUEUE, Optional.empty(), Map.of(),
-                OUTBOUND);
+                OUTBOUND, DKIM);
     }
 
     private static InetAddress loopback() {

@@ -5,6 +5,9 @@ import dev.posthorn.mta.bounce.Notifier;
 import dev.posthorn.mta.policy.AuthThrottle;
 import dev.posthorn.mta.policy.RateLimits;
 import dev.posthorn.mta.config.Config;
+import dev.posthorn.mta.config.Dkim;
+import dev.posthorn.mta.dkim.DkimSigner;
+import dev.posthorn.mta.dkim.SigningKey;
 import dev.posthorn.mta.config.Listener;
 import dev.posthorn.mta.routing.Router;
 import dev.posthorn.mta.schedule.QueueRunner;
@@ -19,7 +22,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +88,7 @@ public final class Daemon implements AutoCloseable {
                         ? new ThrottledAuthenticator(UserStore.load(config.usersFile().get()), throttle) : null)
                 .policy(new RecipientPolicy(router, config.trustedNetworks(), spool, config.limits().minFreeDisk(),
                         throttle, rates))
-                .sink(new SpoolSink(spool, router, runner))
+                .sink(new SpoolSink(spool, router, runner, signer(config), config.trustedNetworks()))
                 .etrn(new Etrn(runner, config.trustedNetworks()));
         List<SmtpServer> servers = new ArrayList<>();
         try {
@@ -104,6 +109,14 @@ public final class Daemon implements AutoCloseable {
             throw e;
         }
         return new Daemon(spool, runner, transports, servers);
+    }
+
+    private static DkimSigner signer(Config config) {
+        Dkim dkim = config.dkim();
+        Map<String, List<SigningKey>> keys = new LinkedHashMap<>();
+        dkim.sign().forEach((domain, list) -> keys.put(domain, list.stream()
+                .map(key -> new SigningKey(key.selector(), key.privateKey())).toList()));
+        return new DkimSigner(keys, dkim.headers(), dkim.oversign(), dkim.expiration(), Clock.systemUTC());
     }
 
     /** The listeners' bound addresses, in configuration order. */

@@ -1,6 +1,8 @@
 package dev.posthorn.mta.daemon;
 
 import dev.posthorn.mta.admin.MailLog;
+import dev.posthorn.mta.config.Network;
+import dev.posthorn.mta.dkim.DkimSigner;
 import dev.posthorn.mta.delivery.ReceivedCount;
 import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.routing.Route;
@@ -18,29 +20,42 @@ import dev.posthorn.smtp.server.Envelope;
 import dev.posthorn.smtp.server.MessageSink;
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The commit point between the SMTP server and the queue: streams the message into the spool, expands the
  * recipients (aliases become their targets, each address once), commits, and only then answers
  * {@code 250 2.0.0 Ok: queued as <id>}. The queue id is the server's transaction id, so the Received header, the
  * reply and the mail log all name the same id.
+ *
+ * <p>Mail from authenticated users and trusted networks (never mail from the Internet at large) is DKIM-signed
+ * before the commit: the signer reads the body back from the spool file, and the DKIM-Signature fields go into the
+ * envelope's header fields, delivered on top of the body, so the body is neither held in memory nor rewritten.
  */
 final class SpoolSink implements MessageSink {
+
+    private static final Logger log = LoggerFactory.getLogger(SpoolSink.class);
 
     private final Spool spool;
     private final Router router;
     private final QueueRunner runner;
+    private final DkimSigner signer;
+    private final List<Network> trustedNetworks;
 
-    SpoolSink(Spool spool, Router router, QueueRunner runner) {
+    SpoolSink(Spool spool, Router router, QueueRunner runner, DkimSigner signer, List<Network> trustedNetworks) {
         this.spool = spool;
         this.router = router;
         this.runner = runner;
+        this.signer = signer;
+        this.trustedNetworks = List.copyOf(trustedNetworks);
     }
 
     @Override
@@ -52,12 +67,38 @@ final class SpoolSink implements MessageSink {
             String sender = envelope.sender().isNull() ? "" : envelope.sender().mailbox().toString();
             Map<String, String> parameters = parameters(envelope);
             parameters.put(ReceivedCount.PARAMETER, String.valueOf(counting.count()));
+            try {
+                String signatures = signatures(envelope, writer);
+                if (!signatures.isEmpty()) {
+                    parameters.merge(SpoolEnvelope.HEADERS, signatures, String::concat);
+                }
+            } catch (GeneralSecurityException e) {
+                // Unsigned mail from a domain that publishes DMARC would bounce at receivers: better the client retries.
+                log.error("dkim: signing {} failed: {}", envelope.id(), e.toString());
+                return Replies.LOCAL_ERROR;
+            }
             QueuedMessage queued = writer.commit(new SpoolEnvelope(envelope.id(), envelope.receivedAt(), sender,
                     parameters, recipients));
             MailLog.queued(envelope.id(), sender, size, recipients.size(),
                     envelope.session().remote().getAddress().getHostAddress());
             runner.submit(queued);
             return Replies.queued(envelope.id());
+        }
+    }
+
+    /** The DKIM-Signature fields for a message from an authenticated user or a trusted client; else none. */
+    private String signatures(Envelope envelope, Spool.Writer writer) throws IOException, GeneralSecurityException {
+        boolean ours = envelope.session().authenticatedUser() != null || trustedNetworks.stream()
+                .anyMatch(network -> network.contains(envelope.session().remote().getAddress()));
+        if (!ours || !signer.hasKeys()) {
+            return "";
+        }
+        try (InputStream written = writer.written()) {
+            return signer.sign(written);
+        } catch (IOException e) {
+            // A header section too large to sign: the message goes on unsigned, as one from a domain without keys.
+            log.warn("dkim: {} not signed: {}", envelope.id(), e.getMessage());
+            return "";
         }
     }
 
