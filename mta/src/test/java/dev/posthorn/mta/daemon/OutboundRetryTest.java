@@ -12,6 +12,7 @@ import dev.posthorn.mta.config.LocalDomain;
 import dev.posthorn.mta.config.Mailboxes;
 import dev.posthorn.mta.config.Network;
 import dev.posthorn.mta.config.Outbound;
+import dev.posthorn.mta.config.Queue;
 import dev.posthorn.mta.config.TlsPolicy;
 import dev.posthorn.mta.schedule.RetrySchedule;
 import dev.posthorn.smtp.Reply;
@@ -45,17 +46,21 @@ class OutboundRetryTest {
     Path dir;
 
     private Config config(DnsResponder dns, int outboundPort) throws IOException {
-        Config defaults = Config.defaults(dir);
+        return config(dir, dns, outboundPort, Config.defaults(dir).queue());
+    }
+
+    /** mx.a.test with the local domain a.test (alice), loopback trusted, far.test's exchanger on {@code outboundPort}. */
+    static Config config(Path dir, DnsResponder dns, int outboundPort, Queue queue) throws IOException {
         LocalDomain local = new LocalDomain("a.test", new Mailboxes.Listed(Set.of("alice")), Map.of(),
                 Optional.empty(), true, new Delivery.Maildir(dir.resolve("mail")));
         return new Config("mx.a.test", dir.resolve("spool"),
                 List.of(new Listener(InetAddress.getLoopbackAddress(), 0, Listener.Role.MX)), Optional.empty(),
                 List.of(Network.parse("127.0.0.0/8")), new Limits(1_000_000, 100, 100, 50, 1),
                 Map.of(local.name(), local), Optional.empty(), new Dns(List.of(dns.address()), Duration.ofSeconds(2)),
-                defaults.queue(), Optional.empty(), Map.of(), new Outbound(outboundPort, TlsPolicy.MAY));
+                queue, Optional.empty(), Map.of(), new Outbound(outboundPort, TlsPolicy.MAY));
     }
 
-    private static DnsResponder dns() throws IOException {
+    static DnsResponder dns() throws IOException {
         return DnsResponder.builder().zone("far.test").mx("far.test", 10, "mx.far.test").a("mx.far.test", "127.0.0.3")
                 .start();
     }
@@ -64,7 +69,7 @@ class OutboundRetryTest {
         return new RetrySchedule(List.of(Duration.ofMillis(300)), lifetime, Duration.ofDays(1));
     }
 
-    private static void send(Daemon daemon, String to) throws Exception {
+    static void send(Daemon daemon, String to) throws Exception {
         Properties p = new Properties();
         p.put("mail.smtp.host", "127.0.0.1");
         p.put("mail.smtp.port", String.valueOf(daemon.addresses().getFirst().getPort()));
