@@ -1,6 +1,7 @@
 package dev.posthorn.mta.schedule;
 
 import dev.posthorn.mta.admin.MailLog;
+import dev.posthorn.mta.bounce.RecipientReport;
 import dev.posthorn.mta.config.Delivery;
 import dev.posthorn.mta.delivery.Outcome;
 import dev.posthorn.mta.delivery.ReceivedCount;
@@ -14,6 +15,7 @@ import dev.posthorn.mta.spool.Spool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +37,7 @@ final class Attempt {
     private final Map<Delivery.Lmtp, List<String>> lmtpAddresses = new LinkedHashMap<>();
     private final Map<String, List<Integer>> remoteIndexes = new LinkedHashMap<>();
     private final Map<String, List<String>> remoteAddresses = new LinkedHashMap<>();
+    private final Map<Integer, RecipientReport.Action> successes = new HashMap<>();
 
     Attempt(QueuedMessage message, Spool spool, Router router, QueueRunner.LocalTransports transports) {
         this.message = message;
@@ -154,6 +157,15 @@ final class Attempt {
         }
     }
 
+    /**
+     * What a success report (NOTIFY=SUCCESS) says of each recipient this attempt delivered: "relayed" when a copy
+     * went to an SMTP server that did not take the DSN request, else "delivered" when a copy reached a mailbox. A
+     * recipient whose every copy went to servers that took the request is absent: they report (RFC 3461 5.2.2).
+     */
+    Map<Integer, RecipientReport.Action> successes() {
+        return Map.copyOf(successes);
+    }
+
     /** A recipient is delivered when every copy is; failed when a copy failed and none waits; else pending. */
     private DeliveryState record(DeliveryState state, int index, List<Outcome> results) {
         String address = message.envelope().recipients().get(index).address();
@@ -171,6 +183,12 @@ final class Attempt {
         }
         String how = String.join("; ", results.stream().map(Outcome::diagnostic).toList());
         MailLog.delivered(message.id(), address, how);
+        List<Outcome.Handover> handovers = results.stream().map(o -> ((Outcome.Delivered) o).handover()).toList();
+        if (handovers.contains(Outcome.Handover.RELAYED)) {
+            successes.put(index, RecipientReport.Action.RELAYED);
+        } else if (handovers.contains(Outcome.Handover.FINAL)) {
+            successes.put(index, RecipientReport.Action.DELIVERED);
+        }
         return state.with(index, DeliveryState.Status.DELIVERED, how);
     }
 }

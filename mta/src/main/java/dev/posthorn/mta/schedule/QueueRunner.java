@@ -2,6 +2,7 @@ package dev.posthorn.mta.schedule;
 
 import dev.posthorn.mta.admin.MailLog;
 import dev.posthorn.mta.bounce.Notifier;
+import dev.posthorn.mta.bounce.RecipientReport;
 import dev.posthorn.mta.config.Delivery;
 import dev.posthorn.mta.delivery.Lmtp;
 import dev.posthorn.mta.delivery.Outcome;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -140,7 +142,8 @@ public final class QueueRunner implements AutoCloseable {
         running.incrementAndGet();
         try {
             if (!closed) {
-                finish(message, new Attempt(message, spool, router, transports).run());
+                Attempt attempt = new Attempt(message, spool, router, transports);
+                finish(message, attempt.run(), attempt.successes());
             }
         } catch (IOException | RuntimeException e) {
             log.error("{}: delivery attempt failed; retrying later", message.id(), e);
@@ -156,12 +159,14 @@ public final class QueueRunner implements AutoCloseable {
      * next: removed once no recipient is pending (failures have been reported), else kept for the next attempt.
      * The spool is written before the message leaves memory, so a scan never loads an outdated copy.
      */
-    private void finish(QueuedMessage message, DeliveryState state) throws IOException {
+    private void finish(QueuedMessage message, DeliveryState state,
+                        Map<Integer, RecipientReport.Action> successes) throws IOException {
         Instant now = clock.instant();
         if (now.isAfter(message.envelope().receivedAt().plus(retries.maxLifetime()))) {
             state = expire(message, state);
         }
-        Notifier.Result notified = notifier.notify(message, message.state(), state, now, retries.delayNotice());
+        Notifier.Result notified = notifier.notify(message, message.state(), state, successes, now,
+                retries.delayNotice());
         notified.reports().forEach(this::submit);
         state = notified.state();
         int attempts = state.attempts() + 1;
