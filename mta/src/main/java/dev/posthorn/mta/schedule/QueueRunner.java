@@ -143,7 +143,7 @@ public final class QueueRunner implements AutoCloseable {
         try {
             if (!closed) {
                 Attempt attempt = new Attempt(message, spool, router, transports);
-                finish(message, attempt.run(), attempt.successes());
+                finish(message, attempt.run(), attempt.successes(), attempt.savedState());
             }
         } catch (IOException | RuntimeException e) {
             log.error("{}: delivery attempt failed; retrying later", message.id(), e);
@@ -160,7 +160,7 @@ public final class QueueRunner implements AutoCloseable {
      * The spool is written before the message leaves memory, so a scan never loads an outdated copy.
      */
     private void finish(QueuedMessage message, DeliveryState state,
-                        Map<Integer, RecipientReport.Action> successes) throws IOException {
+                        Map<Integer, RecipientReport.Action> successes, boolean stateSaved) throws IOException {
         Instant now = clock.instant();
         if (now.isAfter(message.envelope().receivedAt().plus(retries.maxLifetime()))) {
             state = expire(message, state);
@@ -174,7 +174,7 @@ public final class QueueRunner implements AutoCloseable {
         state = state.attempted(now.plus(delay));
         QueuedMessage updated = message.with(state);
         if (state.isFinished()) {
-            spool.remove(message.id(), message.state().attempts() > 0);
+            spool.remove(message.id(), message.state().attempts() > 0 || stateSaved);
             MailLog.removed(message.id());
             released(message.id(), Optional.empty());
             return;
