@@ -32,14 +32,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DeliveryProgressTest {
 
-    private static final RetrySchedule QUICK = new RetrySchedule(List.of(Duration.ofMillis(300)), Duration.ofDays(1),
-            Duration.ofDays(1));
+    private static final RetrySchedule QUICK = OutboundRetryTest.quick(Duration.ofDays(1));
 
     @TempDir
     Path dir;
 
     private Config config(DnsResponder dns, int port) throws IOException {
-        return OutboundRetryTest.config(dir, dns, port, Config.defaults(dir).queue());
+        return OutboundRetryTest.config(dir, dns, port);
     }
 
     private Path stateFile() throws IOException {

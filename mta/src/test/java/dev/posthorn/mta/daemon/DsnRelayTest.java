@@ -53,14 +53,13 @@ import org.junit.jupiter.api.io.TempDir;
 class DsnRelayTest {
 
     private static final String MESSAGE = "From: alice@a.test\r\nSubject: tell me\r\n\r\nbody\r\n";
-    private static final RetrySchedule QUICK = new RetrySchedule(List.of(Duration.ofMillis(300)), Duration.ofDays(1),
-            Duration.ofDays(1));
+    private static final RetrySchedule QUICK = OutboundRetryTest.quick(Duration.ofDays(1));
 
     @TempDir
     Path dir;
 
     private Config config(DnsResponder dns, int port) throws IOException {
-        return OutboundRetryTest.config(dir, dns, port, Config.defaults(dir).queue());
+        return OutboundRetryTest.config(dir, dns, port);
     }
 
     /** Sends from alice@a.test with RET=HDRS and ENVID, each recipient with NOTIFY=SUCCESS,FAILURE and an ORCPT. */

@@ -46,6 +46,11 @@ class OutboundRetryTest {
     Path dir;
 
     private Config config(DnsResponder dns, int outboundPort) throws IOException {
+        return config(dir, dns, outboundPort);
+    }
+
+    /** The configuration below with the default queue settings. */
+    static Config config(Path dir, DnsResponder dns, int outboundPort) throws IOException {
         return config(dir, dns, outboundPort, Config.defaults(dir).queue());
     }
 
@@ -65,7 +70,7 @@ class OutboundRetryTest {
                 .start();
     }
 
-    private static RetrySchedule quick(Duration lifetime) {
+    static RetrySchedule quick(Duration lifetime) {
         return new RetrySchedule(List.of(Duration.ofMillis(300)), lifetime, Duration.ofDays(1));
     }
 
