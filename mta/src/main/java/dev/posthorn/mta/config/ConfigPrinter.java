@@ -131,6 +131,9 @@ public final class ConfigPrinter {
         line("  # A message with more Received headers is taken for a loop and returned (RFC 5321 6.3); at least "
                 + Queue.MIN_RECEIVED_HEADERS + ".");
         line("  max_received_headers: " + queue.maxReceivedHeaders());
+        line("  # At most this many queued messages are held in memory for delivery; the rest wait on disk and are");
+        line("  # read in, earliest due first, as places free up. At least 1.");
+        line("  active_limit: " + queue.activeLimit());
         line("");
     }
 

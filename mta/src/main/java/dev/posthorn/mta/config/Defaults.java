@@ -27,11 +27,12 @@ final class Defaults {
     static final Dns DNS = new Dns(List.of(), Duration.ofSeconds(10));
     /**
      * Soon at first (greylisting lets most mail in after minutes), then every three hours; a delay notice after four
-     * hours and a bounce after five days, as sendmail does.
+     * hours and a bounce after five days, as sendmail does. Ten thousand messages in memory (a few kilobytes each)
+     * keep every delivery worker busy, while a queue of millions stays on disk.
      */
     static final Queue QUEUE = new Queue(List.of(Duration.ofMinutes(1), Duration.ofMinutes(5),
             Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(3)),
-            Duration.ofDays(5), Duration.ofHours(4), 100);
+            Duration.ofDays(5), Duration.ofHours(4), 100, 10_000);
     /** A smarthost usually wants AUTH, and credentials must not travel in clear text. */
     static final TlsPolicy RELAY_TLS = TlsPolicy.ENCRYPT;
     /**

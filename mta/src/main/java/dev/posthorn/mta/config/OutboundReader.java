@@ -22,7 +22,8 @@ import java.util.function.Function;
 final class OutboundReader {
 
     static final List<String> DNS_KEYS = List.of("resolvers", "timeout");
-    static final List<String> QUEUE_KEYS = List.of("retry", "max_lifetime", "delay_notice", "max_received_headers");
+    static final List<String> QUEUE_KEYS = List.of("retry", "max_lifetime", "delay_notice", "max_received_headers",
+            "active_limit");
     static final List<String> RELAY_KEYS = List.of("smarthost", "tls", "auth");
     static final List<String> AUTH_KEYS = List.of("user", "password_file");
     static final List<String> OUTBOUND_KEYS = List.of("port", "tls");
@@ -79,7 +80,10 @@ final class OutboundReader {
                 Integer.MAX_VALUE, "must be at least " + Queue.MIN_RECEIVED_HEADERS
                         + " (RFC 5321 6.3 asks for a large threshold, normally 100 or more)"),
                 (long) d.maxReceivedHeaders());
-        if (retry.isEmpty() || lifetime.isEmpty() || notice.isEmpty() || received.isEmpty()) {
+        Optional<Long> activeLimit = written(section, "active_limit", v -> v.integer(1, Integer.MAX_VALUE,
+                "must be at least 1"), (long) d.activeLimit());
+        if (retry.isEmpty() || lifetime.isEmpty() || notice.isEmpty() || received.isEmpty()
+                || activeLimit.isEmpty()) {
             return d;
         }
         if (notice.get().compareTo(lifetime.get()) >= 0) {
@@ -93,7 +97,8 @@ final class OutboundReader {
             }
             return d;
         }
-        return new Queue(retry.get(), lifetime.get(), notice.get(), received.get().intValue());
+        return new Queue(retry.get(), lifetime.get(), notice.get(), received.get().intValue(),
+                activeLimit.get().intValue());
     }
 
     /** The retry intervals; empty when there is a problem (it has been recorded). */

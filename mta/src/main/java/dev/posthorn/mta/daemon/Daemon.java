@@ -63,15 +63,14 @@ public final class Daemon implements AutoCloseable {
 
     static Daemon start(Config config, RetrySchedule retries, RateLimits rates) throws IOException {
         Spool spool = Spool.open(config.spool());
-        var recovered = spool.sweep();
+        spool.clean();
         Router router = new Router(config.domains(), config.hostname());
         Notifier notifier = new Notifier(spool, config.hostname(), router.postmaster(), TransactionId::next,
                 FULL_RETURN_LIMIT);
         Transports transports = new Transports(config);
-        QueueRunner runner = new QueueRunner(spool, router, notifier, transports,
-                retries,
-                Clock.systemUTC(), 20);
-        runner.recover(recovered);
+        QueueRunner runner = new QueueRunner(spool, router, notifier, transports, retries, Clock.systemUTC(), 20,
+                config.queue().activeLimit());
+        runner.start();
         ServerTls tls = config.tls().isPresent()
                 ? ServerTls.fromPemReloading(config.tls().get().cert(), config.tls().get().key())
                 : ServerTls.selfSignedFiles(config.hostname(), spool.root().resolve("tls/cert.pem"),

@@ -219,7 +219,12 @@ public final class SmtpTransport implements AutoCloseable {
             } else {
                 connections.give(key, client, uses + 1);
             }
-            return result.recipients().stream().map(r -> outcome(remote + tls, r.reply())).toList();
+            // RFC 3461 5.2.2: a server that offered DSN and got NOTIFY reports success itself; else, 5.2.3, we
+            // report "relayed".
+            boolean dsn = client.capabilities().supports("DSN");
+            return result.recipients().stream().map(r -> outcome(remote + tls, r.reply(),
+                    dsn && !r.recipient().parameters().notifications().isEmpty()
+                            ? Outcome.Handover.PASSED_ON : Outcome.Handover.RELAYED)).toList();
         } catch (IllegalArgumentException e) {
             ConnectionCache.quit(client);
             return all(recipients, new Outcome.Failed("553 5.1.3 invalid address: " + e.getMessage()));
@@ -290,10 +295,10 @@ public final class SmtpTransport implements AutoCloseable {
         return RcptParameters.NONE;
     }
 
-    private static Outcome outcome(String remote, Reply reply) {
+    private static Outcome outcome(String remote, Reply reply, Outcome.Handover handover) {
         String diagnostic = remote + " said: " + reply;
         if (reply.isPositive()) {
-            return new Outcome.Delivered(diagnostic);
+            return new Outcome.Delivered(diagnostic, handover);
         }
         return reply.isTransientFailure() ? new Outcome.Deferred(diagnostic) : new Outcome.Failed(diagnostic);
     }

@@ -88,15 +88,33 @@ public final class Spool {
 
     /**
      * The start-up sweep: clears {@code tmp/}, moves torn or damaged queue files to {@code corrupt/}, removes state
-     * files without a message, and returns every valid queued message, oldest first.
+     * files without a message, and returns every valid queued message, oldest first. Holds the whole queue in
+     * memory: for tests and tools; the daemon uses {@link #clean()}, then {@link #scan} and {@link #load}.
      */
     public List<QueuedMessage> sweep() throws IOException {
+        List<QueuedMessage> messages = new ArrayList<>();
+        clean(messages::add);
+        messages.sort(Comparator.comparing(QueuedMessage::id));
+        return messages;
+    }
+
+    /**
+     * The start-up sweep without keeping what it reads: every queue file is validated (torn or damaged ones go to
+     * {@code corrupt/}), then forgotten. Returns how many valid messages are queued.
+     */
+    public int clean() throws IOException {
+        int[] count = {0};
+        clean(m -> count[0]++);
+        return count[0];
+    }
+
+    private void clean(java.util.function.Consumer<QueuedMessage> valid) throws IOException {
         try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(tmp)) {
             for (Path file : leftovers) {
                 Files.deleteIfExists(file);
             }
         }
-        List<QueuedMessage> messages = new ArrayList<>();
+        int count = 0;
         List<Path> states = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(queue)) {
             for (Path file : files) {
@@ -106,7 +124,11 @@ public final class Spool {
                 } else if (name.startsWith(SPARE)) {
                     keepOrDelete(file);
                 } else if (SpoolEnvelope.isId(name)) {
-                    recover(file).ifPresent(messages::add);
+                    java.util.Optional<QueuedMessage> message = recover(file);
+                    if (message.isPresent()) {
+                        count++;
+                        valid.accept(message.get());
+                    }
                 } else {
                     quarantine(file, "not a queue file");
                 }
@@ -119,9 +141,30 @@ public final class Spool {
             }
         }
         queueSync.sync();
-        messages.sort(Comparator.comparing(QueuedMessage::id));
-        log.info("spool {}: {} queued messages recovered", root, messages.size());
-        return messages;
+        log.info("spool {}: {} queued messages recovered", root, count);
+    }
+
+    /**
+     * Lists the queue for the earliest-due messages: up to {@code max} due by {@code horizon}, skipping those
+     * {@code skip} names (already in memory). See {@link Scan}.
+     */
+    public Scan scan(Instant horizon, int max, java.util.function.Predicate<String> skip) throws IOException {
+        return Scan.of(queue, STATE, horizon, max, skip);
+    }
+
+    /**
+     * Reads one queued message with its delivery state; empty when it is no longer queued (delivered meanwhile) or
+     * cannot be read whole (then it is moved to {@code corrupt/}, as the sweep would).
+     */
+    public java.util.Optional<QueuedMessage> load(String id) throws IOException {
+        if (!SpoolEnvelope.isId(id)) {
+            throw new IllegalArgumentException("bad queue id");
+        }
+        try {
+            return recover(queue.resolve(id));
+        } catch (NoSuchFileException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     private java.util.Optional<QueuedMessage> recover(Path file) throws IOException {
@@ -210,6 +253,9 @@ public final class Spool {
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
             }
+            // The next attempt as the file's time: a scan of the queue learns when each message is due without
+            // opening it. Set before the force, so the one force covers it.
+            Files.setLastModifiedTime(temporary, java.nio.file.attribute.FileTime.from(state.nextAttempt()));
             channel.force(true);
         }
         Files.move(temporary, queue.resolve(id + STATE), StandardCopyOption.ATOMIC_MOVE);
@@ -225,9 +271,9 @@ public final class Spool {
      * Removes a message whose delivery is finished, keeping its file as a spare for a message to come when it is
      * small: a new message then overwrites an inode the file system already has instead of allocating one (on ext4
      * finding a free inode among recently deleted ones, and freeing one later, cost more than the fsync).
+     * {@code hasState} false skips looking for a state file no attempt ever wrote.
      */
-    public void remove(QueuedMessage message) throws IOException {
-        boolean hasState = message.state().attempts() > 0;
+    public void remove(QueuedMessage message, boolean hasState) throws IOException {
         if (message.bodyLength() <= MAX_SPARE_LENGTH && spareCount.get() < MAX_SPARES) {
             Path spare = queue.resolve(SPARE + message.id());
             try {

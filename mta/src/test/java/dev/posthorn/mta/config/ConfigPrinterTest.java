@@ -61,6 +61,7 @@ class ConfigPrinterTest {
                 .contains("  max_lifetime: 5d\n")
                 .contains("  delay_notice: 4h\n")
                 .contains("  max_received_headers: 100\n")
+                .contains("  active_limit: 10000\n")
                 .contains("#   smarthost: \"smtp.example.net:587\"\n#   tls: encrypt\n")
                 .contains("\nroutes: {}\n")
                 .contains("  port: 25\n  tls: may\n");

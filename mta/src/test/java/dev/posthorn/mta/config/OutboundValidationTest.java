@@ -172,6 +172,13 @@ class OutboundValidationTest {
     }
 
     @Test
+    void activeLimitMustBePositive() {
+        onlyProblem(dir, "queue: { active_limit: 0 }\n", 1, "queue.active_limit", "must be at least 1");
+        onlyProblem(dir, "queue:\n  retry: [ 1m ]\n  active_limit: many\n", 3, "queue.active_limit",
+                "expected an integer, got a string");
+    }
+
+    @Test
     void aRelayNeedsASmarthost() {
         onlyProblem(dir, """
                 relay:
@@ -392,13 +399,15 @@ class OutboundValidationTest {
 
         List<Duration> retry = List.of(Duration.ofMinutes(1));
         assertThatIllegalArgumentException().isThrownBy(() -> new Queue(List.of(), Duration.ofDays(5),
-                Duration.ofHours(4), 100)).withMessageContaining("at least one");
+                Duration.ofHours(4), 100, 1)).withMessageContaining("at least one");
         assertThatIllegalArgumentException().isThrownBy(() -> new Queue(retry, Duration.ofHours(4),
-                Duration.ofHours(4), 100)).withMessageContaining("delay_notice must be shorter");
+                Duration.ofHours(4), 100, 1)).withMessageContaining("delay_notice must be shorter");
         assertThatIllegalArgumentException().isThrownBy(() -> new Queue(List.of(Duration.ZERO), Duration.ofDays(5),
-                Duration.ofHours(4), 100)).withMessageContaining("must be positive");
+                Duration.ofHours(4), 100, 1)).withMessageContaining("must be positive");
         assertThatIllegalArgumentException().isThrownBy(() -> new Queue(retry, Duration.ofDays(5),
-                Duration.ofHours(4), 9)).withMessageContaining("at least 10");
+                Duration.ofHours(4), 9, 1)).withMessageContaining("at least 10");
+        assertThatIllegalArgumentException().isThrownBy(() -> new Queue(retry, Duration.ofDays(5),
+                Duration.ofHours(4), 100, 0)).withMessageContaining("active_limit must be at least 1");
         assertThatIllegalArgumentException().isThrownBy(() -> new Dns(List.of(), Duration.ofNanos(1500)))
                 .withMessageContaining("whole number of milliseconds");
         assertThatIllegalArgumentException().isThrownBy(() -> new Outbound(0, TlsPolicy.MAY));

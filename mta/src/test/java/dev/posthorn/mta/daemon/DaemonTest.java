@@ -50,9 +50,7 @@ class DaemonTest {
     }
 
     private long queued() throws IOException {
-        try (Stream<Path> files = Files.list(dir.resolve("spool/queue"))) {
-            return files.filter(f -> SpoolEnvelope.isId(f.getFileName().toString())).count();
-        }
+        return SpoolFiles.messages(dir);
     }
 
     @Test
@@ -89,10 +87,7 @@ class DaemonTest {
     }
 
     private Path stateFile() throws IOException {
-        try (Stream<Path> files = Files.list(dir.resolve("spool/queue"))) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".state")).findFirst()
-                    .orElse(dir.resolve("none"));
-        }
+        return SpoolFiles.states(dir).stream().findFirst().orElse(dir.resolve("none"));
     }
 
     @Test
