@@ -26,7 +26,7 @@ import java.util.Optional;
  * @param relay           the smarthost all remote mail goes to; empty means each domain's MX hosts
  * @param routes          remote domains whose mail goes elsewhere than the relay or their MX hosts, keyed by their
  *                        lower-case name, in the order written; never a local domain
- * @param outbound        the port and TLS policy for other domains' servers
+ * @param outbound        the port and TLS policies for other domains' servers, MTA-STS
  */
 public record Config(String hostname, Path spool, List<Listener> listeners, Optional<TlsFiles> tls,
                      List<Network> trustedNetworks, Limits limits, Map<String, LocalDomain> domains,
@@ -78,6 +78,11 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
             Objects.requireNonNull(route.getValue(), "route");
         }
         routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
+        for (String domain : outbound.tlsPolicy().keySet()) {
+            if (domains.containsKey(domain)) {
+                throw new IllegalArgumentException("outbound.tls_policy: " + domain + " is a local domain");
+            }
+        }
     }
 
     /**

@@ -43,7 +43,7 @@ class ConfigPrinterTest {
             assertThat(printed).containsPattern("\n#   auth:\n(#    .*\n)*#     " + key + ": ");
         }
         for (String key : OutboundReader.OUTBOUND_KEYS) {
-            assertThat(printed).containsPattern("\noutbound:\n(  .*\n)*  " + key + ": ");
+            assertThat(printed).containsPattern("\noutbound:\n(  .*\n)*  (# )?" + key + ":");
         }
         for (String key : DomainReader.KEYS) {
             assertThat(printed).containsPattern("\n    (# )?" + key + ":");

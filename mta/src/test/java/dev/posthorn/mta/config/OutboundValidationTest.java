@@ -371,11 +371,11 @@ class OutboundValidationTest {
                 relay:
                   smarthost: smtp.example.net:587
                   auth: { user: posthorn, password: secret }
-                outbound: { tls_policy: may }
+                outbound: { tls_policies: may }
                 """);
         assertThat(problems).extracting(Problem::line, Problem::key).containsExactly(
                 tuple(1, "dns.resolver"), tuple(2, "queue.retries"), tuple(5, "relay.auth.password_file"),
-                tuple(5, "relay.auth.password"), tuple(6, "outbound.tls_policy"));
+                tuple(5, "relay.auth.password"), tuple(6, "outbound.tls_policies"));
         assertThat(problems.getFirst().reason()).isEqualTo("unknown key (expected resolvers, timeout)");
         assertThat(problems.get(2).reason()).isEqualTo("missing key");
         assertThat(problems.get(3).reason()).isEqualTo("unknown key (expected user, password_file)");
