@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -64,20 +63,12 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
             }
         });
         domains = Collections.unmodifiableMap(new LinkedHashMap<>(domains));
-        for (Map.Entry<String, RouteTarget> route : routes.entrySet()) {
-            String domain = route.getKey();
-            Names.domainProblem(domain).ifPresent(reason -> {
-                throw new IllegalArgumentException("routes: " + reason + ": " + domain);
-            });
-            if (!domain.equals(domain.toLowerCase(Locale.ROOT))) {
-                throw new IllegalArgumentException("routes: domain names are kept in lower case: " + domain);
-            }
+        routes = Names.domainKeyed("routes", routes);
+        for (String domain : routes.keySet()) {
             if (domains.containsKey(domain)) {
                 throw new IllegalArgumentException("routes: " + domain + " is a local domain");
             }
-            Objects.requireNonNull(route.getValue(), "route");
         }
-        routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
         for (String domain : outbound.tlsPolicy().keySet()) {
             if (domains.containsKey(domain)) {
                 throw new IllegalArgumentException("outbound.tls_policy: " + domain + " is a local domain");

@@ -1,9 +1,6 @@
 package dev.posthorn.mta.config;
 
 import java.nio.file.Path;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -37,17 +34,7 @@ public record Outbound(int port, TlsPolicy tls, Map<String, TlsPolicy> tlsPolicy
         if (tls == TlsPolicy.DANE) {
             throw new IllegalArgumentException("outbound.tls: dane is set for single domains, in tls_policy");
         }
-        for (Map.Entry<String, TlsPolicy> entry : tlsPolicy.entrySet()) {
-            String domain = entry.getKey();
-            Names.domainProblem(domain).ifPresent(reason -> {
-                throw new IllegalArgumentException("tls_policy: " + reason + ": " + domain);
-            });
-            if (!domain.equals(domain.toLowerCase(Locale.ROOT))) {
-                throw new IllegalArgumentException("tls_policy: domain names are kept in lower case: " + domain);
-            }
-            Objects.requireNonNull(entry.getValue(), "tls_policy of " + domain);
-        }
-        tlsPolicy = Collections.unmodifiableMap(new LinkedHashMap<>(tlsPolicy));
+        tlsPolicy = Names.domainKeyed("tls_policy", tlsPolicy);
     }
 
     /** Port and default policy only: no per-domain policies, the JDK's CAs, MTA-STS on with its cache in the spool. */
