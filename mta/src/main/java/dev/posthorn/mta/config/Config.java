@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,7 +25,7 @@ import java.util.Optional;
  * @param relay           the smarthost all remote mail goes to; empty means each domain's MX hosts
  * @param routes          remote domains whose mail goes elsewhere than the relay or their MX hosts, keyed by their
  *                        lower-case name, in the order written; never a local domain
- * @param outbound        the port and TLS policy for other domains' servers
+ * @param outbound        the port and TLS policies for other domains' servers, MTA-STS
  * @param dkim            DKIM signing of outgoing mail
  */
 public record Config(String hostname, Path spool, List<Listener> listeners, Optional<TlsFiles> tls,
@@ -66,20 +65,17 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
             }
         });
         domains = Collections.unmodifiableMap(new LinkedHashMap<>(domains));
-        for (Map.Entry<String, RouteTarget> route : routes.entrySet()) {
-            String domain = route.getKey();
-            Names.domainProblem(domain).ifPresent(reason -> {
-                throw new IllegalArgumentException("routes: " + reason + ": " + domain);
-            });
-            if (!domain.equals(domain.toLowerCase(Locale.ROOT))) {
-                throw new IllegalArgumentException("routes: domain names are kept in lower case: " + domain);
-            }
+        routes = Names.domainKeyed("routes", routes);
+        for (String domain : routes.keySet()) {
             if (domains.containsKey(domain)) {
                 throw new IllegalArgumentException("routes: " + domain + " is a local domain");
             }
-            Objects.requireNonNull(route.getValue(), "route");
         }
-        routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
+        for (String domain : outbound.tlsPolicy().keySet()) {
+            if (domains.containsKey(domain)) {
+                throw new IllegalArgumentException("outbound.tls_policy: " + domain + " is a local domain");
+            }
+        }
     }
 
     /** A configuration without DKIM signing (for code that builds one by hand and signs nothing). */

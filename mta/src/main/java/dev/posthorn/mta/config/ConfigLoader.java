@@ -76,7 +76,7 @@ public final class ConfigLoader {
                 ? section.get("relay").flatMap(outboundSections::relay) : defaults.relay();
         Map<String, RouteTarget> routes = section.get("routes")
                 .map(v -> outboundSections.routes(v, domains.keySet())).orElse(defaults.routes());
-        Outbound outbound = section.get("outbound").map(outboundSections::outbound)
+        Outbound outbound = section.get("outbound").map(v -> outboundSections.outbound(v, domains.keySet()))
                 .orElse(defaults.outbound());
         Dkim dkim = section.get("dkim").map(new DkimReader(folder, defaults.dkim())::read).orElse(defaults.dkim());
         if (!problems.isEmpty()) {

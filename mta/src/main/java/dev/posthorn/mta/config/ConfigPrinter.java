@@ -182,6 +182,20 @@ public final class ConfigPrinter {
         line("outbound:");
         line("  port: " + outbound.port());
         line("  tls: " + outbound.tls().configName());
+        line("  # The TLS policy of single domains, ahead of DANE, MTA-STS and tls: none, may, encrypt, verify or");
+        line("  # dane (TLSA records required, RFC 7672). E.g.:");
+        line("  #   example.net: verify");
+        line("  tls_policy:" + (outbound.tlsPolicy().isEmpty() ? " {}" : ""));
+        outbound.tlsPolicy().forEach((domain, policy) -> line("    " + scalar(domain) + ": " + policy.configName()));
+        line("  # The CAs that verify and MTA-STS trust, a PEM bundle; without it, the JDK's trust store.");
+        outbound.caFile().ifPresentOrElse(file -> line("  ca_file: " + path(file)),
+                () -> line("  # ca_file: tls/ca.pem"));
+        line("  # Whether MTA-STS policies (RFC 8461) are fetched and applied: a domain that enforces one gets its");
+        line("  # mail only over TLS with a valid certificate, to the MX hosts it lists.");
+        line("  mta_sts: " + outbound.mtaSts());
+        line("  # Where fetched MTA-STS policies are kept across restarts; without it, state/mta-sts in the spool.");
+        outbound.mtaStsCache().ifPresentOrElse(folder -> line("  mta_sts_cache: " + path(folder)),
+                () -> line("  # mta_sts_cache: var/spool/state/mta-sts"));
         line("");
     }
 

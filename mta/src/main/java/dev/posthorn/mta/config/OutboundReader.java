@@ -26,7 +26,8 @@ final class OutboundReader {
             "active_limit");
     static final List<String> RELAY_KEYS = List.of("smarthost", "tls", "auth");
     static final List<String> AUTH_KEYS = List.of("user", "password_file");
-    static final List<String> OUTBOUND_KEYS = List.of("port", "tls");
+    static final List<String> OUTBOUND_KEYS = List.of("port", "tls", "tls_policy", "ca_file", "mta_sts",
+            "mta_sts_cache");
 
     private final Path folder;
     private final Config defaults;
@@ -124,7 +125,7 @@ final class OutboundReader {
             Optional<HostPort> smarthost = section.require("smarthost").flatMap(v -> v.parsed(HostPort::parse));
             Optional<Value> tlsValue = section.get("tls");
             Optional<TlsPolicy> tls = tlsValue.isPresent()
-                    ? tlsValue.flatMap(v -> v.parsed(TlsPolicy::parse)) : Optional.of(Defaults.RELAY_TLS);
+                    ? tlsValue.flatMap(v -> v.parsed(TlsPolicy::parseDefault)) : Optional.of(Defaults.RELAY_TLS);
             Optional<Value> authValue = section.get("auth");
             Optional<Relay.Auth> auth = authValue.flatMap(this::auth);
             if (authValue.isPresent() && tlsValue.isPresent() && tls.filter(t -> !t.requiresTls()).isPresent()) {
@@ -158,15 +159,11 @@ final class OutboundReader {
      * it should be readable by its owner alone. Its content is not read here.
      */
     private Optional<Path> passwordFile(Value value) {
-        Optional<Path> found = value.file(folder);
+        Optional<Path> found = existingFile(value);
         if (found.isEmpty()) {
             return found;
         }
         Path file = found.get();
-        if (!Files.isRegularFile(file)) {
-            value.problem((Files.exists(file) ? "not a file: " : "no such file: ") + file);
-            return Optional.empty();
-        }
         PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
         if (view != null) {
             try {
@@ -199,7 +196,7 @@ final class OutboundReader {
         return routes;
     }
 
-    Outbound outbound(Value value) {
+    Outbound outbound(Value value, Set<String> localDomains) {
         Outbound d = defaults.outbound();
         Optional<Section> found = value.section();
         if (found.isEmpty()) {
@@ -209,8 +206,38 @@ final class OutboundReader {
         section.allowOnly(OUTBOUND_KEYS);
         long port = section.get("port").flatMap(v -> v.integer(1, 65_535, "port must be between 1 and 65535"))
                 .orElse((long) d.port());
-        TlsPolicy tls = section.get("tls").flatMap(v -> v.parsed(TlsPolicy::parse)).orElse(d.tls());
-        return new Outbound((int) port, tls);
+        TlsPolicy tls = section.get("tls").flatMap(v -> v.parsed(TlsPolicy::parseDefault)).orElse(d.tls());
+        Map<String, TlsPolicy> tlsPolicy = section.get("tls_policy").map(v -> tlsPolicy(v, localDomains))
+                .orElse(d.tlsPolicy());
+        Optional<Value> caValue = section.get("ca_file");
+        Optional<Path> caFile = caValue.isPresent() ? caValue.flatMap(this::existingFile) : d.caFile();
+        boolean mtaSts = section.get("mta_sts").flatMap(Value::bool).orElse(d.mtaSts());
+        Optional<Value> cacheValue = section.get("mta_sts_cache");
+        Optional<Path> cache = cacheValue.isPresent() ? cacheValue.flatMap(v -> v.file(folder)) : d.mtaStsCache();
+        return new Outbound((int) port, tls, tlsPolicy, caFile, mtaSts, cache);
+    }
+
+    /** The TLS policies of single domains, by lower-case domain; a local domain has none (its mail stays here). */
+    private static Map<String, TlsPolicy> tlsPolicy(Value value, Set<String> localDomains) {
+        Map<String, TlsPolicy> policies = new LinkedHashMap<>();
+        value.section().ifPresent(section -> section.domainKeyed().forEach((name, field) -> {
+            if (localDomains.contains(name)) {
+                field.key().problem(name + " is a local domain: its mail is not sent over SMTP");
+            } else {
+                field.value().parsed(TlsPolicy::parse).ifPresent(policy -> policies.put(name, policy));
+            }
+        }));
+        return policies;
+    }
+
+    /** A file that must exist when the configuration is loaded; its content is read by the code that uses it. */
+    private Optional<Path> existingFile(Value value) {
+        Optional<Path> found = value.file(folder);
+        if (found.isPresent() && !Files.isRegularFile(found.get())) {
+            value.problem((Files.exists(found.get()) ? "not a file: " : "no such file: ") + found.get());
+            return Optional.empty();
+        }
+        return found;
     }
 
     /** The value of {@code key} as {@code read} reads it if it is written (empty after a problem), else the default. */

@@ -17,8 +17,19 @@ public enum TlsPolicy {
     MAY("may"),
     /** STARTTLS required, the certificate not checked: no message or credential goes out in clear text. */
     ENCRYPT("encrypt"),
-    /** STARTTLS required and the certificate checked against the host name (PKIX, RFC 6125). */
-    VERIFY("verify");
+    /**
+     * STARTTLS required and the certificate checked: its chain against the trusted CAs ({@code outbound.ca_file}, else
+     * the JDK's trust store; PKIX, RFC 5280) and its subjectAltName DNS names against the server's host name (RFC 6125
+     * 6.4 as RFC 7817 3 applies it to SMTP: a wildcard only as the whole left-most label).
+     */
+    VERIFY("verify"),
+    /**
+     * STARTTLS required and the server authenticated by its DNSSEC-signed TLSA records (RFC 7672). Only for single
+     * domains ({@code outbound.tls_policy}), never as a default: it is Postfix's "dane-only", so a domain without
+     * usable TLSA records gets no mail. The DANE mechanics live outside the transport; without them, a domain at
+     * this level is deferred (4.7.5).
+     */
+    DANE("dane");
 
     private final String configName;
 
@@ -33,7 +44,7 @@ public enum TlsPolicy {
 
     /** Whether a connection without TLS is refused: AUTH credentials may only travel under such a policy. */
     public boolean requiresTls() {
-        return this == ENCRYPT || this == VERIFY;
+        return this == ENCRYPT || this == VERIFY || this == DANE;
     }
 
     /** The policy with this exact configuration name. */
@@ -42,11 +53,25 @@ public enum TlsPolicy {
     }
 
     /**
-     * The policy named {@code name}.
+     * The policy named {@code name}, for one domain ({@code outbound.tls_policy}): any of the five.
      *
-     * @throws IllegalArgumentException naming the four policies, for anything else
+     * @throws IllegalArgumentException naming the five policies, for anything else
      */
     static TlsPolicy parse(String name) {
+        return named(name).orElseThrow(() -> new IllegalArgumentException(
+                "expected none, may, encrypt, verify or dane, got " + name));
+    }
+
+    /**
+     * The policy named {@code name} where it applies to many domains or to a smarthost ({@code outbound.tls},
+     * {@code relay.tls}): not {@link #DANE}, which would refuse mail to every domain without TLSA records.
+     *
+     * @throws IllegalArgumentException for dane or anything but the four other names
+     */
+    static TlsPolicy parseDefault(String name) {
+        if (DANE.configName.equals(name)) {
+            throw new IllegalArgumentException("dane is set for single domains, in outbound.tls_policy");
+        }
         return named(name).orElseThrow(() -> new IllegalArgumentException(
                 "expected none, may, encrypt or verify, got " + name));
     }

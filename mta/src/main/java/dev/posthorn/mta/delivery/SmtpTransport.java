@@ -5,6 +5,7 @@ import dev.posthorn.mta.dns.MxAnswer;
 import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.dns.Target;
 import dev.posthorn.mta.spool.SpoolEnvelope;
+import dev.posthorn.mta.tls.Printable;
 import dev.posthorn.smtp.BodyType;
 import dev.posthorn.smtp.DsnNotify;
 import dev.posthorn.smtp.DsnReturn;
@@ -27,6 +28,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
@@ -36,9 +38,14 @@ import org.slf4j.LoggerFactory;
  * Delivery to another domain over SMTP: the exchangers DNS names (RFC 5321 5.1), in order, each of its addresses
  * in turn, until one takes the transaction. A connection that fails, a greeting that refuses (4xx/5xx) or an
  * opportunistic TLS handshake that fails moves on to the next address; replies to the transaction itself are final
- * for this attempt (4xx: deferred, 5xx: failed). Towards MX hosts STARTTLS is used whenever offered (RFC 3207),
- * without checking the certificate: opportunistic TLS (RFC 7435) protects against passive listening, not an active
- * attacker. A configured relay or route ({@link #deliverVia}) may require TLS, verify the certificate and log in.
+ * for this attempt (4xx: deferred, 5xx: failed).
+ *
+ * <p>TLS towards MX hosts follows {@link DomainTls}: by default STARTTLS whenever offered (RFC 3207), without
+ * checking the certificate: opportunistic TLS (RFC 7435) protects against passive listening, not an active
+ * attacker. A domain's configured level, DANE or an MTA-STS policy in enforce mode may require TLS and an
+ * authenticated server; a host that does not give it is a {@link TlsFailure}, the next host is tried, and when none
+ * takes the mail it is deferred with 4.7.x, never sent in clear. A configured relay or route ({@link #deliverVia})
+ * may require TLS, verify the certificate and log in.
  */
 public final class SmtpTransport implements AutoCloseable {
 
@@ -49,20 +56,29 @@ public final class SmtpTransport implements AutoCloseable {
     private final int port;
     private final ClientTimeouts timeouts;
     private final SSLContext opportunisticTls;
-    private final Policy mxPolicy;
+    private final DomainTls domainTls;
     private final ConnectionCache connections = new ConnectionCache();
 
     /**
      * @param port      25 in production; tests give the port their servers listen on
-     * @param mxPolicy  the TLS policy towards MX hosts (normally MAY: opportunistic)
+     * @param mxPolicy  the TLS policy towards every MX host (normally MAY: opportunistic), with the JDK's CAs
      */
     public SmtpTransport(MxResolver resolver, String helloName, int port, ClientTimeouts timeouts, Policy mxPolicy) {
+        this(resolver, helloName, port, timeouts, DomainTls.uniform(mxPolicy.tls()));
+    }
+
+    /**
+     * @param port      25 in production; tests give the port their servers listen on
+     * @param domainTls the TLS each domain's MX hosts get
+     */
+    public SmtpTransport(MxResolver resolver, String helloName, int port, ClientTimeouts timeouts,
+                         DomainTls domainTls) {
         this.resolver = resolver;
         this.helloName = helloName;
         this.port = port;
         this.timeouts = timeouts;
         this.opportunisticTls = OpportunisticTls.context();
-        this.mxPolicy = mxPolicy;
+        this.domainTls = domainTls;
     }
 
     /** Delivers to {@code recipients}, all in {@code domain}; one outcome per recipient, in order. */
@@ -76,7 +92,7 @@ public final class SmtpTransport implements AutoCloseable {
                     "550 " + unroutable.status() + " " + domain + ": " + unroutable.reason()));
             case MxAnswer.TemporaryFailure failure -> all(recipients, new Outcome.Deferred(
                     "451 " + failure.status() + " DNS for " + domain + ": " + failure.reason()));
-            case MxAnswer.Targets targets -> toTargets(envelope, targets.targets(), recipients, body);
+            case MxAnswer.Targets targets -> toTargets(envelope, domain, targets.targets(), recipients, body);
         };
     }
 
@@ -84,8 +100,8 @@ public final class SmtpTransport implements AutoCloseable {
      * How to talk to one server: the TLS policy and, for a smarthost, the credentials.
      *
      * @param tls      NONE (never STARTTLS), MAY (when offered, any certificate), ENCRYPT (STARTTLS required, any
-     *                 certificate), VERIFY (STARTTLS required, certificate checked against the JDK's trust store and
-     *                 the host name, RFC 6125)
+     *                 certificate), VERIFY (STARTTLS required, certificate checked against the trusted CAs and the
+     *                 host name, RFC 6125), DANE (STARTTLS required, the server authenticated by TLSA records)
      * @param user     the AUTH user, or {@code null} for none
      * @param password the AUTH password, or {@code null}
      */
@@ -127,18 +143,22 @@ public final class SmtpTransport implements AutoCloseable {
         if (addresses.isEmpty()) {
             return all(recipients, new Outcome.Deferred("451 4.4.3 cannot resolve the relay host " + host));
         }
-        String last = "no address of " + host + " answered";
+        Failures failures = new Failures("no address of " + host + " answered");
         for (InetAddress address : addresses) {
             String remote = host + "[" + address.getHostAddress() + "]";
             try {
-                return attempt(envelope, host, address, viaPort, policy, remote, recipients, body);
-            } catch (SmtpReplyException e) {
-                last = remote + " said: " + e.reply();
+                return attempt(envelope, host, address, viaPort, policy, Audit.NONE, remote, recipients, body);
             } catch (IOException e) {
-                last = remote + ": " + e.getMessage();
+                failures.add(remote, e);
             }
         }
-        return all(recipients, new Outcome.Deferred("451 4.4.1 " + last));
+        return all(recipients, failures.deferral());
+    }
+
+    /** The policy towards a route's host for {@code domain}: the domain's configured TLS level, else {@code route}. */
+    public Policy routePolicy(String domain, Policy route) {
+        TlsPolicy level = domainTls.forRoute(domain, route.tls());
+        return level == route.tls() ? route : Policy.of(level);
     }
 
     /** The message body and its size, opened once per attempt at a server. */
@@ -148,28 +168,103 @@ public final class SmtpTransport implements AutoCloseable {
         long size();
     }
 
-    private List<Outcome> toTargets(SpoolEnvelope envelope, List<Target> targets, List<String> recipients,
-                                    Body body) {
-        String last = "no exchanger answered";
+    private List<Outcome> toTargets(SpoolEnvelope envelope, String domain, List<Target> targets,
+                                    List<String> recipients, Body body) {
+        DomainTls.Requirement requirement = domainTls.forMx(domain, targets);
+        Failures failures = new Failures("no exchanger answered");
         for (Target target : targets) {
+            Policy policy = Policy.of(switch (requirement) {
+                case DomainTls.Requirement.Level level -> level.level();
+                case DomainTls.Requirement.Sts sts -> sts.enforced() ? TlsPolicy.VERIFY : sts.fallback();
+            });
+            Audit audit = Audit.NONE;
+            if (requirement instanceof DomainTls.Requirement.Sts sts && !sts.policy().allows(target.host())) {
+                String reason = target.host() + " is not an MX host that the MTA-STS policy of " + sts.domain()
+                        + " lists";
+                if (sts.enforced()) {
+                    log.info("{}: {} skipped: {}", envelope.id(), target.host(), reason);
+                    failures.add(new TlsFailure(TlsFailure.NOT_AUTHENTICATED, reason));
+                    continue;
+                }
+                audit = (client, host) -> Optional.of(reason);
+            } else if (requirement instanceof DomainTls.Requirement.Sts sts && !sts.enforced()) {
+                audit = this::verification;
+            }
             for (InetAddress address : target.addresses()) {
                 String remote = target.host() + "[" + address.getHostAddress() + "]";
                 try {
-                    return attempt(envelope, target.host(), address, port, mxPolicy, remote, recipients, body);
-                } catch (SmtpReplyException e) {
-                    last = remote + " said: " + e.reply();
+                    return attempt(envelope, target.host(), address, port, policy, audit, remote, recipients, body);
                 } catch (IOException e) {
-                    last = remote + ": " + e.getMessage();
+                    failures.add(remote, e);
                 }
-                log.debug("{}: {} failed: {}", envelope.id(), remote, last);
+                log.debug("{}: {} failed: {}", envelope.id(), remote, failures.last());
             }
         }
-        return all(recipients, new Outcome.Deferred("451 4.4.1 " + last));
+        return all(recipients, failures.deferral());
+    }
+
+    /**
+     * What an MTA-STS policy in testing mode would have refused about a session (RFC 8461 5: deliver, and report);
+     * the report is a log line and a note in the diagnostic, since TLSRPT (RFC 8460) is not implemented.
+     */
+    @FunctionalInterface
+    private interface Audit {
+        Audit NONE = (client, host) -> Optional.empty();
+
+        Optional<String> inspect(SmtpClient client, String host);
+    }
+
+    /** Why the session's server is not authenticated as {@code host}, if it is not (no TLS counts as not). */
+    private Optional<String> verification(SmtpClient client, String host) {
+        return client.tlsSession() == null ? Optional.of(host + " offers no STARTTLS")
+                : domainTls.trust().problem(client.tlsSession(), host);
+    }
+
+    /**
+     * The failures of one delivery's tries, for the deferral: 4.4.1 when no host answered usefully, the
+     * {@link TlsFailure}'s 4.7.x when a host was refused for TLS reasons, with the reasons of the first few tries.
+     */
+    private static final class Failures {
+        private static final int SHOWN = 4;
+        private final List<String> reasons = new ArrayList<>();
+        private final String none;
+        private String status = "4.4.1";
+
+        Failures(String none) {
+            this.none = none;
+        }
+
+        void add(String remote, IOException e) {
+            if (e instanceof TlsFailure tls) {
+                status = tls.status();
+            }
+            reasons.add(e instanceof SmtpReplyException reply ? remote + " said: " + reply.reply()
+                    : remote + ": " + e.getMessage());
+        }
+
+        void add(TlsFailure skipped) {
+            status = skipped.status();
+            reasons.add(skipped.getMessage());
+        }
+
+        String last() {
+            return reasons.isEmpty() ? none : reasons.getLast();
+        }
+
+        Outcome deferral() {
+            if (reasons.isEmpty()) {
+                return new Outcome.Deferred("451 " + status + " " + none);
+            }
+            String shown = String.join("; ", reasons.subList(0, Math.min(SHOWN, reasons.size())));
+            String more = reasons.size() > SHOWN ? "; and " + (reasons.size() - SHOWN) + " more" : "";
+            return new Outcome.Deferred("451 " + status + " " + shown + more);
+        }
     }
 
     private List<Outcome> attempt(SpoolEnvelope envelope, String host, InetAddress address, int toPort, Policy policy,
-                                  String remote, List<String> recipients, Body body) throws IOException {
-        String key = address.getHostAddress() + "|" + toPort + "|" + host + "|" + policy;
+                                  Audit audit, String remote, List<String> recipients, Body body) throws IOException {
+        String key = address.getHostAddress() + "|" + toPort + "|" + host + "|" + policy
+                + (audit == Audit.NONE ? "" : "|audit");
         ConnectionCache.Lease lease = connections.take(key);
         if (lease != null) {
             try {
@@ -179,15 +274,36 @@ public final class SmtpTransport implements AutoCloseable {
                 log.debug("{}: kept session to {} failed ({}), reconnecting", envelope.id(), remote, e.toString());
             }
         }
+        if (policy.tls() == TlsPolicy.DANE && domainTls.dane().isEmpty()) {
+            // INTEGRATION POINT (DANE): without a DaneVerifier no server can be authenticated by TLSA records.
+            throw new TlsFailure(TlsFailure.NOT_AUTHENTICATED, "DANE is required for " + host
+                    + " but this server has no DANE verifier");
+        }
         SmtpClient client = SmtpClient.connect(new Endpoint.Tcp(address.getHostAddress(), toPort),
                 SmtpClient.Protocol.SMTP, helloName, timeouts);
+        Optional<String> finding;
         try {
             secure(client, host, policy);
+            finding = audit.inspect(client, host);
         } catch (IOException | RuntimeException e) {
             client.close();
             throw e;
         }
-        return transaction(client, key, 0, envelope, remote, recipients, body);
+        if (finding.isEmpty()) {
+            return transaction(client, key, 0, envelope, remote, recipients, body);
+        }
+        String note = "MTA-STS testing mode would have refused this: " + finding.get();
+        log.warn("{}: {}: {}", envelope.id(), remote, note);
+        return transaction(client, key, 0, envelope, remote, recipients, body).stream()
+                .map(outcome -> noted(outcome, " [" + note + "]")).toList();
+    }
+
+    private static Outcome noted(Outcome outcome, String note) {
+        return switch (outcome) {
+            case Outcome.Delivered delivered -> new Outcome.Delivered(delivered.diagnostic() + note);
+            case Outcome.Deferred deferred -> new Outcome.Deferred(deferred.diagnostic() + note);
+            case Outcome.Failed failed -> new Outcome.Failed(failed.diagnostic() + note);
+        };
     }
 
     /** One transaction on a session; the session is kept for the next message when it went well. */
@@ -244,12 +360,29 @@ public final class SmtpTransport implements AutoCloseable {
     private void secure(SmtpClient client, String host, Policy policy) throws IOException {
         boolean tls = switch (policy.tls()) {
             case NONE -> false;
-            case MAY, ENCRYPT -> client.startTls(opportunisticTls, host, false);
-            case VERIFY -> client.startTls(verifying(), host, true);
+            case MAY -> client.startTls(opportunisticTls, host, false);
+            case ENCRYPT -> startTls(client, host, policy);
+            case VERIFY -> {
+                boolean started = startTls(client, host, policy);
+                if (started) {
+                    Optional<String> problem = domainTls.trust().problem(client.tlsSession(), host);
+                    if (problem.isPresent()) {
+                        throw new TlsFailure(TlsFailure.NOT_AUTHENTICATED, problem.get());
+                    }
+                }
+                yield started;
+            }
+            case DANE -> {
+                // INTEGRATION POINT (DANE, RFC 7672): the verifier runs STARTTLS and checks the TLSA records.
+                DaneVerifier dane = domainTls.dane().orElseThrow(() -> new TlsFailure(
+                        TlsFailure.NOT_AUTHENTICATED, "DANE is required for " + host + " but unavailable"));
+                dane.secure(client, host);
+                yield client.tlsSession() != null;
+            }
         };
         if (!tls && policy.tls().requiresTls()) {
-            throw new IOException("TLS is required (" + policy.tls().configName() + ") but " + host
-                    + " does not offer or refused STARTTLS");
+            throw new TlsFailure(TlsFailure.NOT_OFFERED, "TLS is required (" + policy.tls().configName() + ") but "
+                    + host + " does not offer or refused STARTTLS");
         }
         if (policy.user() != null) {
             Reply auth = client.authenticate(policy.user(), policy.password(), false);
@@ -259,11 +392,16 @@ public final class SmtpTransport implements AutoCloseable {
         }
     }
 
-    private static SSLContext verifying() throws IOException {
+    /**
+     * STARTTLS where the policy requires TLS: a failed handshake is a {@link TlsFailure}. The certificate is not
+     * checked here (the opportunistic context takes any); {@code verify} checks it from the session afterwards.
+     */
+    private boolean startTls(SmtpClient client, String host, Policy policy) throws IOException {
         try {
-            return SSLContext.getDefault();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IOException("no default TLS context", e);
+            return client.startTls(opportunisticTls, host, false);
+        } catch (javax.net.ssl.SSLException e) {
+            throw new TlsFailure(TlsFailure.NOT_AUTHENTICATED, "TLS handshake with " + host + " failed ("
+                    + policy.tls().configName() + "): " + Printable.of(e.getMessage()), e);
         }
     }
 

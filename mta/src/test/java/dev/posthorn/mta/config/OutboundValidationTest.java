@@ -371,6 +371,70 @@ class OutboundValidationTest {
     }
 
     @Test
+    void perDomainTlsPoliciesLoadByLowerCaseDomain() throws Exception {
+        Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+        Config config = load(dir, """
+                outbound:
+                  tls_policy: { Example.NET: verify, bank.test: dane, lab.test: none }
+                  ca_file: ca.pem
+                  mta_sts: false
+                  mta_sts_cache: state/sts
+                """);
+        assertThat(config.outbound().tlsPolicy()).containsExactly(Map.entry("example.net", TlsPolicy.VERIFY),
+                Map.entry("bank.test", TlsPolicy.DANE), Map.entry("lab.test", TlsPolicy.NONE));
+        assertThat(config.outbound().caFile()).contains(dir.resolve("ca.pem"));
+        assertThat(config.outbound().mtaSts()).isFalse();
+        assertThat(config.outbound().mtaStsCacheIn(config.spool())).isEqualTo(dir.resolve("state/sts"));
+    }
+
+    @Test
+    void mtaStsIsOnByDefaultWithItsCacheInTheSpool() throws Exception {
+        Config config = load(dir, "spool: queue\n");
+        assertThat(config.outbound().mtaSts()).isTrue();
+        assertThat(config.outbound().mtaStsCacheIn(config.spool())).isEqualTo(dir.resolve("queue/state/mta-sts"));
+    }
+
+    @Test
+    void aPerDomainTlsPolicyIsOneOfTheFiveLevels() {
+        onlyProblem(dir, "outbound:\n  tls_policy: { example.net: secure }\n", 2, "outbound.tls_policy.example.net",
+                "expected none, may, encrypt, verify or dane, got secure");
+    }
+
+    @Test
+    void daneIsOnlyForSingleDomains() {
+        onlyProblem(dir, "outbound: { tls: dane }\n", 1, "outbound.tls",
+                "dane is set for single domains, in outbound.tls_policy");
+        onlyProblem(dir, "relay: { smarthost: \"192.0.2.25:25\", tls: dane }\n", 1, "relay.tls",
+                "dane is set for single domains, in outbound.tls_policy");
+        assertThatIllegalArgumentException().isThrownBy(() -> new Outbound(25, TlsPolicy.DANE));
+    }
+
+    @Test
+    void tlsPolicyKeysAreRemoteDomainsListedOnce() {
+        List<Problem> problems = problems(dir, """
+                domains:
+                  local.test: { mailboxes: "*", delivery: { discard: true } }
+                outbound:
+                  tls_policy:
+                    local.test: verify
+                    "not a domain": may
+                    a.test: may
+                    A.test: none
+                """);
+        assertThat(problems).extracting(Problem::line, Problem::reason).containsExactly(
+                tuple(5, "local.test is a local domain: its mail is not sent over SMTP"),
+                tuple(6, "not a valid domain name"),
+                tuple(8, "domain listed twice (first at line 7)"));
+    }
+
+    @Test
+    void theCaFileMustExistAndMtaStsIsABoolean() {
+        onlyProblem(dir, "outbound: { ca_file: missing.pem }\n", 1, "outbound.ca_file",
+                "no such file: " + dir.resolve("missing.pem"));
+        onlyProblem(dir, "outbound: { mta_sts: yes }\n", 1, "outbound.mta_sts", "expected true or false");
+    }
+
+    @Test
     void unknownKeysInTheOutboundSectionsAreReportedWithTheirPath() {
         List<Problem> problems = problems(dir, """
                 dns: { resolver: [ 127.0.0.53 ] }
@@ -378,11 +442,11 @@ class OutboundValidationTest {
                 relay:
                   smarthost: smtp.example.net:587
                   auth: { user: posthorn, password: secret }
-                outbound: { tls_policy: may }
+                outbound: { tls_policies: may }
                 """);
         assertThat(problems).extracting(Problem::line, Problem::key).containsExactly(
                 tuple(1, "dns.resolver"), tuple(2, "queue.retries"), tuple(5, "relay.auth.password_file"),
-                tuple(5, "relay.auth.password"), tuple(6, "outbound.tls_policy"));
+                tuple(5, "relay.auth.password"), tuple(6, "outbound.tls_policies"));
         assertThat(problems.getFirst().reason()).isEqualTo("unknown key (expected resolvers, timeout)");
         assertThat(problems.get(2).reason()).isEqualTo("missing key");
         assertThat(problems.get(3).reason()).isEqualTo("unknown key (expected user, password_file)");
