@@ -27,11 +27,12 @@ import java.util.Optional;
  * @param routes          remote domains whose mail goes elsewhere than the relay or their MX hosts, keyed by their
  *                        lower-case name, in the order written; never a local domain
  * @param outbound        the port and TLS policy for other domains' servers
+ * @param checks          inbound message authentication (SPF, DKIM, DMARC) on the MX listeners
  */
 public record Config(String hostname, Path spool, List<Listener> listeners, Optional<TlsFiles> tls,
                      List<Network> trustedNetworks, Limits limits, Map<String, LocalDomain> domains,
                      Optional<Path> usersFile, Dns dns, Queue queue, Optional<Relay> relay,
-                     Map<String, RouteTarget> routes, Outbound outbound) {
+                     Map<String, RouteTarget> routes, Outbound outbound, Checks checks) {
 
     public Config {
         Names.domainProblem(hostname).ifPresent(reason -> {
@@ -45,6 +46,7 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
         Objects.requireNonNull(queue, "queue");
         Objects.requireNonNull(relay, "relay");
         Objects.requireNonNull(outbound, "outbound");
+        Objects.requireNonNull(checks, "checks");
         listeners = List.copyOf(listeners);
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("at least one listener is needed");
@@ -99,12 +101,18 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
     /** The same configuration with other local domains (for tests and tools that vary one part). */
     public Config withDomains(Map<String, LocalDomain> newDomains) {
         return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, newDomains, usersFile, dns, queue,
-                relay, routes, outbound);
+                relay, routes, outbound, checks);
     }
 
     /** The same configuration with other trusted networks and limits. */
     public Config withTrust(List<Network> newTrustedNetworks, Limits newLimits) {
         return new Config(hostname, spool, listeners, tls, newTrustedNetworks, newLimits, domains, usersFile, dns,
-                queue, relay, routes, outbound);
+                queue, relay, routes, outbound, checks);
+    }
+
+    /** The same configuration with other inbound checks. */
+    public Config withChecks(Checks newChecks) {
+        return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue,
+                relay, routes, outbound, newChecks);
     }
 }

@@ -17,7 +17,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
 public final class ConfigLoader {
 
     static final List<String> KEYS = List.of("hostname", "spool", "listeners", "tls", "trusted_networks", "limits",
-            "domains", "users_file", "dns", "queue", "relay", "routes", "outbound");
+            "domains", "users_file", "dns", "queue", "relay", "routes", "outbound", "checks");
     static final List<String> LISTENER_KEYS = List.of("address", "port", "role");
     static final List<String> TLS_KEYS = List.of("cert", "key");
     static final List<String> LIMIT_KEYS = List.of("max_message_size", "max_recipients", "max_connections",
@@ -78,12 +78,14 @@ public final class ConfigLoader {
                 .map(v -> outboundSections.routes(v, domains.keySet())).orElse(defaults.routes());
         Outbound outbound = section.get("outbound").map(outboundSections::outbound)
                 .orElse(defaults.outbound());
+        Checks checks = section.get("checks").map(v -> ChecksReader.read(v, folder, defaults.checks()))
+                .orElse(defaults.checks());
         if (!problems.isEmpty()) {
             return defaults;
         }
         try {
             return new Config(hostname, spool, listeners, tls, trusted, limits, domains, usersFile, dns, queue, relay,
-                    routes, outbound);
+                    routes, outbound, checks);
         } catch (IllegalArgumentException e) {
             // The checks above should leave nothing for the records to refuse; if they do, still name the file.
             root.problem(e.getMessage());

@@ -2,6 +2,9 @@ package dev.posthorn.mta.daemon;
 
 import dev.posthorn.mta.admin.MailLog;
 import dev.posthorn.mta.delivery.ReceivedCount;
+import dev.posthorn.mta.inbound.HeaderFilter;
+import dev.posthorn.mta.inbound.InboundChecks;
+import dev.posthorn.mta.inbound.InboundVerdict;
 import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.routing.Route;
 import dev.posthorn.mta.routing.Router;
@@ -23,12 +26,15 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * The commit point between the SMTP server and the queue: streams the message into the spool, expands the
  * recipients (aliases become their targets, each address once), commits, and only then answers
- * {@code 250 2.0.0 Ok: queued as <id>}. The queue id is the server's transaction id, so the Received header, the
+ * {@code 250 2.0.0 Ok: queued as <id>}. On an MX listener, mail from untrusted clients passes the inbound checks on
+ * the way ({@link InboundChecks}): forged Authentication-Results are filtered out as the message streams, and at the
+ * end the message is refused or gets its Authentication-Results field on top. The queue id is the server's transaction id, so the Received header, the
  * reply and the mail log all name the same id.
  */
 final class SpoolSink implements MessageSink {
@@ -36,29 +42,60 @@ final class SpoolSink implements MessageSink {
     private final Spool spool;
     private final Router router;
     private final QueueRunner runner;
+    private final Optional<InboundChecks> checks;
 
-    SpoolSink(Spool spool, Router router, QueueRunner runner) {
+    /** @param checks the inbound authentication of an MX listener; empty for submission listeners */
+    SpoolSink(Spool spool, Router router, QueueRunner runner, Optional<InboundChecks> checks) {
         this.spool = spool;
         this.router = router;
         this.runner = runner;
+        this.checks = checks;
     }
 
     @Override
     public Reply receive(Envelope envelope, InputStream message) throws IOException {
         List<SpoolEnvelope.Recipient> recipients = expand(envelope);
+        Optional<InboundChecks> inbound = checks.filter(c -> c.appliesTo(envelope.session()));
         try (Spool.Writer writer = spool.writer(envelope.id())) {
-            ReceivedCount.Counting counting = new ReceivedCount.Counting(message);
+            Optional<HeaderFilter> filtered = inbound.map(c -> c.filter(message));
+            ReceivedCount.Counting counting = new ReceivedCount.Counting(
+                    filtered.<InputStream>map(f -> f).orElse(message));
             long size = counting.transferTo(writer.body());
             String sender = envelope.sender().isNull() ? "" : envelope.sender().mailbox().toString();
             Map<String, String> parameters = parameters(envelope);
             parameters.put(ReceivedCount.PARAMETER, String.valueOf(counting.count()));
+            if (inbound.isPresent()) {
+                InboundVerdict verdict = inbound.get().check(envelope, filtered.get(), writer::written);
+                switch (verdict) {
+                    case InboundVerdict.Refuse refuse -> {
+                        MailLog.refused(envelope.id(), sender, clientOf(envelope), refuse.reply().toString().strip(),
+                                refuse.summary());
+                        return refuse.reply(); // the writer closes uncommitted: nothing stays in the spool
+                    }
+                    case InboundVerdict.Accept accept -> {
+                        prependHeader(parameters, accept.headerField());
+                        MailLog.checked(envelope.id(), accept.summary());
+                    }
+                }
+            }
             QueuedMessage queued = writer.commit(new SpoolEnvelope(envelope.id(), envelope.receivedAt(), sender,
                     parameters, recipients));
-            MailLog.queued(envelope.id(), sender, size, recipients.size(),
-                    envelope.session().remote().getAddress().getHostAddress());
+            MailLog.queued(envelope.id(), sender, size, recipients.size(), clientOf(envelope));
             runner.submit(queued);
             return Replies.queued(envelope.id());
         }
+    }
+
+    /**
+     * Puts {@code field} on top of the header fields another stage may already have put in the envelope: the newest
+     * trace information comes first (RFC 5322 3.6.7, RFC 8601 5).
+     */
+    static void prependHeader(Map<String, String> parameters, String field) {
+        parameters.merge(SpoolEnvelope.HEADERS, field, (existing, added) -> added + existing);
+    }
+
+    private static String clientOf(Envelope envelope) {
+        return envelope.session().remote().getAddress().getHostAddress();
     }
 
     /** Each accepted recipient's destinations, in order, each address once (the first recipient naming it wins). */

@@ -3,6 +3,7 @@ package dev.posthorn.mta.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.posthorn.mta.config.Checks;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.Delivery;
 import dev.posthorn.mta.config.Dns;
@@ -52,7 +53,8 @@ class OutboundRetryTest {
                 List.of(new Listener(InetAddress.getLoopbackAddress(), 0, Listener.Role.MX)), Optional.empty(),
                 List.of(Network.parse("127.0.0.0/8")), new Limits(1_000_000, 100, 100, 50, 1),
                 Map.of(local.name(), local), Optional.empty(), new Dns(List.of(dns.address()), Duration.ofSeconds(2)),
-                defaults.queue(), Optional.empty(), Map.of(), new Outbound(outboundPort, TlsPolicy.MAY));
+                defaults.queue(), Optional.empty(), Map.of(), new Outbound(outboundPort, TlsPolicy.MAY),
+                Checks.OFF);
     }
 
     private static DnsResponder dns() throws IOException {

@@ -1,6 +1,7 @@
 package dev.posthorn.mta.daemon;
 
 import dev.posthorn.mta.auth.PasswordHash;
+import dev.posthorn.mta.config.Checks;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.Delivery;
 import dev.posthorn.mta.config.Dns;
@@ -48,7 +49,7 @@ final class TestConfigs {
                 List.of(new Listener(InetAddress.getLoopbackAddress(), 0, Listener.Role.MX)), Optional.empty(),
                 List.of(), new Limits(1_000_000, 100, 100, 50, 1), Map.of(domain.name(), domain),
                 Optional.of(users), LOOPBACK_DNS, defaults.queue(), defaults.relay(), defaults.routes(),
-                defaults.outbound());
+                defaults.outbound(), Checks.OFF);
     }
 
     /** The same, with clients from loopback trusted to relay and a free-disk threshold. */

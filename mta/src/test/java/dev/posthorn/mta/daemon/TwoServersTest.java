@@ -3,6 +3,7 @@ package dev.posthorn.mta.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.posthorn.mta.config.Checks;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.Delivery;
 import dev.posthorn.mta.config.Dns;
@@ -57,7 +58,7 @@ class TwoServersTest {
                 List.of(new Listener(InetAddress.getByName(address), port, Listener.Role.MX)), Optional.empty(),
                 trusted, new Limits(1_000_000, 100, 100, 50, 1), Map.of(name, domain), Optional.empty(),
                 new Dns(List.of(dns.address()), Duration.ofSeconds(2)), defaults.queue(), Optional.empty(), Map.of(),
-                new Outbound(outboundPort, TlsPolicy.MAY));
+                new Outbound(outboundPort, TlsPolicy.MAY), Checks.OFF);
     }
 
     private static void send(InetSocketAddress server, String from, String to, String subject) throws Exception {
