@@ -267,10 +267,14 @@ final class Evaluation {
         return n.equals(d) || n.endsWith("." + d);
     }
 
-    /** RFC 7208 4.3: a well-formed, multi-label name (labels of 1 to 63 octets, 253 in all). */
+    /**
+     * RFC 7208 4.3: a well-formed, multi-label name (labels of 1 to 63 octets, 253 in all). An address literal, as a
+     * HELO name may be, or an address written bare (its last label numeric, which no top-level domain is) is none.
+     */
     static boolean isDomain(String domain) {
         String name = domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain;
-        if (name.isEmpty() || name.length() > MacroString.MAX_DOMAIN || name.indexOf('.') < 0) {
+        if (name.isEmpty() || name.length() > MacroString.MAX_DOMAIN || name.indexOf('.') < 0
+                || name.startsWith("[") || name.substring(name.lastIndexOf('.') + 1).chars().allMatch(Character::isDigit)) {
             return false;
         }
         for (String label : name.split("\\.", -1)) {
