@@ -273,8 +273,9 @@ final class Evaluation {
      */
     static boolean isDomain(String domain) {
         String name = domain.endsWith(".") ? domain.substring(0, domain.length() - 1) : domain;
+        String last = name.substring(name.lastIndexOf('.') + 1);
         if (name.isEmpty() || name.length() > MacroString.MAX_DOMAIN || name.indexOf('.') < 0
-                || name.startsWith("[") || name.substring(name.lastIndexOf('.') + 1).chars().allMatch(Character::isDigit)) {
+                || name.startsWith("[") || last.chars().allMatch(Character::isDigit)) {
             return false;
         }
         for (String label : name.split("\\.", -1)) {
