@@ -59,7 +59,7 @@ final class SpoolSink implements MessageSink {
         try (Spool.Writer writer = spool.writer(envelope.id())) {
             Optional<HeaderFilter> filtered = inbound.map(c -> c.filter(message));
             ReceivedCount.Counting counting = new ReceivedCount.Counting(
-                    filtered.<InputStream>map(f -> f).orElse(message));
+                    filtered.isPresent() ? filtered.get() : message);
             long size = counting.transferTo(writer.body());
             String sender = envelope.sender().isNull() ? "" : envelope.sender().mailbox().toString();
             Map<String, String> parameters = parameters(envelope);

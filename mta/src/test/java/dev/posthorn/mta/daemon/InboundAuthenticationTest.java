@@ -7,6 +7,7 @@ import dev.posthorn.mta.config.Checks;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.Dns;
 import dev.posthorn.mta.config.Network;
+import dev.posthorn.mta.spool.SpoolEnvelope;
 import dev.posthorn.smtp.ForwardPath;
 import dev.posthorn.smtp.MailParameters;
 import dev.posthorn.smtp.Mailbox;
@@ -24,7 +25,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -206,6 +209,15 @@ class InboundAuthenticationTest {
             assertThat(mixed.toString()).startsWith("550 5.7.1 ");
             assertThat(spooled()).isZero();
         }
+    }
+
+    @Test
+    void resultsGoOnTopOfHeaderFieldsAnotherStageAdded() {
+        Map<String, String> parameters = new HashMap<>();
+        SpoolSink.prependHeader(parameters, "X-First: 1\r\n");
+        SpoolSink.prependHeader(parameters, "Authentication-Results: mx.posthorn.test; none\r\n");
+        assertThat(parameters).containsExactly(Map.entry(SpoolEnvelope.HEADERS,
+                "Authentication-Results: mx.posthorn.test; none\r\nX-First: 1\r\n"));
     }
 
     @Test
