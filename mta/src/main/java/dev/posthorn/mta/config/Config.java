@@ -27,11 +27,12 @@ import java.util.Optional;
  *                        lower-case name, in the order written; never a local domain
  * @param outbound        the port and TLS policies for other domains' servers, MTA-STS
  * @param dkim            DKIM signing of outgoing mail
+ * @param checks          inbound message authentication (SPF, DKIM, DMARC) on the MX listeners
  */
 public record Config(String hostname, Path spool, List<Listener> listeners, Optional<TlsFiles> tls,
                      List<Network> trustedNetworks, Limits limits, Map<String, LocalDomain> domains,
                      Optional<Path> usersFile, Dns dns, Queue queue, Optional<Relay> relay,
-                     Map<String, RouteTarget> routes, Outbound outbound, Dkim dkim) {
+                     Map<String, RouteTarget> routes, Outbound outbound, Dkim dkim, Checks checks) {
 
     public Config {
         Names.domainProblem(hostname).ifPresent(reason -> {
@@ -46,6 +47,7 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
         Objects.requireNonNull(relay, "relay");
         Objects.requireNonNull(outbound, "outbound");
         Objects.requireNonNull(dkim, "dkim");
+        Objects.requireNonNull(checks, "checks");
         listeners = List.copyOf(listeners);
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("at least one listener is needed");
@@ -78,13 +80,16 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
         }
     }
 
-    /** A configuration without DKIM signing (for code that builds one by hand and signs nothing). */
+    /**
+     * A configuration without DKIM signing and without inbound checks (for code that builds one by hand: it signs
+     * nothing and checks nothing).
+     */
     public Config(String hostname, Path spool, List<Listener> listeners, Optional<TlsFiles> tls,
                   List<Network> trustedNetworks, Limits limits, Map<String, LocalDomain> domains,
                   Optional<Path> usersFile, Dns dns, Queue queue, Optional<Relay> relay,
                   Map<String, RouteTarget> routes, Outbound outbound) {
         this(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue, relay, routes,
-                outbound, Defaults.DKIM);
+                outbound, Defaults.DKIM, Checks.OFF);
     }
 
     /**
@@ -106,18 +111,24 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
     /** The same configuration with other local domains (for tests and tools that vary one part). */
     public Config withDomains(Map<String, LocalDomain> newDomains) {
         return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, newDomains, usersFile, dns, queue,
-                relay, routes, outbound, dkim);
+                relay, routes, outbound, dkim, checks);
     }
 
     /** The same configuration with other trusted networks and limits. */
     public Config withTrust(List<Network> newTrustedNetworks, Limits newLimits) {
         return new Config(hostname, spool, listeners, tls, newTrustedNetworks, newLimits, domains, usersFile, dns,
-                queue, relay, routes, outbound, dkim);
+                queue, relay, routes, outbound, dkim, checks);
     }
 
     /** The same configuration with other DKIM signing. */
     public Config withDkim(Dkim newDkim) {
         return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue,
-                relay, routes, outbound, newDkim);
+                relay, routes, outbound, newDkim, checks);
+    }
+
+    /** The same configuration with other inbound checks. */
+    public Config withChecks(Checks newChecks) {
+        return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue,
+                relay, routes, outbound, dkim, newChecks);
     }
 }

@@ -61,6 +61,7 @@ public final class ConfigPrinter {
         routes(config.routes());
         outbound(config.outbound());
         dkim(config.dkim());
+        checks(config.checks());
         domains(config.domains());
         return out.toString();
     }
@@ -227,6 +228,32 @@ public final class ConfigPrinter {
         line("  # How long a signature is valid (x=); without it, signatures do not expire.");
         dkim.expiration().ifPresentOrElse(x -> line("  expiration: " + duration(x)),
                 () -> line("  # expiration: 7d"));
+        line("");
+    }
+
+    private void checks(Checks checks) {
+        line("# Inbound message authentication on mx listeners, for clients neither trusted nor authenticated. Each");
+        line("# check adds its result to an Authentication-Results field (RFC 8601) headed by this hostname; such");
+        line("# fields that arrive claiming this hostname are removed. Refusals come at the end of DATA; a temporary");
+        line("# DNS error never refuses mail (it defers it with defer_on_temperror). dmarc needs spf and dkim.");
+        line("checks:");
+        line("  # SPF (RFC 7208) for the MAIL FROM domain, or the HELO name when MAIL FROM is empty.");
+        line("  spf: " + checks.spf());
+        line("  # DKIM signatures (RFC 6376).");
+        line("  dkim: " + checks.dkim());
+        line("  # DMARC (RFC 7489) for the From domain. No aggregate or failure reports are sent.");
+        line("  dmarc: " + checks.dmarc());
+        line("  # Refuse SPF fail with 550 5.7.23, unless DMARC passes.");
+        line("  reject_spf_fail: " + checks.rejectSpfFail());
+        line("  # Refuse DMARC fail under p=reject (as pct samples), or mail without exactly one From domain, with");
+        line("  # 550 5.7.1. p=quarantine is accepted; its Authentication-Results say dmarc=fail (p=quarantine ...).");
+        line("  dmarc_reject: " + checks.dmarcReject());
+        line("  # Answer 451 instead of accepting when a check that could refuse the message had a DNS failure.");
+        line("  defer_on_temperror: " + checks.deferOnTemperror());
+        line("  # The Public Suffix List, for DMARC's organisational domains. Without it: Debian's publicsuffix");
+        line("  # package file when installed, else a copy bundled with Posthorn (which ages with the release).");
+        checks.publicSuffixList().ifPresentOrElse(file -> line("  public_suffix_list: " + path(file)),
+                () -> line("  # public_suffix_list: /usr/share/publicsuffix/public_suffix_list.dat"));
         line("");
     }
 

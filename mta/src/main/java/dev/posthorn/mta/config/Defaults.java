@@ -44,6 +44,12 @@ final class Defaults {
     /** Port 25, opportunistic TLS: what reaches every mail server on the Internet. */
     static final Outbound OUTBOUND = new Outbound(25, TlsPolicy.MAY);
 
+    /**
+     * Every check on, since it only adds an Authentication-Results field; nothing refused, since a refusal on SPF or
+     * DMARC loses forwarded mail and is the operator's choice.
+     */
+    static final Checks CHECKS = new Checks(true, true, true, false, false, false, Optional.empty());
+
     private Defaults() {
     }
 
@@ -59,7 +65,7 @@ final class Defaults {
                 PLUS_ADDRESSING, new Delivery.Maildir(folder.resolve(MAILDIR)));
         return new Config(HOSTNAME, folder.resolve(SPOOL), listeners, Optional.empty(), TRUSTED_NETWORKS, LIMITS,
                 Map.of(localhost.name(), localhost), Optional.empty(), DNS, QUEUE, Optional.empty(), Map.of(),
-                OUTBOUND, DKIM);
+                OUTBOUND, DKIM, CHECKS);
     }
 
     private static InetAddress loopback() {

@@ -66,7 +66,7 @@ class DkimSigningTest {
         return new Config(c.hostname(), c.spool(),
                 List.of(new Listener(InetAddress.getLoopbackAddress(), 0, Listener.Role.SUBMISSION)), c.tls(),
                 c.trustedNetworks(), c.limits(), c.domains(), c.usersFile(), c.dns(), c.queue(), c.relay(), c.routes(),
-                c.outbound(), dkim());
+                c.outbound()).withDkim(dkim());
     }
 
     private static void send(Daemon daemon, boolean auth, String from) throws Exception {
