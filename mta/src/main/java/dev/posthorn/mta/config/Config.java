@@ -1,5 +1,6 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.smtp.server.Tarpit;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -27,11 +28,15 @@ import java.util.Optional;
  * @param routes          remote domains whose mail goes elsewhere than the relay or their MX hosts, keyed by their
  *                        lower-case name, in the order written; never a local domain
  * @param outbound        the port and TLS policy for other domains' servers
+ * @param tarpit          how replies to untrusted clients that keep failing are slowed down
+ * @param dnsbl           the DNS blocklists untrusted clients are looked up in when they connect
+ * @param senders         the envelope senders of authenticated users, where the default is not enough
  */
 public record Config(String hostname, Path spool, List<Listener> listeners, Optional<TlsFiles> tls,
                      List<Network> trustedNetworks, Limits limits, Map<String, LocalDomain> domains,
                      Optional<Path> usersFile, Dns dns, Queue queue, Optional<Relay> relay,
-                     Map<String, RouteTarget> routes, Outbound outbound) {
+                     Map<String, RouteTarget> routes, Outbound outbound, Tarpit tarpit, Dnsbl dnsbl,
+                     Senders senders) {
 
     public Config {
         Names.domainProblem(hostname).ifPresent(reason -> {
@@ -45,6 +50,9 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
         Objects.requireNonNull(queue, "queue");
         Objects.requireNonNull(relay, "relay");
         Objects.requireNonNull(outbound, "outbound");
+        Objects.requireNonNull(tarpit, "tarpit");
+        Objects.requireNonNull(dnsbl, "dnsbl");
+        Objects.requireNonNull(senders, "senders");
         listeners = List.copyOf(listeners);
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("at least one listener is needed");
@@ -80,6 +88,15 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
         routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
     }
 
+    /** A configuration with the default tarpit, no blocklist and no sender entries. */
+    public Config(String hostname, Path spool, List<Listener> listeners, Optional<TlsFiles> tls,
+                  List<Network> trustedNetworks, Limits limits, Map<String, LocalDomain> domains,
+                  Optional<Path> usersFile, Dns dns, Queue queue, Optional<Relay> relay,
+                  Map<String, RouteTarget> routes, Outbound outbound) {
+        this(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue, relay, routes,
+                outbound, Defaults.TARPIT, Defaults.DNSBL, Senders.NONE);
+    }
+
     /**
      * The embedded defaults, what {@code posthorn run} uses without a configuration file; relative paths are
      * resolved against the current working folder.
@@ -99,12 +116,18 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
     /** The same configuration with other local domains (for tests and tools that vary one part). */
     public Config withDomains(Map<String, LocalDomain> newDomains) {
         return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, newDomains, usersFile, dns, queue,
-                relay, routes, outbound);
+                relay, routes, outbound, tarpit, dnsbl, senders);
     }
 
     /** The same configuration with other trusted networks and limits. */
     public Config withTrust(List<Network> newTrustedNetworks, Limits newLimits) {
         return new Config(hostname, spool, listeners, tls, newTrustedNetworks, newLimits, domains, usersFile, dns,
-                queue, relay, routes, outbound);
+                queue, relay, routes, outbound, tarpit, dnsbl, senders);
+    }
+
+    /** The same configuration with another tarpit, blocklists and sender entries. */
+    public Config withAbuseRules(Tarpit newTarpit, Dnsbl newDnsbl, Senders newSenders) {
+        return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue,
+                relay, routes, outbound, newTarpit, newDnsbl, newSenders);
     }
 }

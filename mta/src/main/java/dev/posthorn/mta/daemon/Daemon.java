@@ -3,7 +3,6 @@ package dev.posthorn.mta.daemon;
 import dev.posthorn.mta.auth.UserStore;
 import dev.posthorn.mta.bounce.Notifier;
 import dev.posthorn.mta.policy.AuthThrottle;
-import dev.posthorn.mta.policy.RateLimits;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.Listener;
 import dev.posthorn.mta.routing.Router;
@@ -14,12 +13,14 @@ import dev.posthorn.smtp.server.ServerTls;
 import dev.posthorn.smtp.server.SmtpServer;
 import dev.posthorn.smtp.server.TransactionId;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,10 +54,6 @@ public final class Daemon implements AutoCloseable {
     }
 
     static Daemon start(Config config, RetrySchedule retries) throws IOException {
-        return start(config, retries, RateLimits.defaults());
-    }
-
-    static Daemon start(Config config, RetrySchedule retries, RateLimits rates) throws IOException {
         Spool spool = Spool.open(config.spool());
         var recovered = spool.sweep();
         Router router = new Router(config.domains(), config.hostname());
@@ -72,17 +69,20 @@ public final class Daemon implements AutoCloseable {
                 : ServerTls.selfSignedFiles(config.hostname(), spool.root().resolve("tls/cert.pem"),
                         spool.root().resolve("tls/key.pem"));
         AuthThrottle throttle = AuthThrottle.defaults();
+        Predicate<InetAddress> trusted = address -> config.trustedNetworks().stream()
+                .anyMatch(network -> network.contains(address));
         SmtpServer.Builder base = SmtpServer.builder()
                 .hostname(config.hostname())
                 .maxMessageSize(config.limits().maxMessageSize())
                 .maxRecipients(config.limits().maxRecipients())
                 .maxConnections(config.limits().maxConnections())
-                .maxConnectionsPerIp(config.limits().maxConnectionsPerIp())
+                .maxConnectionsPerIp(config.limits().effectiveConnectionsPerIp())
+                .trustedClients(trusted)
+                .tarpit(config.tarpit())
                 .tls(tls)
                 .authenticator(config.usersFile().isPresent()
                         ? new ThrottledAuthenticator(UserStore.load(config.usersFile().get()), throttle) : null)
-                .policy(new RecipientPolicy(router, config.trustedNetworks(), spool, config.limits().minFreeDisk(),
-                        throttle, rates))
+                .policy(RecipientPolicy.of(config, router, spool, throttle, trusted))
                 .sink(new SpoolSink(spool, router, runner))
                 .etrn(new Etrn(runner, config.trustedNetworks()));
         List<SmtpServer> servers = new ArrayList<>();
