@@ -27,14 +27,9 @@ final class AbuseReader {
 
     PerIp perIp(Value value) {
         PerIp d = defaults.limits().perIp();
-        Optional<Section> found = value.section();
-        if (found.isEmpty()) {
-            return d;
-        }
-        Section section = found.get();
-        section.allowOnly(PER_IP_KEYS);
-        return new PerIp(rate(section, "connection_rate", d.connectionRate()), rate(section, "messages", d.messages()),
-                rate(section, "recipients", d.recipients()));
+        return value.section(PER_IP_KEYS).map(section -> new PerIp(rate(section, "connection_rate",
+                d.connectionRate()), rate(section, "messages", d.messages()), rate(section, "recipients",
+                d.recipients()))).orElse(d);
     }
 
     private static Rate rate(Section section, String key, Rate fallback) {
@@ -42,13 +37,11 @@ final class AbuseReader {
     }
 
     Tarpit tarpit(Value value) {
+        return value.section(TARPIT_KEYS).map(this::tarpit).orElse(defaults.tarpit());
+    }
+
+    private Tarpit tarpit(Section section) {
         Tarpit d = defaults.tarpit();
-        Optional<Section> found = value.section();
-        if (found.isEmpty()) {
-            return d;
-        }
-        Section section = found.get();
-        section.allowOnly(TARPIT_KEYS);
         long after = section.get("after_errors").flatMap(v -> v.integer(0, 1000, "must be between 0 (off) and 1000"))
                 .orElse((long) d.afterErrors());
         Duration delay = section.get("delay").flatMap(AbuseReader::duration).orElse(d.delay());
@@ -68,13 +61,11 @@ final class AbuseReader {
     }
 
     Dnsbl dnsbl(Value value) {
+        return value.section(DNSBL_KEYS).map(this::dnsbl).orElse(defaults.dnsbl());
+    }
+
+    private Dnsbl dnsbl(Section section) {
         Dnsbl d = defaults.dnsbl();
-        Optional<Section> found = value.section();
-        if (found.isEmpty()) {
-            return d;
-        }
-        Section section = found.get();
-        section.allowOnly(DNSBL_KEYS);
         List<String> zones = section.get("zones").map(AbuseReader::zones).orElse(d.zones());
         Dnsbl.Action action = section.get("action").flatMap(v -> v.parsed(name -> switch (name) {
             case "reject" -> Dnsbl.Action.REJECT;
