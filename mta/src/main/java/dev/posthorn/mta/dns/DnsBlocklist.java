@@ -82,7 +82,7 @@ public final class DnsBlocklist {
      * @param zones   the lists, in order of precedence
      */
     public DnsBlocklist(List<InetSocketAddress> servers, Duration timeout, List<String> zones, Clock clock) {
-        this.dns = new DnsClient(List.copyOf(servers), timeout);
+        this.dns = new DnsClient(List.copyOf(servers), timeout, false); // the verdicts are cached below
         this.zones = List.copyOf(zones);
         this.timeout = timeout;
         this.clock = clock;

@@ -1,7 +1,9 @@
 /**
  * DNS for delivery to the world: {@link dev.posthorn.mta.dns.MxResolver} turns a recipient domain into the mail
  * exchangers to try, in order (RFC 5321 5.1, RFC 7505), as a closed set of answers
- * ({@link dev.posthorn.mta.dns.MxAnswer}) that delivery maps to attempts, deferrals and bounces.
+ * ({@link dev.posthorn.mta.dns.MxAnswer}) that delivery maps to attempts, deferrals and bounces. For receiving,
+ * {@link dev.posthorn.mta.dns.DnsBlocklist} looks clients up in DNS blocklists (RFC 5782); unlike delivery, it fails
+ * open, since a blocklist outage must not stop the mail.
  *
  * <p>Built on dnsjava's {@code Lookup} with a resolver and cache per instance; dnsjava's static defaults are never
  * used, and dnsjava's {@code InetAddressResolverProvider} stays off (it is opt-in through

@@ -96,7 +96,7 @@ public final class RateLimits {
         String what = kind.name().toLowerCase(Locale.ROOT);
         if (n == limit.count() + 1) {
             log.warn("rate limit: {} from {} over {} per {}; refused ({} {} refusals in all)", what,
-                    client.getHostAddress(), limit.count(), limit.window(), total, what);
+                    client.getHostAddress(), limit.count(), limit.window().toMillis() + "ms", total, what);
         } else {
             log.debug("rate limit: {} from {} refused ({} in this window, {} in all)", what,
                     client.getHostAddress(), n - limit.count(), total);
