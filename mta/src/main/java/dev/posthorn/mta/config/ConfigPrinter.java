@@ -133,9 +133,9 @@ public final class ConfigPrinter {
     }
 
     private void dnsbl(Dnsbl dnsbl) {
-        line("# DNS blocklists (RFC 5782) asked when an untrusted client connects, through the dns resolvers above.");
-        line("# action: reject (554 5.7.1 as the greeting, then only QUIT) or log (a log line only). timeout: for");
-        line("# all the questions about one client; a list that does not answer in time lets the client in.");
+        line("# DNS blocklists (RFC 5782) asked, all at once, when an untrusted client connects, through the");
+        line("# resolvers of dns below. action: reject (554 5.7.1 as the greeting, then only QUIT) or log (a log");
+        line("# line only). timeout: for each list; one that fails or does not answer in time lets the client in.");
         line("dnsbl:");
         line("  zones: " + flowList(dnsbl.zones()));
         line("  action: " + dnsbl.action().configName());

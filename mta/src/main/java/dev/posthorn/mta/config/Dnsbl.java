@@ -9,9 +9,10 @@ import java.util.Objects;
 /**
  * DNS blocklists (RFC 5782) asked about each untrusted client when it connects.
  *
- * @param zones   the lists' zones, asked in order; empty turns the check off
+ * @param zones   the lists' zones, asked all at once, the first listing in this order counting; empty turns the
+ *                check off
  * @param action  what a listing does
- * @param timeout how long the questions about one client may take in all; past it the client is let in (fail open)
+ * @param timeout how long one list may take to answer; past it the list does not count (fail open)
  */
 public record Dnsbl(List<String> zones, Action action, Duration timeout) {
 

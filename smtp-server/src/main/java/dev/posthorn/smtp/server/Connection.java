@@ -12,6 +12,7 @@ import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -215,7 +216,7 @@ final class Connection implements Runnable {
             Thread.sleep(delay);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // aborted: the socket is closed, the next write fails
-            throw new java.io.InterruptedIOException("interrupted in the tarpit");
+            throw new InterruptedIOException("interrupted in the tarpit");
         }
     }
 
