@@ -54,13 +54,21 @@ final class DnsClient {
     }
 
     private final Resolver resolver;
-    private final Cache cache = new Cache(DClass.IN);
+    private final Cache cache;
 
     /**
      * @param servers the recursive resolvers to ask, in order; empty for the system's (resolv.conf)
      * @param timeout how long one question may take, over all servers and attempts
      */
     DnsClient(List<InetSocketAddress> servers, Duration timeout) {
+        this(servers, timeout, true);
+    }
+
+    /**
+     * @param caching whether answers are kept for their TTL; without, each question goes to the resolvers (for
+     *                callers with a cache of their own, of what they made of the answers)
+     */
+    DnsClient(List<InetSocketAddress> servers, Duration timeout, boolean caching) {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("DNS timeout must be positive: " + timeout);
         }
@@ -79,14 +87,17 @@ final class DnsClient {
         extended.setTimeout(timeout);
         extended.setRetries(ATTEMPTS);
         this.resolver = extended;
-        cache.setMaxEntries(CACHE_ENTRIES);
+        this.cache = caching ? new Cache(DClass.IN) : null;
+        if (cache != null) {
+            cache.setMaxEntries(CACHE_ENTRIES);
+        }
     }
 
     /** Asks for the records of {@code type} at {@code name}; blocks at most about the timeout. */
     Reply lookup(Name name, int type) {
         Lookup lookup = new Lookup(name, type, DClass.IN);
         lookup.setResolver(resolver);
-        lookup.setCache(cache);
+        lookup.setCache(cache); // null: a cache for this one lookup only (dnsjava's Lookup.setCache)
         lookup.setHostsFileParser(null);
         // Keep DNS's order: the caller decides about order (RFC 5321 5.1 randomises only equal preferences).
         lookup.setCycleResults(false);
