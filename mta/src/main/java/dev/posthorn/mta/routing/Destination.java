@@ -25,6 +25,22 @@ public sealed interface Destination {
         public String address() {
             return mailbox + "@" + domain.name();
         }
+
+        /**
+         * Equal when they name the same mailbox of the same domain. A domain is one per name in a configuration, so
+         * its name stands for it: hashing the whole domain record (its mailbox set, aliases and delivery) for every
+         * recipient showed up in the accept benchmark's profile.
+         */
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Mailbox that && mailbox.equals(that.mailbox)
+                    && domain.name().equals(that.domain.name());
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * domain.name().hashCode() + mailbox.hashCode();
+        }
     }
 
     /** An address in another domain (an alias pointing out), relayed by the outbound delivery. */

@@ -379,7 +379,8 @@ public final class Spool {
             this.file = spare != null ? spare : queue.resolve(SPARE + id);
             this.channel = opened != null ? opened
                     : FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            this.body = new CountingOutput(new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024));
+            // A small message and its envelope reach the file in one write; larger writes go straight through.
+            this.body = new CountingOutput(new BufferedOutputStream(Channels.newOutputStream(channel), 16 * 1024));
         }
 
         public OutputStream body() {
