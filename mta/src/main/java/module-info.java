@@ -11,6 +11,7 @@ module dev.posthorn.mta {
     requires com.fasterxml.jackson.core;
     requires org.snakeyaml.engine;
     requires org.dnsjava;
+    requires java.naming;
 
     opens dev.posthorn.mta.cli to info.picocli;
 }
