@@ -115,6 +115,10 @@ public final class ConfigPrinter {
         line("  resolvers: " + flowList(dns.resolvers().stream().map(Dns::format).toList()));
         line("  # How long to wait for an answer.");
         line("  timeout: " + duration(dns.timeout()));
+        line("  # For DANE (outbound tls: dane): the DNSSEC trust anchors, DS or DNSKEY records in zone file format.");
+        line("  # Without it, the IANA root zone's keys built into Posthorn. The resolvers must pass DNSSEC records on.");
+        dns.dnssecTrustAnchor().ifPresentOrElse(file -> line("  dnssec_trust_anchor: " + path(file)),
+                () -> line("  # dnssec_trust_anchor: root-anchors.zone"));
         line("");
     }
 
@@ -173,8 +177,9 @@ public final class ConfigPrinter {
     }
 
     private void outbound(Outbound outbound) {
-        line("# How other domains' servers are contacted: their port, and the TLS policy (none, may, encrypt or");
-        line("# verify, as for the relay; may works with every server).");
+        line("# How other domains' servers are contacted: their port, and the TLS policy (none, may, encrypt,");
+        line("# verify or dane, as for the relay; may works with every server; dane authenticates MX hosts that");
+        line("# publish DNSSEC-signed TLSA records, RFC 7672, and is may towards the others).");
         line("outbound:");
         line("  port: " + outbound.port());
         line("  tls: " + outbound.tls().configName());

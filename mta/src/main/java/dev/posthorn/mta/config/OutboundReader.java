@@ -14,6 +14,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.xbill.DNS.Master;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
 
 /**
  * Reads the sections outbound delivery needs: {@code dns}, {@code queue}, {@code relay}, {@code routes} and
@@ -21,7 +25,7 @@ import java.util.function.Function;
  */
 final class OutboundReader {
 
-    static final List<String> DNS_KEYS = List.of("resolvers", "timeout");
+    static final List<String> DNS_KEYS = List.of("resolvers", "timeout", "dnssec_trust_anchor");
     static final List<String> QUEUE_KEYS = List.of("retry", "max_lifetime", "delay_notice", "max_received_headers");
     static final List<String> RELAY_KEYS = List.of("smarthost", "tls", "auth");
     static final List<String> AUTH_KEYS = List.of("user", "password_file");
@@ -45,7 +49,36 @@ final class OutboundReader {
         section.allowOnly(DNS_KEYS);
         List<InetSocketAddress> resolvers = section.get("resolvers").map(this::resolvers).orElse(d.resolvers());
         Duration timeout = section.get("timeout").flatMap(OutboundReader::duration).orElse(d.timeout());
-        return new Dns(resolvers, timeout);
+        Optional<Path> anchor = section.get("dnssec_trust_anchor").isPresent()
+                ? section.get("dnssec_trust_anchor").flatMap(this::trustAnchor) : d.dnssecTrustAnchor();
+        return new Dns(resolvers, timeout, anchor);
+    }
+
+    /**
+     * A trust anchor file: read now, so that a file DANE could not use is reported with the configuration's line
+     * rather than at the first delivery. It must hold at least one DS or DNSKEY record in zone file format.
+     */
+    private Optional<Path> trustAnchor(Value value) {
+        Optional<Path> found = existingFile(value);
+        if (found.isEmpty()) {
+            return found;
+        }
+        Path file = found.get();
+        int anchors = 0;
+        try (Master zone = new Master(Files.newInputStream(file), Name.root, 0)) {
+            for (Record record = zone.nextRecord(); record != null; record = zone.nextRecord()) {
+                anchors += record.getType() == Type.DS || record.getType() == Type.DNSKEY ? 1 : 0;
+            }
+        } catch (IOException e) {
+            // dnsjava's parse errors are IOExceptions (TextParseException) naming the line in the file.
+            value.problem("cannot read " + file + ": " + e.getMessage());
+            return Optional.empty();
+        }
+        if (anchors == 0) {
+            value.problem("no DS or DNSKEY record in " + file);
+            return Optional.empty();
+        }
+        return found;
     }
 
     private List<InetSocketAddress> resolvers(Value value) {
@@ -153,15 +186,11 @@ final class OutboundReader {
      * it should be readable by its owner alone. Its content is not read here.
      */
     private Optional<Path> passwordFile(Value value) {
-        Optional<Path> found = value.file(folder);
+        Optional<Path> found = existingFile(value);
         if (found.isEmpty()) {
             return found;
         }
         Path file = found.get();
-        if (!Files.isRegularFile(file)) {
-            value.problem((Files.exists(file) ? "not a file: " : "no such file: ") + file);
-            return Optional.empty();
-        }
         PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
         if (view != null) {
             try {
@@ -172,6 +201,16 @@ final class OutboundReader {
             } catch (IOException e) {
                 value.warning("cannot read the permissions of " + file + ": " + e.getMessage());
             }
+        }
+        return found;
+    }
+
+    /** The file {@code value} names, which must exist; empty when there is a problem (it has been recorded). */
+    private Optional<Path> existingFile(Value value) {
+        Optional<Path> found = value.file(folder);
+        if (found.isPresent() && !Files.isRegularFile(found.get())) {
+            value.problem((Files.exists(found.get()) ? "not a file: " : "no such file: ") + found.get());
+            return Optional.empty();
         }
         return found;
     }

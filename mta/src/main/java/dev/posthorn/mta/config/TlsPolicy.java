@@ -18,7 +18,13 @@ public enum TlsPolicy {
     /** STARTTLS required, the certificate not checked: no message or credential goes out in clear text. */
     ENCRYPT("encrypt"),
     /** STARTTLS required and the certificate checked against the host name (PKIX, RFC 6125). */
-    VERIFY("verify");
+    VERIFY("verify"),
+    /**
+     * DANE for SMTP (RFC 7672): towards an MX host whose DNSSEC-signed zone publishes TLSA records, STARTTLS is
+     * required and the certificate must match them; towards other hosts, as {@link #MAY}. For a smarthost or route
+     * (a configured host, not an MX host) also as {@link #MAY}.
+     */
+    DANE("dane");
 
     private final String configName;
 
@@ -44,10 +50,10 @@ public enum TlsPolicy {
     /**
      * The policy named {@code name}.
      *
-     * @throws IllegalArgumentException naming the four policies, for anything else
+     * @throws IllegalArgumentException naming the policies, for anything else
      */
     static TlsPolicy parse(String name) {
         return named(name).orElseThrow(() -> new IllegalArgumentException(
-                "expected none, may, encrypt or verify, got " + name));
+                "expected none, may, encrypt, verify or dane, got " + name));
     }
 }

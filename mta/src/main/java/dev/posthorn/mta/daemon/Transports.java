@@ -4,6 +4,7 @@ import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.Delivery;
 import dev.posthorn.mta.config.LmtpTarget;
 import dev.posthorn.mta.config.Relay;
+import dev.posthorn.mta.dane.Dane;
 import dev.posthorn.mta.delivery.Lmtp;
 import dev.posthorn.mta.delivery.Maildir;
 import dev.posthorn.mta.delivery.Outbound;
@@ -40,8 +41,10 @@ final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
         this.hostname = config.hostname();
         this.maxReceivedHeaders = config.queue().maxReceivedHeaders();
         MxResolver resolver = new MxResolver(config.dns().resolvers(), config.dns().timeout());
-        SmtpTransport smtp = new SmtpTransport(resolver, hostname, config.outbound().port(), ClientTimeouts.RFC_5321,
-                SmtpTransport.Policy.of(config.outbound().tls()));
+        // DANE: a validating resolver from the trust anchors, used only for destinations whose policy is dane.
+        Dane dane = Dane.create(config.dns().resolvers(), config.dns().timeout(), config.dns().dnssecTrustAnchor());
+        SmtpTransport smtp = new SmtpTransport(resolver, dane, hostname, config.outbound().port(),
+                ClientTimeouts.RFC_5321, SmtpTransport.Policy.of(config.outbound().tls()));
         Optional<Outbound.Smarthost> smarthost = Optional.empty();
         if (config.relay().isPresent()) {
             Relay relay = config.relay().get();

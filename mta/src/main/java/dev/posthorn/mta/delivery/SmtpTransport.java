@@ -1,6 +1,9 @@
 package dev.posthorn.mta.delivery;
 
 import dev.posthorn.mta.config.TlsPolicy;
+import dev.posthorn.mta.dane.Dane;
+import dev.posthorn.mta.dane.DaneFailure;
+import dev.posthorn.mta.dane.DaneVerdict;
 import dev.posthorn.mta.dns.MxAnswer;
 import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.dns.Target;
@@ -39,6 +42,12 @@ import org.slf4j.LoggerFactory;
  * for this attempt (4xx: deferred, 5xx: failed). Towards MX hosts STARTTLS is used whenever offered (RFC 3207),
  * without checking the certificate: opportunistic TLS (RFC 7435) protects against passive listening, not an active
  * attacker. A configured relay or route ({@link #deliverVia}) may require TLS, verify the certificate and log in.
+ *
+ * <p>Under the DANE policy ({@link TlsPolicy#DANE}, RFC 7672) the MX and address records come from a validating
+ * resolver, and each MX host's {@link DaneVerdict} decides its TLS: usable TLSA records make STARTTLS mandatory and
+ * the certificate must match them; a host whose TLSA lookup failed is skipped; failing that, mail is deferred with
+ * 4.7.5. The verdict comes before any other policy (MTA-STS included, RFC 8461 2): only where DANE does not apply
+ * does the normal policy decide.
  */
 public final class SmtpTransport implements AutoCloseable {
 
@@ -51,12 +60,28 @@ public final class SmtpTransport implements AutoCloseable {
     private final SSLContext opportunisticTls;
     private final Policy mxPolicy;
     private final ConnectionCache connections = new ConnectionCache();
+    /** Null when DANE is not configured. */
+    private final Dane dane;
 
     /**
      * @param port      25 in production; tests give the port their servers listen on
-     * @param mxPolicy  the TLS policy towards MX hosts (normally MAY: opportunistic)
+     * @param mxPolicy  the TLS policy towards MX hosts (normally MAY: opportunistic); not DANE
      */
     public SmtpTransport(MxResolver resolver, String helloName, int port, ClientTimeouts timeouts, Policy mxPolicy) {
+        this(resolver, null, helloName, port, timeouts, mxPolicy);
+    }
+
+    /**
+     * @param dane     DANE's validating lookups, used when {@code mxPolicy} is DANE; may be null otherwise
+     * @param port     25 in production; tests give the port their servers listen on
+     * @param mxPolicy the TLS policy towards MX hosts (normally MAY: opportunistic, or DANE)
+     */
+    public SmtpTransport(MxResolver resolver, Dane dane, String helloName, int port, ClientTimeouts timeouts,
+                         Policy mxPolicy) {
+        if (mxPolicy.tls() == TlsPolicy.DANE && dane == null) {
+            throw new IllegalArgumentException("the DANE policy needs DANE's validating resolver");
+        }
+        this.dane = dane;
         this.resolver = resolver;
         this.helloName = helloName;
         this.port = port;
@@ -67,7 +92,9 @@ public final class SmtpTransport implements AutoCloseable {
 
     /** Delivers to {@code recipients}, all in {@code domain}; one outcome per recipient, in order. */
     public List<Outcome> deliver(SpoolEnvelope envelope, String domain, List<String> recipients, Body body) {
-        return switch (resolver.resolve(domain)) {
+        // DANE: validated MX and address records, so that each target says whether it is secure (RFC 7672 2.2.1).
+        boolean useDane = mxPolicy.tls() == TlsPolicy.DANE;
+        return switch ((useDane ? dane.resolver() : resolver).resolve(domain)) {
             case MxAnswer.NullMx nullMx -> all(recipients, new Outcome.Failed(
                     "556 " + nullMx.status() + " " + domain + " accepts no mail (null MX, RFC 7505)"));
             case MxAnswer.NoSuchDomain none -> all(recipients, new Outcome.Failed(
@@ -76,7 +103,7 @@ public final class SmtpTransport implements AutoCloseable {
                     "550 " + unroutable.status() + " " + domain + ": " + unroutable.reason()));
             case MxAnswer.TemporaryFailure failure -> all(recipients, new Outcome.Deferred(
                     "451 " + failure.status() + " DNS for " + domain + ": " + failure.reason()));
-            case MxAnswer.Targets targets -> toTargets(envelope, targets.targets(), recipients, body);
+            case MxAnswer.Targets targets -> toTargets(envelope, domain, targets.targets(), recipients, body, useDane);
         };
     }
 
@@ -85,7 +112,7 @@ public final class SmtpTransport implements AutoCloseable {
      *
      * @param tls      NONE (never STARTTLS), MAY (when offered, any certificate), ENCRYPT (STARTTLS required, any
      *                 certificate), VERIFY (STARTTLS required, certificate checked against the JDK's trust store and
-     *                 the host name, RFC 6125)
+     *                 the host name, RFC 6125), DANE (towards MX hosts: TLSA records decide, RFC 7672; else MAY)
      * @param user     the AUTH user, or {@code null} for none
      * @param password the AUTH password, or {@code null}
      */
@@ -131,7 +158,7 @@ public final class SmtpTransport implements AutoCloseable {
         for (InetAddress address : addresses) {
             String remote = host + "[" + address.getHostAddress() + "]";
             try {
-                return attempt(envelope, host, address, viaPort, policy, remote, recipients, body);
+                return attempt(envelope, host, address, viaPort, policy, remote, recipients, body, null);
             } catch (SmtpReplyException e) {
                 last = remote + " said: " + e.reply();
             } catch (IOException e) {
@@ -148,14 +175,26 @@ public final class SmtpTransport implements AutoCloseable {
         long size();
     }
 
-    private List<Outcome> toTargets(SpoolEnvelope envelope, List<Target> targets, List<String> recipients,
-                                    Body body) {
+    private List<Outcome> toTargets(SpoolEnvelope envelope, String domain, List<Target> targets,
+                                    List<String> recipients, Body body, boolean useDane) {
         String last = "no exchanger answered";
+        String daneFailure = null;
         for (Target target : targets) {
+            // DANE: the TLSA records of this host decide its TLS; a host whose records cannot be had is not used.
+            DaneVerdict verdict = useDane ? dane.verdict(target, domain) : null;
+            if (verdict instanceof DaneVerdict.HostUnusable unusable) {
+                daneFailure = last = target.host() + ": " + unusable.reason();
+                log.warn("{}: DANE: {} not used: {}", envelope.id(), target.host(), unusable.reason());
+                continue;
+            }
             for (InetAddress address : target.addresses()) {
                 String remote = target.host() + "[" + address.getHostAddress() + "]";
                 try {
-                    return attempt(envelope, target.host(), address, port, mxPolicy, remote, recipients, body);
+                    return attempt(envelope, target.host(), address, port, mxPolicy, remote, recipients, body,
+                            verdict);
+                } catch (DaneFailure e) {
+                    daneFailure = last = remote + ": " + e.getMessage();
+                    log.warn("{}: DANE: {}: {}", envelope.id(), remote, e.getMessage());
                 } catch (SmtpReplyException e) {
                     last = remote + " said: " + e.reply();
                 } catch (IOException e) {
@@ -164,16 +203,21 @@ public final class SmtpTransport implements AutoCloseable {
                 log.debug("{}: {} failed: {}", envelope.id(), remote, last);
             }
         }
-        return all(recipients, new Outcome.Deferred("451 4.4.1 " + last));
+        // RFC 3463 3.8 "4.7.5 Cryptographic failure": DANE refused a host that could otherwise have taken the mail.
+        return all(recipients, new Outcome.Deferred(daneFailure != null ? "451 4.7.5 DANE: " + daneFailure
+                : "451 4.4.1 " + last));
     }
 
+    /** @param verdict DANE's word on this host, or null when DANE is not in use */
     private List<Outcome> attempt(SpoolEnvelope envelope, String host, InetAddress address, int toPort, Policy policy,
-                                  String remote, List<String> recipients, Body body) throws IOException {
-        String key = address.getHostAddress() + "|" + toPort + "|" + host + "|" + policy;
+                                  String remote, List<String> recipients, Body body, DaneVerdict verdict)
+            throws IOException {
+        String security = verdict instanceof DaneVerdict.Authenticate ? "tls=dane" : "";
+        String key = address.getHostAddress() + "|" + toPort + "|" + host + "|" + policy + "|" + daneKey(verdict);
         ConnectionCache.Lease lease = connections.take(key);
         if (lease != null) {
             try {
-                return transaction(lease.client(), key, lease.uses(), envelope, remote, recipients, body);
+                return transaction(lease.client(), key, lease.uses(), envelope, remote, security, recipients, body);
             } catch (IOException e) {
                 // A kept session the server has meanwhile closed: start over on a new connection.
                 log.debug("{}: kept session to {} failed ({}), reconnecting", envelope.id(), remote, e.toString());
@@ -182,17 +226,61 @@ public final class SmtpTransport implements AutoCloseable {
         SmtpClient client = SmtpClient.connect(new Endpoint.Tcp(address.getHostAddress(), toPort),
                 SmtpClient.Protocol.SMTP, helloName, timeouts);
         try {
-            secure(client, host, policy);
+            if (verdict instanceof DaneVerdict.Authenticate || verdict instanceof DaneVerdict.EncryptOnly) {
+                daneTls(client, host, verdict, remote);
+            } else {
+                secure(client, host, policy);
+            }
         } catch (IOException | RuntimeException e) {
             client.close();
             throw e;
         }
-        return transaction(client, key, 0, envelope, remote, recipients, body);
+        return transaction(client, key, 0, envelope, remote, security, recipients, body);
+    }
+
+    /** Sessions are kept per DANE outcome: one checked against some TLSA records serves only those records. */
+    private static String daneKey(DaneVerdict verdict) {
+        return switch (verdict) {
+            case DaneVerdict.Authenticate authenticate -> "dane " + authenticate.records();
+            case DaneVerdict.EncryptOnly encrypt -> "dane-encrypt";
+            case null, default -> "";
+        };
+    }
+
+    /**
+     * DANE (RFC 7672 2.2, 3): STARTTLS is mandatory, and with usable TLSA records the certificate must match one;
+     * SNI names the MX host (RFC 7672 8.1). Whatever fails here is a {@link DaneFailure}.
+     */
+    private void daneTls(SmtpClient client, String host, DaneVerdict verdict, String remote) throws IOException {
+        boolean tls;
+        try {
+            tls = client.startTls(verdict instanceof DaneVerdict.Authenticate authenticate
+                    ? dane.context(authenticate) : opportunisticTls, host, false);
+        } catch (IOException e) {
+            throw new DaneFailure("TLS handshake failed: " + handshakeReason(e), e);
+        }
+        if (!tls) {
+            throw new DaneFailure("STARTTLS is required (TLSA records published for " + host
+                    + ") but not offered or refused");
+        }
+        if (verdict instanceof DaneVerdict.Authenticate authenticate) {
+            log.info("{}: tls=dane, certificate matches TLSA at _25._tcp.{}", remote, authenticate.base());
+        }
+    }
+
+    /** The trust manager's own words when it refused the certificate, else the handshake's. */
+    private static String handshakeReason(IOException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.security.cert.CertificateException) {
+                return cause.getMessage();
+            }
+        }
+        return String.valueOf(e.getMessage());
     }
 
     /** One transaction on a session; the session is kept for the next message when it went well. */
     private List<Outcome> transaction(SmtpClient client, String key, int uses, SpoolEnvelope envelope, String remote,
-                                      List<String> recipients, Body body) throws IOException {
+                                      String security, List<String> recipients, Body body) throws IOException {
         try {
             boolean utf8 = "true".equals(envelope.parameters().get("smtputf8"));
             BodyType type = "8BITMIME".equals(envelope.parameters().get("body")) ? BodyType.EIGHT_BIT_MIME
@@ -211,7 +299,8 @@ public final class SmtpTransport implements AutoCloseable {
             try (InputStream in = body.open()) {
                 result = client.send(sender, parameters, paths, in, body.size());
             }
-            String tls = client.tlsSession() != null ? " (" + client.tlsSession().getProtocol() + ")" : "";
+            String tls = client.tlsSession() == null ? "" : " (" + client.tlsSession().getProtocol()
+                    + (security.isEmpty() ? "" : ", " + security) + ")";
             boolean closing = result.mail().code() == 421
                     || result.recipients().stream().anyMatch(r -> r.reply().code() == 421);
             if (closing) {
@@ -239,7 +328,7 @@ public final class SmtpTransport implements AutoCloseable {
     private void secure(SmtpClient client, String host, Policy policy) throws IOException {
         boolean tls = switch (policy.tls()) {
             case NONE -> false;
-            case MAY, ENCRYPT -> client.startTls(opportunisticTls, host, false);
+            case MAY, ENCRYPT, DANE -> client.startTls(opportunisticTls, host, false);
             case VERIFY -> client.startTls(verifying(), host, true);
         };
         if (!tls && policy.tls().requiresTls()) {

@@ -31,7 +31,7 @@ class ConfigPrinterTest {
             assertThat(printed).contains("  " + key + ": ");
         }
         for (String key : OutboundReader.DNS_KEYS) {
-            assertThat(printed).containsPattern("\ndns:\n(  .*\n)*  " + key + ": ");
+            assertThat(printed).containsPattern("\ndns:\n(  .*\n)*  (# )?" + key + ": ");
         }
         for (String key : OutboundReader.QUEUE_KEYS) {
             assertThat(printed).containsPattern("\nqueue:\n(  .*\n)*  " + key + ": ");
@@ -57,6 +57,7 @@ class ConfigPrinterTest {
                 .contains("      maildir: var/mail\n")
                 .contains("  resolvers: []\n")
                 .contains("  timeout: 10s\n")
+                .contains("  # dnssec_trust_anchor: root-anchors.zone\n")
                 .contains("  retry: [1m, 5m, 15m, 30m, 1h, 3h]\n")
                 .contains("  max_lifetime: 5d\n")
                 .contains("  delay_notice: 4h\n")

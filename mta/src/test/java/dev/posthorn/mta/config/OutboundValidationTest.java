@@ -60,6 +60,27 @@ class OutboundValidationTest {
     }
 
     @Test
+    void aDnssecTrustAnchorFileIsReadAndChecked() throws Exception {
+        Files.writeString(dir.resolve("anchors.zone"),
+                "; the IANA root KSK-2017\n. IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\n");
+        Config config = load(dir, "dns: { dnssec_trust_anchor: anchors.zone }\n");
+        assertThat(config.dns().dnssecTrustAnchor()).contains(dir.resolve("anchors.zone"));
+        assertThat(load(dir, "outbound: { tls: dane }\n").outbound().tls()).isEqualTo(TlsPolicy.DANE);
+    }
+
+    @Test
+    void aDnssecTrustAnchorFileMustExistAndHoldAnAnchor() throws Exception {
+        onlyProblem(dir, "dns: { dnssec_trust_anchor: missing.zone }\n", 1, "dns.dnssec_trust_anchor",
+                "no such file: " + dir.resolve("missing.zone"));
+        Files.writeString(dir.resolve("empty.zone"), "; nothing\nexample.net. 300 IN A 192.0.2.1\n");
+        onlyProblem(dir, "dns: { dnssec_trust_anchor: empty.zone }\n", 1, "dns.dnssec_trust_anchor",
+                "no DS or DNSKEY record in " + dir.resolve("empty.zone"));
+        Files.writeString(dir.resolve("broken.zone"), ". IN DS not-a-key-tag\n");
+        assertThat(problems(dir, "dns: { dnssec_trust_anchor: broken.zone }\n")).singleElement()
+                .satisfies(p -> assertThat(p.reason()).startsWith("cannot read " + dir.resolve("broken.zone")));
+    }
+
+    @Test
     void aDurationMustBeAString() {
         onlyProblem(dir, "dns: { timeout: [ 10s ] }\n", 1, "dns.timeout", "expected a string, got a list");
     }
@@ -203,7 +224,7 @@ class OutboundValidationTest {
                 relay:
                   smarthost: smtp.example.net:587
                   tls: required
-                """, 3, "relay.tls", "expected none, may, encrypt or verify, got required");
+                """, 3, "relay.tls", "expected none, may, encrypt, verify or dane, got required");
         onlyProblem(dir, """
                 relay:
                   smarthost: smtp.example.net:587
@@ -360,7 +381,7 @@ class OutboundValidationTest {
                 outbound:
                   port: 25
                   tls: opportunistic
-                """, 3, "outbound.tls", "expected none, may, encrypt or verify, got opportunistic");
+                """, 3, "outbound.tls", "expected none, may, encrypt, verify or dane, got opportunistic");
     }
 
     @Test
@@ -376,7 +397,7 @@ class OutboundValidationTest {
         assertThat(problems).extracting(Problem::line, Problem::key).containsExactly(
                 tuple(1, "dns.resolver"), tuple(2, "queue.retries"), tuple(5, "relay.auth.password_file"),
                 tuple(5, "relay.auth.password"), tuple(6, "outbound.tls_policy"));
-        assertThat(problems.getFirst().reason()).isEqualTo("unknown key (expected resolvers, timeout)");
+        assertThat(problems.getFirst().reason()).isEqualTo("unknown key (expected resolvers, timeout, dnssec_trust_anchor)");
         assertThat(problems.get(2).reason()).isEqualTo("missing key");
         assertThat(problems.get(3).reason()).isEqualTo("unknown key (expected user, password_file)");
     }

@@ -13,8 +13,10 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509ExtendedKeyManager;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -86,6 +88,11 @@ public final class TestPki {
 
     /** A server-side TLS context presenting {@code server} and the rest of {@code chain}. */
     public static ServerTls serverTls(Issued server, X509Certificate... chain) {
+        return serverTls(server, new java.util.concurrent.CopyOnWriteArrayList<>(), chain);
+    }
+
+    /** As above, adding to {@code sni} the server name (SNI, RFC 6066 3) each client asks for. */
+    public static ServerTls serverTls(Issued server, List<String> sni, X509Certificate... chain) {
         try {
             Certificate[] all = new Certificate[chain.length + 1];
             all[0] = server.certificate();
@@ -96,7 +103,8 @@ public final class TestPki {
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keys.init(store, new char[0]);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys.getKeyManagers(), null, null);
+            context.init(new KeyManager[] {new SniRecorder((X509ExtendedKeyManager) keys.getKeyManagers()[0], sni)},
+                    null, null);
             return ServerTls.of(context);
         } catch (GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException(e);
