@@ -395,9 +395,9 @@ def dump_files(dump_dir):
 
 
 def wait_for_delivery(spool, dump_dir, count, deadline):
-    """Until spool/queue/ holds no file and smtp-sink has written count files, or the deadline."""
+    """Until spool/queue/ holds no message (spare files aside) and smtp-sink has written count files, or the deadline."""
     while True:
-        queued = files_in(os.path.join(spool, "queue"))
+        queued = [n for n in files_in(os.path.join(spool, "queue")) if not n.startswith("spare.")]
         dumps = dump_files(dump_dir)
         if not queued and len(dumps) >= count:
             return

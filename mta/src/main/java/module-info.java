@@ -12,6 +12,8 @@ module dev.posthorn.mta {
     requires org.snakeyaml.engine;
     requires org.dnsjava;
     requires java.naming;
+    requires org.apache.httpcomponents.client5.httpclient5;
+    requires org.apache.httpcomponents.core5.httpcore5;
 
     opens dev.posthorn.mta.cli to info.picocli;
 }

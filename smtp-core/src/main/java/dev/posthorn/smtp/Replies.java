@@ -61,6 +61,10 @@ public final class Replies {
     public static final Reply CONNECTION_RATE = Reply.of(421, "4.7.0", "Too many connections from your address, slow down");
     public static final Reply MESSAGE_RATE = Reply.of(450, "4.7.1", "Too many messages from your address, slow down");
     public static final Reply RECIPIENT_RATE = Reply.of(452, "4.5.3", "Too many recipients from your address, slow down");
+    /** A check that could refuse the message met a DNS failure, and the operator asked to defer then. */
+    public static final Reply SPF_TEMPERROR = Reply.of(451, "4.7.24", "SPF check failed temporarily, try again later");
+    public static final Reply DMARC_TEMPERROR =
+            Reply.of(451, "4.4.3", "DMARC check failed temporarily, try again later");
     public static final Reply AUTH_THROTTLED =
             Reply.of(454, "4.7.0", "Too many failed authentications, try again later");
 
@@ -92,6 +96,15 @@ public final class Replies {
     public static final Reply RELAY_DENIED = Reply.of(550, "5.7.1", "Relay access denied");
     public static final Reply SENDER_NOT_OWNED =
             Reply.of(553, "5.7.1", "Sender address not owned by the authenticated user");
+    /** RFC 7372 3.2: the SPF result was fail. */
+    public static final Reply SPF_FAILED =
+            Reply.of(550, "5.7.23", "SPF validation failed: this client may not send for the sender's domain");
+    /** RFC 7489 6.7 and 10.3: the author domain's policy is reject, and the message did not pass DMARC. */
+    public static final Reply DMARC_REJECTED =
+            Reply.of(550, "5.7.1", "Rejected by the DMARC policy of the From domain");
+    /** RFC 7489 6.6.1: DMARC needs one author domain; the message has no From field, several, or several domains. */
+    public static final Reply AUTHOR_UNCLEAR =
+            Reply.of(550, "5.7.1", "A message needs exactly one From field naming one domain (RFC 5322 3.6.2)");
     public static final Reply NO_SUCH_USER = Reply.of(550, "5.1.1", "No such user here");
     public static final Reply TRANSACTION_FAILED = Reply.of(554, "5.0.0", "Transaction failed");
 

@@ -18,6 +18,16 @@ public final class MailLog {
         log.info("{}: queued from=<{}> size={} nrcpt={} client={}", id, sender, size, recipients, client);
     }
 
+    /** A message refused at the end of DATA by the inbound checks; nothing was queued. */
+    public static void refused(String id, String sender, String client, String reply, String results) {
+        log.info("{}: refused from=<{}> client={} reply=\"{}\" {}", id, sender, client, reply, results);
+    }
+
+    /** The inbound checks' results for a message about to be queued. */
+    public static void checked(String id, String results) {
+        log.info("{}: checked {}", id, results);
+    }
+
     public static void delivered(String id, String recipient, String how) {
         log.info("{}: delivered to=<{}> {}", id, recipient, how);
     }

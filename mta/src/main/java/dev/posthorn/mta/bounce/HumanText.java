@@ -26,5 +26,10 @@ final class HumanText {
             DeliveryReport.line(out, "<" + Fields.oneLine(r.finalRecipient()) + ">: " + r.action().field()
                     + r.remoteMta().map(m -> " (at " + Fields.oneLine(m) + ")").orElse("") + ": " + reason);
         }
+        if (report.recipients().stream().anyMatch(r -> r.action() == RecipientReport.Action.RELAYED)) {
+            DeliveryReport.line(out, "");
+            DeliveryReport.line(out, "Relayed means handed to a mail system that sends no delivery reports:");
+            DeliveryReport.line(out, "you will hear no more of it from there, unless it fails.");
+        }
     }
 }

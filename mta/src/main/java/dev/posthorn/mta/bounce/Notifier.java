@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  * <li>failure reports for recipients that failed for good, unless they asked NOTIFY=NEVER or not FAILURE;</li>
  * <li>one delay notice per message once it has waited {@code delayNotice}, where NOTIFY asked for DELAY or was not
  * given;</li>
- * <li>success reports where NOTIFY asked for SUCCESS.</li>
+ * <li>success reports where NOTIFY asked for SUCCESS: "delivered" for a mailbox, "relayed" for an SMTP server that
+ * did not take the DSN request (RFC 3461 5.2.3); none where the next hop took it and reports itself (5.2.2).</li>
  * </ul>
  * No report ever goes to the null reverse path. When a report itself cannot be delivered, the postmaster is told
  * once, and a notice to the postmaster that fails is only logged: reports never loop.
@@ -63,9 +64,13 @@ public final class Notifier {
     /**
      * Queues the reports the change from {@code before} to {@code after} calls for, returning them (for delivery)
      * and the state to keep (with the delay notice noted when one was sent).
+     *
+     * @param successes for each recipient delivered since {@code before}, what a success report says of it
+     *                  (delivered or relayed); one not named gets no success report from here
      */
-    public Result notify(QueuedMessage message, DeliveryState before, DeliveryState after, Instant now,
-                         Duration delayNotice) throws IOException {
+    public Result notify(QueuedMessage message, DeliveryState before, DeliveryState after,
+                         Map<Integer, RecipientReport.Action> successes, Instant now, Duration delayNotice)
+            throws IOException {
         SpoolEnvelope envelope = message.envelope();
         List<Integer> failed = new ArrayList<>();
         List<Integer> delivered = new ArrayList<>();
@@ -76,7 +81,8 @@ public final class Notifier {
             String notify = envelope.recipients().get(i).notifications();
             if (was == Status.PENDING && is == Status.FAILED && wants(notify, "FAILURE", true)) {
                 failed.add(i);
-            } else if (was == Status.PENDING && is == Status.DELIVERED && wants(notify, "SUCCESS", false)) {
+            } else if (was == Status.PENDING && is == Status.DELIVERED && wants(notify, "SUCCESS", false)
+                    && successes.containsKey(i)) {
                 delivered.add(i);
             } else if (is == Status.PENDING && wants(notify, "DELAY", true)) {
                 pending.add(i);
@@ -85,15 +91,15 @@ public final class Notifier {
         List<QueuedMessage> reports = new ArrayList<>();
         String kind = envelope.parameters().getOrDefault(KIND, "");
         if (!failed.isEmpty()) {
-            report(message, after, failed, RecipientReport.Action.FAILED, now).ifPresent(reports::add);
+            report(message, after, failed, i -> RecipientReport.Action.FAILED, now).ifPresent(reports::add);
         }
         if (!delivered.isEmpty() && kind.isEmpty()) {
-            report(message, after, delivered, RecipientReport.Action.DELIVERED, now).ifPresent(reports::add);
+            report(message, after, delivered, successes::get, now).ifPresent(reports::add);
         }
         DeliveryState kept = after;
         boolean late = !now.isBefore(envelope.receivedAt().plus(delayNotice));
         if (!pending.isEmpty() && late && !after.delayNoticeSent() && kind.isEmpty()) {
-            report(message, after, pending, RecipientReport.Action.DELAYED, now).ifPresent(reports::add);
+            report(message, after, pending, i -> RecipientReport.Action.DELAYED, now).ifPresent(reports::add);
             kept = after.delayNoticed();
         }
         return new Result(reports, kept);
@@ -115,7 +121,9 @@ public final class Notifier {
     }
 
     private Optional<QueuedMessage> report(QueuedMessage message, DeliveryState state, List<Integer> indexes,
-                                           RecipientReport.Action action, Instant now) throws IOException {
+                                           java.util.function.IntFunction<RecipientReport.Action> actions,
+                                           Instant now) throws IOException {
+        RecipientReport.Action action = actions.apply(indexes.getFirst());
         SpoolEnvelope envelope = message.envelope();
         String kind = envelope.parameters().getOrDefault(KIND, "");
         String to;
@@ -134,7 +142,8 @@ public final class Notifier {
         }
         List<RecipientReport> recipients = new ArrayList<>();
         for (int i : indexes) {
-            recipients.add(recipientReport(envelope.recipients().get(i), state.recipients().get(i), action, now));
+            recipients.add(recipientReport(envelope.recipients().get(i), state.recipients().get(i), actions.apply(i),
+                    now));
         }
         boolean full = !"HDRS".equals(envelope.parameters().get("ret")) && message.bodyLength() <= fullReturnLimit;
         String id = ids.get();

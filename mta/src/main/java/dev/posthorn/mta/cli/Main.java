@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code bin/posthorn}. */
 @Command(name = "posthorn", mixinStandardHelpOptions = true, version = "Posthorn 0.1.0",
         description = "A mail transfer agent for the JVM.",
-        subcommands = {RunCommand.class, SinkCommand.class, ConfigCommand.class, UserCommand.class})
+        subcommands = {RunCommand.class, SinkCommand.class, ConfigCommand.class, UserCommand.class,
+            DkimCommand.class})
 public final class Main {
 
     Main() {

@@ -2,9 +2,6 @@ package dev.posthorn.mta.cli;
 
 import dev.posthorn.mta.auth.PasswordHash;
 import dev.posthorn.mta.auth.UserStore;
-import dev.posthorn.mta.config.Config;
-import dev.posthorn.mta.config.ConfigException;
-import dev.posthorn.mta.config.ConfigLoader;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -51,14 +48,7 @@ final class UserCommand {
         }
 
         Path usersFile() throws IOException {
-            Config loaded;
-            try {
-                loaded = ConfigLoader.load(config);
-            } catch (ConfigException e) {
-                throw new IOException(e.problems().size() + " problem(s) in " + config + ": "
-                        + e.problems().getFirst());
-            }
-            return loaded.usersFile().orElseThrow(() -> new IOException(config + " names no users_file"));
+            return LoadedConfig.load(config).usersFile().orElseThrow(() -> new IOException(config + " names no users_file"));
         }
     }
 

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,12 +25,14 @@ import java.util.Optional;
  * @param relay           the smarthost all remote mail goes to; empty means each domain's MX hosts
  * @param routes          remote domains whose mail goes elsewhere than the relay or their MX hosts, keyed by their
  *                        lower-case name, in the order written; never a local domain
- * @param outbound        the port and TLS policy for other domains' servers
+ * @param outbound        the port and TLS policies for other domains' servers, MTA-STS
+ * @param dkim            DKIM signing of outgoing mail
+ * @param checks          inbound message authentication (SPF, DKIM, DMARC) on the MX listeners
  */
 public record Config(String hostname, Path spool, List<Listener> listeners, Optional<TlsFiles> tls,
                      List<Network> trustedNetworks, Limits limits, Map<String, LocalDomain> domains,
                      Optional<Path> usersFile, Dns dns, Queue queue, Optional<Relay> relay,
-                     Map<String, RouteTarget> routes, Outbound outbound) {
+                     Map<String, RouteTarget> routes, Outbound outbound, Dkim dkim, Checks checks) {
 
     public Config {
         Names.domainProblem(hostname).ifPresent(reason -> {
@@ -45,6 +46,8 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
         Objects.requireNonNull(queue, "queue");
         Objects.requireNonNull(relay, "relay");
         Objects.requireNonNull(outbound, "outbound");
+        Objects.requireNonNull(dkim, "dkim");
+        Objects.requireNonNull(checks, "checks");
         listeners = List.copyOf(listeners);
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("at least one listener is needed");
@@ -64,20 +67,29 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
             }
         });
         domains = Collections.unmodifiableMap(new LinkedHashMap<>(domains));
-        for (Map.Entry<String, RouteTarget> route : routes.entrySet()) {
-            String domain = route.getKey();
-            Names.domainProblem(domain).ifPresent(reason -> {
-                throw new IllegalArgumentException("routes: " + reason + ": " + domain);
-            });
-            if (!domain.equals(domain.toLowerCase(Locale.ROOT))) {
-                throw new IllegalArgumentException("routes: domain names are kept in lower case: " + domain);
-            }
+        routes = Names.domainKeyed("routes", routes);
+        for (String domain : routes.keySet()) {
             if (domains.containsKey(domain)) {
                 throw new IllegalArgumentException("routes: " + domain + " is a local domain");
             }
-            Objects.requireNonNull(route.getValue(), "route");
         }
-        routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
+        for (String domain : outbound.tlsPolicy().keySet()) {
+            if (domains.containsKey(domain)) {
+                throw new IllegalArgumentException("outbound.tls_policy: " + domain + " is a local domain");
+            }
+        }
+    }
+
+    /**
+     * A configuration without DKIM signing and without inbound checks (for code that builds one by hand: it signs
+     * nothing and checks nothing).
+     */
+    public Config(String hostname, Path spool, List<Listener> listeners, Optional<TlsFiles> tls,
+                  List<Network> trustedNetworks, Limits limits, Map<String, LocalDomain> domains,
+                  Optional<Path> usersFile, Dns dns, Queue queue, Optional<Relay> relay,
+                  Map<String, RouteTarget> routes, Outbound outbound) {
+        this(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue, relay, routes,
+                outbound, Defaults.DKIM, Checks.OFF);
     }
 
     /**
@@ -99,12 +111,24 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
     /** The same configuration with other local domains (for tests and tools that vary one part). */
     public Config withDomains(Map<String, LocalDomain> newDomains) {
         return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, newDomains, usersFile, dns, queue,
-                relay, routes, outbound);
+                relay, routes, outbound, dkim, checks);
     }
 
     /** The same configuration with other trusted networks and limits. */
     public Config withTrust(List<Network> newTrustedNetworks, Limits newLimits) {
         return new Config(hostname, spool, listeners, tls, newTrustedNetworks, newLimits, domains, usersFile, dns,
-                queue, relay, routes, outbound);
+                queue, relay, routes, outbound, dkim, checks);
+    }
+
+    /** The same configuration with other DKIM signing. */
+    public Config withDkim(Dkim newDkim) {
+        return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue,
+                relay, routes, outbound, newDkim, checks);
+    }
+
+    /** The same configuration with other inbound checks. */
+    public Config withChecks(Checks newChecks) {
+        return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue,
+                relay, routes, outbound, dkim, newChecks);
     }
 }

@@ -17,7 +17,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
 public final class ConfigLoader {
 
     static final List<String> KEYS = List.of("hostname", "spool", "listeners", "tls", "trusted_networks", "limits",
-            "domains", "users_file", "dns", "queue", "relay", "routes", "outbound");
+            "domains", "users_file", "dns", "queue", "relay", "routes", "outbound", "dkim", "checks");
     static final List<String> LISTENER_KEYS = List.of("address", "port", "role");
     static final List<String> TLS_KEYS = List.of("cert", "key");
     static final List<String> LIMIT_KEYS = List.of("max_message_size", "max_recipients", "max_connections",
@@ -76,14 +76,17 @@ public final class ConfigLoader {
                 ? section.get("relay").flatMap(outboundSections::relay) : defaults.relay();
         Map<String, RouteTarget> routes = section.get("routes")
                 .map(v -> outboundSections.routes(v, domains.keySet())).orElse(defaults.routes());
-        Outbound outbound = section.get("outbound").map(outboundSections::outbound)
+        Outbound outbound = section.get("outbound").map(v -> outboundSections.outbound(v, domains.keySet()))
                 .orElse(defaults.outbound());
+        Dkim dkim = section.get("dkim").map(new DkimReader(folder, defaults.dkim())::read).orElse(defaults.dkim());
+        Checks checks = section.get("checks").map(v -> ChecksReader.read(v, folder, defaults.checks()))
+                .orElse(defaults.checks());
         if (!problems.isEmpty()) {
             return defaults;
         }
         try {
             return new Config(hostname, spool, listeners, tls, trusted, limits, domains, usersFile, dns, queue, relay,
-                    routes, outbound);
+                    routes, outbound, dkim, checks);
         } catch (IllegalArgumentException e) {
             // The checks above should leave nothing for the records to refuse; if they do, still name the file.
             root.problem(e.getMessage());

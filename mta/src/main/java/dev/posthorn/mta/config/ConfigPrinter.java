@@ -60,6 +60,8 @@ public final class ConfigPrinter {
         relay(config.relay());
         routes(config.routes());
         outbound(config.outbound());
+        dkim(config.dkim());
+        checks(config.checks());
         domains(config.domains());
         return out.toString();
     }
@@ -115,8 +117,10 @@ public final class ConfigPrinter {
         line("  resolvers: " + flowList(dns.resolvers().stream().map(Dns::format).toList()));
         line("  # How long to wait for an answer.");
         line("  timeout: " + duration(dns.timeout()));
-        line("  # For DANE (outbound tls: dane): the DNSSEC trust anchors, DS or DNSKEY records in zone file format.");
-        line("  # Without it, the IANA root zone's keys built into Posthorn. The resolvers must pass DNSSEC records on.");
+        line("  # For DANE (a dane or dane-only level in outbound): the DNSSEC trust anchors, DS or DNSKEY records in");
+        line("  # zone file format; without it, the IANA root zone's keys built into Posthorn. Posthorn validates the");
+        line("  # answers itself, for the domains at a DANE level only; the resolvers must pass DNSSEC records on (a");
+        line("  # resolver that strips them makes those answers bogus, and that mail is deferred).");
         dns.dnssecTrustAnchor().ifPresentOrElse(file -> line("  dnssec_trust_anchor: " + path(file)),
                 () -> line("  # dnssec_trust_anchor: root-anchors.zone"));
         line("");
@@ -134,6 +138,9 @@ public final class ConfigPrinter {
         line("  # A message with more Received headers is taken for a loop and returned (RFC 5321 6.3); at least "
                 + Queue.MIN_RECEIVED_HEADERS + ".");
         line("  max_received_headers: " + queue.maxReceivedHeaders());
+        line("  # At most this many queued messages are held in memory for delivery; the rest wait on disk and are");
+        line("  # read in, earliest due first, as places free up. At least 1.");
+        line("  active_limit: " + queue.activeLimit());
         line("");
     }
 
@@ -177,12 +184,87 @@ public final class ConfigPrinter {
     }
 
     private void outbound(Outbound outbound) {
-        line("# How other domains' servers are contacted: their port, and the TLS policy (none, may, encrypt,");
-        line("# verify or dane, as for the relay; may works with every server; dane authenticates MX hosts that");
-        line("# publish DNSSEC-signed TLSA records, RFC 7672, and is may towards the others).");
+        line("# How other domains' servers are contacted: their port, and the default TLS policy: none, may, encrypt,");
+        line("# verify (as for the relay) or dane. may works with every server. dane is opportunistic DANE (RFC 7672,");
+        line("# Postfix's dane): the MX and address records are validated with DNSSEC (dns.dnssec_trust_anchor), MX");
+        line("# hosts with secure TLSA records must present a certificate that matches them (else the next MX, then");
+        line("# 4.7.5), and domains without them get their MTA-STS policy, else may. DANE is used only when a dane");
+        line("# or dane-only level is configured.");
         line("outbound:");
         line("  port: " + outbound.port());
         line("  tls: " + outbound.tls().configName());
+        line("  # The TLS policy of single domains, ahead of DANE, MTA-STS and tls: none, may, encrypt, verify, dane");
+        line("  # (DANE where TLSA records are published, else may) or dane-only (no mail to an MX host without");
+        line("  # usable TLSA records). E.g.:");
+        line("  #   example.net: verify");
+        line("  tls_policy:" + (outbound.tlsPolicy().isEmpty() ? " {}" : ""));
+        outbound.tlsPolicy().forEach((domain, policy) -> line("    " + scalar(domain) + ": " + policy.configName()));
+        line("  # The CAs that verify and MTA-STS trust, a PEM bundle; without it, the JDK's trust store.");
+        outbound.caFile().ifPresentOrElse(file -> line("  ca_file: " + path(file)),
+                () -> line("  # ca_file: tls/ca.pem"));
+        line("  # Whether MTA-STS policies (RFC 8461) are fetched and applied: a domain that enforces one gets its");
+        line("  # mail only over TLS with a valid certificate, to the MX hosts it lists.");
+        line("  mta_sts: " + outbound.mtaSts());
+        line("  # Where fetched MTA-STS policies are kept across restarts; without it, state/mta-sts in the spool.");
+        outbound.mtaStsCache().ifPresentOrElse(folder -> line("  mta_sts_cache: " + path(folder)),
+                () -> line("  # mta_sts_cache: var/spool/state/mta-sts"));
+        line("");
+    }
+
+    private void dkim(Dkim dkim) {
+        line("# DKIM signing (RFC 6376) of mail from authenticated users and trusted networks (never of mail arriving");
+        line("# from other servers). The author's domain (From), or its nearest parent with keys, signs: with every key");
+        line("# listed, so an RSA and an Ed25519 key give two signatures. A key is a PEM file (PKCS#8): RSA of 1024");
+        line("# bits or more (2048 recommended) or Ed25519; 'posthorn dkim keygen' makes one and prints the DNS record.");
+        line("dkim:");
+        line("  sign:" + (dkim.sign().isEmpty() ? " {}" : ""));
+        if (dkim.sign().isEmpty()) {
+            line("  #   example.org:");
+            line("  #     - selector: s2026");
+            line("  #       key: dkim/example.org.s2026.pem");
+            line("  #     - selector: ed2026");
+            line("  #       key: dkim/example.org.ed2026.pem");
+        }
+        dkim.sign().forEach((domain, keys) -> {
+            line("    " + scalar(domain) + ":");
+            for (Dkim.Key key : keys) {
+                line("      - selector: " + scalar(key.selector()));
+                line("        key: " + path(key.file()));
+            }
+        });
+        line("  # The header fields signed, as often as the message has them (From is required).");
+        line("  headers: " + flowList(dkim.headers()));
+        line("  # Fields signed once more than present: no such field can be added without breaking the signature.");
+        line("  oversign: " + flowList(dkim.oversign()));
+        line("  # How long a signature is valid (x=); without it, signatures do not expire.");
+        dkim.expiration().ifPresentOrElse(x -> line("  expiration: " + duration(x)),
+                () -> line("  # expiration: 7d"));
+        line("");
+    }
+
+    private void checks(Checks checks) {
+        line("# Inbound message authentication on mx listeners, for clients neither trusted nor authenticated. Each");
+        line("# check adds its result to an Authentication-Results field (RFC 8601) headed by this hostname; such");
+        line("# fields that arrive claiming this hostname are removed. Refusals come at the end of DATA; a temporary");
+        line("# DNS error never refuses mail (it defers it with defer_on_temperror). dmarc needs spf and dkim.");
+        line("checks:");
+        line("  # SPF (RFC 7208) for the MAIL FROM domain, or the HELO name when MAIL FROM is empty.");
+        line("  spf: " + checks.spf());
+        line("  # DKIM signatures (RFC 6376).");
+        line("  dkim: " + checks.dkim());
+        line("  # DMARC (RFC 7489) for the From domain. No aggregate or failure reports are sent.");
+        line("  dmarc: " + checks.dmarc());
+        line("  # Refuse SPF fail with 550 5.7.23, unless DMARC passes.");
+        line("  reject_spf_fail: " + checks.rejectSpfFail());
+        line("  # Refuse DMARC fail under p=reject (as pct samples), or mail without exactly one From domain, with");
+        line("  # 550 5.7.1. p=quarantine is accepted; its Authentication-Results say dmarc=fail (p=quarantine ...).");
+        line("  dmarc_reject: " + checks.dmarcReject());
+        line("  # Answer 451 instead of accepting when a check that could refuse the message had a DNS failure.");
+        line("  defer_on_temperror: " + checks.deferOnTemperror());
+        line("  # The Public Suffix List, for DMARC's organisational domains. Without it: Debian's publicsuffix");
+        line("  # package file when installed, else a copy bundled with Posthorn (which ages with the release).");
+        checks.publicSuffixList().ifPresentOrElse(file -> line("  public_suffix_list: " + path(file)),
+                () -> line("  # public_suffix_list: /usr/share/publicsuffix/public_suffix_list.dat"));
         line("");
     }
 

@@ -1,5 +1,6 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.mta.dkim.DkimSigner;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -26,15 +27,28 @@ final class Defaults {
     static final Dns DNS = new Dns(List.of(), Duration.ofSeconds(10));
     /**
      * Soon at first (greylisting lets most mail in after minutes), then every three hours; a delay notice after four
-     * hours and a bounce after five days, as sendmail does.
+     * hours and a bounce after five days, as sendmail does. Ten thousand messages in memory (a few kilobytes each)
+     * keep every delivery worker busy, while a queue of millions stays on disk.
      */
     static final Queue QUEUE = new Queue(List.of(Duration.ofMinutes(1), Duration.ofMinutes(5),
             Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(3)),
-            Duration.ofDays(5), Duration.ofHours(4), 100);
+            Duration.ofDays(5), Duration.ofHours(4), 100, 10_000);
     /** A smarthost usually wants AUTH, and credentials must not travel in clear text. */
     static final TlsPolicy RELAY_TLS = TlsPolicy.ENCRYPT;
+    /**
+     * No keys, so nothing is signed; the fields a reader sees and those that change how the body reads are signed,
+     * From once more than present (the list OpenDKIM and rspamd sign by default, give or take).
+     */
+    static final Dkim DKIM = new Dkim(Map.of(), DkimSigner.DEFAULT_HEADERS, DkimSigner.DEFAULT_OVERSIGNED,
+            Optional.empty());
     /** Port 25, opportunistic TLS: what reaches every mail server on the Internet. */
     static final Outbound OUTBOUND = new Outbound(25, TlsPolicy.MAY);
+
+    /**
+     * Every check on, since it only adds an Authentication-Results field; nothing refused, since a refusal on SPF or
+     * DMARC loses forwarded mail and is the operator's choice.
+     */
+    static final Checks CHECKS = new Checks(true, true, true, false, false, false, Optional.empty());
 
     private Defaults() {
     }
@@ -51,7 +65,7 @@ final class Defaults {
                 PLUS_ADDRESSING, new Delivery.Maildir(folder.resolve(MAILDIR)));
         return new Config(HOSTNAME, folder.resolve(SPOOL), listeners, Optional.empty(), TRUSTED_NETWORKS, LIMITS,
                 Map.of(localhost.name(), localhost), Optional.empty(), DNS, QUEUE, Optional.empty(), Map.of(),
-                OUTBOUND);
+                OUTBOUND, DKIM, CHECKS);
     }
 
     private static InetAddress loopback() {

@@ -2,7 +2,11 @@ package dev.posthorn.mta.config;
 
 import dev.posthorn.smtp.Domain;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -15,6 +19,26 @@ final class Names {
     static final int MAX_LOCAL_PART = 64;
 
     private Names() {
+    }
+
+    /**
+     * Checks the keys of a domain-keyed mapping built in code (routes, per-domain TLS policies) as the loader would
+     * have: domain names, in lower case, each with a value.
+     *
+     * @throws IllegalArgumentException naming {@code what} and the first key that is wrong
+     */
+    static <V> Map<String, V> domainKeyed(String what, Map<String, V> map) {
+        for (Map.Entry<String, V> entry : map.entrySet()) {
+            String domain = entry.getKey();
+            domainProblem(domain).ifPresent(reason -> {
+                throw new IllegalArgumentException(what + ": " + reason + ": " + domain);
+            });
+            if (!domain.equals(domain.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException(what + ": domain names are kept in lower case: " + domain);
+            }
+            Objects.requireNonNull(entry.getValue(), what + " of " + domain);
+        }
+        return Collections.unmodifiableMap(new LinkedHashMap<>(map));
     }
 
     /**

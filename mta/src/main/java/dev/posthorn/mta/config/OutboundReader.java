@@ -26,10 +26,12 @@ import org.xbill.DNS.Type;
 final class OutboundReader {
 
     static final List<String> DNS_KEYS = List.of("resolvers", "timeout", "dnssec_trust_anchor");
-    static final List<String> QUEUE_KEYS = List.of("retry", "max_lifetime", "delay_notice", "max_received_headers");
+    static final List<String> QUEUE_KEYS = List.of("retry", "max_lifetime", "delay_notice", "max_received_headers",
+            "active_limit");
     static final List<String> RELAY_KEYS = List.of("smarthost", "tls", "auth");
     static final List<String> AUTH_KEYS = List.of("user", "password_file");
-    static final List<String> OUTBOUND_KEYS = List.of("port", "tls");
+    static final List<String> OUTBOUND_KEYS = List.of("port", "tls", "tls_policy", "ca_file", "mta_sts",
+            "mta_sts_cache");
 
     private final Path folder;
     private final Config defaults;
@@ -112,7 +114,10 @@ final class OutboundReader {
                 Integer.MAX_VALUE, "must be at least " + Queue.MIN_RECEIVED_HEADERS
                         + " (RFC 5321 6.3 asks for a large threshold, normally 100 or more)"),
                 (long) d.maxReceivedHeaders());
-        if (retry.isEmpty() || lifetime.isEmpty() || notice.isEmpty() || received.isEmpty()) {
+        Optional<Long> activeLimit = written(section, "active_limit", v -> v.integer(1, Integer.MAX_VALUE,
+                "must be at least 1"), (long) d.activeLimit());
+        if (retry.isEmpty() || lifetime.isEmpty() || notice.isEmpty() || received.isEmpty()
+                || activeLimit.isEmpty()) {
             return d;
         }
         if (notice.get().compareTo(lifetime.get()) >= 0) {
@@ -126,7 +131,8 @@ final class OutboundReader {
             }
             return d;
         }
-        return new Queue(retry.get(), lifetime.get(), notice.get(), received.get().intValue());
+        return new Queue(retry.get(), lifetime.get(), notice.get(), received.get().intValue(),
+                activeLimit.get().intValue());
     }
 
     /** The retry intervals; empty when there is a problem (it has been recorded). */
@@ -152,7 +158,7 @@ final class OutboundReader {
             Optional<HostPort> smarthost = section.require("smarthost").flatMap(v -> v.parsed(HostPort::parse));
             Optional<Value> tlsValue = section.get("tls");
             Optional<TlsPolicy> tls = tlsValue.isPresent()
-                    ? tlsValue.flatMap(v -> v.parsed(TlsPolicy::parse)) : Optional.of(Defaults.RELAY_TLS);
+                    ? tlsValue.flatMap(v -> v.parsed(TlsPolicy::parseRelay)) : Optional.of(Defaults.RELAY_TLS);
             Optional<Value> authValue = section.get("auth");
             Optional<Relay.Auth> auth = authValue.flatMap(this::auth);
             if (authValue.isPresent() && tlsValue.isPresent() && tls.filter(t -> !t.requiresTls()).isPresent()) {
@@ -205,16 +211,6 @@ final class OutboundReader {
         return found;
     }
 
-    /** The file {@code value} names, which must exist; empty when there is a problem (it has been recorded). */
-    private Optional<Path> existingFile(Value value) {
-        Optional<Path> found = value.file(folder);
-        if (found.isPresent() && !Files.isRegularFile(found.get())) {
-            value.problem((Files.exists(found.get()) ? "not a file: " : "no such file: ") + found.get());
-            return Optional.empty();
-        }
-        return found;
-    }
-
     /** The routes, by lower-case domain; empty when there is a problem (it has been recorded). */
     Map<String, RouteTarget> routes(Value value, Set<String> localDomains) {
         Optional<Section> section = value.section();
@@ -233,7 +229,7 @@ final class OutboundReader {
         return routes;
     }
 
-    Outbound outbound(Value value) {
+    Outbound outbound(Value value, Set<String> localDomains) {
         Outbound d = defaults.outbound();
         Optional<Section> found = value.section();
         if (found.isEmpty()) {
@@ -243,8 +239,38 @@ final class OutboundReader {
         section.allowOnly(OUTBOUND_KEYS);
         long port = section.get("port").flatMap(v -> v.integer(1, 65_535, "port must be between 1 and 65535"))
                 .orElse((long) d.port());
-        TlsPolicy tls = section.get("tls").flatMap(v -> v.parsed(TlsPolicy::parse)).orElse(d.tls());
-        return new Outbound((int) port, tls);
+        TlsPolicy tls = section.get("tls").flatMap(v -> v.parsed(TlsPolicy::parseDefault)).orElse(d.tls());
+        Map<String, TlsPolicy> tlsPolicy = section.get("tls_policy").map(v -> tlsPolicy(v, localDomains))
+                .orElse(d.tlsPolicy());
+        Optional<Value> caValue = section.get("ca_file");
+        Optional<Path> caFile = caValue.isPresent() ? caValue.flatMap(this::existingFile) : d.caFile();
+        boolean mtaSts = section.get("mta_sts").flatMap(Value::bool).orElse(d.mtaSts());
+        Optional<Value> cacheValue = section.get("mta_sts_cache");
+        Optional<Path> cache = cacheValue.isPresent() ? cacheValue.flatMap(v -> v.file(folder)) : d.mtaStsCache();
+        return new Outbound((int) port, tls, tlsPolicy, caFile, mtaSts, cache);
+    }
+
+    /** The TLS policies of single domains, by lower-case domain; a local domain has none (its mail stays here). */
+    private static Map<String, TlsPolicy> tlsPolicy(Value value, Set<String> localDomains) {
+        Map<String, TlsPolicy> policies = new LinkedHashMap<>();
+        value.section().ifPresent(section -> section.domainKeyed().forEach((name, field) -> {
+            if (localDomains.contains(name)) {
+                field.key().problem(name + " is a local domain: its mail is not sent over SMTP");
+            } else {
+                field.value().parsed(TlsPolicy::parse).ifPresent(policy -> policies.put(name, policy));
+            }
+        }));
+        return policies;
+    }
+
+    /** A file that must exist when the configuration is loaded; its content is read by the code that uses it. */
+    private Optional<Path> existingFile(Value value) {
+        Optional<Path> found = value.file(folder);
+        if (found.isPresent() && !Files.isRegularFile(found.get())) {
+            value.problem((Files.exists(found.get()) ? "not a file: " : "no such file: ") + found.get());
+            return Optional.empty();
+        }
+        return found;
     }
 
     /** The value of {@code key} as {@code read} reads it if it is written (empty after a problem), else the default. */

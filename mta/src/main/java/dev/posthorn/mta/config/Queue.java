@@ -13,8 +13,12 @@ import java.util.List;
  *                           RFC 3464); shorter than {@code maxLifetime}
  * @param maxReceivedHeaders a message with more Received header fields than this is taken for a loop and bounced
  *                           (RFC 5321 6.3); at least {@value #MIN_RECEIVED_HEADERS}
+ * @param activeLimit        at most this many queued messages are held in memory for delivery; the rest wait on
+ *                           disk and are read in as places free up (Postfix's {@code qmgr_message_active_limit});
+ *                           at least 1
  */
-public record Queue(List<Duration> retry, Duration maxLifetime, Duration delayNotice, int maxReceivedHeaders) {
+public record Queue(List<Duration> retry, Duration maxLifetime, Duration delayNotice, int maxReceivedHeaders,
+                    int activeLimit) {
 
     /**
      * The fewest Received headers that may count as a loop. RFC 5321 6.3 asks for a large threshold, "normally at
@@ -35,6 +39,9 @@ public record Queue(List<Duration> retry, Duration maxLifetime, Duration delayNo
         }
         if (maxReceivedHeaders < MIN_RECEIVED_HEADERS) {
             throw new IllegalArgumentException("queue.max_received_headers must be at least " + MIN_RECEIVED_HEADERS);
+        }
+        if (activeLimit < 1) {
+            throw new IllegalArgumentException("queue.active_limit must be at least 1");
         }
     }
 }

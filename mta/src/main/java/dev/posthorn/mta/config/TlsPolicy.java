@@ -17,14 +17,28 @@ public enum TlsPolicy {
     MAY("may"),
     /** STARTTLS required, the certificate not checked: no message or credential goes out in clear text. */
     ENCRYPT("encrypt"),
-    /** STARTTLS required and the certificate checked against the host name (PKIX, RFC 6125). */
+    /**
+     * STARTTLS required and the certificate checked: its chain against the trusted CAs ({@code outbound.ca_file}, else
+     * the JDK's trust store; PKIX, RFC 5280) and its subjectAltName DNS names against the server's host name (RFC 6125
+     * 6.4 as RFC 7817 3 applies it to SMTP: a wildcard only as the whole left-most label).
+     */
     VERIFY("verify"),
     /**
-     * DANE for SMTP (RFC 7672): towards an MX host whose DNSSEC-signed zone publishes TLSA records, STARTTLS is
-     * required and the certificate must match them; towards other hosts, as {@link #MAY}. For a smarthost or route
-     * (a configured host, not an MX host) also as {@link #MAY}.
+     * Opportunistic DANE (RFC 7672), Postfix's {@code dane}: the MX and address records are validated with DNSSEC;
+     * an MX host whose records are secure and whose TLSA records are secure and usable must do STARTTLS with a
+     * certificate that matches them; secure TLSA records none of which is usable still make STARTTLS mandatory; a
+     * host whose TLSA records cannot be had (SERVFAIL, bogus) is not used. Where DANE finds nothing (unsigned zones, no
+     * TLSA records) the domain gets what it would get without DANE: as a domain's own level, {@link #MAY}; as the
+     * default, the domain's MTA-STS policy, else {@link #MAY}. Allowed as the default ({@code outbound.tls}) and for
+     * single domains; towards a route's host (not an MX host, no TLSA lookup) it is {@link #MAY}.
      */
-    DANE("dane");
+    DANE("dane"),
+    /**
+     * Mandatory DANE, Postfix's {@code dane-only}: as {@link #DANE}, but an MX host without secure, usable TLSA
+     * records gets no mail (4.7.5). Only for single domains ({@code outbound.tls_policy}): as a default it would
+     * refuse mail to every domain that does not publish TLSA records.
+     */
+    DANE_ONLY("dane-only");
 
     private final String configName;
 
@@ -37,9 +51,17 @@ public enum TlsPolicy {
         return configName;
     }
 
-    /** Whether a connection without TLS is refused: AUTH credentials may only travel under such a policy. */
+    /**
+     * Whether a connection without TLS is refused whatever the server: AUTH credentials may only travel under such a
+     * policy. Not {@link #DANE}, which sends in clear text to a server that DANE says nothing about.
+     */
     public boolean requiresTls() {
-        return this == ENCRYPT || this == VERIFY;
+        return this == ENCRYPT || this == VERIFY || this == DANE_ONLY;
+    }
+
+    /** Whether DANE (RFC 7672) decides, with validated DNS answers: {@link #DANE} or {@link #DANE_ONLY}. */
+    public boolean dane() {
+        return this == DANE || this == DANE_ONLY;
     }
 
     /** The policy with this exact configuration name. */
@@ -48,12 +70,42 @@ public enum TlsPolicy {
     }
 
     /**
-     * The policy named {@code name}.
+     * The policy named {@code name}, for one domain ({@code outbound.tls_policy}): any of the six.
      *
-     * @throws IllegalArgumentException naming the policies, for anything else
+     * @throws IllegalArgumentException naming the six policies, for anything else
      */
     static TlsPolicy parse(String name) {
         return named(name).orElseThrow(() -> new IllegalArgumentException(
+                "expected none, may, encrypt, verify, dane or dane-only, got " + name));
+    }
+
+    /**
+     * The policy named {@code name} as the default for MX hosts ({@code outbound.tls}): not {@link #DANE_ONLY}, which
+     * would refuse mail to every domain without TLSA records.
+     *
+     * @throws IllegalArgumentException for dane-only or anything but the five other names
+     */
+    static TlsPolicy parseDefault(String name) {
+        if (DANE_ONLY.configName.equals(name)) {
+            throw new IllegalArgumentException("dane-only is set for single domains, in outbound.tls_policy "
+                    + "(dane is the default that authenticates where TLSA records are published)");
+        }
+        return named(name).orElseThrow(() -> new IllegalArgumentException(
                 "expected none, may, encrypt, verify or dane, got " + name));
+    }
+
+    /**
+     * The policy named {@code name} towards a smarthost ({@code relay.tls}): not DANE, which is about MX hosts
+     * (RFC 7672 2.2.1: TLSA records are looked up for the names that secure MX records give).
+     *
+     * @throws IllegalArgumentException for dane, dane-only or anything but the four other names
+     */
+    static TlsPolicy parseRelay(String name) {
+        Optional<TlsPolicy> policy = named(name);
+        if (policy.filter(TlsPolicy::dane).isPresent()) {
+            throw new IllegalArgumentException(name + " applies to MX hosts, not to a smarthost; use verify");
+        }
+        return policy.orElseThrow(() -> new IllegalArgumentException(
+                "expected none, may, encrypt or verify, got " + name));
     }
 }

@@ -19,7 +19,9 @@
  * unknown keys refused. Loading never touches the network: addresses must be IP literals (listeners, networks, DNS
  * resolvers), and host names (an LMTP host, a smarthost, the server of a route) are resolved only when they are
  * used, never at load time. Nor does it read the files it names (TLS keys, Maildirs, the relay's password file):
- * they are opened by the code that uses them, which can say what is wrong with their content. The password file is
+ * they are opened by the code that uses them, which can say what is wrong with their content. DKIM keys are the
+ * exception: they are read and checked at load ({@code DkimReader}), since a signing key that does not work would
+ * otherwise show only as unsigned mail, bounced by receivers that enforce DMARC. The password file is
  * looked at, though not read: it must exist (the daemon would otherwise find out at its first delivery), and one that
  * every user may read is logged as a warning.
  *

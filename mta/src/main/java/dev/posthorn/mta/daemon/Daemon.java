@@ -4,7 +4,20 @@ import dev.posthorn.mta.auth.UserStore;
 import dev.posthorn.mta.bounce.Notifier;
 import dev.posthorn.mta.policy.AuthThrottle;
 import dev.posthorn.mta.policy.RateLimits;
+import dev.posthorn.mta.config.Checks;
 import dev.posthorn.mta.config.Config;
+import dev.posthorn.mta.config.Dkim;
+import dev.posthorn.mta.dkim.DkimSigner;
+import dev.posthorn.mta.dkim.DkimVerifier;
+import dev.posthorn.mta.dkim.SigningKey;
+import dev.posthorn.mta.dmarc.DmarcVerifier;
+import dev.posthorn.mta.dmarc.SuffixListSource;
+import dev.posthorn.mta.dns.DnsLookups;
+import dev.posthorn.mta.dns.TextRecords;
+import dev.posthorn.mta.inbound.DkimOutcome;
+import dev.posthorn.mta.inbound.DkimVerification;
+import dev.posthorn.mta.inbound.InboundChecks;
+import dev.posthorn.mta.spf.SpfVerifier;
 import dev.posthorn.mta.config.Listener;
 import dev.posthorn.mta.routing.Router;
 import dev.posthorn.mta.schedule.QueueRunner;
@@ -14,12 +27,17 @@ import dev.posthorn.smtp.server.ServerTls;
 import dev.posthorn.smtp.server.SmtpServer;
 import dev.posthorn.smtp.server.TransactionId;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +52,8 @@ public final class Daemon implements AutoCloseable {
     private static final Duration SHUTDOWN = Duration.ofSeconds(10);
     /** Like Postfix's bounce_size_limit: a larger original is returned as its headers only. */
     private static final long FULL_RETURN_LIMIT = 100 * 1024;
+    /** RFC 7208 4.6.4: an SPF check may be given up after at least 20 seconds (temperror). */
+    private static final Duration SPF_TIME_LIMIT = Duration.ofSeconds(20);
 
     private final Spool spool;
     private final QueueRunner runner;
@@ -57,16 +77,16 @@ public final class Daemon implements AutoCloseable {
     }
 
     static Daemon start(Config config, RetrySchedule retries, RateLimits rates) throws IOException {
+        Optional<InboundChecks> inbound = inboundChecks(config);   // first: a bad suffix list stops the start
         Spool spool = Spool.open(config.spool());
-        var recovered = spool.sweep();
+        spool.clean();
         Router router = new Router(config.domains(), config.hostname());
         Notifier notifier = new Notifier(spool, config.hostname(), router.postmaster(), TransactionId::next,
                 FULL_RETURN_LIMIT);
         Transports transports = new Transports(config);
-        QueueRunner runner = new QueueRunner(spool, router, notifier, transports,
-                retries,
-                Clock.systemUTC(), 20);
-        runner.recover(recovered);
+        QueueRunner runner = new QueueRunner(spool, router, notifier, transports, retries, Clock.systemUTC(), 20,
+                config.queue().activeLimit());
+        runner.start();
         ServerTls tls = config.tls().isPresent()
                 ? ServerTls.fromPemReloading(config.tls().get().cert(), config.tls().get().key())
                 : ServerTls.selfSignedFiles(config.hostname(), spool.root().resolve("tls/cert.pem"),
@@ -83,16 +103,19 @@ public final class Daemon implements AutoCloseable {
                         ? new ThrottledAuthenticator(UserStore.load(config.usersFile().get()), throttle) : null)
                 .policy(new RecipientPolicy(router, config.trustedNetworks(), spool, config.limits().minFreeDisk(),
                         throttle, rates))
-                .sink(new SpoolSink(spool, router, runner))
                 .etrn(new Etrn(runner, config.trustedNetworks()));
+        DkimSigner signer = signer(config);
+        SpoolSink submissionSink = new SpoolSink(spool, router, runner, signer, config.trustedNetworks(),
+                Optional.empty());
+        SpoolSink mxSink = new SpoolSink(spool, router, runner, signer, config.trustedNetworks(), inbound);
         List<SmtpServer> servers = new ArrayList<>();
         try {
             for (Listener listener : config.listeners()) {
                 SmtpServer.Builder builder = base.bind(new InetSocketAddress(listener.address(), listener.port()));
                 builder = switch (listener.role()) {
-                    case MX -> builder;
-                    case SUBMISSION -> builder.requireTls(true).requireAuth(true);
-                    case SUBMISSIONS -> builder.implicitTls(true).requireAuth(true);
+                    case MX -> builder.sink(mxSink);
+                    case SUBMISSION -> builder.sink(submissionSink).requireTls(true).requireAuth(true);
+                    case SUBMISSIONS -> builder.sink(submissionSink).implicitTls(true).requireAuth(true);
                 };
                 servers.add(builder.build().start());
                 log.info("listening on {} as {}", servers.getLast().address(), listener.role());
@@ -104,6 +127,43 @@ public final class Daemon implements AutoCloseable {
             throw e;
         }
         return new Daemon(spool, runner, transports, servers);
+    }
+
+    private static DkimSigner signer(Config config) {
+        Dkim dkim = config.dkim();
+        Map<String, List<SigningKey>> keys = new LinkedHashMap<>();
+        dkim.sign().forEach((domain, list) -> keys.put(domain, list.stream()
+                .map(key -> new SigningKey(key.selector(), key.privateKey())).toList()));
+        return new DkimSigner(keys, dkim.headers(), dkim.oversign(), dkim.expiration(), Clock.systemUTC());
+    }
+
+    /** The DKIM verifier as the inbound checks see it: keys from DNS, each result mapped to the checks' own type. */
+    private static DkimVerification dkimVerification(Config config) {
+        TextRecords dns = new TextRecords(config.dns().resolvers(), config.dns().timeout());
+        DkimVerifier verifier = new DkimVerifier(dns::lookup, Clock.systemUTC());
+        return message -> {
+            try (InputStream in = message.open()) {
+                return verifier.verify(in).stream().map(r -> new DkimOutcome(
+                        DkimOutcome.Result.valueOf(r.status().name()), r.domain(), r.selector(), r.signatureB(),
+                        r.reason())).toList();
+            }
+        };
+    }
+
+    /**
+     * The inbound authentication of the MX listeners, or empty when every check is off (forged
+     * Authentication-Results are then left alone too: without checks, no field of this server is expected).
+     */
+    private static Optional<InboundChecks> inboundChecks(Config config) throws IOException {
+        Checks checks = config.checks();
+        if (!checks.any()) {
+            return Optional.empty();
+        }
+        DnsLookups dns = new DnsLookups(config.dns().resolvers(), config.dns().timeout());
+        SuffixListSource suffixes = SuffixListSource.open(checks.publicSuffixList());
+        return Optional.of(new InboundChecks(checks, config.hostname(), config.trustedNetworks(),
+                new SpfVerifier(dns, SPF_TIME_LIMIT), new DmarcVerifier(dns, suffixes, new SplittableRandom()),
+                checks.dkim() ? dkimVerification(config) : DkimVerification.NONE));
     }
 
     /** The listeners' bound addresses, in configuration order. */

@@ -1,7 +1,12 @@
 package dev.posthorn.mta.daemon;
 
 import dev.posthorn.mta.admin.MailLog;
+import dev.posthorn.mta.config.Network;
+import dev.posthorn.mta.dkim.DkimSigner;
 import dev.posthorn.mta.delivery.ReceivedCount;
+import dev.posthorn.mta.inbound.HeaderFilter;
+import dev.posthorn.mta.inbound.InboundChecks;
+import dev.posthorn.mta.inbound.InboundVerdict;
 import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.routing.Route;
 import dev.posthorn.mta.routing.Router;
@@ -18,47 +23,125 @@ import dev.posthorn.smtp.server.Envelope;
 import dev.posthorn.smtp.server.MessageSink;
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The commit point between the SMTP server and the queue: streams the message into the spool, expands the
  * recipients (aliases become their targets, each address once), commits, and only then answers
- * {@code 250 2.0.0 Ok: queued as <id>}. The queue id is the server's transaction id, so the Received header, the
+ * {@code 250 2.0.0 Ok: queued as <id>}. On an MX listener, mail from untrusted clients passes the inbound checks on
+ * the way ({@link InboundChecks}): forged Authentication-Results are filtered out as the message streams, and at the
+ * end the message is refused or gets its Authentication-Results field on top. The queue id is the server's transaction id, so the Received header, the
  * reply and the mail log all name the same id.
+ *
+ * <p>Mail from authenticated users and trusted networks (never mail from the Internet at large) is DKIM-signed
+ * before the commit: the signer reads the body back from the spool file, and the DKIM-Signature fields go into the
+ * envelope's header fields, delivered on top of the body, so the body is neither held in memory nor rewritten.
  */
 final class SpoolSink implements MessageSink {
+
+    private static final Logger log = LoggerFactory.getLogger(SpoolSink.class);
 
     private final Spool spool;
     private final Router router;
     private final QueueRunner runner;
+    private final DkimSigner signer;
+    private final List<Network> trustedNetworks;
+    private final Optional<InboundChecks> checks;
 
-    SpoolSink(Spool spool, Router router, QueueRunner runner) {
+    /**
+     * @param signer          signs mail from authenticated users and trusted networks
+     * @param trustedNetworks the clients whose mail is ours to sign
+     * @param checks          the inbound authentication of an MX listener; empty for submission listeners
+     */
+    SpoolSink(Spool spool, Router router, QueueRunner runner, DkimSigner signer, List<Network> trustedNetworks,
+              Optional<InboundChecks> checks) {
         this.spool = spool;
         this.router = router;
         this.runner = runner;
+        this.signer = signer;
+        this.trustedNetworks = List.copyOf(trustedNetworks);
+        this.checks = checks;
     }
 
     @Override
     public Reply receive(Envelope envelope, InputStream message) throws IOException {
         List<SpoolEnvelope.Recipient> recipients = expand(envelope);
+        Optional<InboundChecks> inbound = checks.filter(c -> c.appliesTo(envelope.session()));
         try (Spool.Writer writer = spool.writer(envelope.id())) {
-            ReceivedCount.Counting counting = new ReceivedCount.Counting(message);
+            Optional<HeaderFilter> filtered = inbound.map(c -> c.filter(message));
+            ReceivedCount.Counting counting = new ReceivedCount.Counting(
+                    filtered.isPresent() ? filtered.get() : message);
             long size = counting.transferTo(writer.body());
             String sender = envelope.sender().isNull() ? "" : envelope.sender().mailbox().toString();
             Map<String, String> parameters = parameters(envelope);
             parameters.put(ReceivedCount.PARAMETER, String.valueOf(counting.count()));
+            try {
+                String signatures = signatures(envelope, writer);
+                if (!signatures.isEmpty()) {
+                    prependHeader(parameters, signatures);
+                }
+            } catch (GeneralSecurityException e) {
+                // Unsigned mail from a domain that publishes DMARC would bounce at receivers: better the client retries.
+                log.error("dkim: signing {} failed: {}", envelope.id(), e.toString());
+                return Replies.LOCAL_ERROR;
+            }
+            if (inbound.isPresent()) {
+                InboundVerdict verdict = inbound.get().check(envelope, filtered.get(), writer::written);
+                switch (verdict) {
+                    case InboundVerdict.Refuse refuse -> {
+                        MailLog.refused(envelope.id(), sender, clientOf(envelope), refuse.reply().toString().strip(),
+                                refuse.summary());
+                        return refuse.reply(); // the writer closes uncommitted: nothing stays in the spool
+                    }
+                    case InboundVerdict.Accept accept -> {
+                        prependHeader(parameters, accept.headerField());
+                        MailLog.checked(envelope.id(), accept.summary());
+                    }
+                }
+            }
             QueuedMessage queued = writer.commit(new SpoolEnvelope(envelope.id(), envelope.receivedAt(), sender,
                     parameters, recipients));
-            MailLog.queued(envelope.id(), sender, size, recipients.size(),
-                    envelope.session().remote().getAddress().getHostAddress());
+            MailLog.queued(envelope.id(), sender, size, recipients.size(), clientOf(envelope));
             runner.submit(queued);
             return Replies.queued(envelope.id());
         }
+    }
+
+    /** The DKIM-Signature fields for a message from an authenticated user or a trusted client; else none. */
+    private String signatures(Envelope envelope, Spool.Writer writer) throws IOException, GeneralSecurityException {
+        boolean ours = envelope.session().authenticatedUser() != null || trustedNetworks.stream()
+                .anyMatch(network -> network.contains(envelope.session().remote().getAddress()));
+        if (!ours || !signer.hasKeys()) {
+            return "";
+        }
+        try (InputStream written = writer.written()) {
+            return signer.sign(written);
+        } catch (IOException e) {
+            // A header section too large to sign: the message goes on unsigned, as one from a domain without keys.
+            log.warn("dkim: {} not signed: {}", envelope.id(), e.getMessage());
+            return "";
+        }
+    }
+
+    /**
+     * Puts {@code field} on top of the header fields another stage may already have put in the envelope: the newest
+     * trace information comes first (RFC 5322 3.6.7, RFC 8601 5).
+     */
+    static void prependHeader(Map<String, String> parameters, String field) {
+        parameters.merge(SpoolEnvelope.HEADERS, field, (existing, added) -> added + existing);
+    }
+
+    private static String clientOf(Envelope envelope) {
+        return envelope.session().remote().getAddress().getHostAddress();
     }
 
     /** Each accepted recipient's destinations, in order, each address once (the first recipient naming it wins). */

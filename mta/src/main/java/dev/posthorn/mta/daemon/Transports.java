@@ -4,7 +4,10 @@ import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.Delivery;
 import dev.posthorn.mta.config.LmtpTarget;
 import dev.posthorn.mta.config.Relay;
+import dev.posthorn.mta.config.TlsPolicy;
 import dev.posthorn.mta.dane.Dane;
+import dev.posthorn.mta.delivery.DaneVerifier;
+import dev.posthorn.mta.delivery.DomainTls;
 import dev.posthorn.mta.delivery.Lmtp;
 import dev.posthorn.mta.delivery.Maildir;
 import dev.posthorn.mta.delivery.Outbound;
@@ -15,6 +18,10 @@ import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.schedule.QueueRunner;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Spool;
+import dev.posthorn.mta.sts.MtaSts;
+import dev.posthorn.mta.sts.PolicyFetcher;
+import dev.posthorn.mta.sts.PolicyStore;
+import dev.posthorn.mta.tls.Trust;
 import dev.posthorn.smtp.client.ClientTimeouts;
 import dev.posthorn.smtp.client.Endpoint;
 import java.io.IOException;
@@ -22,16 +29,24 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.LoggerFactory;
 
 /** The local transports as the daemon configures them: Maildir under the domain's root, LMTP per target. */
 final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
 
+    /** MTA-STS policy fetch: connect and each read (RFC 8461 3.3 leaves it to the sender), and the whole fetch. */
+    private static final Duration STS_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration STS_DEADLINE = Duration.ofMinutes(1);
+
     private final String hostname;
     private final Outbound remote;
+    private final Optional<MtaSts> mtaSts;
     private final int maxReceivedHeaders;
     private final Map<LmtpTarget, Lmtp> lmtp = new ConcurrentHashMap<>();
     private final Map<java.nio.file.Path, Maildir> maildirs = new ConcurrentHashMap<>();
@@ -41,10 +56,14 @@ final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
         this.hostname = config.hostname();
         this.maxReceivedHeaders = config.queue().maxReceivedHeaders();
         MxResolver resolver = new MxResolver(config.dns().resolvers(), config.dns().timeout());
-        // DANE: a validating resolver from the trust anchors, used only for destinations whose policy is dane.
-        Dane dane = Dane.create(config.dns().resolvers(), config.dns().timeout(), config.dns().dnssecTrustAnchor());
-        SmtpTransport smtp = new SmtpTransport(resolver, dane, hostname, config.outbound().port(),
-                ClientTimeouts.RFC_5321, SmtpTransport.Policy.of(config.outbound().tls()));
+        var outbound = config.outbound();
+        Trust trust = Trust.of(outbound.caFile());
+        this.mtaSts = outbound.mtaSts() ? Optional.of(new MtaSts(resolver.lookup(),
+                new PolicyFetcher(resolver.lookup(), trust, PolicyFetcher.HTTPS_PORT, STS_TIMEOUT, STS_DEADLINE),
+                new PolicyStore(outbound.mtaStsCacheIn(config.spool())), Clock.systemUTC())) : Optional.empty();
+        DomainTls domainTls = new DomainTls(outbound.tls(), outbound.tlsPolicy(), trust, mtaSts, dane(config));
+        SmtpTransport smtp = new SmtpTransport(resolver, hostname, outbound.port(), ClientTimeouts.RFC_5321,
+                domainTls);
         Optional<Outbound.Smarthost> smarthost = Optional.empty();
         if (config.relay().isPresent()) {
             Relay relay = config.relay().get();
@@ -57,6 +76,20 @@ final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
         }
         this.remote = new Outbound(smtp, smarthost, config.routes(), route -> lmtp(route.target()),
                 SmtpTransport.Policy.of(config.outbound().tls()));
+    }
+
+    /**
+     * DANE's validating resolver, built only when a level asks for DANE ({@code outbound.tls: dane}, or {@code dane}
+     * or {@code dane-only} for a domain): DNSSEC validation is then the operator's choice, and a resolver that strips
+     * DNSSEC records (which makes validated answers bogus) can only hold up mail for which DANE was asked.
+     */
+    private static Optional<DaneVerifier> dane(Config config) throws IOException {
+        var outbound = config.outbound();
+        if (!outbound.tls().dane() && outbound.tlsPolicy().values().stream().noneMatch(TlsPolicy::dane)) {
+            return Optional.empty();
+        }
+        return Optional.of(Dane.create(config.dns().resolvers(), config.dns().timeout(),
+                config.dns().dnssecTrustAnchor()));
     }
 
     /** The password file's first line: the file is read once, at start, by the daemon alone. */
@@ -106,5 +139,12 @@ final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
     @Override
     public void close() {
         remote.close();
+        mtaSts.ifPresent(sts -> {
+            try {
+                sts.close();
+            } catch (IOException e) {
+                LoggerFactory.getLogger(Transports.class).debug("MTA-STS client not closed cleanly: {}", e.toString());
+            }
+        });
     }
 }

@@ -1,5 +1,7 @@
 package dev.posthorn.mta.dane;
 
+import dev.posthorn.mta.delivery.DaneVerdict;
+import dev.posthorn.mta.delivery.DaneVerifier;
 import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.dns.DnsClient.Reply;
 import dev.posthorn.mta.dns.MxResolver;
@@ -28,14 +30,14 @@ import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
- * DANE for SMTP (RFC 7672) towards the MX hosts of a domain: the MX and address records through a validating
- * resolver ({@link #resolver()}), then, for each host whose records are secure, its TLSA records and the
- * {@link DaneVerdict} they lead to, and the TLS context that checks a certificate against them
- * ({@link #context(DaneVerdict.Authenticate)}).
+ * DANE for SMTP (RFC 7672) towards the MX hosts of a domain, the transport's {@link DaneVerifier}: the MX and address
+ * records through a validating resolver ({@link #resolver()}), then, for each host whose records are secure, its TLSA
+ * records and the {@link DaneVerdict} they lead to; a verdict to authenticate carries the TLS context that checks a
+ * certificate against them ({@link TlsaTrustManager}).
  *
  * <p>Safe for concurrent use.
  */
-public final class Dane {
+public final class Dane implements DaneVerifier {
 
     /** The resource holding the IANA root trust anchors, used when no file is configured. */
     static final String ROOT_ANCHORS = "root-anchors.zone";
@@ -77,6 +79,7 @@ public final class Dane {
     }
 
     /** The MX resolver whose targets say whether they are secure. */
+    @Override
     public MxResolver resolver() {
         return resolver;
     }
@@ -90,7 +93,8 @@ public final class Dane {
      * encryption; a secure denial or insecure records mean no DANE; a failed or bogus lookup means the host cannot be
      * used now.
      */
-    public DaneVerdict verdict(Target target, String domain) {
+    @Override
+    public DaneVerdict verdict(String domain, Target target) {
         if (!target.secure()) {
             return new DaneVerdict.NotApplicable("the MX or address records of " + target.host()
                     + " are not DNSSEC-validated");
@@ -121,7 +125,7 @@ public final class Dane {
         return new DaneVerdict.NotApplicable(last);
     }
 
-    private static DaneVerdict found(String base, List<Record> records, String host, String domain) {
+    private DaneVerdict found(String base, List<Record> records, String host, String domain) {
         List<Tlsa> usable = new ArrayList<>();
         for (Record record : records) {
             if (record instanceof TLSARecord tlsa) {
@@ -136,18 +140,18 @@ public final class Dane {
         names.add(base);
         names.add(host);
         names.add(domain.toLowerCase(Locale.ROOT));
-        return new DaneVerdict.Authenticate(base, usable, List.copyOf(names));
+        try {
+            return new DaneVerdict.Authenticate(base, usable.stream().map(Tlsa::presentation).toList().toString(),
+                    context(usable, List.copyOf(names)));
+        } catch (GeneralSecurityException e) {
+            return new DaneVerdict.HostUnusable("no TLS context for DANE: " + e.getMessage());
+        }
     }
 
-    /** A TLS context that accepts exactly the certificates {@code verdict}'s records allow. */
-    public SSLContext context(DaneVerdict.Authenticate verdict) throws IOException {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new TlsaTrustManager(verdict.records(), verdict.names(), clock)},
-                    null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IOException("no TLS context for DANE: " + e.getMessage(), e);
-        }
+    /** A TLS context that accepts exactly the certificates {@code records} allow, for the reference {@code names}. */
+    private SSLContext context(List<Tlsa> records, List<String> names) throws GeneralSecurityException {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new TlsaTrustManager(records, names, clock)}, null);
+        return context;
     }
 }

@@ -149,11 +149,16 @@ public record Tlsa(Usage usage, Selector selector, Matching matching, byte[] dat
         return Objects.hash(usage, selector, matching, java.util.Arrays.hashCode(data));
     }
 
+    /** As in a zone file, the data in full: {@code 3 1 1 9f86d0...}; tells every two different records apart. */
+    public String presentation() {
+        return usage.code + " " + selector.code + " " + matching.code + " " + HexFormat.of().formatHex(data);
+    }
+
     /** As in a zone file: {@code 3 1 1 9f86d0...}, the data cut to 16 hex digits. */
     @Override
     public String toString() {
-        String hex = HexFormat.of().formatHex(data);
-        return usage.code + " " + selector.code + " " + matching.code + " "
-                + (hex.length() > 16 ? hex.substring(0, 16) + "..." : hex);
+        String full = presentation();
+        int head = full.length() - 2 * data.length;
+        return data.length > 8 ? full.substring(0, head + 16) + "..." : full;
     }
 }

@@ -72,7 +72,7 @@ public final class Outbound implements AutoCloseable {
         return switch (route) {
             case RouteTarget.Mx mx -> smtp.deliver(envelope, domain, recipients, body);
             case RouteTarget.Smtp host -> smtp.deliverVia(envelope, host.server().host(), host.server().port(),
-                    routePolicy, recipients, body);
+                    smtp.routePolicy(domain, routePolicy), recipients, body);
             case RouteTarget.Lmtp server -> {
                 try (InputStream in = body.open()) {
                     yield lmtp.apply(server).deliver(envelope, recipients, in);

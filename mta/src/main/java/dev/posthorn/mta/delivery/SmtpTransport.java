@@ -1,9 +1,6 @@
 package dev.posthorn.mta.delivery;
 
 import dev.posthorn.mta.config.TlsPolicy;
-import dev.posthorn.mta.dane.Dane;
-import dev.posthorn.mta.dane.DaneFailure;
-import dev.posthorn.mta.dane.DaneVerdict;
 import dev.posthorn.mta.dns.MxAnswer;
 import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.dns.Target;
@@ -30,6 +27,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
@@ -39,15 +37,15 @@ import org.slf4j.LoggerFactory;
  * Delivery to another domain over SMTP: the exchangers DNS names (RFC 5321 5.1), in order, each of its addresses
  * in turn, until one takes the transaction. A connection that fails, a greeting that refuses (4xx/5xx) or an
  * opportunistic TLS handshake that fails moves on to the next address; replies to the transaction itself are final
- * for this attempt (4xx: deferred, 5xx: failed). Towards MX hosts STARTTLS is used whenever offered (RFC 3207),
- * without checking the certificate: opportunistic TLS (RFC 7435) protects against passive listening, not an active
- * attacker. A configured relay or route ({@link #deliverVia}) may require TLS, verify the certificate and log in.
+ * for this attempt (4xx: deferred, 5xx: failed).
  *
- * <p>Under the DANE policy ({@link TlsPolicy#DANE}, RFC 7672) the MX and address records come from a validating
- * resolver, and each MX host's {@link DaneVerdict} decides its TLS: usable TLSA records make STARTTLS mandatory and
- * the certificate must match them; a host whose TLSA lookup failed is skipped; failing that, mail is deferred with
- * 4.7.5. The verdict comes before any other policy (MTA-STS included, RFC 8461 2): only where DANE does not apply
- * does the normal policy decide.
+ * <p>TLS towards MX hosts follows {@link DomainTls}: by default STARTTLS whenever offered (RFC 3207), without
+ * checking the certificate: opportunistic TLS (RFC 7435) protects against passive listening, not an active
+ * attacker. A domain's configured level, DANE or an MTA-STS policy in enforce mode may require TLS and an
+ * authenticated server ({@link HostTls} says what each host gets and runs STARTTLS); a host that does not give it is
+ * a {@link TlsFailure}, the next host is tried, and when none takes the mail it is deferred with 4.7.x, never sent in
+ * clear. A domain at a DANE level is resolved through the {@link DaneVerifier}'s validating resolver. A configured relay or route ({@link #deliverVia})
+ * may require TLS, verify the certificate and log in.
  */
 public final class SmtpTransport implements AutoCloseable {
 
@@ -58,43 +56,35 @@ public final class SmtpTransport implements AutoCloseable {
     private final int port;
     private final ClientTimeouts timeouts;
     private final SSLContext opportunisticTls;
-    private final Policy mxPolicy;
+    private final DomainTls domainTls;
     private final ConnectionCache connections = new ConnectionCache();
-    /** Null when DANE is not configured. */
-    private final Dane dane;
 
     /**
      * @param port      25 in production; tests give the port their servers listen on
-     * @param mxPolicy  the TLS policy towards MX hosts (normally MAY: opportunistic); not DANE
+     * @param mxPolicy  the TLS policy towards every MX host (normally MAY: opportunistic), with the JDK's CAs
      */
     public SmtpTransport(MxResolver resolver, String helloName, int port, ClientTimeouts timeouts, Policy mxPolicy) {
-        this(resolver, null, helloName, port, timeouts, mxPolicy);
+        this(resolver, helloName, port, timeouts, DomainTls.uniform(mxPolicy.tls()));
     }
 
     /**
-     * @param dane     DANE's validating lookups, used when {@code mxPolicy} is DANE; may be null otherwise
-     * @param port     25 in production; tests give the port their servers listen on
-     * @param mxPolicy the TLS policy towards MX hosts (normally MAY: opportunistic, or DANE)
+     * @param port      25 in production; tests give the port their servers listen on
+     * @param domainTls the TLS each domain's MX hosts get
      */
-    public SmtpTransport(MxResolver resolver, Dane dane, String helloName, int port, ClientTimeouts timeouts,
-                         Policy mxPolicy) {
-        if (mxPolicy.tls() == TlsPolicy.DANE && dane == null) {
-            throw new IllegalArgumentException("the DANE policy needs DANE's validating resolver");
-        }
-        this.dane = dane;
+    public SmtpTransport(MxResolver resolver, String helloName, int port, ClientTimeouts timeouts,
+                         DomainTls domainTls) {
         this.resolver = resolver;
         this.helloName = helloName;
         this.port = port;
         this.timeouts = timeouts;
         this.opportunisticTls = OpportunisticTls.context();
-        this.mxPolicy = mxPolicy;
+        this.domainTls = domainTls;
     }
 
     /** Delivers to {@code recipients}, all in {@code domain}; one outcome per recipient, in order. */
     public List<Outcome> deliver(SpoolEnvelope envelope, String domain, List<String> recipients, Body body) {
-        // DANE: validated MX and address records, so that each target says whether it is secure (RFC 7672 2.2.1).
-        boolean useDane = mxPolicy.tls() == TlsPolicy.DANE;
-        return switch ((useDane ? dane.resolver() : resolver).resolve(domain)) {
+        // A domain at a DANE level: validated MX and address records, each target saying whether it is secure.
+        return switch (domainTls.resolver(domain, resolver).resolve(domain)) {
             case MxAnswer.NullMx nullMx -> all(recipients, new Outcome.Failed(
                     "556 " + nullMx.status() + " " + domain + " accepts no mail (null MX, RFC 7505)"));
             case MxAnswer.NoSuchDomain none -> all(recipients, new Outcome.Failed(
@@ -103,7 +93,7 @@ public final class SmtpTransport implements AutoCloseable {
                     "550 " + unroutable.status() + " " + domain + ": " + unroutable.reason()));
             case MxAnswer.TemporaryFailure failure -> all(recipients, new Outcome.Deferred(
                     "451 " + failure.status() + " DNS for " + domain + ": " + failure.reason()));
-            case MxAnswer.Targets targets -> toTargets(envelope, domain, targets.targets(), recipients, body, useDane);
+            case MxAnswer.Targets targets -> toTargets(envelope, domain, targets.targets(), recipients, body);
         };
     }
 
@@ -111,8 +101,9 @@ public final class SmtpTransport implements AutoCloseable {
      * How to talk to one server: the TLS policy and, for a smarthost, the credentials.
      *
      * @param tls      NONE (never STARTTLS), MAY (when offered, any certificate), ENCRYPT (STARTTLS required, any
-     *                 certificate), VERIFY (STARTTLS required, certificate checked against the JDK's trust store and
-     *                 the host name, RFC 6125), DANE (towards MX hosts: TLSA records decide, RFC 7672; else MAY)
+     *                 certificate), VERIFY (STARTTLS required, certificate checked against the trusted CAs and the
+     *                 host name, RFC 6125); DANE and DANE_ONLY come from {@link DomainTls} with DANE's verdict on the
+     *                 host (a policy given here at a DANE level, without a verdict, is refused before connecting)
      * @param user     the AUTH user, or {@code null} for none
      * @param password the AUTH password, or {@code null}
      */
@@ -154,18 +145,22 @@ public final class SmtpTransport implements AutoCloseable {
         if (addresses.isEmpty()) {
             return all(recipients, new Outcome.Deferred("451 4.4.3 cannot resolve the relay host " + host));
         }
-        String last = "no address of " + host + " answered";
+        Failures failures = new Failures("no address of " + host + " answered");
         for (InetAddress address : addresses) {
             String remote = host + "[" + address.getHostAddress() + "]";
             try {
-                return attempt(envelope, host, address, viaPort, policy, remote, recipients, body, null);
-            } catch (SmtpReplyException e) {
-                last = remote + " said: " + e.reply();
+                return attempt(envelope, host, address, viaPort, HostTls.of(policy), remote, recipients, body);
             } catch (IOException e) {
-                last = remote + ": " + e.getMessage();
+                failures.add(remote, e);
             }
         }
-        return all(recipients, new Outcome.Deferred("451 4.4.1 " + last));
+        return all(recipients, failures.deferral());
+    }
+
+    /** The policy towards a route's host for {@code domain}: the domain's configured TLS level, else {@code route}. */
+    public Policy routePolicy(String domain, Policy route) {
+        TlsPolicy level = domainTls.forRoute(domain, route.tls());
+        return level == route.tls() ? route : Policy.of(level);
     }
 
     /** The message body and its size, opened once per attempt at a server. */
@@ -176,109 +171,123 @@ public final class SmtpTransport implements AutoCloseable {
     }
 
     private List<Outcome> toTargets(SpoolEnvelope envelope, String domain, List<Target> targets,
-                                    List<String> recipients, Body body, boolean useDane) {
-        String last = "no exchanger answered";
-        String daneFailure = null;
+                                    List<String> recipients, Body body) {
+        DomainTls.Requirement requirement = domainTls.forMx(domain, targets);
+        Failures failures = new Failures("no exchanger answered");
         for (Target target : targets) {
-            // DANE: the TLSA records of this host decide its TLS; a host whose records cannot be had is not used.
-            DaneVerdict verdict = useDane ? dane.verdict(target, domain) : null;
-            if (verdict instanceof DaneVerdict.HostUnusable unusable) {
-                daneFailure = last = target.host() + ": " + unusable.reason();
-                log.warn("{}: DANE: {} not used: {}", envelope.id(), target.host(), unusable.reason());
+            HostTls tls;
+            try {
+                tls = HostTls.forMx(requirement, target, domainTls.trust());
+            } catch (TlsFailure skipped) {
+                log.info("{}: {} skipped: {}{}", envelope.id(), target.host(), skipped.label(), skipped.getMessage());
+                failures.add(skipped);
                 continue;
             }
             for (InetAddress address : target.addresses()) {
                 String remote = target.host() + "[" + address.getHostAddress() + "]";
                 try {
-                    return attempt(envelope, target.host(), address, port, mxPolicy, remote, recipients, body,
-                            verdict);
-                } catch (DaneFailure e) {
-                    daneFailure = last = remote + ": " + e.getMessage();
-                    log.warn("{}: DANE: {}: {}", envelope.id(), remote, e.getMessage());
-                } catch (SmtpReplyException e) {
-                    last = remote + " said: " + e.reply();
+                    return attempt(envelope, target.host(), address, port, tls, remote, recipients, body);
                 } catch (IOException e) {
-                    last = remote + ": " + e.getMessage();
+                    failures.add(remote, e);
                 }
-                log.debug("{}: {} failed: {}", envelope.id(), remote, last);
+                log.debug("{}: {} failed: {}", envelope.id(), remote, failures.last());
             }
         }
-        // RFC 3463 3.8 "4.7.5 Cryptographic failure": DANE refused a host that could otherwise have taken the mail.
-        return all(recipients, new Outcome.Deferred(daneFailure != null ? "451 4.7.5 DANE: " + daneFailure
-                : "451 4.4.1 " + last));
+        return all(recipients, failures.deferral());
     }
 
-    /** @param verdict DANE's word on this host, or null when DANE is not in use */
-    private List<Outcome> attempt(SpoolEnvelope envelope, String host, InetAddress address, int toPort, Policy policy,
-                                  String remote, List<String> recipients, Body body, DaneVerdict verdict)
-            throws IOException {
-        String security = verdict instanceof DaneVerdict.Authenticate ? "tls=dane" : "";
-        String key = address.getHostAddress() + "|" + toPort + "|" + host + "|" + policy + "|" + daneKey(verdict);
+    /**
+     * The failures of one delivery's tries, for the deferral: 4.4.1 when no host answered usefully, the
+     * {@link TlsFailure}'s 4.7.x when a host was refused for TLS reasons, with the reasons of the first few tries.
+     */
+    private static final class Failures {
+        private static final int SHOWN = 4;
+        private final List<String> reasons = new ArrayList<>();
+        private final String none;
+        private String status = "4.4.1";
+
+        Failures(String none) {
+            this.none = none;
+        }
+
+        void add(String remote, IOException e) {
+            String label = "";
+            if (e instanceof TlsFailure tls) {
+                status = tls.status();
+                label = tls.label();
+            }
+            reasons.add(e instanceof SmtpReplyException reply ? remote + " said: " + reply.reply()
+                    : label + remote + ": " + e.getMessage());
+        }
+
+        void add(TlsFailure skipped) {
+            status = skipped.status();
+            reasons.add(skipped.label() + skipped.getMessage());
+        }
+
+        String last() {
+            return reasons.isEmpty() ? none : reasons.getLast();
+        }
+
+        Outcome deferral() {
+            if (reasons.isEmpty()) {
+                return new Outcome.Deferred("451 " + status + " " + none);
+            }
+            String shown = String.join("; ", reasons.subList(0, Math.min(SHOWN, reasons.size())));
+            String more = reasons.size() > SHOWN ? "; and " + (reasons.size() - SHOWN) + " more" : "";
+            return new Outcome.Deferred("451 " + status + " " + shown + more);
+        }
+    }
+
+    private List<Outcome> attempt(SpoolEnvelope envelope, String host, InetAddress address, int toPort, HostTls tls,
+                                  String remote, List<String> recipients, Body body) throws IOException {
+        String key = address.getHostAddress() + "|" + toPort + "|" + host + "|" + tls.key();
         ConnectionCache.Lease lease = connections.take(key);
         if (lease != null) {
             try {
-                return transaction(lease.client(), key, lease.uses(), envelope, remote, security, recipients, body);
+                return transaction(lease.client(), key, lease.uses(), envelope, remote, tls.security(), recipients,
+                        body);
             } catch (IOException e) {
                 // A kept session the server has meanwhile closed: start over on a new connection.
                 log.debug("{}: kept session to {} failed ({}), reconnecting", envelope.id(), remote, e.toString());
             }
         }
+        Optional<TlsFailure> refusal = tls.refusal(host, domainTls.dane().isPresent());
+        if (refusal.isPresent()) {
+            throw refusal.get();
+        }
         SmtpClient client = SmtpClient.connect(new Endpoint.Tcp(address.getHostAddress(), toPort),
                 SmtpClient.Protocol.SMTP, helloName, timeouts);
+        Optional<String> finding;
         try {
-            if (verdict instanceof DaneVerdict.Authenticate || verdict instanceof DaneVerdict.EncryptOnly) {
-                daneTls(client, host, verdict, remote);
-            } else {
-                secure(client, host, policy);
-            }
+            secure(client, host, tls);
+            finding = tls.audit().inspect(client, host);
         } catch (IOException | RuntimeException e) {
             client.close();
             throw e;
         }
-        return transaction(client, key, 0, envelope, remote, security, recipients, body);
+        if (finding.isEmpty()) {
+            return transaction(client, key, 0, envelope, remote, tls.security(), recipients, body);
+        }
+        String note = "MTA-STS testing mode would have refused this: " + finding.get();
+        log.warn("{}: {}: {}", envelope.id(), remote, note);
+        return transaction(client, key, 0, envelope, remote, tls.security(), recipients, body).stream()
+                .map(outcome -> noted(outcome, " [" + note + "]")).toList();
     }
 
-    /** Sessions are kept per DANE outcome: one checked against some TLSA records serves only those records. */
-    private static String daneKey(DaneVerdict verdict) {
-        return switch (verdict) {
-            case DaneVerdict.Authenticate authenticate -> "dane " + authenticate.records();
-            case DaneVerdict.EncryptOnly encrypt -> "dane-encrypt";
-            case null, default -> "";
+    private static Outcome noted(Outcome outcome, String note) {
+        return switch (outcome) {
+            case Outcome.Delivered delivered -> new Outcome.Delivered(delivered.diagnostic() + note);
+            case Outcome.Deferred deferred -> new Outcome.Deferred(deferred.diagnostic() + note);
+            case Outcome.Failed failed -> new Outcome.Failed(failed.diagnostic() + note);
         };
     }
 
     /**
-     * DANE (RFC 7672 2.2, 3): STARTTLS is mandatory, and with usable TLSA records the certificate must match one;
-     * SNI names the MX host (RFC 7672 8.1). Whatever fails here is a {@link DaneFailure}.
+     * One transaction on a session; the session is kept for the next message when it went well.
+     *
+     * @param security what the diagnostic adds to the TLS protocol ({@link HostTls#security()})
      */
-    private void daneTls(SmtpClient client, String host, DaneVerdict verdict, String remote) throws IOException {
-        boolean tls;
-        try {
-            tls = client.startTls(verdict instanceof DaneVerdict.Authenticate authenticate
-                    ? dane.context(authenticate) : opportunisticTls, host, false);
-        } catch (IOException e) {
-            throw new DaneFailure("TLS handshake failed: " + handshakeReason(e), e);
-        }
-        if (!tls) {
-            throw new DaneFailure("STARTTLS is required (TLSA records published for " + host
-                    + ") but not offered or refused");
-        }
-        if (verdict instanceof DaneVerdict.Authenticate authenticate) {
-            log.info("{}: tls=dane, certificate matches TLSA at _25._tcp.{}", remote, authenticate.base());
-        }
-    }
-
-    /** The trust manager's own words when it refused the certificate, else the handshake's. */
-    private static String handshakeReason(IOException e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof java.security.cert.CertificateException) {
-                return cause.getMessage();
-            }
-        }
-        return String.valueOf(e.getMessage());
-    }
-
-    /** One transaction on a session; the session is kept for the next message when it went well. */
     private List<Outcome> transaction(SmtpClient client, String key, int uses, SpoolEnvelope envelope, String remote,
                                       String security, List<String> recipients, Body body) throws IOException {
         try {
@@ -299,8 +308,7 @@ public final class SmtpTransport implements AutoCloseable {
             try (InputStream in = body.open()) {
                 result = client.send(sender, parameters, paths, in, body.size());
             }
-            String tls = client.tlsSession() == null ? "" : " (" + client.tlsSession().getProtocol()
-                    + (security.isEmpty() ? "" : ", " + security) + ")";
+            String tls = client.tlsSession() != null ? " (" + client.tlsSession().getProtocol() + security + ")" : "";
             boolean closing = result.mail().code() == 421
                     || result.recipients().stream().anyMatch(r -> r.reply().code() == 421);
             if (closing) {
@@ -308,7 +316,12 @@ public final class SmtpTransport implements AutoCloseable {
             } else {
                 connections.give(key, client, uses + 1);
             }
-            return result.recipients().stream().map(r -> outcome(remote + tls, r.reply())).toList();
+            // RFC 3461 5.2.2: a server that offered DSN and got NOTIFY reports success itself; else, 5.2.3, we
+            // report "relayed".
+            boolean dsn = client.capabilities().supports("DSN");
+            return result.recipients().stream().map(r -> outcome(remote + tls, r.reply(),
+                    dsn && !r.recipient().parameters().notifications().isEmpty()
+                            ? Outcome.Handover.PASSED_ON : Outcome.Handover.RELAYED)).toList();
         } catch (IllegalArgumentException e) {
             ConnectionCache.quit(client);
             return all(recipients, new Outcome.Failed("553 5.1.3 invalid address: " + e.getMessage()));
@@ -324,30 +337,15 @@ public final class SmtpTransport implements AutoCloseable {
         connections.close();
     }
 
-    /** STARTTLS and AUTH as the policy says; what the policy requires and does not get ends this address's try. */
-    private void secure(SmtpClient client, String host, Policy policy) throws IOException {
-        boolean tls = switch (policy.tls()) {
-            case NONE -> false;
-            case MAY, ENCRYPT, DANE -> client.startTls(opportunisticTls, host, false);
-            case VERIFY -> client.startTls(verifying(), host, true);
-        };
-        if (!tls && policy.tls().requiresTls()) {
-            throw new IOException("TLS is required (" + policy.tls().configName() + ") but " + host
-                    + " does not offer or refused STARTTLS");
-        }
+    /** STARTTLS and AUTH as the host's TLS says; what it requires and does not get ends this address's try. */
+    private void secure(SmtpClient client, String host, HostTls tls) throws IOException {
+        tls.startTls(client, host, domainTls.trust(), opportunisticTls);
+        Policy policy = tls.policy();
         if (policy.user() != null) {
             Reply auth = client.authenticate(policy.user(), policy.password(), false);
             if (auth.code() != 235) {
                 throw new SmtpReplyException("AUTH as " + policy.user(), auth);
             }
-        }
-    }
-
-    private static SSLContext verifying() throws IOException {
-        try {
-            return SSLContext.getDefault();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IOException("no default TLS context", e);
         }
     }
 
@@ -379,10 +377,10 @@ public final class SmtpTransport implements AutoCloseable {
         return RcptParameters.NONE;
     }
 
-    private static Outcome outcome(String remote, Reply reply) {
+    private static Outcome outcome(String remote, Reply reply, Outcome.Handover handover) {
         String diagnostic = remote + " said: " + reply;
         if (reply.isPositive()) {
-            return new Outcome.Delivered(diagnostic);
+            return new Outcome.Delivered(diagnostic, handover);
         }
         return reply.isTransientFailure() ? new Outcome.Deferred(diagnostic) : new Outcome.Failed(diagnostic);
     }

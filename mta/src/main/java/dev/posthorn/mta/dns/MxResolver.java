@@ -46,6 +46,7 @@ public final class MxResolver {
 
     private final DnsClient dns;
     private final RandomGenerator random;
+    private final DnsLookup lookup;
 
     /**
      * @param servers the recursive resolvers to ask, in order; empty for the system's (resolv.conf)
@@ -63,11 +64,17 @@ public final class MxResolver {
     public MxResolver(DnsClient dns, RandomGenerator random) {
         this.dns = Objects.requireNonNull(dns, "dns");
         this.random = Objects.requireNonNull(random, "random");
+        this.lookup = new DnsLookup(dns, this::addresses);
     }
 
     /** As above, with a randomly seeded generator. */
     public MxResolver(List<InetSocketAddress> servers, Duration timeout) {
         this(servers, timeout, new SplittableRandom());
+    }
+
+    /** TXT and address questions through the same resolvers and cache (MTA-STS: its TXT record, its HTTPS host). */
+    public DnsLookup lookup() {
+        return lookup;
     }
 
     /**
@@ -191,7 +198,7 @@ public final class MxResolver {
     }
 
     /** The addresses of one host: AAAA then A (each family in DNS's order), CNAMEs followed by dnsjava. */
-    private sealed interface Addresses {
+    sealed interface Addresses {
         /**
          * @param secure    whether both address answers were validated secure
          * @param canonical the name at the end of any CNAME chain, lower case, without the trailing dot
@@ -206,7 +213,7 @@ public final class MxResolver {
         }
     }
 
-    private Addresses addresses(HostName host) {
+    Addresses addresses(HostName host) {
         Reply v6 = dns.lookup(host.toName(), Type.AAAA);
         if (v6 instanceof Reply.NoSuchName) {
             return new Addresses.None();   // NXDOMAIN holds for every type (RFC 8020), so A need not be asked

@@ -1,7 +1,9 @@
 /**
  * DNS for delivery to the world: {@link dev.posthorn.mta.dns.MxResolver} turns a recipient domain into the mail
  * exchangers to try, in order (RFC 5321 5.1, RFC 7505), as a closed set of answers
- * ({@link dev.posthorn.mta.dns.MxAnswer}) that delivery maps to attempts, deferrals and bounces.
+ * ({@link dev.posthorn.mta.dns.MxAnswer}) that delivery maps to attempts, deferrals and bounces. Through the same
+ * resolvers, {@link dev.posthorn.mta.dns.DnsLookup} asks for TXT records and host addresses (MTA-STS discovery and
+ * its HTTPS host), so that no part of delivery ever uses the JVM's own name resolution.
  *
  * <p>Built on dnsjava's {@code Lookup} with a resolver and cache per instance; dnsjava's static defaults are never
  * used, and dnsjava's {@code InetAddressResolverProvider} stays off (it is opt-in through

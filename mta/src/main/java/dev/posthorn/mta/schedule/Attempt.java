@@ -1,6 +1,7 @@
 package dev.posthorn.mta.schedule;
 
 import dev.posthorn.mta.admin.MailLog;
+import dev.posthorn.mta.bounce.RecipientReport;
 import dev.posthorn.mta.config.Delivery;
 import dev.posthorn.mta.delivery.Outcome;
 import dev.posthorn.mta.delivery.ReceivedCount;
@@ -14,6 +15,7 @@ import dev.posthorn.mta.spool.Spool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +23,17 @@ import java.util.Map;
 /**
  * One delivery attempt of one message: routes each pending recipient, delivers local ones (each Maildir copy on its
  * own, all recipients at one LMTP server in one transaction) and folds the outcomes into a new state.
+ *
+ * <p>A recipient delivered into a Maildir is recorded in the spool at once when more deliveries of the message follow
+ * in this attempt, so that a crash in between does not deliver it again after the restart. A message whose only (or
+ * last) delivery is local writes nothing here: it is removed from the spool next, and a state file would only cost an
+ * fsync on the common path. (A crash between the last delivery and that removal still delivers again; only a
+ * duplicate check at the mailbox could close it.) The price of the early record is a lost success notice for a
+ * recipient recorded just before a crash: a duplicate is the worse failure.
  */
 final class Attempt {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Attempt.class);
 
     static final String AWAITING_OUTBOUND = "awaiting outbound delivery";
 
@@ -35,6 +46,12 @@ final class Attempt {
     private final Map<Delivery.Lmtp, List<String>> lmtpAddresses = new LinkedHashMap<>();
     private final Map<String, List<Integer>> remoteIndexes = new LinkedHashMap<>();
     private final Map<String, List<String>> remoteAddresses = new LinkedHashMap<>();
+    private final Map<Integer, RecipientReport.Action> successes = new HashMap<>();
+    /** Recipients with a copy for LMTP or SMTP, delivered after the loop over all recipients. */
+    private final java.util.Set<Integer> gathered = new java.util.HashSet<>();
+    private DeliveryState progress;
+    private boolean progressUnsaved;
+    private boolean saved;
 
     Attempt(QueuedMessage message, Spool spool, Router router, QueueRunner.LocalTransports transports) {
         this.message = message;
@@ -50,6 +67,7 @@ final class Attempt {
 
     DeliveryState run() throws IOException {
         DeliveryState state = message.state();
+        progress = state;
         int received = receivedCount();
         boolean looping = received > transports.maxReceivedHeaders();
         for (int i = 0; i < state.recipients().size(); i++) {
@@ -59,8 +77,12 @@ final class Attempt {
                             "554 5.4.6 mail loop: " + received + " Received header fields (RFC 5321 6.3)"));
                 } else {
                     plan(i);
+                    recordLocal(i);
                 }
             }
+        }
+        if (!remoteIndexes.isEmpty() || !lmtpIndexes.isEmpty()) {
+            saveProgress();
         }
         deliverRemote();
         for (Map.Entry<Delivery.Lmtp, List<Integer>> group : lmtpIndexes.entrySet()) {
@@ -77,6 +99,45 @@ final class Attempt {
             state = record(state, entry.getKey(), entry.getValue());
         }
         return state;
+    }
+
+    /** Whether this attempt wrote the message's state file (so it has one even before its first full attempt). */
+    boolean savedState() {
+        return saved;
+    }
+
+    /**
+     * Notes recipient {@code index} as delivered when its every copy went into a mailbox already, and records that
+     * in the spool when another pending recipient follows (see the class comment).
+     */
+    private void recordLocal(int index) {
+        List<Outcome> results = outcomes.get(index);
+        if (results == null || gathered.contains(index)
+                || !results.stream().allMatch(o -> o instanceof Outcome.Delivered)) {
+            return;
+        }
+        progress = progress.with(index, DeliveryState.Status.DELIVERED,
+                String.join("; ", results.stream().map(Outcome::diagnostic).toList()));
+        progressUnsaved = true;
+        for (int j = index + 1; j < progress.recipients().size(); j++) {
+            if (progress.recipients().get(j).status() == DeliveryState.Status.PENDING) {
+                saveProgress();
+                return;
+            }
+        }
+    }
+
+    /** Records the progress so far; a failure only loses the early record, never the attempt. */
+    private void saveProgress() {
+        if (progressUnsaved) {
+            try {
+                spool.save(message.id(), progress);
+                saved = true;
+            } catch (IOException e) {
+                log.warn("{}: could not record delivery progress: {}", message.id(), e.toString());
+            }
+            progressUnsaved = false;
+        }
     }
 
     /** Delivers a Maildir destination at once; gathers LMTP destinations; notes the rest. */
@@ -104,6 +165,7 @@ final class Attempt {
                     case Delivery.Discard discard -> list.add(new Outcome.Delivered("discarded"));
                     case Delivery.Lmtp lmtp -> {
                         lmtpIndexes.computeIfAbsent(lmtp, x -> new ArrayList<>()).add(index);
+                        gathered.add(index);
                         lmtpAddresses.computeIfAbsent(lmtp, x -> new ArrayList<>()).add(mailbox.address());
                     }
                 }
@@ -130,6 +192,7 @@ final class Attempt {
         }
         String domain = address.substring(address.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
         remoteIndexes.computeIfAbsent(domain, x -> new ArrayList<>()).add(index);
+        gathered.add(index);
         remoteAddresses.computeIfAbsent(domain, x -> new ArrayList<>()).add(address);
     }
 
@@ -154,6 +217,15 @@ final class Attempt {
         }
     }
 
+    /**
+     * What a success report (NOTIFY=SUCCESS) says of each recipient this attempt delivered: "relayed" when a copy
+     * went to an SMTP server that did not take the DSN request, else "delivered" when a copy reached a mailbox. A
+     * recipient whose every copy went to servers that took the request is absent: they report (RFC 3461 5.2.2).
+     */
+    Map<Integer, RecipientReport.Action> successes() {
+        return Map.copyOf(successes);
+    }
+
     /** A recipient is delivered when every copy is; failed when a copy failed and none waits; else pending. */
     private DeliveryState record(DeliveryState state, int index, List<Outcome> results) {
         String address = message.envelope().recipients().get(index).address();
@@ -171,6 +243,12 @@ final class Attempt {
         }
         String how = String.join("; ", results.stream().map(Outcome::diagnostic).toList());
         MailLog.delivered(message.id(), address, how);
+        List<Outcome.Handover> handovers = results.stream().map(o -> ((Outcome.Delivered) o).handover()).toList();
+        if (handovers.contains(Outcome.Handover.RELAYED)) {
+            successes.put(index, RecipientReport.Action.RELAYED);
+        } else if (handovers.contains(Outcome.Handover.FINAL)) {
+            successes.put(index, RecipientReport.Action.DELIVERED);
+        }
         return state.with(index, DeliveryState.Status.DELIVERED, how);
     }
 }

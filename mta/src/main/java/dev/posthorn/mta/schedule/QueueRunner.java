@@ -2,6 +2,7 @@ package dev.posthorn.mta.schedule;
 
 import dev.posthorn.mta.admin.MailLog;
 import dev.posthorn.mta.bounce.Notifier;
+import dev.posthorn.mta.bounce.RecipientReport;
 import dev.posthorn.mta.config.Delivery;
 import dev.posthorn.mta.delivery.Lmtp;
 import dev.posthorn.mta.delivery.Outcome;
@@ -11,19 +12,22 @@ import dev.posthorn.mta.routing.Route;
 import dev.posthorn.mta.routing.Router;
 import dev.posthorn.mta.spool.DeliveryState;
 import dev.posthorn.mta.spool.QueuedMessage;
+import dev.posthorn.mta.spool.Scan;
 import dev.posthorn.mta.spool.Spool;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,12 +35,21 @@ import org.slf4j.LoggerFactory;
  * Runs delivery attempts for queued messages: now for new ones, at their next-attempt time for deferred ones. At
  * most {@code concurrency} attempts run at once; a message is never in two attempts at the same time.
  *
+ * <p>At most {@code activeLimit} messages are held in memory ({@link ActiveSet}); the rest of the queue stays on
+ * disk only, however long it is (a restart after an outage, a burst). As places free up the runner reads the queue
+ * directory again ({@link Spool#scan}) and loads the earliest-due messages; the scan reads names and file times,
+ * never message contents, and runs when a quarter of the places are free or when a message on disk falls due, at
+ * most once every {@link #SCAN_PAUSE} for the latter. While messages wait on disk, a deferred message goes back to
+ * disk rather than wait in memory, and a waiting one gives up its place to one that is due.
+ *
  * <p>Recipients in other domains stay pending until outbound delivery exists. Recipients that fail for good are
  * reported to the sender ({@link Notifier}) before the message leaves the queue: none is dropped silently.
  */
 public final class QueueRunner implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(QueueRunner.class);
+    /** The shortest pause between scans for messages falling due on disk: a scan costs a look at every file. */
+    static final Duration SCAN_PAUSE = Duration.ofSeconds(1);
 
     private final Spool spool;
     private final Router router;
@@ -45,16 +58,25 @@ public final class QueueRunner implements AutoCloseable {
     private final RetrySchedule retries;
     private final Clock clock;
     private final Semaphore slots;
-    private final Set<String> running = ConcurrentHashMap.newKeySet();
-    private final java.util.Map<String, QueuedMessage> waiting = new ConcurrentHashMap<>();
+    private final ActiveSet active;
+    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicBoolean scanning = new AtomicBoolean();
+    private volatile boolean rescan;
+    private volatile Instant lastScan = Instant.EPOCH;
+    private ScheduledFuture<?> scanTimer;
+    private Instant scanAt;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("queue-timer").daemon(true).factory());
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("delivery-", 1).factory());
     private volatile boolean closed;
 
+    /**
+     * @param concurrency how many attempts may run at once
+     * @param activeLimit how many messages may be held in memory at once (the {@code queue.active_limit} setting)
+     */
     public QueueRunner(Spool spool, Router router, Notifier notifier, LocalTransports transports,
-                       RetrySchedule retries, Clock clock, int concurrency) {
+                       RetrySchedule retries, Clock clock, int concurrency, int activeLimit) {
         this.spool = spool;
         this.router = router;
         this.notifier = notifier;
@@ -62,67 +84,89 @@ public final class QueueRunner implements AutoCloseable {
         this.retries = retries;
         this.clock = clock;
         this.slots = new Semaphore(concurrency);
+        this.active = new ActiveSet(activeLimit);
     }
 
-    /** Queues messages recovered at start-up, each at its next-attempt time. */
-    public void recover(List<QueuedMessage> messages) {
-        for (QueuedMessage message : messages) {
-            if (message.state().attempts() == 0 || hasLocalPending(message)) {
-                schedule(message, Duration.between(clock.instant(), message.state().nextAttempt()));
-            }
-        }
+    /** Starts on what the spool holds (after {@link Spool#clean()}): the earliest-due messages first. */
+    public void start() {
+        active.onDisk(Instant.EPOCH);
+        workers.execute(this::refill);
     }
 
-    /** A newly committed message: attempt it now. */
+    /** A newly committed message: attempt it now, or, when the active set is full, once a scan finds it. */
     public void submit(QueuedMessage message) {
-        schedule(message, Duration.ZERO);
-    }
-
-    private void schedule(QueuedMessage message, Duration delay) {
         if (closed) {
             return;
         }
-        if (delay.isNegative() || delay.isZero()) {
-            workers.execute(() -> attempt(message));
+        if (active.claim(message.id(), message.state().nextAttempt())) {
+            hold(message, message.state().nextAttempt());
         } else {
-            waiting.put(message.id(), message);
-            // Only the copy still waiting runs: one that ETRN started already has left the map.
-            timer.schedule(() -> {
-                if (waiting.remove(message.id(), message)) {
-                    workers.execute(() -> attempt(message));
-                }
-            }, delay.toMillis(), TimeUnit.MILLISECONDS);
+            armScan();
         }
     }
 
+    /** How many messages are held in memory now (a gauge). */
+    public int activeCount() {
+        return active.size();
+    }
+
+    /** The most messages held in memory at once since start. */
+    public int activePeak() {
+        return active.peak();
+    }
+
+    /** A held message: started when due, else left waiting for its time. */
+    private void hold(QueuedMessage message, Instant due) {
+        if (closed) {
+            return;
+        }
+        long delay = Duration.between(clock.instant(), due).toMillis();
+        if (delay <= 0) {
+            active.starting(message);
+            workers.execute(() -> attempt(message));
+            return;
+        }
+        active.waiting(message, due, ticket -> timer.schedule(() -> wake(message.id(), ticket), delay,
+                TimeUnit.MILLISECONDS));
+    }
+
+    private void wake(String id, long ticket) {
+        active.wake(id, ticket).ifPresent(message -> workers.execute(() -> attempt(message)));
+    }
+
     private void attempt(QueuedMessage message) {
-        if (closed || !running.add(message.id())) {
+        if (closed) {
             return;
         }
         slots.acquireUninterruptibly();
+        running.incrementAndGet();
         try {
             if (!closed) {
-                finish(message, new Attempt(message, spool, router, transports).run());
+                Attempt attempt = new Attempt(message, spool, router, transports);
+                finish(message, attempt.run(), attempt.successes(), attempt.savedState());
             }
         } catch (IOException | RuntimeException e) {
             log.error("{}: delivery attempt failed; retrying later", message.id(), e);
-            schedule(message, retries.delayAfter(message.state().attempts() + 1));
+            hold(message, clock.instant().plus(retries.delayAfter(message.state().attempts() + 1)));
         } finally {
+            running.decrementAndGet();
             slots.release();
-            running.remove(message.id());
         }
     }
 
     /**
      * Records the outcome of an attempt, queues the reports it calls for, and decides what happens to the message
      * next: removed once no recipient is pending (failures have been reported), else kept for the next attempt.
+     * The spool is written before the message leaves memory, so a scan never loads an outdated copy.
      */
-    private void finish(QueuedMessage message, DeliveryState state) throws IOException {
+    private void finish(QueuedMessage message, DeliveryState state,
+                        Map<Integer, RecipientReport.Action> successes, boolean stateSaved) throws IOException {
         Instant now = clock.instant();
         if (now.isAfter(message.envelope().receivedAt().plus(retries.maxLifetime()))) {
             state = expire(message, state);
         }
-        Notifier.Result notified = notifier.notify(message, message.state(), state, now, retries.delayNotice());
+        Notifier.Result notified = notifier.notify(message, message.state(), state, successes, now,
+                retries.delayNotice());
         notified.reports().forEach(this::submit);
         state = notified.state();
         int attempts = state.attempts() + 1;
@@ -130,13 +174,124 @@ public final class QueueRunner implements AutoCloseable {
         state = state.attempted(now.plus(delay));
         QueuedMessage updated = message.with(state);
         if (state.isFinished()) {
-            spool.remove(message.id(), message.state().attempts() > 0);
+            spool.remove(message, message.state().attempts() > 0 || stateSaved);
             MailLog.removed(message.id());
+            released(message.id(), Optional.empty());
             return;
         }
         spool.save(message.id(), state);
-        if (hasLocalPending(updated)) {
-            schedule(updated, delay);
+        if (!hasLocalPending(updated)) {
+            released(message.id(), Optional.empty());
+        } else if (active.diskDue().isPresent()) {
+            released(message.id(), Optional.of(state.nextAttempt())); // others wait on disk: no place for waiting
+        } else {
+            hold(updated, state.nextAttempt());
+        }
+    }
+
+    private void released(String id, Optional<Instant> queuedUntil) {
+        active.release(id, queuedUntil);
+        Optional<Instant> due = active.diskDue();
+        if (due.isPresent() && !due.get().isAfter(clock.instant()) && active.free() >= refillAt()) {
+            workers.execute(this::refill);
+        } else {
+            armScan();
+        }
+    }
+
+    /** Scans when this many places are free: a quarter of the set, so a long queue is read a few times, not once per message. */
+    private int refillAt() {
+        return Math.max(1, active.limit() / 4);
+    }
+
+    /**
+     * Reads the queue directory and loads the earliest-due messages into the free places (and those of messages
+     * that only wait). One scan at a time; a request during a scan makes it scan again.
+     */
+    private void refill() {
+        if (closed) {
+            return;
+        }
+        if (!scanning.compareAndSet(false, true)) {
+            rescan = true;
+            return;
+        }
+        try {
+            do {
+                rescan = false;
+                lastScan = clock.instant();
+                int room = active.beginScan();
+                try {
+                    Scan scan = spool.scan(lastScan, room, active::contains);
+                    for (Scan.Due due : scan.due()) {
+                        if (active.claim(due.id(), due.at())) {
+                            load(due);
+                        }
+                    }
+                    scan.next().ifPresent(active::onDisk);
+                } catch (IOException | RuntimeException e) {
+                    log.error("queue scan failed; trying again later", e);
+                    active.onDisk(lastScan);
+                }
+            } while (rescan && !closed);
+        } finally {
+            scanning.set(false);
+        }
+        armScan();
+    }
+
+    /** Loads a claimed message; one that has nothing to do now gives its place back. */
+    private void load(Scan.Due due) throws IOException {
+        Optional<QueuedMessage> loaded;
+        try {
+            loaded = spool.load(due.id());
+        } catch (IOException | RuntimeException e) {
+            active.release(due.id(), Optional.of(clock.instant().plus(SCAN_PAUSE)));
+            throw e;
+        }
+        if (loaded.isEmpty()) {
+            active.release(due.id(), Optional.empty()); // delivered meanwhile
+            return;
+        }
+        QueuedMessage message = loaded.get();
+        DeliveryState state = message.state();
+        if (state.attempts() > 0 && !hasLocalPending(message)) {
+            // Only remote recipients, and mail may not leave: looked at again after the longest retry interval.
+            state = new DeliveryState(state.attempts(), clock.instant().plus(retries.intervals().getLast()),
+                    state.recipients(), state.delayNoticeSent());
+            spool.save(message.id(), state);
+            active.release(message.id(), Optional.of(state.nextAttempt()));
+        } else if (state.attempts() > 0 && state.nextAttempt().isAfter(due.at().plus(SCAN_PAUSE))) {
+            // The file's time says due, the state says later (written before file times told): set it right.
+            spool.save(message.id(), state);
+            active.release(message.id(), Optional.of(state.nextAttempt()));
+        } else {
+            hold(message, state.nextAttempt());
+        }
+    }
+
+    /** Sets the timer for the next scan: when the earliest message on disk falls due, not sooner than a pause. */
+    private synchronized void armScan() {
+        Optional<Instant> due = active.diskDue();
+        if (due.isEmpty() || closed) {
+            return;
+        }
+        Instant at = due.get().isBefore(lastScan.plus(SCAN_PAUSE)) ? lastScan.plus(SCAN_PAUSE) : due.get();
+        if (scanTimer != null && !scanTimer.isDone() && !scanAt.isAfter(at)) {
+            return;
+        }
+        if (scanTimer != null) {
+            scanTimer.cancel(false);
+        }
+        scanAt = at;
+        scanTimer = timer.schedule(() -> workers.execute(this::timedRefill),
+                Math.max(0, Duration.between(clock.instant(), at).toMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    /** A scan the timer asked for: only worth it when places are free or held by messages that only wait. */
+    private void timedRefill() {
+        if (active.free() > 0 || !active.waitingMessages().isEmpty()) {
+            refill();
         }
     }
 
@@ -170,13 +325,13 @@ public final class QueueRunner implements AutoCloseable {
     public int flush(String domain, boolean subdomains) {
         String wanted = domain.toLowerCase(java.util.Locale.ROOT);
         int started = 0;
-        for (QueuedMessage message : List.copyOf(waiting.values())) {
+        for (QueuedMessage message : active.waitingMessages()) {
             for (int i = 0; i < message.state().recipients().size(); i++) {
                 String address = message.envelope().recipients().get(i).address();
                 String rcptDomain = address.substring(address.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
                 boolean match = rcptDomain.equals(wanted) || subdomains && rcptDomain.endsWith("." + wanted);
                 if (match && message.state().recipients().get(i).status() == DeliveryState.Status.PENDING) {
-                    if (waiting.remove(message.id(), message)) {
+                    if (active.wake(message.id(), ActiveSet.ANY).isPresent()) {
                         started++;
                         workers.execute(() -> attempt(message));
                     }
@@ -189,7 +344,7 @@ public final class QueueRunner implements AutoCloseable {
 
     /** Whether any attempt is running (for tests and shutdown). */
     public boolean isIdle() {
-        return running.isEmpty();
+        return running.get() == 0;
     }
 
     /** Stops starting attempts; waits up to {@code deadline} for running ones, which are then left queued. */

@@ -30,6 +30,11 @@ public final class Spool {
 
     private static final Logger log = LoggerFactory.getLogger(Spool.class);
     private static final String STATE = ".state";
+    private static final String SPARE = "spare.";
+    /** Spare files kept for reuse: enough for every session writing at once, with room to spare. */
+    static final int MAX_SPARES = 256;
+    /** Larger files are deleted, not kept: a spare should not pin much disk. */
+    static final long MAX_SPARE_LENGTH = 1 << 20;
 
     private final Path root;
     private final Path tmp;
@@ -38,6 +43,9 @@ public final class Spool {
     private final DirectorySync queueSync;
     private final FileStore store;
     private volatile long[] space;
+    private final java.util.concurrent.ConcurrentLinkedQueue<Path> spares =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger spareCount = new java.util.concurrent.atomic.AtomicInteger();
 
     private Spool(Path root, FileStore store) {
         this.root = root;
@@ -80,23 +88,47 @@ public final class Spool {
 
     /**
      * The start-up sweep: clears {@code tmp/}, moves torn or damaged queue files to {@code corrupt/}, removes state
-     * files without a message, and returns every valid queued message, oldest first.
+     * files without a message, and returns every valid queued message, oldest first. Holds the whole queue in
+     * memory: for tests and tools; the daemon uses {@link #clean()}, then {@link #scan} and {@link #load}.
      */
     public List<QueuedMessage> sweep() throws IOException {
+        List<QueuedMessage> messages = new ArrayList<>();
+        clean(messages::add);
+        messages.sort(Comparator.comparing(QueuedMessage::id));
+        return messages;
+    }
+
+    /**
+     * The start-up sweep without keeping what it reads: every queue file is validated (torn or damaged ones go to
+     * {@code corrupt/}), then forgotten. Returns how many valid messages are queued.
+     */
+    public int clean() throws IOException {
+        int[] count = {0};
+        clean(m -> count[0]++);
+        return count[0];
+    }
+
+    private void clean(java.util.function.Consumer<QueuedMessage> valid) throws IOException {
         try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(tmp)) {
             for (Path file : leftovers) {
                 Files.deleteIfExists(file);
             }
         }
-        List<QueuedMessage> messages = new ArrayList<>();
+        int count = 0;
         List<Path> states = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(queue)) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
                 if (name.endsWith(STATE)) {
                     states.add(file);
+                } else if (name.startsWith(SPARE)) {
+                    keepOrDelete(file);
                 } else if (SpoolEnvelope.isId(name)) {
-                    recover(file).ifPresent(messages::add);
+                    java.util.Optional<QueuedMessage> message = recover(file);
+                    if (message.isPresent()) {
+                        count++;
+                        valid.accept(message.get());
+                    }
                 } else {
                     quarantine(file, "not a queue file");
                 }
@@ -109,9 +141,30 @@ public final class Spool {
             }
         }
         queueSync.sync();
-        messages.sort(Comparator.comparing(QueuedMessage::id));
-        log.info("spool {}: {} queued messages recovered", root, messages.size());
-        return messages;
+        log.info("spool {}: {} queued messages recovered", root, count);
+    }
+
+    /**
+     * Lists the queue for the earliest-due messages: up to {@code max} due by {@code horizon}, skipping those
+     * {@code skip} names (already in memory). See {@link Scan}.
+     */
+    public Scan scan(Instant horizon, int max, java.util.function.Predicate<String> skip) throws IOException {
+        return Scan.of(queue, STATE, horizon, max, skip);
+    }
+
+    /**
+     * Reads one queued message with its delivery state; empty when it is no longer queued (delivered meanwhile) or
+     * cannot be read whole (then it is moved to {@code corrupt/}, as the sweep would).
+     */
+    public java.util.Optional<QueuedMessage> load(String id) throws IOException {
+        if (!SpoolEnvelope.isId(id)) {
+            throw new IllegalArgumentException("bad queue id");
+        }
+        try {
+            return recover(queue.resolve(id));
+        } catch (NoSuchFileException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     private java.util.Optional<QueuedMessage> recover(Path file) throws IOException {
@@ -200,6 +253,9 @@ public final class Spool {
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
             }
+            // The next attempt as the file's time: a scan of the queue learns when each message is due without
+            // opening it. Set before the force, so the one force covers it.
+            Files.setLastModifiedTime(temporary, java.nio.file.attribute.FileTime.from(state.nextAttempt()));
             channel.force(true);
         }
         Files.move(temporary, queue.resolve(id + STATE), StandardCopyOption.ATOMIC_MOVE);
@@ -209,6 +265,54 @@ public final class Spool {
     /** Removes a message whose delivery is finished. */
     public void remove(String id) throws IOException {
         remove(id, true);
+    }
+
+    /**
+     * Removes a message whose delivery is finished, keeping its file as a spare for a message to come when it is
+     * small: a new message then overwrites an inode the file system already has instead of allocating one (on ext4
+     * finding a free inode among recently deleted ones, and freeing one later, cost more than the fsync).
+     * {@code hasState} false skips looking for a state file no attempt ever wrote.
+     */
+    public void remove(QueuedMessage message, boolean hasState) throws IOException {
+        if (message.bodyLength() <= MAX_SPARE_LENGTH && spareCount.get() < MAX_SPARES) {
+            Path spare = queue.resolve(SPARE + message.id());
+            try {
+                Files.move(queue.resolve(message.id()), spare, StandardCopyOption.ATOMIC_MOVE);
+                spareCount.incrementAndGet();
+                spares.add(spare);
+                if (hasState) {
+                    Files.deleteIfExists(queue.resolve(message.id() + STATE));
+                }
+                return;
+            } catch (NoSuchFileException e) {
+                // already gone: fall through to remove what is left
+            }
+        }
+        remove(message.id(), hasState);
+    }
+
+    /** Keeps a spare file found by the sweep, or deletes it when there are enough. */
+    private void keepOrDelete(Path spare) throws IOException {
+        if (spareCount.get() < MAX_SPARES && Files.size(spare) <= MAX_SPARE_LENGTH) {
+            spareCount.incrementAndGet();
+            spares.add(spare);
+        } else {
+            Files.delete(spare);
+        }
+    }
+
+    /** Takes a spare file, or null when there is none. */
+    private Path takeSpare() {
+        Path spare = spares.poll();
+        if (spare != null) {
+            spareCount.decrementAndGet();
+        }
+        return spare;
+    }
+
+    /** Spare files ready for reuse (for tests). */
+    int spares() {
+        return spareCount.get();
     }
 
     /** Removes a message; {@code hasState} false skips looking for a state file no attempt ever wrote. */
@@ -262,8 +366,19 @@ public final class Spool {
 
         private Writer(String id) throws IOException {
             this.id = id;
-            this.file = tmp.resolve(id);
-            this.channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Path spare = takeSpare();
+            FileChannel opened = null;
+            if (spare != null) {
+                try {
+                    opened = FileChannel.open(spare, StandardOpenOption.WRITE);
+                } catch (NoSuchFileException e) {
+                    spare = null; // removed behind our back: make a new one
+                }
+            }
+            // A new file is made in queue/ under a spare name too: the commit's rename then stays in one directory.
+            this.file = spare != null ? spare : queue.resolve(SPARE + id);
+            this.channel = opened != null ? opened
+                    : FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             this.body = new CountingOutput(new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024));
         }
 
@@ -290,13 +405,24 @@ public final class Spool {
             body.write(encoded);
             body.write(MessageFile.footer(bodyLength, encoded).array());
             body.flush(); // a small message reaches the file in one write, envelope and footer included
+            long length = bodyLength + encoded.length + MessageFile.FOOTER;
+            if (channel.size() > length) {
+                channel.truncate(length); // a spare that held a longer message
+            }
             queueSync.expect(); // commits forcing their files meanwhile then share one directory force
+            Path target = queue.resolve(id);
             try {
+                // Renamed before the force: the file's force then commits the rename in the same journal
+                // transaction, and the directory's force finds little left to do. Until both forces return no 250
+                // is sent; a crash before then leaves a file that the sweep either finds whole (a duplicate at
+                // worst, never a loss) or torn (its footer does not check).
+                Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
                 channel.force(true);
                 channel.close();
-                Files.move(file, queue.resolve(id), StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException | RuntimeException e) {
                 queueSync.cancel();
+                channel.close();
+                Files.deleteIfExists(target);
                 throw e;
             }
             committed = true;
@@ -309,11 +435,7 @@ public final class Spool {
         public void close() throws IOException {
             if (!committed) {
                 channel.close();
-                try {
-                    Files.deleteIfExists(file);
-                } catch (NoSuchFileException e) {
-                    // already gone
-                }
+                Files.deleteIfExists(file);
             }
         }
     }

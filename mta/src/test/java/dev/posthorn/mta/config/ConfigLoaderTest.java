@@ -41,7 +41,8 @@ class ConfigLoaderTest {
     /** The outbound keys of the documentation, every optional one set. */
     static final String OUTBOUND_EXAMPLE = """
             dns: { resolvers: [ "127.0.0.53:53", 192.0.2.53, "[2001:db8::53]" ], timeout: 10s }
-            queue: { retry: [ 1m, 5m, 15m ], max_lifetime: 5d, delay_notice: 4h, max_received_headers: 100 }
+            queue: { retry: [ 1m, 5m, 15m ], max_lifetime: 5d, delay_notice: 4h, max_received_headers: 100,
+                     active_limit: 500 }
             relay:
               smarthost: "Smtp.Example.NET:587"
               tls: verify
@@ -74,7 +75,7 @@ class ConfigLoaderTest {
                 List.of(Network.parse("127.0.0.0/8")),
                 new Limits(26_214_400, 100, 1000, 50, 104_857_600),
                 Map.of("example.org", exampleOrg), Optional.empty(), defaults.dns(), defaults.queue(),
-                Optional.empty(), Map.of(), defaults.outbound());
+                Optional.empty(), Map.of(), defaults.outbound(), defaults.dkim(), defaults.checks());
         assertThat(config).isEqualTo(expected);
         assertThat(config.domains().get("example.org").aliases()).containsOnlyKeys("postmaster", "team");
     }
@@ -89,7 +90,7 @@ class ConfigLoaderTest {
                 new InetSocketAddress(ip("192.0.2.53"), 53), new InetSocketAddress(ip("2001:db8::53"), 53)),
                 Duration.ofSeconds(10)));
         assertThat(config.queue()).isEqualTo(new Queue(List.of(Duration.ofMinutes(1), Duration.ofMinutes(5),
-                Duration.ofMinutes(15)), Duration.ofDays(5), Duration.ofHours(4), 100));
+                Duration.ofMinutes(15)), Duration.ofDays(5), Duration.ofHours(4), 100, 500));
         assertThat(config.relay()).contains(new Relay(new HostPort("smtp.example.net", 587), TlsPolicy.VERIFY,
                 Optional.of(new Relay.Auth("posthorn", dir.resolve("relay-password.txt")))));
         assertThat(config.routes()).containsExactly(
@@ -115,7 +116,7 @@ class ConfigLoaderTest {
         Config defaults = Config.defaults(dir);
         assertThat(config.dns()).isEqualTo(new Dns(List.of(), Duration.ofSeconds(2)));
         assertThat(config.queue()).isEqualTo(new Queue(defaults.queue().retry(), Duration.ofDays(3),
-                Duration.ofHours(4), 100));
+                Duration.ofHours(4), 100, 10_000));
         assertThat(config.relay()).contains(new Relay(new HostPort("192.0.2.25", 25), TlsPolicy.ENCRYPT,
                 Optional.empty()));
         assertThat(config.routes()).isEmpty();
@@ -168,7 +169,7 @@ class ConfigLoaderTest {
         assertThat(defaults.dns()).isEqualTo(new Dns(List.of(), Duration.ofSeconds(10)));
         assertThat(defaults.queue()).isEqualTo(new Queue(List.of(Duration.ofMinutes(1), Duration.ofMinutes(5),
                 Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(3)),
-                Duration.ofDays(5), Duration.ofHours(4), 100));
+                Duration.ofDays(5), Duration.ofHours(4), 100, 10_000));
         assertThat(defaults.relay()).isEmpty();
         assertThat(defaults.routes()).isEmpty();
         assertThat(defaults.outbound()).isEqualTo(new Outbound(25, TlsPolicy.MAY));

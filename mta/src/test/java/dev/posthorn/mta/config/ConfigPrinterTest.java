@@ -43,7 +43,7 @@ class ConfigPrinterTest {
             assertThat(printed).containsPattern("\n#   auth:\n(#    .*\n)*#     " + key + ": ");
         }
         for (String key : OutboundReader.OUTBOUND_KEYS) {
-            assertThat(printed).containsPattern("\noutbound:\n(  .*\n)*  " + key + ": ");
+            assertThat(printed).containsPattern("\noutbound:\n(  .*\n)*  (# )?" + key + ":");
         }
         for (String key : DomainReader.KEYS) {
             assertThat(printed).containsPattern("\n    (# )?" + key + ":");
@@ -62,9 +62,13 @@ class ConfigPrinterTest {
                 .contains("  max_lifetime: 5d\n")
                 .contains("  delay_notice: 4h\n")
                 .contains("  max_received_headers: 100\n")
+                .contains("  active_limit: 10000\n")
                 .contains("#   smarthost: \"smtp.example.net:587\"\n#   tls: encrypt\n")
                 .contains("\nroutes: {}\n")
-                .contains("  port: 25\n  tls: may\n");
+                .contains("  port: 25\n  tls: may\n")
+                .contains("  tls_policy: {}\n")
+                .contains("  # ca_file: tls/ca.pem\n")
+                .contains("  mta_sts: true\n");
     }
 
     @Test
@@ -102,6 +106,26 @@ class ConfigPrinterTest {
                         + "    user: posthorn\n    password_file: relay-password.txt\n")
                 .contains("routes:\n  example.net: \"mail.example.net:2525\"\n")
                 .contains("  e.example: mx\n");
+    }
+
+    @Test
+    void perDomainTlsPoliciesAndMtaStsRoundTrip() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+        Config config = ConfigFiles.load(dir, """
+                outbound:
+                  tls: dane
+                  tls_policy: { example.net: verify, bank.test: dane, gov.test: dane-only }
+                  ca_file: ca.pem
+                  mta_sts: false
+                  mta_sts_cache: /var/lib/posthorn/sts
+                """);
+        String printed = ConfigPrinter.print(config, dir);
+
+        assertThat(printed).contains("  tls: dane\n")
+                .contains("  tls_policy:\n    example.net: verify\n    bank.test: dane\n    gov.test: dane-only\n")
+                .contains("  ca_file: ca.pem\n").contains("  mta_sts: false\n")
+                .contains("  mta_sts_cache: /var/lib/posthorn/sts\n");
+        assertThat(ConfigFiles.load(dir, printed)).isEqualTo(config);
     }
 
     @Test

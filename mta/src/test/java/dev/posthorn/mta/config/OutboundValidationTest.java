@@ -193,6 +193,13 @@ class OutboundValidationTest {
     }
 
     @Test
+    void activeLimitMustBePositive() {
+        onlyProblem(dir, "queue: { active_limit: 0 }\n", 1, "queue.active_limit", "must be at least 1");
+        onlyProblem(dir, "queue:\n  retry: [ 1m ]\n  active_limit: many\n", 3, "queue.active_limit",
+                "expected an integer, got a string");
+    }
+
+    @Test
     void aRelayNeedsASmarthost() {
         onlyProblem(dir, """
                 relay:
@@ -224,7 +231,7 @@ class OutboundValidationTest {
                 relay:
                   smarthost: smtp.example.net:587
                   tls: required
-                """, 3, "relay.tls", "expected none, may, encrypt, verify or dane, got required");
+                """, 3, "relay.tls", "expected none, may, encrypt or verify, got required");
         onlyProblem(dir, """
                 relay:
                   smarthost: smtp.example.net:587
@@ -385,6 +392,82 @@ class OutboundValidationTest {
     }
 
     @Test
+    void perDomainTlsPoliciesLoadByLowerCaseDomain() throws Exception {
+        Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
+        Config config = load(dir, """
+                outbound:
+                  tls_policy: { Example.NET: verify, bank.test: dane, lab.test: none, gov.test: dane-only }
+                  ca_file: ca.pem
+                  mta_sts: false
+                  mta_sts_cache: state/sts
+                """);
+        assertThat(config.outbound().tlsPolicy()).containsExactly(Map.entry("example.net", TlsPolicy.VERIFY),
+                Map.entry("bank.test", TlsPolicy.DANE), Map.entry("lab.test", TlsPolicy.NONE),
+                Map.entry("gov.test", TlsPolicy.DANE_ONLY));
+        assertThat(config.outbound().caFile()).contains(dir.resolve("ca.pem"));
+        assertThat(config.outbound().mtaSts()).isFalse();
+        assertThat(config.outbound().mtaStsCacheIn(config.spool())).isEqualTo(dir.resolve("state/sts"));
+    }
+
+    @Test
+    void mtaStsIsOnByDefaultWithItsCacheInTheSpool() throws Exception {
+        Config config = load(dir, "spool: queue\n");
+        assertThat(config.outbound().mtaSts()).isTrue();
+        assertThat(config.outbound().mtaStsCacheIn(config.spool())).isEqualTo(dir.resolve("queue/state/mta-sts"));
+    }
+
+    @Test
+    void aPerDomainTlsPolicyIsOneOfTheSixLevels() {
+        onlyProblem(dir, "outbound:\n  tls_policy: { example.net: secure }\n", 2, "outbound.tls_policy.example.net",
+                "expected none, may, encrypt, verify, dane or dane-only, got secure");
+    }
+
+    @Test
+    void daneIsADefaultButDaneOnlyIsOnlyForSingleDomains() throws Exception {
+        assertThat(load(dir, "outbound: { tls: dane }\n").outbound().tls()).isEqualTo(TlsPolicy.DANE);
+        assertThat(new Outbound(25, TlsPolicy.DANE).tls()).isEqualTo(TlsPolicy.DANE);
+        onlyProblem(dir, "outbound: { tls: dane-only }\n", 1, "outbound.tls",
+                "dane-only is set for single domains, in outbound.tls_policy (dane is the default that "
+                        + "authenticates where TLSA records are published)");
+        assertThatIllegalArgumentException().isThrownBy(() -> new Outbound(25, TlsPolicy.DANE_ONLY));
+    }
+
+    @Test
+    void daneIsNeverTheSmarthostsLevel() {
+        onlyProblem(dir, "relay: { smarthost: \"192.0.2.25:25\", tls: dane }\n", 1, "relay.tls",
+                "dane applies to MX hosts, not to a smarthost; use verify");
+        onlyProblem(dir, "relay: { smarthost: \"192.0.2.25:25\", tls: dane-only }\n", 1, "relay.tls",
+                "dane-only applies to MX hosts, not to a smarthost; use verify");
+        assertThatIllegalArgumentException().isThrownBy(() -> new Relay(new HostPort("192.0.2.25", 25),
+                TlsPolicy.DANE, Optional.empty()));
+    }
+
+    @Test
+    void tlsPolicyKeysAreRemoteDomainsListedOnce() {
+        List<Problem> problems = problems(dir, """
+                domains:
+                  local.test: { mailboxes: "*", delivery: { discard: true } }
+                outbound:
+                  tls_policy:
+                    local.test: verify
+                    "not a domain": may
+                    a.test: may
+                    A.test: none
+                """);
+        assertThat(problems).extracting(Problem::line, Problem::reason).containsExactly(
+                tuple(5, "local.test is a local domain: its mail is not sent over SMTP"),
+                tuple(6, "not a valid domain name"),
+                tuple(8, "domain listed twice (first at line 7)"));
+    }
+
+    @Test
+    void theCaFileMustExistAndMtaStsIsABoolean() {
+        onlyProblem(dir, "outbound: { ca_file: missing.pem }\n", 1, "outbound.ca_file",
+                "no such file: " + dir.resolve("missing.pem"));
+        onlyProblem(dir, "outbound: { mta_sts: yes }\n", 1, "outbound.mta_sts", "expected true or false");
+    }
+
+    @Test
     void unknownKeysInTheOutboundSectionsAreReportedWithTheirPath() {
         List<Problem> problems = problems(dir, """
                 dns: { resolver: [ 127.0.0.53 ] }
@@ -392,12 +475,13 @@ class OutboundValidationTest {
                 relay:
                   smarthost: smtp.example.net:587
                   auth: { user: posthorn, password: secret }
-                outbound: { tls_policy: may }
+                outbound: { tls_policies: may }
                 """);
         assertThat(problems).extracting(Problem::line, Problem::key).containsExactly(
                 tuple(1, "dns.resolver"), tuple(2, "queue.retries"), tuple(5, "relay.auth.password_file"),
-                tuple(5, "relay.auth.password"), tuple(6, "outbound.tls_policy"));
-        assertThat(problems.getFirst().reason()).isEqualTo("unknown key (expected resolvers, timeout, dnssec_trust_anchor)");
+                tuple(5, "relay.auth.password"), tuple(6, "outbound.tls_policies"));
+        assertThat(problems.getFirst().reason())
+                .isEqualTo("unknown key (expected resolvers, timeout, dnssec_trust_anchor)");
         assertThat(problems.get(2).reason()).isEqualTo("missing key");
         assertThat(problems.get(3).reason()).isEqualTo("unknown key (expected user, password_file)");
     }
@@ -413,13 +497,15 @@ class OutboundValidationTest {
 
         List<Duration> retry = List.of(Duration.ofMinutes(1));
         assertThatIllegalArgumentException().isThrownBy(() -> new Queue(List.of(), Duration.ofDays(5),
-                Duration.ofHours(4), 100)).withMessageContaining("at least one");
+                Duration.ofHours(4), 100, 1)).withMessageContaining("at least one");
         assertThatIllegalArgumentException().isThrownBy(() -> new Queue(retry, Duration.ofHours(4),
-                Duration.ofHours(4), 100)).withMessageContaining("delay_notice must be shorter");
+                Duration.ofHours(4), 100, 1)).withMessageContaining("delay_notice must be shorter");
         assertThatIllegalArgumentException().isThrownBy(() -> new Queue(List.of(Duration.ZERO), Duration.ofDays(5),
-                Duration.ofHours(4), 100)).withMessageContaining("must be positive");
+                Duration.ofHours(4), 100, 1)).withMessageContaining("must be positive");
         assertThatIllegalArgumentException().isThrownBy(() -> new Queue(retry, Duration.ofDays(5),
-                Duration.ofHours(4), 9)).withMessageContaining("at least 10");
+                Duration.ofHours(4), 9, 1)).withMessageContaining("at least 10");
+        assertThatIllegalArgumentException().isThrownBy(() -> new Queue(retry, Duration.ofDays(5),
+                Duration.ofHours(4), 100, 0)).withMessageContaining("active_limit must be at least 1");
         assertThatIllegalArgumentException().isThrownBy(() -> new Dns(List.of(), Duration.ofNanos(1500)))
                 .withMessageContaining("whole number of milliseconds");
         assertThatIllegalArgumentException().isThrownBy(() -> new Outbound(0, TlsPolicy.MAY));
@@ -435,6 +521,7 @@ class OutboundValidationTest {
 
     private static Config withRoutes(Config c, Map<String, RouteTarget> routes) {
         return new Config(c.hostname(), c.spool(), c.listeners(), c.tls(), c.trustedNetworks(), c.limits(),
-                c.domains(), c.usersFile(), c.dns(), c.queue(), c.relay(), routes, c.outbound());
+                c.domains(), c.usersFile(), c.dns(), c.queue(), c.relay(), routes, c.outbound(),
+                c.dkim(), c.checks());
     }
 }

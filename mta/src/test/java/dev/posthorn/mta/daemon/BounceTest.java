@@ -98,9 +98,8 @@ class BounceTest {
         assertThat(status.getRecipientDSN(0).getHeader("Final-Recipient")).containsExactly("rfc822; carol@posthorn.test");
         assertThat(status.getRecipientDSN(0).getHeader("Action")).containsExactly("failed");
         assertThat(status.getRecipientDSN(0).getHeader("Status")).containsExactly("5.1.1");
-        try (Stream<Path> queue = Files.list(dir.resolve("spool/queue"))) {
-            assertThat(queue).isEmpty();
-        }
+        assertThat(SpoolFiles.messages(dir)).isZero();
+        assertThat(SpoolFiles.states(dir)).isEmpty();
     }
 
     @Test

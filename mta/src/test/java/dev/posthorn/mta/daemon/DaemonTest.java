@@ -8,6 +8,7 @@ import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.Delivery;
 import dev.posthorn.mta.config.LocalDomain;
 import dev.posthorn.mta.schedule.RetrySchedule;
+import dev.posthorn.mta.spool.SpoolEnvelope;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -49,9 +50,7 @@ class DaemonTest {
     }
 
     private long queued() throws IOException {
-        try (Stream<Path> files = Files.list(dir.resolve("spool/queue"))) {
-            return files.filter(f -> !f.getFileName().toString().endsWith(".state")).count();
-        }
+        return SpoolFiles.messages(dir);
     }
 
     @Test
@@ -88,10 +87,7 @@ class DaemonTest {
     }
 
     private Path stateFile() throws IOException {
-        try (Stream<Path> files = Files.list(dir.resolve("spool/queue"))) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".state")).findFirst()
-                    .orElse(dir.resolve("none"));
-        }
+        return SpoolFiles.states(dir).stream().findFirst().orElse(dir.resolve("none"));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.posthorn.mta.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.posthorn.mta.config.Checks;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.Delivery;
 import dev.posthorn.mta.config.Dns;
@@ -12,12 +13,14 @@ import dev.posthorn.mta.config.LocalDomain;
 import dev.posthorn.mta.config.Mailboxes;
 import dev.posthorn.mta.config.Network;
 import dev.posthorn.mta.config.Outbound;
+import dev.posthorn.mta.config.Queue;
 import dev.posthorn.mta.config.TlsPolicy;
 import dev.posthorn.mta.schedule.RetrySchedule;
+import dev.posthorn.mta.spool.SpoolEnvelope;
 import dev.posthorn.smtp.Reply;
 import dev.posthorn.smtp.testing.DnsResponder;
-import dev.posthorn.smtp.testing.FakeSmtpServer;
 import dev.posthorn.smtp.testing.FakeSmtpServer.Script;
+import dev.posthorn.smtp.testing.FakeSmtpServer;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
@@ -45,26 +48,35 @@ class OutboundRetryTest {
     Path dir;
 
     private Config config(DnsResponder dns, int outboundPort) throws IOException {
-        Config defaults = Config.defaults(dir);
+        return config(dir, dns, outboundPort);
+    }
+
+    /** The configuration below with the default queue settings. */
+    static Config config(Path dir, DnsResponder dns, int outboundPort) throws IOException {
+        return config(dir, dns, outboundPort, Config.defaults(dir).queue());
+    }
+
+    /** mx.a.test with the local domain a.test (alice), loopback trusted, far.test's exchanger on {@code outboundPort}. */
+    static Config config(Path dir, DnsResponder dns, int outboundPort, Queue queue) throws IOException {
         LocalDomain local = new LocalDomain("a.test", new Mailboxes.Listed(Set.of("alice")), Map.of(),
                 Optional.empty(), true, new Delivery.Maildir(dir.resolve("mail")));
         return new Config("mx.a.test", dir.resolve("spool"),
                 List.of(new Listener(InetAddress.getLoopbackAddress(), 0, Listener.Role.MX)), Optional.empty(),
                 List.of(Network.parse("127.0.0.0/8")), new Limits(1_000_000, 100, 100, 50, 1),
                 Map.of(local.name(), local), Optional.empty(), new Dns(List.of(dns.address()), Duration.ofSeconds(2)),
-                defaults.queue(), Optional.empty(), Map.of(), new Outbound(outboundPort, TlsPolicy.MAY));
+                queue, Optional.empty(), Map.of(), new Outbound(outboundPort, TlsPolicy.MAY));
     }
 
-    private static DnsResponder dns() throws IOException {
+    static DnsResponder dns() throws IOException {
         return DnsResponder.builder().zone("far.test").mx("far.test", 10, "mx.far.test").a("mx.far.test", "127.0.0.3")
                 .start();
     }
 
-    private static RetrySchedule quick(Duration lifetime) {
+    static RetrySchedule quick(Duration lifetime) {
         return new RetrySchedule(List.of(Duration.ofMillis(300)), lifetime, Duration.ofDays(1));
     }
 
-    private static void send(Daemon daemon, String to) throws Exception {
+    static void send(Daemon daemon, String to) throws Exception {
         Properties p = new Properties();
         p.put("mail.smtp.host", "127.0.0.1");
         p.put("mail.smtp.port", String.valueOf(daemon.addresses().getFirst().getPort()));
@@ -78,9 +90,7 @@ class OutboundRetryTest {
     }
 
     private long queued() throws IOException {
-        try (Stream<Path> files = Files.list(dir.resolve("spool/queue"))) {
-            return files.filter(f -> !f.getFileName().toString().endsWith(".state")).count();
-        }
+        return SpoolFiles.messages(dir);
     }
 
     private List<String> alice() throws IOException {
@@ -128,9 +138,7 @@ class OutboundRetryTest {
                 await().atMost(Duration.ofSeconds(15)).until(() -> busy.connections() >= 2);
             }
             Path state;
-            try (Stream<Path> files = Files.list(dir.resolve("spool/queue"))) {
-                state = files.filter(f -> f.toString().endsWith(".state")).findFirst().orElseThrow();
-            }
+            state = SpoolFiles.states(dir).getFirst();
             String before = Files.readString(state);
             assertThat(before).contains("attempts 2").contains("421");
             int connections = busy.connections();

@@ -10,6 +10,7 @@ import dev.posthorn.mta.dane.Tlsa;
 import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.spool.SpoolEnvelope;
+import dev.posthorn.mta.tls.Trust;
 import dev.posthorn.smtp.Replies;
 import dev.posthorn.smtp.client.ClientTimeouts;
 import dev.posthorn.smtp.server.Envelope;
@@ -28,6 +29,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -95,8 +97,9 @@ class DaneDeliveryTest {
                 new ByteArrayInputStream(dns.trustAnchors().getBytes(StandardCharsets.US_ASCII)));
         Dane dane = new Dane(validating, new SplittableRandom(7), Clock.systemUTC());
         MxResolver plain = new MxResolver(List.of(dns.address()), Duration.ofSeconds(3));
-        try (SmtpTransport transport = new SmtpTransport(plain, dane, "out.posthorn.test", port,
-                ClientTimeouts.all(Duration.ofSeconds(5)), SmtpTransport.Policy.of(TlsPolicy.DANE))) {
+        try (SmtpTransport transport = new SmtpTransport(plain, "out.posthorn.test", port,
+                ClientTimeouts.all(Duration.ofSeconds(5)), new DomainTls(TlsPolicy.DANE, Map.of(), Trust.jdk(),
+                        Optional.empty(), Optional.of(dane)))) {
             return transport.deliver(ENVELOPE, domain, RCPT, Bodies.of(MESSAGE));
         }
     }

@@ -56,7 +56,8 @@ class SmtpTransportTest {
         try (FakeSmtpServer server = fake(Script.accepting()); DnsResponder dns = twoExchangers()) {
             List<Outcome> outcomes = transport(dns, server.port()).deliver(ENVELOPE, "example.net",
                     List.of("a@example.net", "b@example.net"), body());
-            assertThat(outcomes).allMatch(o -> o instanceof Outcome.Delivered)
+            assertThat(outcomes).allMatch(o -> o instanceof Outcome.Delivered d
+                            && d.handover() == Outcome.Handover.RELAYED)
                     .allMatch(o -> o.diagnostic().startsWith("mx2.example.net[127.0.0.3] said: 250"));
             assertThat(server.received()).singleElement().satisfies(m -> {
                 assertThat(m.recipients()).containsExactly("a@example.net", "b@example.net");
@@ -121,7 +122,8 @@ class SmtpTransportTest {
         try (FakeSmtpServer server = fake(dsn); DnsResponder dns = twoExchangers()) {
             List<Outcome> outcomes = transport(dns, server.port()).deliver(envelope, "example.net",
                     List.of("a@example.net"), body());
-            assertThat(outcomes.getFirst()).isInstanceOf(Outcome.Delivered.class);
+            assertThat(outcomes.getFirst()).isEqualTo(new Outcome.Delivered(outcomes.getFirst().diagnostic(),
+                    Outcome.Handover.PASSED_ON));
             assertThat(server.commands()).contains(
                     "MAIL FROM:<sender@posthorn.test> SIZE=" + MESSAGE.length() + " RET=HDRS ENVID=QQ314159",
                     "RCPT TO:<a@example.net> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;team@example.net");
@@ -163,8 +165,12 @@ class SmtpTransportTest {
     void orcptIsLeftOutWhenItWouldOnlyRepeatTheRecipient() throws Exception {
         Script dsn = Script.accepting().withExtensions(List.of("PIPELINING", "DSN"));
         try (FakeSmtpServer server = fake(dsn); DnsResponder dns = twoExchangers()) {
-            transport(dns, server.port()).deliver(ENVELOPE, "example.net", List.of("a@example.net"), body());
+            List<Outcome> outcomes = transport(dns, server.port()).deliver(ENVELOPE, "example.net",
+                    List.of("a@example.net"), body());
             assertThat(server.commands()).contains("RCPT TO:<a@example.net>");
+            assertThat(((Outcome.Delivered) outcomes.getFirst()).handover())
+                    .as("offered DSN but no NOTIFY to pass on: nobody downstream reports")
+                    .isEqualTo(Outcome.Handover.RELAYED);
         }
     }
 }

@@ -95,6 +95,48 @@ class SpoolTest {
     }
 
     @Test
+    void aRemovedMessagesFileIsReusedForTheNextAndCutToItsLength() throws Exception {
+        Spool spool = Spool.open(root);
+        spool.sweep();
+        QueuedMessage first = commit(spool, "01R", "Subject: long\r\n\r\n" + "x".repeat(5000) + "\r\n", "a@x.test");
+        spool.remove(first, false);
+        assertThat(spool.contains("01R")).isFalse();
+        assertThat(spool.spares()).isEqualTo(1);
+        assertThat(names("queue")).containsExactly("spare.01R");
+
+        QueuedMessage second = commit(spool, "01S", "Subject: short\r\n\r\nbody\r\n", "b@y.test");
+        assertThat(spool.spares()).isZero();
+        assertThat(names("queue")).containsExactly("01S");
+        assertThat(read(spool, second)).isEqualTo("Subject: short\r\n\r\nbody\r\n");
+
+        List<QueuedMessage> recovered = Spool.open(root).sweep();
+        assertThat(recovered).extracting(QueuedMessage::id).containsExactly("01S");
+        assertThat(recovered.getFirst().envelope()).isEqualTo(second.envelope());
+        assertThat(names("corrupt")).isEmpty();
+    }
+
+    @Test
+    void theSweepKeepsSpareFilesForReuse() throws Exception {
+        Spool spool = Spool.open(root);
+        spool.sweep();
+        spool.remove(commit(spool, "01T", "Subject: x\r\n\r\nbody\r\n", "a@x.test"), false);
+        Spool reopened = Spool.open(root);
+        assertThat(reopened.sweep()).isEmpty();
+        assertThat(reopened.spares()).isEqualTo(1);
+        assertThat(names("corrupt")).isEmpty();
+    }
+
+    @Test
+    void largeFilesAreDeletedNotKept() throws Exception {
+        Spool spool = Spool.open(root);
+        spool.sweep();
+        String big = "Subject: big\r\n\r\n" + "y".repeat((int) Spool.MAX_SPARE_LENGTH) + "\r\n";
+        spool.remove(commit(spool, "01U", big, "a@x.test"), false);
+        assertThat(spool.spares()).isZero();
+        assertThat(names("queue")).isEmpty();
+    }
+
+    @Test
     void uncommittedWriterLeavesNothing() throws Exception {
         Spool spool = Spool.open(root);
         try (Spool.Writer writer = spool.writer("01B")) {
@@ -213,5 +255,50 @@ class SpoolTest {
         try (InputStream in = spool.body(message)) {
             assertThat(in.transferTo(OutputStream.nullOutputStream())).isEqualTo(message.bodyLength());
         }
+    }
+
+    @Test
+    void scanFindsTheEarliestDueWithinItsBoundAndNamesWhenTheRestIsDue() throws Exception {
+        Spool spool = Spool.open(root);
+        spool.sweep();
+        Instant now = Instant.now();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        java.util.Map<String, Instant> due = new java.util.HashMap<>();
+        for (int i = 0; i < 40; i++) {
+            String id = String.format("03%04d", i);
+            QueuedMessage message = commit(spool, id, "m\r\n", "a@x.test");
+            Instant next = now.plusSeconds(random.nextInt(-3600, 3600)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            spool.save(id, message.state().attempted(next));
+            due.put(id, next);
+        }
+        QueuedMessage fresh = commit(spool, "040000", "m\r\n", "a@x.test"); // no state: due since its commit
+        due.put(fresh.id(), Files.getLastModifiedTime(root.resolve("queue/040000")).toInstant());
+        List<String> dueNow = due.entrySet().stream().filter(e -> !e.getValue().isAfter(now))
+                .sorted(java.util.Map.Entry.<String, Instant>comparingByValue().thenComparing(
+                        java.util.Map.Entry.comparingByKey()))
+                .map(java.util.Map.Entry::getKey).toList();
+
+        Scan scan = spool.scan(now, 5, id -> id.equals(dueNow.getFirst()));
+
+        assertThat(scan.due()).extracting(Scan.Due::id).containsExactlyElementsOf(dueNow.subList(1, 6));
+        assertThat(scan.next()).contains(due.get(dueNow.get(6)));
+        assertThat(spool.scan(now.minusSeconds(7200), 5, id -> false).due()).isEmpty();
+        Instant latest = due.values().stream().max(Instant::compareTo).orElseThrow();
+        assertThat(spool.scan(latest, 100, id -> false).due()).hasSize(41);
+        assertThat(spool.scan(latest, 100, id -> false).next()).isEmpty();
+    }
+
+    @Test
+    void loadReadsOneMessageWithItsStateAndIsEmptyOnceItIsGone() throws Exception {
+        Spool spool = Spool.open(root);
+        spool.sweep();
+        QueuedMessage message = commit(spool, "05A", "m\r\n", "a@x.test", "b@x.test");
+        spool.save("05A", message.state().with(1, DeliveryState.Status.DELIVERED, "ok").attempted(Instant.now()));
+        assertThat(spool.load("05A")).get().satisfies(m -> {
+            assertThat(m.envelope()).isEqualTo(message.envelope());
+            assertThat(m.state().recipients().get(1).status()).isEqualTo(DeliveryState.Status.DELIVERED);
+        });
+        spool.remove("05A");
+        assertThat(spool.load("05A")).isEmpty();
     }
 }

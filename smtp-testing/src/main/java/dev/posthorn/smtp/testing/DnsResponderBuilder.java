@@ -18,7 +18,9 @@ import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
@@ -117,6 +119,20 @@ public final class DnsResponderBuilder {
             }
         }
         return with(owner -> new TXTRecord(owner, DClass.IN, DnsZones.TTL, List.of(strings)), name);
+    }
+
+    /**
+     * A PTR record (RFC 1035 3.3.12), as reverse DNS holds: {@code name} is the reverse name, e.g.
+     * {@code 1.2.0.192.in-addr.arpa}; {@link #reverse} writes it from an address.
+     */
+    public DnsResponderBuilder ptr(String name, String target) {
+        return with(owner -> new PTRRecord(owner, DClass.IN, DnsZones.TTL, name(target)), name);
+    }
+
+    /** The reverse name of an IPv4 or IPv6 literal ({@code in-addr.arpa} or {@code ip6.arpa}, RFC 3596 2.5). */
+    public static String reverse(String address) {
+        InetAddress parsed = literal(address, address.indexOf(':') >= 0 ? Address.IPv6 : Address.IPv4);
+        return ReverseMap.fromAddress(parsed).toString();
     }
 
     /** A CNAME record; its owner may hold no other data (RFC 1034 3.6.2), which {@link #start()} checks. */

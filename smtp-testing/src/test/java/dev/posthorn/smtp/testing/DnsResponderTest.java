@@ -19,6 +19,7 @@ import org.xbill.DNS.Flags;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
@@ -56,6 +57,24 @@ class DnsResponderTest {
 
     private static List<Record> answers(Message response) {
         return response.getSection(Section.ANSWER);
+    }
+
+    @Test
+    void answersPtrRecordsInReverseZones() throws IOException {
+        String v4 = DnsResponderBuilder.reverse("192.0.2.1");
+        String v6 = DnsResponderBuilder.reverse("2001:db8::1");
+        assertThat(v4).isEqualTo("1.2.0.192.in-addr.arpa.");
+        assertThat(v6).startsWith("1.0.0.0.").endsWith(".8.b.d.0.1.0.0.2.ip6.arpa.");
+        try (DnsResponder responder = DnsResponder.builder().zone("in-addr.arpa").zone("ip6.arpa")
+                .ptr(v4, "mx1.example.test").ptr(v6, "mx1.example.test.").start()) {
+            SimpleResolver resolver = resolver(responder);
+            for (String name : List.of(v4, v6)) {
+                assertThat(answers(ask(resolver, name, Type.PTR)))
+                        .map(r -> ((PTRRecord) r).getTarget().toString()).containsExactly("mx1.example.test.");
+            }
+            assertThat(ask(resolver, DnsResponderBuilder.reverse("192.0.2.2"), Type.PTR).getRcode())
+                    .isEqualTo(Rcode.NXDOMAIN);
+        }
     }
 
     @Test

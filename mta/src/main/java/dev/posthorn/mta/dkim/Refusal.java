@@ -1,0 +1,22 @@
+package dev.posthorn.mta.dkim;
+
+/** Why a signature cannot pass, found before or instead of the cryptography: a status and its reason. */
+final class Refusal extends Exception {
+
+    private static final long serialVersionUID = 1L;
+
+    private final DkimResult.Status status;
+
+    Refusal(DkimResult.Status status, String reason) {
+        super(reason, null, false, false);
+        this.status = status;
+    }
+
+    static Refusal permanent(String reason) {
+        return new Refusal(DkimResult.Status.PERMERROR, reason);
+    }
+
+    DkimResult.Status status() {
+        return status;
+    }
+}

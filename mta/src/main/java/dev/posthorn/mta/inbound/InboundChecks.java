@@ -1,0 +1,159 @@
+package dev.posthorn.mta.inbound;
+
+import dev.posthorn.mta.config.Checks;
+import dev.posthorn.mta.config.Network;
+import dev.posthorn.mta.dmarc.Author;
+import dev.posthorn.mta.dmarc.DmarcRecord;
+import dev.posthorn.mta.dmarc.DmarcResult;
+import dev.posthorn.mta.dmarc.DmarcVerdict;
+import dev.posthorn.mta.dmarc.DmarcVerifier;
+import dev.posthorn.mta.spf.SpfResult;
+import dev.posthorn.mta.spf.SpfVerdict;
+import dev.posthorn.mta.spf.SpfVerifier;
+import dev.posthorn.smtp.Replies;
+import dev.posthorn.smtp.Reply;
+import dev.posthorn.smtp.server.Envelope;
+import dev.posthorn.smtp.server.SessionInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The inbound authentication of one MX listener: which sessions are checked, the streaming removal of forged
+ * Authentication-Results ({@link HeaderFilter}), and at the end of DATA the SPF, DKIM and DMARC checks, the
+ * Authentication-Results field and the decision to take or refuse the message ({@link InboundVerdict}).
+ *
+ * <p>Only clients that are neither in a trusted network nor authenticated are checked: mail from one's own users and
+ * relays is not the Internet's, and their Authentication-Results fields (a content filter re-injecting mail, say)
+ * are left alone.
+ */
+public final class InboundChecks {
+
+    private final Checks settings;
+    private final String authservId;
+    private final List<Network> trusted;
+    private final SpfVerifier spf;
+    private final DmarcVerifier dmarc;
+    private final DkimVerification dkim;
+
+    /**
+     * @param settings   which checks run and which results refuse mail
+     * @param authservId this server's host name, the authserv-id of the fields it writes and removes
+     * @param trusted    networks whose clients are not checked
+     * @param spf        the SPF verifier (used when {@code settings.spf()})
+     * @param dmarc      the DMARC evaluator (used when {@code settings.dmarc()})
+     * @param dkim       the DKIM verifier (used when {@code settings.dkim()}); {@link DkimVerification#NONE} for none
+     */
+    public InboundChecks(Checks settings, String authservId, List<Network> trusted, SpfVerifier spf,
+                         DmarcVerifier dmarc, DkimVerification dkim) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.authservId = Objects.requireNonNull(authservId, "authservId");
+        this.trusted = List.copyOf(trusted);
+        this.spf = Objects.requireNonNull(spf, "spf");
+        this.dmarc = Objects.requireNonNull(dmarc, "dmarc");
+        this.dkim = Objects.requireNonNull(dkim, "dkim");
+    }
+
+    /** Whether messages of this session are checked: the client is neither trusted nor authenticated. */
+    public boolean appliesTo(SessionInfo session) {
+        InetAddress client = session.remote().getAddress();
+        return session.authenticatedUser() == null && trusted.stream().noneMatch(n -> n.contains(client));
+    }
+
+    /** The message as it is to be spooled: forged Authentication-Results removed, From fields noted. */
+    public HeaderFilter filter(InputStream message) {
+        return new HeaderFilter(message, authservId);
+    }
+
+    /**
+     * Runs the checks once the whole message has been read through {@code filtered}.
+     *
+     * @param message the message as spooled so far, to be read back for DKIM
+     */
+    public InboundVerdict check(Envelope envelope, HeaderFilter filtered, DkimVerification.MessageSource message)
+            throws IOException {
+        SessionInfo session = envelope.session();
+        AuthenticationResults results = new AuthenticationResults(authservId, envelope.parameters().smtpUtf8());
+        Optional<SpfVerdict> spfVerdict = Optional.empty();
+        if (settings.spf()) {
+            String mailFrom = envelope.sender().isNull() ? null : envelope.sender().mailbox().toString();
+            spfVerdict = Optional.of(spf.check(session.remote().getAddress(), mailFrom, session.heloName()));
+            results.spf(spfVerdict.get());
+        }
+        List<DkimOutcome> signatures = settings.dkim() ? dkim.verify(message) : List.of();
+        if (settings.dkim()) {
+            results.dkim(signatures);
+        }
+        Optional<DmarcVerdict> dmarcVerdict = Optional.empty();
+        if (settings.dmarc()) {
+            Optional<String> spfPass = spfVerdict.filter(v -> v.result() == SpfResult.PASS).map(SpfVerdict::domain);
+            List<String> dkimPasses = signatures.stream().filter(s -> s.result() == DkimOutcome.Result.PASS)
+                    .map(DkimOutcome::domain).toList();
+            dmarcVerdict = Optional.of(dmarc.evaluate(Author.of(filtered.fromFields()), spfPass, dkimPasses));
+            results.dmarc(dmarcVerdict.get());
+        }
+        return decide(results, spfVerdict, signatures, dmarcVerdict, filtered.removed());
+    }
+
+    private InboundVerdict decide(AuthenticationResults results, Optional<SpfVerdict> spfVerdict,
+                                  List<DkimOutcome> signatures, Optional<DmarcVerdict> dmarcVerdict, int removed) {
+        String summary = summary(spfVerdict, settings.dkim() ? Optional.of(signatures) : Optional.empty(),
+                dmarcVerdict, removed);
+        boolean transientTrouble = spfVerdict.filter(v -> v.result() == SpfResult.TEMPERROR).isPresent()
+                || signatures.stream().anyMatch(s -> s.result() == DkimOutcome.Result.TEMPERROR);
+        Optional<Reply> refusal = dmarcRefusal(dmarcVerdict, transientTrouble)
+                .or(() -> spfRefusal(spfVerdict, dmarcVerdict));
+        return refusal.<InboundVerdict>map(reply -> new InboundVerdict.Refuse(reply, summary))
+                .orElseGet(() -> new InboundVerdict.Accept(results.field(), summary));
+    }
+
+    /**
+     * {@code dmarc_reject}: fail under a reject disposition, or no single author. A failure that may stem from a
+     * temporary error (SPF or a DKIM key lookup) is never a rejection; it and a DMARC temperror defer only when
+     * asked to.
+     */
+    private Optional<Reply> dmarcRefusal(Optional<DmarcVerdict> verdict, boolean transientTrouble) {
+        if (!settings.dmarcReject() || verdict.isEmpty()) {
+            return Optional.empty();
+        }
+        DmarcVerdict v = verdict.get();
+        boolean wouldReject = v.result() == DmarcResult.FAIL && v.disposition() == DmarcRecord.Policy.REJECT;
+        if (v.result() == DmarcResult.TEMPERROR || wouldReject && transientTrouble) {
+            return settings.deferOnTemperror() ? Optional.of(Replies.DMARC_TEMPERROR) : Optional.empty();
+        }
+        if (wouldReject) {
+            return Optional.of(Replies.DMARC_REJECTED);
+        }
+        return v.result() == DmarcResult.PERMERROR ? Optional.of(Replies.AUTHOR_UNCLEAR) : Optional.empty();
+    }
+
+    /** {@code reject_spf_fail}: SPF fail, unless DMARC passed (RFC 7489 10.1). */
+    private Optional<Reply> spfRefusal(Optional<SpfVerdict> verdict, Optional<DmarcVerdict> dmarcVerdict) {
+        if (!settings.rejectSpfFail() || verdict.isEmpty()
+                || dmarcVerdict.filter(v -> v.result() == DmarcResult.PASS).isPresent()) {
+            return Optional.empty();
+        }
+        return switch (verdict.get().result()) {
+            case FAIL -> Optional.of(Replies.SPF_FAILED);
+            case TEMPERROR -> settings.deferOnTemperror() ? Optional.of(Replies.SPF_TEMPERROR) : Optional.empty();
+            default -> Optional.empty();
+        };
+    }
+
+    private static String summary(Optional<SpfVerdict> spf, Optional<List<DkimOutcome>> dkim,
+                                  Optional<DmarcVerdict> dmarc, int removed) {
+        StringBuilder out = new StringBuilder();
+        spf.ifPresent(v -> out.append("spf=").append(v.result().keyword()).append(' '));
+        dkim.ifPresent(list -> out.append("dkim=").append(list.isEmpty() ? "none"
+                : list.stream().map(s -> s.result().keyword()).collect(Collectors.joining(","))).append(' '));
+        dmarc.ifPresent(v -> out.append("dmarc=").append(v.result().keyword()).append(' '));
+        if (removed > 0) {
+            out.append("removed_forged_results=").append(removed);
+        }
+        return out.toString().strip();
+    }
+}
