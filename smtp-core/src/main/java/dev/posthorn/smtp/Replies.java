@@ -123,4 +123,16 @@ public final class Replies {
     public static Reply parameterUnrecognised(String text) {
         return Reply.of(555, "5.5.4", text);
     }
+
+    /**
+     * The greeting for a client on a DNS blocklist (RFC 5321 3.1 allows 554 in place of 220; RFC 5782's lists
+     * name themselves so that the sender's operator knows where to ask for removal).
+     *
+     * @param addressLiteral the client's address as {@code [192.0.2.1]} or {@code [IPv6:2001:db8::1]}
+     * @param reason         the list's own words, printable ASCII only; may be empty
+     */
+    public static Reply blocked(String addressLiteral, String zone, String reason) {
+        return Reply.of(554, "5.7.1", "Service unavailable; client " + addressLiteral + " blocked using " + zone
+                + (reason.isEmpty() ? "" : "; " + reason));
+    }
 }

@@ -1,5 +1,6 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.smtp.server.Tarpit;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -28,11 +29,15 @@ import java.util.Optional;
  * @param outbound        the port and TLS policies for other domains' servers, MTA-STS
  * @param dkim            DKIM signing of outgoing mail
  * @param checks          inbound message authentication (SPF, DKIM, DMARC) on the MX listeners
+ * @param tarpit          how replies to untrusted clients that keep failing are slowed down
+ * @param dnsbl           the DNS blocklists untrusted clients are looked up in when they connect
+ * @param senders         the envelope senders of authenticated users, where the default is not enough
  */
 public record Config(String hostname, Path spool, List<Listener> listeners, Optional<TlsFiles> tls,
                      List<Network> trustedNetworks, Limits limits, Map<String, LocalDomain> domains,
                      Optional<Path> usersFile, Dns dns, Queue queue, Optional<Relay> relay,
-                     Map<String, RouteTarget> routes, Outbound outbound, Dkim dkim, Checks checks) {
+                     Map<String, RouteTarget> routes, Outbound outbound, Dkim dkim, Checks checks, Tarpit tarpit,
+                     Dnsbl dnsbl, Senders senders) {
 
     public Config {
         Names.domainProblem(hostname).ifPresent(reason -> {
@@ -48,6 +53,9 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
         Objects.requireNonNull(outbound, "outbound");
         Objects.requireNonNull(dkim, "dkim");
         Objects.requireNonNull(checks, "checks");
+        Objects.requireNonNull(tarpit, "tarpit");
+        Objects.requireNonNull(dnsbl, "dnsbl");
+        Objects.requireNonNull(senders, "senders");
         listeners = List.copyOf(listeners);
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("at least one listener is needed");
@@ -81,15 +89,15 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
     }
 
     /**
-     * A configuration without DKIM signing and without inbound checks (for code that builds one by hand: it signs
-     * nothing and checks nothing).
+     * A configuration for code that builds one by hand: no DKIM signing, no inbound checks (it signs nothing and checks
+     * nothing), the default tarpit, no blocklist and no sender entries; the {@code with...} methods add them.
      */
     public Config(String hostname, Path spool, List<Listener> listeners, Optional<TlsFiles> tls,
                   List<Network> trustedNetworks, Limits limits, Map<String, LocalDomain> domains,
                   Optional<Path> usersFile, Dns dns, Queue queue, Optional<Relay> relay,
                   Map<String, RouteTarget> routes, Outbound outbound) {
         this(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue, relay, routes,
-                outbound, Defaults.DKIM, Checks.OFF);
+                outbound, Defaults.DKIM, Checks.OFF, Defaults.TARPIT, Defaults.DNSBL, Senders.NONE);
     }
 
     /**
@@ -111,24 +119,30 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
     /** The same configuration with other local domains (for tests and tools that vary one part). */
     public Config withDomains(Map<String, LocalDomain> newDomains) {
         return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, newDomains, usersFile, dns, queue,
-                relay, routes, outbound, dkim, checks);
+                relay, routes, outbound, dkim, checks, tarpit, dnsbl, senders);
     }
 
     /** The same configuration with other trusted networks and limits. */
     public Config withTrust(List<Network> newTrustedNetworks, Limits newLimits) {
         return new Config(hostname, spool, listeners, tls, newTrustedNetworks, newLimits, domains, usersFile, dns,
-                queue, relay, routes, outbound, dkim, checks);
+                queue, relay, routes, outbound, dkim, checks, tarpit, dnsbl, senders);
     }
 
     /** The same configuration with other DKIM signing. */
     public Config withDkim(Dkim newDkim) {
         return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue,
-                relay, routes, outbound, newDkim, checks);
+                relay, routes, outbound, newDkim, checks, tarpit, dnsbl, senders);
     }
 
     /** The same configuration with other inbound checks. */
     public Config withChecks(Checks newChecks) {
         return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue,
-                relay, routes, outbound, dkim, newChecks);
+                relay, routes, outbound, dkim, newChecks, tarpit, dnsbl, senders);
+    }
+
+    /** The same configuration with another tarpit, blocklists and sender entries. */
+    public Config withAbuseRules(Tarpit newTarpit, Dnsbl newDnsbl, Senders newSenders) {
+        return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue,
+                relay, routes, outbound, dkim, checks, newTarpit, newDnsbl, newSenders);
     }
 }

@@ -1,5 +1,6 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.smtp.server.Tarpit;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,11 +18,12 @@ import org.snakeyaml.engine.v2.nodes.Node;
 public final class ConfigLoader {
 
     static final List<String> KEYS = List.of("hostname", "spool", "listeners", "tls", "trusted_networks", "limits",
-            "domains", "users_file", "dns", "queue", "relay", "routes", "outbound", "dkim", "checks");
+            "domains", "users_file", "dns", "queue", "relay", "routes", "outbound", "dkim", "checks", "tarpit", "dnsbl",
+            "senders");
     static final List<String> LISTENER_KEYS = List.of("address", "port", "role");
     static final List<String> TLS_KEYS = List.of("cert", "key");
     static final List<String> LIMIT_KEYS = List.of("max_message_size", "max_recipients", "max_connections",
-            "max_connections_per_ip", "min_free_disk");
+            "max_connections_per_ip", "min_free_disk", "per_ip");
 
     private final Path folder;
     private final Config defaults;
@@ -81,12 +83,16 @@ public final class ConfigLoader {
         Dkim dkim = section.get("dkim").map(new DkimReader(folder, defaults.dkim())::read).orElse(defaults.dkim());
         Checks checks = section.get("checks").map(v -> ChecksReader.read(v, folder, defaults.checks()))
                 .orElse(defaults.checks());
+        AbuseReader abuse = new AbuseReader(defaults);
+        Tarpit tarpit = section.get("tarpit").map(abuse::tarpit).orElse(defaults.tarpit());
+        Dnsbl dnsbl = section.get("dnsbl").map(abuse::dnsbl).orElse(defaults.dnsbl());
+        Senders senders = section.get("senders").map(abuse::senders).orElse(defaults.senders());
         if (!problems.isEmpty()) {
             return defaults;
         }
         try {
             return new Config(hostname, spool, listeners, tls, trusted, limits, domains, usersFile, dns, queue, relay,
-                    routes, outbound, dkim, checks);
+                    routes, outbound, dkim, checks, tarpit, dnsbl, senders);
         } catch (IllegalArgumentException e) {
             // The checks above should leave nothing for the records to refuse; if they do, still name the file.
             root.problem(e.getMessage());
@@ -174,8 +180,9 @@ public final class ConfigLoader {
         long recipients = limit(section, "max_recipients", Limits.MIN_RECIPIENTS, Integer.MAX_VALUE,
                 "must be at least " + Limits.MIN_RECIPIENTS + " (RFC 5321 4.5.3.1.8)", d.maxRecipients());
         long connections = limit(section, "max_connections", 1, Integer.MAX_VALUE, positiveInt, d.maxConnections());
-        long perIp = limit(section, "max_connections_per_ip", 1, Integer.MAX_VALUE, positiveInt,
-                d.maxConnectionsPerIp());
+        long perIp = limit(section, "max_connections_per_ip", 0, Integer.MAX_VALUE,
+                "must be between 0 (no limit of its own) and " + Integer.MAX_VALUE, d.maxConnectionsPerIp());
+        PerIp rates = section.get("per_ip").map(new AbuseReader(defaults)::perIp).orElse(d.perIp());
         long minFree = limit(section, "min_free_disk", 1, Long.MAX_VALUE, positive, d.minFreeDisk());
         if (perIp > connections) {
             Optional<Value> written = section.get("max_connections_per_ip");
@@ -187,7 +194,7 @@ public final class ConfigLoader {
             }
             return d;
         }
-        return new Limits(size, (int) recipients, (int) connections, (int) perIp, minFree);
+        return new Limits(size, (int) recipients, (int) connections, (int) perIp, minFree, rates);
     }
 
     private static long limit(Section section, String key, long min, long max, String reason, long fallback) {

@@ -1,5 +1,6 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.smtp.server.Tarpit;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -55,6 +56,9 @@ public final class ConfigPrinter {
                 () -> line("# users_file: users.txt"));
         line("");
         limits(config.limits());
+        tarpit(config.tarpit());
+        dnsbl(config.dnsbl());
+        senders(config.senders());
         dns(config.dns());
         queue(config.queue());
         relay(config.relay());
@@ -102,10 +106,54 @@ public final class ConfigPrinter {
         line("  max_recipients: " + limits.maxRecipients());
         line("  # Open connections in all.");
         line("  max_connections: " + limits.maxConnections());
-        line("  # Open connections from one client address.");
+        line("  # Open connections from one client address, 421 4.7.0 beyond; 0: only max_connections. Trusted");
+        line("  # networks are exempt.");
         line("  max_connections_per_ip: " + limits.maxConnectionsPerIp());
         line("  # Octets to keep free on the spool's file system; below this, MAIL gets 452 4.3.1.");
         line("  min_free_disk: " + limits.minFreeDisk());
+        line("  # What one client address may do per window, as COUNT/WINDOW (100/1m); 0 turns a limit off.");
+        line("  # Trusted networks and authenticated users are exempt.");
+        line("  per_ip:");
+        line("    # Connections; beyond: 421 4.7.0 and the connection is closed.");
+        line("    connection_rate: " + scalar(limits.perIp().connectionRate().toString()));
+        line("    # Messages (MAIL commands); beyond: 450 4.7.1.");
+        line("    messages: " + scalar(limits.perIp().messages().toString()));
+        line("    # Recipients (RCPT commands); beyond: 452 4.5.3.");
+        line("    recipients: " + scalar(limits.perIp().recipients().toString()));
+        line("");
+    }
+
+    private void tarpit(Tarpit tarpit) {
+        line("# Slows down clients that keep failing: after after_errors 5xx replies in a session, each further");
+        line("# reply waits delay times the failures past that, at most max_delay (at most 2m). after_errors: 0");
+        line("# turns it off. Trusted networks and authenticated users are exempt.");
+        line("tarpit:");
+        line("  after_errors: " + tarpit.afterErrors());
+        line("  delay: " + (tarpit.delay().isZero() ? "1s" : duration(tarpit.delay())));
+        line("  max_delay: " + (tarpit.maxDelay().isZero() ? "1s" : duration(tarpit.maxDelay())));
+        line("");
+    }
+
+    private void dnsbl(Dnsbl dnsbl) {
+        line("# DNS blocklists (RFC 5782) asked, all at once, when an untrusted client connects, through the");
+        line("# resolvers of dns below. action: reject (554 5.7.1 as the greeting, then only QUIT) or log (a log");
+        line("# line only). timeout: for each list; one that fails or does not answer in time lets the client in.");
+        line("dnsbl:");
+        line("  zones: " + flowList(dnsbl.zones()));
+        line("  action: " + dnsbl.action().configName());
+        line("  timeout: " + duration(dnsbl.timeout()));
+        line("");
+    }
+
+    private void senders(Senders senders) {
+        line("# The envelope senders (MAIL FROM) an authenticated user may use, 553 5.7.1 otherwise. A user listed");
+        line("# here may use exactly the listed addresses (and their +tag forms) and any address of a listed");
+        line("# @domain; a user not listed, their own name at each local domain (or the name itself when it is an");
+        line("# address). E.g.:");
+        line("#   alice: [ " + scalar("alice@example.org") + ", " + scalar("sales@example.org") + ", "
+                + scalar("@example.net") + " ]");
+        line("senders:" + (senders.byUser().isEmpty() ? " {}" : ""));
+        senders.byUser().forEach((user, entries) -> line("  " + scalar(user) + ": " + flowList(entries)));
         line("");
     }
 

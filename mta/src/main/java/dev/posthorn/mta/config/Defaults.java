@@ -1,6 +1,7 @@
 package dev.posthorn.mta.config;
 
 import dev.posthorn.mta.dkim.DkimSigner;
+import dev.posthorn.smtp.server.Tarpit;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -21,8 +22,21 @@ final class Defaults {
     static final String MAILDIR = "var/mail";
     static final boolean PLUS_ADDRESSING = true;
     static final List<Network> TRUSTED_NETWORKS = List.of(Network.parse("127.0.0.0/8"), Network.parse("::1/128"));
+    /**
+     * Per untrusted client address and minute: 60 connections, 100 messages, 500 recipients. Far above what a real
+     * MTA sends one server, low enough to stop a single host's flood.
+     */
+    static final PerIp PER_IP = new PerIp(new Rate(60, Duration.ofMinutes(1)), new Rate(100, Duration.ofMinutes(1)),
+            new Rate(500, Duration.ofMinutes(1)));
     /** 25 MiB: what large providers accept, so replies about size rarely surprise anyone. */
-    static final Limits LIMITS = new Limits(26_214_400, Limits.MIN_RECIPIENTS, 1000, 50, 104_857_600);
+    static final Limits LIMITS = new Limits(26_214_400, Limits.MIN_RECIPIENTS, 1000, 50, 104_857_600, PER_IP);
+    /**
+     * From the third 5xx on, one second more before each reply, at most ten: a real sender seldom draws three
+     * refusals in one session, a prober of addresses or relay tricks draws dozens.
+     */
+    static final Tarpit TARPIT = new Tarpit(3, Duration.ofSeconds(1), Duration.ofSeconds(10));
+    /** No blocklist: which list to trust (and its terms of use) is the operator's choice. */
+    static final Dnsbl DNSBL = new Dnsbl(List.of(), Dnsbl.Action.REJECT, Duration.ofSeconds(2));
     /** The system's resolvers; ten seconds is long enough for a slow name server, short enough for a queue run. */
     static final Dns DNS = new Dns(List.of(), Duration.ofSeconds(10));
     /**
@@ -65,7 +79,7 @@ final class Defaults {
                 PLUS_ADDRESSING, new Delivery.Maildir(folder.resolve(MAILDIR)));
         return new Config(HOSTNAME, folder.resolve(SPOOL), listeners, Optional.empty(), TRUSTED_NETWORKS, LIMITS,
                 Map.of(localhost.name(), localhost), Optional.empty(), DNS, QUEUE, Optional.empty(), Map.of(),
-                OUTBOUND, DKIM, CHECKS);
+                OUTBOUND, DKIM, CHECKS, TARPIT, DNSBL, Senders.NONE);
     }
 
     private static InetAddress loopback() {

@@ -52,6 +52,13 @@ record Value(Node node, String path, Problems problems) {
         return refuse("expected a mapping");
     }
 
+    /** A mapping whose keys must be among {@code allowed} (others are recorded as problems). */
+    Optional<Section> section(List<String> allowed) {
+        Optional<Section> section = section();
+        section.ifPresent(s -> s.allowOnly(allowed));
+        return section;
+    }
+
     boolean isList() {
         return node instanceof SequenceNode;
     }

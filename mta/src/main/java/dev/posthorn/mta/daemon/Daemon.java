@@ -3,7 +3,6 @@ package dev.posthorn.mta.daemon;
 import dev.posthorn.mta.auth.UserStore;
 import dev.posthorn.mta.bounce.Notifier;
 import dev.posthorn.mta.policy.AuthThrottle;
-import dev.posthorn.mta.policy.RateLimits;
 import dev.posthorn.mta.config.Checks;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.Dkim;
@@ -28,6 +27,7 @@ import dev.posthorn.smtp.server.SmtpServer;
 import dev.posthorn.smtp.server.TransactionId;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,10 +74,6 @@ public final class Daemon implements AutoCloseable {
     }
 
     static Daemon start(Config config, RetrySchedule retries) throws IOException {
-        return start(config, retries, RateLimits.defaults());
-    }
-
-    static Daemon start(Config config, RetrySchedule retries, RateLimits rates) throws IOException {
         Optional<InboundChecks> inbound = inboundChecks(config);   // first: a bad suffix list stops the start
         Spool spool = Spool.open(config.spool());
         spool.clean();
@@ -92,17 +89,20 @@ public final class Daemon implements AutoCloseable {
                 : ServerTls.selfSignedFiles(config.hostname(), spool.root().resolve("tls/cert.pem"),
                         spool.root().resolve("tls/key.pem"));
         AuthThrottle throttle = AuthThrottle.defaults();
+        Predicate<InetAddress> trusted = address -> config.trustedNetworks().stream()
+                .anyMatch(network -> network.contains(address));
         SmtpServer.Builder base = SmtpServer.builder()
                 .hostname(config.hostname())
                 .maxMessageSize(config.limits().maxMessageSize())
                 .maxRecipients(config.limits().maxRecipients())
                 .maxConnections(config.limits().maxConnections())
-                .maxConnectionsPerIp(config.limits().maxConnectionsPerIp())
+                .maxConnectionsPerIp(config.limits().effectiveConnectionsPerIp())
+                .trustedClients(trusted)
+                .tarpit(config.tarpit())
                 .tls(tls)
                 .authenticator(config.usersFile().isPresent()
                         ? new ThrottledAuthenticator(UserStore.load(config.usersFile().get()), throttle) : null)
-                .policy(new RecipientPolicy(router, config.trustedNetworks(), spool, config.limits().minFreeDisk(),
-                        throttle, rates))
+                .policy(RecipientPolicy.of(config, router, spool, throttle, trusted))
                 .etrn(new Etrn(runner, config.trustedNetworks()));
         DkimSigner signer = signer(config);
         SpoolSink submissionSink = new SpoolSink(spool, router, runner, signer, config.trustedNetworks(),

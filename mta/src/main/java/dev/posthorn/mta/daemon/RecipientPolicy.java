@@ -1,6 +1,10 @@
 package dev.posthorn.mta.daemon;
 
-import dev.posthorn.mta.config.Network;
+import dev.posthorn.mta.config.Config;
+import dev.posthorn.mta.config.Dnsbl;
+import dev.posthorn.mta.config.PerIp;
+import dev.posthorn.mta.config.Rate;
+import dev.posthorn.mta.dns.DnsBlocklist;
 import dev.posthorn.mta.policy.AuthThrottle;
 import dev.posthorn.mta.policy.RateLimits;
 import dev.posthorn.mta.policy.SenderOwnership;
@@ -17,40 +21,96 @@ import dev.posthorn.smtp.server.SessionInfo;
 import dev.posthorn.smtp.server.SessionPolicy;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.util.List;
+import java.time.Clock;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The MTA's answers at AUTH, MAIL and RCPT: no AUTH for an address that failed too often ({@code 454 4.7.0});
- * an authenticated user sends only as an address of their own ({@code 553 5.7.1}); enough disk space before a
- * transaction starts ({@code 452 4.3.1}); local recipients must exist ({@code 550 5.1.1}); other domains only for
- * authenticated users and trusted networks ({@code 550 5.7.1}: never an open relay).
+ * The MTA's answers at connect, AUTH, MAIL and RCPT: an untrusted client that connects too often is turned away
+ * ({@code 421 4.7.0}), one on a DNS blocklist greeted with {@code 554 5.7.1}; no AUTH for an address that failed too
+ * often ({@code 454 4.7.0}); an authenticated user sends only as an address of their own ({@code 553 5.7.1});
+ * untrusted, unauthenticated clients send only so many messages ({@code 450 4.7.1}) and recipients
+ * ({@code 452 4.5.3}) per window; enough disk space before a transaction starts ({@code 452 4.3.1}); local recipients
+ * must exist ({@code 550 5.1.1}); other domains only for authenticated users and trusted networks
+ * ({@code 550 5.7.1}: never an open relay).
  */
 final class RecipientPolicy implements SessionPolicy {
 
+    private static final Logger log = LoggerFactory.getLogger(RecipientPolicy.class);
+
     private final Router router;
-    private final List<Network> trustedNetworks;
+    private final Predicate<InetAddress> trustedNetworks;
     private final Spool spool;
     private final long minFreeDisk;
     private final SenderOwnership senders;
     private final AuthThrottle throttle;
     private final RateLimits rates;
+    private final Blocklists blocklists;
 
-    RecipientPolicy(Router router, List<Network> trustedNetworks, Spool spool, long minFreeDisk,
-                    AuthThrottle throttle, RateLimits rates) {
+    /**
+     * @param senders    which senders authenticated users may use
+     * @param blocklists the DNS blocklists, or {@code null} for none
+     */
+    RecipientPolicy(Router router, Predicate<InetAddress> trustedNetworks, Spool spool, long minFreeDisk,
+                    AuthThrottle throttle, RateLimits rates, SenderOwnership senders, Blocklists blocklists) {
         this.rates = rates;
         this.router = router;
-        this.trustedNetworks = List.copyOf(trustedNetworks);
+        this.trustedNetworks = trustedNetworks;
         this.spool = spool;
         this.minFreeDisk = minFreeDisk;
-        this.senders = new SenderOwnership(router::isLocalDomain);
+        this.senders = senders;
         this.throttle = throttle;
+        this.blocklists = blocklists;
     }
 
-    /** Clients outside trusted networks may connect only so often ({@code 421 4.7.0}). */
+    /** The policy the configuration describes; per-address rates and blocklist caches run on the system clock. */
+    static RecipientPolicy of(Config config, Router router, Spool spool, AuthThrottle throttle,
+                              Predicate<InetAddress> trusted) {
+        PerIp perIp = config.limits().perIp();
+        RateLimits rates = new RateLimits(Clock.systemUTC(), Map.of(
+                RateLimits.Kind.CONNECTIONS, limit(perIp.connectionRate()),
+                RateLimits.Kind.MESSAGES, limit(perIp.messages()),
+                RateLimits.Kind.RECIPIENTS, limit(perIp.recipients())));
+        Blocklists blocklists = config.dnsbl().enabled()
+                ? new Blocklists(new DnsBlocklist(config.dns().resolvers(), config.dnsbl().timeout(),
+                        config.dnsbl().zones(), Clock.systemUTC()), config.dnsbl().action())
+                : null;
+        return new RecipientPolicy(router, trusted, spool, config.limits().minFreeDisk(), throttle, rates,
+                new SenderOwnership(router::isLocalDomain, config.senders().byUser()), blocklists);
+    }
+
+    private static RateLimits.Limit limit(Rate rate) {
+        return new RateLimits.Limit(rate.count(), rate.per());
+    }
+
+    /** The DNS blocklists and what a listing does. */
+    record Blocklists(DnsBlocklist lists, Dnsbl.Action action) {
+    }
+
+    /**
+     * Clients outside trusted networks may connect only so often ({@code 421 4.7.0}), and not at all from an address
+     * on a blocklist ({@code 554 5.7.1} as the greeting, RFC 5321 3.1).
+     */
     @Override
     public Decision connect(SessionInfo session) {
-        return trusted(session) || rates.allow(RateLimits.Kind.CONNECTIONS, session.remote().getAddress())
-                ? Decision.accept() : Decision.disconnect(Replies.CONNECTION_RATE);
+        if (trusted(session)) {
+            return Decision.accept();
+        }
+        InetAddress client = session.remote().getAddress();
+        if (!rates.allow(RateLimits.Kind.CONNECTIONS, client)) {
+            return Decision.disconnect(Replies.CONNECTION_RATE);
+        }
+        if (blocklists != null && blocklists.lists().check(client) instanceof DnsBlocklist.Verdict.Listed listed) {
+            String literal = "[" + client.getHostAddress().replaceFirst("%.*", "") + "]";
+            log.info("{}: client {} is listed in {}{}{}", session.connectionId(), literal, listed.zone(),
+                    listed.reason().isEmpty() ? "" : ": ", listed.reason());
+            if (blocklists.action() == Dnsbl.Action.REJECT) {
+                return Decision.reject(Replies.blocked(literal, listed.zone(), listed.reason()));
+            }
+        }
+        return Decision.accept();
     }
 
     /** A client address that failed AUTH too often is refused further tries for a while. */
@@ -99,7 +159,6 @@ final class RecipientPolicy implements SessionPolicy {
     }
 
     private boolean trusted(SessionInfo session) {
-        InetAddress client = session.remote().getAddress();
-        return trustedNetworks.stream().anyMatch(network -> network.contains(client));
+        return trustedNetworks.test(session.remote().getAddress());
     }
 }

@@ -74,25 +74,40 @@ public final class DnsClient {
     }
 
     private final Resolver resolver;
-    private final Cache cache = new Cache(DClass.IN);
+    /** Null for a client that keeps no answers (and for a validating one: dnsjava's validator caches). */
+    private final Cache cache;
     /** Null for a plain client. */
     private final SecureLookup secure;
 
     /**
-     * A client that does not validate: its answers are never secure.
+     * A client that does not validate (its answers are never secure) and keeps answers for their TTL.
      *
      * @param servers the recursive resolvers to ask, in order; empty for the system's (resolv.conf)
      * @param timeout how long one question may take, over all servers and attempts
      */
     DnsClient(List<InetSocketAddress> servers, Duration timeout) {
+        this(servers, timeout, true);
+    }
+
+    /**
+     * A client that does not validate, as above.
+     *
+     * @param caching whether answers are kept for their TTL; without, each question goes to the resolvers (for
+     *                callers with a cache of their own, of what they made of the answers)
+     */
+    DnsClient(List<InetSocketAddress> servers, Duration timeout, boolean caching) {
         this.resolver = resolver(servers, timeout);
         this.secure = null;
-        cache.setMaxEntries(CACHE_ENTRIES);
+        this.cache = caching ? new Cache(DClass.IN) : null;
+        if (cache != null) {
+            cache.setMaxEntries(CACHE_ENTRIES);
+        }
     }
 
     private DnsClient(Resolver resolver, SecureLookup secure) {
         this.resolver = resolver;
         this.secure = secure;
+        this.cache = null;
     }
 
     /**
@@ -154,7 +169,7 @@ public final class DnsClient {
         }
         Lookup lookup = new Lookup(name, type, DClass.IN);
         lookup.setResolver(resolver);
-        lookup.setCache(cache);
+        lookup.setCache(cache); // null: a cache for this one lookup only (dnsjava's Lookup.setCache)
         lookup.setHostsFileParser(null);
         // Keep DNS's order: the caller decides about order (RFC 5321 5.1 randomises only equal preferences).
         lookup.setCycleResults(false);

@@ -270,8 +270,11 @@ public final class MxResolver {
         return Optional.empty();
     }
 
-    /** A name from the network, made safe to log: control characters and non-ASCII escaped, length bounded. */
-    private static String printable(String text) {
+    /**
+     * A name or text from the network, made safe for a log line or a reply: control characters and non-ASCII
+     * escaped, length bounded (300 characters before escaping).
+     */
+    static String printable(String text) {
         StringBuilder out = new StringBuilder();
         text.codePoints().limit(300).forEach(c -> {
             if (c >= 0x20 && c < 0x7F) {

@@ -3,7 +3,9 @@
  * exchangers to try, in order (RFC 5321 5.1, RFC 7505), as a closed set of answers
  * ({@link dev.posthorn.mta.dns.MxAnswer}) that delivery maps to attempts, deferrals and bounces. Through the same
  * resolvers, {@link dev.posthorn.mta.dns.DnsLookup} asks for TXT records and host addresses (MTA-STS discovery and
- * its HTTPS host), so that no part of delivery ever uses the JVM's own name resolution.
+ * its HTTPS host), so that no part of delivery ever uses the JVM's own name resolution. For receiving,
+ * {@link dev.posthorn.mta.dns.DnsBlocklist} looks clients up in DNS blocklists (RFC 5782); unlike delivery, it fails
+ * open, since a blocklist outage must not stop the mail.
  *
  * <p>Built on dnsjava's {@code Lookup} with a resolver and cache per instance; dnsjava's static defaults are never
  * used, and dnsjava's {@code InetAddressResolverProvider} stays off (it is opt-in through

@@ -3,15 +3,21 @@ package dev.posthorn.mta.policy;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Per-address limits on what an untrusted client may do in a window: connections, messages, recipients. Fixed
- * windows, counted per client address; memory is bounded (at most {@code MAX_ENTRIES} addresses, expired ones
- * forgotten first). Hits are logged, once per address and window.
+ * windows, each kind with its own length, counted per client address; a limit of 0 is no limit. Memory is bounded
+ * (at most {@code MAX_ENTRIES} addresses, expired ones forgotten first). Every refusal is counted; the first for an
+ * address in a window is logged as a warning with the running count, the others at debug level, so that a flood
+ * cannot flood the log too.
  */
 public final class RateLimits {
 
@@ -21,18 +27,43 @@ public final class RateLimits {
     /** What is counted. */
     public enum Kind { CONNECTIONS, MESSAGES, RECIPIENTS }
 
-    private final Clock clock;
-    private final Duration window;
-    private final Map<Kind, Integer> limits;
-    private final Map<String, Count> counts = new ConcurrentHashMap<>();
-
-    private record Count(long window, int n) {
+    /**
+     * One kind's limit.
+     *
+     * @param count  how many per window; 0 is no limit
+     * @param window the window's length
+     */
+    public record Limit(int count, Duration window) {
+        public Limit {
+            Objects.requireNonNull(window, "window");
+            if (count < 0 || window.toMillis() < 1) {
+                throw new IllegalArgumentException("a limit needs a count of at least 0 and a window of at least 1ms");
+            }
+        }
     }
 
-    public RateLimits(Clock clock, Duration window, int connections, int messages, int recipients) {
+    private final Clock clock;
+    private final Map<Kind, Limit> limits;
+    private final Map<String, Count> counts = new ConcurrentHashMap<>();
+    private final Map<Kind, AtomicLong> refused = new EnumMap<>(Kind.class);
+
+    /** A count in the window that ends at {@code end} (epoch milliseconds). */
+    private record Count(long end, int n) {
+    }
+
+    public RateLimits(Clock clock, Map<Kind, Limit> limits) {
         this.clock = clock;
-        this.window = window;
-        this.limits = Map.of(Kind.CONNECTIONS, connections, Kind.MESSAGES, messages, Kind.RECIPIENTS, recipients);
+        this.limits = new EnumMap<>(limits);
+        for (Kind kind : Kind.values()) {
+            this.limits.putIfAbsent(kind, new Limit(0, Duration.ofMinutes(1)));
+            refused.put(kind, new AtomicLong());
+        }
+    }
+
+    /** The same window for every kind. */
+    public RateLimits(Clock clock, Duration window, int connections, int messages, int recipients) {
+        this(clock, Map.of(Kind.CONNECTIONS, new Limit(connections, window), Kind.MESSAGES,
+                new Limit(messages, window), Kind.RECIPIENTS, new Limit(recipients, window)));
     }
 
     /** Per address and minute: 60 connections, 100 messages, 500 recipients. */
@@ -42,21 +73,39 @@ public final class RateLimits {
 
     /** Counts one more; false when the address is over its limit for this window. */
     public boolean allow(Kind kind, InetAddress client) {
-        long current = clock.millis() / window.toMillis();
+        Limit limit = limits.get(kind);
+        if (limit.count() == 0) {
+            return true;
+        }
+        long now = clock.millis();
+        long windowMillis = limit.window().toMillis();
+        long end = (now / windowMillis + 1) * windowMillis;
         if (counts.size() >= MAX_ENTRIES) {
-            counts.values().removeIf(c -> c.window() != current);
+            counts.values().removeIf(c -> c.end() <= now);
             if (counts.size() >= MAX_ENTRIES) {
                 counts.clear();
             }
         }
         String key = kind + "|" + client.getHostAddress();
-        int n = counts.merge(key, new Count(current, 1), (old, one) ->
-                old.window() == current ? new Count(current, old.n() + 1) : one).n();
-        int limit = limits.get(kind);
-        if (n == limit + 1) {
-            log.warn("rate limit: {} from {} over {} per {}", kind.name().toLowerCase(java.util.Locale.ROOT),
-                    client.getHostAddress(), limit, window);
+        int n = counts.merge(key, new Count(end, 1), (old, one) ->
+                old.end() == end ? new Count(end, old.n() + 1) : one).n();
+        if (n <= limit.count()) {
+            return true;
         }
-        return n <= limit;
+        long total = refused.get(kind).incrementAndGet();
+        String what = kind.name().toLowerCase(Locale.ROOT);
+        if (n == limit.count() + 1) {
+            log.warn("rate limit: {} from {} over {} per {}; refused ({} {} refusals in all)", what,
+                    client.getHostAddress(), limit.count(), limit.window().toMillis() + "ms", total, what);
+        } else {
+            log.debug("rate limit: {} from {} refused ({} in this window, {} in all)", what,
+                    client.getHostAddress(), n - limit.count(), total);
+        }
+        return false;
+    }
+
+    /** How many times {@code kind} was refused since start. */
+    public long refusals(Kind kind) {
+        return refused.get(kind).get();
     }
 }

@@ -28,7 +28,16 @@ class ConfigPrinterTest {
             assertThat(printed).contains(key + ":");
         }
         for (String key : ConfigLoader.LIMIT_KEYS) {
-            assertThat(printed).contains("  " + key + ": ");
+            assertThat(printed).containsPattern("\nlimits:\n(  .*\n)*  " + key + ":[ \n]");
+        }
+        for (String key : AbuseReader.PER_IP_KEYS) {
+            assertThat(printed).containsPattern("\n  per_ip:\n(    .*\n)*    " + key + ": ");
+        }
+        for (String key : AbuseReader.TARPIT_KEYS) {
+            assertThat(printed).containsPattern("\ntarpit:\n(  .*\n)*  " + key + ": ");
+        }
+        for (String key : AbuseReader.DNSBL_KEYS) {
+            assertThat(printed).containsPattern("\ndnsbl:\n(  .*\n)*  " + key + ": ");
         }
         for (String key : OutboundReader.DNS_KEYS) {
             assertThat(printed).containsPattern("\ndns:\n(  .*\n)*  (# )?" + key + ": ");

@@ -27,10 +27,11 @@ class DaemonConformanceTest {
         // One daemon serves every case from 127.0.0.1: its per-minute limits are raised so the count of cases
         // never matters (the limits have tests of their own).
         var config = TestConfigs.conformance(dir);
-        daemon = Daemon.start(config, new dev.posthorn.mta.schedule.RetrySchedule(config.queue().retry(),
-                config.queue().maxLifetime(), config.queue().delayNotice()),
-                new dev.posthorn.mta.policy.RateLimits(java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(1),
-                        10_000, 10_000, 100_000));
+        var minute = java.time.Duration.ofMinutes(1);
+        var limits = config.limits().withPerIp(new dev.posthorn.mta.config.PerIp(
+                new dev.posthorn.mta.config.Rate(10_000, minute), new dev.posthorn.mta.config.Rate(10_000, minute),
+                new dev.posthorn.mta.config.Rate(100_000, minute)));
+        daemon = Daemon.start(config.withTrust(config.trustedNetworks(), limits));
     }
 
     @AfterAll

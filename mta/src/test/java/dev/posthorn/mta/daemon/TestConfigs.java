@@ -9,6 +9,7 @@ import dev.posthorn.mta.config.Listener;
 import dev.posthorn.mta.config.LocalDomain;
 import dev.posthorn.mta.config.Mailboxes;
 import dev.posthorn.mta.config.Network;
+import dev.posthorn.smtp.server.Tarpit;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -44,11 +45,12 @@ final class TestConfigs {
                 Map.of("team", List.of("alice", "bob"), "outside", List.of("carol@elsewhere.test")),
                 Optional.empty(), true, new Delivery.Maildir(dir.resolve("mail")));
         Config defaults = Config.defaults(dir);
+        // No tarpit: the dialogues draw many 5xx from one untrusted client on purpose (the tarpit has its own tests).
         return new Config("mx.posthorn.test", dir.resolve("spool"),
                 List.of(new Listener(InetAddress.getLoopbackAddress(), 0, Listener.Role.MX)), Optional.empty(),
                 List.of(), new Limits(1_000_000, 100, 100, 50, 1), Map.of(domain.name(), domain),
                 Optional.of(users), LOOPBACK_DNS, defaults.queue(), defaults.relay(), defaults.routes(),
-                defaults.outbound());
+                defaults.outbound()).withAbuseRules(Tarpit.OFF, defaults.dnsbl(), defaults.senders());
     }
 
     /** The same, with clients from loopback trusted to relay and a free-disk threshold. */

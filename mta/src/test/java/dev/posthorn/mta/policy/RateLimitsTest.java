@@ -58,4 +58,27 @@ class RateLimitsTest {
         InetAddress fresh = InetAddress.getByName("192.0.2.99");
         assertThat(limits.allow(RateLimits.Kind.CONNECTIONS, fresh)).isTrue();
     }
+
+    @Test
+    void eachKindHasItsOwnWindowAndZeroIsNoLimit() throws Exception {
+        RateLimits limits = new RateLimits(clock, java.util.Map.of(
+                RateLimits.Kind.CONNECTIONS, new RateLimits.Limit(2, Duration.ofSeconds(10)),
+                RateLimits.Kind.MESSAGES, new RateLimits.Limit(1, Duration.ofHours(1)),
+                RateLimits.Kind.RECIPIENTS, new RateLimits.Limit(0, Duration.ofMinutes(1))));
+        InetAddress client = InetAddress.getByName("192.0.2.1");
+        assertThat(limits.allow(RateLimits.Kind.CONNECTIONS, client)).isTrue();
+        assertThat(limits.allow(RateLimits.Kind.CONNECTIONS, client)).isTrue();
+        assertThat(limits.allow(RateLimits.Kind.CONNECTIONS, client)).isFalse();
+        assertThat(limits.allow(RateLimits.Kind.MESSAGES, client)).isTrue();
+        assertThat(limits.allow(RateLimits.Kind.MESSAGES, client)).isFalse();
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(limits.allow(RateLimits.Kind.RECIPIENTS, client)).isTrue();
+        }
+        now = now.plus(Duration.ofSeconds(10));
+        assertThat(limits.allow(RateLimits.Kind.CONNECTIONS, client)).as("a new 10 s window").isTrue();
+        assertThat(limits.allow(RateLimits.Kind.MESSAGES, client)).as("still the same hour").isFalse();
+        assertThat(limits.refusals(RateLimits.Kind.CONNECTIONS)).isEqualTo(1);
+        assertThat(limits.refusals(RateLimits.Kind.MESSAGES)).isEqualTo(2);
+        assertThat(limits.refusals(RateLimits.Kind.RECIPIENTS)).isZero();
+    }
 }

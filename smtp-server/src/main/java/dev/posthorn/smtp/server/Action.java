@@ -2,15 +2,21 @@ package dev.posthorn.smtp.server;
 
 import dev.posthorn.smtp.Command;
 import dev.posthorn.smtp.Reply;
+import java.time.Duration;
 import java.util.Objects;
 
 /** What the session asks its connection to do next: a closed set, so the connection's loop is exhaustive. */
 sealed interface Action {
 
-    /** Send a reply; the session goes on. */
-    record Respond(Reply reply) implements Action {
+    /** Send a reply after {@code delay} (the {@link Tarpit}'s, usually zero); the session goes on. */
+    record Respond(Reply reply, Duration delay) implements Action {
         public Respond {
             Objects.requireNonNull(reply, "reply");
+            Objects.requireNonNull(delay, "delay");
+        }
+
+        Respond(Reply reply) {
+            this(reply, Duration.ZERO);
         }
     }
 

@@ -12,11 +12,13 @@ import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLSocket;
@@ -48,6 +50,8 @@ final class Connection implements Runnable {
     private LineReader.Line pending;
     private boolean idle;
     private boolean shuttingDown;
+    private boolean tarpitted;
+    private volatile Thread thread;
 
     Connection(SmtpServer server, ServerSettings settings, Socket socket, String id) {
         this.server = server;
@@ -66,6 +70,7 @@ final class Connection implements Runnable {
 
     @Override
     public void run() {
+        thread = Thread.currentThread();
         try {
             if (settings.implicitTls()) {
                 upgrade();
@@ -100,7 +105,11 @@ final class Connection implements Runnable {
             case Decision.Accept accept -> {
             }
             case Decision.Reject reject -> {
-                return closeWith(reject.reply());
+                // RFC 5321 3.1: a 554 greeting, then the session waits for QUIT (and refuses all else).
+                log.info("{}: refused at greeting: {}", id, reject.reply());
+                session.refuseService(reject.reply());
+                write(reject.reply());
+                return true;
             }
             case Decision.Defer defer -> {
                 return closeWith(defer.reply());
@@ -171,6 +180,7 @@ final class Connection implements Runnable {
     private boolean perform(Action action) throws IOException {
         return switch (action) {
             case Action.Respond respond -> {
+                tarpit(respond.delay());
                 write(respond.reply());
                 yield true;
             }
@@ -186,6 +196,28 @@ final class Connection implements Runnable {
             case Action.Authenticate auth -> perform(session.respond(
                     AuthExchange.run(auth.auth(), session, settings.authenticator(), this::challenge)));
         };
+    }
+
+    /**
+     * Waits before a reply to a client that keeps failing. A virtual thread sleeping costs no platform thread; the
+     * replies already buffered go out first, so the client sees each one as soon as it is due.
+     */
+    private void tarpit(Duration delay) throws IOException {
+        if (delay.isZero()) {
+            return;
+        }
+        if (!tarpitted) {
+            tarpitted = true;
+            log.info("{}: tarpit: {} keeps failing, replies now wait (first {} ms)", id,
+                    socket.getInetAddress().getHostAddress(), delay.toMillis());
+        }
+        flush();
+        try {
+            Thread.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // aborted: the socket is closed, the next write fails
+            throw new InterruptedIOException("interrupted in the tarpit");
+        }
     }
 
     private boolean receiveData() throws IOException {
@@ -373,9 +405,13 @@ final class Connection implements Runnable {
         }
     }
 
-    /** Ends the connection now (shutdown deadline passed). */
+    /** Ends the connection now (shutdown deadline passed); a session waiting in the tarpit wakes up. */
     void abort() {
         closeSocket();
+        Thread running = thread;
+        if (running != null) {
+            running.interrupt();
+        }
     }
 
     private void closeSocket() {

@@ -1,7 +1,9 @@
 package dev.posthorn.smtp.server;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.function.Predicate;
 
 /** The immutable settings of one server, made by {@link SmtpServer.Builder}. */
 record ServerSettings(
@@ -24,7 +26,9 @@ record ServerSettings(
         Authenticator authenticator,
         SessionPolicy policy,
         MessageSink sink,
-        EtrnHandler etrn) {
+        EtrnHandler etrn,
+        Tarpit tarpit,
+        Predicate<InetAddress> trustedClients) {
 
     /** RFC 5321 4.5.3.1.4 allows 512 octets; extensions add to that. Posthorn takes up to 2048 and refuses more. */
     static final int MAX_COMMAND_LINE = 2048;

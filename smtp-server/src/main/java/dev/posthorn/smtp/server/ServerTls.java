@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -40,12 +41,40 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * The server side of TLS: a certificate chain and key, and the protocol versions offered. Only TLS 1.2 and 1.3 are
- * enabled (RFC 8996 deprecates older versions; RFC 8314 4.1).
+ * The server side of TLS: a certificate chain and key, and what is offered with it. Only TLS 1.2 and 1.3 are enabled
+ * (RFC 8996 deprecates older versions; RFC 8314 4.1). The cipher suites are those RFC 9325 4.2 recommends, AEAD with
+ * forward secrecy only (TLS 1.3's own suites; for TLS 1.2 ECDHE with AES-GCM or ChaCha20-Poly1305), in the server's
+ * order of preference; key exchange uses X25519, P-256 or P-384. JSSE implements no TLS compression (CRIME), supports
+ * secure renegotiation only (RFC 5746), and client-initiated renegotiation is refused (see {@link #RENEGOTIATION}).
  */
 public final class ServerTls {
 
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+    /** Strongest first: the server's order is used (a client's preference could pick the weaker of two). */
+    static final List<String> CIPHER_SUITES = List.of(
+            "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+
+    /** RFC 9325 4.2.1 and RFC 8446 9.1: X25519 first, then the NIST curves every TLS 1.3 peer has. */
+    static final List<String> NAMED_GROUPS = List.of("x25519", "secp256r1", "secp384r1");
+
+    /**
+     * A client that renegotiates over and over makes the server do a full handshake each time for free (a cheap
+     * denial of service); SMTP never needs it. JSSE reads this property once, when its server handshake class is
+     * loaded, which is after this class (no server handshake happens before a {@code ServerTls} exists). An
+     * embedder who set the property already keeps its choice.
+     */
+    static final String RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
+
+    static {
+        if (System.getProperty(RENEGOTIATION) == null) {
+            System.setProperty(RENEGOTIATION, "true");
+        }
+    }
 
     private volatile SSLContext context;
     private final Path certificateFile;
@@ -236,8 +265,18 @@ public final class ServerTls {
         SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(
                 socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
         tls.setUseClientMode(false);
-        tls.setEnabledProtocols(PROTOCOLS);
+        tls.setSSLParameters(parameters(context));
         return tls;
+    }
+
+    private static SSLParameters parameters(SSLContext context) {
+        SSLParameters parameters = context.getDefaultSSLParameters();
+        parameters.setProtocols(PROTOCOLS);
+        List<String> supported = List.of(context.getSupportedSSLParameters().getCipherSuites());
+        parameters.setCipherSuites(CIPHER_SUITES.stream().filter(supported::contains).toArray(String[]::new));
+        parameters.setUseCipherSuitesOrder(true);
+        parameters.setNamedGroups(NAMED_GROUPS.toArray(String[]::new));
+        return parameters;
     }
 
     public SSLContext context() {

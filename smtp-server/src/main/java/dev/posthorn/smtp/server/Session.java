@@ -6,6 +6,7 @@ import dev.posthorn.smtp.MailParameters;
 import dev.posthorn.smtp.RcptParameters;
 import dev.posthorn.smtp.Replies;
 import dev.posthorn.smtp.Reply;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -25,6 +26,8 @@ final class Session {
     private SessionInfo info;
     private Transaction transaction;
     private int errors;
+    private int failures;
+    private Reply refusal;
 
     Session(ServerSettings settings, SessionInfo info) {
         this.settings = settings;
@@ -44,7 +47,18 @@ final class Session {
         return transaction != null && transaction.parameters().smtpUtf8();
     }
 
+    /**
+     * RFC 5321 3.1: the connection policy refused this client, and the greeting said so with {@code refusal} (554);
+     * from now on every command but QUIT gets 503.
+     */
+    void refuseService(Reply greeting) {
+        refusal = greeting;
+    }
+
     Action handle(Command command) {
+        if (refusal != null && !(command instanceof Command.Quit)) {
+            return respond(Replies.badSequence("No service here (" + refusal.code() + " at greeting); send QUIT"));
+        }
         return switch (command) {
             case Command.Helo helo -> greet(helo.domain(), false);
             case Command.Ehlo ehlo -> greet(ehlo.domain(), true);
@@ -67,12 +81,24 @@ final class Session {
         };
     }
 
-    /** Counts a failure reply; past the limit the session ends (RFC 5321 4.3.2 leaves this to the server). */
+    /**
+     * Counts a failure reply; past the limit the session ends (RFC 5321 4.3.2 leaves this to the server). The reply
+     * waits as long as the {@link Tarpit} says for the failures drawn before it.
+     */
     Action respond(Reply reply) {
         if (!reply.isPositive() && ++errors > settings.maxErrors()) {
             return new Action.Close(Replies.TOO_MANY_ERRORS);
         }
-        return new Action.Respond(reply);
+        Duration delay = tarpitExempt() ? Duration.ZERO : settings.tarpit().delayAfter(failures);
+        if (reply.isPermanentFailure()) {
+            failures++;
+        }
+        return new Action.Respond(reply, delay);
+    }
+
+    /** Trusted clients and authenticated users are not tarpitted: they are not the probers it is meant for. */
+    private boolean tarpitExempt() {
+        return info.authenticatedUser() != null || settings.trustedClients().test(info.remote().getAddress());
     }
 
     private Action greet(String name, boolean extended) {

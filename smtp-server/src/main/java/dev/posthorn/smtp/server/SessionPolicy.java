@@ -16,7 +16,11 @@ public interface SessionPolicy {
     SessionPolicy ACCEPT_ALL = new SessionPolicy() {
     };
 
-    /** Before the greeting. A rejection closes the connection with its reply. */
+    /**
+     * Before the greeting. A {@link Decision.Reject} (554, e.g. a client on a DNS blocklist) becomes the greeting,
+     * after which every command but QUIT is answered 503 (RFC 5321 3.1); a {@link Decision.Defer} or
+     * {@link Decision.Disconnect} closes the connection with its reply.
+     */
     default Decision connect(SessionInfo session) {
         return Decision.accept();
     }

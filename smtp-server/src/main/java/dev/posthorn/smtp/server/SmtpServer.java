@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,7 @@ public final class SmtpServer implements AutoCloseable {
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
     private final AtomicLong connectionCounter = new AtomicLong();
+    private final AtomicLong refusedPerAddress = new AtomicLong();
     private final String name;
     private volatile ServerSocket listener;
     private Thread acceptor;
@@ -131,7 +133,8 @@ public final class SmtpServer implements AutoCloseable {
         String id = name + "-" + connectionCounter.incrementAndGet();
         Connection connection = new Connection(this, settings, socket, id);
         connections.add(connection);
-        Runnable task = count > settings.maxConnectionsPerIp() ? () -> refuse(connection, socket) : connection;
+        boolean over = count > settings.maxConnectionsPerIp() && !settings.trustedClients().test(address);
+        Runnable task = over ? () -> refuse(connection, socket) : connection;
         try {
             Thread.ofVirtual().name(id).start(task);
         } catch (RuntimeException e) {
@@ -142,6 +145,9 @@ public final class SmtpServer implements AutoCloseable {
     }
 
     private void refuse(Connection connection, Socket socket) {
+        log.info("{}: refused {}: over {} open connections from one address ({} refused so far)", connection.id(),
+                socket.getInetAddress().getHostAddress(), settings.maxConnectionsPerIp(),
+                refusedPerAddress.incrementAndGet());
         try (socket) {
             socket.setSoTimeout(1000);
             socket.getOutputStream().write(dev.posthorn.smtp.Replies.TOO_MANY_CONNECTIONS_FROM_YOU.toWire());
@@ -227,6 +233,8 @@ public final class SmtpServer implements AutoCloseable {
         private SessionPolicy policy = SessionPolicy.ACCEPT_ALL;
         private MessageSink sink;
         private EtrnHandler etrn;
+        private Tarpit tarpit = Tarpit.OFF;
+        private Predicate<InetAddress> trustedClients = address -> false;
 
         private Builder() {
         }
@@ -253,6 +261,8 @@ public final class SmtpServer implements AutoCloseable {
             b.policy = policy;
             b.sink = sink;
             b.etrn = etrn;
+            b.tarpit = tarpit;
+            b.trustedClients = trustedClients;
             return b;
         }
 
@@ -401,6 +411,24 @@ public final class SmtpServer implements AutoCloseable {
             return b;
         }
 
+        /** Slows down clients that keep failing (see {@link Tarpit}); default {@link Tarpit#OFF}. */
+        public Builder tarpit(Tarpit tarpit) {
+            Builder b = copy();
+            b.tarpit = Objects.requireNonNull(tarpit, "tarpit");
+            return b;
+        }
+
+        /**
+         * Clients the server itself need not guard against (the embedder's trusted networks): they are exempt from
+         * {@link #maxConnectionsPerIp(int)} and the {@link #tarpit(Tarpit)}. Default: none. Authenticated sessions are
+         * exempt from the tarpit too.
+         */
+        public Builder trustedClients(Predicate<InetAddress> trusted) {
+            Builder b = copy();
+            b.trustedClients = Objects.requireNonNull(trusted, "trusted");
+            return b;
+        }
+
         public SmtpServer build() {
             if (sink == null) {
                 throw new IllegalStateException("a message sink is required");
@@ -410,7 +438,8 @@ public final class SmtpServer implements AutoCloseable {
             }
             return new SmtpServer(new ServerSettings(address, hostname, maxMessageSize, maxRecipients, maxConnections,
                     maxConnectionsPerIp, maxErrors, commandTimeout, dataTimeout, tlsHandshakeTimeout, greetingDelay,
-                    tls, implicitTls, authRequiresTls, requireTls, requireAuth, authenticator, policy, sink, etrn));
+                    tls, implicitTls, authRequiresTls, requireTls, requireAuth, authenticator, policy, sink, etrn, tarpit,
+                    trustedClients));
         }
 
         private static long positive(long value, String name) {

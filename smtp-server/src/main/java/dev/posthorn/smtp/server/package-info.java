@@ -15,6 +15,13 @@
  * dev.posthorn.smtp.server.MessageSink} as a stream that ends only at a proper end of data; a message that grows past
  * the size limit makes the stream throw, so a sink never takes a cut message for a whole one.
  *
+ * <p>Abusive clients: a connection over the per-address limit gets {@code 421 4.7.0} before any session starts; a
+ * connection policy's {@code Reject} becomes a {@code 554} greeting after which only QUIT is served (RFC 5321 3.1);
+ * the {@link dev.posthorn.smtp.server.Tarpit} delays replies to a client that keeps drawing 5xx, on its virtual thread
+ * and before its command deadline starts. The embedder's trusted clients are exempt from the per-address limit and
+ * the tarpit. TLS offers only TLS 1.2 and 1.3 with AEAD, forward-secret suites in the server's order
+ * ({@link dev.posthorn.smtp.server.ServerTls}).
+ *
  * <p>Policy decisions come back as a closed set ({@link dev.posthorn.smtp.server.Decision}); an exception thrown by
  * an embedder's policy, authenticator or sink is a temporary failure (4xx), never an acceptance.
  */

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.posthorn.smtp.Replies;
 import dev.posthorn.smtp.Reply;
 import java.net.Socket;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -77,6 +78,56 @@ class ConnectionLimitTest {
         server = TestServers.builder(new RecordingSink()).policy(policy).build().start();
         try (TestClient c = TestClient.connect(server)) {
             assertThat(c.read().code()).isEqualTo(421);
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void trustedClientsAreExemptFromThePerAddressLimit() throws Exception {
+        server = TestServers.builder(new RecordingSink()).maxConnectionsPerIp(1)
+                .trustedClients(address -> address.isLoopbackAddress()).build().start();
+        try (TestClient a = TestClient.connect(server); TestClient b = TestClient.connect(server)) {
+            assertThat(a.read().code()).isEqualTo(220);
+            assertThat(b.read().code()).isEqualTo(220);
+        }
+    }
+
+    @Test
+    void aRejectedClientGets554AndThenOnlyQuit() throws Exception {
+        Reply blocked = Reply.of(554, "5.7.1", "Service unavailable; client [127.0.0.1] blocked using bl.test");
+        SessionPolicy policy = new SessionPolicy() {
+            @Override
+            public Decision connect(SessionInfo session) {
+                return Decision.reject(blocked);
+            }
+        };
+        server = TestServers.builder(new RecordingSink()).policy(policy).build().start();
+        try (TestClient c = TestClient.connect(server)) {
+            assertThat(c.read()).isEqualTo(blocked);
+            // RFC 5321 3.1: the server waits for QUIT and answers everything else with 503.
+            for (String command : List.of("EHLO client.test", "MAIL FROM:<a@b.test>", "NOOP", "STARTTLS")) {
+                TestClient.assertReply(c.command(command), 503, "5.5.1");
+            }
+            assertThat(c.command("QUIT").code()).isEqualTo(221);
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void aRejectedClientThatNeverQuitsIsClosedAfterTooManyErrors() throws Exception {
+        SessionPolicy policy = new SessionPolicy() {
+            @Override
+            public Decision connect(SessionInfo session) {
+                return Decision.reject(Reply.of(554, "5.7.1", "No"));
+            }
+        };
+        server = TestServers.builder(new RecordingSink()).policy(policy).maxErrors(3).build().start();
+        try (TestClient c = TestClient.connect(server)) {
+            assertThat(c.read().code()).isEqualTo(554);
+            for (int i = 0; i < 3; i++) {
+                assertThat(c.command("NOOP").code()).isEqualTo(503);
+            }
+            TestClient.assertReply(c.command("NOOP"), 421, "4.7.0");
             assertThat(c.closedByServer()).isTrue();
         }
     }

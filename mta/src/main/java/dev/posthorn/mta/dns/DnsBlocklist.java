@@ -1,0 +1,204 @@
+package dev.posthorn.mta.dns;
+
+import dev.posthorn.mta.dns.DnsClient.Reply;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * Looks a client address up in DNS blocklists (RFC 5782): {@code 4.3.2.1.<zone>} for 1.2.3.4, the 32 nibbles of an
+ * IPv6 address reversed, an A record in 127.0.0.0/8 meaning "listed" (2.1, 2.3) and a TXT record at the same name
+ * giving the list's reason. The zones are asked at once, each question with its own time limit, and the first
+ * listing in the configured order wins.
+ *
+ * <p>Fails open: a list that times out, fails or answers 127.255.255.x (the error codes some lists send, e.g. for
+ * queries through public resolvers) lets the client in, with a log line; a blocklist outage must not stop the mail.
+ * Definite answers are cached per address for {@link #CACHE_TTL}, failures not at all. The TXT reason is untrusted
+ * text: only printable ASCII is kept (anything else escaped) and it is cut to {@link #MAX_REASON} characters, so
+ * that it can go into a reply.
+ */
+public final class DnsBlocklist {
+
+    /** Short: a delisted address should not wait long, and one listing is asked for again soon enough. */
+    static final Duration CACHE_TTL = Duration.ofMinutes(1);
+    static final int MAX_REASON = 150;
+    private static final int CACHE_ENTRIES = 10_000;
+    private static final Logger log = LoggerFactory.getLogger(DnsBlocklist.class);
+
+    /** What the lists say about one address: a closed set. */
+    public sealed interface Verdict {
+        /** No list has the address (or, failing open, none could say). */
+        record Clear() implements Verdict {
+        }
+
+        /** The first list (in configured order) that has the address; {@code reason} is sanitized, maybe empty. */
+        record Listed(String zone, String reason) implements Verdict {
+            public Listed {
+                Objects.requireNonNull(zone, "zone");
+                Objects.requireNonNull(reason, "reason");
+            }
+        }
+    }
+
+    private record Cached(Verdict verdict, Instant until) {
+    }
+
+    /** One zone's answer: a verdict, or empty when it could not say. */
+    private record Answer(String zone, Verdict verdict, String failure) {
+    }
+
+    private final DnsClient dns;
+    private final List<String> zones;
+    private final Duration timeout;
+    private final Clock clock;
+    private final Map<InetAddress, Cached> cache = new ConcurrentHashMap<>();
+
+    /**
+     * @param servers the recursive resolvers to ask; empty for the system's
+     * @param timeout how long one list may take to answer
+     * @param zones   the lists, in order of precedence
+     */
+    public DnsBlocklist(List<InetSocketAddress> servers, Duration timeout, List<String> zones, Clock clock) {
+        this.dns = new DnsClient(List.copyOf(servers), timeout, false); // the verdicts are cached below
+        this.zones = List.copyOf(zones);
+        this.timeout = timeout;
+        this.clock = clock;
+    }
+
+    /** What the lists say about {@code client}; blocks about the timeout at most. */
+    public Verdict check(InetAddress client) {
+        Instant now = clock.instant();
+        Cached cached = cache.get(client);
+        if (cached != null && now.isBefore(cached.until())) {
+            return cached.verdict();
+        }
+        List<Answer> answers = ask(client);
+        Verdict verdict = new Verdict.Clear();
+        boolean definite = true;
+        for (Answer answer : answers) {
+            if (answer.failure() != null) {
+                definite = false;
+                log.warn("dnsbl {}: no answer about {} ({}); letting it in", answer.zone(), client.getHostAddress(),
+                        answer.failure());
+            } else if (answer.verdict() instanceof Verdict.Listed listed) {
+                verdict = listed;
+                definite = true;
+                break;
+            }
+        }
+        if (definite) {
+            remember(client, verdict, now);
+        }
+        return verdict;
+    }
+
+    private List<Answer> ask(InetAddress client) {
+        List<Callable<Answer>> questions = zones.stream().<Callable<Answer>>map(zone -> () -> ask(client, zone))
+                .toList();
+        List<Answer> answers = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            // The resolver has the timeout already; the extra second only guards against a stuck lookup.
+            List<Future<Answer>> futures = executor.invokeAll(questions, timeout.toMillis() + 1000,
+                    TimeUnit.MILLISECONDS);
+            for (int i = 0; i < futures.size(); i++) {
+                answers.add(result(zones.get(i), futures.get(i)));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return zones.stream().map(zone -> new Answer(zone, null, "interrupted")).toList();
+        }
+        return answers;
+    }
+
+    private static Answer result(String zone, Future<Answer> future) throws InterruptedException {
+        try {
+            return future.get();
+        } catch (CancellationException e) {
+            return new Answer(zone, null, "timed out");
+        } catch (ExecutionException e) {
+            return new Answer(zone, null, String.valueOf(e.getCause()));
+        }
+    }
+
+    private Answer ask(InetAddress client, String zone) throws TextParseException {
+        Name name = Name.fromString(reversed(client) + "." + zone + ".");
+        return switch (dns.lookup(name, Type.A)) {
+            case Reply.NoSuchName none -> new Answer(zone, new Verdict.Clear(), null);
+            case Reply.NoData none -> new Answer(zone, new Verdict.Clear(), null);
+            case Reply.Failed failed -> new Answer(zone, null, failed.reason());
+            case Reply.Found found -> listing(zone, name, found);
+        };
+    }
+
+    private Answer listing(String zone, Name name, Reply.Found found) {
+        List<byte[]> addresses = found.records().stream().filter(ARecord.class::isInstance)
+                .map(r -> ((ARecord) r).getAddress().getAddress()).toList();
+        if (addresses.stream().anyMatch(a -> a[0] == 127 && (a[1] & 0xff) == 255 && (a[2] & 0xff) == 255)) {
+            return new Answer(zone, null, "the list answered with an error code (127.255.255.x)");
+        }
+        if (addresses.stream().noneMatch(a -> a[0] == 127)) {
+            return new Answer(zone, new Verdict.Clear(), null); // RFC 5782 2.1: only 127/8 answers are listings
+        }
+        return new Answer(zone, new Verdict.Listed(zone, reason(name)), null);
+    }
+
+    /** The TXT reason at {@code name}, sanitized; empty when there is none or it cannot be had. */
+    private String reason(Name name) {
+        if (!(dns.lookup(name, Type.TXT) instanceof Reply.Found found)) {
+            return "";
+        }
+        String text = found.records().stream().filter(TXTRecord.class::isInstance)
+                .flatMap(r -> ((TXTRecord) r).getStrings().stream()).collect(Collectors.joining(" "));
+        String clean = MxResolver.printable(text).strip();
+        return clean.length() <= MAX_REASON ? clean : clean.substring(0, MAX_REASON - 3) + "...";
+    }
+
+    private void remember(InetAddress client, Verdict verdict, Instant now) {
+        if (cache.size() >= CACHE_ENTRIES) {
+            cache.values().removeIf(c -> !now.isBefore(c.until()));
+            if (cache.size() >= CACHE_ENTRIES) {
+                cache.clear();
+            }
+        }
+        cache.put(client, new Cached(verdict, now.plus(CACHE_TTL)));
+    }
+
+    /** RFC 5782 2.1 and 2.4: the octets, or the nibbles of an IPv6 address, in reverse order, dot-separated. */
+    static String reversed(InetAddress address) {
+        byte[] bytes = address.getAddress();
+        List<String> labels = new ArrayList<>();
+        for (int i = bytes.length - 1; i >= 0; i--) {
+            int b = bytes[i] & 0xff;
+            if (address instanceof Inet4Address) {
+                labels.add(Integer.toString(b));
+            } else {
+                labels.add(Integer.toHexString(b & 0x0f));
+                labels.add(Integer.toHexString(b >> 4));
+            }
+        }
+        return String.join(".", labels);
+    }
+}
