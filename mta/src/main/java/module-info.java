@@ -11,6 +11,7 @@ module dev.posthorn.mta {
     requires com.fasterxml.jackson.core;
     requires org.snakeyaml.engine;
     requires org.dnsjava;
+    requires java.naming;
     requires org.apache.httpcomponents.client5.httpclient5;
     requires org.apache.httpcomponents.core5.httpcore5;
 

@@ -165,6 +165,12 @@ public final class ConfigPrinter {
         line("  resolvers: " + flowList(dns.resolvers().stream().map(Dns::format).toList()));
         line("  # How long to wait for an answer.");
         line("  timeout: " + duration(dns.timeout()));
+        line("  # For DANE (a dane or dane-only level in outbound): the DNSSEC trust anchors, DS or DNSKEY records in");
+        line("  # zone file format; without it, the IANA root zone's keys built into Posthorn. Posthorn validates the");
+        line("  # answers itself, for the domains at a DANE level only; the resolvers must pass DNSSEC records on (a");
+        line("  # resolver that strips them makes those answers bogus, and that mail is deferred).");
+        dns.dnssecTrustAnchor().ifPresentOrElse(file -> line("  dnssec_trust_anchor: " + path(file)),
+                () -> line("  # dnssec_trust_anchor: root-anchors.zone"));
         line("");
     }
 
@@ -226,13 +232,18 @@ public final class ConfigPrinter {
     }
 
     private void outbound(Outbound outbound) {
-        line("# How other domains' servers are contacted: their port, and the TLS policy (none, may, encrypt or");
-        line("# verify, as for the relay; may works with every server).");
+        line("# How other domains' servers are contacted: their port, and the default TLS policy: none, may, encrypt,");
+        line("# verify (as for the relay) or dane. may works with every server. dane is opportunistic DANE (RFC 7672,");
+        line("# Postfix's dane): the MX and address records are validated with DNSSEC (dns.dnssec_trust_anchor), MX");
+        line("# hosts with secure TLSA records must present a certificate that matches them (else the next MX, then");
+        line("# 4.7.5), and domains without them get their MTA-STS policy, else may. DANE is used only when a dane");
+        line("# or dane-only level is configured.");
         line("outbound:");
         line("  port: " + outbound.port());
         line("  tls: " + outbound.tls().configName());
-        line("  # The TLS policy of single domains, ahead of DANE, MTA-STS and tls: none, may, encrypt, verify or");
-        line("  # dane (TLSA records required, RFC 7672). E.g.:");
+        line("  # The TLS policy of single domains, ahead of DANE, MTA-STS and tls: none, may, encrypt, verify, dane");
+        line("  # (DANE where TLSA records are published, else may) or dane-only (no mail to an MX host without");
+        line("  # usable TLSA records). E.g.:");
         line("  #   example.net: verify");
         line("  tls_policy:" + (outbound.tlsPolicy().isEmpty() ? " {}" : ""));
         outbound.tlsPolicy().forEach((domain, policy) -> line("    " + scalar(domain) + ": " + policy.configName()));

@@ -2,23 +2,33 @@ package dev.posthorn.mta.config;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How outbound delivery asks DNS for the mail exchangers of a domain (RFC 5321 5.1).
  *
- * @param resolvers the recursive resolvers to ask, in order, each an IP address and a port; empty means the
- *                  system's resolvers ({@code /etc/resolv.conf})
- * @param timeout   how long to wait for one resolver's answer before asking the next
+ * @param resolvers         the recursive resolvers to ask, in order, each an IP address and a port; empty means the
+ *                          system's resolvers ({@code /etc/resolv.conf})
+ * @param timeout           how long to wait for one resolver's answer before asking the next
+ * @param dnssecTrustAnchor for DANE (RFC 7672), a file of DS or DNSKEY records (zone file format) from which DNSSEC
+ *                          answers are validated; empty for the IANA root zone's keys built into Posthorn
  */
-public record Dns(List<InetSocketAddress> resolvers, Duration timeout) {
+public record Dns(List<InetSocketAddress> resolvers, Duration timeout, Optional<Path> dnssecTrustAnchor) {
 
     /** The DNS port, taken when a resolver is written without one. */
     public static final int PORT = 53;
 
+    /** With the built-in root trust anchors. */
+    public Dns(List<InetSocketAddress> resolvers, Duration timeout) {
+        this(resolvers, timeout, Optional.empty());
+    }
+
     public Dns {
+        Objects.requireNonNull(dnssecTrustAnchor, "dnssecTrustAnchor");
         resolvers = List.copyOf(resolvers);
         for (InetSocketAddress resolver : resolvers) {
             if (resolver.isUnresolved()) {

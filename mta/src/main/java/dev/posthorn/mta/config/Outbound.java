@@ -12,7 +12,8 @@ import java.util.Optional;
  * @param port        the TCP port of MX hosts: 25, the SMTP port, in production; tests use their own
  * @param tls         the TLS policy for MX hosts and routes of domains that {@code tlsPolicy} does not name and
  *                    whose MTA-STS policy does not enforce; {@link TlsPolicy#MAY} is the one that works with every
- *                    server on the Internet; never {@link TlsPolicy#DANE}
+ *                    server on the Internet, {@link TlsPolicy#DANE} adds opportunistic DANE; never
+ *                    {@link TlsPolicy#DANE_ONLY}
  * @param tlsPolicy   the TLS policy of single domains, by lower-case name, in the order written: ahead of DANE,
  *                    MTA-STS and {@code tls}
  * @param caFile      a PEM bundle of the CAs that {@code verify} and MTA-STS trust (for the MX certificates and the
@@ -31,8 +32,8 @@ public record Outbound(int port, TlsPolicy tls, Map<String, TlsPolicy> tlsPolicy
         if (port < 1 || port > 65_535) {
             throw new IllegalArgumentException("port must be between 1 and 65535");
         }
-        if (tls == TlsPolicy.DANE) {
-            throw new IllegalArgumentException("outbound.tls: dane is set for single domains, in tls_policy");
+        if (tls == TlsPolicy.DANE_ONLY) {
+            throw new IllegalArgumentException("outbound.tls: dane-only is set for single domains, in tls_policy");
         }
         tlsPolicy = Names.domainKeyed("tls_policy", tlsPolicy);
     }

@@ -14,6 +14,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.xbill.DNS.Master;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
 
 /**
  * Reads the sections outbound delivery needs: {@code dns}, {@code queue}, {@code relay}, {@code routes} and
@@ -21,7 +25,7 @@ import java.util.function.Function;
  */
 final class OutboundReader {
 
-    static final List<String> DNS_KEYS = List.of("resolvers", "timeout");
+    static final List<String> DNS_KEYS = List.of("resolvers", "timeout", "dnssec_trust_anchor");
     static final List<String> QUEUE_KEYS = List.of("retry", "max_lifetime", "delay_notice", "max_received_headers",
             "active_limit");
     static final List<String> RELAY_KEYS = List.of("smarthost", "tls", "auth");
@@ -47,7 +51,36 @@ final class OutboundReader {
         section.allowOnly(DNS_KEYS);
         List<InetSocketAddress> resolvers = section.get("resolvers").map(this::resolvers).orElse(d.resolvers());
         Duration timeout = section.get("timeout").flatMap(OutboundReader::duration).orElse(d.timeout());
-        return new Dns(resolvers, timeout);
+        Optional<Path> anchor = section.get("dnssec_trust_anchor").isPresent()
+                ? section.get("dnssec_trust_anchor").flatMap(this::trustAnchor) : d.dnssecTrustAnchor();
+        return new Dns(resolvers, timeout, anchor);
+    }
+
+    /**
+     * A trust anchor file: read now, so that a file DANE could not use is reported with the configuration's line
+     * rather than at the first delivery. It must hold at least one DS or DNSKEY record in zone file format.
+     */
+    private Optional<Path> trustAnchor(Value value) {
+        Optional<Path> found = existingFile(value);
+        if (found.isEmpty()) {
+            return found;
+        }
+        Path file = found.get();
+        int anchors = 0;
+        try (Master zone = new Master(Files.newInputStream(file), Name.root, 0)) {
+            for (Record record = zone.nextRecord(); record != null; record = zone.nextRecord()) {
+                anchors += record.getType() == Type.DS || record.getType() == Type.DNSKEY ? 1 : 0;
+            }
+        } catch (IOException e) {
+            // dnsjava's parse errors are IOExceptions (TextParseException) naming the line in the file.
+            value.problem("cannot read " + file + ": " + e.getMessage());
+            return Optional.empty();
+        }
+        if (anchors == 0) {
+            value.problem("no DS or DNSKEY record in " + file);
+            return Optional.empty();
+        }
+        return found;
     }
 
     private List<InetSocketAddress> resolvers(Value value) {
@@ -125,7 +158,7 @@ final class OutboundReader {
             Optional<HostPort> smarthost = section.require("smarthost").flatMap(v -> v.parsed(HostPort::parse));
             Optional<Value> tlsValue = section.get("tls");
             Optional<TlsPolicy> tls = tlsValue.isPresent()
-                    ? tlsValue.flatMap(v -> v.parsed(TlsPolicy::parseDefault)) : Optional.of(Defaults.RELAY_TLS);
+                    ? tlsValue.flatMap(v -> v.parsed(TlsPolicy::parseRelay)) : Optional.of(Defaults.RELAY_TLS);
             Optional<Value> authValue = section.get("auth");
             Optional<Relay.Auth> auth = authValue.flatMap(this::auth);
             if (authValue.isPresent() && tlsValue.isPresent() && tls.filter(t -> !t.requiresTls()).isPresent()) {

@@ -21,6 +21,10 @@ public record Relay(HostPort smarthost, TlsPolicy tls, Optional<Auth> auth) {
         Objects.requireNonNull(smarthost, "smarthost");
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(auth, "auth");
+        if (tls.dane()) {
+            throw new IllegalArgumentException("relay.tls: " + tls.configName() + " applies to MX hosts, not to a "
+                    + "smarthost");
+        }
         if (auth.isPresent() && !tls.requiresTls()) {
             throw new IllegalArgumentException(AUTH_NEEDS_TLS);
         }

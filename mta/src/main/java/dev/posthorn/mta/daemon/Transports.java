@@ -4,6 +4,9 @@ import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.Delivery;
 import dev.posthorn.mta.config.LmtpTarget;
 import dev.posthorn.mta.config.Relay;
+import dev.posthorn.mta.config.TlsPolicy;
+import dev.posthorn.mta.dane.Dane;
+import dev.posthorn.mta.delivery.DaneVerifier;
 import dev.posthorn.mta.delivery.DomainTls;
 import dev.posthorn.mta.delivery.Lmtp;
 import dev.posthorn.mta.delivery.Maildir;
@@ -58,8 +61,7 @@ final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
         this.mtaSts = outbound.mtaSts() ? Optional.of(new MtaSts(resolver.lookup(),
                 new PolicyFetcher(resolver.lookup(), trust, PolicyFetcher.HTTPS_PORT, STS_TIMEOUT, STS_DEADLINE),
                 new PolicyStore(outbound.mtaStsCacheIn(config.spool())), Clock.systemUTC())) : Optional.empty();
-        // DANE: no DaneVerifier yet (see DaneVerifier); domains configured "dane" are deferred with 4.7.5.
-        DomainTls domainTls = new DomainTls(outbound.tls(), outbound.tlsPolicy(), trust, mtaSts, Optional.empty());
+        DomainTls domainTls = new DomainTls(outbound.tls(), outbound.tlsPolicy(), trust, mtaSts, dane(config));
         SmtpTransport smtp = new SmtpTransport(resolver, hostname, outbound.port(), ClientTimeouts.RFC_5321,
                 domainTls);
         Optional<Outbound.Smarthost> smarthost = Optional.empty();
@@ -74,6 +76,20 @@ final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
         }
         this.remote = new Outbound(smtp, smarthost, config.routes(), route -> lmtp(route.target()),
                 SmtpTransport.Policy.of(config.outbound().tls()));
+    }
+
+    /**
+     * DANE's validating resolver, built only when a level asks for DANE ({@code outbound.tls: dane}, or {@code dane}
+     * or {@code dane-only} for a domain): DNSSEC validation is then the operator's choice, and a resolver that strips
+     * DNSSEC records (which makes validated answers bogus) can only hold up mail for which DANE was asked.
+     */
+    private static Optional<DaneVerifier> dane(Config config) throws IOException {
+        var outbound = config.outbound();
+        if (!outbound.tls().dane() && outbound.tlsPolicy().values().stream().noneMatch(TlsPolicy::dane)) {
+            return Optional.empty();
+        }
+        return Optional.of(Dane.create(config.dns().resolvers(), config.dns().timeout(),
+                config.dns().dnssecTrustAnchor()));
     }
 
     /** The password file's first line: the file is read once, at start, by the daemon alone. */

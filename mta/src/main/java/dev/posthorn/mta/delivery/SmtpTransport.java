@@ -5,7 +5,6 @@ import dev.posthorn.mta.dns.MxAnswer;
 import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.dns.Target;
 import dev.posthorn.mta.spool.SpoolEnvelope;
-import dev.posthorn.mta.tls.Printable;
 import dev.posthorn.smtp.BodyType;
 import dev.posthorn.smtp.DsnNotify;
 import dev.posthorn.smtp.DsnReturn;
@@ -43,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * <p>TLS towards MX hosts follows {@link DomainTls}: by default STARTTLS whenever offered (RFC 3207), without
  * checking the certificate: opportunistic TLS (RFC 7435) protects against passive listening, not an active
  * attacker. A domain's configured level, DANE or an MTA-STS policy in enforce mode may require TLS and an
- * authenticated server; a host that does not give it is a {@link TlsFailure}, the next host is tried, and when none
- * takes the mail it is deferred with 4.7.x, never sent in clear. A configured relay or route ({@link #deliverVia})
+ * authenticated server ({@link HostTls} says what each host gets and runs STARTTLS); a host that does not give it is
+ * a {@link TlsFailure}, the next host is tried, and when none takes the mail it is deferred with 4.7.x, never sent in
+ * clear. A domain at a DANE level is resolved through the {@link DaneVerifier}'s validating resolver. A configured relay or route ({@link #deliverVia})
  * may require TLS, verify the certificate and log in.
  */
 public final class SmtpTransport implements AutoCloseable {
@@ -83,7 +83,8 @@ public final class SmtpTransport implements AutoCloseable {
 
     /** Delivers to {@code recipients}, all in {@code domain}; one outcome per recipient, in order. */
     public List<Outcome> deliver(SpoolEnvelope envelope, String domain, List<String> recipients, Body body) {
-        return switch (resolver.resolve(domain)) {
+        // A domain at a DANE level: validated MX and address records, each target saying whether it is secure.
+        return switch (domainTls.resolver(domain, resolver).resolve(domain)) {
             case MxAnswer.NullMx nullMx -> all(recipients, new Outcome.Failed(
                     "556 " + nullMx.status() + " " + domain + " accepts no mail (null MX, RFC 7505)"));
             case MxAnswer.NoSuchDomain none -> all(recipients, new Outcome.Failed(
@@ -101,7 +102,8 @@ public final class SmtpTransport implements AutoCloseable {
      *
      * @param tls      NONE (never STARTTLS), MAY (when offered, any certificate), ENCRYPT (STARTTLS required, any
      *                 certificate), VERIFY (STARTTLS required, certificate checked against the trusted CAs and the
-     *                 host name, RFC 6125), DANE (STARTTLS required, the server authenticated by TLSA records)
+     *                 host name, RFC 6125); DANE and DANE_ONLY come from {@link DomainTls} with DANE's verdict on the
+     *                 host (a policy given here at a DANE level, without a verdict, is refused before connecting)
      * @param user     the AUTH user, or {@code null} for none
      * @param password the AUTH password, or {@code null}
      */
@@ -147,7 +149,7 @@ public final class SmtpTransport implements AutoCloseable {
         for (InetAddress address : addresses) {
             String remote = host + "[" + address.getHostAddress() + "]";
             try {
-                return attempt(envelope, host, address, viaPort, policy, Audit.NONE, remote, recipients, body);
+                return attempt(envelope, host, address, viaPort, HostTls.of(policy), remote, recipients, body);
             } catch (IOException e) {
                 failures.add(remote, e);
             }
@@ -173,27 +175,18 @@ public final class SmtpTransport implements AutoCloseable {
         DomainTls.Requirement requirement = domainTls.forMx(domain, targets);
         Failures failures = new Failures("no exchanger answered");
         for (Target target : targets) {
-            Policy policy = Policy.of(switch (requirement) {
-                case DomainTls.Requirement.Level level -> level.level();
-                case DomainTls.Requirement.Sts sts -> sts.enforced() ? TlsPolicy.VERIFY : sts.fallback();
-            });
-            Audit audit = Audit.NONE;
-            if (requirement instanceof DomainTls.Requirement.Sts sts && !sts.policy().allows(target.host())) {
-                String reason = target.host() + " is not an MX host that the MTA-STS policy of " + sts.domain()
-                        + " lists";
-                if (sts.enforced()) {
-                    log.info("{}: {} skipped: {}", envelope.id(), target.host(), reason);
-                    failures.add(new TlsFailure(TlsFailure.NOT_AUTHENTICATED, reason));
-                    continue;
-                }
-                audit = (client, host) -> Optional.of(reason);
-            } else if (requirement instanceof DomainTls.Requirement.Sts sts && !sts.enforced()) {
-                audit = this::verification;
+            HostTls tls;
+            try {
+                tls = HostTls.forMx(requirement, target, domainTls.trust());
+            } catch (TlsFailure skipped) {
+                log.info("{}: {} skipped: {}{}", envelope.id(), target.host(), skipped.label(), skipped.getMessage());
+                failures.add(skipped);
+                continue;
             }
             for (InetAddress address : target.addresses()) {
                 String remote = target.host() + "[" + address.getHostAddress() + "]";
                 try {
-                    return attempt(envelope, target.host(), address, port, policy, audit, remote, recipients, body);
+                    return attempt(envelope, target.host(), address, port, tls, remote, recipients, body);
                 } catch (IOException e) {
                     failures.add(remote, e);
                 }
@@ -201,23 +194,6 @@ public final class SmtpTransport implements AutoCloseable {
             }
         }
         return all(recipients, failures.deferral());
-    }
-
-    /**
-     * What an MTA-STS policy in testing mode would have refused about a session (RFC 8461 5: deliver, and report);
-     * the report is a log line and a note in the diagnostic, since TLSRPT (RFC 8460) is not implemented.
-     */
-    @FunctionalInterface
-    private interface Audit {
-        Audit NONE = (client, host) -> Optional.empty();
-
-        Optional<String> inspect(SmtpClient client, String host);
-    }
-
-    /** Why the session's server is not authenticated as {@code host}, if it is not (no TLS counts as not). */
-    private Optional<String> verification(SmtpClient client, String host) {
-        return client.tlsSession() == null ? Optional.of(host + " offers no STARTTLS")
-                : domainTls.trust().problem(client.tlsSession(), host);
     }
 
     /**
@@ -235,16 +211,18 @@ public final class SmtpTransport implements AutoCloseable {
         }
 
         void add(String remote, IOException e) {
+            String label = "";
             if (e instanceof TlsFailure tls) {
                 status = tls.status();
+                label = tls.label();
             }
             reasons.add(e instanceof SmtpReplyException reply ? remote + " said: " + reply.reply()
-                    : remote + ": " + e.getMessage());
+                    : label + remote + ": " + e.getMessage());
         }
 
         void add(TlsFailure skipped) {
             status = skipped.status();
-            reasons.add(skipped.getMessage());
+            reasons.add(skipped.label() + skipped.getMessage());
         }
 
         String last() {
@@ -261,40 +239,39 @@ public final class SmtpTransport implements AutoCloseable {
         }
     }
 
-    private List<Outcome> attempt(SpoolEnvelope envelope, String host, InetAddress address, int toPort, Policy policy,
-                                  Audit audit, String remote, List<String> recipients, Body body) throws IOException {
-        String key = address.getHostAddress() + "|" + toPort + "|" + host + "|" + policy
-                + (audit == Audit.NONE ? "" : "|audit");
+    private List<Outcome> attempt(SpoolEnvelope envelope, String host, InetAddress address, int toPort, HostTls tls,
+                                  String remote, List<String> recipients, Body body) throws IOException {
+        String key = address.getHostAddress() + "|" + toPort + "|" + host + "|" + tls.key();
         ConnectionCache.Lease lease = connections.take(key);
         if (lease != null) {
             try {
-                return transaction(lease.client(), key, lease.uses(), envelope, remote, recipients, body);
+                return transaction(lease.client(), key, lease.uses(), envelope, remote, tls.security(), recipients,
+                        body);
             } catch (IOException e) {
                 // A kept session the server has meanwhile closed: start over on a new connection.
                 log.debug("{}: kept session to {} failed ({}), reconnecting", envelope.id(), remote, e.toString());
             }
         }
-        if (policy.tls() == TlsPolicy.DANE && domainTls.dane().isEmpty()) {
-            // INTEGRATION POINT (DANE): without a DaneVerifier no server can be authenticated by TLSA records.
-            throw new TlsFailure(TlsFailure.NOT_AUTHENTICATED, "DANE is required for " + host
-                    + " but this server has no DANE verifier");
+        Optional<TlsFailure> refusal = tls.refusal(host, domainTls.dane().isPresent());
+        if (refusal.isPresent()) {
+            throw refusal.get();
         }
         SmtpClient client = SmtpClient.connect(new Endpoint.Tcp(address.getHostAddress(), toPort),
                 SmtpClient.Protocol.SMTP, helloName, timeouts);
         Optional<String> finding;
         try {
-            secure(client, host, policy);
-            finding = audit.inspect(client, host);
+            secure(client, host, tls);
+            finding = tls.audit().inspect(client, host);
         } catch (IOException | RuntimeException e) {
             client.close();
             throw e;
         }
         if (finding.isEmpty()) {
-            return transaction(client, key, 0, envelope, remote, recipients, body);
+            return transaction(client, key, 0, envelope, remote, tls.security(), recipients, body);
         }
         String note = "MTA-STS testing mode would have refused this: " + finding.get();
         log.warn("{}: {}: {}", envelope.id(), remote, note);
-        return transaction(client, key, 0, envelope, remote, recipients, body).stream()
+        return transaction(client, key, 0, envelope, remote, tls.security(), recipients, body).stream()
                 .map(outcome -> noted(outcome, " [" + note + "]")).toList();
     }
 
@@ -306,9 +283,13 @@ public final class SmtpTransport implements AutoCloseable {
         };
     }
 
-    /** One transaction on a session; the session is kept for the next message when it went well. */
+    /**
+     * One transaction on a session; the session is kept for the next message when it went well.
+     *
+     * @param security what the diagnostic adds to the TLS protocol ({@link HostTls#security()})
+     */
     private List<Outcome> transaction(SmtpClient client, String key, int uses, SpoolEnvelope envelope, String remote,
-                                      List<String> recipients, Body body) throws IOException {
+                                      String security, List<String> recipients, Body body) throws IOException {
         try {
             boolean utf8 = "true".equals(envelope.parameters().get("smtputf8"));
             BodyType type = "8BITMIME".equals(envelope.parameters().get("body")) ? BodyType.EIGHT_BIT_MIME
@@ -327,7 +308,7 @@ public final class SmtpTransport implements AutoCloseable {
             try (InputStream in = body.open()) {
                 result = client.send(sender, parameters, paths, in, body.size());
             }
-            String tls = client.tlsSession() != null ? " (" + client.tlsSession().getProtocol() + ")" : "";
+            String tls = client.tlsSession() != null ? " (" + client.tlsSession().getProtocol() + security + ")" : "";
             boolean closing = result.mail().code() == 421
                     || result.recipients().stream().anyMatch(r -> r.reply().code() == 421);
             if (closing) {
@@ -356,52 +337,15 @@ public final class SmtpTransport implements AutoCloseable {
         connections.close();
     }
 
-    /** STARTTLS and AUTH as the policy says; what the policy requires and does not get ends this address's try. */
-    private void secure(SmtpClient client, String host, Policy policy) throws IOException {
-        boolean tls = switch (policy.tls()) {
-            case NONE -> false;
-            case MAY -> client.startTls(opportunisticTls, host, false);
-            case ENCRYPT -> startTls(client, host, policy);
-            case VERIFY -> {
-                boolean started = startTls(client, host, policy);
-                if (started) {
-                    Optional<String> problem = domainTls.trust().problem(client.tlsSession(), host);
-                    if (problem.isPresent()) {
-                        throw new TlsFailure(TlsFailure.NOT_AUTHENTICATED, problem.get());
-                    }
-                }
-                yield started;
-            }
-            case DANE -> {
-                // INTEGRATION POINT (DANE, RFC 7672): the verifier runs STARTTLS and checks the TLSA records.
-                DaneVerifier dane = domainTls.dane().orElseThrow(() -> new TlsFailure(
-                        TlsFailure.NOT_AUTHENTICATED, "DANE is required for " + host + " but unavailable"));
-                dane.secure(client, host);
-                yield client.tlsSession() != null;
-            }
-        };
-        if (!tls && policy.tls().requiresTls()) {
-            throw new TlsFailure(TlsFailure.NOT_OFFERED, "TLS is required (" + policy.tls().configName() + ") but "
-                    + host + " does not offer or refused STARTTLS");
-        }
+    /** STARTTLS and AUTH as the host's TLS says; what it requires and does not get ends this address's try. */
+    private void secure(SmtpClient client, String host, HostTls tls) throws IOException {
+        tls.startTls(client, host, domainTls.trust(), opportunisticTls);
+        Policy policy = tls.policy();
         if (policy.user() != null) {
             Reply auth = client.authenticate(policy.user(), policy.password(), false);
             if (auth.code() != 235) {
                 throw new SmtpReplyException("AUTH as " + policy.user(), auth);
             }
-        }
-    }
-
-    /**
-     * STARTTLS where the policy requires TLS: a failed handshake is a {@link TlsFailure}. The certificate is not
-     * checked here (the opportunistic context takes any); {@code verify} checks it from the session afterwards.
-     */
-    private boolean startTls(SmtpClient client, String host, Policy policy) throws IOException {
-        try {
-            return client.startTls(opportunisticTls, host, false);
-        } catch (javax.net.ssl.SSLException e) {
-            throw new TlsFailure(TlsFailure.NOT_AUTHENTICATED, "TLS handshake with " + host + " failed ("
-                    + policy.tls().configName() + "): " + Printable.of(e.getMessage()), e);
         }
     }
 

@@ -20,20 +20,47 @@ public final class TlsFailure extends IOException {
     public static final String NOT_AUTHENTICATED = "4.7.5";
 
     private final String status;
+    private final String label;
 
     /**
      * @param status  {@link #NOT_OFFERED} or {@link #NOT_AUTHENTICATED}
      * @param message printable (no CR/LF), it becomes part of the diagnostic
      */
     public TlsFailure(String status, String message) {
-        super(message);
-        this.status = Objects.requireNonNull(status, "status");
-        EnhancedStatus.parse(status);
+        this(status, "", message);
     }
 
     public TlsFailure(String status, String message, Throwable cause) {
         this(status, message);
         initCause(cause);
+    }
+
+    private TlsFailure(String status, String label, String message) {
+        super(message);
+        this.status = Objects.requireNonNull(status, "status");
+        this.label = label;
+        EnhancedStatus.parse(status);
+    }
+
+    /**
+     * A host DANE refused (RFC 7672 2.2): TLSA records that could not be had, STARTTLS not done although TLSA records
+     * announce it (what a downgrade looks like, so 4.7.5 rather than 4.7.4), a certificate that matches no record, no
+     * usable record under {@code dane-only}. Always {@link #NOT_AUTHENTICATED}; the diagnostic says "DANE:".
+     */
+    public static TlsFailure dane(String message) {
+        return new TlsFailure(NOT_AUTHENTICATED, "DANE: ", message);
+    }
+
+    /** As {@link #dane(String)}, with the failure underneath (a handshake's). */
+    public static TlsFailure dane(String message, Throwable cause) {
+        TlsFailure failure = dane(message);
+        failure.initCause(cause);
+        return failure;
+    }
+
+    /** What the diagnostic puts before the host: {@code "DANE: "} for DANE's refusals, else nothing. */
+    public String label() {
+        return label;
     }
 
     /** The enhanced status code the deferral carries. */

@@ -7,23 +7,32 @@
  * <p>Outbound TLS, decided per domain by {@link dev.posthorn.mta.delivery.DomainTls}, first match wins:
  * <ol>
  *   <li>the domain's level in {@code outbound.tls_policy} ({@code none}, {@code may}, {@code encrypt},
- *       {@code verify}, {@code dane});</li>
- *   <li>DANE, when the {@link dev.posthorn.mta.delivery.DaneVerifier} says the MX hosts have usable TLSA
- *       records;</li>
+ *       {@code verify}, {@code dane}, {@code dane-only});</li>
+ *   <li>with {@code outbound.tls: dane}, DANE, when the {@link dev.posthorn.mta.delivery.DaneVerifier} finds TLSA
+ *       records for an MX host (or cannot rule them out);</li>
  *   <li>the domain's MTA-STS policy in mode {@code enforce} (or {@code testing}: the default level, with a report in
  *       the log), see {@code dev.posthorn.mta.sts};</li>
- *   <li>{@code outbound.tls}, by default {@code may}: opportunistic TLS.</li>
+ *   <li>{@code outbound.tls}, by default {@code may}: opportunistic TLS ({@code dane} counts as {@code may} here).</li>
  * </ol>
- * {@code verify} and MTA-STS check the certificate after the handshake and before anything of the message is sent:
- * PKIX against {@code outbound.ca_file} or the JDK's trust store, and the MX host name against the subjectAltName
- * DNS names (RFC 7817 3: wildcard only as the whole left-most label). A host that fails what its policy requires
- * ends that host's try ({@link dev.posthorn.mta.delivery.TlsFailure}); the next MX host is tried, and when none
- * takes the mail it is deferred with {@code 4.7.4} (no STARTTLS) or {@code 4.7.5} (handshake, certificate, name, a
- * host the MTA-STS policy does not list, DANE unavailable), the reasons in the diagnostic and so in the mail log.
+ * {@link dev.posthorn.mta.delivery.HostTls} turns that into what each host gets and runs STARTTLS. {@code verify}
+ * and MTA-STS check the certificate after the handshake and before anything of the message is sent: PKIX against
+ * {@code outbound.ca_file} or the JDK's trust store, and the MX host name against the subjectAltName DNS names
+ * (RFC 7817 3: wildcard only as the whole left-most label). A host that fails what its policy requires ends that
+ * host's try ({@link dev.posthorn.mta.delivery.TlsFailure}); the next MX host is tried, and when none takes the
+ * mail it is deferred with {@code 4.7.4} (no STARTTLS) or {@code 4.7.5} (handshake, certificate, name, a host the
+ * MTA-STS policy does not list, any DANE refusal), the reasons in the diagnostic and so in the mail log.
  *
- * <p>DANE: the level exists, is configured and routed here; its mechanics (validating resolver, TLSA matching) plug
- * in through {@link dev.posthorn.mta.delivery.DaneVerifier}, the one marked integration point. Until a verifier is
- * given, a {@code dane} domain is deferred with 4.7.5 without connecting.
+ * <p>DANE (RFC 7672, as Postfix's levels of the same names): {@code dane} is opportunistic DANE. The domain's MX and
+ * address records come from DNSSEC-validated answers; an MX host with secure, usable TLSA records must do STARTTLS
+ * and present a certificate that matches one (the check runs inside the handshake); secure TLSA records none of which
+ * is usable still make STARTTLS mandatory; a host whose TLSA lookup fails or is bogus is skipped (a downgrade cannot
+ * be ruled out); a host DANE says nothing about (insecure zone, no TLSA records) gets what the domain gets without
+ * DANE: its MTA-STS policy or {@code may} under the default, {@code may} under the domain's own {@code dane}.
+ * {@code dane-only} sends only to hosts that TLSA records authenticate or make encrypt. DANE's refusals are
+ * {@code 4.7.5} with "DANE:" in the diagnostic, STARTTLS not offered included: TLSA records announce TLS, so its
+ * absence is what a downgrade looks like. A session DANE authenticated shows {@code tls=dane} in the diagnostic and
+ * is kept only for mail under the same TLSA records. The mechanics live in {@code dev.posthorn.mta.dane}; without a
+ * verifier (no level asks for DANE), a domain at a DANE level is deferred with 4.7.5 without connecting.
  *
  * <p>Trust boundary: the message and envelope come from the spool (already validated at receipt); remote servers'
  * replies are untrusted and read through the client's bounded reply parser; certificates are untrusted until the

@@ -54,7 +54,15 @@ public final class MxResolver {
      * @param random  orders MX hosts of equal preference; used under a lock, so it need not be thread-safe
      */
     public MxResolver(List<InetSocketAddress> servers, Duration timeout, RandomGenerator random) {
-        this.dns = new DnsClient(List.copyOf(servers), timeout);
+        this(new DnsClient(List.copyOf(servers), timeout), random);
+    }
+
+    /**
+     * Asks {@code dns}; with a {@linkplain DnsClient#validating validating} client, each target says whether its
+     * MX and address records were secure (for DANE, RFC 7672 2.2).
+     */
+    public MxResolver(DnsClient dns, RandomGenerator random) {
+        this.dns = Objects.requireNonNull(dns, "dns");
         this.random = Objects.requireNonNull(random, "random");
         this.lookup = new DnsLookup(dns, this::addresses);
     }
@@ -83,17 +91,17 @@ public final class MxResolver {
             return new MxAnswer.Unroutable("not a domain name: " + printable(domain));
         }
         return switch (dns.lookup(name.toName(), Type.MX)) {
-            case Reply.Found found -> exchangers(name, found.records());
+            case Reply.Found found -> exchangers(name, found.records(), found.secure());
             case Reply.NoSuchName none -> new MxAnswer.NoSuchDomain();
-            case Reply.NoData none -> implicitMx(name);
+            case Reply.NoData none -> implicitMx(name, none.secure());
             case Reply.Failed failed -> new MxAnswer.TemporaryFailure("MX lookup for " + name + ": " + failed.reason());
         };
     }
 
     /** RFC 5321 5.1: without MX records the domain itself is the one exchanger, if it has an address. */
-    private MxAnswer implicitMx(HostName domain) {
+    private MxAnswer implicitMx(HostName domain, boolean secureMx) {
         return switch (addresses(domain)) {
-            case Addresses.Some some -> new MxAnswer.Targets(List.of(new Target(domain.ascii(), some.list(), 0)));
+            case Addresses.Some some -> new MxAnswer.Targets(List.of(target(domain.ascii(), some, 0, secureMx)));
             case Addresses.None none ->
                     new MxAnswer.Unroutable(domain + " has neither MX nor address records (RFC 5321 5.1)");
             case Addresses.Failed failed ->
@@ -101,7 +109,7 @@ public final class MxResolver {
         };
     }
 
-    private MxAnswer exchangers(HostName domain, List<Record> records) {
+    private MxAnswer exchangers(HostName domain, List<Record> records, boolean secureMx) {
         List<MXRecord> mx = records.stream().filter(MXRecord.class::isInstance).map(MXRecord.class::cast).toList();
         if (mx.size() == 1 && mx.getFirst().getPriority() == 0 && mx.getFirst().getTarget().equals(Name.root)) {
             return new MxAnswer.NullMx();
@@ -124,7 +132,8 @@ public final class MxResolver {
                 continue;
             }
             switch (addresses(host)) {
-                case Addresses.Some some -> targets.add(new Target(host.ascii(), some.list(), candidate.preference()));
+                case Addresses.Some some ->
+                        targets.add(target(host.ascii(), some, candidate.preference(), secureMx));
                 case Addresses.None none -> log.info("MX host {} of {} has no address; skipped", host, domain);
                 case Addresses.Failed failed -> {
                     log.info("MX host {} of {}: {}; skipped", host, domain, failed.reason());
@@ -183,9 +192,18 @@ public final class MxResolver {
         return ordered.subList(0, Math.min(ordered.size(), MAX_TARGETS));
     }
 
+    /** A target is secure when its MX RRset (or the MX NODATA of an implicit MX) and its addresses are. */
+    private static Target target(String host, Addresses.Some some, int preference, boolean secureMx) {
+        return new Target(host, some.list(), preference, secureMx && some.secure(), some.canonical());
+    }
+
     /** The addresses of one host: AAAA then A (each family in DNS's order), CNAMEs followed by dnsjava. */
     sealed interface Addresses {
-        record Some(List<InetAddress> list) implements Addresses {
+        /**
+         * @param secure    whether both address answers were validated secure
+         * @param canonical the name at the end of any CNAME chain, lower case, without the trailing dot
+         */
+        record Some(List<InetAddress> list, boolean secure, String canonical) implements Addresses {
         }
 
         record None() implements Addresses {
@@ -202,6 +220,7 @@ public final class MxResolver {
         }
         Reply v4 = dns.lookup(host.toName(), Type.A);
         List<InetAddress> found = new ArrayList<>();
+        String canonical = host.ascii();
         for (Reply reply : List.of(v6, v4)) {
             if (reply instanceof Reply.Found records) {
                 for (Record record : records.records()) {
@@ -210,11 +229,13 @@ public final class MxResolver {
                         case ARecord a -> found.add(a.getAddress());
                         default -> { }
                     }
+                    canonical = record.getName().toString(true).toLowerCase(Locale.ROOT);
                 }
             }
         }
         if (!found.isEmpty()) {
-            return new Addresses.Some(found.subList(0, Math.min(found.size(), MAX_ADDRESSES)));
+            return new Addresses.Some(found.subList(0, Math.min(found.size(), MAX_ADDRESSES)),
+                    secure(v6) && secure(v4), canonical);
         }
         if (v6 instanceof Reply.Failed failed) {
             return new Addresses.Failed("AAAA: " + failed.reason());
@@ -223,6 +244,15 @@ public final class MxResolver {
             return new Addresses.Failed("A: " + failed.reason());
         }
         return new Addresses.None();
+    }
+
+    private static boolean secure(Reply reply) {
+        return switch (reply) {
+            case Reply.Found found -> found.secure();
+            case Reply.NoData none -> none.secure();
+            case Reply.NoSuchName none -> none.secure();
+            case Reply.Failed failed -> false;
+        };
     }
 
     /** An MX target that is an IPv4 or IPv6 literal rather than a name; parsed without asking DNS. */

@@ -17,7 +17,12 @@
  * are followed by dnsjava to a fixed depth (16) with loop detection. Names from answers are used only when they are
  * host names (letters, digits, hyphens; RFC 5321 4.1.2), and logged escaped. A failed lookup never becomes an
  * acceptance or a bounce: SERVFAIL, timeouts and network errors defer (4.4.3), and only definite answers (NXDOMAIN,
- * null MX, no address anywhere) are permanent. DNSSEC is not validated here; DANE will need validated answers from a
- * validating resolver (the AD bit, RFC 7672 2.2) and is a separate step.
+ * null MX, no address anywhere) are permanent.
+ *
+ * <p>DNSSEC: a {@link dev.posthorn.mta.dns.DnsClient#validating validating} client checks answers itself with
+ * dnsjava's {@code ValidatingResolver} from configured trust anchors, and every reply says whether it is secure; a
+ * bogus answer is a failure, never data. {@link dev.posthorn.mta.dns.MxResolver} built on such a client marks each
+ * {@link dev.posthorn.mta.dns.Target} secure or not, for DANE ({@code dev.posthorn.mta.dane}, RFC 7672 2.2). The
+ * plain client, used for everything else, validates nothing and never claims an answer secure.
  */
 package dev.posthorn.mta.dns;

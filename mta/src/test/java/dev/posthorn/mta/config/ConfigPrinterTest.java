@@ -40,7 +40,7 @@ class ConfigPrinterTest {
             assertThat(printed).containsPattern("\ndnsbl:\n(  .*\n)*  " + key + ": ");
         }
         for (String key : OutboundReader.DNS_KEYS) {
-            assertThat(printed).containsPattern("\ndns:\n(  .*\n)*  " + key + ": ");
+            assertThat(printed).containsPattern("\ndns:\n(  .*\n)*  (# )?" + key + ": ");
         }
         for (String key : OutboundReader.QUEUE_KEYS) {
             assertThat(printed).containsPattern("\nqueue:\n(  .*\n)*  " + key + ": ");
@@ -66,6 +66,7 @@ class ConfigPrinterTest {
                 .contains("      maildir: var/mail\n")
                 .contains("  resolvers: []\n")
                 .contains("  timeout: 10s\n")
+                .contains("  # dnssec_trust_anchor: root-anchors.zone\n")
                 .contains("  retry: [1m, 5m, 15m, 30m, 1h, 3h]\n")
                 .contains("  max_lifetime: 5d\n")
                 .contains("  delay_notice: 4h\n")
@@ -121,14 +122,16 @@ class ConfigPrinterTest {
         java.nio.file.Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
         Config config = ConfigFiles.load(dir, """
                 outbound:
-                  tls_policy: { example.net: verify, bank.test: dane }
+                  tls: dane
+                  tls_policy: { example.net: verify, bank.test: dane, gov.test: dane-only }
                   ca_file: ca.pem
                   mta_sts: false
                   mta_sts_cache: /var/lib/posthorn/sts
                 """);
         String printed = ConfigPrinter.print(config, dir);
 
-        assertThat(printed).contains("  tls_policy:\n    example.net: verify\n    bank.test: dane\n")
+        assertThat(printed).contains("  tls: dane\n")
+                .contains("  tls_policy:\n    example.net: verify\n    bank.test: dane\n    gov.test: dane-only\n")
                 .contains("  ca_file: ca.pem\n").contains("  mta_sts: false\n")
                 .contains("  mta_sts_cache: /var/lib/posthorn/sts\n");
         assertThat(ConfigFiles.load(dir, printed)).isEqualTo(config);

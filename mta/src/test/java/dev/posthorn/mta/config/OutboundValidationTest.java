@@ -60,6 +60,27 @@ class OutboundValidationTest {
     }
 
     @Test
+    void aDnssecTrustAnchorFileIsReadAndChecked() throws Exception {
+        Files.writeString(dir.resolve("anchors.zone"),
+                "; the IANA root KSK-2017\n. IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\n");
+        Config config = load(dir, "dns: { dnssec_trust_anchor: anchors.zone }\n");
+        assertThat(config.dns().dnssecTrustAnchor()).contains(dir.resolve("anchors.zone"));
+        assertThat(load(dir, "outbound: { tls: dane }\n").outbound().tls()).isEqualTo(TlsPolicy.DANE);
+    }
+
+    @Test
+    void aDnssecTrustAnchorFileMustExistAndHoldAnAnchor() throws Exception {
+        onlyProblem(dir, "dns: { dnssec_trust_anchor: missing.zone }\n", 1, "dns.dnssec_trust_anchor",
+                "no such file: " + dir.resolve("missing.zone"));
+        Files.writeString(dir.resolve("empty.zone"), "; nothing\nexample.net. 300 IN A 192.0.2.1\n");
+        onlyProblem(dir, "dns: { dnssec_trust_anchor: empty.zone }\n", 1, "dns.dnssec_trust_anchor",
+                "no DS or DNSKEY record in " + dir.resolve("empty.zone"));
+        Files.writeString(dir.resolve("broken.zone"), ". IN DS not-a-key-tag\n");
+        assertThat(problems(dir, "dns: { dnssec_trust_anchor: broken.zone }\n")).singleElement()
+                .satisfies(p -> assertThat(p.reason()).startsWith("cannot read " + dir.resolve("broken.zone")));
+    }
+
+    @Test
     void aDurationMustBeAString() {
         onlyProblem(dir, "dns: { timeout: [ 10s ] }\n", 1, "dns.timeout", "expected a string, got a list");
     }
@@ -367,7 +388,7 @@ class OutboundValidationTest {
                 outbound:
                   port: 25
                   tls: opportunistic
-                """, 3, "outbound.tls", "expected none, may, encrypt or verify, got opportunistic");
+                """, 3, "outbound.tls", "expected none, may, encrypt, verify or dane, got opportunistic");
     }
 
     @Test
@@ -375,13 +396,14 @@ class OutboundValidationTest {
         Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
         Config config = load(dir, """
                 outbound:
-                  tls_policy: { Example.NET: verify, bank.test: dane, lab.test: none }
+                  tls_policy: { Example.NET: verify, bank.test: dane, lab.test: none, gov.test: dane-only }
                   ca_file: ca.pem
                   mta_sts: false
                   mta_sts_cache: state/sts
                 """);
         assertThat(config.outbound().tlsPolicy()).containsExactly(Map.entry("example.net", TlsPolicy.VERIFY),
-                Map.entry("bank.test", TlsPolicy.DANE), Map.entry("lab.test", TlsPolicy.NONE));
+                Map.entry("bank.test", TlsPolicy.DANE), Map.entry("lab.test", TlsPolicy.NONE),
+                Map.entry("gov.test", TlsPolicy.DANE_ONLY));
         assertThat(config.outbound().caFile()).contains(dir.resolve("ca.pem"));
         assertThat(config.outbound().mtaSts()).isFalse();
         assertThat(config.outbound().mtaStsCacheIn(config.spool())).isEqualTo(dir.resolve("state/sts"));
@@ -395,18 +417,29 @@ class OutboundValidationTest {
     }
 
     @Test
-    void aPerDomainTlsPolicyIsOneOfTheFiveLevels() {
+    void aPerDomainTlsPolicyIsOneOfTheSixLevels() {
         onlyProblem(dir, "outbound:\n  tls_policy: { example.net: secure }\n", 2, "outbound.tls_policy.example.net",
-                "expected none, may, encrypt, verify or dane, got secure");
+                "expected none, may, encrypt, verify, dane or dane-only, got secure");
     }
 
     @Test
-    void daneIsOnlyForSingleDomains() {
-        onlyProblem(dir, "outbound: { tls: dane }\n", 1, "outbound.tls",
-                "dane is set for single domains, in outbound.tls_policy");
+    void daneIsADefaultButDaneOnlyIsOnlyForSingleDomains() throws Exception {
+        assertThat(load(dir, "outbound: { tls: dane }\n").outbound().tls()).isEqualTo(TlsPolicy.DANE);
+        assertThat(new Outbound(25, TlsPolicy.DANE).tls()).isEqualTo(TlsPolicy.DANE);
+        onlyProblem(dir, "outbound: { tls: dane-only }\n", 1, "outbound.tls",
+                "dane-only is set for single domains, in outbound.tls_policy (dane is the default that "
+                        + "authenticates where TLSA records are published)");
+        assertThatIllegalArgumentException().isThrownBy(() -> new Outbound(25, TlsPolicy.DANE_ONLY));
+    }
+
+    @Test
+    void daneIsNeverTheSmarthostsLevel() {
         onlyProblem(dir, "relay: { smarthost: \"192.0.2.25:25\", tls: dane }\n", 1, "relay.tls",
-                "dane is set for single domains, in outbound.tls_policy");
-        assertThatIllegalArgumentException().isThrownBy(() -> new Outbound(25, TlsPolicy.DANE));
+                "dane applies to MX hosts, not to a smarthost; use verify");
+        onlyProblem(dir, "relay: { smarthost: \"192.0.2.25:25\", tls: dane-only }\n", 1, "relay.tls",
+                "dane-only applies to MX hosts, not to a smarthost; use verify");
+        assertThatIllegalArgumentException().isThrownBy(() -> new Relay(new HostPort("192.0.2.25", 25),
+                TlsPolicy.DANE, Optional.empty()));
     }
 
     @Test
@@ -447,7 +480,8 @@ class OutboundValidationTest {
         assertThat(problems).extracting(Problem::line, Problem::key).containsExactly(
                 tuple(1, "dns.resolver"), tuple(2, "queue.retries"), tuple(5, "relay.auth.password_file"),
                 tuple(5, "relay.auth.password"), tuple(6, "outbound.tls_policies"));
-        assertThat(problems.getFirst().reason()).isEqualTo("unknown key (expected resolvers, timeout)");
+        assertThat(problems.getFirst().reason())
+                .isEqualTo("unknown key (expected resolvers, timeout, dnssec_trust_anchor)");
         assertThat(problems.get(2).reason()).isEqualTo("missing key");
         assertThat(problems.get(3).reason()).isEqualTo("unknown key (expected user, password_file)");
     }

@@ -198,7 +198,8 @@ class MxResolverTest {
                 .cname("alias.other.test", "alias2.example.test").cname("alias2.example.test", "dual.example.test")
                 .start()) {
             assertThat(targets(resolver(dns).resolve("example.test"))).containsExactly(
-                    new Target("alias.other.test", List.of(ip("2001:db8::26"), ip("192.0.2.26")), 10));
+                    new Target("alias.other.test", List.of(ip("2001:db8::26"), ip("192.0.2.26")), 10, false,
+                            "dual.example.test"));
         }
     }
 

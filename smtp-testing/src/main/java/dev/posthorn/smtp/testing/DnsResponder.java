@@ -108,6 +108,14 @@ public final class DnsResponder implements AutoCloseable {
         return new InetSocketAddress(udp.getLocalAddress(), udp.getLocalPort());
     }
 
+    /**
+     * The trust anchors for the signed zones: DS records in zone file format (RFC 1035 5), one for each signed zone
+     * that is not inside another served zone, as a validating resolver loads them; empty when none is signed.
+     */
+    public String trustAnchors() {
+        return zones.trustAnchors();
+    }
+
     public int port() {
         return udp.getLocalPort();
     }

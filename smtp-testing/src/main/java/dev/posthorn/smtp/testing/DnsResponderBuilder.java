@@ -34,6 +34,9 @@ import org.xbill.DNS.Type;
  * (RFC 4343). A name inside a {@linkplain #zone zone} that holds no records answers NXDOMAIN, a name with records but
  * none of the type asked answers NOERROR with no answer (NODATA, RFC 2308 2.2); both carry the zone's SOA. Names in
  * no zone are REFUSED. Every record has a TTL of 300 seconds.
+ *
+ * <p>A {@linkplain #signed signed} zone is signed with DNSSEC when the responder starts, with keys made then; the
+ * responder's {@link DnsResponder#trustAnchors()} are what a validating resolver needs to trust it.
  */
 public final class DnsResponderBuilder {
 
@@ -41,23 +44,51 @@ public final class DnsResponderBuilder {
     private final List<Record> records;
     private final Set<Name> servfail;
     private final Set<Name> drop;
+    private final Set<Name> signed;
+    private final Set<Name> bogus;
 
     DnsResponderBuilder() {
-        this(List.of(), List.of(), Set.of(), Set.of());
+        this(List.of(), List.of(), Set.of(), Set.of(), Set.of(), Set.of());
     }
 
-    private DnsResponderBuilder(List<Name> origins, List<Record> records, Set<Name> servfail, Set<Name> drop) {
+    private DnsResponderBuilder(List<Name> origins, List<Record> records, Set<Name> servfail, Set<Name> drop,
+                                Set<Name> signed, Set<Name> bogus) {
         this.origins = List.copyOf(origins);
         this.records = List.copyOf(records);
         this.servfail = Set.copyOf(servfail);
         this.drop = Set.copyOf(drop);
+        this.signed = Set.copyOf(signed);
+        this.bogus = Set.copyOf(bogus);
     }
 
     /** Makes the responder authoritative for {@code origin} and every name below it. */
     public DnsResponderBuilder zone(String origin) {
         List<Name> more = new ArrayList<>(origins);
         more.add(name(origin));
-        return new DnsResponderBuilder(more, records, servfail, drop);
+        return new DnsResponderBuilder(more, records, servfail, drop, signed, bogus);
+    }
+
+    /**
+     * Makes the responder authoritative for {@code origin}, as {@link #zone}, and signs the zone with DNSSEC (RFC
+     * 4035): RRSIGs over every RRset, DNSKEY at the apex, NSEC records for denials, served to queries with the DO
+     * bit. A signed zone inside another served zone gets a DS record there; an unsigned one inside a signed zone is
+     * an insecure delegation.
+     */
+    public DnsResponderBuilder signed(String origin) {
+        Set<Name> more = new HashSet<>(signed);
+        more.add(name(origin));
+        return zone(origin).with(more, bogus);
+    }
+
+    /** The signatures over every record at {@code name} (in a signed zone) do not verify: a bogus answer. */
+    public DnsResponderBuilder bogus(String name) {
+        Set<Name> more = new HashSet<>(bogus);
+        more.add(name(name));
+        return with(signed, more);
+    }
+
+    private DnsResponderBuilder with(Set<Name> newSigned, Set<Name> newBogus) {
+        return new DnsResponderBuilder(origins, records, servfail, drop, newSigned, newBogus);
     }
 
     /** An MX record (RFC 1035 3.3.9); a {@code target} of {@code "."} with preference 0 is a null MX (RFC 7505). */
@@ -120,14 +151,14 @@ public final class DnsResponderBuilder {
     public DnsResponderBuilder servfail(String name) {
         Set<Name> more = new HashSet<>(servfail);
         more.add(name(name));
-        return new DnsResponderBuilder(origins, records, more, drop);
+        return new DnsResponderBuilder(origins, records, more, drop, signed, bogus);
     }
 
     /** Queries for {@code name} (any type) are counted and never answered, so that the client times out. */
     public DnsResponderBuilder drop(String name) {
         Set<Name> more = new HashSet<>(drop);
         more.add(name(name));
-        return new DnsResponderBuilder(origins, records, servfail, more);
+        return new DnsResponderBuilder(origins, records, servfail, more, signed, bogus);
     }
 
     /**
@@ -146,13 +177,14 @@ public final class DnsResponderBuilder {
             }
         });
         byOwner.replaceAll((owner, data) -> List.copyOf(data));
-        return DnsResponder.start(new DnsZones(new LinkedHashSet<>(origins), byOwner, servfail, drop));
+        return DnsResponder.start(new DnsZones(new LinkedHashSet<>(origins), byOwner, servfail, drop, signed,
+                bogus));
     }
 
     private DnsResponderBuilder with(Function<Name, Record> record, String owner) {
         List<Record> more = new ArrayList<>(records);
         more.add(record.apply(name(owner)));
-        return new DnsResponderBuilder(origins, more, servfail, drop);
+        return new DnsResponderBuilder(origins, more, servfail, drop, signed, bogus);
     }
 
     private static Name name(String text) {

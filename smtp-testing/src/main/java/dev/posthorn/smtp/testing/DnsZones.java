@@ -10,9 +10,11 @@ import java.util.Optional;
 import java.util.Set;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.NSECRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.NameTooLongException;
 import org.xbill.DNS.OPTRecord;
@@ -27,6 +29,10 @@ import org.xbill.DNS.Type;
  * The immutable data of a {@link DnsResponder} and how an authoritative server without delegations answers one
  * question from it (RFC 1034 4.3.2, reduced to what tests of a resolver need). No sockets: a message in, a message
  * (or silence) out.
+ *
+ * <p>For a query with the DO bit (RFC 3225) about a signed zone ({@link DnssecZones}), each RRset in the answer comes
+ * with its RRSIG records, and a denial with the signed SOA and the NSEC records that prove it (RFC 4035 3.1). A DS
+ * question at the apex of a zone is answered from the parent zone when that is served too (RFC 4035 3.1.4.1).
  */
 final class DnsZones {
 
@@ -43,10 +49,28 @@ final class DnsZones {
     private final Set<Name> existing = new HashSet<>();
     private final Set<Name> servfail;
     private final Set<Name> drop;
+    /** Null when no zone is signed. */
+    private final DnssecZones dnssec;
 
     DnsZones(Collection<Name> origins, Map<Name, List<Record>> records, Set<Name> servfail, Set<Name> drop) {
+        this(origins, records, servfail, drop, Set.of(), Set.of());
+    }
+
+    /**
+     * @param signed the zones to sign
+     * @param bogus  names whose signatures are broken
+     */
+    DnsZones(Collection<Name> origins, Map<Name, List<Record>> records, Set<Name> servfail, Set<Name> drop,
+             Set<Name> signed, Set<Name> bogus) {
         this.origins = origins.stream().sorted(Comparator.comparingInt(Name::labels).reversed()).toList();
-        this.records = Map.copyOf(records);
+        if (signed.isEmpty()) {
+            this.dnssec = null;
+            this.records = Map.copyOf(records);
+        } else {
+            Map<Name, List<Record>> all = new HashMap<>(records);
+            this.dnssec = new DnssecZones(this.origins, signed, all, this::zoneOf, bogus);
+            this.records = Map.copyOf(all);
+        }
         this.servfail = Set.copyOf(servfail);
         this.drop = Set.copyOf(drop);
         for (Name origin : this.origins) {
@@ -63,6 +87,11 @@ final class DnsZones {
                 existing.add(name);
             }
         }
+    }
+
+    /** The DS records of the top signed zones, in zone file format; empty when no zone is signed. */
+    String trustAnchors() {
+        return dnssec == null ? "" : dnssec.trustAnchors();
     }
 
     /** The response to {@code query}, or empty when its name is one to drop. */
@@ -82,8 +111,12 @@ final class DnsZones {
         if (question != null) {
             response.addRecord(question, Section.QUESTION);
         }
+        boolean dnssecOk = false;
         if (query.getOPT() != null) {
-            response.addRecord(new OPTRecord(EDNS_PAYLOAD, 0, 0), Section.ADDITIONAL);
+            // RFC 3225 3: the DO bit is copied into the response.
+            int flags = query.getOPT().getFlags() & ExtendedFlags.DO;
+            dnssecOk = flags != 0 && dnssec != null;
+            response.addRecord(new OPTRecord(EDNS_PAYLOAD, 0, 0, flags), Section.ADDITIONAL);
         }
         if (in.getOpcode() != Opcode.QUERY) {
             out.setRcode(Rcode.NOTIMP);
@@ -95,7 +128,7 @@ final class DnsZones {
             out.setRcode(Rcode.REFUSED);
         } else {
             out.setFlag(Flags.AA);
-            answerChain(question.getName(), question.getType(), response);
+            answerChain(question.getName(), question.getType(), response, dnssecOk);
         }
         return Optional.of(response);
     }
@@ -104,7 +137,7 @@ final class DnsZones {
      * Answers {@code name}, following CNAMEs inside these zones. The rcode and the SOA describe the last name of the
      * chain (RFC 6604 2.1); a chain leaving the zones, or reaching a name told to fail, stops at its CNAME.
      */
-    private void answerChain(Name name, int type, Message response) {
+    private void answerChain(Name name, int type, Message response, boolean dnssecOk) {
         Set<Name> visited = new HashSet<>();
         Name current = name;
         for (int step = 0; step < MAX_CHAIN && visited.add(current); step++) {
@@ -112,23 +145,63 @@ final class DnsZones {
             List<Record> matching = here.stream().filter(r -> type == Type.ANY || r.getType() == type).toList();
             if (!matching.isEmpty()) {
                 matching.forEach(r -> response.addRecord(r, Section.ANSWER));
+                if (dnssecOk && type != Type.ANY) {
+                    dnssec.signatures(current, type).forEach(sig -> response.addRecord(sig, Section.ANSWER));
+                }
                 return;
             }
             Optional<CNAMERecord> alias = here.stream()
                     .filter(CNAMERecord.class::isInstance).map(CNAMERecord.class::cast).findFirst();
             if (alias.isEmpty()) {
-                if (!existing.contains(current)) {
-                    response.getHeader().setRcode(Rcode.NXDOMAIN);
-                }
-                response.addRecord(soas.get(zoneOf(current)), Section.AUTHORITY);
+                deny(current, type, response, dnssecOk);
                 return;
             }
             response.addRecord(alias.get(), Section.ANSWER);
+            if (dnssecOk) {
+                dnssec.signatures(current, Type.CNAME).forEach(sig -> response.addRecord(sig, Section.ANSWER));
+            }
             current = alias.get().getTarget();
             if (zoneOf(current) == null || servfail.contains(current) || drop.contains(current)) {
                 return;
             }
         }
+    }
+
+    /** NXDOMAIN or NODATA for {@code name}, with the zone's SOA and, signed, the proof (RFC 4035 3.1.3). */
+    private void deny(Name name, int type, Message response, boolean dnssecOk) {
+        boolean missing = !existing.contains(name);
+        if (missing) {
+            response.getHeader().setRcode(Rcode.NXDOMAIN);
+        }
+        Name zone = zoneFor(name, type);
+        response.addRecord(soas.get(zone), Section.AUTHORITY);
+        if (dnssecOk && dnssec.signs(zone)) {
+            dnssec.signatures(zone, Type.SOA).forEach(sig -> response.addRecord(sig, Section.AUTHORITY));
+            for (NSECRecord nsec : dnssec.denial(zone, name, missing ? closestEncloser(name) : null)) {
+                response.addRecord(nsec, Section.AUTHORITY);
+                dnssec.signatures(nsec).forEach(sig -> response.addRecord(sig, Section.AUTHORITY));
+            }
+        }
+    }
+
+    /** The zone that answers {@code type} at {@code name}: for DS at a zone's apex, the parent zone if served. */
+    private Name zoneFor(Name name, int type) {
+        if (type == Type.DS && origins.contains(name) && name.labels() > 1) {
+            Name parent = zoneOf(new Name(name, 1));
+            if (parent != null) {
+                return parent;
+            }
+        }
+        return zoneOf(name);
+    }
+
+    /** The longest existing name at or above {@code name} (RFC 4592 3.3.1). */
+    private Name closestEncloser(Name name) {
+        Name current = name;
+        while (!existing.contains(current) && current.labels() > 1) {
+            current = new Name(current, 1);
+        }
+        return current;
     }
 
     /** The longest origin that {@code name} is at or below, or null. */
@@ -141,7 +214,8 @@ final class DnsZones {
         return null;
     }
 
-    private static SOARecord soa(Name origin) {
+    /** The SOA every zone has at its apex; also the negative-caching TTL (RFC 2308 5). */
+    static SOARecord soa(Name origin) {
         try {
             return new SOARecord(origin, DClass.IN, TTL, Name.concatenate(Name.fromConstantString("ns"), origin),
                     Name.concatenate(Name.fromConstantString("hostmaster"), origin), 1, 3600, 600, 86400, TTL);
