@@ -413,12 +413,13 @@ public final class Spool {
             queueSync.expect(); // commits forcing their files meanwhile then share one directory force
             Path target = queue.resolve(id);
             try {
-                // Renamed before the force: the file's force then commits the rename in the same journal
-                // transaction, and the directory's force finds little left to do. Until both forces return no 250
-                // is sent; a crash before then leaves a file that the sweep either finds whole (a duplicate at
-                // worst, never a loss) or torn (its footer does not check).
+                // Renamed before the forces. The file's force is a data force (fdatasync: the content and what is
+                // needed to read it back, such as its length, but not its times), and the directory's force, shared
+                // by concurrent commits, makes the rename durable. Until both return no 250 is sent; a crash before
+                // then leaves a file that the sweep either finds whole (a duplicate at worst, never a loss) or torn
+                // (its footer does not check).
                 Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-                channel.force(true);
+                channel.force(false);
                 channel.close();
             } catch (IOException | RuntimeException e) {
                 queueSync.cancel();

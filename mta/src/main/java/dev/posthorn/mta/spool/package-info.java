@@ -16,9 +16,9 @@
  *
  * <p>Why this order and these spare files (measured with perf on the accept benchmark, ext4): allocating an inode
  * for every message and freeing it after delivery cost the kernel more than the fsync itself; reusing the file of a
- * delivered message avoids both. Renaming before the force lets the file's force commit the rename in the same
- * journal transaction, so the directory's force has little left to do, and a rename within one directory avoids the
- * file system's global lock for renames across directories. A crash before the forces return can leave a file under
+ * delivered message avoids both. The file's force is a data force (fdatasync), which on a reused file of
+ * similar length needs no journal commit of its own; the directory's force, shared by concurrent commits, carries
+ * the rename. A rename within one directory avoids the file system's global lock for renames across directories. A crash before the forces return can leave a file under
  * its final name that is torn (its footer does not check: moved to {@code corrupt/}) or still holds a delivered
  * message (its envelope names another id: moved aside too); neither was ever acknowledged.
  *
