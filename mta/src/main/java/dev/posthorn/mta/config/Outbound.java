@@ -1,5 +1,6 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.smtp.client.ClientTimeouts;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -21,14 +22,18 @@ import java.util.Optional;
  * @param mtaSts      whether MTA-STS policies (RFC 8461) are looked up and applied
  * @param mtaStsCache the folder where fetched MTA-STS policies are kept across restarts; empty means
  *                    {@code state/mta-sts} in the spool
+ * @param timeouts    the SMTP and LMTP client's deadline for each step of a session; the defaults are RFC 5321
+ *                    4.5.3.2's minimums, which a sender should not go below: a slow server that is within them is
+ *                    still a working server
  */
 public record Outbound(int port, TlsPolicy tls, Map<String, TlsPolicy> tlsPolicy, Optional<Path> caFile,
-                       boolean mtaSts, Optional<Path> mtaStsCache) {
+                       boolean mtaSts, Optional<Path> mtaStsCache, ClientTimeouts timeouts) {
 
     public Outbound {
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(caFile, "caFile");
         Objects.requireNonNull(mtaStsCache, "mtaStsCache");
+        Objects.requireNonNull(timeouts, "timeouts");
         if (port < 1 || port > 65_535) {
             throw new IllegalArgumentException("port must be between 1 and 65535");
         }
@@ -38,9 +43,23 @@ public record Outbound(int port, TlsPolicy tls, Map<String, TlsPolicy> tlsPolicy
         tlsPolicy = Names.domainKeyed("tls_policy", tlsPolicy);
     }
 
-    /** Port and default policy only: no per-domain policies, the JDK's CAs, MTA-STS on with its cache in the spool. */
+    /** With RFC 5321's timeouts. */
+    public Outbound(int port, TlsPolicy tls, Map<String, TlsPolicy> tlsPolicy, Optional<Path> caFile,
+                    boolean mtaSts, Optional<Path> mtaStsCache) {
+        this(port, tls, tlsPolicy, caFile, mtaSts, mtaStsCache, ClientTimeouts.RFC_5321);
+    }
+
+    /**
+     * Port and default policy only: no per-domain policies, the JDK's CAs, MTA-STS on with its cache in the spool,
+     * RFC 5321's timeouts.
+     */
     public Outbound(int port, TlsPolicy tls) {
         this(port, tls, Map.of(), Optional.empty(), true, Optional.empty());
+    }
+
+    /** A copy with other client timeouts. */
+    public Outbound withTimeouts(ClientTimeouts newTimeouts) {
+        return new Outbound(port, tls, tlsPolicy, caFile, mtaSts, mtaStsCache, newTimeouts);
     }
 
     /** The folder for cached MTA-STS policies: {@link #mtaStsCache()}, else {@code state/mta-sts} in {@code spool}. */
