@@ -4,11 +4,14 @@ import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.ConfigException;
 import dev.posthorn.mta.config.ConfigLoader;
 import dev.posthorn.mta.daemon.Daemon;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code posthorn run}: the MTA daemon, with a config file or the embedded defaults. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -16,6 +19,9 @@ import picocli.CommandLine.Option;
             "(see 'posthorn config defaults'): SMTP on 127.0.0.1:2525, submission on 2587 and 2465,",
             "spool and mailboxes under ./var. Stops cleanly on SIGTERM or SIGINT."})
 final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--config", paramLabel = "FILE", description = "The configuration file (YAML).")
     Path config;
@@ -26,8 +32,11 @@ final class RunCommand implements Callable<Integer> {
         try {
             settings = config == null ? Config.defaults() : ConfigLoader.load(config);
         } catch (ConfigException e) {
-            e.problems().forEach(problem -> System.err.println(problem));
-            System.err.println("posthorn: not started: the configuration has " + e.problems().size() + " problem(s)");
+            // The command line's writers (System.err under the launcher), so that the problems can be checked.
+            PrintWriter err = spec.commandLine().getErr();
+            e.problems().forEach(err::println);
+            err.println("posthorn: not started: the configuration has " + e.problems().size() + " problem(s)");
+            err.flush();
             return 1;
         }
         Daemon daemon = Daemon.start(settings);
@@ -36,8 +45,9 @@ final class RunCommand implements Callable<Integer> {
             daemon.close();
             stopped.countDown();
         });
-        System.out.println("posthorn running: " + daemon.addresses() + ", spool " + daemon.spoolRoot());
-        System.out.flush();
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("posthorn running: " + daemon.addresses() + ", spool " + daemon.spoolRoot());
+        out.flush();
         stopped.await();
         return 0;
     }

@@ -2,8 +2,12 @@ package dev.posthorn.mta.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,6 +82,62 @@ class ConfigPrinterTest {
                 .contains("  tls_policy: {}\n")
                 .contains("  # ca_file: tls/ca.pem\n")
                 .contains("  mta_sts: true\n");
+    }
+
+    /** The nested sections' keys, each in its own section of the printed defaults (as a key or an example). */
+    @Test
+    void defaultsShowEveryNestedKeyInItsSection() {
+        String printed = ConfigPrinter.print(Config.defaults(dir), dir);
+
+        for (String key : ConfigLoader.LISTENER_KEYS) {
+            assertThat(printed).containsPattern("\nlisteners:\n(  .*\n)*  (- |  )" + key + ": ");
+        }
+        for (String key : ConfigLoader.TLS_KEYS) {
+            assertThat(printed).containsPattern("\n# tls:\n(#  .*\n)*#   " + key + ": ");
+        }
+        for (String key : ChecksReader.KEYS) {
+            assertThat(printed).containsPattern("\nchecks:\n(  .*\n)*  (# )?" + key + ": ");
+        }
+        for (String key : DkimReader.KEYS) {
+            assertThat(printed).containsPattern("\ndkim:\n(  .*\n)*  (# )?" + key + ":[ \n]");
+        }
+        for (String key : DkimReader.KEY_KEYS) {
+            assertThat(printed).containsPattern("\ndkim:\n(  .*\n)*  # +(- )?" + key + ": ");
+        }
+        for (String key : TimeoutsReader.KEYS) {
+            assertThat(printed).containsPattern("\noutbound:\n(  .*\n)*  timeouts:\n(    .*\n)*    " + key + ": ");
+        }
+        // The default domain delivers to a Maildir; the other kinds are named in the domains section's comment.
+        for (String key : DomainReader.DELIVERY_KEYS) {
+            assertThat(printed).containsPattern("\n#   delivery: (.*\n# +)*.*\\b" + key + ": ");
+        }
+        assertThat(printed).contains("    delivery:\n      maildir: var/mail\n");
+    }
+
+    /**
+     * A guard for keys to come: every key list a reader checks a section against ({@code allowOnly}) shows up in the
+     * printed defaults, each key at the start of a line, written or as a commented example.
+     */
+    @Test
+    void everyReaderKeyListIsPrinted() throws Exception {
+        String printed = ConfigPrinter.print(Config.defaults(dir), dir);
+        List<Class<?>> readers = List.of(ConfigLoader.class, AbuseReader.class, OutboundReader.class,
+                TimeoutsReader.class, DomainReader.class, DkimReader.class, ChecksReader.class);
+        int lists = 0;
+        for (Class<?> reader : readers) {
+            for (Field field : reader.getDeclaredFields()) {
+                if (!Modifier.isStatic(field.getModifiers()) || !field.getName().endsWith("KEYS")) {
+                    continue;
+                }
+                lists++;
+                for (Object key : (List<?>) field.get(null)) {
+                    assertThat(printed).as("%s.%s: %s", reader.getSimpleName(), field.getName(), key)
+                            .containsPattern("(?m)^[# ]*(- )?" + Pattern.quote((String) key) + ":|\\b"
+                                    + Pattern.quote((String) key) + ": ");
+                }
+            }
+        }
+        assertThat(lists).as("key lists found").isGreaterThanOrEqualTo(18);
     }
 
     @Test

@@ -9,13 +9,18 @@ import dev.posthorn.smtp.Reply;
 import dev.posthorn.smtp.client.ClientTimeouts;
 import dev.posthorn.smtp.testing.DnsResponder;
 import dev.posthorn.smtp.testing.FakeSmtpServer;
+import dev.posthorn.smtp.testing.FakeSmtpServer.Fault;
 import dev.posthorn.smtp.testing.FakeSmtpServer.Script;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -171,6 +176,82 @@ class SmtpTransportTest {
             assertThat(((Outcome.Delivered) outcomes.getFirst()).handover())
                     .as("offered DSN but no NOTIFY to pass on: nobody downstream reports")
                     .isEqualTo(Outcome.Handover.RELAYED);
+        }
+    }
+
+    /**
+     * RFC 7435 and the class comment: under the default level ({@code may}) a handshake that fails is this address's
+     * failure, and the next exchanger (here on the same port, as the transport uses one port for all) gets the mail.
+     */
+    @Test
+    void failedOpportunisticHandshakeMovesOnToTheNextExchanger() throws Exception {
+        try (FakeSmtpServer second = fake(Script.accepting());
+             FakeSmtpServer first = FakeSmtpServer.start(new InetSocketAddress("127.0.0.2", second.port()),
+                     n -> Script.accepting().withFault(new Fault.BrokenTls()));
+             DnsResponder dns = twoExchangers()) {
+            Outcome outcome = transport(dns, second.port()).deliver(ENVELOPE, "example.net",
+                    List.of("a@example.net"), body()).getFirst();
+
+            assertThat(first.commands()).contains("STARTTLS");
+            assertThat(first.received()).isEmpty();
+            assertThat(outcome).isInstanceOf(Outcome.Delivered.class);
+            assertThat(outcome.diagnostic()).startsWith("mx2.example.net[127.0.0.3] said: 250");
+            assertThat(second.received()).singleElement().satisfies(m -> assertThat(m.text()).isEqualTo(MESSAGE));
+        }
+    }
+
+    /**
+     * The other half of the rule: a failed handshake is never followed by a plaintext retry at the same address
+     * (the class comment: it "moves on to the next address"); with no other address left, the mail is deferred and
+     * the next attempt tries TLS again.
+     */
+    @Test
+    void failedOpportunisticHandshakeAtTheLastExchangerDefersWithoutAPlaintextRetry() throws Exception {
+        try (FakeSmtpServer broken = fake(Script.accepting().withFault(new Fault.BrokenTls()));
+             DnsResponder dns = twoExchangers()) {
+            Outcome outcome = transport(dns, broken.port()).deliver(ENVELOPE, "example.net",
+                    List.of("a@example.net"), body()).getFirst();
+
+            assertThat(outcome).isInstanceOf(Outcome.Deferred.class);
+            assertThat(outcome.diagnostic()).startsWith("451 4.4.1 ").contains("mx2.example.net[127.0.0.3]");
+            assertThat(broken.connections()).isEqualTo(1);
+            assertThat(broken.commands()).doesNotContain("MAIL FROM:<sender@posthorn.test> SIZE="
+                    + MESSAGE.length());
+            assertThat(broken.received()).isEmpty();
+        }
+    }
+
+    /** RFC 5321 5.1 with RFC 3596: an exchanger whose only address is an AAAA record is reached over IPv6. */
+    @Test
+    void anExchangerWithOnlyAnIpv6AddressIsReachedOverIpv6() throws Exception {
+        InetAddress loopback6 = InetAddress.getByName("::1");
+        Assumptions.assumeTrue(bindable(loopback6), "::1 is not usable on this machine");
+        try (FakeSmtpServer server = FakeSmtpServer.start(new InetSocketAddress(loopback6, 0),
+                n -> Script.accepting());
+             DnsResponder dns = DnsResponder.builder().zone("v6.test").mx("v6.test", 10, "mx.v6.test")
+                     .aaaa("mx.v6.test", "::1").start()) {
+            Outcome outcome = transport(dns, server.port()).deliver(ENVELOPE, "v6.test", List.of("a@v6.test"),
+                    body()).getFirst();
+
+            assertThat(outcome).isInstanceOf(Outcome.Delivered.class);
+            // The diagnostic is what the mail log's "delivered" line shows: the host and the IPv6 address used.
+            String diagnostic = outcome.diagnostic();
+            assertThat(diagnostic).startsWith("mx.v6.test[").contains("] said: 250");
+            String shown = diagnostic.substring("mx.v6.test[".length(), diagnostic.indexOf(']'));
+            assertThat(InetAddress.getByName(shown)).isEqualTo(loopback6);
+            assertThat(server.received()).singleElement().satisfies(m -> {
+                assertThat(m.recipients()).containsExactly("a@v6.test");
+                assertThat(m.text()).isEqualTo(MESSAGE);
+            });
+        }
+    }
+
+    private static boolean bindable(InetAddress address) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(address, 0));
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 }
