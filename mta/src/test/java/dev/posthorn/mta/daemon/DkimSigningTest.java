@@ -10,7 +10,7 @@ import dev.posthorn.mta.dkim.DkimResult;
 import dev.posthorn.mta.dkim.DkimSigner;
 import dev.posthorn.mta.dkim.DkimVerifier;
 import dev.posthorn.mta.dkim.KeyFile;
-import dev.posthorn.mta.dns.TextRecords;
+import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.smtp.testing.DnsResponder;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
@@ -122,8 +122,8 @@ class DkimSigningTest {
         try (DnsResponder dns = DnsResponder.builder().zone("posthorn.test")
                 .txt("s2026._domainkey.posthorn.test", strings(RSA))
                 .txt("ed2026._domainkey.posthorn.test", strings(ED25519)).start()) {
-            TextRecords records = new TextRecords(List.of(dns.address()), Duration.ofSeconds(2));
-            List<DkimResult> results = new DkimVerifier(records::lookup, Clock.systemUTC())
+            DnsClient records = DnsClient.plain(List.of(dns.address()), Duration.ofSeconds(2));
+            List<DkimResult> results = new DkimVerifier(records::txt, Clock.systemUTC())
                     .verify(new ByteArrayInputStream(wire));
             assertThat(results).extracting(DkimResult::status, DkimResult::domain, DkimResult::selector)
                     .containsExactly(
