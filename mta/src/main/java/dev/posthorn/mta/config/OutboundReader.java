@@ -1,6 +1,7 @@
 package dev.posthorn.mta.config;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ final class OutboundReader {
     static final List<String> RELAY_KEYS = List.of("smarthost", "tls", "auth");
     static final List<String> AUTH_KEYS = List.of("user", "password_file");
     static final List<String> OUTBOUND_KEYS = List.of("port", "tls", "tls_policy", "ca_file", "mta_sts",
-            "mta_sts_cache");
+            "mta_sts_cache", "bind_address");
 
     private final Path folder;
     private final Config defaults;
@@ -247,7 +248,10 @@ final class OutboundReader {
         boolean mtaSts = section.get("mta_sts").flatMap(Value::bool).orElse(d.mtaSts());
         Optional<Value> cacheValue = section.get("mta_sts_cache");
         Optional<Path> cache = cacheValue.isPresent() ? cacheValue.flatMap(v -> v.file(folder)) : d.mtaStsCache();
-        return new Outbound((int) port, tls, tlsPolicy, caFile, mtaSts, cache);
+        Optional<Value> bindValue = section.get("bind_address");
+        Optional<InetAddress> bind = bindValue.isPresent() ? bindValue.flatMap(v -> v.parsed(IpLiteral::parse))
+                : d.bindAddress();
+        return new Outbound((int) port, tls, tlsPolicy, caFile, mtaSts, cache, bind);
     }
 
     /** The TLS policies of single domains, by lower-case domain; a local domain has none (its mail stays here). */

@@ -64,7 +64,7 @@ final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
                 new PolicyStore(outbound.mtaStsCacheIn(config.spool())), Clock.systemUTC())) : Optional.empty();
         DomainTls domainTls = new DomainTls(outbound.tls(), outbound.tlsPolicy(), trust, mtaSts, dane(config));
         SmtpTransport smtp = new SmtpTransport(resolver, hostname, outbound.port(), ClientTimeouts.RFC_5321,
-                domainTls);
+                domainTls, outbound.bindAddress());
         Optional<Outbound.Smarthost> smarthost = Optional.empty();
         if (config.relay().isPresent()) {
             Relay relay = config.relay().get();
