@@ -8,7 +8,6 @@ import dev.posthorn.mta.spool.SpoolEnvelope;
 import dev.posthorn.smtp.Xtext;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,7 +23,7 @@ import java.util.regex.Pattern;
  * the null reverse path (RFC 3461, RFC 3464, RFC 5321 6.1):
  * <ul>
  * <li>failure reports for recipients that failed for good, unless they asked NOTIFY=NEVER or not FAILURE;</li>
- * <li>one delay notice per message once it has waited {@code delayNotice}, where NOTIFY asked for DELAY or was not
+ * <li>one delay notice per message once it has waited long enough ({@code delayNoticeDue}), where NOTIFY asked for DELAY or was not
  * given;</li>
  * <li>success reports where NOTIFY asked for SUCCESS: "delivered" for a mailbox, "relayed" for an SMTP server that
  * did not take the DSN request (RFC 3461 5.2.3); none where the next hop took it and reports itself (5.2.2).</li>
@@ -67,9 +66,11 @@ public final class Notifier {
      *
      * @param successes for each recipient delivered since {@code before}, what a success report says of it
      *                  (delivered or relayed); one not named gets no success report from here
+     * @param delayNoticeDue whether the message has waited long enough for a delay notice (the retry schedule's
+     *                       {@code delayNotice} after arrival)
      */
     public Result notify(QueuedMessage message, DeliveryState before, DeliveryState after,
-                         Map<Integer, RecipientReport.Action> successes, Instant now, Duration delayNotice)
+                         Map<Integer, RecipientReport.Action> successes, Instant now, boolean delayNoticeDue)
             throws IOException {
         SpoolEnvelope envelope = message.envelope();
         List<Integer> failed = new ArrayList<>();
@@ -97,8 +98,7 @@ public final class Notifier {
             report(message, after, delivered, successes::get, now).ifPresent(reports::add);
         }
         DeliveryState kept = after;
-        boolean late = !now.isBefore(envelope.receivedAt().plus(delayNotice));
-        if (!pending.isEmpty() && late && !after.delayNoticeSent() && kind.isEmpty()) {
+        if (!pending.isEmpty() && delayNoticeDue && !after.delayNoticeSent() && kind.isEmpty()) {
             report(message, after, pending, i -> RecipientReport.Action.DELAYED, now).ifPresent(reports::add);
             kept = after.delayNoticed();
         }

@@ -1,5 +1,6 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.smtp.client.ClientTimeouts;
 import dev.posthorn.smtp.server.Tarpit;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -261,7 +262,23 @@ public final class ConfigPrinter {
         outbound.bindAddress().ifPresentOrElse(
                 address -> line("  bind_address: " + scalar(IpLiteral.format(address))),
                 () -> line("  # bind_address: 192.0.2.25"));
+        timeouts(outbound.timeouts());
         line("");
+    }
+
+    private void timeouts(ClientTimeouts timeouts) {
+        line("  # How long the SMTP and LMTP client waits at each step before it gives up and tries later: to connect,");
+        line("  # for the greeting, for the reply to MAIL (and EHLO, STARTTLS, AUTH), to each RCPT, for DATA's 354,");
+        line("  # for each block of the message to be taken, and for the reply after the final dot. The defaults are");
+        line("  # RFC 5321 4.5.3.2's minimums; shorter ones give up on slow servers that work.");
+        line("  timeouts:");
+        line("    connect: " + duration(timeouts.connect()));
+        line("    greeting: " + duration(timeouts.greeting()));
+        line("    mail: " + duration(timeouts.mail()));
+        line("    rcpt: " + duration(timeouts.rcpt()));
+        line("    data_init: " + duration(timeouts.dataInit()));
+        line("    data_block: " + duration(timeouts.dataBlock()));
+        line("    data_end: " + duration(timeouts.dataTermination()));
     }
 
     private void dkim(Dkim dkim) {

@@ -1,5 +1,6 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.smtp.client.ClientTimeouts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -32,7 +33,7 @@ final class OutboundReader {
     static final List<String> RELAY_KEYS = List.of("smarthost", "tls", "auth");
     static final List<String> AUTH_KEYS = List.of("user", "password_file");
     static final List<String> OUTBOUND_KEYS = List.of("port", "tls", "tls_policy", "ca_file", "mta_sts",
-            "mta_sts_cache", "bind_address");
+            "mta_sts_cache", "timeouts", "bind_address");
 
     private final Path folder;
     private final Config defaults;
@@ -251,7 +252,8 @@ final class OutboundReader {
         Optional<Value> bindValue = section.get("bind_address");
         Optional<InetAddress> bind = bindValue.isPresent() ? bindValue.flatMap(v -> v.parsed(IpLiteral::parse))
                 : d.bindAddress();
-        return new Outbound((int) port, tls, tlsPolicy, caFile, mtaSts, cache, bind);
+        return TimeoutsReader.read(section, new Outbound((int) port, tls, tlsPolicy, caFile, mtaSts, cache,
+                ClientTimeouts.RFC_5321, bind));
     }
 
     /** The TLS policies of single domains, by lower-case domain; a local domain has none (its mail stays here). */

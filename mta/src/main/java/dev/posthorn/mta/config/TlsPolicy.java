@@ -64,8 +64,14 @@ public enum TlsPolicy {
         return this == DANE || this == DANE_ONLY;
     }
 
-    /** The policy with this exact configuration name. */
+    /**
+     * The policy with this exact configuration name; {@code required} is another name for {@link #ENCRYPT} (STARTTLS
+     * required, as in {@code relay: { tls: required }}).
+     */
     public static Optional<TlsPolicy> named(String name) {
+        if ("required".equals(name)) {
+            return Optional.of(ENCRYPT);
+        }
         return Arrays.stream(values()).filter(p -> p.configName.equals(name)).findFirst();
     }
 

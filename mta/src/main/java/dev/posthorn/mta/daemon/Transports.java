@@ -49,6 +49,7 @@ final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
     private final Outbound remote;
     private final Optional<MtaSts> mtaSts;
     private final int maxReceivedHeaders;
+    private final ClientTimeouts timeouts;
     private final Map<LmtpTarget, Lmtp> lmtp = new ConcurrentHashMap<>();
     private final Map<java.nio.file.Path, Maildir> maildirs = new ConcurrentHashMap<>();
 
@@ -56,6 +57,7 @@ final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
     Transports(Config config, DnsClient dns) throws IOException {
         this.hostname = config.hostname();
         this.maxReceivedHeaders = config.queue().maxReceivedHeaders();
+        this.timeouts = config.outbound().timeouts();
         MxResolver resolver = new MxResolver(dns);
         var outbound = config.outbound();
         Trust trust = Trust.of(outbound.caFile());
@@ -63,7 +65,7 @@ final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
                 new PolicyFetcher(dns, trust, PolicyFetcher.HTTPS_PORT, STS_TIMEOUT, STS_DEADLINE),
                 new PolicyStore(outbound.mtaStsCacheIn(config.spool())), Clock.systemUTC())) : Optional.empty();
         DomainTls domainTls = new DomainTls(outbound.tls(), outbound.tlsPolicy(), trust, mtaSts, dane(config));
-        SmtpTransport smtp = new SmtpTransport(resolver, hostname, outbound.port(), ClientTimeouts.RFC_5321,
+        SmtpTransport smtp = new SmtpTransport(resolver, hostname, outbound.port(), outbound.timeouts(),
                 domainTls, outbound.bindAddress());
         Optional<Outbound.Smarthost> smarthost = Optional.empty();
         if (config.relay().isPresent()) {
@@ -134,7 +136,7 @@ final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
         return lmtp.computeIfAbsent(destination, target -> new Lmtp(switch (target) {
             case LmtpTarget.Tcp tcp -> new Endpoint.Tcp(tcp.host(), tcp.port());
             case LmtpTarget.Unix unix -> new Endpoint.Unix(unix.socket());
-        }, hostname, ClientTimeouts.RFC_5321));
+        }, hostname, timeouts));
     }
 
     @Override

@@ -162,11 +162,11 @@ public final class QueueRunner implements AutoCloseable {
     private void finish(QueuedMessage message, DeliveryState state,
                         Map<Integer, RecipientReport.Action> successes, boolean stateSaved) throws IOException {
         Instant now = clock.instant();
-        if (now.isAfter(message.envelope().receivedAt().plus(retries.maxLifetime()))) {
+        if (retries.expired(message.envelope().receivedAt(), now)) {
             state = expire(message, state);
         }
         Notifier.Result notified = notifier.notify(message, message.state(), state, successes, now,
-                retries.delayNotice());
+                retries.delayNoticeDue(message.envelope().receivedAt(), now));
         notified.reports().forEach(this::submit);
         state = notified.state();
         int attempts = state.attempts() + 1;

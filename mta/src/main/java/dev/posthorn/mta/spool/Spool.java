@@ -413,14 +413,15 @@ public final class Spool {
             queueSync.expect(); // commits forcing their files meanwhile then share one directory force
             Path target = queue.resolve(id);
             try {
-                // Renamed before the forces. The file's force is a data force (fdatasync: the content and what is
-                // needed to read it back, such as its length, but not its times), and the directory's force, shared
-                // by concurrent commits, makes the rename durable. Until both return no 250 is sent; a crash before
-                // then leaves a file that the sweep either finds whole (a duplicate at worst, never a loss) or torn
-                // (its footer does not check).
-                Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+                // The content is forced before the rename, never after: a reused file overwritten in place could
+                // otherwise reach its queue name after a power loss with the new envelope and footer but blocks of
+                // the message it held before, which would then go to the new recipients. The force is a data force
+                // (fdatasync: the content and what is needed to read it back, such as its length, not its times):
+                // on a reused file of similar length it needs no journal commit of its own. The directory's force,
+                // shared by concurrent commits, then makes the rename durable; no 250 before it returns.
                 channel.force(false);
                 channel.close();
+                Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException | RuntimeException e) {
                 queueSync.cancel();
                 channel.close();

@@ -9,18 +9,18 @@
  *
  * <p>Commit protocol (the only way a message enters the queue): the body is streamed into a spare file in
  * {@code queue/} (a delivered message's file when one is kept, else a new one), the envelope block and a footer are
- * appended, the file is renamed to {@code <id>}, then the file and the directory are forced. Only then does {@link
- * dev.posthorn.mta.spool.Spool.Writer#commit} return, and only then may the receiver answer 250. Directory syncs of
- * concurrent commits are shared ({@link dev.posthorn.mta.spool.DirectorySync}), but none returns before a sync that
- * covers it.
+ * appended, the file is cut to its length and its content forced (fdatasync), it is renamed to {@code <id>}, and the
+ * directory is forced. Only then does {@link dev.posthorn.mta.spool.Spool.Writer#commit} return, and only then may the
+ * receiver answer 250. Directory syncs of concurrent commits are shared ({@link
+ * dev.posthorn.mta.spool.DirectorySync}), but none returns before a sync that covers it.
  *
- * <p>Why this order and these spare files (measured with perf on the accept benchmark, ext4): allocating an inode
- * for every message and freeing it after delivery cost the kernel more than the fsync itself; reusing the file of a
- * delivered message avoids both. The file's force is a data force (fdatasync), which on a reused file of
- * similar length needs no journal commit of its own; the directory's force, shared by concurrent commits, carries
- * the rename. A rename within one directory avoids the file system's global lock for renames across directories. A crash before the forces return can leave a file under
- * its final name that is torn (its footer does not check: moved to {@code corrupt/}) or still holds a delivered
- * message (its envelope names another id: moved aside too); neither was ever acknowledged.
+ * <p>Why spare files (measured with perf on the accept benchmark, ext4): allocating an inode for every message and
+ * freeing it after delivery cost the kernel more than the fsync itself; reusing the file of a delivered message
+ * avoids both, and a data force of a reused file of similar length needs no journal commit of its own. A rename
+ * within one directory avoids the file system's global lock for renames across directories. The content is forced
+ * before the rename: a reused file must never reach its queue name holding blocks of the message it held before. A
+ * crash before the rename leaves only a spare file (reused or deleted later); after it, a whole message that may not
+ * have been acknowledged (a duplicate at worst, never a loss).
  *
  * <p>The message file is self-validating: body, then the envelope block, then a fixed footer holding a magic
  * number, the format version, the body and envelope lengths and a CRC-32 of the envelope. A file whose footer or

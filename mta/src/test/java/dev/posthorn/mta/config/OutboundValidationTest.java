@@ -226,12 +226,22 @@ class OutboundValidationTest {
     }
 
     @Test
+    void relayTlsRequiredIsEncrypt() throws Exception {
+        Config config = load(dir, """
+                relay:
+                  smarthost: smtp.example.net:587
+                  tls: required
+                """);
+        assertThat(config.relay().orElseThrow().tls()).isEqualTo(TlsPolicy.ENCRYPT);
+    }
+
+    @Test
     void relayTlsIsOneOfTheFourPolicies() {
         onlyProblem(dir, """
                 relay:
                   smarthost: smtp.example.net:587
-                  tls: required
-                """, 3, "relay.tls", "expected none, may, encrypt or verify, got required");
+                  tls: mandatory
+                """, 3, "relay.tls", "expected none, may, encrypt or verify, got mandatory");
         onlyProblem(dir, """
                 relay:
                   smarthost: smtp.example.net:587

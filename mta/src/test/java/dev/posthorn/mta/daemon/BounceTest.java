@@ -60,7 +60,8 @@ class BounceTest {
         return Maildirs.messages(dir.resolve(path));
     }
 
-    private static DeliveryStatus status(String maildirText) throws Exception {
+    /** The delivery-status part of a report as delivered to a Maildir, parsed by Angus Mail. */
+    static DeliveryStatus status(String maildirText) throws Exception {
         byte[] crlf = maildirText.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
         MimeMessage report = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(crlf));
         assertThat(report.getContentType()).startsWith("multipart/report");

@@ -52,13 +52,18 @@ class OutboundRetryTest {
 
     /** mx.a.test with the local domain a.test (alice), loopback trusted, far.test's exchanger on {@code outboundPort}. */
     static Config config(Path dir, DnsResponder dns, int outboundPort, Queue queue) throws IOException {
+        return config(dir, dns, new Outbound(outboundPort, TlsPolicy.MAY), queue);
+    }
+
+    /** The same with {@code outbound} settings of the test's choosing. */
+    static Config config(Path dir, DnsResponder dns, Outbound outbound, Queue queue) throws IOException {
         LocalDomain local = new LocalDomain("a.test", new Mailboxes.Listed(Set.of("alice")), Map.of(),
                 Optional.empty(), true, new Delivery.Maildir(dir.resolve("mail")));
         return new Config("mx.a.test", dir.resolve("spool"),
                 List.of(new Listener(InetAddress.getLoopbackAddress(), 0, Listener.Role.MX)), Optional.empty(),
                 List.of(Network.parse("127.0.0.0/8")), new Limits(1_000_000, 100, 100, 50, 1),
                 Map.of(local.name(), local), Optional.empty(), new Dns(List.of(dns.address()), Duration.ofSeconds(2)),
-                queue, Optional.empty(), Map.of(), new Outbound(outboundPort, TlsPolicy.MAY));
+                queue, Optional.empty(), Map.of(), outbound);
     }
 
     static DnsResponder dns() throws IOException {

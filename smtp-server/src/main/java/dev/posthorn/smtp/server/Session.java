@@ -250,6 +250,11 @@ final class Session {
         if (transaction != null) {
             return respond(Replies.badSequence("AUTH not allowed during a mail transaction"));
         }
+        if (settings.requireTls() && !info.isTls()) {
+            // A listener that takes nothing before STARTTLS (submission, RFC 6409 / RFC 3207 4) says so as it does for
+            // MAIL; elsewhere a refused plaintext AUTH is RFC 4954's "encryption required for the mechanism".
+            return respond(Replies.STARTTLS_REQUIRED);
+        }
         if (!settings.authOffered(info.isTls())) {
             return respond(Replies.ENCRYPTION_REQUIRED);
         }

@@ -138,6 +138,7 @@ class TlsAndAuthTest {
     void submissionRequiresTlsThenAuthBeforeMail() throws Exception {
         try (TestClient c = client(TestServers.builder(sink).requireTls(true).requireAuth(true))) {
             assertReply(c.command("MAIL FROM:<alice@posthorn.test>"), 530, "5.7.0");
+            assertReply(c.command("AUTH PLAIN " + b64("\0alice\0wonderland")), 530, "5.7.0");
             c.startTls();
             assertReply(c.command("MAIL FROM:<alice@posthorn.test>"), 530, "5.7.0");
             assertReply(c.command("AUTH PLAIN " + b64("\0alice\0wonderland")), 235, "2.7.0");

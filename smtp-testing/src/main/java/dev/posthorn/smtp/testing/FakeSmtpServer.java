@@ -32,6 +32,10 @@ public final class FakeSmtpServer implements AutoCloseable {
         record None() implements Fault {
         }
 
+        /** An old server (RFC 821 only): EHLO draws {@code 502 5.5.1}, HELO is answered. */
+        record NoEhlo() implements Fault {
+        }
+
         /** Send the greeting, then close the connection. */
         record DropAfterGreeting() implements Fault {
         }
@@ -241,6 +245,10 @@ public final class FakeSmtpServer implements AutoCloseable {
                 String verb = text.split(" ", 2)[0].toUpperCase(Locale.ROOT);
                 switch (verb) {
                     case "EHLO", "LHLO" -> {
+                        if (script.fault() instanceof Fault.NoEhlo) {
+                            send(out, Reply.of(502, "5.5.1", "command not recognized"));
+                            continue;
+                        }
                         List<String> lines = new ArrayList<>();
                         lines.add("fake.test");
                         lines.addAll(script.extensions());
