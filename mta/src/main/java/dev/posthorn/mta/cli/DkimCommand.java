@@ -5,7 +5,8 @@ import dev.posthorn.mta.dkim.DkimResult;
 import dev.posthorn.mta.dkim.DkimVerifier;
 import dev.posthorn.mta.dkim.KeyFile;
 import dev.posthorn.mta.dkim.KeyLookup;
-import dev.posthorn.mta.dns.TextRecords;
+import dev.posthorn.mta.dns.Answer;
+import dev.posthorn.mta.dns.DnsClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -78,11 +79,11 @@ final class DkimCommand {
                     }
                 }
                 return name -> byName.containsKey(name.toLowerCase(Locale.ROOT))
-                        ? new TextRecords.Answer.Found(byName.get(name.toLowerCase(Locale.ROOT)))
-                        : new TextRecords.Answer.NotFound();
+                        ? new Answer.Found<>(byName.get(name.toLowerCase(Locale.ROOT)))
+                        : new Answer.NoSuchName<>();
             }
             Config loaded = LoadedConfig.load(config);
-            return new TextRecords(loaded.dns().resolvers(), loaded.dns().timeout())::lookup;
+            return DnsClient.plain(loaded.dns().resolvers(), loaded.dns().timeout())::txt;
         }
     }
 

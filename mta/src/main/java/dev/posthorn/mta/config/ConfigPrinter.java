@@ -257,6 +257,11 @@ public final class ConfigPrinter {
         line("  # Where fetched MTA-STS policies are kept across restarts; without it, state/mta-sts in the spool.");
         outbound.mtaStsCache().ifPresentOrElse(folder -> line("  mta_sts_cache: " + path(folder)),
                 () -> line("  # mta_sts_cache: var/spool/state/mta-sts"));
+        line("  # The local address to connect from (an IP literal), to servers of its family; without it, the");
+        line("  # system's choice. On a host with several addresses: the one SPF records and PTR names know.");
+        outbound.bindAddress().ifPresentOrElse(
+                address -> line("  bind_address: " + scalar(IpLiteral.format(address))),
+                () -> line("  # bind_address: 192.0.2.25"));
         timeouts(outbound.timeouts());
         line("");
     }

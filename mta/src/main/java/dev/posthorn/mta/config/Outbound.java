@@ -1,6 +1,7 @@
 package dev.posthorn.mta.config;
 
 import dev.posthorn.smtp.client.ClientTimeouts;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -25,15 +26,20 @@ import java.util.Optional;
  * @param timeouts    the SMTP and LMTP client's deadline for each step of a session; the defaults are RFC 5321
  *                    4.5.3.2's minimums, which a sender should not go below: a slow server that is within them is
  *                    still a working server
+ * @param bindAddress the local address outbound connections come from (to servers of its address family); empty
+ *                    lets the operating system choose. For a host with several addresses, where SPF records, PTR
+ *                    names and blocklists know one of them as the mail server (Postfix's smtp_bind_address)
  */
 public record Outbound(int port, TlsPolicy tls, Map<String, TlsPolicy> tlsPolicy, Optional<Path> caFile,
-                       boolean mtaSts, Optional<Path> mtaStsCache, ClientTimeouts timeouts) {
+                       boolean mtaSts, Optional<Path> mtaStsCache, ClientTimeouts timeouts,
+                       Optional<InetAddress> bindAddress) {
 
     public Outbound {
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(caFile, "caFile");
         Objects.requireNonNull(mtaStsCache, "mtaStsCache");
         Objects.requireNonNull(timeouts, "timeouts");
+        Objects.requireNonNull(bindAddress, "bindAddress");
         if (port < 1 || port > 65_535) {
             throw new IllegalArgumentException("port must be between 1 and 65535");
         }
@@ -43,23 +49,28 @@ public record Outbound(int port, TlsPolicy tls, Map<String, TlsPolicy> tlsPolicy
         tlsPolicy = Names.domainKeyed("tls_policy", tlsPolicy);
     }
 
-    /** With RFC 5321's timeouts. */
+    /** With RFC 5321's timeouts, from the operating system's choice of source address. */
     public Outbound(int port, TlsPolicy tls, Map<String, TlsPolicy> tlsPolicy, Optional<Path> caFile,
                     boolean mtaSts, Optional<Path> mtaStsCache) {
-        this(port, tls, tlsPolicy, caFile, mtaSts, mtaStsCache, ClientTimeouts.RFC_5321);
+        this(port, tls, tlsPolicy, caFile, mtaSts, mtaStsCache, ClientTimeouts.RFC_5321, Optional.empty());
     }
 
     /**
      * Port and default policy only: no per-domain policies, the JDK's CAs, MTA-STS on with its cache in the spool,
-     * RFC 5321's timeouts.
+     * RFC 5321's timeouts, the operating system's choice of source address.
      */
     public Outbound(int port, TlsPolicy tls) {
         this(port, tls, Map.of(), Optional.empty(), true, Optional.empty());
     }
 
+    /** This policy, with outbound connections from {@code address}. */
+    public Outbound withBindAddress(InetAddress address) {
+        return new Outbound(port, tls, tlsPolicy, caFile, mtaSts, mtaStsCache, timeouts, Optional.of(address));
+    }
+
     /** A copy with other client timeouts. */
     public Outbound withTimeouts(ClientTimeouts newTimeouts) {
-        return new Outbound(port, tls, tlsPolicy, caFile, mtaSts, mtaStsCache, newTimeouts);
+        return new Outbound(port, tls, tlsPolicy, caFile, mtaSts, mtaStsCache, newTimeouts, bindAddress);
     }
 
     /** The folder for cached MTA-STS policies: {@link #mtaStsCache()}, else {@code state/mta-sts} in {@code spool}. */

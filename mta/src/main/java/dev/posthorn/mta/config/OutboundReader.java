@@ -1,6 +1,8 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.smtp.client.ClientTimeouts;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +33,7 @@ final class OutboundReader {
     static final List<String> RELAY_KEYS = List.of("smarthost", "tls", "auth");
     static final List<String> AUTH_KEYS = List.of("user", "password_file");
     static final List<String> OUTBOUND_KEYS = List.of("port", "tls", "tls_policy", "ca_file", "mta_sts",
-            "mta_sts_cache", "timeouts");
+            "mta_sts_cache", "timeouts", "bind_address");
 
     private final Path folder;
     private final Config defaults;
@@ -247,7 +249,11 @@ final class OutboundReader {
         boolean mtaSts = section.get("mta_sts").flatMap(Value::bool).orElse(d.mtaSts());
         Optional<Value> cacheValue = section.get("mta_sts_cache");
         Optional<Path> cache = cacheValue.isPresent() ? cacheValue.flatMap(v -> v.file(folder)) : d.mtaStsCache();
-        return TimeoutsReader.read(section, new Outbound((int) port, tls, tlsPolicy, caFile, mtaSts, cache));
+        Optional<Value> bindValue = section.get("bind_address");
+        Optional<InetAddress> bind = bindValue.isPresent() ? bindValue.flatMap(v -> v.parsed(IpLiteral::parse))
+                : d.bindAddress();
+        return TimeoutsReader.read(section, new Outbound((int) port, tls, tlsPolicy, caFile, mtaSts, cache,
+                ClientTimeouts.RFC_5321, bind));
     }
 
     /** The TLS policies of single domains, by lower-case domain; a local domain has none (its mail stays here). */

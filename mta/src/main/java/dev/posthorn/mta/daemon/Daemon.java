@@ -11,8 +11,7 @@ import dev.posthorn.mta.dkim.DkimVerifier;
 import dev.posthorn.mta.dkim.SigningKey;
 import dev.posthorn.mta.dmarc.DmarcVerifier;
 import dev.posthorn.mta.dmarc.SuffixListSource;
-import dev.posthorn.mta.dns.DnsLookups;
-import dev.posthorn.mta.dns.TextRecords;
+import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.inbound.DkimOutcome;
 import dev.posthorn.mta.inbound.DkimVerification;
 import dev.posthorn.mta.inbound.InboundChecks;
@@ -74,13 +73,15 @@ public final class Daemon implements AutoCloseable {
     }
 
     static Daemon start(Config config, RetrySchedule retries) throws IOException {
-        Optional<InboundChecks> inbound = inboundChecks(config);   // first: a bad suffix list stops the start
+        // One client, so one cache, for every plain DNS question: MX, MTA-STS, SPF, DMARC and DKIM keys.
+        DnsClient dns = DnsClient.plain(config.dns().resolvers(), config.dns().timeout());
+        Optional<InboundChecks> inbound = inboundChecks(config, dns);   // first: a bad suffix list stops the start
         Spool spool = Spool.open(config.spool());
         spool.clean();
         Router router = new Router(config.domains(), config.hostname());
         Notifier notifier = new Notifier(spool, config.hostname(), router.postmaster(), TransactionId::next,
                 FULL_RETURN_LIMIT);
-        Transports transports = new Transports(config);
+        Transports transports = new Transports(config, dns);
         QueueRunner runner = new QueueRunner(spool, router, notifier, transports, retries, Clock.systemUTC(), 20,
                 config.queue().activeLimit());
         runner.start();
@@ -138,9 +139,8 @@ public final class Daemon implements AutoCloseable {
     }
 
     /** The DKIM verifier as the inbound checks see it: keys from DNS, each result mapped to the checks' own type. */
-    private static DkimVerification dkimVerification(Config config) {
-        TextRecords dns = new TextRecords(config.dns().resolvers(), config.dns().timeout());
-        DkimVerifier verifier = new DkimVerifier(dns::lookup, Clock.systemUTC());
+    private static DkimVerification dkimVerification(DnsClient dns) {
+        DkimVerifier verifier = new DkimVerifier(dns::txt, Clock.systemUTC());
         return message -> {
             try (InputStream in = message.open()) {
                 return verifier.verify(in).stream().map(r -> new DkimOutcome(
@@ -154,16 +154,15 @@ public final class Daemon implements AutoCloseable {
      * The inbound authentication of the MX listeners, or empty when every check is off (forged
      * Authentication-Results are then left alone too: without checks, no field of this server is expected).
      */
-    private static Optional<InboundChecks> inboundChecks(Config config) throws IOException {
+    private static Optional<InboundChecks> inboundChecks(Config config, DnsClient dns) throws IOException {
         Checks checks = config.checks();
         if (!checks.any()) {
             return Optional.empty();
         }
-        DnsLookups dns = new DnsLookups(config.dns().resolvers(), config.dns().timeout());
         SuffixListSource suffixes = SuffixListSource.open(checks.publicSuffixList());
         return Optional.of(new InboundChecks(checks, config.hostname(), config.trustedNetworks(),
                 new SpfVerifier(dns, SPF_TIME_LIMIT), new DmarcVerifier(dns, suffixes, new SplittableRandom()),
-                checks.dkim() ? dkimVerification(config) : DkimVerification.NONE));
+                checks.dkim() ? dkimVerification(dns) : DkimVerification.NONE));
     }
 
     /** The listeners' bound addresses, in configuration order. */

@@ -13,6 +13,7 @@ import dev.posthorn.mta.delivery.Maildir;
 import dev.posthorn.mta.delivery.Outbound;
 import dev.posthorn.mta.delivery.Outcome;
 import dev.posthorn.mta.delivery.SmtpTransport;
+import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.schedule.QueueRunner;
@@ -52,20 +53,20 @@ final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
     private final Map<LmtpTarget, Lmtp> lmtp = new ConcurrentHashMap<>();
     private final Map<java.nio.file.Path, Maildir> maildirs = new ConcurrentHashMap<>();
 
-    /** The transports the configuration asks for. */
-    Transports(Config config) throws IOException {
+    /** The transports the configuration asks for; MX and MTA-STS questions go to {@code dns}. */
+    Transports(Config config, DnsClient dns) throws IOException {
         this.hostname = config.hostname();
         this.maxReceivedHeaders = config.queue().maxReceivedHeaders();
         this.timeouts = config.outbound().timeouts();
-        MxResolver resolver = new MxResolver(config.dns().resolvers(), config.dns().timeout());
+        MxResolver resolver = new MxResolver(dns);
         var outbound = config.outbound();
         Trust trust = Trust.of(outbound.caFile());
-        this.mtaSts = outbound.mtaSts() ? Optional.of(new MtaSts(resolver.lookup(),
-                new PolicyFetcher(resolver.lookup(), trust, PolicyFetcher.HTTPS_PORT, STS_TIMEOUT, STS_DEADLINE),
+        this.mtaSts = outbound.mtaSts() ? Optional.of(new MtaSts(dns,
+                new PolicyFetcher(dns, trust, PolicyFetcher.HTTPS_PORT, STS_TIMEOUT, STS_DEADLINE),
                 new PolicyStore(outbound.mtaStsCacheIn(config.spool())), Clock.systemUTC())) : Optional.empty();
         DomainTls domainTls = new DomainTls(outbound.tls(), outbound.tlsPolicy(), trust, mtaSts, dane(config));
         SmtpTransport smtp = new SmtpTransport(resolver, hostname, outbound.port(), outbound.timeouts(),
-                domainTls);
+                domainTls, outbound.bindAddress());
         Optional<Outbound.Smarthost> smarthost = Optional.empty();
         if (config.relay().isPresent()) {
             Relay relay = config.relay().get();

@@ -2,8 +2,8 @@ package dev.posthorn.mta.dane;
 
 import dev.posthorn.mta.delivery.DaneVerdict;
 import dev.posthorn.mta.delivery.DaneVerifier;
+import dev.posthorn.mta.dns.Answer;
 import dev.posthorn.mta.dns.DnsClient;
-import dev.posthorn.mta.dns.DnsClient.Reply;
 import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.dns.Target;
 import java.io.IOException;
@@ -110,13 +110,14 @@ public final class Dane implements DaneVerifier {
                 return new DaneVerdict.NotApplicable("no TLSA name for " + base);
             }
             switch (dns.lookup(owner, Type.TLSA)) {
-                case Reply.Found found when found.secure() -> {
+                case Answer.Found<Record> found when found.secure() -> {
                     return found(base, found.records(), target.host(), domain);
                 }
-                case Reply.Found found -> last = "the TLSA records of " + base + " are not DNSSEC-validated";
-                case Reply.NoData none -> last = "no TLSA records for " + base;
-                case Reply.NoSuchName none -> last = "no TLSA records for " + base;
-                case Reply.Failed failed -> {
+                case Answer.Found<Record> found ->
+                        last = "the TLSA records of " + base + " are not DNSSEC-validated";
+                case Answer.NoData<Record> none -> last = "no TLSA records for " + base;
+                case Answer.NoSuchName<Record> none -> last = "no TLSA records for " + base;
+                case Answer.Failed<Record> failed -> {
                     return new DaneVerdict.HostUnusable("TLSA lookup for " + owner.toString(true) + ": "
                             + failed.reason());
                 }

@@ -57,6 +57,7 @@ public final class SmtpTransport implements AutoCloseable {
     private final ClientTimeouts timeouts;
     private final SSLContext opportunisticTls;
     private final DomainTls domainTls;
+    private final Optional<InetAddress> bindAddress;
     private final ConnectionCache connections = new ConnectionCache();
 
     /**
@@ -73,6 +74,17 @@ public final class SmtpTransport implements AutoCloseable {
      */
     public SmtpTransport(MxResolver resolver, String helloName, int port, ClientTimeouts timeouts,
                          DomainTls domainTls) {
+        this(resolver, helloName, port, timeouts, domainTls, Optional.empty());
+    }
+
+    /**
+     * @param bindAddress the local address to connect from, to servers of its address family (the others get the
+     *                    operating system's choice): on a host with several, the one that SPF records, PTR names and
+     *                    blocklists know as this server's
+     */
+    public SmtpTransport(MxResolver resolver, String helloName, int port, ClientTimeouts timeouts,
+                         DomainTls domainTls, Optional<InetAddress> bindAddress) {
+        this.bindAddress = bindAddress;
         this.resolver = resolver;
         this.helloName = helloName;
         this.port = port;
@@ -256,7 +268,8 @@ public final class SmtpTransport implements AutoCloseable {
         if (refusal.isPresent()) {
             throw refusal.get();
         }
-        SmtpClient client = SmtpClient.connect(new Endpoint.Tcp(address.getHostAddress(), toPort),
+        Optional<InetAddress> source = bindAddress.filter(local -> local.getClass() == address.getClass());
+        SmtpClient client = SmtpClient.connect(new Endpoint.Tcp(address.getHostAddress(), toPort, source),
                 SmtpClient.Protocol.SMTP, helloName, timeouts);
         Optional<String> finding;
         try {

@@ -1,7 +1,7 @@
 package dev.posthorn.mta.dkim;
 
 import dev.posthorn.mta.dkim.DkimResult.Status;
-import dev.posthorn.mta.dns.TextRecords;
+import dev.posthorn.mta.dns.Answer;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -76,7 +76,7 @@ public final class DkimVerifier {
         List<HeaderField> fields = section.named(SignatureField.NAME);
         long now = clock.instant().getEpochSecond();
         List<Outcome> outcomes = new ArrayList<>();
-        Map<String, TextRecords.Answer> answers = new HashMap<>();
+        Map<String, Answer<String>> answers = new HashMap<>();
         for (HeaderField field : fields.subList(0, Math.min(fields.size(), MAX_SIGNATURES))) {
             outcomes.add(prepare(field, now, answers));
         }
@@ -91,7 +91,7 @@ public final class DkimVerifier {
         return results;
     }
 
-    private Outcome prepare(HeaderField field, long now, Map<String, TextRecords.Answer> answers) {
+    private Outcome prepare(HeaderField field, long now, Map<String, Answer<String>> answers) {
         TagList tags;
         try {
             tags = TagList.parse(field.value());
@@ -112,16 +112,17 @@ public final class DkimVerifier {
         }
     }
 
-    private KeyRecord key(SignatureField signature, Map<String, TextRecords.Answer> answers) throws Refusal {
+    private KeyRecord key(SignatureField signature, Map<String, Answer<String>> answers) throws Refusal {
         String name = signature.selector() + "._domainkey." + signature.domain();
-        TextRecords.Answer answer = answers.computeIfAbsent(name, keys::lookup);
+        Answer<String> answer = answers.computeIfAbsent(name, keys::lookup);
         return switch (answer) {
-            case TextRecords.Answer.Failed failed ->
+            case Answer.Failed<String> failed ->
                     throw new Refusal(Status.TEMPERROR, "key lookup failed: " + failed.reason());
-            case TextRecords.Answer.NotFound none -> throw Refusal.permanent("no key record at " + name);
-            case TextRecords.Answer.Found found when found.records().size() != 1 ->
+            case Answer.NoSuchName<String> none -> throw Refusal.permanent("no key record at " + name);
+            case Answer.NoData<String> none -> throw Refusal.permanent("no key record at " + name);
+            case Answer.Found<String> found when found.records().size() != 1 ->
                     throw Refusal.permanent(found.records().size() + " key records at " + name);
-            case TextRecords.Answer.Found found -> KeyRecord.parse(found.records().getFirst(), signature.algorithm());
+            case Answer.Found<String> found -> KeyRecord.parse(found.records().getFirst(), signature.algorithm());
         };
     }
 

@@ -1,15 +1,16 @@
 package dev.posthorn.mta.dkim;
 
-import dev.posthorn.mta.dns.TextRecords;
+import dev.posthorn.mta.dns.Answer;
+import dev.posthorn.mta.dns.DnsClient;
 
 /**
  * Where a verifier finds key records: the TXT records at {@code selector._domainkey.domain} (RFC 6376 3.6.2.2).
- * The daemon asks DNS ({@code textRecords::lookup}); the command line can read them from a file. The answers are
- * {@link TextRecords}'s closed set, so that a failed lookup is never taken for a missing key.
+ * The daemon asks DNS ({@code dnsClient::txt}); the command line can read them from a file. The answers are
+ * DNS's closed set ({@link Answer}), so that a failed lookup is never taken for a missing key.
  */
 @FunctionalInterface
 public interface KeyLookup {
 
     /** The TXT records at {@code name} (a domain name without the final dot). */
-    TextRecords.Answer lookup(String name);
+    Answer<String> lookup(String name);
 }

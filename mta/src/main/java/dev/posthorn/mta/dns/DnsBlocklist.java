@@ -1,6 +1,5 @@
 package dev.posthorn.mta.dns;
 
-import dev.posthorn.mta.dns.DnsClient.Reply;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
@@ -67,7 +67,7 @@ public final class DnsBlocklist {
     }
 
     /** One zone's answer: a verdict, or empty when it could not say. */
-    private record Answer(String zone, Verdict verdict, String failure) {
+    private record ZoneAnswer(String zone, Verdict verdict, String failure) {
     }
 
     private final DnsClient dns;
@@ -95,10 +95,10 @@ public final class DnsBlocklist {
         if (cached != null && now.isBefore(cached.until())) {
             return cached.verdict();
         }
-        List<Answer> answers = ask(client);
+        List<ZoneAnswer> answers = ask(client);
         Verdict verdict = new Verdict.Clear();
         boolean definite = true;
-        for (Answer answer : answers) {
+        for (ZoneAnswer answer : answers) {
             if (answer.failure() != null) {
                 definite = false;
                 log.warn("dnsbl {}: no answer about {} ({}); letting it in", answer.zone(), client.getHostAddress(),
@@ -115,59 +115,59 @@ public final class DnsBlocklist {
         return verdict;
     }
 
-    private List<Answer> ask(InetAddress client) {
-        List<Callable<Answer>> questions = zones.stream().<Callable<Answer>>map(zone -> () -> ask(client, zone))
-                .toList();
-        List<Answer> answers = new ArrayList<>();
+    private List<ZoneAnswer> ask(InetAddress client) {
+        List<Callable<ZoneAnswer>> questions = zones.stream()
+                .<Callable<ZoneAnswer>>map(zone -> () -> ask(client, zone)).toList();
+        List<ZoneAnswer> answers = new ArrayList<>();
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             // The resolver has the timeout already; the extra second only guards against a stuck lookup.
-            List<Future<Answer>> futures = executor.invokeAll(questions, timeout.toMillis() + 1000,
+            List<Future<ZoneAnswer>> futures = executor.invokeAll(questions, timeout.toMillis() + 1000,
                     TimeUnit.MILLISECONDS);
             for (int i = 0; i < futures.size(); i++) {
                 answers.add(result(zones.get(i), futures.get(i)));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return zones.stream().map(zone -> new Answer(zone, null, "interrupted")).toList();
+            return zones.stream().map(zone -> new ZoneAnswer(zone, null, "interrupted")).toList();
         }
         return answers;
     }
 
-    private static Answer result(String zone, Future<Answer> future) throws InterruptedException {
+    private static ZoneAnswer result(String zone, Future<ZoneAnswer> future) throws InterruptedException {
         try {
             return future.get();
         } catch (CancellationException e) {
-            return new Answer(zone, null, "timed out");
+            return new ZoneAnswer(zone, null, "timed out");
         } catch (ExecutionException e) {
-            return new Answer(zone, null, String.valueOf(e.getCause()));
+            return new ZoneAnswer(zone, null, String.valueOf(e.getCause()));
         }
     }
 
-    private Answer ask(InetAddress client, String zone) throws TextParseException {
+    private ZoneAnswer ask(InetAddress client, String zone) throws TextParseException {
         Name name = Name.fromString(reversed(client) + "." + zone + ".");
         return switch (dns.lookup(name, Type.A)) {
-            case Reply.NoSuchName none -> new Answer(zone, new Verdict.Clear(), null);
-            case Reply.NoData none -> new Answer(zone, new Verdict.Clear(), null);
-            case Reply.Failed failed -> new Answer(zone, null, failed.reason());
-            case Reply.Found found -> listing(zone, name, found);
+            case Answer.NoSuchName<Record> none -> new ZoneAnswer(zone, new Verdict.Clear(), null);
+            case Answer.NoData<Record> none -> new ZoneAnswer(zone, new Verdict.Clear(), null);
+            case Answer.Failed<Record> failed -> new ZoneAnswer(zone, null, failed.reason());
+            case Answer.Found<Record> found -> listing(zone, name, found);
         };
     }
 
-    private Answer listing(String zone, Name name, Reply.Found found) {
+    private ZoneAnswer listing(String zone, Name name, Answer.Found<Record> found) {
         List<byte[]> addresses = found.records().stream().filter(ARecord.class::isInstance)
                 .map(r -> ((ARecord) r).getAddress().getAddress()).toList();
         if (addresses.stream().anyMatch(a -> a[0] == 127 && (a[1] & 0xff) == 255 && (a[2] & 0xff) == 255)) {
-            return new Answer(zone, null, "the list answered with an error code (127.255.255.x)");
+            return new ZoneAnswer(zone, null, "the list answered with an error code (127.255.255.x)");
         }
         if (addresses.stream().noneMatch(a -> a[0] == 127)) {
-            return new Answer(zone, new Verdict.Clear(), null); // RFC 5782 2.1: only 127/8 answers are listings
+            return new ZoneAnswer(zone, new Verdict.Clear(), null); // RFC 5782 2.1: only 127/8 answers are listings
         }
-        return new Answer(zone, new Verdict.Listed(zone, reason(name)), null);
+        return new ZoneAnswer(zone, new Verdict.Listed(zone, reason(name)), null);
     }
 
     /** The TXT reason at {@code name}, sanitized; empty when there is none or it cannot be had. */
     private String reason(Name name) {
-        if (!(dns.lookup(name, Type.TXT) instanceof Reply.Found found)) {
+        if (!(dns.lookup(name, Type.TXT) instanceof Answer.Found<Record> found)) {
             return "";
         }
         String text = found.records().stream().filter(TXTRecord.class::isInstance)

@@ -2,31 +2,55 @@ package dev.posthorn.mta.dns;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Cache;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Lookup;
+import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.ResolverConfig;
+import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.Type;
 import org.xbill.DNS.dnssec.ValidatingResolver;
 
 /**
- * One question at a time to the configured recursive resolvers, through dnsjava's {@link Lookup} (which follows
- * CNAME and DNAME chains, at most {@code dnsjava.lookup.max_iterations}, 16 by default, then reports a loop).
+ * The one way Posthorn asks DNS: every question goes to the configured recursive resolvers and comes back as an
+ * {@link Answer}. Two levels:
+ * <ul>
+ *   <li>{@link #lookup}: the raw records of any type, for the code that needs dnsjava's records (MX ordering, TLSA,
+ *       blocklists);</li>
+ *   <li>{@link #txt}, {@link #a}, {@link #aaaa}, {@link #addresses(String, InetAddress)}, {@link #hostAddresses},
+ *       {@link #mx}, {@link #ptr}: decoded into plain Java values, for the protocols that need no DNS types (SPF,
+ *       DMARC, DKIM keys, MTA-STS). Their names may be any text ({@link QueryName}): a name that cannot exist is
+ *       {@link Answer.NoSuchName} without asking.</li>
+ * </ul>
  *
- * <p>Every instance has its own resolver and cache: dnsjava's static defaults (resolver, cache, search path, hosts
- * file) are never used, so two instances, and two tests, share nothing.
+ * <p>Plain lookups go through dnsjava's {@link Lookup} (which follows CNAME and DNAME chains, at most
+ * {@code dnsjava.lookup.max_iterations}, 16 by default, then reports a loop). Every instance has its own resolver and
+ * cache: dnsjava's static defaults (resolver, cache, search path, hosts file) are never used, so two instances, and two
+ * tests, share nothing; the daemon builds one plain client and shares it.
  *
  * <p>A {@linkplain #validating validating} client checks every answer with DNSSEC itself (RFC 4035 5, dnsjava's
  * {@link ValidatingResolver} from the configured trust anchors) and says which answers are secure: what DANE needs
  * (RFC 7672 2.1). It does not go through {@link Lookup}, whose answers do not say whether they were validated.
+ *
+ * <p>Safe for concurrent use.
  */
 public final class DnsClient {
 
@@ -34,44 +58,8 @@ public final class DnsClient {
     private static final int ATTEMPTS = 2;
     /** Bounds the memory of the per-instance cache; entries also expire with their TTL (RFC 1035 3.2.1). */
     private static final int CACHE_ENTRIES = 10_000;
-
-    /**
-     * What one question came back with: a closed set, so that callers handle each case. {@code secure} says that
-     * the answer was validated with DNSSEC up to a trust anchor (RFC 4035 4.3); a plain client's answers never are.
-     * A bogus answer (RFC 4035 4.3: validation failed) is {@link Failed}, never data.
-     */
-    public sealed interface Reply {
-        /** The records of the type asked for (of the name at the end of any CNAME chain). */
-        record Found(List<Record> records, boolean secure) implements Reply {
-            public Found {
-                records = List.copyOf(records);
-            }
-        }
-
-        /** NXDOMAIN: the name does not exist (RFC 8020). */
-        record NoSuchName(boolean secure) implements Reply {
-        }
-
-        /** NOERROR without records of that type (NODATA, RFC 2308 2.2). */
-        record NoData(boolean secure) implements Reply {
-        }
-
-        /**
-         * SERVFAIL, a timeout, a network error, a CNAME loop or another answer that cannot be used.
-         *
-         * @param bogus whether DNSSEC validation failed (the answer may have been forged or damaged), as opposed to
-         *              a resolver or network failure
-         */
-        record Failed(String reason, boolean bogus) implements Reply {
-            public Failed {
-                Objects.requireNonNull(reason, "reason");
-            }
-
-            public Failed(String reason) {
-                this(reason, false);
-            }
-        }
-    }
+    /** Bounds the addresses kept per host; delivery tries few of them anyway (cf. Postfix smtp_mx_address_limit). */
+    static final int MAX_ADDRESSES = 16;
 
     private final Resolver resolver;
     /** Null for a client that keeps no answers (and for a validating one: dnsjava's validator caches). */
@@ -80,17 +68,7 @@ public final class DnsClient {
     private final SecureLookup secure;
 
     /**
-     * A client that does not validate (its answers are never secure) and keeps answers for their TTL.
-     *
-     * @param servers the recursive resolvers to ask, in order; empty for the system's (resolv.conf)
-     * @param timeout how long one question may take, over all servers and attempts
-     */
-    DnsClient(List<InetSocketAddress> servers, Duration timeout) {
-        this(servers, timeout, true);
-    }
-
-    /**
-     * A client that does not validate, as above.
+     * A client that does not validate.
      *
      * @param caching whether answers are kept for their TTL; without, each question goes to the resolvers (for
      *                callers with a cache of their own, of what they made of the answers)
@@ -131,9 +109,14 @@ public final class DnsClient {
         return new DnsClient(validator, new SecureLookup(validator));
     }
 
-    /** A plain client for tests and for callers outside this package. */
+    /**
+     * A client that does not validate (its answers are never secure) and keeps answers for their TTL.
+     *
+     * @param servers the recursive resolvers to ask, in order; empty for the system's (resolv.conf)
+     * @param timeout how long one question may take, over all servers and attempts
+     */
     public static DnsClient plain(List<InetSocketAddress> servers, Duration timeout) {
-        return new DnsClient(servers, timeout);
+        return new DnsClient(List.copyOf(servers), timeout, true);
     }
 
     /** Whether answers are validated with DNSSEC (and so may be secure). */
@@ -163,7 +146,7 @@ public final class DnsClient {
     }
 
     /** Asks for the records of {@code type} at {@code name}; blocks at most about the timeout. */
-    public Reply lookup(Name name, int type) {
+    public Answer<Record> lookup(Name name, int type) {
         if (secure != null) {
             return secure.lookup(name, type);
         }
@@ -175,10 +158,88 @@ public final class DnsClient {
         lookup.setCycleResults(false);
         Record[] answers = lookup.run();
         return switch (lookup.getResult()) {
-            case Lookup.SUCCESSFUL -> new Reply.Found(List.of(answers), false);
-            case Lookup.HOST_NOT_FOUND -> new Reply.NoSuchName(false);
-            case Lookup.TYPE_NOT_FOUND -> new Reply.NoData(false);
-            default -> new Reply.Failed(lookup.getErrorString());
+            case Lookup.SUCCESSFUL -> new Answer.Found<>(List.of(answers));
+            case Lookup.HOST_NOT_FOUND -> new Answer.NoSuchName<>();
+            case Lookup.TYPE_NOT_FOUND -> new Answer.NoData<>();
+            default -> new Answer.Failed<>(lookup.getErrorString());
         };
+    }
+
+    /**
+     * The TXT records at {@code name}, each record's character strings joined without anything between them, as SPF,
+     * DKIM, DMARC and MTA-STS read them (RFC 7208 3.3, RFC 6376 3.6.2.2, RFC 8461 3.1). Decoded as ISO-8859-1, so that
+     * every octet survives as one character. Their number is bounded by the DNS message (64 KiB at most).
+     */
+    public Answer<String> txt(String name) {
+        return ask(name, Type.TXT, record -> record instanceof TXTRecord txt ? Optional.of(joined(txt))
+                : Optional.empty());
+    }
+
+    /** The IPv4 addresses of {@code name}. */
+    public Answer<InetAddress> a(String name) {
+        return ask(name, Type.A, record -> record instanceof ARecord a ? Optional.of(a.getAddress())
+                : Optional.empty());
+    }
+
+    /** The IPv6 addresses of {@code name}. */
+    public Answer<InetAddress> aaaa(String name) {
+        return ask(name, Type.AAAA, record -> record instanceof AAAARecord aaaa ? Optional.of(aaaa.getAddress())
+                : Optional.empty());
+    }
+
+    /** The addresses of {@code name} of the same family as {@code like}: A for IPv4, AAAA for IPv6 (SPF). */
+    public Answer<InetAddress> addresses(String name, InetAddress like) {
+        return like instanceof Inet4Address ? a(name) : aaaa(name);
+    }
+
+    /**
+     * The addresses of a host to connect to: AAAA then A, each family in DNS's order, at most
+     * {@value #MAX_ADDRESSES}; secure when both answers were.
+     */
+    public Answer<InetAddress> hostAddresses(String host) {
+        Optional<Name> name = QueryName.of(host);
+        return name.isEmpty() ? new Answer.NoSuchName<>() : HostAddresses.of(this, name.get()).answer();
+    }
+
+    /** The MX records of {@code name}, in DNS order. */
+    public Answer<Exchanger> mx(String name) {
+        return ask(name, Type.MX, record -> record instanceof MXRecord mx
+                ? Optional.of(new Exchanger(mx.getPriority(), QueryName.text(mx.getTarget()))) : Optional.empty());
+    }
+
+    /** The names the reverse zone gives for {@code address} (PTR records, RFC 1035 3.5, RFC 3596 2.5). */
+    public Answer<String> ptr(InetAddress address) {
+        return decoded(lookup(ReverseMap.fromAddress(address), Type.PTR), record -> record instanceof PTRRecord ptr
+                ? Optional.of(QueryName.text(ptr.getTarget())) : Optional.empty());
+    }
+
+    private <T> Answer<T> ask(String name, int type, Function<Record, Optional<T>> decode) {
+        Optional<Name> parsed = QueryName.of(name);
+        return parsed.isEmpty() ? new Answer.NoSuchName<>() : decoded(lookup(parsed.get(), type), decode);
+    }
+
+    /** The answer with its records decoded; records of another type (none is kept) make it NODATA. */
+    private static <T> Answer<T> decoded(Answer<Record> answer, Function<Record, Optional<T>> decode) {
+        return switch (answer) {
+            case Answer.Found<Record> found -> {
+                List<T> values = new ArrayList<>();
+                for (Record record : found.records()) {
+                    decode.apply(record).ifPresent(values::add);
+                }
+                yield values.isEmpty() ? new Answer.NoData<>(found.secure())
+                        : new Answer.Found<>(values, found.secure());
+            }
+            case Answer.NoSuchName<Record> none -> new Answer.NoSuchName<>(none.secure());
+            case Answer.NoData<Record> none -> new Answer.NoData<>(none.secure());
+            case Answer.Failed<Record> failed -> new Answer.Failed<>(failed.reason(), failed.bogus());
+        };
+    }
+
+    private static String joined(TXTRecord txt) {
+        StringBuilder text = new StringBuilder();
+        for (byte[] string : txt.getStringsAsByteArrays()) {
+            text.append(new String(string, StandardCharsets.ISO_8859_1));
+        }
+        return text.toString();
     }
 }

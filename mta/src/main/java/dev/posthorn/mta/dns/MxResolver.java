@@ -1,10 +1,7 @@
 package dev.posthorn.mta.dns;
 
-import dev.posthorn.mta.dns.DnsClient.Reply;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -18,8 +15,6 @@ import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xbill.DNS.AAAARecord;
-import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Address;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
@@ -33,48 +28,32 @@ import org.xbill.DNS.Type;
  * mail waits rather than bounces.
  *
  * <p>Safe for concurrent use by delivery workers. Each call asks one MX question and then an AAAA and an A question
- * per target, each bounded by the timeout; results are cached per instance for their TTL.
+ * per target ({@link HostAddresses}), each bounded by the client's timeout and cached by it for its TTL.
  */
 public final class MxResolver {
 
     /** Bounds the work one domain's DNS can cause: the first ten targets after ordering are used (RFC 5321 5.1). */
     public static final int MAX_TARGETS = 10;
-    /** Bounds the addresses kept per target; delivery tries few of them anyway (cf. Postfix smtp_mx_address_limit). */
-    static final int MAX_ADDRESSES = 16;
 
     private static final Logger log = LoggerFactory.getLogger(MxResolver.class);
 
     private final DnsClient dns;
     private final RandomGenerator random;
-    private final DnsLookup lookup;
-
-    /**
-     * @param servers the recursive resolvers to ask, in order; empty for the system's (resolv.conf)
-     * @param timeout how long one DNS question may take, over all servers and attempts
-     * @param random  orders MX hosts of equal preference; used under a lock, so it need not be thread-safe
-     */
-    public MxResolver(List<InetSocketAddress> servers, Duration timeout, RandomGenerator random) {
-        this(new DnsClient(List.copyOf(servers), timeout), random);
-    }
 
     /**
      * Asks {@code dns}; with a {@linkplain DnsClient#validating validating} client, each target says whether its
      * MX and address records were secure (for DANE, RFC 7672 2.2).
+     *
+     * @param random orders MX hosts of equal preference; used under a lock, so it need not be thread-safe
      */
     public MxResolver(DnsClient dns, RandomGenerator random) {
         this.dns = Objects.requireNonNull(dns, "dns");
         this.random = Objects.requireNonNull(random, "random");
-        this.lookup = new DnsLookup(dns, this::addresses);
     }
 
     /** As above, with a randomly seeded generator. */
-    public MxResolver(List<InetSocketAddress> servers, Duration timeout) {
-        this(servers, timeout, new SplittableRandom());
-    }
-
-    /** TXT and address questions through the same resolvers and cache (MTA-STS: its TXT record, its HTTPS host). */
-    public DnsLookup lookup() {
-        return lookup;
+    public MxResolver(DnsClient dns) {
+        this(dns, new SplittableRandom());
     }
 
     /**
@@ -91,21 +70,23 @@ public final class MxResolver {
             return new MxAnswer.Unroutable("not a domain name: " + printable(domain));
         }
         return switch (dns.lookup(name.toName(), Type.MX)) {
-            case Reply.Found found -> exchangers(name, found.records(), found.secure());
-            case Reply.NoSuchName none -> new MxAnswer.NoSuchDomain();
-            case Reply.NoData none -> implicitMx(name, none.secure());
-            case Reply.Failed failed -> new MxAnswer.TemporaryFailure("MX lookup for " + name + ": " + failed.reason());
+            case Answer.Found<Record> found -> exchangers(name, found.records(), found.secure());
+            case Answer.NoSuchName<Record> none -> new MxAnswer.NoSuchDomain();
+            case Answer.NoData<Record> none -> implicitMx(name, none.secure());
+            case Answer.Failed<Record> failed ->
+                    new MxAnswer.TemporaryFailure("MX lookup for " + name + ": " + failed.reason());
         };
     }
 
     /** RFC 5321 5.1: without MX records the domain itself is the one exchanger, if it has an address. */
     private MxAnswer implicitMx(HostName domain, boolean secureMx) {
-        return switch (addresses(domain)) {
-            case Addresses.Some some -> new MxAnswer.Targets(List.of(target(domain.ascii(), some, 0, secureMx)));
-            case Addresses.None none ->
-                    new MxAnswer.Unroutable(domain + " has neither MX nor address records (RFC 5321 5.1)");
-            case Addresses.Failed failed ->
+        HostAddresses addresses = HostAddresses.of(dns, domain.toName());
+        return switch (addresses.answer()) {
+            case Answer.Found<InetAddress> some ->
+                    new MxAnswer.Targets(List.of(target(domain.ascii(), some, addresses.canonical(), 0, secureMx)));
+            case Answer.Failed<InetAddress> failed ->
                     new MxAnswer.TemporaryFailure("address lookup for " + domain + ": " + failed.reason());
+            default -> new MxAnswer.Unroutable(domain + " has neither MX nor address records (RFC 5321 5.1)");
         };
     }
 
@@ -131,11 +112,15 @@ public final class MxResolver {
                 log.info("MX of {} names {}, which is not a host name; skipped", domain, printable(candidate.host()));
                 continue;
             }
-            switch (addresses(host)) {
-                case Addresses.Some some ->
-                        targets.add(target(host.ascii(), some, candidate.preference(), secureMx));
-                case Addresses.None none -> log.info("MX host {} of {} has no address; skipped", host, domain);
-                case Addresses.Failed failed -> {
+            HostAddresses addresses = HostAddresses.of(dns, host.toName());
+            switch (addresses.answer()) {
+                case Answer.Found<InetAddress> some -> targets.add(
+                        target(host.ascii(), some, addresses.canonical(), candidate.preference(), secureMx));
+                case Answer.NoSuchName<InetAddress> none ->
+                        log.info("MX host {} of {} has no address; skipped", host, domain);
+                case Answer.NoData<InetAddress> none ->
+                        log.info("MX host {} of {} has no address; skipped", host, domain);
+                case Answer.Failed<InetAddress> failed -> {
                     log.info("MX host {} of {}: {}; skipped", host, domain, failed.reason());
                     failures.add(host + ": " + failed.reason());
                 }
@@ -193,66 +178,9 @@ public final class MxResolver {
     }
 
     /** A target is secure when its MX RRset (or the MX NODATA of an implicit MX) and its addresses are. */
-    private static Target target(String host, Addresses.Some some, int preference, boolean secureMx) {
-        return new Target(host, some.list(), preference, secureMx && some.secure(), some.canonical());
-    }
-
-    /** The addresses of one host: AAAA then A (each family in DNS's order), CNAMEs followed by dnsjava. */
-    sealed interface Addresses {
-        /**
-         * @param secure    whether both address answers were validated secure
-         * @param canonical the name at the end of any CNAME chain, lower case, without the trailing dot
-         */
-        record Some(List<InetAddress> list, boolean secure, String canonical) implements Addresses {
-        }
-
-        record None() implements Addresses {
-        }
-
-        record Failed(String reason) implements Addresses {
-        }
-    }
-
-    Addresses addresses(HostName host) {
-        Reply v6 = dns.lookup(host.toName(), Type.AAAA);
-        if (v6 instanceof Reply.NoSuchName) {
-            return new Addresses.None();   // NXDOMAIN holds for every type (RFC 8020), so A need not be asked
-        }
-        Reply v4 = dns.lookup(host.toName(), Type.A);
-        List<InetAddress> found = new ArrayList<>();
-        String canonical = host.ascii();
-        for (Reply reply : List.of(v6, v4)) {
-            if (reply instanceof Reply.Found records) {
-                for (Record record : records.records()) {
-                    switch (record) {
-                        case AAAARecord aaaa -> found.add(aaaa.getAddress());
-                        case ARecord a -> found.add(a.getAddress());
-                        default -> { }
-                    }
-                    canonical = record.getName().toString(true).toLowerCase(Locale.ROOT);
-                }
-            }
-        }
-        if (!found.isEmpty()) {
-            return new Addresses.Some(found.subList(0, Math.min(found.size(), MAX_ADDRESSES)),
-                    secure(v6) && secure(v4), canonical);
-        }
-        if (v6 instanceof Reply.Failed failed) {
-            return new Addresses.Failed("AAAA: " + failed.reason());
-        }
-        if (v4 instanceof Reply.Failed failed) {
-            return new Addresses.Failed("A: " + failed.reason());
-        }
-        return new Addresses.None();
-    }
-
-    private static boolean secure(Reply reply) {
-        return switch (reply) {
-            case Reply.Found found -> found.secure();
-            case Reply.NoData none -> none.secure();
-            case Reply.NoSuchName none -> none.secure();
-            case Reply.Failed failed -> false;
-        };
+    private static Target target(String host, Answer.Found<InetAddress> addresses, String canonical, int preference,
+                                 boolean secureMx) {
+        return new Target(host, addresses.records(), preference, secureMx && addresses.secure(), canonical);
     }
 
     /** An MX target that is an IPv4 or IPv6 literal rather than a name; parsed without asking DNS. */

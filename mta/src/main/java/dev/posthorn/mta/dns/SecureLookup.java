@@ -1,6 +1,5 @@
 package dev.posthorn.mta.dns;
 
-import dev.posthorn.mta.dns.DnsClient.Reply;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +18,7 @@ import org.xbill.DNS.Type;
 import org.xbill.DNS.dnssec.ValidatingResolver;
 
 /**
- * One question through dnsjava's {@link ValidatingResolver}, read as a {@link Reply} that says whether it is secure.
+ * One question through dnsjava's {@link ValidatingResolver}, read as an {@link Answer} that says whether it is secure.
  *
  * <p>The validator marks a validated answer with the AD bit (RFC 4035 3.2.3, set by the validator itself, never
  * taken from the network: it clears the bit of every response it receives) and turns a bogus one into SERVFAIL with
@@ -39,7 +38,7 @@ final class SecureLookup {
         this.validator = validator;
     }
 
-    Reply lookup(Name name, int type) {
+    Answer<Record> lookup(Name name, int type) {
         boolean secure = true;
         Name current = name;
         for (int asked = 0; asked < MAX_CHAIN; asked++) {
@@ -47,7 +46,7 @@ final class SecureLookup {
             try {
                 response = validator.send(Message.newQuery(Record.newRecord(current, type, DClass.IN)));
             } catch (IOException e) {
-                return new Reply.Failed(e.getMessage() == null ? e.toString() : e.getMessage());
+                return new Answer.Failed<>(e.getMessage() == null ? e.toString() : e.getMessage());
             }
             int rcode = response.getRcode();
             if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
@@ -57,23 +56,23 @@ final class SecureLookup {
             List<Record> answers = response.getSection(Section.ANSWER);
             Name end = endOfChain(current, answers);
             if (end == null) {
-                return new Reply.Failed("CNAME loop at " + current);
+                return new Answer.Failed<>("CNAME loop at " + current);
             }
             Name owner = end;
             List<Record> wanted = answers.stream()
                     .filter(r -> r.getType() == type && r.getName().equals(owner)).toList();
             if (!wanted.isEmpty()) {
-                return new Reply.Found(wanted, secure);
+                return new Answer.Found<>(wanted, secure);
             }
             if (rcode == Rcode.NXDOMAIN) {
-                return new Reply.NoSuchName(secure);   // RFC 6604 2.1: the rcode is about the chain's last name
+                return new Answer.NoSuchName<>(secure);   // RFC 6604 2.1: the rcode is about the chain's last name
             }
             if (end.equals(current)) {
-                return new Reply.NoData(secure);
+                return new Answer.NoData<>(secure);
             }
             current = end;   // the chain stopped short of data: ask for its last name
         }
-        return new Reply.Failed("CNAME chain of " + name + " longer than " + MAX_CHAIN);
+        return new Answer.Failed<>("CNAME chain of " + name + " longer than " + MAX_CHAIN);
     }
 
     /** Where the CNAMEs in {@code answers} starting at {@code name} lead; null for a loop. */
@@ -92,7 +91,7 @@ final class SecureLookup {
     }
 
     /** A failed answer, bogus when the validator names a DNSSEC reason (RFC 8914 4.2 to 4.13). */
-    private static Reply.Failed failure(Message response) {
+    private static Answer.Failed<Record> failure(Message response) {
         String rcode = Rcode.string(response.getRcode());
         OPTRecord opt = response.getOPT();
         if (opt != null) {
@@ -105,12 +104,12 @@ final class SecureLookup {
                         && code != ExtendedErrorCodeOption.FORGED_ANSWER;
                 String text = error.getText() == null ? "" : ": " + printable(error.getText());
                 if (dnssec) {
-                    return new Reply.Failed("DNSSEC validation failed (bogus)" + text, true);
+                    return new Answer.Failed<>("DNSSEC validation failed (bogus)" + text, true);
                 }
-                return new Reply.Failed(rcode + text);
+                return new Answer.Failed<>(rcode + text);
             }
         }
-        return new Reply.Failed(rcode);
+        return new Answer.Failed<>(rcode);
     }
 
     /** Validator reasons quote names from the network: keep them printable and short. */

@@ -1,7 +1,8 @@
 package dev.posthorn.mta.spf;
 
 import dev.posthorn.mta.dns.Answer;
-import dev.posthorn.mta.dns.DnsLookups;
+import dev.posthorn.mta.dns.DnsClient;
+import dev.posthorn.mta.dns.Exchanger;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -35,7 +36,7 @@ final class Evaluation {
         }
     }
 
-    private final DnsLookups dns;
+    private final DnsClient dns;
     private final InetAddress ip;
     private final String sender;
     private final String helo;
@@ -43,7 +44,7 @@ final class Evaluation {
     private int dnsTerms;
     private int voidLookups;
 
-    Evaluation(DnsLookups dns, InetAddress ip, String sender, String helo, long deadline) {
+    Evaluation(DnsClient dns, InetAddress ip, String sender, String helo, long deadline) {
         this.dns = dns;
         this.ip = ip;
         this.sender = sender;
@@ -128,11 +129,11 @@ final class Evaluation {
 
     /** RFC 7208 5.4: the addresses of at most ten MX hosts, each of the client's family. */
     private boolean mx(String target, int prefix) {
-        List<DnsLookups.Exchanger> hosts = counted(ask(() -> dns.mx(target)), target);
+        List<Exchanger> hosts = counted(ask(() -> dns.mx(target)), target);
         if (hosts.size() > SpfVerifier.MAX_NAMES) {
             throw new Stop(SpfResult.PERMERROR, target + ": more than " + SpfVerifier.MAX_NAMES + " MX records");
         }
-        for (DnsLookups.Exchanger host : hosts) {
+        for (Exchanger host : hosts) {
             if (host.host().isEmpty() || host.host().equals(".")) {
                 continue;   // a null MX (RFC 7505) names no host
             }

@@ -1,6 +1,7 @@
 package dev.posthorn.mta.sts;
 
-import dev.posthorn.mta.dns.DnsLookup;
+import dev.posthorn.mta.dns.Answer;
+import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.tls.Printable;
 import dev.posthorn.smtp.Domain;
 import java.io.IOException;
@@ -37,7 +38,7 @@ public final class MtaSts implements AutoCloseable {
     static final Duration RETRY_FETCH = Duration.ofMinutes(5);
     private static final Logger log = LoggerFactory.getLogger(MtaSts.class);
 
-    private final DnsLookup dns;
+    private final DnsClient dns;
     private final PolicyFetcher fetcher;
     private final PolicyStore store;
     private final Clock clock;
@@ -50,7 +51,7 @@ public final class MtaSts implements AutoCloseable {
     }
 
     /** Loads the policies kept in {@code store}; expired ones are deleted. */
-    public MtaSts(DnsLookup dns, PolicyFetcher fetcher, PolicyStore store, Clock clock) throws IOException {
+    public MtaSts(DnsClient dns, PolicyFetcher fetcher, PolicyStore store, Clock clock) throws IOException {
         this.dns = dns;
         this.fetcher = fetcher;
         this.store = store;
@@ -112,7 +113,7 @@ public final class MtaSts implements AutoCloseable {
     /** The domain's TXT record, or empty (no record, a malformed one, DNS trouble: all logged but the first). */
     private Optional<StsRecord> record(String domain) {
         return switch (dns.txt("_mta-sts." + domain)) {
-            case DnsLookup.TxtAnswer.Found found -> {
+            case Answer.Found<String> found -> {
                 if (found.records().stream().noneMatch(r -> r.startsWith("v=STSv1"))) {
                     yield Optional.empty();
                 }
@@ -123,8 +124,9 @@ public final class MtaSts implements AutoCloseable {
                     yield Optional.empty();
                 }
             }
-            case DnsLookup.TxtAnswer.None none -> Optional.empty();
-            case DnsLookup.TxtAnswer.Failed failed -> {
+            case Answer.NoSuchName<String> none -> Optional.empty();
+            case Answer.NoData<String> none -> Optional.empty();
+            case Answer.Failed<String> failed -> {
                 log.info("MTA-STS record of {} not found: {}", domain, failed.reason());
                 yield Optional.empty();
             }

@@ -1,6 +1,7 @@
 package dev.posthorn.mta.sts;
 
-import dev.posthorn.mta.dns.DnsLookup;
+import dev.posthorn.mta.dns.Answer;
+import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.tls.Printable;
 import dev.posthorn.mta.tls.Trust;
 import java.io.ByteArrayOutputStream;
@@ -31,7 +32,7 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * Fetches a domain's policy body from {@code https://mta-sts.<domain>/.well-known/mta-sts.txt} (RFC 8461 3.3) with
- * Apache HttpClient 5: the host name resolves through Posthorn's DNS ({@link DnsLookup}, never the JVM's resolver),
+ * Apache HttpClient 5: the host name resolves through Posthorn's DNS ({@link DnsClient}, never the JVM's resolver),
  * the certificate must chain to {@link Trust}'s CAs and name the host (the JDK's HTTPS endpoint check), redirects
  * are refused, the answer must be {@code 200} with {@code Content-Type: text/plain}, and at most
  * {@value #MAX_BODY} octets are read before the body is refused as too large.
@@ -58,14 +59,19 @@ public final class PolicyFetcher implements AutoCloseable {
      * @param timeout  for the connect and for each read
      * @param deadline for the whole fetch
      */
-    public PolicyFetcher(DnsLookup dns, Trust trust, int port, Duration timeout, Duration deadline) {
+    public PolicyFetcher(DnsClient dns, Trust trust, int port, Duration timeout, Duration deadline) {
         this.port = port;
         this.deadline = deadline;
         Timeout each = Timeout.of(timeout.toMillis(), TimeUnit.MILLISECONDS);
         DnsResolver resolver = new DnsResolver() {
             @Override
             public InetAddress[] resolve(String host) throws UnknownHostException {
-                return dns.addresses(host).toArray(InetAddress[]::new);
+                return switch (dns.hostAddresses(host)) {
+                    case Answer.Found<InetAddress> found -> found.records().toArray(InetAddress[]::new);
+                    case Answer.Failed<InetAddress> failed -> throw new UnknownHostException(host + ": "
+                            + failed.reason());
+                    default -> throw new UnknownHostException(host + " has no address");
+                };
             }
 
             @Override

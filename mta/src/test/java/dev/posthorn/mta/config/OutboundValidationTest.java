@@ -427,6 +427,20 @@ class OutboundValidationTest {
     }
 
     @Test
+    void theBindAddressIsAnIpLiteralAndNoneByDefault() throws Exception {
+        assertThat(load(dir, "spool: queue\n").outbound().bindAddress()).isEmpty();
+        assertThat(load(dir, "outbound: { bind_address: 192.0.2.25 }\n").outbound().bindAddress())
+                .contains(java.net.InetAddress.getByName("192.0.2.25"));
+        assertThat(load(dir, "outbound: { bind_address: \"2001:db8::25\" }\n").outbound().bindAddress())
+                .contains(java.net.InetAddress.getByName("2001:db8::25"));
+        onlyProblem(dir, """
+                outbound:
+                  port: 25
+                  bind_address: mail.example.net
+                """, 3, "outbound.bind_address", "host names are not allowed here");
+    }
+
+    @Test
     void aPerDomainTlsPolicyIsOneOfTheSixLevels() {
         onlyProblem(dir, "outbound:\n  tls_policy: { example.net: secure }\n", 2, "outbound.tls_policy.example.net",
                 "expected none, may, encrypt, verify, dane or dane-only, got secure");

@@ -8,10 +8,8 @@ import dev.posthorn.mta.config.Delivery;
 import dev.posthorn.mta.config.LocalDomain;
 import dev.posthorn.mta.config.Mailboxes;
 import dev.posthorn.mta.schedule.RetrySchedule;
-import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.io.ByteArrayInputStream;
@@ -50,15 +48,8 @@ class BounceTest {
     }
 
     private static void send(Daemon daemon, String from, String to, int hops) throws Exception {
-        Properties p = new Properties();
-        p.put("mail.smtp.host", "127.0.0.1");
-        p.put("mail.smtp.port", String.valueOf(daemon.addresses().getFirst().getPort()));
-        p.put("mail.smtp.localhost", "client.test");
-        MimeMessage message = new MimeMessage(Session.getInstance(p));
-        message.setFrom(new InternetAddress(from));
-        message.setRecipients(Message.RecipientType.TO, to);
-        message.setSubject("to be reported on");
-        message.setText("body\r\n");
+        MimeMessage message = TestMail.message(TestMail.session(daemon.addresses().getFirst()), from, to,
+                "to be reported on", "body\r\n");
         for (int i = 0; i < hops; i++) {
             message.addHeader("Received", "from hop" + i + ".test by hop" + (i + 1) + ".test; Mon, 23 Nov 2026");
         }

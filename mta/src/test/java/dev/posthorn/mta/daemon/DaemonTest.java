@@ -9,19 +9,13 @@ import dev.posthorn.mta.config.Delivery;
 import dev.posthorn.mta.config.LocalDomain;
 import dev.posthorn.mta.schedule.RetrySchedule;
 import dev.posthorn.mta.spool.SpoolEnvelope;
-import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
-import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,16 +27,7 @@ class DaemonTest {
     Path dir;
 
     private static void send(Daemon daemon, String from, String to, String subject) throws MessagingException {
-        Properties p = new Properties();
-        p.put("mail.smtp.host", "127.0.0.1");
-        p.put("mail.smtp.port", String.valueOf(daemon.addresses().getFirst().getPort()));
-        p.put("mail.smtp.localhost", "client.test");
-        MimeMessage message = new MimeMessage(Session.getInstance(p));
-        message.setFrom(new InternetAddress(from));
-        message.setRecipients(Message.RecipientType.TO, to);
-        message.setSubject(subject);
-        message.setText("hello\r\n");
-        Transport.send(message);
+        TestMail.send(daemon.addresses().getFirst(), from, to, subject, "hello\r\n");
     }
 
     private List<String> mailbox(String name) throws IOException {

@@ -18,11 +18,6 @@ import dev.posthorn.mta.config.Outbound;
 import dev.posthorn.mta.config.TlsPolicy;
 import dev.posthorn.smtp.server.ServerTls;
 import dev.posthorn.smtp.testing.DnsResponder;
-import jakarta.mail.Message;
-import jakarta.mail.Session;
-import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -36,7 +31,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,16 +93,7 @@ class DaneDaemonTest {
     }
 
     private static void send(InetSocketAddress server) throws Exception {
-        Properties p = new Properties();
-        p.put("mail.smtp.host", server.getAddress().getHostAddress());
-        p.put("mail.smtp.port", String.valueOf(server.getPort()));
-        p.put("mail.smtp.localhost", "client.test");
-        MimeMessage message = new MimeMessage(Session.getInstance(p));
-        message.setFrom(new InternetAddress("alice@a.test"));
-        message.setRecipients(Message.RecipientType.TO, "bob@b.test");
-        message.setSubject("pinned");
-        message.setText("over DANE\r\n");
-        Transport.send(message);
+        TestMail.send(server, "alice@a.test", "bob@b.test", "pinned", "over DANE\r\n");
     }
 
     private void deliverToBob(byte[] pinned) throws Exception {

@@ -10,12 +10,9 @@ import dev.posthorn.mta.dkim.DkimResult;
 import dev.posthorn.mta.dkim.DkimSigner;
 import dev.posthorn.mta.dkim.DkimVerifier;
 import dev.posthorn.mta.dkim.KeyFile;
-import dev.posthorn.mta.dns.TextRecords;
+import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.smtp.testing.DnsResponder;
-import jakarta.mail.Message;
-import jakarta.mail.Session;
 import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
@@ -70,10 +67,7 @@ class DkimSigningTest {
     }
 
     private static void send(Daemon daemon, boolean auth, String from) throws Exception {
-        Properties p = new Properties();
-        p.put("mail.smtp.host", "127.0.0.1");
-        p.put("mail.smtp.port", String.valueOf(daemon.addresses().getFirst().getPort()));
-        p.put("mail.smtp.localhost", "client.test");
+        Properties p = TestMail.session(daemon.addresses().getFirst());
         if (auth) {
             p.put("mail.smtp.starttls.enable", "true");
             p.put("mail.smtp.starttls.required", "true");
@@ -81,11 +75,8 @@ class DkimSigningTest {
             p.put("mail.smtp.ssl.checkserveridentity", "false");
             p.put("mail.smtp.auth", "true");
         }
-        MimeMessage message = new MimeMessage(Session.getInstance(p));
-        message.setFrom(new InternetAddress(from));
-        message.setRecipients(Message.RecipientType.TO, "bob@posthorn.test");
-        message.setSubject("signed? " + auth);
-        message.setText("Hello Bob,\r\n\r\nthis line ends in spaces   \r\n\r\n\r\n");
+        MimeMessage message = TestMail.message(p, from, "bob@posthorn.test", "signed? " + auth,
+                "Hello Bob,\r\n\r\nthis line ends in spaces   \r\n\r\n\r\n");
         if (auth) {
             Transport.send(message, "alice", "wonderland");
         } else {
@@ -122,8 +113,8 @@ class DkimSigningTest {
         try (DnsResponder dns = DnsResponder.builder().zone("posthorn.test")
                 .txt("s2026._domainkey.posthorn.test", strings(RSA))
                 .txt("ed2026._domainkey.posthorn.test", strings(ED25519)).start()) {
-            TextRecords records = new TextRecords(List.of(dns.address()), Duration.ofSeconds(2));
-            List<DkimResult> results = new DkimVerifier(records::lookup, Clock.systemUTC())
+            DnsClient records = DnsClient.plain(List.of(dns.address()), Duration.ofSeconds(2));
+            List<DkimResult> results = new DkimVerifier(records::txt, Clock.systemUTC())
                     .verify(new ByteArrayInputStream(wire));
             assertThat(results).extracting(DkimResult::status, DkimResult::domain, DkimResult::selector)
                     .containsExactly(

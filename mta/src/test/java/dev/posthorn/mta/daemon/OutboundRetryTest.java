@@ -21,11 +21,6 @@ import dev.posthorn.smtp.Reply;
 import dev.posthorn.smtp.testing.DnsResponder;
 import dev.posthorn.smtp.testing.FakeSmtpServer.Script;
 import dev.posthorn.smtp.testing.FakeSmtpServer;
-import jakarta.mail.Message;
-import jakarta.mail.Session;
-import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -35,7 +30,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -82,16 +76,7 @@ class OutboundRetryTest {
     }
 
     static void send(Daemon daemon, String to) throws Exception {
-        Properties p = new Properties();
-        p.put("mail.smtp.host", "127.0.0.1");
-        p.put("mail.smtp.port", String.valueOf(daemon.addresses().getFirst().getPort()));
-        p.put("mail.smtp.localhost", "client.test");
-        MimeMessage message = new MimeMessage(Session.getInstance(p));
-        message.setFrom(new InternetAddress("alice@a.test"));
-        message.setRecipients(Message.RecipientType.TO, to);
-        message.setSubject("outbound");
-        message.setText("hello far away\r\n");
-        Transport.send(message);
+        TestMail.send(daemon.addresses().getFirst(), "alice@a.test", to, "outbound", "hello far away\r\n");
     }
 
     private long queued() throws IOException {

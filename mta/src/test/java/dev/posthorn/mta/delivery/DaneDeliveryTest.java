@@ -96,7 +96,7 @@ class DaneDeliveryTest {
         DnsClient validating = DnsClient.validating(List.of(dns.address()), Duration.ofSeconds(3),
                 new ByteArrayInputStream(dns.trustAnchors().getBytes(StandardCharsets.US_ASCII)));
         Dane dane = new Dane(validating, new SplittableRandom(7), Clock.systemUTC());
-        MxResolver plain = new MxResolver(List.of(dns.address()), Duration.ofSeconds(3));
+        MxResolver plain = new MxResolver(DnsClient.plain(List.of(dns.address()), Duration.ofSeconds(3)));
         try (SmtpTransport transport = new SmtpTransport(plain, "out.posthorn.test", port,
                 ClientTimeouts.all(Duration.ofSeconds(5)), new DomainTls(TlsPolicy.DANE, Map.of(), Trust.jdk(),
                         Optional.empty(), Optional.of(dane)))) {

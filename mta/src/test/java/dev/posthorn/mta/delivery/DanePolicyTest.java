@@ -99,8 +99,9 @@ class DanePolicyTest {
     /** A transport as the daemon builds it: MTA-STS on, DANE validating from the zone's trust anchor. */
     private SmtpTransport transport(DnsResponder dns, TlsPolicy level, Map<String, TlsPolicy> perDomain, int port)
             throws Exception {
-        MxResolver resolver = new MxResolver(List.of(dns.address()), Duration.ofSeconds(2), new SplittableRandom(3));
-        MtaSts sts = new MtaSts(resolver.lookup(), new PolicyFetcher(resolver.lookup(), trust, https.port(),
+        DnsClient client = DnsClient.plain(List.of(dns.address()), Duration.ofSeconds(2));
+        MxResolver resolver = new MxResolver(client, new SplittableRandom(3));
+        MtaSts sts = new MtaSts(client, new PolicyFetcher(client, trust, https.port(),
                 Duration.ofSeconds(3), Duration.ofSeconds(6)), new PolicyStore(dir.resolve("sts")), Clock.systemUTC());
         closing.add(sts);
         Dane dane = new Dane(DnsClient.validating(List.of(dns.address()), Duration.ofSeconds(3),

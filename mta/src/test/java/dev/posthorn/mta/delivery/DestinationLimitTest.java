@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.posthorn.mta.config.HostPort;
 import dev.posthorn.mta.config.RouteTarget;
 import dev.posthorn.mta.config.TlsPolicy;
+import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.spool.SpoolEnvelope;
 import dev.posthorn.smtp.client.ClientTimeouts;
@@ -47,8 +48,8 @@ class DestinationLimitTest {
                      n -> Script.accepting());
              ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
             // No DNS is asked: both domains have a route to an IP address.
-            MxResolver resolver = new MxResolver(List.of(new InetSocketAddress("127.0.0.1", 9)),
-                    Duration.ofMillis(300));
+            MxResolver resolver = new MxResolver(DnsClient.plain(List.of(new InetSocketAddress("127.0.0.1", 9)),
+                    Duration.ofMillis(300)));
             SmtpTransport smtp = new SmtpTransport(resolver, "mx.posthorn.test", 25,
                     ClientTimeouts.all(Duration.ofSeconds(10)), SmtpTransport.Policy.of(TlsPolicy.MAY));
             Outbound outbound = new Outbound(smtp, Optional.empty(), Map.of(

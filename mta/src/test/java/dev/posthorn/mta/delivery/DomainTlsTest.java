@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.posthorn.mta.config.HostPort;
 import dev.posthorn.mta.config.RouteTarget;
 import dev.posthorn.mta.config.TlsPolicy;
+import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.spool.SpoolEnvelope;
 import dev.posthorn.mta.sts.MtaSts;
@@ -64,7 +65,8 @@ class DomainTlsTest {
     }
 
     private SmtpTransport transport(TlsPolicy level, int port, Optional<MtaSts> sts) {
-        MxResolver resolver = new MxResolver(List.of(dns.address()), Duration.ofSeconds(2), new SplittableRandom(5));
+        MxResolver resolver = new MxResolver(DnsClient.plain(List.of(dns.address()), Duration.ofSeconds(2)),
+                new SplittableRandom(5));
         return new SmtpTransport(resolver, "out.posthorn.test", port, ClientTimeouts.all(Duration.ofSeconds(5)),
                 new DomainTls(TlsPolicy.MAY, Map.of("example.net", level), trust, sts, Optional.empty()));
     }
@@ -132,8 +134,9 @@ class DomainTlsTest {
         mx.start("127.0.0.3", "mx.example.net", ServerTls.selfSigned("mx.example.net"));
         try (PolicyServer https = PolicyServer.start("127.0.0.4", ca.serverContext("mta-sts.example.net"))
                 .serve(policy("enforce", "mx.example.net"))) {
-            MxResolver resolver = new MxResolver(List.of(dns.address()), Duration.ofSeconds(2));
-            MtaSts sts = new MtaSts(resolver.lookup(), new PolicyFetcher(resolver.lookup(), trust, https.port(),
+            DnsClient client = DnsClient.plain(List.of(dns.address()), Duration.ofSeconds(2));
+            MxResolver resolver = new MxResolver(client);
+            MtaSts sts = new MtaSts(client, new PolicyFetcher(client, trust, https.port(),
                     Duration.ofSeconds(3), Duration.ofSeconds(6)), new PolicyStore(dir.resolve("sts")),
                     Clock.systemUTC());
             try (sts; SmtpTransport transport = transport(TlsPolicy.MAY, mx.port(), Optional.of(sts))) {

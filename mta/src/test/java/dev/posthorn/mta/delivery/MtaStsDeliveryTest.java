@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.posthorn.mta.config.TlsPolicy;
+import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.spool.SpoolEnvelope;
 import dev.posthorn.mta.sts.MtaSts;
@@ -88,8 +89,9 @@ class MtaStsDeliveryTest {
 
     /** A transport as the daemon builds it, with MTA-STS on, its cache in {@code dir/sts}. */
     private SmtpTransport transport(DnsResponder dns) throws Exception {
-        MxResolver resolver = new MxResolver(List.of(dns.address()), Duration.ofSeconds(2), new SplittableRandom(3));
-        MtaSts sts = new MtaSts(resolver.lookup(), new PolicyFetcher(resolver.lookup(), trust, https.port(),
+        DnsClient client = DnsClient.plain(List.of(dns.address()), Duration.ofSeconds(2));
+        MxResolver resolver = new MxResolver(client, new SplittableRandom(3));
+        MtaSts sts = new MtaSts(client, new PolicyFetcher(client, trust, https.port(),
                 Duration.ofSeconds(3), Duration.ofSeconds(6)), new PolicyStore(dir.resolve("sts")), Clock.systemUTC());
         closing.add(sts);
         SmtpTransport transport = new SmtpTransport(resolver, "out.posthorn.test", mx.port(),

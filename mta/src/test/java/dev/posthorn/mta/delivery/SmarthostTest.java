@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.posthorn.mta.config.HostPort;
 import dev.posthorn.mta.config.RouteTarget;
 import dev.posthorn.mta.config.TlsPolicy;
+import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.spool.SpoolEnvelope;
 import dev.posthorn.smtp.Replies;
@@ -58,7 +59,8 @@ class SmarthostTest {
 
     private static SmtpTransport smtp() {
         // No DNS is asked here: every host below is an IP address.
-        MxResolver resolver = new MxResolver(List.of(new InetSocketAddress("127.0.0.1", 9)), Duration.ofMillis(300));
+        MxResolver resolver = new MxResolver(DnsClient.plain(List.of(new InetSocketAddress("127.0.0.1", 9)),
+                Duration.ofMillis(300)));
         return new SmtpTransport(resolver, "mx.posthorn.test", 25, ClientTimeouts.all(Duration.ofSeconds(5)),
                 SmtpTransport.Policy.of(TlsPolicy.MAY));
     }

@@ -3,6 +3,7 @@ package dev.posthorn.mta.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.posthorn.mta.config.TlsPolicy;
+import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.spool.SpoolEnvelope;
 import dev.posthorn.smtp.Reply;
@@ -42,7 +43,8 @@ class SmtpTransportTest {
     }
 
     private static SmtpTransport transport(DnsResponder dns, int port) {
-        MxResolver resolver = new MxResolver(List.of(dns.address()), Duration.ofSeconds(2), new SplittableRandom(7));
+        MxResolver resolver = new MxResolver(DnsClient.plain(List.of(dns.address()), Duration.ofSeconds(2)),
+                new SplittableRandom(7));
         return new SmtpTransport(resolver, "mx.posthorn.test", port, ClientTimeouts.all(Duration.ofSeconds(5)),
                 SmtpTransport.Policy.of(TlsPolicy.MAY));
     }

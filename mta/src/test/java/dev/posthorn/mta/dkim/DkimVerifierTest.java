@@ -3,7 +3,7 @@ package dev.posthorn.mta.dkim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.posthorn.mta.dkim.DkimResult.Status;
-import dev.posthorn.mta.dns.TextRecords;
+import dev.posthorn.mta.dns.Answer;
 import java.security.KeyPairGenerator;
 import java.util.HashMap;
 import java.util.List;
@@ -102,7 +102,7 @@ class DkimVerifierTest {
     @Test
     void aFailedLookupIsATemporaryError() throws Exception {
         String signed = SignedMessages.signWith(MESSAGE, TAGS, Keys.RSA.getPrivate());
-        DkimResult result = new DkimVerifier(name -> new TextRecords.Answer.Failed("timed out"), SignedMessages.NOW)
+        DkimResult result = new DkimVerifier(name -> new Answer.Failed<>("timed out"), SignedMessages.NOW)
                 .verify(SignedMessages.stream(signed)).getFirst();
         assertThat(result.status()).isEqualTo(Status.TEMPERROR);
         assertThat(result.reason()).isEqualTo("key lookup failed: timed out");
@@ -112,7 +112,7 @@ class DkimVerifierTest {
     void severalKeyRecordsAreRefused() throws Exception {
         String signed = SignedMessages.signWith(MESSAGE, TAGS, Keys.RSA.getPrivate());
         String record = Keys.record(Keys.RSA);
-        DkimResult result = new DkimVerifier(name -> new TextRecords.Answer.Found(List.of(record, record)),
+        DkimResult result = new DkimVerifier(name -> new Answer.Found<>(List.of(record, record)),
                 SignedMessages.NOW).verify(SignedMessages.stream(signed)).getFirst();
         assertThat(result.status()).isEqualTo(Status.PERMERROR);
     }

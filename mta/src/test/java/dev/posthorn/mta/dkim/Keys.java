@@ -1,6 +1,6 @@
 package dev.posthorn.mta.dkim;
 
-import dev.posthorn.mta.dns.TextRecords;
+import dev.posthorn.mta.dns.Answer;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.util.List;
@@ -30,7 +30,7 @@ final class Keys {
 
     /** A lookup that knows the given names (selector._domainkey.domain) and nothing else. */
     static KeyLookup serving(Map<String, String> records) {
-        return name -> records.containsKey(name) ? new TextRecords.Answer.Found(List.of(records.get(name)))
-                : new TextRecords.Answer.NotFound();
+        return name -> records.containsKey(name) ? new Answer.Found<>(List.of(records.get(name)))
+                : new Answer.NoSuchName<>();
     }
 }

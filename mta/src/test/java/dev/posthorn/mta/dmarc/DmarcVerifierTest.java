@@ -2,7 +2,7 @@ package dev.posthorn.mta.dmarc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.posthorn.mta.dns.DnsLookups;
+import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.smtp.testing.DnsResponder;
 import dev.posthorn.smtp.testing.DnsResponderBuilder;
 import java.io.IOException;
@@ -26,7 +26,7 @@ class DmarcVerifierTest {
     private static <T> T with(DnsResponderBuilder zones, long seed, Function<DmarcVerifier, T> use)
             throws IOException {
         try (DnsResponder responder = zones.start()) {
-            DnsLookups dns = new DnsLookups(List.of(responder.address()), Duration.ofMillis(1500));
+            DnsClient dns = DnsClient.plain(List.of(responder.address()), Duration.ofMillis(1500));
             return use.apply(new DmarcVerifier(dns, SuffixListSource.of(PublicSuffixList.bundled()),
                     new SplittableRandom(seed)));
         }

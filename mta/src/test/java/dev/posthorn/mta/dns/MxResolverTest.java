@@ -31,7 +31,7 @@ class MxResolverTest {
             .a("dual.example.test", "192.0.2.26");
 
     private static MxResolver resolver(DnsResponder dns, long seed) {
-        return new MxResolver(List.of(dns.address()), TIMEOUT, new SplittableRandom(seed));
+        return new MxResolver(DnsClient.plain(List.of(dns.address()), TIMEOUT), new SplittableRandom(seed));
     }
 
     private static MxResolver resolver(DnsResponder dns) {
@@ -148,7 +148,7 @@ class MxResolverTest {
     void silentServerIsTemporaryWithinTheTimeout() throws IOException {
         Duration timeout = Duration.ofMillis(600);
         try (DnsResponder dns = DNS.drop("silent.example.test").start()) {
-            MxResolver resolver = new MxResolver(List.of(dns.address()), timeout);
+            MxResolver resolver = new MxResolver(DnsClient.plain(List.of(dns.address()), timeout));
             long start = System.nanoTime();
 
             MxAnswer answer = resolver.resolve("silent.example.test");
@@ -319,7 +319,7 @@ class MxResolverTest {
     @Test
     void timeoutMustBePositive() throws IOException {
         try (DnsResponder dns = DNS.start()) {
-            assertThatThrownBy(() -> new MxResolver(List.of(dns.address()), Duration.ZERO))
+            assertThatThrownBy(() -> new MxResolver(DnsClient.plain(List.of(dns.address()), Duration.ZERO)))
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }

@@ -7,7 +7,7 @@ import dev.posthorn.mta.config.Network;
 import dev.posthorn.mta.dmarc.DmarcVerifier;
 import dev.posthorn.mta.dmarc.PublicSuffixList;
 import dev.posthorn.mta.dmarc.SuffixListSource;
-import dev.posthorn.mta.dns.DnsLookups;
+import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.spf.SpfVerifier;
 import dev.posthorn.smtp.ForwardPath;
 import dev.posthorn.smtp.MailParameters;
@@ -57,7 +57,7 @@ class InboundChecksTest {
     }
 
     private InboundChecks checks(Checks settings, DkimVerification dkim) {
-        DnsLookups lookups = new DnsLookups(List.of(dns.address()), Duration.ofSeconds(1));
+        DnsClient lookups = DnsClient.plain(List.of(dns.address()), Duration.ofSeconds(1));
         return new InboundChecks(settings, "mx.example.org", List.of(Network.parse("192.0.2.0/24")),
                 new SpfVerifier(lookups, Duration.ofSeconds(20)),
                 new DmarcVerifier(lookups, SuffixListSource.of(PublicSuffixList.bundled()), new SplittableRandom(1)),

@@ -3,7 +3,7 @@ package dev.posthorn.mta.spf;
 import static dev.posthorn.smtp.testing.DnsResponderBuilder.reverse;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.posthorn.mta.dns.DnsLookups;
+import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.smtp.testing.DnsResponder;
 import dev.posthorn.smtp.testing.DnsResponderBuilder;
 import java.io.IOException;
@@ -42,7 +42,7 @@ class SpfVerifierTest {
             throws IOException {
         try (DnsResponder started = zones.start()) {
             responder = started;
-            DnsLookups dns = new DnsLookups(List.of(responder.address()), Duration.ofMillis(1500));
+            DnsClient dns = DnsClient.plain(List.of(responder.address()), Duration.ofMillis(1500));
             return new SpfVerifier(dns, Duration.ofSeconds(20)).check(InetAddress.getByName(client), mailFrom, helo);
         }
     }
@@ -115,7 +115,7 @@ class SpfVerifierTest {
         InetAddress client = Inet6Address.getByAddress(null, mapped, -1);
         try (DnsResponder started = APPENDIX.txt("example.com", "v=spf1 ip4:192.0.2.10 -all").start()) {
             responder = started;
-            DnsLookups dns = new DnsLookups(List.of(responder.address()), Duration.ofMillis(1500));
+            DnsClient dns = DnsClient.plain(List.of(responder.address()), Duration.ofMillis(1500));
             assertThat(new SpfVerifier(dns, Duration.ofSeconds(20)).check(client, "u@example.com", "h").result())
                     .isEqualTo(SpfResult.PASS);
         }

@@ -3,7 +3,7 @@ package dev.posthorn.mta.sts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIOException;
 
-import dev.posthorn.mta.dns.MxResolver;
+import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.tls.TestCa;
 import dev.posthorn.mta.tls.Trust;
 import dev.posthorn.smtp.testing.DnsResponder;
@@ -38,8 +38,8 @@ class PolicyFetcherTest {
     }
 
     private PolicyFetcher fetcher(Trust trust) {
-        MxResolver resolver = new MxResolver(List.of(dns.address()), Duration.ofSeconds(2));
-        return new PolicyFetcher(resolver.lookup(), trust, https.port(), Duration.ofSeconds(3), Duration.ofSeconds(6));
+        DnsClient client = DnsClient.plain(List.of(dns.address()), Duration.ofSeconds(2));
+        return new PolicyFetcher(client, trust, https.port(), Duration.ofSeconds(3), Duration.ofSeconds(6));
     }
 
     @AfterEach

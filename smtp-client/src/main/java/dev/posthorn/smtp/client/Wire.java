@@ -71,6 +71,9 @@ abstract sealed class Wire implements AutoCloseable {
         Tcp(Endpoint.Tcp endpoint, Duration connectTimeout) throws IOException {
             this(new Socket());
             try {
+                if (endpoint.source().isPresent()) {
+                    socket.bind(new InetSocketAddress(endpoint.source().get(), 0));
+                }
                 socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()),
                         (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
                 socket.setTcpNoDelay(true);
