@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -134,7 +135,8 @@ public final class FakeSmtpServer implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final List<String> commands = new CopyOnWriteArrayList<>();
-    private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Map<Socket, java.util.concurrent.locks.ReentrantLock> open =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private FakeSmtpServer(ServerSocket listener, IntFunction<Script> scripts) {
         this.listener = listener;
@@ -190,15 +192,23 @@ public final class FakeSmtpServer implements AutoCloseable {
         }
     }
 
-    /** Closes every open connection, as a server whose idle timeout struck would. */
+    /**
+     * Closes every open connection, as a server whose idle timeout struck would: between commands, never while one is
+     * being handled (a message recorded as received has had its reply sent).
+     */
     public void closeConnections() throws IOException {
-        for (Socket socket : open) {
-            socket.close();
+        for (Map.Entry<Socket, java.util.concurrent.locks.ReentrantLock> entry : open.entrySet()) {
+            entry.getValue().lock();
+            try {
+                entry.getKey().close();
+            } finally {
+                entry.getValue().unlock();
+            }
         }
     }
 
     private void serve(Socket socket, int connection, Script script) {
-        open.add(socket);
+        open.put(socket, new java.util.concurrent.locks.ReentrantLock());
         try (socket) {
             socket.setSoTimeout(30_000);
             new FakeSession(socket, connection, script, this).run();
@@ -240,77 +250,85 @@ public final class FakeSmtpServer implements AutoCloseable {
                 if (line == null) {
                     return;
                 }
-                String text = new String(line.content(), StandardCharsets.UTF_8);
-                server.record(text);
-                String verb = text.split(" ", 2)[0].toUpperCase(Locale.ROOT);
-                switch (verb) {
-                    case "EHLO", "LHLO" -> {
-                        if (script.fault() instanceof Fault.NoEhlo) {
-                            send(out, Reply.of(502, "5.5.1", "command not recognized"));
-                            continue;
+                // Held while a command is handled, so that closeConnections() never falls between a message
+                // being recorded and its reply going out (a client would then send it again).
+                java.util.concurrent.locks.ReentrantLock busy = server.open.get(socket);
+                busy.lock();
+                try {
+                    String text = new String(line.content(), StandardCharsets.UTF_8);
+                    server.record(text);
+                    String verb = text.split(" ", 2)[0].toUpperCase(Locale.ROOT);
+                    switch (verb) {
+                        case "EHLO", "LHLO" -> {
+                            if (script.fault() instanceof Fault.NoEhlo) {
+                                send(out, Reply.of(502, "5.5.1", "command not recognized"));
+                                continue;
+                            }
+                            List<String> lines = new ArrayList<>();
+                            lines.add("fake.test");
+                            lines.addAll(script.extensions());
+                            if (script.fault() instanceof Fault.BrokenTls) {
+                                lines.add("STARTTLS");
+                            }
+                            send(out, new Reply(250, null, lines));
                         }
-                        List<String> lines = new ArrayList<>();
-                        lines.add("fake.test");
-                        lines.addAll(script.extensions());
-                        if (script.fault() instanceof Fault.BrokenTls) {
-                            lines.add("STARTTLS");
+                        case "HELO" -> send(out, Reply.of(250, "fake.test"));
+                        case "MAIL" -> {
+                            sender = path(text);
+                            accepted.clear();
+                            rcpts = 0;
+                            send(out, script.mail());
                         }
-                        send(out, new Reply(250, null, lines));
-                    }
-                    case "HELO" -> send(out, Reply.of(250, "fake.test"));
-                    case "MAIL" -> {
-                        sender = path(text);
-                        accepted.clear();
-                        rcpts = 0;
-                        send(out, script.mail());
-                    }
-                    case "RCPT" -> {
-                        rcpts++;
-                        if (script.fault() instanceof Fault.CloseAtRcpt close && close.n() == rcpts) {
-                            send(out, Reply.of(421, "4.3.2", "going away"));
+                        case "RCPT" -> {
+                            rcpts++;
+                            if (script.fault() instanceof Fault.CloseAtRcpt close && close.n() == rcpts) {
+                                send(out, Reply.of(421, "4.3.2", "going away"));
+                                return;
+                            }
+                            String address = path(text);
+                            Reply reply = script.rcpt().getOrDefault(address.toLowerCase(Locale.ROOT), script.otherRcpt());
+                            if (reply.isPositive()) {
+                                accepted.add(address);
+                            }
+                            send(out, reply);
+                        }
+                        case "DATA" -> {
+                            if (sender == null || accepted.isEmpty()) {
+                                send(out, Reply.of(554, "5.5.1", "no valid recipients"));
+                                continue;
+                            }
+                            send(out, Reply.of(354, "go ahead"));
+                            byte[] message = new DotUnstuffingInputStream(in).readAllBytes();
+                            if (script.fault() instanceof Fault.StallInData stall) {
+                                sleep(stall.stall());
+                                return;
+                            }
+                            if (script.data().isPositive()) {
+                                server.record(new Received(connection, sender, accepted, message));
+                            }
+                            send(out, script.data());
+                            sender = null;
+                        }
+                        case "STARTTLS" -> {
+                            if (script.fault() instanceof Fault.BrokenTls) {
+                                send(out, Reply.of(220, "2.0.0", "go ahead"));
+                                out.write("this is not a TLS handshake\r\n".getBytes(StandardCharsets.US_ASCII));
+                                return;
+                            }
+                            send(out, Reply.of(454, "4.7.0", "TLS not available"));
+                        }
+                        case "RSET", "NOOP" -> {
+                            sender = "RSET".equals(verb) ? null : sender;
+                            send(out, Reply.of(250, "2.0.0", "ok"));
+                        }
+                        case "QUIT" -> {
+                            send(out, Reply.of(221, "2.0.0", "bye"));
                             return;
                         }
-                        String address = path(text);
-                        Reply reply = script.rcpt().getOrDefault(address.toLowerCase(Locale.ROOT), script.otherRcpt());
-                        if (reply.isPositive()) {
-                            accepted.add(address);
-                        }
-                        send(out, reply);
+                        default -> send(out, Reply.of(502, "5.5.1", "not implemented"));
                     }
-                    case "DATA" -> {
-                        if (sender == null || accepted.isEmpty()) {
-                            send(out, Reply.of(554, "5.5.1", "no valid recipients"));
-                            continue;
-                        }
-                        send(out, Reply.of(354, "go ahead"));
-                        byte[] message = new DotUnstuffingInputStream(in).readAllBytes();
-                        if (script.fault() instanceof Fault.StallInData stall) {
-                            sleep(stall.stall());
-                            return;
-                        }
-                        if (script.data().isPositive()) {
-                            server.record(new Received(connection, sender, accepted, message));
-                        }
-                        send(out, script.data());
-                        sender = null;
-                    }
-                    case "STARTTLS" -> {
-                        if (script.fault() instanceof Fault.BrokenTls) {
-                            send(out, Reply.of(220, "2.0.0", "go ahead"));
-                            out.write("this is not a TLS handshake\r\n".getBytes(StandardCharsets.US_ASCII));
-                            return;
-                        }
-                        send(out, Reply.of(454, "4.7.0", "TLS not available"));
-                    }
-                    case "RSET", "NOOP" -> {
-                        sender = "RSET".equals(verb) ? null : sender;
-                        send(out, Reply.of(250, "2.0.0", "ok"));
-                    }
-                    case "QUIT" -> {
-                        send(out, Reply.of(221, "2.0.0", "bye"));
-                        return;
-                    }
-                    default -> send(out, Reply.of(502, "5.5.1", "not implemented"));
+                } finally {
+                    busy.unlock();
                 }
             }
         }
