@@ -40,6 +40,20 @@ record HostTls(SmtpTransport.Policy policy, Audit audit, Optional<DaneVerdict> d
         Optional<String> inspect(SmtpClient client, String host);
     }
 
+    /**
+     * Whether a failed STARTTLS handshake may be followed by plain text on a later attempt: only at the opportunistic
+     * level, where TLS protects against passive listening only and plain text is what a server without STARTTLS gets
+     * anyway (RFC 7435 3), and never when DANE governs the host or credentials are sent.
+     */
+    boolean mayFallBackToPlainText() {
+        return policy.tls() == TlsPolicy.MAY && dane.isEmpty() && policy.user() == null;
+    }
+
+    /** The same host without STARTTLS, for a host whose handshake failed recently ({@link #mayFallBackToPlainText}). */
+    HostTls plainText() {
+        return new HostTls(SmtpTransport.Policy.of(TlsPolicy.NONE), audit, dane);
+    }
+
     /** A configured server's (smarthost, route): its policy alone. */
     static HostTls of(SmtpTransport.Policy policy) {
         return new HostTls(policy, Audit.NONE, Optional.empty());

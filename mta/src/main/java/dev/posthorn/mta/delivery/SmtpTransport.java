@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * Delivery to another domain over SMTP: the exchangers DNS names (RFC 5321 5.1), in order, each of its addresses
  * in turn, until one takes the transaction. A connection that fails, a greeting that refuses (4xx/5xx) or an
  * opportunistic TLS handshake that fails moves on to the next address; replies to the transaction itself are final
- * for this attempt (4xx: deferred, 5xx: failed).
+ * for this attempt (4xx: deferred, 5xx: failed). A server whose opportunistic handshake failed gets the next attempt
+ * in plain text ({@link BrokenTls}), as one offering no STARTTLS would.
  *
  * <p>TLS towards MX hosts follows {@link DomainTls}: by default STARTTLS whenever offered (RFC 3207), without
  * checking the certificate: opportunistic TLS (RFC 7435) protects against passive listening, not an active
@@ -59,6 +60,7 @@ public final class SmtpTransport implements AutoCloseable {
     private final DomainTls domainTls;
     private final Optional<InetAddress> bindAddress;
     private final ConnectionCache connections = new ConnectionCache();
+    private final BrokenTls brokenTls = new BrokenTls(java.time.Clock.systemUTC());
 
     /**
      * @param port      25 in production; tests give the port their servers listen on
@@ -268,6 +270,14 @@ public final class SmtpTransport implements AutoCloseable {
         if (refusal.isPresent()) {
             throw refusal.get();
         }
+        String server = address.getHostAddress() + "|" + toPort;
+        boolean fallback = tls.mayFallBackToPlainText() && brokenTls.failedRecently(server);
+        if (fallback) {
+            log.info("{}: {}: STARTTLS failed at an earlier attempt; this one goes in plain text", envelope.id(),
+                    remote);
+            tls = tls.plainText();
+            key = address.getHostAddress() + "|" + toPort + "|" + host + "|" + tls.key();
+        }
         Optional<InetAddress> source = bindAddress.filter(local -> local.getClass() == address.getClass());
         SmtpClient client = SmtpClient.connect(new Endpoint.Tcp(address.getHostAddress(), toPort, source),
                 SmtpClient.Protocol.SMTP, helloName, timeouts);
@@ -275,7 +285,15 @@ public final class SmtpTransport implements AutoCloseable {
         try {
             secure(client, host, tls);
             finding = tls.audit().inspect(client, host);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            client.close();
+            if (tls.mayFallBackToPlainText() && !(e instanceof TlsFailure)) {
+                // At this level secure() does nothing but STARTTLS: the handshake, or what the server sent
+                // around it, failed.
+                brokenTls.failed(server);
+            }
+            throw e;
+        } catch (RuntimeException e) {
             client.close();
             throw e;
         }

@@ -203,23 +203,28 @@ class SmtpTransportTest {
     }
 
     /**
-     * The other half of the rule: a failed handshake is never followed by a plaintext retry at the same address
-     * (the class comment: it "moves on to the next address"); with no other address left, the mail is deferred and
-     * the next attempt tries TLS again.
+     * The other half of the rule: a failed opportunistic handshake is not followed by plain text on the same
+     * connection; with no other address left the mail is deferred, and the next attempt, remembering the failure,
+     * goes to that server in plain text (as Postfix does), so that a server with broken TLS still gets its mail.
      */
     @Test
-    void failedOpportunisticHandshakeAtTheLastExchangerDefersWithoutAPlaintextRetry() throws Exception {
+    void failedOpportunisticHandshakeDefersAndTheNextAttemptGoesInPlainText() throws Exception {
         try (FakeSmtpServer broken = fake(Script.accepting().withFault(new Fault.BrokenTls()));
              DnsResponder dns = twoExchangers()) {
-            Outcome outcome = transport(dns, broken.port()).deliver(ENVELOPE, "example.net",
-                    List.of("a@example.net"), body()).getFirst();
+            SmtpTransport transport = transport(dns, broken.port());
+            Outcome first = transport.deliver(ENVELOPE, "example.net", List.of("a@example.net"), body()).getFirst();
 
-            assertThat(outcome).isInstanceOf(Outcome.Deferred.class);
-            assertThat(outcome.diagnostic()).startsWith("451 4.4.1 ").contains("mx2.example.net[127.0.0.3]");
+            assertThat(first).isInstanceOf(Outcome.Deferred.class);
+            assertThat(first.diagnostic()).startsWith("451 4.4.1 ").contains("mx2.example.net[127.0.0.3]");
             assertThat(broken.connections()).isEqualTo(1);
-            assertThat(broken.commands()).doesNotContain("MAIL FROM:<sender@posthorn.test> SIZE="
-                    + MESSAGE.length());
             assertThat(broken.received()).isEmpty();
+
+            // The next attempt remembers the failed handshake: no STARTTLS, the message goes in plain text.
+            Outcome second = transport.deliver(ENVELOPE, "example.net", List.of("a@example.net"), body()).getFirst();
+            assertThat(second).isInstanceOf(Outcome.Delivered.class);
+            assertThat(broken.connections()).isEqualTo(2);
+            assertThat(broken.commands().stream().filter("STARTTLS"::equals)).hasSize(1);
+            assertThat(broken.received()).singleElement().satisfies(m -> assertThat(m.text()).isEqualTo(MESSAGE));
         }
     }
 
