@@ -255,7 +255,13 @@ public final class SmtpTransport implements AutoCloseable {
 
     private List<Outcome> attempt(SpoolEnvelope envelope, String host, InetAddress address, int toPort, HostTls tls,
                                   String remote, List<String> recipients, Body body) throws IOException {
-        String key = address.getHostAddress() + "|" + toPort + "|" + host + "|" + tls.key();
+        String server = address.getHostAddress() + "|" + toPort;
+        // Decided before the kept sessions are looked at, so that a plain-text session is found again.
+        boolean plainAfterFailure = tls.mayFallBackToPlainText() && brokenTls.failedRecently(server);
+        if (plainAfterFailure) {
+            tls = tls.plainText();
+        }
+        String key = server + "|" + host + "|" + tls.key();
         ConnectionCache.Lease lease = connections.take(key);
         if (lease != null) {
             try {
@@ -270,13 +276,9 @@ public final class SmtpTransport implements AutoCloseable {
         if (refusal.isPresent()) {
             throw refusal.get();
         }
-        String server = address.getHostAddress() + "|" + toPort;
-        boolean fallback = tls.mayFallBackToPlainText() && brokenTls.failedRecently(server);
-        if (fallback) {
+        if (plainAfterFailure) {
             log.info("{}: {}: STARTTLS failed at an earlier attempt; this one goes in plain text", envelope.id(),
                     remote);
-            tls = tls.plainText();
-            key = address.getHostAddress() + "|" + toPort + "|" + host + "|" + tls.key();
         }
         Optional<InetAddress> source = bindAddress.filter(local -> local.getClass() == address.getClass());
         SmtpClient client = SmtpClient.connect(new Endpoint.Tcp(address.getHostAddress(), toPort, source),

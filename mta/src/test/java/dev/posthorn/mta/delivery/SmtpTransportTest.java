@@ -225,6 +225,12 @@ class SmtpTransportTest {
             assertThat(broken.connections()).isEqualTo(2);
             assertThat(broken.commands().stream().filter("STARTTLS"::equals)).hasSize(1);
             assertThat(broken.received()).singleElement().satisfies(m -> assertThat(m.text()).isEqualTo(MESSAGE));
+
+            // And the plain-text session is kept for the next message like any other.
+            Outcome third = transport.deliver(ENVELOPE, "example.net", List.of("b@example.net"), body()).getFirst();
+            assertThat(third).isInstanceOf(Outcome.Delivered.class);
+            assertThat(broken.connections()).isEqualTo(2);
+            assertThat(broken.received()).hasSize(2);
         }
     }
 
