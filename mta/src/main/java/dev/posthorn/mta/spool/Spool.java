@@ -278,8 +278,7 @@ public final class Spool {
             Path spare = queue.resolve(SPARE + message.id());
             try {
                 Files.move(queue.resolve(message.id()), spare, StandardCopyOption.ATOMIC_MOVE);
-                spareCount.incrementAndGet();
-                spares.add(spare);
+                keep(spare);
                 if (hasState) {
                     Files.deleteIfExists(queue.resolve(message.id() + STATE));
                 }
@@ -294,11 +293,16 @@ public final class Spool {
     /** Keeps a spare file found by the sweep, or deletes it when there are enough. */
     private void keepOrDelete(Path spare) throws IOException {
         if (spareCount.get() < MAX_SPARES && Files.size(spare) <= MAX_SPARE_LENGTH) {
-            spareCount.incrementAndGet();
-            spares.add(spare);
+            keep(spare);
         } else {
             Files.delete(spare);
         }
+    }
+
+    /** Adds a spare file to those ready for reuse. */
+    private void keep(Path spare) {
+        spareCount.incrementAndGet();
+        spares.add(spare);
     }
 
     /** Takes a spare file, or null when there is none. */
