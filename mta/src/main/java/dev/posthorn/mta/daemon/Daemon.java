@@ -12,7 +12,6 @@ import dev.posthorn.mta.dkim.SigningKey;
 import dev.posthorn.mta.dmarc.DmarcVerifier;
 import dev.posthorn.mta.dmarc.SuffixListSource;
 import dev.posthorn.mta.dns.DnsClient;
-import dev.posthorn.mta.inbound.DkimOutcome;
 import dev.posthorn.mta.inbound.DkimVerification;
 import dev.posthorn.mta.inbound.InboundChecks;
 import dev.posthorn.mta.spf.SpfVerifier;
@@ -138,14 +137,12 @@ public final class Daemon implements AutoCloseable {
         return new DkimSigner(keys, dkim.headers(), dkim.oversign(), dkim.expiration(), Clock.systemUTC());
     }
 
-    /** The DKIM verifier as the inbound checks see it: keys from DNS, each result mapped to the checks' own type. */
+    /** The DKIM verifier as the inbound checks see it: keys from DNS, the message read from the spool. */
     private static DkimVerification dkimVerification(DnsClient dns) {
         DkimVerifier verifier = new DkimVerifier(dns::txt, Clock.systemUTC());
         return message -> {
             try (InputStream in = message.open()) {
-                return verifier.verify(in).stream().map(r -> new DkimOutcome(
-                        DkimOutcome.Result.valueOf(r.status().name()), r.domain(), r.selector(), r.signatureB(),
-                        r.reason())).toList();
+                return verifier.verify(in);
             }
         };
     }

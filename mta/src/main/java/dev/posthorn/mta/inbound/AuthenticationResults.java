@@ -1,5 +1,6 @@
 package dev.posthorn.mta.inbound;
 
+import dev.posthorn.mta.dkim.DkimResult;
 import dev.posthorn.mta.dmarc.DmarcVerdict;
 import dev.posthorn.mta.spf.SpfVerdict;
 import java.util.ArrayList;
@@ -47,18 +48,18 @@ final class AuthenticationResults {
     }
 
     /** One {@code dkim=} result per signature, or {@code dkim=none} for none (RFC 8601 2.7.1, RFC 6008). */
-    AuthenticationResults dkim(List<DkimOutcome> outcomes) {
+    AuthenticationResults dkim(List<DkimResult> outcomes) {
         if (outcomes.isEmpty()) {
             results.add("dkim=none");
         }
-        for (DkimOutcome outcome : outcomes) {
-            StringBuilder text = new StringBuilder("dkim=").append(outcome.result().keyword());
-            if (outcome.result() != DkimOutcome.Result.PASS) {
+        for (DkimResult outcome : outcomes) {
+            StringBuilder text = new StringBuilder("dkim=").append(outcome.status().keyword());
+            if (outcome.status() != DkimResult.Status.PASS) {
                 text.append(reason(outcome.reason()));
             }
             property(text, "header.d", outcome.domain());
             property(text, "header.s", outcome.selector());
-            property(text, "header.b", outcome.signaturePrefix());
+            property(text, "header.b", outcome.signatureB());
             results.add(text.toString());
         }
         return this;

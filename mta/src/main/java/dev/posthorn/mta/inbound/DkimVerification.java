@@ -1,5 +1,6 @@
 package dev.posthorn.mta.inbound;
 
+import dev.posthorn.mta.dkim.DkimResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -21,7 +22,7 @@ public interface DkimVerification {
      * @param message the message as it is being spooled (the Received field this server added, then the message)
      * @throws IOException when the message cannot be read back (the spool's trouble, not the sender's)
      */
-    List<DkimOutcome> verify(MessageSource message) throws IOException;
+    List<DkimResult> verify(MessageSource message) throws IOException;
 
     /** The message, to be read as often as needed, each time from the start. */
     @FunctionalInterface

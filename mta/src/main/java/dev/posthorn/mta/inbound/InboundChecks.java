@@ -2,6 +2,7 @@ package dev.posthorn.mta.inbound;
 
 import dev.posthorn.mta.config.Checks;
 import dev.posthorn.mta.config.Network;
+import dev.posthorn.mta.dkim.DkimResult;
 import dev.posthorn.mta.dmarc.Author;
 import dev.posthorn.mta.dmarc.DmarcRecord;
 import dev.posthorn.mta.dmarc.DmarcResult;
@@ -84,15 +85,15 @@ public final class InboundChecks {
             spfVerdict = Optional.of(spf.check(session.remote().getAddress(), mailFrom, session.heloName()));
             results.spf(spfVerdict.get());
         }
-        List<DkimOutcome> signatures = settings.dkim() ? dkim.verify(message) : List.of();
+        List<DkimResult> signatures = settings.dkim() ? dkim.verify(message) : List.of();
         if (settings.dkim()) {
             results.dkim(signatures);
         }
         Optional<DmarcVerdict> dmarcVerdict = Optional.empty();
         if (settings.dmarc()) {
             Optional<String> spfPass = spfVerdict.filter(v -> v.result() == SpfResult.PASS).map(SpfVerdict::domain);
-            List<String> dkimPasses = signatures.stream().filter(s -> s.result() == DkimOutcome.Result.PASS)
-                    .map(DkimOutcome::domain).toList();
+            List<String> dkimPasses = signatures.stream().filter(s -> s.status() == DkimResult.Status.PASS)
+                    .map(DkimResult::domain).toList();
             dmarcVerdict = Optional.of(dmarc.evaluate(Author.of(filtered.fromFields()), spfPass, dkimPasses));
             results.dmarc(dmarcVerdict.get());
         }
@@ -100,11 +101,11 @@ public final class InboundChecks {
     }
 
     private InboundVerdict decide(AuthenticationResults results, Optional<SpfVerdict> spfVerdict,
-                                  List<DkimOutcome> signatures, Optional<DmarcVerdict> dmarcVerdict, int removed) {
+                                  List<DkimResult> signatures, Optional<DmarcVerdict> dmarcVerdict, int removed) {
         String summary = summary(spfVerdict, settings.dkim() ? Optional.of(signatures) : Optional.empty(),
                 dmarcVerdict, removed);
         boolean transientTrouble = spfVerdict.filter(v -> v.result() == SpfResult.TEMPERROR).isPresent()
-                || signatures.stream().anyMatch(s -> s.result() == DkimOutcome.Result.TEMPERROR);
+                || signatures.stream().anyMatch(s -> s.status() == DkimResult.Status.TEMPERROR);
         Optional<Reply> refusal = dmarcRefusal(dmarcVerdict, transientTrouble)
                 .or(() -> spfRefusal(spfVerdict, dmarcVerdict));
         return refusal.<InboundVerdict>map(reply -> new InboundVerdict.Refuse(reply, summary))
@@ -144,12 +145,12 @@ public final class InboundChecks {
         };
     }
 
-    private static String summary(Optional<SpfVerdict> spf, Optional<List<DkimOutcome>> dkim,
+    private static String summary(Optional<SpfVerdict> spf, Optional<List<DkimResult>> dkim,
                                   Optional<DmarcVerdict> dmarc, int removed) {
         StringBuilder out = new StringBuilder();
         spf.ifPresent(v -> out.append("spf=").append(v.result().keyword()).append(' '));
         dkim.ifPresent(list -> out.append("dkim=").append(list.isEmpty() ? "none"
-                : list.stream().map(s -> s.result().keyword()).collect(Collectors.joining(","))).append(' '));
+                : list.stream().map(s -> s.status().keyword()).collect(Collectors.joining(","))).append(' '));
         dmarc.ifPresent(v -> out.append("dmarc=").append(v.result().keyword()).append(' '));
         if (removed > 0) {
             out.append("removed_forged_results=").append(removed);

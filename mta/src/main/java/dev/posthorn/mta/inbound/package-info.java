@@ -10,7 +10,7 @@
  * new field travels in the spool envelope's header parameter, to be put on top of the message at delivery.
  *
  * <p>The DKIM seam: {@link dev.posthorn.mta.inbound.DkimVerification} takes a re-readable message and returns one
- * {@link dev.posthorn.mta.inbound.DkimOutcome} per signature; the default verifies nothing ({@code dkim=none}).
+ * {@link dev.posthorn.mta.dkim.DkimResult} per signature; the default verifies nothing ({@code dkim=none}).
  *
  * <p>Decisions (see {@link dev.posthorn.mta.config.Checks}): refusals happen at the end of DATA, when all results are
  * known, so that an SPF fail is not refused when DMARC passes through DKIM (RFC 7489 10.1); SPF fail gets

@@ -2,6 +2,7 @@ package dev.posthorn.mta.inbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.posthorn.mta.dkim.DkimResult;
 import dev.posthorn.mta.dmarc.DmarcRecord;
 import dev.posthorn.mta.dmarc.DmarcResult;
 import dev.posthorn.mta.dmarc.DmarcVerdict;
@@ -25,8 +26,8 @@ class AuthenticationResultsTest {
     void eachResultHasItsOwnFoldedLine() {
         String field = new AuthenticationResults("mx.example.org", false)
                 .spf(spf(SpfResult.PASS, "bob@example.com", ""))
-                .dkim(List.of(new DkimOutcome(DkimOutcome.Result.PASS, "example.com", "sel1", "abcd1234", ""),
-                        new DkimOutcome(DkimOutcome.Result.FAIL, "example.net", "s", "zz", "body hash mismatch")))
+                .dkim(List.of(new DkimResult(DkimResult.Status.PASS, "example.com", "sel1", "abcd1234", ""),
+                        new DkimResult(DkimResult.Status.FAIL, "example.net", "s", "zz", "body hash mismatch")))
                 .dmarc(new DmarcVerdict(DmarcResult.PASS, "example.com", Optional.of(DmarcRecord.Policy.REJECT),
                         DmarcRecord.Policy.NONE, "aligned SPF pass"))
                 .field();
@@ -89,7 +90,7 @@ class AuthenticationResultsTest {
         };
         String field = new AuthenticationResults("mx.example.org", random.nextBoolean())
                 .spf(spf(SpfResult.FAIL, junk.get(), junk.get()))
-                .dkim(List.of(new DkimOutcome(DkimOutcome.Result.FAIL, junk.get(), junk.get(), junk.get(),
+                .dkim(List.of(new DkimResult(DkimResult.Status.FAIL, junk.get(), junk.get(), junk.get(),
                         junk.get())))
                 .dmarc(new DmarcVerdict(DmarcResult.FAIL, junk.get(), Optional.of(DmarcRecord.Policy.QUARANTINE),
                         DmarcRecord.Policy.QUARANTINE, junk.get()))

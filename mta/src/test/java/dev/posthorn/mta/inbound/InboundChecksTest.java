@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.posthorn.mta.config.Checks;
 import dev.posthorn.mta.config.Network;
+import dev.posthorn.mta.dkim.DkimResult;
 import dev.posthorn.mta.dmarc.DmarcVerifier;
 import dev.posthorn.mta.dmarc.PublicSuffixList;
 import dev.posthorn.mta.dmarc.SuffixListSource;
@@ -83,8 +84,8 @@ class InboundChecksTest {
         return new ByteArrayInputStream(MESSAGE.getBytes(StandardCharsets.US_ASCII));
     }
 
-    private static DkimOutcome dkim(DkimOutcome.Result result) {
-        return new DkimOutcome(result, "forged.test", "sel", "AbCdEf12", result == DkimOutcome.Result.PASS ? ""
+    private static DkimResult dkim(DkimResult.Status result) {
+        return new DkimResult(result, "forged.test", "sel", "AbCdEf12", result == DkimResult.Status.PASS ? ""
                 : "key lookup failed");
     }
 
@@ -113,7 +114,7 @@ class InboundChecksTest {
             try (InputStream in = message.open()) {
                 seen.add(new String(in.readAllBytes(), StandardCharsets.US_ASCII));
             }
-            return List.of(dkim(DkimOutcome.Result.PASS));
+            return List.of(dkim(DkimResult.Status.PASS));
         }));
         assertThat(seen).containsExactly(MESSAGE);
         assertThat(verdict).isInstanceOfSatisfying(InboundVerdict.Accept.class, a -> assertThat(a.headerField())
@@ -126,12 +127,12 @@ class InboundChecksTest {
     @Test
     void aDkimTemperrorNeverTurnsIntoADmarcRejection() throws IOException {
         InboundVerdict lenient = run(checks(new Checks(true, true, true, false, true, false, Optional.empty()),
-                message -> List.of(dkim(DkimOutcome.Result.TEMPERROR))));
+                message -> List.of(dkim(DkimResult.Status.TEMPERROR))));
         assertThat(lenient).isInstanceOfSatisfying(InboundVerdict.Accept.class, a -> assertThat(a.headerField())
                 .contains("\tdkim=temperror reason=\"key lookup failed\" header.d=forged.test")
                 .contains("\tdmarc=fail (p=reject dis=reject)"));
         InboundVerdict deferring = run(checks(new Checks(true, true, true, false, true, true, Optional.empty()),
-                message -> List.of(dkim(DkimOutcome.Result.TEMPERROR))));
+                message -> List.of(dkim(DkimResult.Status.TEMPERROR))));
         assertThat(deferring).isInstanceOfSatisfying(InboundVerdict.Refuse.class,
                 r -> assertThat(r.reply().toString()).startsWith("451 4.4.3 "));
     }
