@@ -1,6 +1,8 @@
-"""The check harness the interop clients share: PASS/FAIL lines, checks that record rather than stop, and the
-header-field splitting they compare messages with. Python standard library only."""
+"""The check harness the interop clients share: PASS/FAIL lines, checks that record rather than stop, one SMTP
+transaction that returns Posthorn's queue id, and the header-field splitting they compare messages with. Python
+standard library only."""
 
+import re
 import sys
 
 
@@ -27,6 +29,21 @@ def check(name, fn, *args):
 def expect(cond, reason):
     if not cond:
         raise AssertionError(reason)
+
+
+def send_for_queue_id(smtp, sender, mail_options, rcpts, data):
+    """MAIL, RCPT for each recipient and DATA on an open smtplib session, each expected to get 250; returns the queue
+    id that Posthorn's final reply names ("250 2.0.0 Ok: queued as ID")."""
+    code, msg = smtp.mail(sender, mail_options)
+    expect(code == 250, "MAIL FROM:<%s>: %d %r" % (sender, code, msg))
+    for rcpt in rcpts:
+        code, msg = smtp.rcpt(rcpt)
+        expect(code == 250, "RCPT TO:<%s>: %d %r" % (rcpt, code, msg))
+    code, msg = smtp.data(data)
+    expect(code == 250, "DATA: %d %r" % (code, msg))
+    found = re.fullmatch(rb"2\.0\.0 Ok: queued as (\S+)", msg)
+    expect(found, "DATA reply is not '250 2.0.0 Ok: queued as ID': %r" % msg)
+    return found.group(1).decode("ascii")
 
 
 def split_header_field(data, offset):

@@ -27,7 +27,7 @@ import smtplib
 import sys
 import time
 
-from checks import check, expect, log, result, split_header_field
+from checks import check, expect, log, result, send_for_queue_id, split_header_field
 
 HOST = "127.0.0.1"
 HELO_NAME = "client.posthorn.test"
@@ -132,16 +132,7 @@ def send(port, message):
     try:
         if "BODY=8BITMIME" in message.mail_options:
             expect(smtp.has_extn("8bitmime"), "8BITMIME not advertised: %r" % smtp.esmtp_features)
-        code, msg = smtp.mail(message.sender, message.mail_options)
-        expect(code == 250, "MAIL FROM:<%s>: %d %r" % (message.sender, code, msg))
-        for rcpt in message.rcpts:
-            code, msg = smtp.rcpt(rcpt)
-            expect(code == 250, "RCPT TO:<%s>: %d %r" % (rcpt, code, msg))
-        code, msg = smtp.data(message.data)
-        expect(code == 250, "DATA: %d %r" % (code, msg))
-        found = re.fullmatch(rb"2\.0\.0 Ok: queued as (\S+)", msg)
-        expect(found, "DATA reply is not '250 2.0.0 Ok: queued as ID': %r" % msg)
-        message.queue_id = found.group(1).decode("ascii")
+        message.queue_id = send_for_queue_id(smtp, message.sender, message.mail_options, message.rcpts, message.data)
         smtp.quit()
     finally:
         smtp.close()

@@ -53,7 +53,7 @@ import sys
 import threading
 import time
 
-from checks import check, expect, log, result, split_header_field
+from checks import check, expect, log, result, send_for_queue_id, split_header_field
 
 HOST = "127.0.0.1"
 HELO_NAME = "client.posthorn.test"       # our EHLO to Posthorn
@@ -365,16 +365,7 @@ def send(port, message):
         if message.mail_options:
             expect(smtp.has_extn("8bitmime") and smtp.has_extn("size"), "8BITMIME or SIZE not offered: %r"
                    % smtp.esmtp_features)
-        code, msg = smtp.mail(SENDER, message.mail_options)
-        expect(code == 250, "MAIL FROM:<%s>: %d %r" % (SENDER, code, msg))
-        for rcpt in message.rcpts:
-            code, msg = smtp.rcpt(rcpt)
-            expect(code == 250, "RCPT TO:<%s>: %d %r" % (rcpt, code, msg))
-        code, msg = smtp.data(message.data)
-        expect(code == 250, "DATA: %d %r" % (code, msg))
-        found = re.fullmatch(rb"2\.0\.0 Ok: queued as (\S+)", msg)
-        expect(found, "DATA reply is not '250 2.0.0 Ok: queued as ID': %r" % msg)
-        message.queue_id = found.group(1).decode("ascii")
+        message.queue_id = send_for_queue_id(smtp, SENDER, message.mail_options, message.rcpts, message.data)
         smtp.quit()
     finally:
         smtp.close()
@@ -395,7 +386,8 @@ def dump_files(dump_dir):
 
 
 def wait_for_delivery(spool, dump_dir, count, deadline):
-    """Until spool/queue/ holds no message (spare files aside) and smtp-sink has written count files, or the deadline."""
+    """Until spool/queue/ holds no message (spare files aside) and smtp-sink has written count files, or the
+    deadline."""
     while True:
         queued = [n for n in files_in(os.path.join(spool, "queue")) if not n.startswith("spare.")]
         dumps = dump_files(dump_dir)
