@@ -9,6 +9,7 @@ import dev.posthorn.mta.dns.Answer;
 import dev.posthorn.mta.dns.DnsClient;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +23,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code posthorn dkim keygen|verify}: DKIM keys for the configuration, and a check of a message's signatures. */
 @Command(name = "dkim", mixinStandardHelpOptions = true, description = "DKIM keys and signature checks.",
@@ -48,12 +51,15 @@ final class DkimCommand {
                 description = "The private key file to write; an existing file is not replaced.")
         Path out;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
             String name = domain.toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
             KeyPair pair = KeyFile.generate(algorithm);
             KeyFile.write(out, pair.getPrivate());
-            System.out.println(KeyFile.dnsRecord(name, selector, pair.getPublic()));
+            spec.commandLine().getOut().println(KeyFile.dnsRecord(name, selector, pair.getPublic()));
             return 0;
         }
     }
@@ -97,6 +103,9 @@ final class DkimCommand {
         @Parameters(arity = "0..1", paramLabel = "FILE", description = "The message; standard input without it.")
         Path message;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
             DkimVerifier verifier = new DkimVerifier(keys.lookup(), Clock.systemUTC());
@@ -104,11 +113,12 @@ final class DkimCommand {
             try (InputStream in = message == null ? System.in : Files.newInputStream(message)) {
                 results = verifier.verify(in);
             }
+            PrintWriter out = spec.commandLine().getOut();
             if (results.isEmpty()) {
-                System.out.println("dkim=none (no signatures)");
+                out.println("dkim=none (no signatures)");
             }
             for (DkimResult r : results) {
-                System.out.println("dkim=" + r.status().keyword() + " header.d=" + r.domain() + " header.s="
+                out.println("dkim=" + r.status().keyword() + " header.d=" + r.domain() + " header.s="
                         + r.selector() + " header.a=" + r.algorithm() + " header.b=" + r.signatureB()
                         + " (" + r.reason() + ")");
             }

@@ -6,14 +6,17 @@ import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code posthorn user add|passwd|del|list}: manages the users file named by the configuration. Passwords are read
@@ -33,11 +36,24 @@ final class UserCommand {
         @Option(names = "--password-stdin", description = "Read the password as one line from standard input.")
         boolean passwordFromStdin;
 
+        @Spec
+        CommandSpec spec;
+
+        /** The command line's output writer (standard output under the launcher), as the other commands use. */
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        /** The command line's error writer (standard error under the launcher). */
+        PrintWriter err() {
+            return spec.commandLine().getErr();
+        }
+
         /** The users file, if it holds {@code user}; else says so and returns null. */
         Path fileWith(String user) throws IOException {
             Path file = usersFile();
             if (!Files.exists(file) || !UserStore.load(file).contains(user)) {
-                System.err.println("posthorn: no user " + user);
+                err().println("posthorn: no user " + user);
                 return null;
             }
             return file;
@@ -81,11 +97,11 @@ final class UserCommand {
         public Integer call() throws IOException {
             Path file = usersFile();
             if (Files.exists(file) && UserStore.load(file).contains(user)) {
-                System.err.println("posthorn: user " + user + " exists; use 'user passwd'");
+                err().println("posthorn: user " + user + " exists; use 'user passwd'");
                 return 1;
             }
             UserStore.update(file, user, PasswordHash.hash(password()));
-            System.out.println("added " + user);
+            out().println("added " + user);
             return 0;
         }
     }
@@ -102,7 +118,7 @@ final class UserCommand {
                 return 1;
             }
             UserStore.update(file, user, PasswordHash.hash(password()));
-            System.out.println("changed " + user);
+            out().println("changed " + user);
             return 0;
         }
     }
@@ -119,7 +135,7 @@ final class UserCommand {
                 return 1;
             }
             UserStore.update(file, user, null);
-            System.out.println("removed " + user);
+            out().println("removed " + user);
             return 0;
         }
     }
@@ -130,7 +146,7 @@ final class UserCommand {
         public Integer call() throws IOException {
             Path file = usersFile();
             if (Files.exists(file)) {
-                UserStore.load(file).users().forEach(System.out::println);
+                UserStore.load(file).users().forEach(out()::println);
             }
             return 0;
         }
