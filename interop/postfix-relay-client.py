@@ -53,7 +53,7 @@ import sys
 import threading
 import time
 
-from checks import check, expect, log, result, send_for_queue_id, split_header_field
+from checks import check, check_posthorn_received, expect, log, result, send_for_queue_id, split_header_field
 
 HOST = "127.0.0.1"
 HELO_NAME = "client.posthorn.test"       # our EHLO to Posthorn
@@ -402,12 +402,6 @@ def wait_for_delivery(spool, dump_dir, count, deadline):
 # ----------------------------------------------------------------------------------------------------------------
 # The checks
 
-POSTHORN_RECEIVED = re.compile(
-    rb"Received: from (?P<helo>[^ \r\n]+) \((?P<addr>\[[^\]\r\n]+\])\)\r\n"
-    rb"\tby (?P<by>[^ \r\n]+) \(Posthorn\) with (?P<proto>[A-Z0-9]+) id (?P<id>[^;\r\n ]+)"
-    rb"(?:\r\n\tfor <(?P<for>[^>\r\n]+)>)?;\r\n"
-    rb"\t(?P<date>[^\r\n]+)\r\n")
-
 SINK_RECORDS = re.compile(
     rb"X-Client-Addr: (?P<addr>[^\n]*)\n"
     rb"X-Client-Proto: (?P<proto>[^\n]*)\n"
@@ -421,25 +415,7 @@ SINK_RECORDS = re.compile(
 
 def check_received(message, got):
     """Posthorn's Received field in front of got (CRLF form); returns the rest, which must be what was sent."""
-    field, end = split_header_field(got, 0)
-    expect(field.startswith(b"Received: from "), "the message does not start with Posthorn's Received: %r"
-           % got[:120])
-    found = POSTHORN_RECEIVED.fullmatch(field)
-    expect(found, "Received field not in the expected form: %r" % field)
-    expect(found.group("helo") == HELO_NAME.encode(), "Received: from %r, expected %s"
-           % (found.group("helo"), HELO_NAME))
-    expect(found.group("addr") == b"[127.0.0.1]", "Received: client address %r" % found.group("addr"))
-    expect(found.group("by") == MX_HOSTNAME.encode(), "Received: by %r, expected %s"
-           % (found.group("by"), MX_HOSTNAME))
-    expect(found.group("proto") == b"ESMTP", "Received: with %r, expected ESMTP" % found.group("proto"))
-    expect(found.group("id").decode("ascii", "replace") == message.queue_id,
-           "Received: id %r, the 250 reply said %r" % (found.group("id"), message.queue_id))
-    want_for = message.rcpts[0].encode("ascii") if len(message.rcpts) == 1 else None
-    expect(found.group("for") == want_for, "Received: for %r, expected %r" % (found.group("for"), want_for))
-    date = email.utils.parsedate_to_datetime(found.group("date").decode("ascii"))
-    expect(date.tzinfo is not None, "Received: date without a zone: %r" % found.group("date"))
-    age = time.time() - date.timestamp()
-    expect(-120 < age < 600, "Received: date %r is not about now" % found.group("date"))
+    end = check_posthorn_received(got, 0, HELO_NAME, MX_HOSTNAME, message.queue_id, message.rcpts)
     return got[end:]
 
 
