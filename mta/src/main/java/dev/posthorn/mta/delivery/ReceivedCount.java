@@ -1,5 +1,6 @@
 package dev.posthorn.mta.delivery;
 
+import dev.posthorn.smtp.io.BulkFilterInputStream;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,7 +47,7 @@ public final class ReceivedCount {
      * Passes a message through, counting its Received header fields on the way: the count comes free with a copy
      * that happens anyway (the spool write), instead of a second read at every delivery.
      */
-    public static final class Counting extends java.io.FilterInputStream {
+    public static final class Counting extends BulkFilterInputStream {
         private static final byte[] NAME = "received:".getBytes(StandardCharsets.US_ASCII);
         private int matched;
         private boolean lineStart = true;
@@ -61,15 +62,6 @@ public final class ReceivedCount {
         /** Received fields seen so far (all of them, once the stream is read past the header section). */
         public int count() {
             return count;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int c = super.read();
-            if (c >= 0) {
-                see((byte) c);
-            }
-            return c;
         }
 
         @Override

@@ -1,8 +1,8 @@
 package dev.posthorn.mta.inbound;
 
 import dev.posthorn.mta.dmarc.Author;
+import dev.posthorn.smtp.io.BulkFilterInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +21,7 @@ import java.util.Locale;
  * {@code Authentication-Results} field whose authserv-id has not been seen by then: it is dropped, since whether it
  * claims to be ours cannot be told. The header section ends at the first empty line (or with the message).
  */
-public final class HeaderFilter extends FilterInputStream {
+public final class HeaderFilter extends BulkFilterInputStream {
 
     static final int MAX_FIELD = 64 * 1024;
     private static final String RESULTS = "authentication-results";
@@ -62,13 +62,6 @@ public final class HeaderFilter extends FilterInputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
     public int read(byte[] b, int off, int len) throws IOException {
         if (len == 0) {
             return 0;
@@ -86,25 +79,6 @@ public final class HeaderFilter extends FilterInputStream {
         System.arraycopy(out, outPos, b, off, n);
         outPos += n;
         return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-        byte[] scratch = new byte[(int) Math.min(8192, Math.max(n, 1))];
-        long skipped = 0;
-        while (skipped < n) {
-            int r = read(scratch, 0, (int) Math.min(scratch.length, n - skipped));
-            if (r < 0) {
-                break;
-            }
-            skipped += r;
-        }
-        return skipped;
-    }
-
-    @Override
-    public boolean markSupported() {
-        return false;
     }
 
     /** Reads more of the header section and moves what may be passed on into {@link #out}. */

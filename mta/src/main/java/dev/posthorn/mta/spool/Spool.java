@@ -1,9 +1,9 @@
 package dev.posthorn.mta.spool;
 
+import dev.posthorn.smtp.io.BulkFilterInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.ByteArrayInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -215,20 +215,8 @@ public final class Spool {
 
     /** The first {@code length} octets of {@code in}. */
     private static InputStream bounded(InputStream in, long length) {
-        return new FilterInputStream(in) {
+        return new BulkFilterInputStream(in) {
             private long remaining = length;
-
-            @Override
-            public int read() throws IOException {
-                if (remaining <= 0) {
-                    return -1;
-                }
-                int c = super.read();
-                if (c >= 0) {
-                    remaining--;
-                }
-                return c;
-            }
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {

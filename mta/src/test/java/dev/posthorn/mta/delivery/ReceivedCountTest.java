@@ -2,8 +2,8 @@ package dev.posthorn.mta.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.posthorn.smtp.io.BulkFilterInputStream;
 import java.io.ByteArrayInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,7 +20,7 @@ class ReceivedCountTest {
             + "Received: in the body does not count\r\n";
 
     private static InputStream pieces(String text, int piece) {
-        return new FilterInputStream(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))) {
+        return new BulkFilterInputStream(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))) {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 return super.read(b, off, Math.min(len, piece));

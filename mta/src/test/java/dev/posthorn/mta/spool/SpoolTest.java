@@ -53,6 +53,26 @@ class SpoolTest {
     }
 
     @Test
+    void theBodyEndsWhereTheMessageEndsWhetherReadBySkipOrByOctet() throws Exception {
+        Spool spool = Spool.open(root);
+        spool.sweep();
+        String body = "Subject: x\r\n\r\nbody\r\n";
+        QueuedMessage message = commit(spool, "01A", body, "a@x.test");
+        try (InputStream in = spool.body(message)) {
+            // The envelope and footer follow the body in the same file: skipping must not reach them.
+            assertThat(in.skip(body.length() + 1000L)).isEqualTo(body.length());
+            assertThat(in.read()).isEqualTo(-1);
+        }
+        try (InputStream in = spool.body(message)) {
+            StringBuilder octets = new StringBuilder();
+            for (int c = in.read(); c >= 0; c = in.read()) {
+                octets.append((char) c);
+            }
+            assertThat(octets.toString()).isEqualTo(body);
+        }
+    }
+
+    @Test
     void committedMessageSurvivesARestartWithEnvelopeAndBody() throws Exception {
         Spool spool = Spool.open(root);
         spool.sweep();

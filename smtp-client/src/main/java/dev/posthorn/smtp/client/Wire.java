@@ -1,5 +1,6 @@
 package dev.posthorn.smtp.client;
 
+import dev.posthorn.smtp.io.BulkInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -147,13 +148,7 @@ abstract sealed class Wire implements AutoCloseable {
         @Override
         InputStream input() {
             InputStream raw = Channels.newInputStream(channel);
-            return new InputStream() {
-                @Override
-                public int read() throws IOException {
-                    byte[] one = new byte[1];
-                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-                }
-
+            return new BulkInputStream() {
                 @Override
                 public int read(byte[] b, int off, int len) throws IOException {
                     ScheduledFuture<?> watchdog = WATCHDOG.schedule(Unix.this::expire, timeoutMillis,

@@ -2,7 +2,6 @@ package dev.posthorn.smtp.io;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Objects;
 
 /**
@@ -18,7 +17,7 @@ import java.util.Objects;
  * <p>Lines of any length pass through without being buffered whole. If the peer closes the connection before the
  * terminator, reading throws {@link EOFException}.
  */
-public final class DotUnstuffingInputStream extends InputStream {
+public final class DotUnstuffingInputStream extends BulkInputStream {
 
     private enum State { LINE_START, MIDDLE, CR, LINE_START_DOT, LINE_START_DOT_CR, DONE }
 
@@ -42,13 +41,6 @@ public final class DotUnstuffingInputStream extends InputStream {
     /** Whether the terminating {@code CRLF . CRLF} has been read. */
     public boolean isComplete() {
         return state == State.DONE;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.posthorn.smtp.io;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -8,7 +7,7 @@ import java.io.InputStream;
  * Passes a message through while counting it; reading past the limit throws {@link MessageTooLargeException}
  * instead of returning the octets, so a consumer can never mistake a cut message for a whole one.
  */
-public final class SizeLimitedInputStream extends FilterInputStream {
+public final class SizeLimitedInputStream extends BulkFilterInputStream {
 
     private final long limit;
     private long count;
@@ -32,40 +31,12 @@ public final class SizeLimitedInputStream extends FilterInputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        int c = super.read();
-        if (c >= 0) {
-            add(1);
-        }
-        return c;
-    }
-
-    @Override
     public int read(byte[] b, int off, int len) throws IOException {
         int n = super.read(b, off, len);
         if (n > 0) {
             add(n);
         }
         return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-        byte[] scratch = new byte[(int) Math.min(n, 8192)];
-        long skipped = 0;
-        while (skipped < n) {
-            int r = read(scratch, 0, (int) Math.min(scratch.length, n - skipped));
-            if (r < 0) {
-                break;
-            }
-            skipped += r;
-        }
-        return skipped;
-    }
-
-    @Override
-    public boolean markSupported() {
-        return false;
     }
 
     private void add(int n) throws MessageTooLargeException {

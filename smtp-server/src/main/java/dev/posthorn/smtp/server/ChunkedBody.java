@@ -1,17 +1,17 @@
 package dev.posthorn.smtp.server;
 
 import dev.posthorn.smtp.Command;
+import dev.posthorn.smtp.io.BulkInputStream;
 import dev.posthorn.smtp.io.ChunkInputStream;
 import dev.posthorn.smtp.io.LineReader;
 import java.io.IOException;
-import java.io.InputStream;
 
 /**
  * A message sent as BDAT chunks (RFC 3030), read as one stream. When a chunk that is not the last is used up, the
  * stream asks the connection to acknowledge it and to read the next command; a next BDAT continues the message, any
  * other command interrupts the transaction (the connection then runs that command).
  */
-final class ChunkedBody extends InputStream {
+final class ChunkedBody extends BulkInputStream {
 
     /** The connection's side: acknowledge a chunk and fetch the next BDAT, or {@code null} if another command came. */
     interface Chunks {
@@ -37,13 +37,6 @@ final class ChunkedBody extends InputStream {
         this.chunks = chunks;
         this.current = first;
         this.chunk = new ChunkInputStream(in, first.size());
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

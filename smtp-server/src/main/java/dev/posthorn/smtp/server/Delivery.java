@@ -2,10 +2,10 @@ package dev.posthorn.smtp.server;
 
 import dev.posthorn.smtp.Replies;
 import dev.posthorn.smtp.Reply;
+import dev.posthorn.smtp.io.BulkFilterInputStream;
 import dev.posthorn.smtp.io.SizeLimitedInputStream;
 import dev.posthorn.smtp.io.SizeLimitedInputStream.MessageTooLargeException;
 import java.io.ByteArrayInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
@@ -79,27 +79,19 @@ final class Delivery {
     }
 
     /** The client's bytes, remembering the first failure so it is not mistaken for the sink's. */
-    private static final class ClientSide extends FilterInputStream {
+    private static final class ClientSide extends BulkFilterInputStream {
         IOException failure;
 
         ClientSide(InputStream in) {
             super(in);
         }
 
-        @Override
-        public int read() throws IOException {
-            check();
-            try {
-                return super.read();
-            } catch (IOException e) {
-                failure = e;
-                throw e;
-            }
-        }
-
+        /** Single octets and skips come here too (see {@link BulkFilterInputStream}), so every failure is seen. */
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            check();
+            if (failure != null) {
+                throw failure;
+            }
             try {
                 return super.read(b, off, len);
             } catch (IOException e) {
@@ -109,25 +101,8 @@ final class Delivery {
         }
 
         @Override
-        public long skip(long n) throws IOException {
-            check();
-            try {
-                return super.skip(n); // SizeLimitedInputStream skips by reading, so the limit still holds
-            } catch (IOException e) {
-                failure = e;
-                throw e;
-            }
-        }
-
-        @Override
         public void close() {
             // The sink may close its stream; the connection's stream stays open.
-        }
-
-        private void check() throws IOException {
-            if (failure != null) {
-                throw failure;
-            }
         }
     }
 }

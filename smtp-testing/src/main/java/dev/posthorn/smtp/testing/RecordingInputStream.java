@@ -1,32 +1,22 @@
 package dev.posthorn.smtp.testing;
 
+import dev.posthorn.smtp.io.BulkFilterInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * Keeps a copy of every byte read from the socket, so the transcript shows the server's replies byte for byte rather
  * than as the reply parser understood them. It sits below the {@link dev.posthorn.smtp.io.LineReader}, which reads
  * ahead; {@link #take(int)} therefore hands out only the bytes the reader has actually consumed.
  */
-final class RecordingInputStream extends InputStream {
+final class RecordingInputStream extends BulkFilterInputStream {
 
-    private final InputStream in;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
     RecordingInputStream(InputStream in) {
-        this.in = Objects.requireNonNull(in, "in");
-    }
-
-    @Override
-    public int read() throws IOException {
-        int b = in.read();
-        if (b >= 0) {
-            pending.write(b);
-        }
-        return b;
+        super(in);
     }
 
     @Override
@@ -36,16 +26,6 @@ final class RecordingInputStream extends InputStream {
             pending.write(b, off, n);
         }
         return n;
-    }
-
-    @Override
-    public int available() throws IOException {
-        return in.available();
-    }
-
-    @Override
-    public void close() throws IOException {
-        in.close();
     }
 
     /** How many bytes were read and not yet taken. */
