@@ -106,10 +106,16 @@ final class UserCommand {
         }
     }
 
-    @Command(name = "passwd", description = "Change a user's password.")
-    static final class Passwd extends Common implements Callable<Integer> {
+    /** A change to a user who must exist: a new password or none (removal). */
+    abstract static class ExistingUser extends Common implements Callable<Integer> {
         @Parameters(paramLabel = "USER")
         String user;
+
+        /** The user's new password hash, or null to remove the user. */
+        abstract String newHash() throws IOException;
+
+        /** What the confirmation says was done. */
+        abstract String done();
 
         @Override
         public Integer call() throws IOException {
@@ -117,26 +123,35 @@ final class UserCommand {
             if (file == null) {
                 return 1;
             }
-            UserStore.update(file, user, PasswordHash.hash(password()));
-            out().println("changed " + user);
+            UserStore.update(file, user, newHash());
+            out().println(done() + " " + user);
             return 0;
         }
     }
 
-    @Command(name = "del", description = "Remove a user.")
-    static final class Del extends Common implements Callable<Integer> {
-        @Parameters(paramLabel = "USER")
-        String user;
+    @Command(name = "passwd", description = "Change a user's password.")
+    static final class Passwd extends ExistingUser {
+        @Override
+        String newHash() throws IOException {
+            return PasswordHash.hash(password());
+        }
 
         @Override
-        public Integer call() throws IOException {
-            Path file = fileWith(user);
-            if (file == null) {
-                return 1;
-            }
-            UserStore.update(file, user, null);
-            out().println("removed " + user);
-            return 0;
+        String done() {
+            return "changed";
+        }
+    }
+
+    @Command(name = "del", description = "Remove a user.")
+    static final class Del extends ExistingUser {
+        @Override
+        String newHash() {
+            return null;
+        }
+
+        @Override
+        String done() {
+            return "removed";
         }
     }
 

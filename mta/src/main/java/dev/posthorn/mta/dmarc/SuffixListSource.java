@@ -1,9 +1,10 @@
 package dev.posthorn.mta.dmarc;
 
+import dev.posthorn.smtp.server.FileBacked;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -11,24 +12,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where the public suffix list comes from while the daemon runs: a file, read again when it changes (the
- * distribution updates it; looked at most once a minute), or the bundled copy when no file is configured and the
- * system has none. A changed file that does not read leaves the previous list in use.
+ * distribution updates it; looked at at most once a minute, see {@link FileBacked}), or the bundled copy when no file
+ * is configured and the system has none. A changed file that does not read leaves the previous list in use.
  */
 public final class SuffixListSource implements Supplier<PublicSuffixList> {
 
     private static final Logger log = LoggerFactory.getLogger(SuffixListSource.class);
-    private static final long RECHECK_NANOS = 60_000_000_000L;
+    /** How long a look at the file is trusted: the list changes a few times a month. */
+    static final Duration RECHECK = Duration.ofMinutes(1);
 
-    private final Path file;
-    private volatile PublicSuffixList list;
-    private volatile FileTime modified;
-    private volatile long checkedAt;
+    private final Supplier<PublicSuffixList> list;
 
-    private SuffixListSource(Path file, PublicSuffixList list, FileTime modified) {
-        this.file = file;
+    private SuffixListSource(Supplier<PublicSuffixList> list) {
         this.list = list;
-        this.modified = modified;
-        this.checkedAt = System.nanoTime();
     }
 
     /**
@@ -38,15 +34,20 @@ public final class SuffixListSource implements Supplier<PublicSuffixList> {
      * @throws IOException when the configured file (or the existing system file) cannot be read as a list
      */
     public static SuffixListSource open(Optional<Path> configured) throws IOException {
+        return open(configured, RECHECK);
+    }
+
+    /** {@link #open(Optional)} with another interval between looks at the file (for tests). */
+    static SuffixListSource open(Optional<Path> configured, Duration recheck) throws IOException {
         Path file = configured.orElse(PublicSuffixList.SYSTEM_FILE);
         if (configured.isEmpty() && !Files.exists(file)) {
             log.warn("no public suffix list at {}; using the copy bundled with Posthorn, which ages with the release"
                     + " (install Debian's publicsuffix package, or set checks.public_suffix_list)", file);
-            return new SuffixListSource(null, PublicSuffixList.bundled(), null);
+            return of(PublicSuffixList.bundled());
         }
-        FileTime modified = Files.getLastModifiedTime(file);
         try {
-            return new SuffixListSource(file, PublicSuffixList.load(file), modified);
+            return new SuffixListSource(
+                    FileBacked.load("public suffix list", recheck, () -> PublicSuffixList.load(file), file));
         } catch (IOException e) {
             throw new IOException("public suffix list " + file + ": " + e.getMessage(), e);
         }
@@ -54,28 +55,11 @@ public final class SuffixListSource implements Supplier<PublicSuffixList> {
 
     /** A fixed list, for tests and tools. */
     public static SuffixListSource of(PublicSuffixList list) {
-        return new SuffixListSource(null, list, null);
+        return new SuffixListSource(() -> list);
     }
 
     @Override
     public PublicSuffixList get() {
-        if (file != null && System.nanoTime() - checkedAt > RECHECK_NANOS) {
-            checkedAt = System.nanoTime();
-            reloadIfChanged();
-        }
-        return list;
-    }
-
-    private void reloadIfChanged() {
-        try {
-            FileTime now = Files.getLastModifiedTime(file);
-            if (!now.equals(modified)) {
-                list = PublicSuffixList.load(file);
-                modified = now;
-                log.info("public suffix list {} reloaded", file);
-            }
-        } catch (IOException e) {
-            log.warn("public suffix list {} not reloaded, the previous one stays in use: {}", file, e.toString());
-        }
+        return list.get();
     }
 }

@@ -79,6 +79,19 @@ class PublicSuffixListTest {
         assertThat(source.get().organizationalDomain("a.b.c.test")).isEqualTo("c.test"); // checked once a minute
     }
 
+    @Test
+    void aChangedFileIsTakenUpAtTheNextLookAndABrokenOneKeepsTheListInUse() throws IOException {
+        Path file = Files.writeString(dir.resolve("psl.dat"), "test\n");
+        SuffixListSource source = SuffixListSource.open(Optional.of(file), java.time.Duration.ZERO);
+        assertThat(source.get().organizationalDomain("a.b.c.test")).isEqualTo("c.test");
+        Files.writeString(file, "c.test\n");
+        Files.setLastModifiedTime(file, FileTime.fromMillis(0));
+        assertThat(source.get().organizationalDomain("a.b.c.test")).isEqualTo("b.c.test");
+        Files.writeString(file, "// no rules\n");
+        Files.setLastModifiedTime(file, FileTime.fromMillis(1000));
+        assertThat(source.get().organizationalDomain("a.b.c.test")).isEqualTo("b.c.test");
+    }
+
     private static PublicSuffixList read(String text) throws IOException {
         return PublicSuffixList.read(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
     }

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -76,67 +77,25 @@ public final class ServerTls {
         }
     }
 
-    private volatile SSLContext context;
-    private final Path certificateFile;
-    private final Path keyFile;
-    private volatile long checkedAt = System.nanoTime();
-    private volatile String stamp;
+    private final Supplier<SSLContext> context;
 
-    private ServerTls(SSLContext context) {
-        this(context, null, null);
+    private ServerTls(Supplier<SSLContext> context) {
+        this.context = context;
     }
 
-    private ServerTls(SSLContext context, Path certificateFile, Path keyFile) {
-        this.context = context;
-        this.certificateFile = certificateFile;
-        this.keyFile = keyFile;
-        this.stamp = certificateFile == null ? "" : stamp(certificateFile, keyFile);
+    private ServerTls(SSLContext context) {
+        this(() -> context);
     }
 
     /**
-     * Like {@link #fromPem}, and the files are watched: when either changes (checked at most every few seconds,
-     * at the next connection), the new pair is loaded for new connections; a pair that does not load leaves the old
-     * one in use, with a warning. Certificates renewed by ACME clients are so taken up without a restart.
+     * Like {@link #fromPem}, and the files are watched ({@link FileBacked}): when either changes (looked at at most
+     * every two seconds, at the next connection), the new pair is loaded for new connections; a pair that does not
+     * load leaves the old one in use, with a warning. Certificates renewed by ACME clients are so taken up without a
+     * restart.
      */
     public static ServerTls fromPemReloading(Path certificateChain, Path privateKey) throws IOException {
-        return new ServerTls(fromPem(certificateChain, privateKey).context, certificateChain, privateKey);
-    }
-
-    private static String stamp(Path certificate, Path key) {
-        try {
-            return Files.getLastModifiedTime(certificate) + "|" + Files.size(certificate) + "|"
-                    + Files.getLastModifiedTime(key) + "|" + Files.size(key);
-        } catch (IOException e) {
-            return "unreadable";
-        }
-    }
-
-    /** Loads the files again if they changed since the last look (which is at most every two seconds). */
-    private void reloadIfChanged() {
-        long now = System.nanoTime();
-        if (certificateFile == null || now - checkedAt < 2_000_000_000L) {
-            return;
-        }
-        checkedAt = now;
-        String current = stamp(certificateFile, keyFile);
-        if (current.equals(stamp)) {
-            return;
-        }
-        synchronized (this) {
-            if (current.equals(stamp)) {
-                return;
-            }
-            try {
-                context = fromPem(certificateFile, keyFile).context;
-                org.slf4j.LoggerFactory.getLogger(ServerTls.class).info("TLS certificate reloaded from {}",
-                        certificateFile);
-            } catch (IOException | RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(ServerTls.class).warn(
-                        "TLS certificate in {} not reloaded, keeping the one in use: {}", certificateFile,
-                        e.getMessage());
-            }
-            stamp = current;
-        }
+        return new ServerTls(FileBacked.load("TLS certificate", Duration.ofSeconds(2),
+                () -> fromPem(certificateChain, privateKey).context(), certificateChain, privateKey));
     }
 
     /** Uses a ready-made context (the embedder's own key management). */
@@ -261,7 +220,7 @@ public final class ServerTls {
 
     /** Wraps an accepted (or STARTTLS-upgraded) socket as the server side; the handshake is not yet done. */
     SSLSocket wrap(Socket socket) throws IOException {
-        reloadIfChanged();
+        SSLContext context = context();
         SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(
                 socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
         tls.setUseClientMode(false);
@@ -280,6 +239,6 @@ public final class ServerTls {
     }
 
     public SSLContext context() {
-        return context;
+        return context.get();
     }
 }

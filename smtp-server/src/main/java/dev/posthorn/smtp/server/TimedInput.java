@@ -1,7 +1,7 @@
 package dev.posthorn.smtp.server;
 
+import dev.posthorn.smtp.io.BulkFilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -11,16 +11,15 @@ import java.time.Duration;
  * within the command timeout, however slowly its bytes trickle in) or an idle limit between reads (message data,
  * which may be large but must keep moving). RFC 5321 4.5.3.2 sets the minimums.
  */
-final class TimedInput extends InputStream {
+final class TimedInput extends BulkFilterInputStream {
 
     private final Socket socket;
-    private final InputStream in;
     private long deadlineNanos;
     private int idleMillis = 60_000;
 
     TimedInput(Socket socket) throws IOException {
+        super(socket.getInputStream());
         this.socket = socket;
-        this.in = socket.getInputStream();
     }
 
     /** From now on, all reads together must finish within {@code limit}. */
@@ -47,24 +46,8 @@ final class TimedInput extends InputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        arm();
-        return in.read();
-    }
-
-    @Override
     public int read(byte[] b, int off, int len) throws IOException {
         arm();
         return in.read(b, off, len);
-    }
-
-    @Override
-    public int available() throws IOException {
-        return in.available();
-    }
-
-    @Override
-    public void close() throws IOException {
-        in.close();
     }
 }
