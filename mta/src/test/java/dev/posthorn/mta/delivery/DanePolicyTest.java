@@ -11,76 +11,45 @@ import dev.posthorn.mta.dane.TestPki;
 import dev.posthorn.mta.dane.TestPki.Issued;
 import dev.posthorn.mta.dane.Tlsa;
 import dev.posthorn.mta.dns.DnsClient;
-import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.spool.SpoolEnvelope;
-import dev.posthorn.mta.sts.MtaSts;
-import dev.posthorn.mta.sts.PolicyFetcher;
-import dev.posthorn.mta.sts.PolicyServer;
-import dev.posthorn.mta.sts.PolicyStore;
-import dev.posthorn.mta.tls.TestCa;
-import dev.posthorn.mta.tls.Trust;
-import dev.posthorn.smtp.client.ClientTimeouts;
 import dev.posthorn.smtp.testing.DnsResponder;
 import dev.posthorn.smtp.testing.DnsResponderBuilder;
 import dev.posthorn.smtp.testing.FakeSmtpServer;
 import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Where DANE sits among the TLS levels ({@link DomainTls}): the default {@code dane} ahead of MTA-STS where TLSA
  * records are published and MTA-STS where they are not, a domain's own {@code dane-only}, routes, and DNSSEC
  * validation only for domains at a DANE level. The signed zone dane.test (under the trust anchor "test") names
- * mx.dane.test at 127.0.0.3; an HTTPS server on 127.0.0.4 serves dane.test's MTA-STS policy.
+ * mx.dane.test at 127.0.0.3; an HTTPS server on 127.0.0.4 serves dane.test's MTA-STS policy with a certificate from a
+ * CA made for the test (both the {@link MtaStsFixture}'s).
  */
 class DanePolicyTest {
 
     private static final List<String> RCPT = List.of("rcpt@dane.test");
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final MtaStsFixture fixture = new MtaStsFixture("dane.test");
 
-    private final TestCa ca = TestCa.create("Posthorn Test CA");
-    private final Receivers mx = new Receivers();
-    private final List<AutoCloseable> closing = new ArrayList<>();
     private final Issued key = TestPki.selfSigned(Instant.now().minus(Duration.ofDays(1)),
             Instant.now().plus(Duration.ofDays(1)), "mx.dane.test");
-    private PolicyServer https;
-    private Trust trust;
-
-    @BeforeEach
-    void start() throws Exception {
-        https = PolicyServer.start("127.0.0.4", ca.serverContext("mta-sts.dane.test"));
-        trust = Trust.fromPem(ca.writePem(dir.resolve("ca.pem")));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable c : closing.reversed()) {
-            c.close();
-        }
-        mx.close();
-        https.close();
-    }
 
     /** dane.test signed, with an MTA-STS record and policy host; broken.test signed but with bogus signatures. */
     private static DnsResponderBuilder zones() {
         return DnsResponder.builder().signed("test").signed("dane.test").signed("broken.test").bogus("broken.test")
                 .mx("dane.test", 10, "mx.dane.test").a("mx.dane.test", "127.0.0.3")
-                .txt("_mta-sts.dane.test", "v=STSv1; id=1;").a("mta-sts.dane.test", "127.0.0.4")
+                .txt("_mta-sts.dane.test", "v=STSv1; id=1;").a("mta-sts.dane.test", MtaStsFixture.POLICY_ADDRESS)
                 .mx("broken.test", 10, "mx.broken.test").a("mx.broken.test", "127.0.0.3");
     }
 
@@ -91,27 +60,31 @@ class DanePolicyTest {
     }
 
     private DnsResponder started(DnsResponderBuilder zones) throws java.io.IOException {
-        DnsResponder dns = zones.start();
-        closing.add(dns);
-        return dns;
+        return fixture.closeAfter(zones.start());
     }
 
     /** A transport as the daemon builds it: MTA-STS on, DANE validating from the zone's trust anchor. */
     private SmtpTransport transport(DnsResponder dns, TlsPolicy level, Map<String, TlsPolicy> perDomain, int port)
             throws Exception {
         DnsClient client = DnsClient.plain(List.of(dns.address()), Duration.ofSeconds(2));
-        MxResolver resolver = new MxResolver(client, new SplittableRandom(3));
-        MtaSts sts = new MtaSts(client, new PolicyFetcher(client, trust, https.port(),
-                Duration.ofSeconds(3), Duration.ofSeconds(6)), new PolicyStore(dir.resolve("sts")), Clock.systemUTC());
-        closing.add(sts);
         Dane dane = new Dane(DnsClient.validating(List.of(dns.address()), Duration.ofSeconds(3),
                 new ByteArrayInputStream(dns.trustAnchors().getBytes(StandardCharsets.US_ASCII))),
                 new SplittableRandom(7), Clock.systemUTC());
-        SmtpTransport transport = new SmtpTransport(resolver, "out.posthorn.test", port,
-                ClientTimeouts.all(Duration.ofSeconds(5)),
-                new DomainTls(level, perDomain, trust, Optional.of(sts), Optional.of(dane)));
-        closing.add(transport);
-        return transport;
+        return fixture.transport(client, port, new DomainTls(level, perDomain, fixture.trust(),
+                Optional.of(fixture.mtaSts(client)), Optional.of(dane)));
+    }
+
+    /** Sends to dane.test, its MX host mx.dane.test on 127.0.0.3 presenting {@code key}'s self-signed certificate. */
+    private Outcome sendToDaneTest(DnsResponderBuilder zones, TlsPolicy level, Map<String, TlsPolicy> perDomain)
+            throws Exception {
+        fixture.mx().start("127.0.0.3", "mx.dane.test", TestPki.serverTls(key));
+        return send(transport(started(zones), level, perDomain, fixture.mx().port()), "dane.test");
+    }
+
+    /** Sends to dane.test at the default {@code dane}, its MTA-STS policy enforcing mx.dane.test. */
+    private Outcome sendUnderAnEnforcedPolicy(DnsResponderBuilder zones) throws Exception {
+        fixture.https().serve(policy("enforce", "mx.dane.test"));
+        return sendToDaneTest(zones, TlsPolicy.DANE, Map.of());
     }
 
     private static Outcome send(SmtpTransport transport, String domain) {
@@ -123,31 +96,27 @@ class DanePolicyTest {
 
     @Test
     void theDefaultDaneAuthenticatesByTlsaAheadOfAnEnforcedMtaStsPolicy() throws Exception {
-        https.serve(policy("enforce", "mx.dane.test"));
-        mx.start("127.0.0.3", "mx.dane.test", TestPki.serverTls(key));
         // Under MTA-STS alone the self-signed certificate would be refused; DANE pins its key, and wins (RFC 8461 2).
-        Outcome outcome = send(transport(started(pinned()), TlsPolicy.DANE, Map.of(), mx.port()), "dane.test");
+        Outcome outcome = sendUnderAnEnforcedPolicy(pinned());
         assertThat(outcome).isInstanceOf(Outcome.Delivered.class);
         assertThat(outcome.diagnostic()).contains("tls=dane");
-        assertThat(https.requests()).isZero();   // every MX host is DANE's: the MTA-STS policy is not even fetched
+        // Every MX host is DANE's: the MTA-STS policy is not even fetched.
+        assertThat(fixture.https().requests()).isZero();
     }
 
     @Test
     void theDefaultDaneLeavesADomainWithoutTlsaRecordsToItsMtaStsPolicy() throws Exception {
-        https.serve(policy("enforce", "mx.dane.test"));
-        mx.start("127.0.0.3", "mx.dane.test", TestPki.serverTls(key));
-        Outcome outcome = send(transport(started(zones()), TlsPolicy.DANE, Map.of(), mx.port()), "dane.test");
+        Outcome outcome = sendUnderAnEnforcedPolicy(zones());
         assertThat(outcome).isInstanceOf(Outcome.Deferred.class);
         assertThat(outcome.diagnostic()).startsWith("451 4.7.5 mx.dane.test[127.0.0.3]: certificate not trusted");
-        assertThat(https.requests()).isEqualTo(1);
-        assertThat(mx.received()).isEmpty();
+        assertThat(fixture.https().requests()).isEqualTo(1);
+        assertThat(fixture.mx().received()).isEmpty();
     }
 
     @Test
     void theDefaultDaneWithoutTlsaOrMtaStsIsOpportunistic() throws Exception {
-        mx.start("127.0.0.3", "mx.dane.test", TestPki.serverTls(key));
         // The MTA-STS record is there but the HTTPS server serves no policy: dane.test has none.
-        Outcome outcome = send(transport(started(zones()), TlsPolicy.DANE, Map.of(), mx.port()), "dane.test");
+        Outcome outcome = sendToDaneTest(zones(), TlsPolicy.DANE, Map.of());
         assertThat(outcome).isInstanceOf(Outcome.Delivered.class);
         assertThat(outcome.diagnostic()).contains("(TLSv1.").doesNotContain("tls=dane");
     }
@@ -162,39 +131,38 @@ class DanePolicyTest {
             assertThat(outcome.diagnostic()).startsWith("451 4.7.5 DANE: mx.dane.test: no TLSA records")
                     .contains("dane-only");
             assertThat(fake.connections()).isZero();
-            assertThat(https.requests()).isZero();   // the domain's own level is decided before MTA-STS is asked
+            // The domain's own level is decided before MTA-STS is asked.
+            assertThat(fixture.https().requests()).isZero();
         }
     }
 
     @Test
     void aDomainsOwnDaneOnlyDeliversToAnMxHostItsTlsaRecordsAuthenticate() throws Exception {
-        mx.start("127.0.0.3", "mx.dane.test", TestPki.serverTls(key));
-        Outcome outcome = send(transport(started(pinned()), TlsPolicy.MAY, Map.of("dane.test", TlsPolicy.DANE_ONLY),
-                mx.port()), "dane.test");
+        Outcome outcome = sendToDaneTest(pinned(), TlsPolicy.MAY, Map.of("dane.test", TlsPolicy.DANE_ONLY));
         assertThat(outcome).isInstanceOf(Outcome.Delivered.class);
         assertThat(outcome.diagnostic()).contains("tls=dane");
     }
 
     @Test
     void onlyDomainsAtADaneLevelDependOnDnssecValidation() throws Exception {
-        mx.start("127.0.0.3", "mx.broken.test", TestPki.serverTls(key));
+        fixture.mx().start("127.0.0.3", "mx.broken.test", TestPki.serverTls(key));
         DnsResponder dns = started(zones());
         // broken.test's signatures are bogus: at the default may it is resolved without validation and delivered...
-        Outcome plain = send(transport(dns, TlsPolicy.MAY, Map.of("dane.test", TlsPolicy.DANE), mx.port()),
+        Outcome plain = send(transport(dns, TlsPolicy.MAY, Map.of("dane.test", TlsPolicy.DANE), fixture.mx().port()),
                 "broken.test");
         assertThat(plain).isInstanceOf(Outcome.Delivered.class);
         // ...while at a DANE level its MX answer is bogus and the mail waits (a forged answer must not downgrade it).
-        Outcome validated = send(transport(dns, TlsPolicy.DANE, Map.of(), mx.port()), "broken.test");
+        Outcome validated = send(transport(dns, TlsPolicy.DANE, Map.of(), fixture.mx().port()), "broken.test");
         assertThat(validated).isInstanceOf(Outcome.Deferred.class);
         assertThat(validated.diagnostic()).startsWith("451 4.4.3").contains("bogus");
     }
 
     @Test
     void aRouteTakesDaneAsMayAndDefersDaneOnly() throws Exception {
-        mx.start("127.0.0.3", "mx.dane.test", TestPki.serverTls(key));
+        fixture.mx().start("127.0.0.3", "mx.dane.test", TestPki.serverTls(key));
         DnsResponder dns = started(pinned());
         Map<String, RouteTarget> routes = Map.of("dane.test",
-                new RouteTarget.Smtp(new HostPort("127.0.0.3", mx.port())));
+                new RouteTarget.Smtp(new HostPort("127.0.0.3", fixture.mx().port())));
         for (TlsPolicy level : List.of(TlsPolicy.DANE, TlsPolicy.DANE_ONLY)) {
             Outbound outbound = new Outbound(transport(dns, TlsPolicy.MAY, Map.of("dane.test", level), 25),
                     Optional.empty(), routes, r -> null, SmtpTransport.Policy.of(TlsPolicy.MAY));
@@ -209,6 +177,6 @@ class DanePolicyTest {
                         .contains("not an MX host");
             }
         }
-        assertThat(mx.received()).hasSize(1);
+        assertThat(fixture.mx().received()).hasSize(1);
     }
 }
