@@ -1,18 +1,19 @@
 package dev.posthorn.mta.config;
 
-import static dev.posthorn.mta.config.ConfigFiles.onlyProblem;
+import static dev.posthorn.mta.config.ConfigFiles.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.posthorn.mta.config.ConfigFiles.Refusal;
+import dev.posthorn.mta.config.ConfigFiles.RefusalTable;
 import dev.posthorn.smtp.server.Tarpit;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /** The keys against abuse: limits.per_ip, tarpit, dnsbl and senders; read, defaulted, refused, printed. */
 class AbuseConfigTest {
@@ -76,37 +77,48 @@ class AbuseConfigTest {
 
     @Test
     void aFullConfigurationRoundTripsThroughThePrinter() throws Exception {
-        Config config = ConfigFiles.load(dir, FULL);
-
-        assertThat(ConfigFiles.load(dir, ConfigPrinter.print(config, dir))).isEqualTo(config);
+        ConfigFiles.printedRoundTrip(dir, FULL);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "limits: { per_ip: { messages: 100 } }|limits.per_ip.messages|expected a rate",
-        "limits: { per_ip: { messages: 100/0s } }|limits.per_ip.messages|positive",
-        "limits: { per_ip: { messages: -1/1m } }|limits.per_ip.messages|expected a rate",
-        "limits: { per_ip: { messages: 10/1x } }|limits.per_ip.messages|expected a duration",
-        "limits: { per_ip: { connections: 10 } }|limits.per_ip.connections|unknown key",
-        "limits: { max_connections_per_ip: -1 }|limits.max_connections_per_ip|between 0 (no limit of its own)",
-        "tarpit: { after_errors: -1 }|tarpit.after_errors|between 0 (off) and 1000",
-        "tarpit: { delay: 0s }|tarpit.delay|positive",
-        "tarpit: { max_delay: 10m }|tarpit.max_delay|at most 2m",
-        "tarpit: { delay: 5s, max_delay: 2s }|tarpit.max_delay|shorter than delay (5s)",
-        "tarpit: { delay: 20s }|tarpit|max_delay (10s) is shorter than delay (20s)",
-        "dnsbl: { zones: [ 127.0.0.2 ] }|dnsbl.zones[0]|numeric",
-        "dnsbl: { zones: [ a.test, A.test ] }|dnsbl.zones[1]|a.test listed twice",
-        "dnsbl: { action: drop }|dnsbl.action|expected reject or log",
-        "dnsbl: { timeout: soon }|dnsbl.timeout|expected a duration",
-        "senders: { alice: [ example.org ] }|senders.alice[0]|expected an address (user@domain) or a whole domain",
-        "senders: { alice: [ \"a b@example.org\" ] }|senders.alice[0]|not a dot-atom local part",
-        "senders: { alice: [ \"@bad_domain\" ] }|senders.alice[0]|not a valid domain name",
-        "senders: { alice: [ a@x.test, A@X.test ] }|senders.alice[1]|a@x.test listed twice",
-        "senders: { alice: [ a@x.test ], ALICE: [ b@x.test ] }|senders.ALICE|user listed twice",
-        "senders: { \"al ice\": [ a@x.test ] }|senders.al ice|no spaces",
-        "senders: { alice: a@x.test }|senders.alice|expected a list"})
-    void badValuesAreRefusedWithTheirKey(String yaml, String key, String reason) {
-        onlyProblem(dir, yaml + "\n", 1, key, reason);
+    /** One bad value in each file, refused on line 1 with its key path and reason. */
+    static Stream<Refusal> badValues() {
+        return Stream.of(
+                // limits: a per_ip rate is a count per positive duration; max_connections_per_ip is 0 or more.
+                refused("limits: { per_ip: { messages: 100 } }\n", 1, "limits.per_ip.messages", "expected a rate"),
+                refused("limits: { per_ip: { messages: 100/0s } }\n", 1, "limits.per_ip.messages", "positive"),
+                refused("limits: { per_ip: { messages: -1/1m } }\n", 1, "limits.per_ip.messages", "expected a rate"),
+                refused("limits: { per_ip: { messages: 10/1x } }\n", 1, "limits.per_ip.messages",
+                        "expected a duration"),
+                refused("limits: { per_ip: { connections: 10 } }\n", 1, "limits.per_ip.connections", "unknown key"),
+                refused("limits: { max_connections_per_ip: -1 }\n", 1, "limits.max_connections_per_ip",
+                        "between 0 (no limit of its own)"),
+                // tarpit: after_errors up to 1000, delay positive, max_delay at most 2m and not shorter than delay.
+                refused("tarpit: { after_errors: -1 }\n", 1, "tarpit.after_errors", "between 0 (off) and 1000"),
+                refused("tarpit: { delay: 0s }\n", 1, "tarpit.delay", "positive"),
+                refused("tarpit: { max_delay: 10m }\n", 1, "tarpit.max_delay", "at most 2m"),
+                refused("tarpit: { delay: 5s, max_delay: 2s }\n", 1, "tarpit.max_delay", "shorter than delay (5s)"),
+                refused("tarpit: { delay: 20s }\n", 1, "tarpit", "max_delay (10s) is shorter than delay (20s)"),
+                // dnsbl: zones are domain names listed once; the action is reject or log; the timeout a duration.
+                refused("dnsbl: { zones: [ 127.0.0.2 ] }\n", 1, "dnsbl.zones[0]", "numeric"),
+                refused("dnsbl: { zones: [ a.test, A.test ] }\n", 1, "dnsbl.zones[1]", "a.test listed twice"),
+                refused("dnsbl: { action: drop }\n", 1, "dnsbl.action", "expected reject or log"),
+                refused("dnsbl: { timeout: soon }\n", 1, "dnsbl.timeout", "expected a duration"),
+                // senders: user names listed once, each with a list of addresses or whole domains.
+                refused("senders: { alice: [ example.org ] }\n", 1, "senders.alice[0]",
+                        "expected an address (user@domain) or a whole domain"),
+                refused("senders: { alice: [ \"a b@example.org\" ] }\n", 1, "senders.alice[0]",
+                        "not a dot-atom local part"),
+                refused("senders: { alice: [ \"@bad_domain\" ] }\n", 1, "senders.alice[0]", "not a valid domain name"),
+                refused("senders: { alice: [ a@x.test, A@X.test ] }\n", 1, "senders.alice[1]", "a@x.test listed twice"),
+                refused("senders: { alice: [ a@x.test ], ALICE: [ b@x.test ] }\n", 1, "senders.ALICE",
+                        "user listed twice"),
+                refused("senders: { \"al ice\": [ a@x.test ] }\n", 1, "senders.al ice", "no spaces"),
+                refused("senders: { alice: a@x.test }\n", 1, "senders.alice", "expected a list"));
+    }
+
+    @RefusalTable
+    void badValues(Refusal refusal) {
+        refusal.check(dir);
     }
 
     @Test

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +17,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Writes configuration files for tests and reads back what the loader made of them. */
 final class ConfigFiles {
@@ -57,6 +63,17 @@ final class ConfigFiles {
         return e.problems();
     }
 
+    /**
+     * Loads the file, prints the configuration and asserts that the printed text loads back to the same configuration;
+     * returns the printed text for the test to look into.
+     */
+    static String printedRoundTrip(Path dir, String yaml) throws ConfigException {
+        Config config = load(dir, yaml);
+        String printed = ConfigPrinter.print(config, dir);
+        assertThat(load(dir, printed)).as("the printed configuration, loaded again").isEqualTo(config);
+        return printed;
+    }
+
     /** Asserts that the file has exactly one problem, at this line and key, with a reason containing the text. */
     static Problem onlyProblem(Path dir, String yaml, int line, String key, String reason) {
         List<Problem> problems = problems(dir, yaml);
@@ -67,6 +84,40 @@ final class ConfigFiles {
         assertThat(problem.reason()).as("reason of %s", problem).contains(reason);
         assertThat(problem.file()).endsWith(NAME);
         return problem;
+    }
+
+    /**
+     * Names a file the loader must refuse for one mistake, and the line, key path and part of the reason of the one
+     * problem it must report; tables of these let each rule be its own test case with the same checks.
+     */
+    static Refusal refused(String yaml, int line, String key, String reason) {
+        return new Refusal(yaml, line, key, reason);
+    }
+
+    /**
+     * Runs the test once for each {@link Refusal} that the static method of the same name returns, each case named by
+     * its file; the test checks the refusal ({@code refusal.check(dir)}).
+     */
+    @Target(ElementType.METHOD)
+    @Retention(RetentionPolicy.RUNTIME)
+    @ParameterizedTest(name = "{0}")
+    @MethodSource
+    @interface RefusalTable {
+    }
+
+    /** A file with one mistake and the problem it must be refused with; {@link #check} asserts it. */
+    record Refusal(String yaml, int line, String key, String reason) {
+
+        /** Writes the file into {@code dir} and asserts it is refused as {@link ConfigFiles#onlyProblem} describes. */
+        void check(Path dir) {
+            onlyProblem(dir, yaml, line, key, reason);
+        }
+
+        /** The file on one line, as a test report names the case. */
+        @Override
+        public String toString() {
+            return yaml.stripTrailing().replace("\n", "\\n");
+        }
     }
 
     static InetAddress ip(String literal) {

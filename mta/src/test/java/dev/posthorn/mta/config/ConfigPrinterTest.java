@@ -142,7 +142,7 @@ class ConfigPrinterTest {
 
     @Test
     void aFullConfigurationRoundTrips() throws Exception {
-        Config example = ConfigFiles.load(dir, ConfigLoaderTest.EXAMPLE + """
+        ConfigFiles.printedRoundTrip(dir, ConfigLoaderTest.EXAMPLE + """
                   example.net:
                     mailboxes: [ "1234", "true" ]
                     aliases: { "null": "1234", abuse: "true" }
@@ -154,19 +154,14 @@ class ConfigPrinterTest {
                     aliases: { all: [ "1234@example.net", "x@[192.0.2.1]" ] }
                     delivery: { lmtp: "unix:/run/lmtp socket" }
                 """);
-        String printed = ConfigPrinter.print(example, dir);
-
-        assertThat(ConfigFiles.load(dir, printed)).isEqualTo(example);
     }
 
     @Test
     void aFullOutboundConfigurationRoundTrips() throws Exception {
         ConfigFiles.secret(dir.resolve("relay-password.txt"), "secret\n");
-        Config example = ConfigFiles.load(dir, ConfigLoaderTest.OUTBOUND_EXAMPLE
+        String printed = ConfigFiles.printedRoundTrip(dir, ConfigLoaderTest.OUTBOUND_EXAMPLE
                 .replace("timeout: 10s", "timeout: 1500ms").replace("max_lifetime: 5d", "max_lifetime: 36h"));
-        String printed = ConfigPrinter.print(example, dir);
 
-        assertThat(ConfigFiles.load(dir, printed)).isEqualTo(example);
         assertThat(printed)
                 .contains("  resolvers: [\"127.0.0.53:53\", \"192.0.2.53:53\", \"[2001:db8::53]:53\"]\n")
                 .contains("  timeout: 1500ms\n")
@@ -180,7 +175,7 @@ class ConfigPrinterTest {
     @Test
     void perDomainTlsPoliciesAndMtaStsRoundTrip() throws Exception {
         java.nio.file.Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
-        Config config = ConfigFiles.load(dir, """
+        String printed = ConfigFiles.printedRoundTrip(dir, """
                 outbound:
                   tls: dane
                   tls_policy: { example.net: verify, bank.test: dane, gov.test: dane-only }
@@ -188,31 +183,25 @@ class ConfigPrinterTest {
                   mta_sts: false
                   mta_sts_cache: /var/lib/posthorn/sts
                 """);
-        String printed = ConfigPrinter.print(config, dir);
 
         assertThat(printed).contains("  tls: dane\n")
                 .contains("  tls_policy:\n    example.net: verify\n    bank.test: dane\n    gov.test: dane-only\n")
                 .contains("  ca_file: ca.pem\n").contains("  mta_sts: false\n")
                 .contains("  mta_sts_cache: /var/lib/posthorn/sts\n");
-        assertThat(ConfigFiles.load(dir, printed)).isEqualTo(config);
     }
 
     @Test
     void aRelayWithoutAuthRoundTripsWithAuthAsAComment() throws Exception {
-        Config config = ConfigFiles.load(dir, "relay: { smarthost: \"192.0.2.25:25\", tls: none }\n");
-        String printed = ConfigPrinter.print(config, dir);
+        String printed = ConfigFiles.printedRoundTrip(dir, "relay: { smarthost: \"192.0.2.25:25\", tls: none }\n");
 
         assertThat(printed).contains("relay:\n  smarthost: \"192.0.2.25:25\"\n  tls: none\n  # auth:\n");
-        assertThat(ConfigFiles.load(dir, printed)).isEqualTo(config);
     }
 
     @Test
     void pathsOutsideTheBaseArePrintedAbsolute() throws Exception {
-        Config config = ConfigFiles.load(dir, "spool: /var/spool/posthorn\n");
-        String printed = ConfigPrinter.print(config, dir);
+        String printed = ConfigFiles.printedRoundTrip(dir, "spool: /var/spool/posthorn\n");
 
         assertThat(printed).contains("spool: /var/spool/posthorn\n");
-        assertThat(ConfigFiles.load(dir, printed)).isEqualTo(config);
     }
 
     @Test

@@ -1,12 +1,15 @@
 package dev.posthorn.mta.config;
 
 import static dev.posthorn.mta.config.ConfigFiles.load;
-import static dev.posthorn.mta.config.ConfigFiles.onlyProblem;
+import static dev.posthorn.mta.config.ConfigFiles.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.posthorn.mta.config.ConfigFiles.Refusal;
+import dev.posthorn.mta.config.ConfigFiles.RefusalTable;
 import dev.posthorn.smtp.client.ClientTimeouts;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,24 +54,22 @@ class OutboundTimeoutsTest {
                 .isEqualTo(ClientTimeouts.RFC_5321);
     }
 
-    @Test
-    void aTimeoutMustBeAPositiveDuration() {
-        onlyProblem(dir, "outbound:\n  timeouts: { rcpt: 0s }\n", 2, "outbound.timeouts.rcpt",
-                "must be positive, got 0s");
-        onlyProblem(dir, "outbound:\n  timeouts:\n    connect: -1s\n", 3, "outbound.timeouts.connect",
-                "must be positive, got -1s");
-        onlyProblem(dir, "outbound:\n  timeouts: { greeting: 5 }\n", 2, "outbound.timeouts.greeting",
-                "expected a duration, an integer and a unit (ms, s, m, h or d)");
+    /** Zero, negative and unitless timeouts, a step with no timeout (quit), and timeouts not written as a mapping. */
+    static Stream<Refusal> badTimeouts() {
+        return Stream.of(
+                refused("outbound:\n  timeouts: { rcpt: 0s }\n", 2, "outbound.timeouts.rcpt",
+                        "must be positive, got 0s"),
+                refused("outbound:\n  timeouts:\n    connect: -1s\n", 3, "outbound.timeouts.connect",
+                        "must be positive, got -1s"),
+                refused("outbound:\n  timeouts: { greeting: 5 }\n", 2, "outbound.timeouts.greeting",
+                        "expected a duration, an integer and a unit (ms, s, m, h or d)"),
+                refused("outbound:\n  timeouts: { quit: 1m }\n", 2, "outbound.timeouts.quit", "unknown key"),
+                refused("outbound:\n  timeouts: 5m\n", 2, "outbound.timeouts", "expected a mapping"));
     }
 
-    @Test
-    void anUnknownStepIsRefused() {
-        onlyProblem(dir, "outbound:\n  timeouts: { quit: 1m }\n", 2, "outbound.timeouts.quit", "unknown key");
-    }
-
-    @Test
-    void timeoutsMustBeAMapping() {
-        onlyProblem(dir, "outbound:\n  timeouts: 5m\n", 2, "outbound.timeouts", "expected a mapping");
+    @RefusalTable
+    void badTimeouts(Refusal refusal) {
+        refusal.check(dir);
     }
 
     @Test

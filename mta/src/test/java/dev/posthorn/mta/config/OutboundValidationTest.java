@@ -3,6 +3,7 @@ package dev.posthorn.mta.config;
 import static dev.posthorn.mta.config.ConfigFiles.load;
 import static dev.posthorn.mta.config.ConfigFiles.onlyProblem;
 import static dev.posthorn.mta.config.ConfigFiles.problems;
+import static dev.posthorn.mta.config.ConfigFiles.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -12,6 +13,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.posthorn.mta.config.ConfigFiles.Refusal;
+import dev.posthorn.mta.config.ConfigFiles.RefusalTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
@@ -20,8 +23,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
 
 /** The rules for dns, queue, relay, routes and outbound; each problem names its line and key path. */
@@ -37,26 +44,127 @@ class OutboundValidationTest {
     @TempDir
     Path dir;
 
-    @Test
-    void aDurationIsAnIntegerAndOneUnit() {
-        for (String bad : List.of("10", "1.5s", "10 s", "1h30m", "10sec", "s", "PT10S", "\"\"")) {
-            onlyProblem(dir, "dns: { timeout: " + bad + " }\n", 1, "dns.timeout",
-                    "expected a duration, an integer and a unit (ms, s, m, h or d)");
-        }
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"10", "1.5s", "10 s", "1h30m", "10sec", "s", "PT10S", "\"\""})
+    void aDurationIsAnIntegerAndOneUnit(String bad) {
+        onlyProblem(dir, "dns: { timeout: " + bad + " }\n", 1, "dns.timeout",
+                "expected a duration, an integer and a unit (ms, s, m, h or d)");
     }
 
-    @Test
-    void aDurationMustBePositive() {
-        onlyProblem(dir, "dns: { timeout: 0s }\n", 1, "dns.timeout", "must be positive, got 0s");
-        onlyProblem(dir, "dns: { timeout: -5s }\n", 1, "dns.timeout", "must be positive, got -5s");
+    /** Files with one mistake each, grouped by section and rule; each is refused with its line, key path and reason. */
+    static Stream<Refusal> mistakesInDnsQueueRelayRoutesAndOutbound() {
+        return Stream.of(
+                // A duration is positive, written as a string, and short enough for java.time.Duration.
+                refused("dns: { timeout: 0s }\n", 1, "dns.timeout", "must be positive, got 0s"),
+                refused("dns: { timeout: -5s }\n", 1, "dns.timeout", "must be positive, got -5s"),
+                refused("dns: { timeout: [ 10s ] }\n", 1, "dns.timeout", "expected a string, got a list"),
+                refused("queue: { max_lifetime: 99999999999999999999d }\n", 1, "queue.max_lifetime",
+                        "duration too long"),
+                refused("queue: { max_lifetime: 9999999999999999d }\n", 1, "queue.max_lifetime", "duration too long"),
+                // dns.resolvers: a list of IP literals with an optional port, IPv6 in brackets, each once.
+                refused("dns: { resolvers: [ \"::1\" ] }\n", 1, "dns.resolvers[0]",
+                        "write an IPv6 address in brackets: [::1] or [::1]:port"),
+                refused("dns: { resolvers: [ \"2001:db8::53:53\" ] }\n", 1, "dns.resolvers[0]",
+                        "write an IPv6 address in brackets"),
+                refused("dns: { resolvers: [ \"[127.0.0.1]:53\" ] }\n", 1, "dns.resolvers[0]",
+                        "brackets are for IPv6 addresses only"),
+                refused("dns: { resolvers: [ \"[127.0.0.1]\" ] }\n", 1, "dns.resolvers[0]",
+                        "brackets are for IPv6 addresses only"),
+                refused("dns: { resolvers: [ \"127.0.0.1:0\" ] }\n", 1, "dns.resolvers[0]",
+                        "port must be between 1 and 65535"),
+                refused("dns: { resolvers: [ \"127.0.0.1:\" ] }\n", 1, "dns.resolvers[0]", "not a port"),
+                refused("""
+                        dns:
+                          resolvers:
+                            - 127.0.0.53
+                            - 127.0.0.53:53
+                        """, 4, "dns.resolvers[1]", "127.0.0.53:53 listed twice (first at dns.resolvers[0])"),
+                refused("dns: { resolvers: 127.0.0.53 }\n", 1, "dns.resolvers", "expected a list, got a string"),
+                // queue: at least one retry; delay_notice shorter than max_lifetime, each written or by default.
+                refused("queue: { retry: [] }\n", 1, "queue.retry", "at least one retry interval is needed"),
+                refused("""
+                        queue:
+                          max_lifetime: 2d
+                          delay_notice: 2d
+                        """, 3, "queue.delay_notice", "must be shorter than max_lifetime (2d)"),
+                refused("""
+                        queue:
+                          delay_notice: 6d
+                        """, 2, "queue.delay_notice", "must be shorter than max_lifetime (5d)"),
+                refused("""
+                        queue:
+                          max_lifetime: 2h
+                        """, 2, "queue", "max_lifetime (2h) is not longer than the default delay_notice (4h);"
+                        + " set delay_notice too"),
+                // A wrong max_lifetime is reported alone, not again against delay_notice.
+                refused("""
+                        queue:
+                          max_lifetime: 0d
+                          delay_notice: 6d
+                        """, 2, "queue.max_lifetime", "must be positive"),
+                // queue: the Received count that marks a loop, and the active window, are bounded below.
+                refused("queue: { max_received_headers: 9 }\n", 1, "queue.max_received_headers",
+                        "must be at least 10 (RFC 5321 6.3"),
+                refused("queue: { max_received_headers: 100s }\n", 1, "queue.max_received_headers",
+                        "expected an integer, got a string"),
+                refused("queue: { active_limit: 0 }\n", 1, "queue.active_limit", "must be at least 1"),
+                refused("queue:\n  retry: [ 1m ]\n  active_limit: many\n", 3, "queue.active_limit",
+                        "expected an integer, got a string"),
+                // relay: a smarthost is needed; its tls is one of the four policies.
+                refused("""
+                        relay:
+                          tls: verify
+                        """, 2, "relay.smarthost", "missing key"),
+                refused("relay:\n", 1, "relay", "expected a mapping, got nothing"),
+                refused("""
+                        relay:
+                          smarthost: smtp.example.net:587
+                          tls: mandatory
+                        """, 3, "relay.tls", "expected none, may, encrypt or verify, got mandatory"),
+                refused("""
+                        relay:
+                          smarthost: smtp.example.net:587
+                          tls: true
+                        """, 3, "relay.tls", "expected a string, got a boolean"),
+                // routes: for a valid remote domain, listed once, whatever its case.
+                refused("""
+                        routes:
+                          example..net: mx
+                        """, 2, "routes.example..net", "not a valid domain name"),
+                refused("""
+                        routes:
+                          example.net: mx
+                          Example.NET: "192.0.2.25:25"
+                        """, 3, "routes.Example.NET", "domain listed twice (first at line 2)"),
+                refused("""
+                        routes:
+                          LOCALHOST: "127.0.0.1:25"
+                        """, 2, "routes.LOCALHOST", "localhost is a local domain"),
+                refused("""
+                        domains:
+                          example.org: { mailboxes: "*", delivery: { maildir: mail } }
+                        routes:
+                          example.net: mx
+                          example.org: "lmtp:127.0.0.1:24"
+                        """, 5, "routes.example.org", "example.org is a local domain"),
+                refused("routes: { example.net: 25 }\n", 1, "routes.example.net",
+                        "expected mx, host:port, lmtp:host:port or lmtp:unix:/path"),
+                refused("routes: [ example.net ]\n", 1, "routes", "expected a mapping, got a list"),
+                // outbound: a port in range, tls one of the policies for every host, tls_policy one for one domain.
+                refused("outbound: { port: 0 }\n", 1, "outbound.port", "port must be between 1 and 65535"),
+                refused("outbound: { port: 65536 }\n", 1, "outbound.port", "port must be between 1 and 65535"),
+                refused("""
+                        outbound:
+                          port: 25
+                          tls: opportunistic
+                        """, 3, "outbound.tls", "expected none, may, encrypt, verify or dane, got opportunistic"),
+                refused("outbound:\n  tls_policy: { example.net: secure }\n", 2, "outbound.tls_policy.example.net",
+                        "expected none, may, encrypt, verify, dane or dane-only, got secure"));
     }
 
-    @Test
-    void aDurationTooLongForJavaIsRefused() {
-        onlyProblem(dir, "queue: { max_lifetime: 99999999999999999999d }\n", 1, "queue.max_lifetime",
-                "duration too long");
-        onlyProblem(dir, "queue: { max_lifetime: 9999999999999999d }\n", 1, "queue.max_lifetime",
-                "duration too long");
+    @RefusalTable
+    void mistakesInDnsQueueRelayRoutesAndOutbound(Refusal refusal) {
+        refusal.check(dir);
     }
 
     @Test
@@ -81,11 +189,6 @@ class OutboundValidationTest {
     }
 
     @Test
-    void aDurationMustBeAString() {
-        onlyProblem(dir, "dns: { timeout: [ 10s ] }\n", 1, "dns.timeout", "expected a string, got a list");
-    }
-
-    @Test
     void resolversMustBeIpAddresses() {
         List<Problem> problems = problems(dir, """
                 dns:
@@ -100,45 +203,6 @@ class OutboundValidationTest {
                 tuple(4, "dns.resolvers[1]"), tuple(5, "dns.resolvers[2]"), tuple(6, "dns.resolvers[3]"));
         assertThat(problems).extracting(Problem::reason).allMatch(reason -> reason.contains("not an IP address"));
         assertThat(problems.get(1).reason()).contains("host names are not allowed here");
-    }
-
-    @Test
-    void anIpv6ResolverIsWrittenInBrackets() {
-        onlyProblem(dir, "dns: { resolvers: [ \"::1\" ] }\n", 1, "dns.resolvers[0]",
-                "write an IPv6 address in brackets: [::1] or [::1]:port");
-        onlyProblem(dir, "dns: { resolvers: [ \"2001:db8::53:53\" ] }\n", 1, "dns.resolvers[0]",
-                "write an IPv6 address in brackets");
-        onlyProblem(dir, "dns: { resolvers: [ \"[127.0.0.1]:53\" ] }\n", 1, "dns.resolvers[0]",
-                "brackets are for IPv6 addresses only");
-        onlyProblem(dir, "dns: { resolvers: [ \"[127.0.0.1]\" ] }\n", 1, "dns.resolvers[0]",
-                "brackets are for IPv6 addresses only");
-    }
-
-    @Test
-    void aResolverPortMustBeInRange() {
-        onlyProblem(dir, "dns: { resolvers: [ \"127.0.0.1:0\" ] }\n", 1, "dns.resolvers[0]",
-                "port must be between 1 and 65535");
-        onlyProblem(dir, "dns: { resolvers: [ \"127.0.0.1:\" ] }\n", 1, "dns.resolvers[0]", "not a port");
-    }
-
-    @Test
-    void aResolverListedTwiceIsRefused() {
-        onlyProblem(dir, """
-                dns:
-                  resolvers:
-                    - 127.0.0.53
-                    - 127.0.0.53:53
-                """, 4, "dns.resolvers[1]", "127.0.0.53:53 listed twice (first at dns.resolvers[0])");
-    }
-
-    @Test
-    void resolversMustBeAList() {
-        onlyProblem(dir, "dns: { resolvers: 127.0.0.53 }\n", 1, "dns.resolvers", "expected a list, got a string");
-    }
-
-    @Test
-    void retryNeedsAtLeastOneInterval() {
-        onlyProblem(dir, "queue: { retry: [] }\n", 1, "queue.retry", "at least one retry interval is needed");
     }
 
     @Test
@@ -157,72 +221,20 @@ class OutboundValidationTest {
         assertThat(problems.get(1).reason()).contains("must be positive");
     }
 
-    @Test
-    void delayNoticeMustBeShorterThanMaxLifetime() {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            smtp.example.net       | expected host:port
+            smtp.example.net:      | not a port
+            smtp.example.net:70000 | port must be between 1 and 65535
+            smtp_1.example.net:587 | not an IP address or host name
+            2001:db8::25:587       | write an IPv6 address in brackets
+            192.0.2.256:587        | not an IP address
+            """)
+    void aSmarthostIsHostColonPort(String smarthost, String reason) {
         onlyProblem(dir, """
-                queue:
-                  max_lifetime: 2d
-                  delay_notice: 2d
-                """, 3, "queue.delay_notice", "must be shorter than max_lifetime (2d)");
-        onlyProblem(dir, """
-                queue:
-                  delay_notice: 6d
-                """, 2, "queue.delay_notice", "must be shorter than max_lifetime (5d)");
-        onlyProblem(dir, """
-                queue:
-                  max_lifetime: 2h
-                """, 2, "queue", "max_lifetime (2h) is not longer than the default delay_notice (4h);"
-                + " set delay_notice too");
-    }
-
-    @Test
-    void aWrongMaxLifetimeIsReportedAloneNotAgainstDelayNotice() {
-        onlyProblem(dir, """
-                queue:
-                  max_lifetime: 0d
-                  delay_notice: 6d
-                """, 2, "queue.max_lifetime", "must be positive");
-    }
-
-    @Test
-    void maxReceivedHeadersBelowTenIsRefused() {
-        onlyProblem(dir, "queue: { max_received_headers: 9 }\n", 1, "queue.max_received_headers",
-                "must be at least 10 (RFC 5321 6.3");
-        onlyProblem(dir, "queue: { max_received_headers: 100s }\n", 1, "queue.max_received_headers",
-                "expected an integer, got a string");
-    }
-
-    @Test
-    void activeLimitMustBePositive() {
-        onlyProblem(dir, "queue: { active_limit: 0 }\n", 1, "queue.active_limit", "must be at least 1");
-        onlyProblem(dir, "queue:\n  retry: [ 1m ]\n  active_limit: many\n", 3, "queue.active_limit",
-                "expected an integer, got a string");
-    }
-
-    @Test
-    void aRelayNeedsASmarthost() {
-        onlyProblem(dir, """
-                relay:
-                  tls: verify
-                """, 2, "relay.smarthost", "missing key");
-        onlyProblem(dir, "relay:\n", 1, "relay", "expected a mapping, got nothing");
-    }
-
-    @Test
-    void aSmarthostIsHostColonPort() {
-        String template = """
                 relay:
                   smarthost: "%s"
-                """;
-        onlyProblem(dir, template.formatted("smtp.example.net"), 2, "relay.smarthost", "expected host:port");
-        onlyProblem(dir, template.formatted("smtp.example.net:"), 2, "relay.smarthost", "not a port");
-        onlyProblem(dir, template.formatted("smtp.example.net:70000"), 2, "relay.smarthost",
-                "port must be between 1 and 65535");
-        onlyProblem(dir, template.formatted("smtp_1.example.net:587"), 2, "relay.smarthost",
-                "not an IP address or host name");
-        onlyProblem(dir, template.formatted("2001:db8::25:587"), 2, "relay.smarthost",
-                "write an IPv6 address in brackets");
-        onlyProblem(dir, template.formatted("192.0.2.256:587"), 2, "relay.smarthost", "not an IP address");
+                """.formatted(smarthost), 2, "relay.smarthost", reason);
     }
 
     @Test
@@ -235,31 +247,16 @@ class OutboundValidationTest {
         assertThat(config.relay().orElseThrow().tls()).isEqualTo(TlsPolicy.ENCRYPT);
     }
 
-    @Test
-    void relayTlsIsOneOfTheFourPolicies() {
-        onlyProblem(dir, """
-                relay:
-                  smarthost: smtp.example.net:587
-                  tls: mandatory
-                """, 3, "relay.tls", "expected none, may, encrypt or verify, got mandatory");
-        onlyProblem(dir, """
-                relay:
-                  smarthost: smtp.example.net:587
-                  tls: true
-                """, 3, "relay.tls", "expected a string, got a boolean");
-    }
-
-    @Test
-    void authCredentialsNeedTlsEncryptOrVerify() throws Exception {
+    @ParameterizedTest(name = "tls: {0}")
+    @ValueSource(strings = {"none", "may"})
+    void authCredentialsNeedTlsEncryptOrVerify(String clear) {
         ConfigFiles.secret(dir.resolve("password"), "secret\n");
-        for (String clear : List.of("none", "may")) {
-            onlyProblem(dir, """
-                    relay:
-                      smarthost: smtp.example.net:25
-                      tls: %s
-                      auth: { user: posthorn, password_file: password }
-                    """.formatted(clear), 3, "relay.tls", "AUTH credentials need tls: encrypt or verify");
-        }
+        onlyProblem(dir, """
+                relay:
+                  smarthost: smtp.example.net:25
+                  tls: %s
+                  auth: { user: posthorn, password_file: password }
+                """.formatted(clear), 3, "relay.tls", "AUTH credentials need tls: encrypt or verify");
     }
 
     @Test
@@ -338,67 +335,22 @@ class OutboundValidationTest {
         return appender.list;
     }
 
-    @Test
-    void aRouteIsForAValidDomainListedOnce() {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            MX                       | expected mx, host:port, lmtp:host:port or lmtp:unix:/path
+            mail.example.net         | expected mx, host:port, lmtp:host:port or lmtp:unix:/path
+            smtp:mail.example.net:25 | expected mx, host:port, lmtp:host:port or lmtp:unix:/path
+            2001:db8::25:25          | expected mx, host:port, lmtp:host:port or lmtp:unix:/path
+            mail.example.net:0       | port must be between 1 and 65535
+            lmtp:unix:lmtp.sock      | must be absolute
+            lmtp:127.0.0.1           | expected host:port or unix:/path
+            lmtp:[127.0.0.1]:24      | brackets are for IPv6
+            """)
+    void aRouteIsMxHostPortOrLmtp(String route, String reason) {
         onlyProblem(dir, """
-                routes:
-                  example..net: mx
-                """, 2, "routes.example..net", "not a valid domain name");
-        onlyProblem(dir, """
-                routes:
-                  example.net: mx
-                  Example.NET: "192.0.2.25:25"
-                """, 3, "routes.Example.NET", "domain listed twice (first at line 2)");
-    }
-
-    @Test
-    void aRouteForALocalDomainIsRefused() {
-        onlyProblem(dir, """
-                routes:
-                  LOCALHOST: "127.0.0.1:25"
-                """, 2, "routes.LOCALHOST", "localhost is a local domain");
-        onlyProblem(dir, """
-                domains:
-                  example.org: { mailboxes: "*", delivery: { maildir: mail } }
-                routes:
-                  example.net: mx
-                  example.org: "lmtp:127.0.0.1:24"
-                """, 5, "routes.example.org", "example.org is a local domain");
-    }
-
-    @Test
-    void aRouteIsMxHostPortOrLmtp() {
-        String template = """
                 routes:
                   example.net: "%s"
-                """;
-        String key = "routes.example.net";
-        String expected = "expected mx, host:port, lmtp:host:port or lmtp:unix:/path";
-        onlyProblem(dir, template.formatted("MX"), 2, key, expected);
-        onlyProblem(dir, template.formatted("mail.example.net"), 2, key, expected);
-        onlyProblem(dir, template.formatted("smtp:mail.example.net:25"), 2, key, expected);
-        onlyProblem(dir, template.formatted("2001:db8::25:25"), 2, key, expected);
-        onlyProblem(dir, template.formatted("mail.example.net:0"), 2, key, "port must be between 1 and 65535");
-        onlyProblem(dir, template.formatted("lmtp:unix:lmtp.sock"), 2, key, "must be absolute");
-        onlyProblem(dir, template.formatted("lmtp:127.0.0.1"), 2, key, "expected host:port or unix:/path");
-        onlyProblem(dir, template.formatted("lmtp:[127.0.0.1]:24"), 2, key, "brackets are for IPv6");
-        onlyProblem(dir, "routes: { example.net: 25 }\n", 1, key, expected);
-        onlyProblem(dir, "routes: [ example.net ]\n", 1, "routes", "expected a mapping, got a list");
-    }
-
-    @Test
-    void outboundPortMustBeInRange() {
-        onlyProblem(dir, "outbound: { port: 0 }\n", 1, "outbound.port", "port must be between 1 and 65535");
-        onlyProblem(dir, "outbound: { port: 65536 }\n", 1, "outbound.port", "port must be between 1 and 65535");
-    }
-
-    @Test
-    void outboundTlsIsOneOfTheFourPolicies() {
-        onlyProblem(dir, """
-                outbound:
-                  port: 25
-                  tls: opportunistic
-                """, 3, "outbound.tls", "expected none, may, encrypt, verify or dane, got opportunistic");
+                """.formatted(route), 2, "routes.example.net", reason);
     }
 
     @Test
@@ -438,12 +390,6 @@ class OutboundValidationTest {
                   port: 25
                   bind_address: mail.example.net
                 """, 3, "outbound.bind_address", "host names are not allowed here");
-    }
-
-    @Test
-    void aPerDomainTlsPolicyIsOneOfTheSixLevels() {
-        onlyProblem(dir, "outbound:\n  tls_policy: { example.net: secure }\n", 2, "outbound.tls_policy.example.net",
-                "expected none, may, encrypt, verify, dane or dane-only, got secure");
     }
 
     @Test
