@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.posthorn.mta.dns.DnsBlocklist.Verdict;
 import dev.posthorn.smtp.testing.DnsResponder;
 import dev.posthorn.smtp.testing.DnsResponderBuilder;
+import dev.posthorn.smtp.testing.ManualClock;
 import java.net.InetAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -37,23 +35,7 @@ class DnsBlocklistTest {
             .a("9.2.0.192.second.example.test", "127.0.0.3")
             .a("2.2.0.192.second.example.test", "127.0.0.3");
 
-    private Instant now = Instant.parse("2026-11-23T12:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T12:00:00Z"));
 
     private DnsBlocklist lists(DnsResponder dns, String... zones) {
         return new DnsBlocklist(List.of(dns.address()), Duration.ofMillis(800), List.of(zones), clock);
@@ -134,7 +116,7 @@ class DnsBlocklistTest {
             lists.check(ip("192.0.2.2"));
             lists.check(ip("192.0.2.1"));
             assertThat(dns.queryCount()).isEqualTo(asked);
-            now = now.plus(DnsBlocklist.CACHE_TTL);
+            clock.advance(DnsBlocklist.CACHE_TTL);
             lists.check(ip("192.0.2.1"));
             assertThat(dns.queryCount()).isGreaterThan(asked);
 

@@ -2,37 +2,16 @@ package dev.posthorn.mta.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.posthorn.smtp.testing.ManualClock;
 import java.net.InetAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /** AUTH throttling: delays, lockouts per address and per user, and their expiry. */
 class AuthThrottleTest {
 
-    /** A clock the test moves. */
-    private static final class TestClock extends Clock {
-        Instant now = Instant.parse("2026-11-23T12:00:00Z");
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final TestClock clock = new TestClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T12:00:00Z"));
     private final AuthThrottle throttle = new AuthThrottle(clock, Duration.ofMinutes(15), 3, 5, Duration.ofSeconds(1));
 
     @Test
@@ -44,7 +23,7 @@ class AuthThrottleTest {
         throttle.failed(guesser, "c");
         assertThat(throttle.addressAllowed(guesser)).isFalse();
         assertThat(throttle.addressAllowed(InetAddress.getByName("192.0.2.67"))).isTrue();
-        clock.now = clock.now.plus(Duration.ofMinutes(16));
+        clock.advance(Duration.ofMinutes(16));
         assertThat(throttle.addressAllowed(guesser)).isTrue();
     }
 

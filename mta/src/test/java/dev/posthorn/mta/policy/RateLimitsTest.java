@@ -2,33 +2,16 @@ package dev.posthorn.mta.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.posthorn.smtp.testing.ManualClock;
 import java.net.InetAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /** Per-address rate limits in fixed windows. */
 class RateLimitsTest {
 
-    private Instant now = Instant.parse("2026-11-23T12:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T12:00:00Z"));
 
     @Test
     void eachKindIsCountedPerAddressAndWindow() throws Exception {
@@ -43,7 +26,7 @@ class RateLimitsTest {
         assertThat(limits.allow(RateLimits.Kind.MESSAGES, busy)).isTrue();
         assertThat(limits.allow(RateLimits.Kind.MESSAGES, busy)).isTrue();
         assertThat(limits.allow(RateLimits.Kind.MESSAGES, busy)).isFalse();
-        now = now.plus(Duration.ofMinutes(1));
+        clock.advance(Duration.ofMinutes(1));
         assertThat(limits.allow(RateLimits.Kind.CONNECTIONS, busy)).isTrue();
         assertThat(limits.allow(RateLimits.Kind.MESSAGES, busy)).isTrue();
     }
@@ -74,7 +57,7 @@ class RateLimitsTest {
         for (int i = 0; i < 10_000; i++) {
             assertThat(limits.allow(RateLimits.Kind.RECIPIENTS, client)).isTrue();
         }
-        now = now.plus(Duration.ofSeconds(10));
+        clock.advance(Duration.ofSeconds(10));
         assertThat(limits.allow(RateLimits.Kind.CONNECTIONS, client)).as("a new 10 s window").isTrue();
         assertThat(limits.allow(RateLimits.Kind.MESSAGES, client)).as("still the same hour").isFalse();
         assertThat(limits.refusals(RateLimits.Kind.CONNECTIONS)).isEqualTo(1);

@@ -16,21 +16,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** A real client, Angus Mail (Jakarta Mail), against the embeddable server. */
-class AngusMailTest {
+class AngusMailTest extends ServerTest {
 
     private final RecordingSink sink = new RecordingSink();
-    private SmtpServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     private Properties properties(SmtpServer started) {
         Properties p = new Properties();

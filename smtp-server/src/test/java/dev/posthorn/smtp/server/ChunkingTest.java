@@ -3,21 +3,12 @@ package dev.posthorn.smtp.server;
 import static dev.posthorn.smtp.server.TestClient.assertReply;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** CHUNKING and BINARYMIME (RFC 3030). */
-class ChunkingTest {
+class ChunkingTest extends ServerTest {
 
     private final RecordingSink sink = new RecordingSink();
-    private SmtpServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     private TestClient transaction(SmtpServer.Builder builder, String mailParameters) throws Exception {
         server = builder.build().start();

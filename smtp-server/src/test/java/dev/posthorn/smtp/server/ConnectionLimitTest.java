@@ -7,20 +7,10 @@ import dev.posthorn.smtp.Replies;
 import dev.posthorn.smtp.Reply;
 import java.net.Socket;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Limits on connections: per address after accept, in all before accept. */
-class ConnectionLimitTest {
-
-    private SmtpServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+class ConnectionLimitTest extends ServerTest {
 
     @Test
     void connectionsBeyondThePerAddressLimitGet421() throws Exception {

@@ -6,21 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.posthorn.smtp.Reply;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The session rules of RFC 5321 and the server's limits, over a real socket. */
-class SessionRulesTest {
+class SessionRulesTest extends ServerTest {
 
     private final RecordingSink sink = new RecordingSink();
-    private SmtpServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     private TestClient client(SmtpServer.Builder builder) throws Exception {
         server = builder.build().start();

@@ -7,7 +7,6 @@ import dev.posthorn.smtp.Reply;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,21 +16,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * real sockets with short delays; the checks rest on lower bounds (a sleep never ends early) and on generous upper
  * bounds, so that a slow machine cannot make them fail.
  */
-class TarpitTest {
+class TarpitTest extends ServerTest {
 
     private static final Duration STEP = Duration.ofMillis(150);
     private static final Tarpit TARPIT = new Tarpit(2, STEP, STEP.multipliedBy(3));
     /** Far above any delay here: what a busy machine may add to one reply. */
     private static final long SLACK_MILLIS = 2_000;
 
-    private SmtpServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @ParameterizedTest(name = "{0} failures -> {1} ms")
     @CsvSource({"0, 0", "1, 0", "2, 150", "3, 300", "4, 450", "5, 450", "100, 450"})

@@ -6,21 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.posthorn.smtp.Reply;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** STARTTLS (RFC 3207) and AUTH (RFC 4954) rules. */
-class TlsAndAuthTest {
+class TlsAndAuthTest extends ServerTest {
 
     private final RecordingSink sink = new RecordingSink();
-    private SmtpServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     private TestClient client(SmtpServer.Builder builder) throws Exception {
         server = builder.build().start();
