@@ -1,5 +1,6 @@
 package dev.posthorn.smtp;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
@@ -45,6 +46,56 @@ public record AddressLiteral(String text, InetAddress address) implements Host {
             }
         }
         return new AddressLiteral(text, toAddress(inner));
+    }
+
+    /**
+     * The literal for {@code address}: {@code [192.0.2.1]} or {@code [IPv6:2001:db8::1]}, the IPv6 address in RFC 5952's
+     * short form and without a scope.
+     */
+    public static AddressLiteral of(InetAddress address) {
+        String text = format(address);
+        return new AddressLiteral(address instanceof Inet6Address ? "[IPv6:" + text + "]" : "[" + text + "]", address);
+    }
+
+    /**
+     * The address as text for people and headers: IPv4 dotted, IPv6 in RFC 5952's short form (lower case, the longest
+     * run of two or more zero groups as {@code ::}, the first of equal runs), never with a scope ({@code %eth0}).
+     */
+    public static String format(InetAddress address) {
+        if (!(address instanceof Inet6Address)) {
+            return address.getHostAddress();
+        }
+        byte[] bytes = address.getAddress();
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = (bytes[2 * i] & 0xff) << 8 | bytes[2 * i + 1] & 0xff;
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                out.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (!out.isEmpty() && out.charAt(out.length() - 1) != ':') {
+                out.append(':');
+            }
+            out.append(Integer.toHexString(groups[i]));
+        }
+        return out.toString();
     }
 
     private static InetAddress toAddress(String numeric) {

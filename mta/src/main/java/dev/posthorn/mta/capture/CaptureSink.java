@@ -3,6 +3,7 @@ package dev.posthorn.mta.capture;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.posthorn.smtp.AddressLiteral;
 import dev.posthorn.smtp.DsnNotify;
 import dev.posthorn.smtp.MailParameters;
 import dev.posthorn.smtp.Replies;
@@ -77,7 +78,7 @@ public final class CaptureSink implements MessageSink {
             json.writeEndArray();
             writeParameters(json, envelope.parameters());
             json.writeObjectFieldStart("client");
-            json.writeStringField("address", envelope.session().remote().getAddress().getHostAddress());
+            json.writeStringField("address", AddressLiteral.format(envelope.session().remote().getAddress()));
             json.writeNumberField("port", envelope.session().remote().getPort());
             json.writeStringField("helo", envelope.session().heloName());
             json.writeBooleanField("esmtp", envelope.session().extended());

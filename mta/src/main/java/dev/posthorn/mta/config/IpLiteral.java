@@ -1,7 +1,6 @@
 package dev.posthorn.mta.config;
 
 import dev.posthorn.smtp.AddressLiteral;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 
 /**
@@ -34,39 +33,6 @@ final class IpLiteral {
 
     /** The address in its usual text form; IPv6 in RFC 5952's short form ({@code ::1}, not {@code 0:0:0:0:0:0:0:1}). */
     static String format(InetAddress address) {
-        if (!(address instanceof Inet6Address)) {
-            return address.getHostAddress();
-        }
-        byte[] bytes = address.getAddress();
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = (bytes[2 * i] & 0xff) << 8 | bytes[2 * i + 1] & 0xff;
-        }
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < 8; ) {
-            int j = i;
-            while (j < 8 && groups[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = j == i ? i + 1 : j;
-        }
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                out.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (!out.isEmpty() && out.charAt(out.length() - 1) != ':') {
-                out.append(':');
-            }
-            out.append(Integer.toHexString(groups[i]));
-        }
-        return out.toString();
+        return AddressLiteral.format(address);
     }
 }

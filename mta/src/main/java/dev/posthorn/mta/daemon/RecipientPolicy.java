@@ -11,6 +11,7 @@ import dev.posthorn.mta.policy.SenderOwnership;
 import dev.posthorn.mta.routing.Route;
 import dev.posthorn.mta.routing.Router;
 import dev.posthorn.mta.spool.Spool;
+import dev.posthorn.smtp.AddressLiteral;
 import dev.posthorn.smtp.ForwardPath;
 import dev.posthorn.smtp.MailParameters;
 import dev.posthorn.smtp.RcptParameters;
@@ -103,7 +104,7 @@ final class RecipientPolicy implements SessionPolicy {
             return Decision.disconnect(Replies.CONNECTION_RATE);
         }
         if (blocklists != null && blocklists.lists().check(client) instanceof DnsBlocklist.Verdict.Listed listed) {
-            String literal = "[" + client.getHostAddress().replaceFirst("%.*", "") + "]";
+            String literal = AddressLiteral.of(client).text();
             log.info("{}: client {} is listed in {}{}{}", session.connectionId(), literal, listed.zone(),
                     listed.reason().isEmpty() ? "" : ": ", listed.reason());
             if (blocklists.action() == Dnsbl.Action.REJECT) {

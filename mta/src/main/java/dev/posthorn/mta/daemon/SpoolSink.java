@@ -14,6 +14,7 @@ import dev.posthorn.mta.schedule.QueueRunner;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Spool;
 import dev.posthorn.mta.spool.SpoolEnvelope;
+import dev.posthorn.smtp.AddressLiteral;
 import dev.posthorn.smtp.DsnNotify;
 import dev.posthorn.smtp.MailParameters;
 import dev.posthorn.smtp.OriginalRecipient;
@@ -141,7 +142,7 @@ final class SpoolSink implements MessageSink {
     }
 
     private static String clientOf(Envelope envelope) {
-        return envelope.session().remote().getAddress().getHostAddress();
+        return AddressLiteral.format(envelope.session().remote().getAddress());
     }
 
     /** Each accepted recipient's destinations, in order, each address once (the first recipient naming it wins). */
@@ -181,7 +182,7 @@ final class SpoolSink implements MessageSink {
         if (p.envelopeId() != null) {
             map.put("envid", p.envelopeId());
         }
-        map.put("client", envelope.session().remote().getAddress().getHostAddress());
+        map.put("client", AddressLiteral.format(envelope.session().remote().getAddress()));
         if (envelope.session().heloName() != null) {
             map.put("helo", envelope.session().heloName());
         }

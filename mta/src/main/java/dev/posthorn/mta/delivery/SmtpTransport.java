@@ -5,6 +5,7 @@ import dev.posthorn.mta.dns.MxAnswer;
 import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.dns.Target;
 import dev.posthorn.mta.spool.SpoolEnvelope;
+import dev.posthorn.smtp.AddressLiteral;
 import dev.posthorn.smtp.BodyType;
 import dev.posthorn.smtp.DsnNotify;
 import dev.posthorn.smtp.DsnReturn;
@@ -161,7 +162,7 @@ public final class SmtpTransport implements AutoCloseable {
         }
         Failures failures = new Failures("no address of " + host + " answered");
         for (InetAddress address : addresses) {
-            String remote = host + "[" + address.getHostAddress() + "]";
+            String remote = host + "[" + AddressLiteral.format(address) + "]";
             try {
                 return attempt(envelope, host, address, viaPort, HostTls.of(policy), remote, recipients, body);
             } catch (IOException e) {
@@ -198,7 +199,7 @@ public final class SmtpTransport implements AutoCloseable {
                 continue;
             }
             for (InetAddress address : target.addresses()) {
-                String remote = target.host() + "[" + address.getHostAddress() + "]";
+                String remote = target.host() + "[" + AddressLiteral.format(address) + "]";
                 try {
                     return attempt(envelope, target.host(), address, port, tls, remote, recipients, body);
                 } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.posthorn.mta.dns;
 
+import dev.posthorn.smtp.AddressLiteral;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -101,7 +102,7 @@ public final class DnsBlocklist {
         for (ZoneAnswer answer : answers) {
             if (answer.failure() != null) {
                 definite = false;
-                log.warn("dnsbl {}: no answer about {} ({}); letting it in", answer.zone(), client.getHostAddress(),
+                log.warn("dnsbl {}: no answer about {} ({}); letting it in", answer.zone(), AddressLiteral.format(client),
                         answer.failure());
             } else if (answer.verdict() instanceof Verdict.Listed listed) {
                 verdict = listed;

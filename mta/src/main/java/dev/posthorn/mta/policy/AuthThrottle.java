@@ -1,5 +1,6 @@
 package dev.posthorn.mta.policy;
 
+import dev.posthorn.smtp.AddressLiteral;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,7 +62,7 @@ public final class AuthThrottle {
         int byUser = record("user:" + user);
         if (byAddress == maxPerAddress || byUser == maxPerUser) {
             log.warn("AUTH locked out for {}: client {} ({} failures), user {} ({} failures)", window,
-                    client.getHostAddress(), byAddress, user, byUser);
+                    AddressLiteral.format(client), byAddress, user, byUser);
         }
         return delayStep.multipliedBy(Math.min(5, Math.max(byAddress, byUser)));
     }

@@ -1,5 +1,6 @@
 package dev.posthorn.mta.policy;
 
+import dev.posthorn.smtp.AddressLiteral;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,10 +97,10 @@ public final class RateLimits {
         String what = kind.name().toLowerCase(Locale.ROOT);
         if (n == limit.count() + 1) {
             log.warn("rate limit: {} from {} over {} per {}; refused ({} {} refusals in all)", what,
-                    client.getHostAddress(), limit.count(), limit.window().toMillis() + "ms", total, what);
+                    AddressLiteral.format(client), limit.count(), limit.window().toMillis() + "ms", total, what);
         } else {
             log.debug("rate limit: {} from {} refused ({} in this window, {} in all)", what,
-                    client.getHostAddress(), n - limit.count(), total);
+                    AddressLiteral.format(client), n - limit.count(), total);
         }
         return false;
     }

@@ -1,5 +1,6 @@
 package dev.posthorn.smtp.server;
 
+import dev.posthorn.smtp.AddressLiteral;
 import dev.posthorn.smtp.Command;
 import dev.posthorn.smtp.CommandParser;
 import dev.posthorn.smtp.CommandSyntaxException;
@@ -209,7 +210,7 @@ final class Connection implements Runnable {
         if (!tarpitted) {
             tarpitted = true;
             log.info("{}: tarpit: {} keeps failing, replies now wait (first {} ms)", id,
-                    socket.getInetAddress().getHostAddress(), delay.toMillis());
+                    AddressLiteral.format(socket.getInetAddress()), delay.toMillis());
         }
         flush();
         try {

@@ -1,6 +1,6 @@
 package dev.posthorn.smtp.server;
 
-import java.net.Inet6Address;
+import dev.posthorn.smtp.AddressLiteral;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -52,12 +52,7 @@ final class Received {
 
     /** {@code [192.0.2.1]} or {@code [IPv6:2001:db8::1]} (RFC 5321 4.1.3). */
     static String addressLiteral(InetAddress address) {
-        String text = address.getHostAddress();
-        int scope = text.indexOf('%');
-        if (scope >= 0) {
-            text = text.substring(0, scope);
-        }
-        return address instanceof Inet6Address ? "[IPv6:" + text + "]" : "[" + text + "]";
+        return AddressLiteral.of(address).text();
     }
 
     /**

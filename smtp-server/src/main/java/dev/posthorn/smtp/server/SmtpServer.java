@@ -1,5 +1,6 @@
 package dev.posthorn.smtp.server;
 
+import dev.posthorn.smtp.AddressLiteral;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -146,7 +147,7 @@ public final class SmtpServer implements AutoCloseable {
 
     private void refuse(Connection connection, Socket socket) {
         log.info("{}: refused {}: over {} open connections from one address ({} refused so far)", connection.id(),
-                socket.getInetAddress().getHostAddress(), settings.maxConnectionsPerIp(),
+                AddressLiteral.format(socket.getInetAddress()), settings.maxConnectionsPerIp(),
                 refusedPerAddress.incrementAndGet());
         try (socket) {
             socket.setSoTimeout(1000);

@@ -82,6 +82,6 @@ class ReceivedTest {
 
     @Test
     void ipv6ClientsAreWrittenAsIpv6Literals() throws Exception {
-        assertThat(Received.addressLiteral(InetAddress.getByName("::1"))).isEqualTo("[IPv6:0:0:0:0:0:0:0:1]");
+        assertThat(Received.addressLiteral(InetAddress.getByName("::1"))).isEqualTo("[IPv6:::1]");
     }
 }
