@@ -19,6 +19,7 @@ import dev.posthorn.smtp.Reply;
 import dev.posthorn.smtp.ReversePath;
 import dev.posthorn.smtp.client.ClientTimeouts;
 import dev.posthorn.smtp.client.Endpoint;
+import dev.posthorn.smtp.client.OpportunisticTls;
 import dev.posthorn.smtp.client.Recipient;
 import dev.posthorn.smtp.client.SmtpClient;
 import dev.posthorn.smtp.client.SmtpReplyException;

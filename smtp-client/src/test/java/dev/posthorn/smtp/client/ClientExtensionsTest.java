@@ -16,14 +16,11 @@ import dev.posthorn.smtp.server.ServerTls;
 import dev.posthorn.smtp.server.SmtpServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,25 +48,6 @@ class ClientExtensionsTest {
                 "client.test", ClientTimeouts.all(Duration.ofSeconds(5)));
     }
 
-    static SSLContext trustAll() throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        return context;
-    }
-
     private static final Authenticator ALICE = (session, c) -> c.username().equals("alice")
             && c.password().equals("wonderland") ? new Authenticator.AuthResult.Success("alice")
             : new Authenticator.AuthResult.Failure();
@@ -80,7 +58,7 @@ class ClientExtensionsTest {
                 .authenticator(ALICE))) {
             assertThatThrownBy(() -> client.authenticate("alice", "wonderland", false))
                     .hasMessageContaining("without TLS");
-            assertThat(client.startTls(trustAll(), "mx.posthorn.test", false)).isTrue();
+            assertThat(client.startTls(OpportunisticTls.context(), "mx.posthorn.test", false)).isTrue();
             assertThat(client.tlsSession().getProtocol()).isIn("TLSv1.3", "TLSv1.2");
             assertThat(client.capabilities().supports("STARTTLS")).isFalse();
             assertThat(client.authenticate("alice", "wonderland", false).code()).isEqualTo(235);
@@ -102,7 +80,7 @@ class ClientExtensionsTest {
     @Test
     void serverWithoutTlsLeavesTheSessionInPlaintext() throws Exception {
         try (SmtpClient client = client(SmtpServer.builder())) {
-            assertThat(client.startTls(trustAll(), "mx.posthorn.test", false)).isFalse();
+            assertThat(client.startTls(OpportunisticTls.context(), "mx.posthorn.test", false)).isFalse();
             assertThat(client.tlsSession()).isNull();
         }
     }

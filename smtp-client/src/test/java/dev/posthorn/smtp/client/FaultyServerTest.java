@@ -66,7 +66,7 @@ class FaultyServerTest {
     void brokenTlsFailsTheHandshake() throws Exception {
         try (FakeSmtpServer server = FakeSmtpServer.start(Script.accepting().withFault(new Fault.BrokenTls()));
              SmtpClient client = connect(server, Duration.ofSeconds(5))) {
-            assertThatThrownBy(() -> client.startTls(ClientExtensionsTest.trustAll(), "fake.test", false))
+            assertThatThrownBy(() -> client.startTls(OpportunisticTls.context(), "fake.test", false))
                     .isInstanceOf(IOException.class);
         }
     }

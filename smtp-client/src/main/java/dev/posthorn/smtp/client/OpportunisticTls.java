@@ -1,4 +1,4 @@
-package dev.posthorn.mta.delivery;
+package dev.posthorn.smtp.client;
 
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
@@ -17,6 +17,7 @@ public final class OpportunisticTls {
     private OpportunisticTls() {
     }
 
+    /** A new context that accepts any server certificate: pass it to {@link SmtpClient#startTls}. */
     public static SSLContext context() {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
