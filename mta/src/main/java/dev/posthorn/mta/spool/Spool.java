@@ -229,6 +229,12 @@ public final class Spool {
                 }
                 return n;
             }
+
+            /** No more than is left of the body: the file goes on with the envelope. */
+            @Override
+            public int available() throws IOException {
+                return (int) Math.min(super.available(), remaining);
+            }
         };
     }
 

@@ -60,7 +60,9 @@ class SpoolTest {
         QueuedMessage message = commit(spool, "01A", body, "a@x.test");
         try (InputStream in = spool.body(message)) {
             // The envelope and footer follow the body in the same file: skipping must not reach them.
+            assertThat(in.available()).isBetween(0, body.length());
             assertThat(in.skip(body.length() + 1000L)).isEqualTo(body.length());
+            assertThat(in.available()).isZero();
             assertThat(in.read()).isEqualTo(-1);
         }
         try (InputStream in = spool.body(message)) {
