@@ -1,5 +1,6 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.smtp.AddressLiteral;
 import dev.posthorn.smtp.client.ClientTimeouts;
 import dev.posthorn.smtp.server.Tarpit;
 import java.nio.file.Path;
@@ -77,7 +78,7 @@ public final class ConfigPrinter {
         line("# implicit TLS, port 465, RFC 8314).");
         line("listeners:");
         for (Listener listener : listeners) {
-            line("  - address: " + scalar(IpLiteral.format(listener.address())));
+            line("  - address: " + scalar(AddressLiteral.format(listener.address())));
             line("    port: " + listener.port());
             line("    role: " + listener.role().configName());
         }
@@ -260,7 +261,7 @@ public final class ConfigPrinter {
         line("  # The local address to connect from (an IP literal), to servers of its family; without it, the");
         line("  # system's choice. On a host with several addresses: the one SPF records and PTR names know.");
         outbound.bindAddress().ifPresentOrElse(
-                address -> line("  bind_address: " + scalar(IpLiteral.format(address))),
+                address -> line("  bind_address: " + scalar(AddressLiteral.format(address))),
                 () -> line("  # bind_address: 192.0.2.25"));
         timeouts(outbound.timeouts());
         line("");

@@ -1,5 +1,6 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.smtp.AddressLiteral;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -69,7 +70,7 @@ public record Dns(List<InetSocketAddress> resolvers, Duration timeout, Optional<
 
     /** A resolver in the form {@link #parseResolver} reads, always with its port. */
     static String format(InetSocketAddress resolver) {
-        return new HostPort(IpLiteral.format(Objects.requireNonNull(resolver.getAddress())), resolver.getPort())
+        return new HostPort(AddressLiteral.format(Objects.requireNonNull(resolver.getAddress())), resolver.getPort())
                 .toString();
     }
 }

@@ -1,5 +1,6 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.smtp.AddressLiteral;
 import dev.posthorn.smtp.Domain;
 import java.util.Locale;
 import java.util.Objects;
@@ -16,7 +17,7 @@ public record HostPort(String host, int port) {
     public HostPort {
         Objects.requireNonNull(host, "host");
         if (IpLiteral.looksNumeric(host)) {
-            host = IpLiteral.format(IpLiteral.parse(host));
+            host = AddressLiteral.format(IpLiteral.parse(host));
         } else if (!Domain.isValid(host)) {
             throw new IllegalArgumentException("not an IP address or host name: " + host);
         } else {

@@ -30,9 +30,4 @@ final class IpLiteral {
         return !text.isEmpty()
                 && (text.indexOf(':') >= 0 || text.chars().allMatch(c -> c == '.' || c >= '0' && c <= '9'));
     }
-
-    /** The address in its usual text form; IPv6 in RFC 5952's short form ({@code ::1}, not {@code 0:0:0:0:0:0:0:1}). */
-    static String format(InetAddress address) {
-        return AddressLiteral.format(address);
-    }
 }

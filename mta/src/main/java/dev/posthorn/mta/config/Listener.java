@@ -1,5 +1,6 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.smtp.AddressLiteral;
 import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.Objects;
@@ -42,7 +43,7 @@ public record Listener(InetAddress address, int port, Role role) {
 
     @Override
     public String toString() {
-        String host = IpLiteral.format(address);
+        String host = AddressLiteral.format(address);
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port + " (" + role.configName() + ")";
     }
 

@@ -1,5 +1,6 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.smtp.AddressLiteral;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -24,8 +25,8 @@ public record Network(InetAddress address, int prefixLength) {
         }
         byte[] masked = mask(address.getAddress(), prefixLength);
         if (!Arrays.equals(masked, address.getAddress())) {
-            throw new IllegalArgumentException("host bits set in " + IpLiteral.format(address) + "/" + prefixLength
-                    + " (did you mean " + IpLiteral.format(toAddress(masked)) + "/" + prefixLength + "?)");
+            throw new IllegalArgumentException("host bits set in " + AddressLiteral.format(address) + "/" + prefixLength
+                    + " (did you mean " + AddressLiteral.format(toAddress(masked)) + "/" + prefixLength + "?)");
         }
     }
 
@@ -61,7 +62,7 @@ public record Network(InetAddress address, int prefixLength) {
 
     @Override
     public String toString() {
-        return IpLiteral.format(address) + "/" + prefixLength;
+        return AddressLiteral.format(address) + "/" + prefixLength;
     }
 
     private static byte[] mask(byte[] bytes, int prefixLength) {

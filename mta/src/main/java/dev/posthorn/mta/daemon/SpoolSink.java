@@ -182,7 +182,7 @@ final class SpoolSink implements MessageSink {
         if (p.envelopeId() != null) {
             map.put("envid", p.envelopeId());
         }
-        map.put("client", AddressLiteral.format(envelope.session().remote().getAddress()));
+        map.put("client", clientOf(envelope));
         if (envelope.session().heloName() != null) {
             map.put("helo", envelope.session().heloName());
         }

@@ -1,7 +1,6 @@
 package dev.posthorn.smtp.server;
 
 import dev.posthorn.smtp.AddressLiteral;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -27,7 +26,7 @@ final class Received {
                          boolean smtpUtf8, Instant when) {
         StringBuilder out = new StringBuilder(256);
         out.append("Received: from ").append(safe(session.heloName() == null ? "unknown" : session.heloName()))
-                .append(" (").append(addressLiteral(session.remote().getAddress())).append(")\r\n");
+                .append(" (").append(AddressLiteral.of(session.remote().getAddress()).text()).append(")\r\n");
         out.append("\tby ").append(safe(hostname)).append(" (Posthorn) with ").append(protocol(session, smtpUtf8))
                 .append(" id ").append(id);
         if (session.tls() != null) {
@@ -48,11 +47,6 @@ final class Received {
         }
         return (smtpUtf8 ? "UTF8SMTP" : "ESMTP") + (session.isTls() ? "S" : "")
                 + (session.authenticatedUser() != null ? "A" : "");
-    }
-
-    /** {@code [192.0.2.1]} or {@code [IPv6:2001:db8::1]} (RFC 5321 4.1.3). */
-    static String addressLiteral(InetAddress address) {
-        return AddressLiteral.of(address).text();
     }
 
     /**

@@ -220,11 +220,11 @@ public final class ServerTls {
 
     /** Wraps an accepted (or STARTTLS-upgraded) socket as the server side; the handshake is not yet done. */
     SSLSocket wrap(Socket socket) throws IOException {
-        SSLContext context = context();
-        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(
+        SSLContext current = context(); // one context for the socket and its parameters, even across a reload
+        SSLSocket tls = (SSLSocket) current.getSocketFactory().createSocket(
                 socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
         tls.setUseClientMode(false);
-        tls.setSSLParameters(parameters(context));
+        tls.setSSLParameters(parameters(current));
         return tls;
     }
 

@@ -1,5 +1,6 @@
 package dev.posthorn.smtp.server;
 
+import dev.posthorn.smtp.AddressLiteral;
 import dev.posthorn.smtp.BodyType;
 import dev.posthorn.smtp.Command;
 import dev.posthorn.smtp.MailParameters;
@@ -112,7 +113,7 @@ final class Session {
         if (accept.reply() != null) {
             return respond(accept.reply());
         }
-        String hello = settings.hostname() + " Hello " + Received.addressLiteral(info.remote().getAddress());
+        String hello = settings.hostname() + " Hello " + AddressLiteral.of(info.remote().getAddress()).text();
         if (!extended) {
             return respond(Reply.of(250, hello));
         }

@@ -82,6 +82,9 @@ class ReceivedTest {
 
     @Test
     void ipv6ClientsAreWrittenAsIpv6Literals() throws Exception {
-        assertThat(Received.addressLiteral(InetAddress.getByName("::1"))).isEqualTo("[IPv6:::1]");
+        SessionInfo v6 = new SessionInfo("c1", new InetSocketAddress(InetAddress.getByName("::1"), 40000),
+                new InetSocketAddress(InetAddress.getByName("::1"), 25), "client.test", true, null, null);
+        assertThat(header(v6, List.of(to("alice@posthorn.test")), false))
+                .startsWith("Received: from client.test ([IPv6:::1])\r\n");
     }
 }
