@@ -14,6 +14,10 @@ module dev.posthorn.mta {
     requires java.naming;
     requires org.apache.httpcomponents.client5.httpclient5;
     requires org.apache.httpcomponents.core5.httpcore5;
+    requires org.eclipse.jetty.server;
+    requires micrometer.core;
+    requires micrometer.registry.prometheus;
+    requires java.net.http;
 
     opens dev.posthorn.mta.cli to info.picocli;
 }

@@ -19,7 +19,7 @@ public final class ConfigLoader {
 
     static final List<String> KEYS = List.of("hostname", "spool", "listeners", "tls", "trusted_networks", "limits",
             "domains", "users_file", "dns", "queue", "relay", "routes", "outbound", "dkim", "checks", "tarpit", "dnsbl",
-            "senders");
+            "senders", "admin", "log");
     static final List<String> LISTENER_KEYS = List.of("address", "port", "role");
     static final List<String> TLS_KEYS = List.of("cert", "key");
     static final List<String> LIMIT_KEYS = List.of("max_message_size", "max_recipients", "max_connections",
@@ -87,12 +87,15 @@ public final class ConfigLoader {
         Tarpit tarpit = section.get("tarpit").map(abuse::tarpit).orElse(defaults.tarpit());
         Dnsbl dnsbl = section.get("dnsbl").map(abuse::dnsbl).orElse(defaults.dnsbl());
         Senders senders = section.get("senders").map(abuse::senders).orElse(defaults.senders());
+        OperationReader operation = new OperationReader(folder, defaults);
+        Admin admin = section.get("admin").map(operation::admin).orElse(defaults.admin());
+        Logging log = section.get("log").map(operation::log).orElse(defaults.log());
         if (!problems.isEmpty()) {
             return defaults;
         }
         try {
             return new Config(hostname, spool, listeners, tls, trusted, limits, domains, usersFile, dns, queue, relay,
-                    routes, outbound, dkim, checks, tarpit, dnsbl, senders);
+                    routes, outbound, dkim, checks, tarpit, dnsbl, senders, admin, log);
         } catch (IllegalArgumentException e) {
             // The checks above should leave nothing for the records to refuse; if they do, still name the file.
             root.problem(e.getMessage());

@@ -69,7 +69,27 @@ public final class ConfigPrinter {
         dkim(config.dkim());
         checks(config.checks());
         domains(config.domains());
+        admin(config.admin());
+        log(config.log());
         return out.toString();
+    }
+
+    private void admin(Admin admin) {
+        line("# The admin listener (HTTP): /metrics (Prometheus), /healthz, /readyz, and /api/v1, which the");
+        line("# command line's queue, explain and reload use. listen: an IP address and port, or none. The API");
+        line("# needs the bearer token in token_file (default: admin.token in the spool, made on first start).");
+        line("admin:");
+        line("  listen: " + scalar(admin.listen().map(a -> new HostPort(AddressLiteral.format(a.getAddress()),
+                a.getPort()).toString()).orElse("none")));
+        admin.tokenFile().ifPresentOrElse(file -> line("  token_file: " + path(file)),
+                () -> line("  # token_file: admin.token"));
+        line("");
+    }
+
+    private void log(Logging log) {
+        line("# The mail log (logger posthorn.mail): text lines, or json (one object a line).");
+        line("log:");
+        line("  format: " + log.format().configName());
     }
 
     private void listeners(List<Listener> listeners) {

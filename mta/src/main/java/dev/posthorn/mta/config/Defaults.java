@@ -64,6 +64,12 @@ final class Defaults {
      */
     static final Checks CHECKS = new Checks(true, true, true, false, false, false, Optional.empty());
 
+    /** The admin listener on loopback only: metrics there need no token, the API always does. */
+    static final Admin ADMIN = new Admin(Optional.of(new java.net.InetSocketAddress(loopback(), 2580)),
+            Optional.empty());
+    /** Text lines, as Postfix's maillog; json for log shippers. */
+    static final Logging LOG = new Logging(Logging.Format.TEXT);
+
     private Defaults() {
     }
 
@@ -79,7 +85,7 @@ final class Defaults {
                 PLUS_ADDRESSING, new Delivery.Maildir(folder.resolve(MAILDIR)));
         return new Config(HOSTNAME, folder.resolve(SPOOL), listeners, Optional.empty(), TRUSTED_NETWORKS, LIMITS,
                 Map.of(localhost.name(), localhost), Optional.empty(), DNS, QUEUE, Optional.empty(), Map.of(),
-                OUTBOUND, DKIM, CHECKS, TARPIT, DNSBL, Senders.NONE);
+                OUTBOUND, DKIM, CHECKS, TARPIT, DNSBL, Senders.NONE, ADMIN, LOG);
     }
 
     private static InetAddress loopback() {

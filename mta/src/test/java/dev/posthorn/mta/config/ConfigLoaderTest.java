@@ -76,7 +76,7 @@ class ConfigLoaderTest {
                 new Limits(26_214_400, 100, 1000, 50, 104_857_600),
                 Map.of("example.org", exampleOrg), Optional.empty(), defaults.dns(), defaults.queue(),
                 Optional.empty(), Map.of(), defaults.outbound(), defaults.dkim(), defaults.checks(),
-                defaults.tarpit(), defaults.dnsbl(), defaults.senders());
+                defaults.tarpit(), defaults.dnsbl(), defaults.senders(), defaults.admin(), defaults.log());
         assertThat(config).isEqualTo(expected);
         assertThat(config.domains().get("example.org").aliases()).containsOnlyKeys("postmaster", "team");
     }
