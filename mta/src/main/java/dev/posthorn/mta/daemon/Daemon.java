@@ -23,6 +23,9 @@ import dev.posthorn.mta.spool.Spool;
 import dev.posthorn.smtp.server.ServerTls;
 import dev.posthorn.smtp.server.SmtpServer;
 import dev.posthorn.smtp.server.TransactionId;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -58,8 +61,11 @@ public final class Daemon implements AutoCloseable {
     private final QueueRunner runner;
     private final Transports transports;
     private final List<SmtpServer> servers;
+    private final PrometheusMeterRegistry metrics;
 
-    private Daemon(Spool spool, QueueRunner runner, Transports transports, List<SmtpServer> servers) {
+    private Daemon(Spool spool, QueueRunner runner, Transports transports, List<SmtpServer> servers,
+                   PrometheusMeterRegistry metrics) {
+        this.metrics = metrics;
         this.spool = spool;
         this.runner = runner;
         this.transports = transports;
@@ -72,6 +78,8 @@ public final class Daemon implements AutoCloseable {
     }
 
     static Daemon start(Config config, RetrySchedule retries) throws IOException {
+        // One registry that every room records into; the admin listener's /metrics is its only reader.
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // One client, so one cache, for every plain DNS question: MX, MTA-STS, SPF, DMARC and DKIM keys.
         DnsClient dns = DnsClient.plain(config.dns().resolvers(), config.dns().timeout());
         Optional<InboundChecks> inbound = inboundChecks(config, dns);   // first: a bad suffix list stops the start
@@ -126,7 +134,7 @@ public final class Daemon implements AutoCloseable {
             transports.close();
             throw e;
         }
-        return new Daemon(spool, runner, transports, servers);
+        return new Daemon(spool, runner, transports, servers, metrics);
     }
 
     private static DkimSigner signer(Config config) {
@@ -169,6 +177,11 @@ public final class Daemon implements AutoCloseable {
 
     public Path spoolRoot() {
         return spool.root();
+    }
+
+    /** The registry every part of this daemon records its metrics into. */
+    public MeterRegistry metrics() {
+        return metrics;
     }
 
     public QueueRunner runner() {
