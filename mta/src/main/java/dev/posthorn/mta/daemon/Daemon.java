@@ -1,5 +1,7 @@
 package dev.posthorn.mta.daemon;
 
+import dev.posthorn.mta.admin.ApiRoutes;
+import dev.posthorn.mta.admin.QueueApi;
 import dev.posthorn.mta.auth.UserStore;
 import dev.posthorn.mta.bounce.Notifier;
 import dev.posthorn.mta.policy.AuthThrottle;
@@ -89,8 +91,8 @@ public final class Daemon implements AutoCloseable {
         Notifier notifier = new Notifier(spool, config.hostname(), router.postmaster(), TransactionId::next,
                 FULL_RETURN_LIMIT);
         Transports transports = new Transports(config, dns);
-        QueueRunner runner = new QueueRunner(spool, router, notifier, transports, retries, Clock.systemUTC(), 20,
-                config.queue().activeLimit());
+        QueueRunner runner = new QueueRunner(spool, new QueueRunner.Parts(router, transports, notifier, retries),
+                Clock.systemUTC(), 20, config.queue().activeLimit(), metrics);
         runner.start();
         ServerTls tls = config.tls().isPresent()
                 ? ServerTls.fromPemReloading(config.tls().get().cert(), config.tls().get().key())
@@ -177,6 +179,11 @@ public final class Daemon implements AutoCloseable {
 
     public Path spoolRoot() {
         return spool.root();
+    }
+
+    /** The admin API's parts ({@code /api/v1/...}) this daemon answers, for the admin listener. */
+    public List<ApiRoutes> apiRoutes() {
+        return List.of(new QueueApi(runner.control()));
     }
 
     /** The registry every part of this daemon records its metrics into. */
