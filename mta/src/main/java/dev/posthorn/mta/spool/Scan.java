@@ -28,9 +28,10 @@ public record Scan(List<Due> due, Optional<Instant> next) {
 
     /**
      * The state file time of a held message: later than any horizon a scan is given, so a held message is never
-     * found due, and not counted among those due later either (it waits for the operator, not for a time).
+     * found due, and not counted among those due later either (it waits for the operator, not for a time). Within
+     * what file systems store (ext4 keeps times up to 2446; a far later one would come back cut).
      */
-    public static final Instant HELD = Instant.parse("9999-01-01T00:00:00Z");
+    public static final Instant HELD = Instant.parse("2200-01-01T00:00:00Z");
 
     private static final Comparator<Due> ORDER = Comparator.comparing(Due::at).thenComparing(Due::id);
 
