@@ -118,7 +118,7 @@ final class QueueTables {
 
     private static void tried(Map<String, Object> tried, PrintWriter out) {
         String pad = "    ";
-        out.println(pad + "via " + JsonTree.text(tried, "transport") + ", route " + JsonTree.text(tried, "route"));
+        out.println(pad + "via " + JsonTree.text(tried, "transport") + " (" + JsonTree.text(tried, "route") + ")");
         for (Map<String, Object> mx : JsonTree.objects(tried, "mx")) {
             out.println(pad + "  MX " + JsonTree.text(mx, "preference") + " " + JsonTree.text(mx, "host") + " "
                     + String.join(", ", JsonTree.texts(mx, "addresses")));

@@ -36,7 +36,7 @@ public final class DeliveryTrace implements Transcript {
     private String tlsProtocol;
     private final ArrayDeque<Object> lines = new ArrayDeque<>(LINES);
 
-    /** How the mail went: {@code mx}, {@code smarthost HOST:PORT}, {@code route smtp HOST:PORT}, {@code lmtp ...}. */
+    /** How the mail went: {@code mx}, {@code smarthost HOST:PORT}, {@code route to HOST:PORT}, {@code route to lmtp:...}. */
     public String route() {
         return route;
     }

@@ -79,12 +79,12 @@ public final class Outbound implements AutoCloseable {
         return switch (route) {
             case RouteTarget.Mx mx -> smtp.deliver(envelope, domain, recipients, body, trace);
             case RouteTarget.Smtp host -> {
-                trace.route("route smtp " + host.server().host() + ":" + host.server().port());
+                trace.route("route to " + host.server().host() + ":" + host.server().port());
                 yield smtp.deliverVia(envelope, host.server().host(), host.server().port(),
                         smtp.routePolicy(domain, routePolicy), recipients, body, trace);
             }
             case RouteTarget.Lmtp server -> {
-                trace.route("route lmtp " + server.target());
+                trace.route("route to " + server); // lmtp:...
                 try (InputStream in = body.open()) {
                     yield lmtp.apply(server).deliver(envelope, recipients, in);
                 } catch (IOException e) {

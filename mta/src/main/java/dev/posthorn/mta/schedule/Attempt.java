@@ -218,7 +218,8 @@ final class Attempt {
             traces.put(group.getKey(), trace);
             List<Outcome> results = transports.remote().deliver(message.envelope(), group.getKey(),
                     remoteAddresses.get(group.getKey()), body, trace);
-            String transport = trace.route().startsWith("route lmtp") ? "lmtp" : "smtp";
+            String transport = trace.route().startsWith("route to " + dev.posthorn.mta.config.RouteTarget.LMTP) ? "lmtp"
+                    : "smtp";
             for (int k = 0; k < results.size(); k++) {
                 add(group.getValue().get(k), transport, trace.route(), trace, results.get(k));
             }

@@ -196,7 +196,7 @@ class QueueCommandTest {
 
         assertThat(run("explain", id)).isZero();
         assertThat(out.toString()).contains("message " + id + " from <alice@a.test>", "attempt 1 at ",
-                "  x@far.test: pending", "via smtp, route mx", "MX 10 mx.far.test 127.0.0.3",
+                "  x@far.test: pending", "via smtp (mx)", "MX 10 mx.far.test 127.0.0.3",
                 "host tried: mx.far.test[127.0.0.3]", "TLS: none; policy: level may",
                 "C: RCPT TO:<x@far.test>", "S: 451 4.7.1 greylisted",
                 "deferred: mx.far.test[127.0.0.3] said: 451 4.7.1 greylisted", "next retry: ");
