@@ -34,6 +34,11 @@
  * is kept only for mail under the same TLSA records. The mechanics live in {@code dev.posthorn.mta.dane}; without a
  * verifier (no level asks for DANE), a domain at a DANE level is deferred with 4.7.5 without connecting.
  *
+ * <p>Each SMTP delivery may be given a {@link dev.posthorn.mta.delivery.DeliveryTrace}: the route, the MX list, the
+ * host tried with its TLS policy and outcome, and the last 20 lines of its dialogue (the client's transcript hook,
+ * which never sees credentials or message data), kept as references and formatted only for a message that stays
+ * queued ({@code posthorn explain}).
+ *
  * <p>Trust boundary: the message and envelope come from the spool (already validated at receipt); remote servers'
  * replies are untrusted and read through the client's bounded reply parser; certificates are untrusted until the
  * checks above pass, and text from them or from TLS errors reaches a diagnostic only escaped (no CR/LF, bounded).

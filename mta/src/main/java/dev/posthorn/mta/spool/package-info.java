@@ -3,8 +3,9 @@
  * (addresses and parameters as plain text) and the delivery state of each recipient.
  *
  * <p>Layout under the spool root: {@code queue/} (committed messages, one file {@code <id>} each, plus
- * {@code <id>.state} once delivery has made progress, and {@code spare.<name>} files: messages being written, and
- * files of delivered messages kept for reuse), {@code tmp/} (state files being written), {@code corrupt/} (files that
+ * {@code <id>.state} once delivery has made progress or the operator held the message, {@code <id>.history} once an
+ * attempt left it queued, and {@code spare.<name>} files: messages being written, and files of delivered messages
+ * kept for reuse), {@code tmp/} (state files being written), {@code corrupt/} (files that
  * failed validation at start-up, kept for the operator).
  *
  * <p>Commit protocol (the only way a message enters the queue): the body is streamed into a spare file in
@@ -27,7 +28,14 @@
  * checksum does not match is torn or damaged and is moved to {@code corrupt/} by the start-up sweep, never
  * delivered. Delivery progress rewrites only the small state file (write, force, rename), never the body.
  *
+ * <p>A state file's time is the message's next attempt, so a scan learns what is due from file times alone; a
+ * message the operator holds has the time {@link dev.posthorn.mta.spool.Scan#HELD}, which no scan reaches, and its
+ * state says so (it stays held across restarts). The history ({@link dev.posthorn.mta.spool.History}) is diagnostics
+ * for the operator: lines appended without a force, read back at most a megabyte, a damaged line skipped; it never
+ * decides anything about delivery, and it leaves with its message.
+ *
  * <p>Trust boundary: envelope text comes from SMTP peers, already validated by the protocol core; the codec escapes
- * every value so no value can break a line of the envelope format.
+ * every value so no value can break a line of the envelope format. History lines (written by the queue runner, with
+ * remote servers' replies in them) have CR and LF replaced and are cut at 64 KiB.
  */
 package dev.posthorn.mta.spool;
