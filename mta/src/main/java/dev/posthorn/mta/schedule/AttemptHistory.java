@@ -34,8 +34,19 @@ import java.util.Map;
 final class AttemptHistory {
 
     private static final JsonFactory JSON = new JsonFactory();
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AttemptHistory.class);
 
     private AttemptHistory() {
+    }
+
+    /** Appends the attempt's line to the message's history; a failure is logged, never fails the attempt. */
+    static void append(dev.posthorn.mta.spool.Spool spool, QueuedMessage message, Attempt attempt,
+                       DeliveryState after, Instant time) {
+        try {
+            spool.appendHistory(message.id(), line(message, attempt, after, time));
+        } catch (IOException | RuntimeException e) {
+            log.warn("{}: could not record the attempt in its history: {}", message.id(), e.toString());
+        }
     }
 
     /** The history line of {@code attempt} of {@code message}, which left it in {@code after}. */

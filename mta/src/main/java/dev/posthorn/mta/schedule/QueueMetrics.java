@@ -1,7 +1,10 @@
 package dev.posthorn.mta.schedule;
 
 import dev.posthorn.mta.bounce.RecipientReport;
+import dev.posthorn.mta.delivery.DeliveryTrace;
 import dev.posthorn.mta.delivery.Outcome;
+import dev.posthorn.mta.spool.DeliveryState;
+import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Scan;
 import dev.posthorn.mta.spool.Spool;
 import io.micrometer.core.instrument.Counter;
@@ -12,6 +15,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,6 +74,25 @@ final class QueueMetrics {
             censusLock.unlock();
         }
         return census;
+    }
+
+    /** An attempt in the meters: each outcome by transport, delivery latency, new TLS sessions. */
+    void count(QueuedMessage message, Attempt attempt,
+               DeliveryState after, Instant now) {
+        for (Map.Entry<Integer, List<Attempt.Tried>> entry : attempt.tried().entrySet()) {
+            for (Attempt.Tried tried : entry.getValue()) {
+                if (!tried.transport().equals("none")) {
+                    attempted(tried.outcome(), tried.transport());
+                }
+            }
+            if (after.recipients().get(entry.getKey()).status()
+                    == DeliveryState.Status.DELIVERED) {
+                delivered(Duration.between(message.envelope().receivedAt(), now));
+            }
+        }
+        for (DeliveryTrace trace : attempt.traces()) {
+            trace.negotiatedProtocol().ifPresent(this::tlsSession);
+        }
     }
 
     /** One recipient's outcome through one transport ({@code smtp}, {@code lmtp}, {@code maildir}, {@code discard}). */

@@ -2,7 +2,6 @@ package dev.posthorn.mta.schedule;
 
 import dev.posthorn.mta.admin.MailLog;
 import dev.posthorn.mta.bounce.Notifier;
-import dev.posthorn.mta.bounce.RecipientReport;
 import dev.posthorn.mta.config.Delivery;
 import dev.posthorn.mta.delivery.Lmtp;
 import dev.posthorn.mta.delivery.Outcome;
@@ -238,7 +237,7 @@ public final class QueueRunner implements AutoCloseable {
             if (!closed) {
                 Attempt attempt = new Attempt(message, spool, used.router(), used.transports());
                 DeliveryState after = attempt.run();
-                count(message, attempt, after);
+                metrics.count(message, attempt, after, clock.instant());
                 finish(message, after, attempt, used);
             }
         } catch (IOException | RuntimeException e) {
@@ -279,39 +278,13 @@ public final class QueueRunner implements AutoCloseable {
             return;
         }
         spool.save(message.id(), state);
-        appendHistory(message, attempt, state, now);
+        AttemptHistory.append(spool, message, attempt, state, now);
         if (!hasLocalPending(updated, used)) {
             released(message.id(), Optional.empty());
         } else if (active.diskDue().isPresent()) {
             released(message.id(), Optional.of(state.nextAttempt())); // others wait on disk: no place for waiting
         } else {
             hold(updated, state.nextAttempt());
-        }
-    }
-
-    /** The attempt's line in the message's history; a failure to write it is logged, never fails the attempt. */
-    private void appendHistory(QueuedMessage message, Attempt attempt, DeliveryState state, Instant now) {
-        try {
-            spool.appendHistory(message.id(), AttemptHistory.line(message, attempt, state, now));
-        } catch (IOException | RuntimeException e) {
-            log.warn("{}: could not record the attempt in its history: {}", message.id(), e.toString());
-        }
-    }
-
-    /** The attempt in the meters: each outcome by transport, delivery latency, new TLS sessions. */
-    private void count(QueuedMessage message, Attempt attempt, DeliveryState after) {
-        for (Map.Entry<Integer, java.util.List<Attempt.Tried>> entry : attempt.tried().entrySet()) {
-            for (Attempt.Tried tried : entry.getValue()) {
-                if (!tried.transport().equals("none")) {
-                    metrics.attempted(tried.outcome(), tried.transport());
-                }
-            }
-            if (after.recipients().get(entry.getKey()).status() == DeliveryState.Status.DELIVERED) {
-                metrics.delivered(Duration.between(message.envelope().receivedAt(), clock.instant()));
-            }
-        }
-        for (dev.posthorn.mta.delivery.DeliveryTrace trace : attempt.traces()) {
-            trace.negotiatedProtocol().ifPresent(metrics::tlsSession);
         }
     }
 

@@ -28,8 +28,22 @@ final class History {
     private History() {
     }
 
-    /** Appends {@code line} (CR and LF replaced, cut at {@link #MAX_LINE}); false when the line was cut. */
-    static boolean append(Path file, String line) throws IOException {
+    /**
+     * Appends {@code line} (CR and LF replaced, cut at {@link #MAX_LINE}); false when the line was cut. A history
+     * grown past twice {@link #MAX_READ} (a message retried for days) is cut to its last lines first, through a file
+     * in {@code tmp}, so the disk holds no more than a reader would ever show.
+     */
+    static boolean append(Path file, Path tmp, String line) throws IOException {
+        try {
+            if (java.nio.file.Files.size(file) > 2L * MAX_READ) {
+                Path shorter = tmp.resolve(file.getFileName());
+                java.nio.file.Files.write(shorter, (String.join("\n", read(file)) + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                java.nio.file.Files.move(shorter, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (NoSuchFileException e) {
+            // the first attempt's line
+        }
         String clean = line.replace('\r', ' ').replace('\n', ' ');
         byte[] bytes = clean.getBytes(StandardCharsets.UTF_8);
         boolean whole = bytes.length < MAX_LINE;

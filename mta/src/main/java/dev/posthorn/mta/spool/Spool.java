@@ -199,7 +199,7 @@ public final class Spool {
 
     /** Appends one line to the message's attempt history (see {@link History}); false when it had to be cut. */
     public boolean appendHistory(String id, String line) throws IOException {
-        return History.append(queue.resolve(id + History.SUFFIX), line);
+        return History.append(queue.resolve(id + History.SUFFIX), tmp, line);
     }
 
     /** The message's attempt history, oldest first, at most its last megabyte; empty when it has none. */

@@ -81,6 +81,21 @@ class HeldAndHistoryTest {
     }
 
     @Test
+    void aLongHistoryIsCutToItsLastLinesBeforeTheNextIsAppended() throws Exception {
+        Spool spool = Spool.open(root);
+        spool.sweep();
+        SpoolTest.commit(spool, "01A", "body\r\n", "a@x.test");
+        String line = "{\"attempt\":\"" + "x".repeat(1000) + "\"}\n";
+        Files.writeString(root.resolve("queue/01A.history"), line.repeat(2 * History.MAX_READ / line.length() + 10));
+        spool.appendHistory("01A", "{\"attempt\":\"last\"}");
+
+        assertThat(Files.size(root.resolve("queue/01A.history"))).isLessThanOrEqualTo(History.MAX_READ + 100L);
+        assertThat(spool.history("01A")).last().isEqualTo("{\"attempt\":\"last\"}");
+        assertThat(spool.history("01A")).allMatch(l -> l.startsWith("{\"attempt\":\""));
+        assertThat(Files.list(root.resolve("tmp")).count()).isZero();
+    }
+
+    @Test
     void theSweepKeepsAHistoryWithItsMessageAndRemovesOneWithout() throws Exception {
         Spool spool = Spool.open(root);
         spool.sweep();
