@@ -93,6 +93,11 @@ class DaneDeliveryTest {
     }
 
     private static List<Outcome> deliver(DnsResponder dns, int port, String domain) throws IOException {
+        return deliver(dns, port, domain, new DeliveryTrace());
+    }
+
+    private static List<Outcome> deliver(DnsResponder dns, int port, String domain, DeliveryTrace trace)
+            throws IOException {
         DnsClient validating = DnsClient.validating(List.of(dns.address()), Duration.ofSeconds(3),
                 new ByteArrayInputStream(dns.trustAnchors().getBytes(StandardCharsets.US_ASCII)));
         Dane dane = new Dane(validating, new SplittableRandom(7), Clock.systemUTC());
@@ -100,7 +105,7 @@ class DaneDeliveryTest {
         try (SmtpTransport transport = new SmtpTransport(plain, "out.posthorn.test", port,
                 ClientTimeouts.all(Duration.ofSeconds(5)), new DomainTls(TlsPolicy.DANE, Map.of(), Trust.jdk(),
                         Optional.empty(), Optional.of(dane)))) {
-            return transport.deliver(ENVELOPE, domain, RCPT, Bodies.of(MESSAGE));
+            return transport.deliver(ENVELOPE, domain, RCPT, Bodies.of(MESSAGE), trace);
         }
     }
 
@@ -111,10 +116,13 @@ class DaneDeliveryTest {
         int port = server("127.0.0.3", 0, TestPki.serverTls(key, sni));
         try (DnsResponder dns = tlsa(zones().mx("dane.test", 10, "mx.dane.test").a("mx.dane.test", "127.0.0.3"),
                 "mx.dane.test", daneEe(key)).start()) {
-            List<Outcome> outcomes = deliver(dns, port, "dane.test");
+            DeliveryTrace trace = new DeliveryTrace();
+            List<Outcome> outcomes = deliver(dns, port, "dane.test", trace);
             assertThat(outcomes).singleElement().isInstanceOf(Outcome.Delivered.class);
             assertThat(outcomes.getFirst().diagnostic()).startsWith("mx.dane.test[127.0.0.3] (TLSv1.")
                     .contains("tls=dane)");
+            assertThat(trace.policy()).isEqualTo("level dane-only; dane (outbound.tls (dane)); dane verdict authenticate");
+            assertThat(trace.negotiatedProtocol()).hasValueSatisfying(p -> assertThat(p).startsWith("TLSv1."));
             assertThat(received).singleElement().satisfies(e -> assertThat(e.session().tls()).isNotNull());
             assertThat(sni).containsExactly("mx.dane.test");
         }

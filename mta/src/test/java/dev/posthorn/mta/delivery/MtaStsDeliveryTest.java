@@ -107,6 +107,22 @@ class MtaStsDeliveryTest {
     }
 
     @Test
+    void theTraceNamesTheMxHostThePolicyAndTheTlsFailure() throws Exception {
+        fixture.https().serve(policy("enforce", "mx.example.net"));
+        fixture.mx().start("127.0.0.3", "mx.example.net", ServerTls.selfSigned("mx.example.net"));
+        DeliveryTrace trace = new DeliveryTrace();
+        Outcome outcome = transport(dns("1", "mx.example.net", "127.0.0.3")).deliver(ENVELOPE, "example.net",
+                List.of("a@example.net"), Bodies.of("Subject: x\r\n\r\nx\r\n"), trace).getFirst();
+        assertThat(outcome).isInstanceOf(Outcome.Deferred.class);
+        assertThat(trace.exchangers()).containsExactly("10 mx.example.net [127.0.0.3]");
+        assertThat(trace.host()).isEqualTo("mx.example.net[127.0.0.3]");
+        assertThat(trace.policy()).isEqualTo("level verify; mta-sts enforce");
+        assertThat(trace.tls()).startsWith("failed: ").contains("certificate not trusted");
+        assertThat(trace.transcript()).contains("C: STARTTLS").anyMatch(line -> line.startsWith("S: 220 "));
+        assertThat(trace.negotiatedProtocol()).isEmpty();
+    }
+
+    @Test
     void enforceSkipsAnMxHostThePolicyDoesNotList() throws Exception {
         deliveredPastTheFirst("rogue.example.org", fixture.signed("rogue.example.org"), "mx.example.net");
         assertThat(fixture.mx().receivedAt("127.0.0.5")).hasSize(1);
