@@ -129,6 +129,8 @@ public final class QueueApi implements ApiRoutes {
         return ApiResponse.ok(document(json -> {
             json.writeNumberField("count", entries.size());
             json.writeBooleanField("limited", entries.size() >= filter.limit());
+            json.writeBooleanField("filtered", filter.state().isPresent() || filter.sender().isPresent()
+                    || filter.recipient().isPresent() || filter.domain().isPresent() || filter.minAge().isPresent());
             json.writeArrayFieldStart("messages");
             for (QueueControl.Entry entry : entries) {
                 json.writeStartObject();

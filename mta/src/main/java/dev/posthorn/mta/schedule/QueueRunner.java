@@ -58,7 +58,11 @@ public final class QueueRunner implements AutoCloseable {
     private final Clock clock;
     private final QueueMetrics metrics;
     private final QueueControl control;
-    /** Messages whose state file an operator's command wrote before any attempt (see {@link #stated}). */
+    /**
+     * Messages whose state file an operator's command wrote before any attempt (see {@link #stated}): their removal
+     * must look for it. Memory only: after a restart such a file is left behind at most, and the start-up sweep
+     * removes it once its message is gone.
+     */
     private final java.util.Set<String> stated = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Semaphore slots;
     private final ActiveSet active;
