@@ -40,8 +40,9 @@ public final class SmtpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SmtpServer.class);
     private static final AtomicLong SERVER_COUNTER = new AtomicLong();
 
-    private final ServerSettings settings;
-    private final Semaphore permits;
+    /** The settings new connections get; a connection keeps those it started with ({@link #reconfigure}). */
+    private volatile ServerSettings settings;
+    private final Permits permits;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
     private final AtomicLong connectionCounter = new AtomicLong();
@@ -53,7 +54,7 @@ public final class SmtpServer implements AutoCloseable {
 
     private SmtpServer(ServerSettings settings) {
         this.settings = settings;
-        this.permits = new Semaphore(settings.maxConnections());
+        this.permits = new Permits(settings.maxConnections());
         this.name = "smtp" + SERVER_COUNTER.incrementAndGet();
     }
 
@@ -128,7 +129,47 @@ public final class SmtpServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Gives connections accepted from now on the settings of {@code builder}; connections already open finish their
+     * sessions under the settings they started with (a reload never changes the rules in the middle of a
+     * transaction). The listening socket stays as it is: the builder's address must be the one this server was built
+     * with. A smaller {@code maxConnections} takes effect as connections close.
+     *
+     * @throws IllegalArgumentException when the builder names another address
+     */
+    public void reconfigure(Builder builder) {
+        ServerSettings next = builder.settings();
+        ServerSettings previous;
+        synchronized (this) {
+            previous = settings;
+            if (!next.address().equals(previous.address())) {
+                throw new IllegalArgumentException("a running server cannot move from " + previous.address() + " to "
+                        + next.address());
+            }
+            settings = next;
+            permits.resize(previous.maxConnections(), next.maxConnections());
+        }
+    }
+
+    /** A semaphore whose number of permits can change while permits are out. */
+    private static final class Permits extends Semaphore {
+        private static final long serialVersionUID = 1L;
+
+        Permits(int count) {
+            super(count);
+        }
+
+        void resize(int from, int to) {
+            if (to > from) {
+                release(to - from);
+            } else if (to < from) {
+                reducePermits(from - to);
+            }
+        }
+    }
+
     private void admit(Socket socket) {
+        ServerSettings settings = this.settings;
         InetAddress address = socket.getInetAddress();
         int count = perAddress.merge(address, 1, Integer::sum);
         String id = name + "-" + connectionCounter.incrementAndGet();
@@ -431,16 +472,20 @@ public final class SmtpServer implements AutoCloseable {
         }
 
         public SmtpServer build() {
+            return new SmtpServer(settings());
+        }
+
+        private ServerSettings settings() {
             if (sink == null) {
                 throw new IllegalStateException("a message sink is required");
             }
             if ((implicitTls || requireTls) && tls == null) {
                 throw new IllegalStateException("implicit or required TLS needs tls(...)");
             }
-            return new SmtpServer(new ServerSettings(address, hostname, maxMessageSize, maxRecipients, maxConnections,
+            return new ServerSettings(address, hostname, maxMessageSize, maxRecipients, maxConnections,
                     maxConnectionsPerIp, maxErrors, commandTimeout, dataTimeout, tlsHandshakeTimeout, greetingDelay,
                     tls, implicitTls, authRequiresTls, requireTls, requireAuth, authenticator, policy, sink, etrn, tarpit,
-                    trustedClients));
+                    trustedClients);
         }
 
         private static long positive(long value, String name) {
