@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "posthorn", mixinStandardHelpOptions = true, version = "Posthorn 0.1.0",
         description = "A mail transfer agent for the JVM.",
         subcommands = {RunCommand.class, SinkCommand.class, ConfigCommand.class, UserCommand.class,
-            DkimCommand.class})
+            DkimCommand.class, ReloadCommand.class})
 public final class Main {
 
     Main() {

@@ -3,6 +3,7 @@ package dev.posthorn.mta.cli;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.ConfigException;
 import dev.posthorn.mta.config.ConfigLoader;
+import dev.posthorn.mta.admin.ReloadResult;
 import dev.posthorn.mta.daemon.Daemon;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -17,8 +18,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the mail transfer agent. Without --config it runs with the embedded defaults",
             "(see 'posthorn config defaults'): SMTP on 127.0.0.1:2525, submission on 2587 and 2465,",
-            "spool and mailboxes under ./var. Stops cleanly on SIGTERM or SIGINT."})
+            "spool and mailboxes under ./var. Stops cleanly on SIGTERM or SIGINT; SIGHUP reloads the",
+            "configuration (as 'posthorn reload' does)."})
 final class RunCommand implements Callable<Integer> {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RunCommand.class);
 
     @Spec
     CommandSpec spec;
@@ -39,7 +43,16 @@ final class RunCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        Daemon daemon = Daemon.start(settings);
+        Path file = config;
+        Daemon daemon = Daemon.start(settings, file == null ? Config::defaults : () -> ConfigLoader.load(file));
+        Signals.onHangup(() -> {
+            ReloadResult result = daemon.reload();
+            if (!result.applied()) {
+                log.warn("SIGHUP: configuration not reloaded; the running one stays: {}",
+                        String.join("; ", result.problems()));
+            }
+            result.notes().forEach(note -> log.warn("SIGHUP: {}", note));
+        });
         CountDownLatch stopped = new CountDownLatch(1);
         Signals.onTermination(() -> {
             daemon.close();

@@ -1,34 +1,20 @@
 package dev.posthorn.mta.daemon;
 
-import dev.posthorn.mta.auth.UserStore;
-import dev.posthorn.mta.bounce.Notifier;
-import dev.posthorn.mta.policy.AuthThrottle;
-import dev.posthorn.mta.config.Checks;
+import dev.posthorn.mta.admin.Control;
+import dev.posthorn.mta.admin.ReloadResult;
 import dev.posthorn.mta.config.Config;
-import dev.posthorn.mta.config.Dkim;
-import dev.posthorn.mta.dkim.DkimSigner;
-import dev.posthorn.mta.dkim.DkimVerifier;
-import dev.posthorn.mta.dkim.SigningKey;
-import dev.posthorn.mta.dmarc.DmarcVerifier;
-import dev.posthorn.mta.dmarc.SuffixListSource;
-import dev.posthorn.mta.dns.DnsClient;
-import dev.posthorn.mta.inbound.DkimVerification;
-import dev.posthorn.mta.inbound.InboundChecks;
-import dev.posthorn.mta.spf.SpfVerifier;
+import dev.posthorn.mta.config.ConfigException;
 import dev.posthorn.mta.config.Listener;
-import dev.posthorn.mta.routing.Router;
+import dev.posthorn.mta.config.Problem;
+import dev.posthorn.mta.policy.AuthThrottle;
 import dev.posthorn.mta.schedule.QueueRunner;
 import dev.posthorn.mta.schedule.RetrySchedule;
 import dev.posthorn.mta.spool.Spool;
-import dev.posthorn.smtp.server.ServerTls;
 import dev.posthorn.smtp.server.SmtpServer;
-import dev.posthorn.smtp.server.TransactionId;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -38,150 +24,232 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
-import java.util.function.Predicate;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The running MTA: every part built from the configuration in this one place. {@link #close()} stops it gracefully:
  * listeners first (idle sessions get 421, messages in flight may finish), then the queue runner (attempts in flight
- * finish or stay queued).
+ * finish or stay queued). {@link #reload()} reads the configuration again and swaps in a new {@link Setup}: new
+ * connections and new delivery attempts get it, sessions and attempts in progress finish under the one they started
+ * with, and a configuration with problems is refused while the old one keeps running.
  */
-public final class Daemon implements AutoCloseable {
+public final class Daemon implements AutoCloseable, Control {
 
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
     private static final Duration SHUTDOWN = Duration.ofSeconds(10);
-    /** Like Postfix's bounce_size_limit: a larger original is returned as its headers only. */
-    private static final long FULL_RETURN_LIMIT = 100 * 1024;
-    /** RFC 7208 4.6.4: an SPF check may be given up after at least 20 seconds (temperror). */
-    private static final Duration SPF_TIME_LIMIT = Duration.ofSeconds(20);
+    /** How long a replaced setup's transports stay open for attempts that started with them. */
+    private static final Duration RETIRE_AFTER = Duration.ofMinutes(10);
 
+    private final ConfigSource source;
+    private final Optional<RetrySchedule> fixedRetries;
     private final Spool spool;
     private final QueueRunner runner;
-    private final Transports transports;
-    private final List<SmtpServer> servers;
+    private final AuthThrottle throttle;
     private final PrometheusMeterRegistry metrics;
+    private final ReentrantLock reloading = new ReentrantLock();
+    /** The running SMTP servers by the address they were configured with; changed only under {@link #reloading}. */
+    private final Map<InetSocketAddress, SmtpServer> servers;
+    private final List<Setup> retired = new ArrayList<>();
+    private volatile Setup current;
 
-    private Daemon(Spool spool, QueueRunner runner, Transports transports, List<SmtpServer> servers,
-                   PrometheusMeterRegistry metrics) {
-        this.metrics = metrics;
+    private Daemon(ConfigSource source, Optional<RetrySchedule> fixedRetries, Spool spool, QueueRunner runner,
+                   AuthThrottle throttle, PrometheusMeterRegistry metrics, Map<InetSocketAddress, SmtpServer> servers,
+                   Setup current) {
+        this.source = source;
+        this.fixedRetries = fixedRetries;
         this.spool = spool;
         this.runner = runner;
-        this.transports = transports;
+        this.throttle = throttle;
+        this.metrics = metrics;
         this.servers = servers;
+        this.current = current;
     }
 
     public static Daemon start(Config config) throws IOException {
-        return start(config, new RetrySchedule(config.queue().retry(), config.queue().maxLifetime(),
-                config.queue().delayNotice()));
+        return start(config, ConfigSource.fixed(config));
+    }
+
+    /** Starts with {@code config}; a reload reads {@code source} again (the file {@code config} came from). */
+    public static Daemon start(Config config, ConfigSource source) throws IOException {
+        return start(config, source, Optional.empty());
     }
 
     static Daemon start(Config config, RetrySchedule retries) throws IOException {
+        return start(config, ConfigSource.fixed(config), Optional.of(retries));
+    }
+
+    private static Daemon start(Config config, ConfigSource source, Optional<RetrySchedule> fixedRetries)
+            throws IOException {
         // One registry that every room records into; the admin listener's /metrics is its only reader.
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        // One client, so one cache, for every plain DNS question: MX, MTA-STS, SPF, DMARC and DKIM keys.
-        DnsClient dns = DnsClient.plain(config.dns().resolvers(), config.dns().timeout());
-        Optional<InboundChecks> inbound = inboundChecks(config, dns);   // first: a bad suffix list stops the start
         Spool spool = Spool.open(config.spool());
+        Setup setup = Setup.of(config, spool, fixedRetries.orElseGet(() -> retries(config)));
         spool.clean();
-        Router router = new Router(config.domains(), config.hostname());
-        Notifier notifier = new Notifier(spool, config.hostname(), router.postmaster(), TransactionId::next,
-                FULL_RETURN_LIMIT);
-        Transports transports = new Transports(config, dns);
-        QueueRunner runner = new QueueRunner(spool, router, notifier, transports, retries, Clock.systemUTC(), 20,
-                config.queue().activeLimit());
+        QueueRunner runner = new QueueRunner(spool, setup.router, setup.notifier, setup.transports, setup.retries,
+                Clock.systemUTC(), 20, config.queue().activeLimit());
         runner.start();
-        ServerTls tls = config.tls().isPresent()
-                ? ServerTls.fromPemReloading(config.tls().get().cert(), config.tls().get().key())
-                : ServerTls.selfSignedFiles(config.hostname(), spool.root().resolve("tls/cert.pem"),
-                        spool.root().resolve("tls/key.pem"));
         AuthThrottle throttle = AuthThrottle.defaults();
-        Predicate<InetAddress> trusted = address -> config.trustedNetworks().stream()
-                .anyMatch(network -> network.contains(address));
-        SmtpServer.Builder base = SmtpServer.builder()
-                .hostname(config.hostname())
-                .maxMessageSize(config.limits().maxMessageSize())
-                .maxRecipients(config.limits().maxRecipients())
-                .maxConnections(config.limits().maxConnections())
-                .maxConnectionsPerIp(config.limits().effectiveConnectionsPerIp())
-                .trustedClients(trusted)
-                .tarpit(config.tarpit())
-                .tls(tls)
-                .authenticator(config.usersFile().isPresent()
-                        ? new ThrottledAuthenticator(UserStore.load(config.usersFile().get()), throttle) : null)
-                .policy(RecipientPolicy.of(config, router, spool, throttle, trusted))
-                .etrn(new Etrn(runner, config.trustedNetworks()));
-        DkimSigner signer = signer(config);
-        SpoolSink submissionSink = new SpoolSink(spool, router, runner, signer, config.trustedNetworks(),
-                Optional.empty());
-        SpoolSink mxSink = new SpoolSink(spool, router, runner, signer, config.trustedNetworks(), inbound);
-        List<SmtpServer> servers = new ArrayList<>();
+        Map<InetSocketAddress, SmtpServer> servers = new LinkedHashMap<>();
         try {
+            Map<Listener.Role, SmtpServer.Builder> roles = setup.reception(spool, runner, throttle);
             for (Listener listener : config.listeners()) {
-                SmtpServer.Builder builder = base.bind(new InetSocketAddress(listener.address(), listener.port()));
-                builder = switch (listener.role()) {
-                    case MX -> builder.sink(mxSink);
-                    case SUBMISSION -> builder.sink(submissionSink).requireTls(true).requireAuth(true);
-                    case SUBMISSIONS -> builder.sink(submissionSink).implicitTls(true).requireAuth(true);
-                };
-                servers.add(builder.build().start());
-                log.info("listening on {} as {}", servers.getLast().address(), listener.role());
+                servers.put(address(listener), listen(roles.get(listener.role()).bind(address(listener)), listener));
             }
         } catch (IOException | RuntimeException e) {
-            servers.forEach(SmtpServer::close);
+            servers.values().forEach(SmtpServer::close);
             runner.close();
-            transports.close();
+            setup.close();
             throw e;
         }
-        return new Daemon(spool, runner, transports, servers, metrics);
+        return new Daemon(source, fixedRetries, spool, runner, throttle, metrics, servers, setup);
     }
 
-    private static DkimSigner signer(Config config) {
-        Dkim dkim = config.dkim();
-        Map<String, List<SigningKey>> keys = new LinkedHashMap<>();
-        dkim.sign().forEach((domain, list) -> keys.put(domain, list.stream()
-                .map(key -> new SigningKey(key.selector(), key.privateKey())).toList()));
-        return new DkimSigner(keys, dkim.headers(), dkim.oversign(), dkim.expiration(), Clock.systemUTC());
+    private static RetrySchedule retries(Config config) {
+        return new RetrySchedule(config.queue().retry(), config.queue().maxLifetime(), config.queue().delayNotice());
     }
 
-    /** The DKIM verifier as the inbound checks see it: keys from DNS, the message read from the spool. */
-    private static DkimVerification dkimVerification(DnsClient dns) {
-        DkimVerifier verifier = new DkimVerifier(dns::txt, Clock.systemUTC());
-        return message -> {
-            try (InputStream in = message.open()) {
-                return verifier.verify(in);
-            }
-        };
+    private static InetSocketAddress address(Listener listener) {
+        return new InetSocketAddress(listener.address(), listener.port());
+    }
+
+    private static SmtpServer listen(SmtpServer.Builder builder, Listener listener) throws IOException {
+        SmtpServer server = builder.build().start();
+        log.info("listening on {} as {}", server.address(), listener.role());
+        return server;
     }
 
     /**
-     * The inbound authentication of the MX listeners, or empty when every check is off (forged
-     * Authentication-Results are then left alone too: without checks, no field of this server is expected).
+     * Reads the configuration again and runs it: users, DKIM keys, certificates and every setting are read anew;
+     * listeners that are gone stop (their sessions finish), new ones start, and the others keep their sockets. The
+     * spool cannot move while the daemon runs, and the admin listener changes only at the next start. When the new
+     * configuration has problems, or a part of it cannot be built or bound, nothing changes.
      */
-    private static Optional<InboundChecks> inboundChecks(Config config, DnsClient dns) throws IOException {
-        Checks checks = config.checks();
-        if (!checks.any()) {
-            return Optional.empty();
+    @Override
+    public ReloadResult reload() {
+        reloading.lock();
+        try {
+            Config next;
+            try {
+                next = source.load();
+            } catch (ConfigException e) {
+                return ReloadResult.refused(e.problems().stream().map(Problem::toString).toList());
+            }
+            Config running = current.config;
+            if (!next.spool().equals(running.spool())) {
+                return ReloadResult.refused(List.of("spool: cannot change from " + running.spool() + " to "
+                        + next.spool() + " while the daemon runs; restart it to move the queue"));
+            }
+            List<String> notes = new ArrayList<>();
+            if (!next.admin().equals(running.admin())) {
+                notes.add("admin: the admin listener's settings take effect at the next start");
+            }
+            return swap(next, notes);
+        } finally {
+            reloading.unlock();
         }
-        SuffixListSource suffixes = SuffixListSource.open(checks.publicSuffixList());
-        return Optional.of(new InboundChecks(checks, config.hostname(), config.trustedNetworks(),
-                new SpfVerifier(dns, SPF_TIME_LIMIT), new DmarcVerifier(dns, suffixes, new SplittableRandom()),
-                checks.dkim() ? dkimVerification(dns) : DkimVerification.NONE));
     }
 
-    /** The listeners' bound addresses, in configuration order. */
-    public List<InetSocketAddress> addresses() {
-        return servers.stream().map(SmtpServer::address).toList();
+    /** Builds the new setup and its new listeners, then swaps; on any failure closes what it built. */
+    private ReloadResult swap(Config next, List<String> notes) {
+        Setup fresh;
+        try {
+            fresh = Setup.of(next, spool, fixedRetries.orElseGet(() -> retries(next)));
+        } catch (IOException | RuntimeException e) {
+            return ReloadResult.refused(List.of("not reloaded: " + e.getMessage()));
+        }
+        Map<InetSocketAddress, SmtpServer> started = new LinkedHashMap<>();
+        Map<Listener.Role, SmtpServer.Builder> roles;
+        try {
+            roles = fresh.reception(spool, runner, throttle);
+            for (Listener listener : next.listeners()) {
+                if (!servers.containsKey(address(listener))) {
+                    started.put(address(listener), listen(roles.get(listener.role()).bind(address(listener)),
+                            listener));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            started.values().forEach(SmtpServer::close);
+            fresh.close();
+            return ReloadResult.refused(List.of("not reloaded: " + e.getMessage()));
+        }
+        runner.reconfigure(fresh.router, fresh.notifier, fresh.transports, fresh.retries);
+        Map<InetSocketAddress, SmtpServer> kept = new LinkedHashMap<>();
+        for (Listener listener : next.listeners()) {
+            SmtpServer server = servers.get(address(listener));
+            if (server != null) {
+                server.reconfigure(roles.get(listener.role()).bind(address(listener)));
+                kept.put(address(listener), server);
+            } else {
+                kept.put(address(listener), started.get(address(listener)));
+            }
+        }
+        servers.forEach((address, server) -> {
+            if (!kept.containsKey(address)) {
+                log.info("reload: listener {} stops", server.address());
+                Thread.ofVirtual().start(() -> server.shutdown(SHUTDOWN));
+            }
+        });
+        servers.clear();
+        servers.putAll(kept);
+        retire(current);
+        current = fresh;
+        log.info("reloaded: {} listener(s), {} local domain(s)", kept.size(), next.domains().size());
+        return new ReloadResult(true, List.of(), notes);
     }
 
-    public Path spoolRoot() {
-        return spool.root();
+    /** Closes a replaced setup once attempts that started with it have had time to finish. */
+    private void retire(Setup old) {
+        synchronized (retired) {
+            retired.add(old);
+        }
+        Thread.ofVirtual().name("retire-setup").start(() -> {
+            try {
+                Thread.sleep(RETIRE_AFTER);
+            } catch (InterruptedException e) {
+                return; // closed with the daemon
+            }
+            synchronized (retired) {
+                if (retired.remove(old)) {
+                    old.close();
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<String> check() {
+        try {
+            source.load();
+            return List.of();
+        } catch (ConfigException e) {
+            return e.problems().stream().map(Problem::toString).toList();
+        }
     }
 
     /** The registry every part of this daemon records its metrics into. */
     public MeterRegistry metrics() {
         return metrics;
+    }
+
+    /** The configuration running now. */
+    public Config config() {
+        return current.config;
+    }
+
+    /** The listeners' bound addresses, in configuration order. */
+    public List<InetSocketAddress> addresses() {
+        reloading.lock();
+        try {
+            return servers.values().stream().map(SmtpServer::address).toList();
+        } finally {
+            reloading.unlock();
+        }
+    }
+
+    public Path spoolRoot() {
+        return spool.root();
     }
 
     public QueueRunner runner() {
@@ -190,19 +258,28 @@ public final class Daemon implements AutoCloseable {
 
     @Override
     public void close() {
-        List<Thread> stopping = new ArrayList<>();
-        for (SmtpServer server : servers) {
-            stopping.add(Thread.ofVirtual().start(() -> server.shutdown(SHUTDOWN)));
-        }
-        for (Thread thread : stopping) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        reloading.lock();
+        try {
+            List<Thread> stopping = new ArrayList<>();
+            for (SmtpServer server : servers.values()) {
+                stopping.add(Thread.ofVirtual().start(() -> server.shutdown(SHUTDOWN)));
             }
+            for (Thread thread : stopping) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            runner.shutdown(SHUTDOWN);
+            current.close();
+            synchronized (retired) {
+                retired.forEach(Setup::close);
+                retired.clear();
+            }
+            log.info("stopped");
+        } finally {
+            reloading.unlock();
         }
-        runner.shutdown(SHUTDOWN);
-        transports.close();
-        log.info("stopped");
     }
 }

@@ -52,10 +52,11 @@ public final class QueueRunner implements AutoCloseable {
     static final Duration SCAN_PAUSE = Duration.ofSeconds(1);
 
     private final Spool spool;
-    private final Router router;
-    private final Notifier notifier;
-    private final LocalTransports transports;
-    private final RetrySchedule retries;
+    // Replaced together by a reload (reconfigure); an attempt reads each once.
+    private volatile Router router;
+    private volatile Notifier notifier;
+    private volatile LocalTransports transports;
+    private volatile RetrySchedule retries;
     private final Clock clock;
     private final Semaphore slots;
     private final ActiveSet active;
@@ -85,6 +86,18 @@ public final class QueueRunner implements AutoCloseable {
         this.clock = clock;
         this.slots = new Semaphore(concurrency);
         this.active = new ActiveSet(activeLimit);
+    }
+
+    /**
+     * Attempts started from now on route, deliver, report and retry with these parts (a reload); attempts in
+     * progress finish with the transports they started with.
+     */
+    public synchronized void reconfigure(Router newRouter, Notifier newNotifier, LocalTransports newTransports,
+                                         RetrySchedule newRetries) {
+        this.router = newRouter;
+        this.notifier = newNotifier;
+        this.transports = newTransports;
+        this.retries = newRetries;
     }
 
     /** Starts on what the spool holds (after {@link Spool#clean()}): the earliest-due messages first. */
