@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.posthorn.mta.admin.ApiRequest;
+import dev.posthorn.mta.admin.ApiResponse;
+import dev.posthorn.mta.admin.ControlApi;
 import dev.posthorn.mta.admin.ReloadResult;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.ConfigLoader;
@@ -22,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -173,6 +177,37 @@ class ReloadTest {
             assertThat(result.problems()).singleElement().asString().startsWith("spool: cannot change");
             assertThat(daemon.config().spool()).isEqualTo(dir.resolve("spool"));
         }
+    }
+
+    @Test
+    void theAdminApiReloadsAndChecksTheFile() throws Exception {
+        int port = freePort();
+        try (Daemon daemon = start(write("mx.posthorn.test", "alice", port))) {
+            ControlApi api = new ControlApi(daemon);
+            ApiResponse check = api.handle(request("GET", "config", "check")).orElseThrow();
+            assertThat(check.status()).isEqualTo(200);
+            assertThat(check.json()).isEqualTo("{\"ok\":true,\"problems\":[]}");
+
+            write("mx.posthorn.test", "alice, bob", port);
+            ApiResponse reloaded = api.handle(request("POST", "reload")).orElseThrow();
+            assertThat(reloaded.status()).isEqualTo(200);
+            assertThat(reloaded.json()).isEqualTo("{\"reloaded\":true,\"problems\":[],\"notes\":[]}");
+            assertThat(daemon.config().domains().get("posthorn.test").mailboxes().toString()).contains("bob");
+
+            Files.writeString(file, Files.readString(file) + "colour: blue\n");
+            ApiResponse refused = api.handle(request("POST", "reload")).orElseThrow();
+            assertThat(refused.status()).isEqualTo(422);
+            assertThat(refused.json()).startsWith("{\"reloaded\":false,\"problems\":[\"" + file + ":14:1: colour:"
+                    + " unknown key");
+            assertThat(api.handle(request("GET", "config", "check")).orElseThrow().json())
+                    .startsWith("{\"ok\":false,\"problems\":[\"" + file + ":14:1: colour: unknown key");
+            assertThat(api.handle(request("GET", "reload")).orElseThrow().status()).isEqualTo(405);
+            assertThat(api.handle(request("GET", "queue"))).isEmpty();
+        }
+    }
+
+    private static ApiRequest request(String method, String... path) {
+        return new ApiRequest(method, List.of(path), Map.of(), new byte[0]);
     }
 
     /** A plain SMTP session: a line out, a whole reply (all its lines) back. */
