@@ -130,6 +130,7 @@ public final class SmtpServer implements AutoCloseable {
 
     private void admit(Socket socket) {
         InetAddress address = socket.getInetAddress();
+        settings.events().connectionOpened((InetSocketAddress) socket.getRemoteSocketAddress());
         int count = perAddress.merge(address, 1, Integer::sum);
         String id = name + "-" + connectionCounter.incrementAndGet();
         Connection connection = new Connection(this, settings, socket, id);
@@ -141,7 +142,7 @@ public final class SmtpServer implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("{}: cannot start a thread for the connection", id, e);
             closeQuietly(socket);
-            closed(connection, address);
+            closed(connection);
         }
     }
 
@@ -149,25 +150,23 @@ public final class SmtpServer implements AutoCloseable {
         log.info("{}: refused {}: over {} open connections from one address ({} refused so far)", connection.id(),
                 AddressLiteral.format(socket.getInetAddress()), settings.maxConnectionsPerIp(),
                 refusedPerAddress.incrementAndGet());
+        settings.events().connectionRefused((InetSocketAddress) socket.getRemoteSocketAddress(),
+                ServerEvents.Refusal.PER_IP_LIMIT, dev.posthorn.smtp.Replies.TOO_MANY_CONNECTIONS_FROM_YOU);
         try (socket) {
             socket.setSoTimeout(1000);
             socket.getOutputStream().write(dev.posthorn.smtp.Replies.TOO_MANY_CONNECTIONS_FROM_YOU.toWire());
         } catch (IOException e) {
             log.trace("refusal not delivered", e);
         } finally {
-            closed(connection, socket.getInetAddress());
+            closed(connection);
         }
     }
 
     void closed(Connection connection) {
-        closed(connection, null);
-    }
-
-    private void closed(Connection connection, InetAddress known) {
         if (connections.remove(connection)) {
-            InetAddress address = known != null ? known : connection.remoteAddress();
-            perAddress.computeIfPresent(address, (a, n) -> n > 1 ? n - 1 : null);
+            perAddress.computeIfPresent(connection.remote().getAddress(), (a, n) -> n > 1 ? n - 1 : null);
             permits.release();
+            settings.events().connectionClosed(connection.remote());
         }
     }
 
@@ -236,6 +235,7 @@ public final class SmtpServer implements AutoCloseable {
         private EtrnHandler etrn;
         private Tarpit tarpit = Tarpit.OFF;
         private Predicate<InetAddress> trustedClients = address -> false;
+        private ServerEvents events = ServerEvents.NONE;
 
         private Builder() {
         }
@@ -264,6 +264,7 @@ public final class SmtpServer implements AutoCloseable {
             b.etrn = etrn;
             b.tarpit = tarpit;
             b.trustedClients = trustedClients;
+            b.events = events;
             return b;
         }
 
@@ -430,6 +431,13 @@ public final class SmtpServer implements AutoCloseable {
             return b;
         }
 
+        /** Tells {@code events} what happens on the server (for metrics and logs); default {@link ServerEvents#NONE}. */
+        public Builder events(ServerEvents events) {
+            Builder b = copy();
+            b.events = Objects.requireNonNull(events, "events");
+            return b;
+        }
+
         public SmtpServer build() {
             if (sink == null) {
                 throw new IllegalStateException("a message sink is required");
@@ -440,7 +448,7 @@ public final class SmtpServer implements AutoCloseable {
             return new SmtpServer(new ServerSettings(address, hostname, maxMessageSize, maxRecipients, maxConnections,
                     maxConnectionsPerIp, maxErrors, commandTimeout, dataTimeout, tlsHandshakeTimeout, greetingDelay,
                     tls, implicitTls, authRequiresTls, requireTls, requireAuth, authenticator, policy, sink, etrn, tarpit,
-                    trustedClients));
+                    trustedClients, events));
         }
 
         private static long positive(long value, String name) {
