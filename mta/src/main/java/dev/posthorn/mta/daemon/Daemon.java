@@ -1,5 +1,8 @@
 package dev.posthorn.mta.daemon;
 
+import dev.posthorn.mta.admin.AdminServer;
+import dev.posthorn.mta.admin.AdminToken;
+import dev.posthorn.mta.admin.ApiRoutes;
 import dev.posthorn.mta.auth.UserStore;
 import dev.posthorn.mta.bounce.Notifier;
 import dev.posthorn.mta.policy.AuthThrottle;
@@ -34,6 +37,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,10 +66,14 @@ public final class Daemon implements AutoCloseable {
     private final Transports transports;
     private final List<SmtpServer> servers;
     private final PrometheusMeterRegistry metrics;
+    private final AutoCloseable jvmMeters;
+    private final Optional<AdminServer> admin;
 
     private Daemon(Spool spool, QueueRunner runner, Transports transports, List<SmtpServer> servers,
-                   PrometheusMeterRegistry metrics) {
+                   PrometheusMeterRegistry metrics, AutoCloseable jvmMeters, Optional<AdminServer> admin) {
         this.metrics = metrics;
+        this.jvmMeters = jvmMeters;
+        this.admin = admin;
         this.spool = spool;
         this.runner = runner;
         this.transports = transports;
@@ -85,6 +93,9 @@ public final class Daemon implements AutoCloseable {
         Optional<InboundChecks> inbound = inboundChecks(config, dns);   // first: a bad suffix list stops the start
         Spool spool = Spool.open(config.spool());
         spool.clean();
+        // Read (or made) before anything starts: an unusable token file stops the start here.
+        Optional<AdminToken> token = config.admin().listen().isPresent()
+                ? Optional.of(AdminToken.loadOrCreate(config.admin().tokenFileIn(config.spool()))) : Optional.empty();
         Router router = new Router(config.domains(), config.hostname());
         Notifier notifier = new Notifier(spool, config.hostname(), router.postmaster(), TransactionId::next,
                 FULL_RETURN_LIMIT);
@@ -114,12 +125,15 @@ public final class Daemon implements AutoCloseable {
                 .etrn(new Etrn(runner, config.trustedNetworks()));
         DkimSigner signer = signer(config);
         SpoolSink submissionSink = new SpoolSink(spool, router, runner, signer, config.trustedNetworks(),
-                Optional.empty());
-        SpoolSink mxSink = new SpoolSink(spool, router, runner, signer, config.trustedNetworks(), inbound);
+                Optional.empty(), metrics);
+        SpoolSink mxSink = new SpoolSink(spool, router, runner, signer, config.trustedNetworks(), inbound, metrics);
+        Map<Listener.Role, ServerMetrics> events = new EnumMap<>(Listener.Role.class);
         List<SmtpServer> servers = new ArrayList<>();
+        Optional<AdminServer> admin = Optional.empty();
         try {
             for (Listener listener : config.listeners()) {
-                SmtpServer.Builder builder = base.bind(new InetSocketAddress(listener.address(), listener.port()));
+                SmtpServer.Builder builder = base.bind(new InetSocketAddress(listener.address(), listener.port()))
+                        .events(events.computeIfAbsent(listener.role(), role -> new ServerMetrics(metrics, role)));
                 builder = switch (listener.role()) {
                     case MX -> builder.sink(mxSink);
                     case SUBMISSION -> builder.sink(submissionSink).requireTls(true).requireAuth(true);
@@ -128,13 +142,23 @@ public final class Daemon implements AutoCloseable {
                 servers.add(builder.build().start());
                 log.info("listening on {} as {}", servers.getLast().address(), listener.role());
             }
+            if (token.isPresent()) {
+                admin = Optional.of(AdminServer.start(config.admin().listen().get(), token.get(), metrics,
+                        new DaemonReadiness(servers, spool, config.limits().minFreeDisk()),
+                        apiRoutes(config, spool, runner)));
+            }
         } catch (IOException | RuntimeException e) {
             servers.forEach(SmtpServer::close);
             runner.close();
             transports.close();
             throw e;
         }
-        return new Daemon(spool, runner, transports, servers, metrics);
+        return new Daemon(spool, runner, transports, servers, metrics, JvmMeters.bind(metrics), admin);
+    }
+
+    /** The parts of the admin API ({@code /api/v1}), asked in this order; the one place the list is built. */
+    private static List<ApiRoutes> apiRoutes(Config config, Spool spool, QueueRunner runner) {
+        return List.of();
     }
 
     private static DkimSigner signer(Config config) {
@@ -184,12 +208,18 @@ public final class Daemon implements AutoCloseable {
         return metrics;
     }
 
+    /** Where the admin listener is bound; empty when {@code admin.listen} is {@code none}. */
+    public Optional<InetSocketAddress> adminAddress() {
+        return admin.map(AdminServer::address);
+    }
+
     public QueueRunner runner() {
         return runner;
     }
 
     @Override
     public void close() {
+        admin.ifPresent(AdminServer::close);
         List<Thread> stopping = new ArrayList<>();
         for (SmtpServer server : servers) {
             stopping.add(Thread.ofVirtual().start(() -> server.shutdown(SHUTDOWN)));
@@ -203,6 +233,11 @@ public final class Daemon implements AutoCloseable {
         }
         runner.shutdown(SHUTDOWN);
         transports.close();
+        try {
+            jvmMeters.close();
+        } catch (Exception e) {
+            log.debug("JVM meters did not close", e);
+        }
         log.info("stopped");
     }
 }

@@ -84,6 +84,12 @@ public final class SmtpServer implements AutoCloseable {
         return (InetSocketAddress) requireStarted().getLocalSocketAddress();
     }
 
+    /** Whether the server is bound and accepting (started, and not shut down). */
+    public boolean listening() {
+        ServerSocket socket = listener;
+        return socket != null && socket.isBound() && !socket.isClosed() && !stopping;
+    }
+
     /** The number of open connections. */
     public int connectionCount() {
         return connections.size();
@@ -431,7 +437,7 @@ public final class SmtpServer implements AutoCloseable {
             return b;
         }
 
-        /** Tells {@code events} what happens on the server (for metrics and logs); default {@link ServerEvents#NONE}. */
+        /** Tells {@code events} what happens on the server (metrics, logs); default {@link ServerEvents#NONE}. */
         public Builder events(ServerEvents events) {
             Builder b = copy();
             b.events = Objects.requireNonNull(events, "events");
