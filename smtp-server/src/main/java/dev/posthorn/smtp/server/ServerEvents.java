@@ -95,8 +95,8 @@ public interface ServerEvents {
     }
 
     /**
-     * The octets of one message's data as the client sent them (after dot-unstuffing; of a message over the size
-     * limit, those up to it), accepted or not.
+     * The octets of one message's data as the sink read them (after dot-unstuffing), accepted or not; of a message
+     * over the size limit, those read before the limit was noticed.
      */
     default void bytesReceived(SessionInfo session, long octets) {
     }
