@@ -23,12 +23,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bounds: the request line and header fields together at most {@value #HEADER_LIMIT} octets (Jetty answers 431
  * or 414 beyond), an idle connection closed after {@link #IDLE_TIMEOUT}, a request body at most
- * {@link ApiRequest#MAX_BODY} octets (413). Error pages never show a stack trace, and the server names no version.
+ * {@link ApiRequest#MAX_BODY} octets (413), at most {@value #MAX_THREADS} threads. Error pages never show a stack
+ * trace, and the server names no version.
  */
 public final class AdminServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
     private static final int HEADER_LIMIT = 8 * 1024;
+    /** Virtual threads serving requests (and Jetty's acceptor and selector) at once; more requests wait. */
+    private static final int MAX_THREADS = 64;
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     private final Server server;
@@ -47,7 +50,7 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer start(InetSocketAddress listen, AdminToken token, PrometheusMeterRegistry metrics,
                                     Readiness readiness, List<ApiRoutes> routes) throws IOException {
-        VirtualThreadPool threads = new VirtualThreadPool();
+        VirtualThreadPool threads = new VirtualThreadPool(MAX_THREADS);
         threads.setName("admin");
         Server server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();

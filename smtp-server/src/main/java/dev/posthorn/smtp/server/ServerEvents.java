@@ -8,9 +8,10 @@ import java.net.InetSocketAddress;
  * {@link SmtpServer.Builder#events(ServerEvents)}). Every method has a no-op default, so an embedder implements only
  * what it counts. The server does not depend on any metrics library; this is its only window.
  *
- * <p>Called on the connection's own thread, in the middle of the session: an implementation must return quickly and
- * must not throw (an exception ends the connection as an internal error). Peer text reaches it only as the AUTH user
- * name, which is untrusted and may hold any character; the password never does.
+ * <p>Called on the connection's own thread (the accept loop's for {@link #connectionOpened}), in the middle of the
+ * session: an implementation must return quickly. An exception it throws is logged and dropped; it changes nothing
+ * in the session. Peer text reaches it only as the AUTH user name, which is untrusted and may hold any character;
+ * the password never does.
  */
 public interface ServerEvents {
 

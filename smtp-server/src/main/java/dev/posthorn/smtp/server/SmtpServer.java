@@ -440,7 +440,7 @@ public final class SmtpServer implements AutoCloseable {
         /** Tells {@code events} what happens on the server (metrics, logs); default {@link ServerEvents#NONE}. */
         public Builder events(ServerEvents events) {
             Builder b = copy();
-            b.events = Objects.requireNonNull(events, "events");
+            b.events = GuardedEvents.of(Objects.requireNonNull(events, "events"));
             return b;
         }
 

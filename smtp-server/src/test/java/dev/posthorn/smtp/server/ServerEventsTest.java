@@ -211,4 +211,29 @@ class ServerEventsTest extends ServerTest {
         assertThat(recorder.whenClosed(1)).containsExactly("opened 127.0.0.1", "ended TLS_FAILURE",
                 "closed 127.0.0.1");
     }
+
+    @Test
+    void anEventThatThrowsChangesNothingInTheSession() throws Exception {
+        ServerEvents failing = new ServerEvents() {
+            @Override
+            public void connectionOpened(InetSocketAddress remote) {
+                throw new IllegalStateException("counting failed");
+            }
+
+            @Override
+            public void messageAccepted(SessionInfo session, Reply reply) {
+                throw new IllegalStateException("counting failed");
+            }
+
+            @Override
+            public void sessionEnded(InetSocketAddress remote, SessionEnd end) {
+                throw new IllegalStateException("counting failed");
+            }
+        };
+        server = TestServers.builder(sink).maxConnections(1).events(failing).build().start();
+        for (int i = 0; i < 2; i++) { // the second send needs the first connection's permit back
+            Transport.send(message(properties(), "alice@posthorn.test"));
+        }
+        assertThat(sink.messages).hasSize(2);
+    }
 }
