@@ -1,6 +1,10 @@
 package dev.posthorn.mta.daemon;
 
+import dev.posthorn.mta.admin.AdminServer;
+import dev.posthorn.mta.admin.AdminToken;
+import dev.posthorn.mta.admin.ApiRoutes;
 import dev.posthorn.mta.admin.Control;
+import dev.posthorn.mta.admin.ControlApi;
 import dev.posthorn.mta.admin.ReloadResult;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.ConfigException;
@@ -20,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +53,9 @@ public final class Daemon implements AutoCloseable, Control {
     private final QueueRunner runner;
     private final AuthThrottle throttle;
     private final PrometheusMeterRegistry metrics;
+    private final Map<Listener.Role, ServerMetrics> events;
+    private final AutoCloseable jvmMeters;
+    private volatile Optional<AdminServer> admin = Optional.empty();
     private final ReentrantLock reloading = new ReentrantLock();
     /** The running SMTP servers by the address they were configured with; changed only under {@link #reloading}. */
     private final Map<InetSocketAddress, SmtpServer> servers;
@@ -55,8 +63,10 @@ public final class Daemon implements AutoCloseable, Control {
     private volatile Setup current;
 
     private Daemon(ConfigSource source, Optional<RetrySchedule> fixedRetries, Spool spool, QueueRunner runner,
-                   AuthThrottle throttle, PrometheusMeterRegistry metrics, Map<InetSocketAddress, SmtpServer> servers,
-                   Setup current) {
+                   AuthThrottle throttle, PrometheusMeterRegistry metrics, Map<Listener.Role, ServerMetrics> events,
+                   Map<InetSocketAddress, SmtpServer> servers, Setup current) {
+        this.events = events;
+        this.jvmMeters = JvmMeters.bind(metrics);
         this.source = source;
         this.fixedRetries = fixedRetries;
         this.spool = spool;
@@ -87,13 +97,21 @@ public final class Daemon implements AutoCloseable, Control {
         Spool spool = Spool.open(config.spool());
         Setup setup = Setup.of(config, spool, fixedRetries.orElseGet(() -> retries(config)));
         spool.clean();
+        // Read (or made) before anything starts: an unusable token file stops the start here.
+        Optional<AdminToken> token = config.admin().listen().isPresent()
+                ? Optional.of(AdminToken.loadOrCreate(config.admin().tokenFileIn(config.spool()))) : Optional.empty();
         QueueRunner runner = new QueueRunner(spool, setup.router, setup.notifier, setup.transports, setup.retries,
                 Clock.systemUTC(), 20, config.queue().activeLimit());
         runner.start();
         AuthThrottle throttle = AuthThrottle.defaults();
+        // One per role for the daemon's life: a reload's servers count into the same meters.
+        Map<Listener.Role, ServerMetrics> events = new EnumMap<>(Listener.Role.class);
+        for (Listener.Role role : Listener.Role.values()) {
+            events.put(role, new ServerMetrics(metrics, role));
+        }
         Map<InetSocketAddress, SmtpServer> servers = new LinkedHashMap<>();
         try {
-            Map<Listener.Role, SmtpServer.Builder> roles = setup.reception(spool, runner, throttle);
+            Map<Listener.Role, SmtpServer.Builder> roles = setup.reception(spool, runner, throttle, events, metrics);
             for (Listener listener : config.listeners()) {
                 servers.put(address(listener), listen(roles.get(listener.role()).bind(address(listener)), listener));
             }
@@ -103,7 +121,33 @@ public final class Daemon implements AutoCloseable, Control {
             setup.close();
             throw e;
         }
-        return new Daemon(source, fixedRetries, spool, runner, throttle, metrics, servers, setup);
+        Daemon daemon = new Daemon(source, fixedRetries, spool, runner, throttle, metrics, events, servers, setup);
+        if (token.isPresent()) {
+            try {
+                daemon.admin = Optional.of(AdminServer.start(config.admin().listen().get(), token.get(), metrics,
+                        new DaemonReadiness(daemon::servers, spool, () -> daemon.config().limits().minFreeDisk()),
+                        daemon.apiRoutes()));
+            } catch (IOException | RuntimeException e) {
+                daemon.close();
+                throw e;
+            }
+        }
+        return daemon;
+    }
+
+    /** The parts of the admin API ({@code /api/v1}), asked in this order; the one place the list is built. */
+    private List<ApiRoutes> apiRoutes() {
+        return List.of(new ControlApi(this));
+    }
+
+    /** The SMTP servers running now. */
+    private List<SmtpServer> servers() {
+        reloading.lock();
+        try {
+            return List.copyOf(servers.values());
+        } finally {
+            reloading.unlock();
+        }
     }
 
     private static RetrySchedule retries(Config config) {
@@ -162,7 +206,7 @@ public final class Daemon implements AutoCloseable, Control {
         Map<InetSocketAddress, SmtpServer> started = new LinkedHashMap<>();
         Map<Listener.Role, SmtpServer.Builder> roles;
         try {
-            roles = fresh.reception(spool, runner, throttle);
+            roles = fresh.reception(spool, runner, throttle, events, metrics);
             for (Listener listener : next.listeners()) {
                 if (!servers.containsKey(address(listener))) {
                     started.put(address(listener), listen(roles.get(listener.role()).bind(address(listener)),
@@ -233,6 +277,11 @@ public final class Daemon implements AutoCloseable, Control {
         return metrics;
     }
 
+    /** Where the admin listener is bound; empty when {@code admin.listen} is {@code none}. */
+    public Optional<InetSocketAddress> adminAddress() {
+        return admin.map(AdminServer::address);
+    }
+
     /** The configuration running now. */
     public Config config() {
         return current.config;
@@ -258,6 +307,7 @@ public final class Daemon implements AutoCloseable, Control {
 
     @Override
     public void close() {
+        admin.ifPresent(AdminServer::close);
         reloading.lock();
         try {
             List<Thread> stopping = new ArrayList<>();
@@ -276,6 +326,11 @@ public final class Daemon implements AutoCloseable, Control {
             synchronized (retired) {
                 retired.forEach(Setup::close);
                 retired.clear();
+            }
+            try {
+                jvmMeters.close();
+            } catch (Exception e) {
+                log.debug("JVM meters did not close", e);
             }
             log.info("stopped");
         } finally {

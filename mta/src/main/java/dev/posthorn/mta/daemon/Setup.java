@@ -23,6 +23,7 @@ import dev.posthorn.mta.spool.Spool;
 import dev.posthorn.smtp.server.ServerTls;
 import dev.posthorn.smtp.server.SmtpServer;
 import dev.posthorn.smtp.server.TransactionId;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -83,7 +84,8 @@ final class Setup implements AutoCloseable {
      * The SMTP server settings of each listener role (without the address to bind): TLS from the configured files
      * or the generated self-signed certificate, the users file read now, the policy, the DKIM signer and the sinks.
      */
-    Map<Listener.Role, SmtpServer.Builder> reception(Spool spool, QueueRunner runner, AuthThrottle throttle)
+    Map<Listener.Role, SmtpServer.Builder> reception(Spool spool, QueueRunner runner, AuthThrottle throttle,
+                                                     Map<Listener.Role, ServerMetrics> events, MeterRegistry metrics)
             throws IOException {
         ServerTls tls = config.tls().isPresent()
                 ? ServerTls.fromPemReloading(config.tls().get().cert(), config.tls().get().key())
@@ -106,12 +108,14 @@ final class Setup implements AutoCloseable {
                 .etrn(new Etrn(runner, config.trustedNetworks()));
         DkimSigner signer = signer(config);
         SpoolSink submission = new SpoolSink(spool, router, runner, signer, config.trustedNetworks(),
-                Optional.empty());
-        SpoolSink mx = new SpoolSink(spool, router, runner, signer, config.trustedNetworks(), inbound);
+                Optional.empty(), metrics);
+        SpoolSink mx = new SpoolSink(spool, router, runner, signer, config.trustedNetworks(), inbound, metrics);
         Map<Listener.Role, SmtpServer.Builder> roles = new EnumMap<>(Listener.Role.class);
-        roles.put(Listener.Role.MX, base.sink(mx));
-        roles.put(Listener.Role.SUBMISSION, base.sink(submission).requireTls(true).requireAuth(true));
-        roles.put(Listener.Role.SUBMISSIONS, base.sink(submission).implicitTls(true).requireAuth(true));
+        roles.put(Listener.Role.MX, base.sink(mx).events(events.get(Listener.Role.MX)));
+        roles.put(Listener.Role.SUBMISSION, base.sink(submission).requireTls(true).requireAuth(true)
+                .events(events.get(Listener.Role.SUBMISSION)));
+        roles.put(Listener.Role.SUBMISSIONS, base.sink(submission).implicitTls(true).requireAuth(true)
+                .events(events.get(Listener.Role.SUBMISSIONS)));
         return roles;
     }
 

@@ -22,6 +22,8 @@ import dev.posthorn.smtp.Replies;
 import dev.posthorn.smtp.Reply;
 import dev.posthorn.smtp.server.Envelope;
 import dev.posthorn.smtp.server.MessageSink;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.GeneralSecurityException;
@@ -57,20 +59,25 @@ final class SpoolSink implements MessageSink {
     private final DkimSigner signer;
     private final List<Network> trustedNetworks;
     private final Optional<InboundChecks> checks;
+    private final Timer commits;
 
     /**
      * @param signer          signs mail from authenticated users and trusted networks
      * @param trustedNetworks the clients whose mail is ours to sign
      * @param checks          the inbound authentication of an MX listener; empty for submission listeners
+     * @param metrics         where the spool commit's latency is recorded ({@code posthorn_spool_commit_seconds})
      */
     SpoolSink(Spool spool, Router router, QueueRunner runner, DkimSigner signer, List<Network> trustedNetworks,
-              Optional<InboundChecks> checks) {
+              Optional<InboundChecks> checks, MeterRegistry metrics) {
         this.spool = spool;
         this.router = router;
         this.runner = runner;
         this.signer = signer;
         this.trustedNetworks = List.copyOf(trustedNetworks);
         this.checks = checks;
+        this.commits = Timer.builder("posthorn.spool.commit")
+                .description("Spool commits (fsync, rename, directory fsync) before the 250 reply")
+                .publishPercentileHistogram().register(metrics);
     }
 
     @Override
@@ -109,8 +116,14 @@ final class SpoolSink implements MessageSink {
                     }
                 }
             }
-            QueuedMessage queued = writer.commit(new SpoolEnvelope(envelope.id(), envelope.receivedAt(), sender,
-                    parameters, recipients));
+            Timer.Sample commit = Timer.start();
+            QueuedMessage queued;
+            try {
+                queued = writer.commit(new SpoolEnvelope(envelope.id(), envelope.receivedAt(), sender, parameters,
+                        recipients));
+            } finally {
+                commit.stop(commits);
+            }
             MailLog.queued(envelope.id(), sender, size, recipients.size(), clientOf(envelope));
             runner.submit(queued);
             return Replies.queued(envelope.id());

@@ -85,6 +85,12 @@ public final class SmtpServer implements AutoCloseable {
         return (InetSocketAddress) requireStarted().getLocalSocketAddress();
     }
 
+    /** Whether the server is bound and accepting (started, and not shut down). */
+    public boolean listening() {
+        ServerSocket socket = listener;
+        return socket != null && socket.isBound() && !socket.isClosed() && !stopping;
+    }
+
     /** The number of open connections. */
     public int connectionCount() {
         return connections.size();
@@ -171,6 +177,7 @@ public final class SmtpServer implements AutoCloseable {
     private void admit(Socket socket) {
         ServerSettings settings = this.settings;
         InetAddress address = socket.getInetAddress();
+        settings.events().connectionOpened((InetSocketAddress) socket.getRemoteSocketAddress());
         int count = perAddress.merge(address, 1, Integer::sum);
         String id = name + "-" + connectionCounter.incrementAndGet();
         Connection connection = new Connection(this, settings, socket, id);
@@ -182,7 +189,7 @@ public final class SmtpServer implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("{}: cannot start a thread for the connection", id, e);
             closeQuietly(socket);
-            closed(connection, address);
+            closed(connection);
         }
     }
 
@@ -190,25 +197,23 @@ public final class SmtpServer implements AutoCloseable {
         log.info("{}: refused {}: over {} open connections from one address ({} refused so far)", connection.id(),
                 AddressLiteral.format(socket.getInetAddress()), settings.maxConnectionsPerIp(),
                 refusedPerAddress.incrementAndGet());
+        settings.events().connectionRefused((InetSocketAddress) socket.getRemoteSocketAddress(),
+                ServerEvents.Refusal.PER_IP_LIMIT, dev.posthorn.smtp.Replies.TOO_MANY_CONNECTIONS_FROM_YOU);
         try (socket) {
             socket.setSoTimeout(1000);
             socket.getOutputStream().write(dev.posthorn.smtp.Replies.TOO_MANY_CONNECTIONS_FROM_YOU.toWire());
         } catch (IOException e) {
             log.trace("refusal not delivered", e);
         } finally {
-            closed(connection, socket.getInetAddress());
+            closed(connection);
         }
     }
 
     void closed(Connection connection) {
-        closed(connection, null);
-    }
-
-    private void closed(Connection connection, InetAddress known) {
         if (connections.remove(connection)) {
-            InetAddress address = known != null ? known : connection.remoteAddress();
-            perAddress.computeIfPresent(address, (a, n) -> n > 1 ? n - 1 : null);
+            perAddress.computeIfPresent(connection.remote().getAddress(), (a, n) -> n > 1 ? n - 1 : null);
             permits.release();
+            settings.events().connectionClosed(connection.remote());
         }
     }
 
@@ -277,6 +282,7 @@ public final class SmtpServer implements AutoCloseable {
         private EtrnHandler etrn;
         private Tarpit tarpit = Tarpit.OFF;
         private Predicate<InetAddress> trustedClients = address -> false;
+        private ServerEvents events = ServerEvents.NONE;
 
         private Builder() {
         }
@@ -305,6 +311,7 @@ public final class SmtpServer implements AutoCloseable {
             b.etrn = etrn;
             b.tarpit = tarpit;
             b.trustedClients = trustedClients;
+            b.events = events;
             return b;
         }
 
@@ -471,6 +478,13 @@ public final class SmtpServer implements AutoCloseable {
             return b;
         }
 
+        /** Tells {@code events} what happens on the server (metrics, logs); default {@link ServerEvents#NONE}. */
+        public Builder events(ServerEvents events) {
+            Builder b = copy();
+            b.events = GuardedEvents.of(Objects.requireNonNull(events, "events"));
+            return b;
+        }
+
         public SmtpServer build() {
             return new SmtpServer(settings());
         }
@@ -485,7 +499,7 @@ public final class SmtpServer implements AutoCloseable {
             return new ServerSettings(address, hostname, maxMessageSize, maxRecipients, maxConnections,
                     maxConnectionsPerIp, maxErrors, commandTimeout, dataTimeout, tlsHandshakeTimeout, greetingDelay,
                     tls, implicitTls, authRequiresTls, requireTls, requireAuth, authenticator, policy, sink, etrn, tarpit,
-                    trustedClients);
+                    trustedClients, events);
         }
 
         private static long positive(long value, String name) {
