@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.posthorn.mta.config.Config;
+import dev.posthorn.mta.config.ConfigException;
+import dev.posthorn.mta.config.ConfigLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -33,10 +35,19 @@ final class ReloadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Config settings = config == null ? Config.defaults() : LoadedConfig.load(config);
-        AdminClient.Answer answer = AdminClient.of(settings).call("POST", "reload", null);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Config settings;
+        try {
+            settings = config == null ? Config.defaults() : ConfigLoader.load(config);
+        } catch (ConfigException e) {
+            // The daemon would refuse the file for the same problems; it is not asked (its address may be wrong).
+            e.problems().forEach(err::println);
+            err.println("posthorn: not reloaded: the running configuration stays");
+            err.flush();
+            return 1;
+        }
+        AdminClient.Answer answer = AdminClient.of(settings).call("POST", "reload", null);
         if (answer.status() != 200 && answer.status() != 422) {
             err.println("posthorn: reload: the daemon answered " + answer.status() + ": " + answer.json());
             err.flush();
