@@ -20,6 +20,7 @@ import dev.posthorn.mta.routing.Router;
 import dev.posthorn.mta.schedule.QueueRunner;
 import dev.posthorn.mta.schedule.RetrySchedule;
 import dev.posthorn.mta.spool.Spool;
+import dev.posthorn.mta.spool.SpoolLock;
 import dev.posthorn.smtp.server.ServerTls;
 import dev.posthorn.smtp.server.SmtpServer;
 import dev.posthorn.smtp.server.TransactionId;
@@ -57,14 +58,16 @@ public final class Daemon implements AutoCloseable {
     /** RFC 7208 4.6.4: an SPF check may be given up after at least 20 seconds (temperror). */
     private static final Duration SPF_TIME_LIMIT = Duration.ofSeconds(20);
 
+    private final SpoolLock lock;
     private final Spool spool;
     private final QueueRunner runner;
     private final Transports transports;
     private final List<SmtpServer> servers;
     private final PrometheusMeterRegistry metrics;
 
-    private Daemon(Spool spool, QueueRunner runner, Transports transports, List<SmtpServer> servers,
+    private Daemon(SpoolLock lock, Spool spool, QueueRunner runner, Transports transports, List<SmtpServer> servers,
                    PrometheusMeterRegistry metrics) {
+        this.lock = lock;
         this.metrics = metrics;
         this.spool = spool;
         this.runner = runner;
@@ -77,7 +80,21 @@ public final class Daemon implements AutoCloseable {
                 config.queue().delayNotice()));
     }
 
+    /**
+     * Claims the spool first ({@link SpoolLock}: a second daemon on it is refused before anything else touches it),
+     * then starts; a start that fails lets go of the spool again.
+     */
     static Daemon start(Config config, RetrySchedule retries) throws IOException {
+        SpoolLock lock = SpoolLock.acquire(config.spool());
+        try {
+            return start(config, retries, lock);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static Daemon start(Config config, RetrySchedule retries, SpoolLock lock) throws IOException {
         // One registry that every room records into; the admin listener's /metrics is its only reader.
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // One client, so one cache, for every plain DNS question: MX, MTA-STS, SPF, DMARC and DKIM keys.
@@ -113,9 +130,9 @@ public final class Daemon implements AutoCloseable {
                 .policy(RecipientPolicy.of(config, router, spool, throttle, trusted))
                 .etrn(new Etrn(runner, config.trustedNetworks()));
         DkimSigner signer = signer(config);
-        SpoolSink submissionSink = new SpoolSink(spool, router, runner, signer, config.trustedNetworks(),
+        SpoolSink submissionSink = new SpoolSink(spool, router, runner::submit, signer, config.trustedNetworks(),
                 Optional.empty());
-        SpoolSink mxSink = new SpoolSink(spool, router, runner, signer, config.trustedNetworks(), inbound);
+        SpoolSink mxSink = new SpoolSink(spool, router, runner::submit, signer, config.trustedNetworks(), inbound);
         List<SmtpServer> servers = new ArrayList<>();
         try {
             for (Listener listener : config.listeners()) {
@@ -134,10 +151,11 @@ public final class Daemon implements AutoCloseable {
             transports.close();
             throw e;
         }
-        return new Daemon(spool, runner, transports, servers, metrics);
+        return new Daemon(lock, spool, runner, transports, servers, metrics);
     }
 
-    private static DkimSigner signer(Config config) {
+    /** The signer of locally submitted mail, as the configuration's {@code dkim.sign} keys make it. */
+    static DkimSigner signer(Config config) {
         Dkim dkim = config.dkim();
         Map<String, List<SigningKey>> keys = new LinkedHashMap<>();
         dkim.sign().forEach((domain, list) -> keys.put(domain, list.stream()
@@ -203,6 +221,11 @@ public final class Daemon implements AutoCloseable {
         }
         runner.shutdown(SHUTDOWN);
         transports.close();
+        try {
+            lock.close();
+        } catch (IOException e) {
+            log.warn("spool {}: releasing the lock failed: {}", spool.root(), e.toString());
+        }
         log.info("stopped");
     }
 }

@@ -10,7 +10,6 @@ import dev.posthorn.mta.inbound.InboundVerdict;
 import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.routing.Route;
 import dev.posthorn.mta.routing.Router;
-import dev.posthorn.mta.schedule.QueueRunner;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Spool;
 import dev.posthorn.mta.spool.SpoolEnvelope;
@@ -31,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,21 +53,23 @@ final class SpoolSink implements MessageSink {
 
     private final Spool spool;
     private final Router router;
-    private final QueueRunner runner;
+    private final Consumer<QueuedMessage> submit;
     private final DkimSigner signer;
     private final List<Network> trustedNetworks;
     private final Optional<InboundChecks> checks;
 
     /**
+     * @param submit          takes each committed message (the daemon's queue runner; nothing for sendmail, whose
+     *                        messages the daemon finds in the spool)
      * @param signer          signs mail from authenticated users and trusted networks
      * @param trustedNetworks the clients whose mail is ours to sign
      * @param checks          the inbound authentication of an MX listener; empty for submission listeners
      */
-    SpoolSink(Spool spool, Router router, QueueRunner runner, DkimSigner signer, List<Network> trustedNetworks,
-              Optional<InboundChecks> checks) {
+    SpoolSink(Spool spool, Router router, Consumer<QueuedMessage> submit, DkimSigner signer,
+              List<Network> trustedNetworks, Optional<InboundChecks> checks) {
         this.spool = spool;
         this.router = router;
-        this.runner = runner;
+        this.submit = submit;
         this.signer = signer;
         this.trustedNetworks = List.copyOf(trustedNetworks);
         this.checks = checks;
@@ -112,7 +114,7 @@ final class SpoolSink implements MessageSink {
             QueuedMessage queued = writer.commit(new SpoolEnvelope(envelope.id(), envelope.receivedAt(), sender,
                     parameters, recipients));
             MailLog.queued(envelope.id(), sender, size, recipients.size(), clientOf(envelope));
-            runner.submit(queued);
+            submit.accept(queued);
             return Replies.queued(envelope.id());
         }
     }
