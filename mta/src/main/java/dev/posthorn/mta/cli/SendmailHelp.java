@@ -20,7 +20,8 @@ final class SendmailHelp {
             Other -o options, -v, -N, -R, -V, -X, -B, -h, -L are accepted and ignored.
 
             Configuration: -C FILE, else $POSTHORN_CONFIG, else /etc/posthorn/posthorn.yaml,
-            else ./posthorn.yaml, else the embedded defaults. Used now: %s
+            else ./posthorn.yaml, else the embedded defaults.
+            Used now: %s
 
             Exit codes (sysexits.h): 0 queued; 64 usage (e.g. no recipient); 65 bad data
             (mixed or bare line ends, a line over 998 octets, a bad address, too large);
