@@ -19,8 +19,10 @@ public final class Main {
             command.getErr().println("posthorn: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             return 1;
         });
-        // sendmail's syntax is its own: every word goes to its hand parser as it was given.
-        line.getSubcommands().get("sendmail").setUnmatchedOptionsArePositionalParams(true).setExpandAtFiles(false);
+        // sendmail's syntax is its own: every word goes to its hand parser as it was given, "--" included (no
+        // argument can hold a NUL, so picocli never sees its end-of-options delimiter).
+        line.getSubcommands().get("sendmail").setUnmatchedOptionsArePositionalParams(true).setExpandAtFiles(false)
+                .setEndOfOptionsDelimiter("\0");
         return line;
     }
 

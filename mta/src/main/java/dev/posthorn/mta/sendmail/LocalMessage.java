@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * to add the fields it lacks), the body still on standard input, streamed with CRLF line ends when the spool reads
  * it. Bcc fields are removed (the blind recipients stay blind), and From, Date and Message-ID are added when missing,
  * as Postfix's cleanup does for local mail (RFC 5322 3.6: From and Date are required; RFC 5322 3.6.4: Message-ID
- * should be present).
+ * should be present). A first line {@code From ...} (an mbox separator, as in {@code git format-patch} files) is
+ * dropped, as Postfix's sendmail does.
  */
 public final class LocalMessage {
 
@@ -54,8 +55,11 @@ public final class LocalMessage {
         MessageInput input = new MessageInput(in, dotEnds, maxSize);
         List<String> fields = new ArrayList<>();
         long held = 0;
-        byte[] line;
-        while ((line = input.next()) != null && line.length > 0) {
+        byte[] line = input.next();
+        if (line != null && startsWith(line, "From ")) {
+            line = input.next(); // an mbox separator (git format-patch writes one): not part of the message
+        }
+        for (; line != null && line.length > 0; line = input.next()) {
             String text = new String(line, StandardCharsets.ISO_8859_1);
             boolean folded = (line[0] == ' ' || line[0] == '\t') && !fields.isEmpty();
             if (!folded && !FIELD.matcher(text).matches()) {
@@ -159,6 +163,10 @@ public final class LocalMessage {
             position += n;
             return n;
         }
+    }
+
+    private static boolean startsWith(byte[] line, String prefix) {
+        return new String(line, StandardCharsets.ISO_8859_1).startsWith(prefix);
     }
 
     private static String name(String field) {

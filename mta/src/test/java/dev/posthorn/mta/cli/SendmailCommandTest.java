@@ -300,8 +300,9 @@ class SendmailCommandTest {
     void throughTheCommandLineEveryWordReachesTheHandParser() {
         // picocli must not take -t, -oi or -f for its own options: the words arrive as given.
         picocli.CommandLine line = Main.commandLine();
-        picocli.CommandLine.ParseResult parsed = line.parseArgs("sendmail", "-t", "-oi", "-fme@x", "--help", "bob");
+        picocli.CommandLine.ParseResult parsed = line.parseArgs("sendmail", "-t", "-oi", "-fme@x", "--help", "bob",
+                "--", "-odd", "@file");
         SendmailCommand command = parsed.subcommand().commandSpec().commandLine().getCommand();
-        assertThat(command.args).containsExactly("-t", "-oi", "-fme@x", "--help", "bob");
+        assertThat(command.args).containsExactly("-t", "-oi", "-fme@x", "--help", "bob", "--", "-odd", "@file");
     }
 }

@@ -55,6 +55,14 @@ class LocalMessageTest {
     }
 
     @Test
+    void anMboxSeparatorOnTheFirstLineIsDropped() throws Exception {
+        LocalMessage m = read("From 1234abcd Mon Sep 17 00:00:00 2001\nFrom: Dev <dev@example.org>\nSubject: [PATCH]\n"
+                + "\nFrom the body\n", false, 10_000);
+        assertThat(m.has("From")).isTrue();
+        assertThat(stored(m)).isEqualTo("From: Dev <dev@example.org>\r\nSubject: [PATCH]\r\n\r\nFrom the body\r\n");
+    }
+
+    @Test
     void dashTTakesToCcAndBccAndBccIsRemoved() throws Exception {
         LocalMessage m = read("""
                 From: Alice <alice@example.org>
