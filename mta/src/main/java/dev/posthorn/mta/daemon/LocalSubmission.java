@@ -68,7 +68,7 @@ public final class LocalSubmission {
      * @param committed told of each message once it is committed
      */
     public static LocalSubmission open(Config config, Consumer<QueuedMessage> committed) throws IOException {
-        Spool spool = Spool.open(config.spool());
+        Spool spool = Spool.openForSubmission(config.spool());
         return new LocalSubmission(config, spool, new Router(config.domains(), config.hostname()), committed);
     }
 
