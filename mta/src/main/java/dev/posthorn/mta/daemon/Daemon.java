@@ -14,6 +14,7 @@ import dev.posthorn.mta.policy.AuthThrottle;
 import dev.posthorn.mta.schedule.QueueRunner;
 import dev.posthorn.mta.schedule.RetrySchedule;
 import dev.posthorn.mta.spool.Spool;
+import dev.posthorn.mta.spool.SpoolLock;
 import dev.posthorn.smtp.server.SmtpServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -47,6 +48,7 @@ public final class Daemon implements AutoCloseable, Control {
     /** How long a replaced setup's transports stay open for attempts that started with them. */
     private static final Duration RETIRE_AFTER = Duration.ofMinutes(10);
 
+    private final SpoolLock lock;
     private final ConfigSource source;
     private final Optional<RetrySchedule> fixedRetries;
     private final Spool spool;
@@ -62,9 +64,10 @@ public final class Daemon implements AutoCloseable, Control {
     private final List<Setup> retired = new ArrayList<>();
     private volatile Setup current;
 
-    private Daemon(ConfigSource source, Optional<RetrySchedule> fixedRetries, Spool spool, QueueRunner runner,
+    private Daemon(SpoolLock lock, ConfigSource source, Optional<RetrySchedule> fixedRetries, Spool spool, QueueRunner runner,
                    AuthThrottle throttle, PrometheusMeterRegistry metrics, Map<Listener.Role, ServerMetrics> events,
                    Map<InetSocketAddress, SmtpServer> servers, Setup current) {
+        this.lock = lock;
         this.events = events;
         this.jvmMeters = JvmMeters.bind(metrics);
         this.source = source;
@@ -90,8 +93,23 @@ public final class Daemon implements AutoCloseable, Control {
         return start(config, ConfigSource.fixed(config), Optional.of(retries));
     }
 
+    /**
+     * Claims the spool first ({@link SpoolLock}: a second daemon on it is refused before anything else touches it),
+     * then starts; a start that fails lets go of the spool again.
+     */
     private static Daemon start(Config config, ConfigSource source, Optional<RetrySchedule> fixedRetries)
             throws IOException {
+        SpoolLock lock = SpoolLock.acquire(config.spool());
+        try {
+            return start(config, source, fixedRetries, lock);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static Daemon start(Config config, ConfigSource source, Optional<RetrySchedule> fixedRetries,
+                                SpoolLock lock) throws IOException {
         // One registry that every room records into; the admin listener's /metrics is its only reader.
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Spool spool = Spool.open(config.spool());
@@ -121,7 +139,7 @@ public final class Daemon implements AutoCloseable, Control {
             setup.close();
             throw e;
         }
-        Daemon daemon = new Daemon(source, fixedRetries, spool, runner, throttle, metrics, events, servers, setup);
+        Daemon daemon = new Daemon(lock, source, fixedRetries, spool, runner, throttle, metrics, events, servers, setup);
         if (token.isPresent()) {
             try {
                 daemon.admin = Optional.of(AdminServer.start(config.admin().listen().get(), token.get(), metrics,
@@ -331,6 +349,11 @@ public final class Daemon implements AutoCloseable, Control {
                 jvmMeters.close();
             } catch (Exception e) {
                 log.debug("JVM meters did not close", e);
+            }
+            try {
+                lock.close();
+            } catch (IOException e) {
+                log.warn("spool {}: releasing the lock failed: {}", spool.root(), e.toString());
             }
             log.info("stopped");
         } finally {

@@ -107,9 +107,10 @@ final class Setup implements AutoCloseable {
                 .policy(RecipientPolicy.of(config, router, spool, throttle, trusted))
                 .etrn(new Etrn(runner, config.trustedNetworks()));
         DkimSigner signer = signer(config);
-        SpoolSink submission = new SpoolSink(spool, router, runner, signer, config.trustedNetworks(),
+        SpoolSink submission = new SpoolSink(spool, router, runner::submit, signer, config.trustedNetworks(),
                 Optional.empty(), metrics);
-        SpoolSink mx = new SpoolSink(spool, router, runner, signer, config.trustedNetworks(), inbound, metrics);
+        SpoolSink mx = new SpoolSink(spool, router, runner::submit, signer, config.trustedNetworks(), inbound,
+                metrics);
         Map<Listener.Role, SmtpServer.Builder> roles = new EnumMap<>(Listener.Role.class);
         roles.put(Listener.Role.MX, base.sink(mx).events(events.get(Listener.Role.MX)));
         roles.put(Listener.Role.SUBMISSION, base.sink(submission).requireTls(true).requireAuth(true)
@@ -119,7 +120,8 @@ final class Setup implements AutoCloseable {
         return roles;
     }
 
-    private static DkimSigner signer(Config config) {
+    /** The signer of locally submitted mail, as the configuration's {@code dkim.sign} keys make it. */
+    static DkimSigner signer(Config config) {
         Dkim dkim = config.dkim();
         Map<String, List<SigningKey>> keys = new LinkedHashMap<>();
         dkim.sign().forEach((domain, list) -> keys.put(domain, list.stream()

@@ -10,7 +10,6 @@ import dev.posthorn.mta.inbound.InboundVerdict;
 import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.routing.Route;
 import dev.posthorn.mta.routing.Router;
-import dev.posthorn.mta.schedule.QueueRunner;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Spool;
 import dev.posthorn.mta.spool.SpoolEnvelope;
@@ -33,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,23 +55,25 @@ final class SpoolSink implements MessageSink {
 
     private final Spool spool;
     private final Router router;
-    private final QueueRunner runner;
+    private final Consumer<QueuedMessage> submit;
     private final DkimSigner signer;
     private final List<Network> trustedNetworks;
     private final Optional<InboundChecks> checks;
     private final Timer commits;
 
     /**
+     * @param submit          takes each committed message (the daemon's queue runner; nothing for sendmail, whose
+     *                        messages the daemon finds in the spool)
      * @param signer          signs mail from authenticated users and trusted networks
      * @param trustedNetworks the clients whose mail is ours to sign
      * @param checks          the inbound authentication of an MX listener; empty for submission listeners
      * @param metrics         where the spool commit's latency is recorded ({@code posthorn_spool_commit_seconds})
      */
-    SpoolSink(Spool spool, Router router, QueueRunner runner, DkimSigner signer, List<Network> trustedNetworks,
-              Optional<InboundChecks> checks, MeterRegistry metrics) {
+    SpoolSink(Spool spool, Router router, Consumer<QueuedMessage> submit, DkimSigner signer,
+              List<Network> trustedNetworks, Optional<InboundChecks> checks, MeterRegistry metrics) {
         this.spool = spool;
         this.router = router;
-        this.runner = runner;
+        this.submit = submit;
         this.signer = signer;
         this.trustedNetworks = List.copyOf(trustedNetworks);
         this.checks = checks;
@@ -125,7 +127,7 @@ final class SpoolSink implements MessageSink {
                 commit.stop(commits);
             }
             MailLog.queued(envelope.id(), sender, size, recipients.size(), clientOf(envelope));
-            runner.submit(queued);
+            submit.accept(queued);
             return Replies.queued(envelope.id());
         }
     }

@@ -3,9 +3,11 @@
  * (addresses and parameters as plain text) and the delivery state of each recipient.
  *
  * <p>Layout under the spool root: {@code queue/} (committed messages, one file {@code <id>} each, plus
- * {@code <id>.state} once delivery has made progress, and {@code spare.<name>} files: messages being written, and
- * files of delivered messages kept for reuse), {@code tmp/} (state files being written), {@code corrupt/} (files that
- * failed validation at start-up, kept for the operator).
+ * {@code <id>.state} once delivery has made progress, {@code spare.<name>} files: messages being written, and
+ * files of delivered messages kept for reuse, and {@code local.<id>} files: sendmail's messages being written beside
+ * the daemon, each locked by its writer until committed), {@code tmp/} (state files being written), {@code corrupt/} (files that
+ * failed validation at start-up, kept for the operator), {@code master.lock} (the running daemon's claim on the spool,
+ * {@link dev.posthorn.mta.spool.SpoolLock}: one daemon per spool; sendmail commits beside it without the lock).
  *
  * <p>Commit protocol (the only way a message enters the queue): the body is streamed into a spare file in
  * {@code queue/} (a delivered message's file when one is kept, else a new one), the envelope block and a footer are
