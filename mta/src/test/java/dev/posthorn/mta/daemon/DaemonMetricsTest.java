@@ -231,9 +231,10 @@ class DaemonMetricsTest {
                 new Limits(1_000_000, 100, 100, 1, 1)));
         try (Daemon daemon = Daemon.start(config);
              Socket first = new Socket(InetAddress.getLoopbackAddress(), daemon.addresses().getFirst().getPort())) {
+            int port = daemon.addresses().getFirst().getPort();
             first.setSoTimeout(5000);
             assertThat(new String(first.getInputStream().readNBytes(3), StandardCharsets.US_ASCII)).isEqualTo("220");
-            try (Socket second = new Socket(InetAddress.getLoopbackAddress(), daemon.addresses().getFirst().getPort())) {
+            try (Socket second = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 second.setSoTimeout(5000);
                 assertThat(new String(second.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
                         .startsWith("421 4.7.0");
