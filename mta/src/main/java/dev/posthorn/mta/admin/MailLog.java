@@ -57,9 +57,8 @@ public final class MailLog {
     /**
      * Peer text made safe for one log line: control characters (C0, DEL, C1, the Unicode line and paragraph
      * separators), the backslash and the angle brackets that delimit the field are written as a backslash, u and four
-     * hex digits, so no
-     * CR or LF can start a forged line and no {@code >} can end the field early; at most {@value #PEER_TEXT_LIMIT}
-     * characters are kept.
+     * hex digits, so no CR or LF can start a forged line and no {@code >} can end the field early; at most
+     * {@value #PEER_TEXT_LIMIT} characters are kept.
      */
     static String peerText(String text) {
         StringBuilder out = new StringBuilder();

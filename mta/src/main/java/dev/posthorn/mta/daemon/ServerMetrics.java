@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -49,6 +50,23 @@ final class ServerMetrics implements ServerEvents {
                 .description("Messages accepted (queued) at the end of their data").register(registry);
         bytes = Counter.builder("posthorn.received.bytes").tags(role)
                 .description("Octets of message data received, accepted or not").register(registry);
+        // Every known outcome and reason from the start at zero, so a rate over the first one is not lost.
+        for (SessionEnd end : SessionEnd.values()) {
+            sessions(end);
+        }
+        for (String reason : List.of("per_ip_limit", "rate", "blocklist", "early_talker", "policy")) {
+            refusals(reason);
+        }
+    }
+
+    private Counter sessions(SessionEnd end) {
+        return counter("posthorn.sessions", "SMTP sessions ended, by how", "outcome",
+                end.name().toLowerCase(Locale.ROOT));
+    }
+
+    private Counter refusals(String reason) {
+        return counter("posthorn.connections.refused", "SMTP connections turned away at or before the greeting",
+                "reason", reason);
     }
 
     private Counter counter(String name, String description, String... tags) {
@@ -68,8 +86,7 @@ final class ServerMetrics implements ServerEvents {
 
     @Override
     public void connectionRefused(InetSocketAddress remote, Refusal refusal, Reply reply) {
-        counter("posthorn.connections.refused", "SMTP connections turned away at or before the greeting",
-                "reason", reason(refusal, reply)).increment();
+        refusals(reason(refusal, reply)).increment();
     }
 
     /** The connection policy's refusals told apart by the reply the MTA's own policy gives for each. */
@@ -84,8 +101,7 @@ final class ServerMetrics implements ServerEvents {
 
     @Override
     public void sessionEnded(InetSocketAddress remote, SessionEnd end) {
-        counter("posthorn.sessions", "SMTP sessions ended, by how", "outcome", end.name().toLowerCase(Locale.ROOT))
-                .increment();
+        sessions(end).increment();
     }
 
     @Override

@@ -3,7 +3,10 @@
  * transports, listeners) and runs it until SIGTERM. Also the two SPI implementations that connect the SMTP server to
  * the MTA: {@link dev.posthorn.mta.daemon.RecipientPolicy} (who may send where) and {@link
  * dev.posthorn.mta.daemon.SpoolSink} (the commit point: no 250 before the spool has the message on disk), and {@link
- * dev.posthorn.mta.daemon.LocalSubmission}, the same commit for sendmail's local users, without a listener.
+ * dev.posthorn.mta.daemon.LocalSubmission}, the same commit for sendmail's local users, without a listener. {@link
+ * dev.posthorn.mta.daemon.ServerMetrics} turns the server's events into meters in the daemon's one registry, which
+ * the admin listener's {@code /metrics} reads ({@link dev.posthorn.mta.daemon.DaemonReadiness} answers its
+ * {@code /readyz}).
  *
  * <p>Reload: what a configuration builds is one {@link dev.posthorn.mta.daemon.Setup} (router, reports, transports,
  * retry schedule, and per listener role the SMTP settings with TLS, users, policy and sinks). A reload builds a whole

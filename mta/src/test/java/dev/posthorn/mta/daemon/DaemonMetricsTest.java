@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.posthorn.mta.config.Admin;
 import dev.posthorn.mta.config.Config;
+import dev.posthorn.mta.config.Limits;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Transport;
@@ -15,10 +16,12 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -219,6 +222,33 @@ class DaemonMetricsTest {
         }
         try (Daemon daemon = Daemon.start(TestConfigs.conformance(dir))) {
             assertThat(daemon.adminAddress()).isEmpty(); // Admin.OFF
+        }
+    }
+
+    @Test
+    void aConnectionOverThePerAddressLimitIsCountedByReason() throws Exception {
+        Config config = withAdmin(TestConfigs.conformance(dir).withTrust(List.of(),
+                new Limits(1_000_000, 100, 100, 1, 1)));
+        try (Daemon daemon = Daemon.start(config);
+             Socket first = new Socket(InetAddress.getLoopbackAddress(), daemon.addresses().getFirst().getPort())) {
+            int port = daemon.addresses().getFirst().getPort();
+            first.setSoTimeout(5000);
+            assertThat(new String(first.getInputStream().readNBytes(3), StandardCharsets.US_ASCII)).isEqualTo("220");
+            try (Socket second = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                second.setSoTimeout(5000);
+                assertThat(new String(second.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                        .startsWith("421 4.7.0");
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> sum(parse(get(daemon, "/metrics").body()),
+                    "posthorn_connections_open", "role", "mx") == 1);
+            List<Sample> m = parse(get(daemon, "/metrics").body());
+            assertThat(sum(m, "posthorn_connections_refused_total", "role", "mx", "reason", "per_ip_limit"))
+                    .isEqualTo(1);
+            assertThat(sum(m, "posthorn_connections_refused_total", "reason", "rate")).isZero(); // there, at zero
+            assertThat(m).anyMatch(s -> s.name().equals("posthorn_connections_refused_total")
+                    && "rate".equals(s.labels().get("reason")));
+            assertThat(sum(m, "posthorn_connections_total", "role", "mx")).isEqualTo(2);
+            assertThat(sum(m, "posthorn_sessions_total")).isZero(); // the refused one never had a session
         }
     }
 }
