@@ -14,10 +14,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code posthorn run}: the MTA daemon, with a config file or the embedded defaults. */
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run the mail transfer agent. Without --config it runs with the embedded defaults",
-            "(see 'posthorn config defaults'): SMTP on 127.0.0.1:2525, submission on 2587 and 2465,",
-            "spool and mailboxes under ./var. Stops cleanly on SIGTERM or SIGINT."})
+@Command(name = "run", mixinStandardHelpOptions = true, description = {"Run the mail transfer agent.",
+            "Without --config it runs with the embedded defaults (see 'posthorn config defaults'):",
+            "SMTP on 127.0.0.1:2525, submission on 2587 and 2465, spool and mailboxes under ./var.",
+            "Stops cleanly on SIGTERM or SIGINT."})
 final class RunCommand implements Callable<Integer> {
 
     @Spec

@@ -88,7 +88,7 @@ final class UserCommand {
         return line.toCharArray();
     }
 
-    @Command(name = "add", description = "Add a user (password from the terminal or standard input).")
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a user (password from the terminal or standard input).")
     static final class Add extends Common implements Callable<Integer> {
         @Parameters(paramLabel = "USER")
         String user;
@@ -129,7 +129,7 @@ final class UserCommand {
         }
     }
 
-    @Command(name = "passwd", description = "Change a user's password.")
+    @Command(name = "passwd", mixinStandardHelpOptions = true, description = "Change a user's password.")
     static final class Passwd extends ExistingUser {
         @Override
         String newHash() throws IOException {
@@ -142,7 +142,7 @@ final class UserCommand {
         }
     }
 
-    @Command(name = "del", description = "Remove a user.")
+    @Command(name = "del", mixinStandardHelpOptions = true, description = "Remove a user.")
     static final class Del extends ExistingUser {
         @Override
         String newHash() {
@@ -155,7 +155,7 @@ final class UserCommand {
         }
     }
 
-    @Command(name = "list", description = "List the users.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the users.")
     static final class ListUsers extends Common implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
