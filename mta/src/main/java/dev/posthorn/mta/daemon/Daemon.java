@@ -83,8 +83,13 @@ public final class Daemon implements AutoCloseable {
         // One client, so one cache, for every plain DNS question: MX, MTA-STS, SPF, DMARC and DKIM keys.
         DnsClient dns = DnsClient.plain(config.dns().resolvers(), config.dns().timeout());
         Optional<InboundChecks> inbound = inboundChecks(config, dns);   // first: a bad suffix list stops the start
-        Spool spool = Spool.open(config.spool());
-        spool.clean();
+        Spool spool;
+        try {
+            spool = Spool.open(config.spool());
+            spool.clean();
+        } catch (IOException e) {
+            throw StartError.of("spool " + config.spool(), e);
+        }
         Router router = new Router(config.domains(), config.hostname());
         Notifier notifier = new Notifier(spool, config.hostname(), router.postmaster(), TransactionId::next,
                 FULL_RETURN_LIMIT);
@@ -119,14 +124,22 @@ public final class Daemon implements AutoCloseable {
         List<SmtpServer> servers = new ArrayList<>();
         try {
             for (Listener listener : config.listeners()) {
-                SmtpServer.Builder builder = base.bind(new InetSocketAddress(listener.address(), listener.port()));
+                InetSocketAddress address = new InetSocketAddress(listener.address(), listener.port());
+                SmtpServer.Builder builder = base.bind(address);
                 builder = switch (listener.role()) {
                     case MX -> builder.sink(mxSink);
                     case SUBMISSION -> builder.sink(submissionSink).requireTls(true).requireAuth(true);
                     case SUBMISSIONS -> builder.sink(submissionSink).implicitTls(true).requireAuth(true);
                 };
-                servers.add(builder.build().start());
-                log.info("listening on {} as {}", servers.getLast().address(), listener.role());
+                try {
+                    servers.add(builder.build().start());
+                } catch (IOException e) {
+                    throw StartError.listen(address, e);
+                }
+            }
+            // Only once every listener is bound: a start that fails says that one thing and nothing else.
+            for (int i = 0; i < servers.size(); i++) {
+                log.info("listening on {} as {}", servers.get(i).address(), config.listeners().get(i).role());
             }
         } catch (IOException | RuntimeException e) {
             servers.forEach(SmtpServer::close);

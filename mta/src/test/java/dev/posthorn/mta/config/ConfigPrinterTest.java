@@ -92,7 +92,7 @@ class ConfigPrinterTest {
         for (String key : ConfigLoader.LISTENER_KEYS) {
             assertThat(printed).containsPattern("\nlisteners:\n(  .*\n)*  (- |  )" + key + ": ");
         }
-        for (String key : ConfigLoader.TLS_KEYS) {
+        for (String key : TlsReader.KEYS) {
             assertThat(printed).containsPattern("\n# tls:\n(#  .*\n)*#   " + key + ": ");
         }
         for (String key : ChecksReader.KEYS) {
@@ -122,7 +122,7 @@ class ConfigPrinterTest {
     void everyReaderKeyListIsPrinted() throws Exception {
         String printed = ConfigPrinter.print(Config.defaults(dir), dir);
         List<Class<?>> readers = List.of(ConfigLoader.class, AbuseReader.class, OutboundReader.class,
-                TimeoutsReader.class, DomainReader.class, DkimReader.class, ChecksReader.class);
+                TimeoutsReader.class, DomainReader.class, DkimReader.class, ChecksReader.class, TlsReader.class);
         int lists = 0;
         for (Class<?> reader : readers) {
             for (Field field : reader.getDeclaredFields()) {
@@ -142,6 +142,7 @@ class ConfigPrinterTest {
 
     @Test
     void aFullConfigurationRoundTrips() throws Exception {
+        ConfigFiles.tlsPair(dir);
         ConfigFiles.printedRoundTrip(dir, ConfigLoaderTest.EXAMPLE + """
                   example.net:
                     mailboxes: [ "1234", "true" ]
