@@ -69,7 +69,7 @@ public final class ConfigLoader {
         Map<String, LocalDomain> domains = section.get("domains")
                 .map(v -> new DomainReader(folder).read(v)).orElse(defaults.domains());
         Optional<Path> usersFile = section.get("users_file").isPresent()
-                ? section.get("users_file").flatMap(v -> v.file(folder)) : defaults.usersFile();
+                ? section.get("users_file").flatMap(v -> v.file(folder)) : Optional.of(Config.defaultUsersFile(spool));
         OutboundReader outboundSections = new OutboundReader(folder, defaults);
         Dns dns = section.get("dns").map(outboundSections::dns).orElse(defaults.dns());
         Queue queue = section.get("queue").map(outboundSections::queue).orElse(defaults.queue());

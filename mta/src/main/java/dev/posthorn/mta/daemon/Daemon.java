@@ -20,6 +20,7 @@ import dev.posthorn.mta.routing.Router;
 import dev.posthorn.mta.schedule.QueueRunner;
 import dev.posthorn.mta.schedule.RetrySchedule;
 import dev.posthorn.mta.spool.Spool;
+import dev.posthorn.smtp.server.Authenticator;
 import dev.posthorn.smtp.server.ServerTls;
 import dev.posthorn.smtp.server.SmtpServer;
 import dev.posthorn.smtp.server.TransactionId;
@@ -96,7 +97,6 @@ public final class Daemon implements AutoCloseable {
         Transports transports = new Transports(config, dns);
         QueueRunner runner = new QueueRunner(spool, router, notifier, transports, retries, Clock.systemUTC(), 20,
                 config.queue().activeLimit());
-        runner.start();
         ServerTls tls = config.tls().isPresent()
                 ? ServerTls.fromPemReloading(config.tls().get().cert(), config.tls().get().key())
                 : ServerTls.selfSignedFiles(config.hostname(), spool.root().resolve("tls/cert.pem"),
@@ -114,7 +114,7 @@ public final class Daemon implements AutoCloseable {
                 .tarpit(config.tarpit())
                 .tls(tls)
                 .authenticator(config.usersFile().isPresent()
-                        ? new ThrottledAuthenticator(UserStore.load(config.usersFile().get()), throttle) : null)
+                        ? new ThrottledAuthenticator(users(config, config.usersFile().get()), throttle) : null)
                 .policy(RecipientPolicy.of(config, router, spool, throttle, trusted))
                 .etrn(new Etrn(runner, config.trustedNetworks()));
         DkimSigner signer = signer(config);
@@ -122,6 +122,7 @@ public final class Daemon implements AutoCloseable {
                 Optional.empty());
         SpoolSink mxSink = new SpoolSink(spool, router, runner, signer, config.trustedNetworks(), inbound);
         List<SmtpServer> servers = new ArrayList<>();
+        runner.start(); // after everything that may refuse to load, before the first message can arrive
         try {
             for (Listener listener : config.listeners()) {
                 InetSocketAddress address = new InetSocketAddress(listener.address(), listener.port());
@@ -148,6 +149,18 @@ public final class Daemon implements AutoCloseable {
             throw e;
         }
         return new Daemon(spool, runner, transports, servers, metrics);
+    }
+
+    /** The users file, watched for changes; the default one, in the spool, is created empty at the first start. */
+    private static Authenticator users(Config config, Path file) throws IOException {
+        try {
+            if (file.equals(Config.defaultUsersFile(config.spool()))) {
+                UserStore.createIfMissing(file);
+            }
+            return UserStore.watching(file);
+        } catch (IOException e) {
+            throw StartError.of("users_file " + file, e);
+        }
     }
 
     private static DkimSigner signer(Config config) {

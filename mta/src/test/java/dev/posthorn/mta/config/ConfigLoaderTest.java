@@ -75,7 +75,7 @@ class ConfigLoaderTest {
                 Optional.of(new TlsFiles(dir.resolve("tls/cert.pem"), dir.resolve("tls/key.pem"))),
                 List.of(Network.parse("127.0.0.0/8")),
                 new Limits(26_214_400, 100, 1000, 50, 104_857_600),
-                Map.of("example.org", exampleOrg), Optional.empty(), defaults.dns(), defaults.queue(),
+                Map.of("example.org", exampleOrg), Optional.of(dir.resolve("var/spool/users")), defaults.dns(), defaults.queue(),
                 Optional.empty(), Map.of(), defaults.outbound(), defaults.dkim(), defaults.checks(),
                 defaults.tarpit(), defaults.dnsbl(), defaults.senders(), defaults.admin(), defaults.log());
         assertThat(config).isEqualTo(expected);

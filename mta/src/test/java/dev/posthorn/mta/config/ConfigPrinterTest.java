@@ -63,6 +63,7 @@ class ConfigPrinterTest {
         }
         assertThat(printed)
                 .contains("spool: var/spool\n")
+                .contains("\n# users_file: var/spool/users\n")
                 .contains("# tls:\n#   cert: tls/cert.pem\n#   key: tls/key.pem\n")
                 .contains("  - \"::1/128\"\n")
                 .contains("    mailboxes: \"*\"\n")
