@@ -1,5 +1,6 @@
 package dev.posthorn.mta.daemon;
 
+import dev.posthorn.mta.admin.MailLog;
 import dev.posthorn.mta.auth.UserStore;
 import dev.posthorn.mta.bounce.Notifier;
 import dev.posthorn.mta.policy.AuthThrottle;
@@ -79,6 +80,7 @@ public final class Daemon implements AutoCloseable {
     }
 
     static Daemon start(Config config, RetrySchedule retries) throws IOException {
+        MailLog.format(config.log().format()); // before the first event: the mail log's lines are one format
         // One registry that every room records into; the admin listener's /metrics is its only reader.
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // One client, so one cache, for every plain DNS question: MX, MTA-STS, SPF, DMARC and DKIM keys.

@@ -4,14 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.posthorn.mta.admin.MailLog;
+import dev.posthorn.mta.config.Admin;
 import dev.posthorn.mta.config.Config;
+import dev.posthorn.mta.config.Logging;
 import dev.posthorn.mta.config.Listener;
 import dev.posthorn.mta.daemon.Daemon;
 import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -96,6 +104,56 @@ class FirstUserTest {
             assertThat(logsIn(submission, "carol", "wrong")).isFalse();
             assertThat(RunCommand.firstUserHint(config(), file)).isEmpty();
         }
+    }
+
+    /** The mail log's queued line names the user who submitted and the message's Message-ID (here as JSON). */
+    @Test
+    void theQueuedLineCarriesTheUserAndTheMessageId() throws Exception {
+        Path file = Files.writeString(dir.resolve("posthorn.yaml"), "spool: spool\n");
+        Config config = config().withOperation(Admin.OFF, new Logging(Logging.Format.JSON));
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        PrintStream saved = System.err;
+        String messageId;
+        try (Daemon daemon = Daemon.start(config)) {
+            assertThat(userAdd("correct horse", "user", "add", "--password-stdin", "--config", file.toString(),
+                    "carol")).isZero();
+            await().atMost(Duration.ofSeconds(10)).until(() -> logsIn(daemon.addresses().getFirst(), "carol",
+                    "correct horse"));
+            System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+            messageId = send(daemon.addresses().getFirst(), "carol", "correct horse");
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> log.toString(StandardCharsets.UTF_8).contains("\"event\":\"queued\""));
+        } finally {
+            System.setErr(saved);
+            MailLog.format(Logging.Format.TEXT);
+        }
+        String queued = log.toString(StandardCharsets.UTF_8).lines()
+                .filter(line -> line.contains("\"event\":\"queued\"")).findFirst().orElseThrow();
+        assertThat(queued).startsWith("{\"time\":\"").endsWith("}")
+                .contains("\"from\":\"carol@localhost\"", "\"user\":\"carol\"",
+                        "\"message_id\":\"" + messageId + "\"");
+    }
+
+    /** Sends one message over implicit TLS with AUTH; returns its Message-ID. */
+    private static String send(InetSocketAddress server, String user, String password) throws Exception {
+        Properties p = new Properties();
+        p.put("mail.smtps.host", server.getAddress().getHostAddress());
+        p.put("mail.smtps.port", String.valueOf(server.getPort()));
+        p.put("mail.smtps.localhost", "client.test");
+        p.put("mail.smtps.ssl.trust", "*");
+        p.put("mail.smtps.auth", "true");
+        Session session = Session.getInstance(p);
+        MimeMessage message = new MimeMessage(session);
+        message.setFrom(new InternetAddress(user + "@localhost"));
+        message.setRecipients(Message.RecipientType.TO, "user@localhost");
+        message.setSubject("logged");
+        message.setText("hello");
+        message.saveChanges();
+        try (Transport transport = session.getTransport("smtps")) {
+            transport.connect(user, password);
+            transport.sendMessage(message, message.getAllRecipients());
+        }
+        return message.getMessageID();
     }
 
     @Test
