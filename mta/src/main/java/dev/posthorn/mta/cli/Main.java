@@ -2,7 +2,6 @@ package dev.posthorn.mta.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.HelpCommand;
 
 /**
  * Entry point of {@code bin/posthorn}. Every command has {@code --help} (it wins over missing required options),

@@ -82,6 +82,16 @@ class HelpTest {
         Result user = run("help", "user");
         assertThat(user.status()).isZero();
         assertThat(user.out()).startsWith("Usage: posthorn user ").contains("add", "passwd");
+        Result add = run("help", "user", "add");
+        assertThat(add.status()).isZero();
+        assertThat(add.out()).isEqualTo(run("user", "add", "--help").out()).contains("--password-stdin");
+    }
+
+    @Test
+    void helpForAnUnknownCommandSaysSoAndExitsTwo() {
+        Result result = run("help", "user", "rename");
+        assertThat(result.status()).isEqualTo(2);
+        assertThat(result.err()).startsWith("no command 'rename' in 'posthorn user'");
     }
 
     @Test
