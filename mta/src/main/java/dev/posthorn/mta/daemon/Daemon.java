@@ -99,10 +99,15 @@ public final class Daemon implements AutoCloseable {
         Transports transports = new Transports(config, dns);
         QueueRunner runner = new QueueRunner(spool, router, notifier, transports, retries, Clock.systemUTC(), 20,
                 config.queue().activeLimit());
-        ServerTls tls = config.tls().isPresent()
-                ? ServerTls.fromPemReloading(config.tls().get().cert(), config.tls().get().key())
-                : ServerTls.selfSignedFiles(config.hostname(), spool.root().resolve("tls/cert.pem"),
-                        spool.root().resolve("tls/key.pem"));
+        ServerTls tls;
+        try {
+            tls = config.tls().isPresent()
+                    ? ServerTls.fromPemReloading(config.tls().get().cert(), config.tls().get().key())
+                    : ServerTls.selfSignedFiles(config.hostname(), spool.root().resolve("tls/cert.pem"),
+                            spool.root().resolve("tls/key.pem"));
+        } catch (IOException e) {
+            throw StartError.of("tls", e); // the reason names the file
+        }
         AuthThrottle throttle = AuthThrottle.defaults();
         Predicate<InetAddress> trusted = address -> config.trustedNetworks().stream()
                 .anyMatch(network -> network.contains(address));

@@ -1,5 +1,6 @@
 package dev.posthorn.mta.daemon;
 
+import dev.posthorn.smtp.AddressLiteral;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.Inet6Address;
@@ -26,7 +27,7 @@ final class StartError {
 
     /** {@code cannot listen on ADDRESS: REASON}. */
     static IOException listen(InetSocketAddress address, IOException cause) {
-        String host = address.getAddress().getHostAddress();
+        String host = AddressLiteral.format(address.getAddress()); // RFC 5952: ::1, not 0:0:0:0:0:0:0:1
         String shown = address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host;
         return of("cannot listen on " + shown + ":" + address.getPort(), cause);
     }
