@@ -3,11 +3,16 @@ package dev.posthorn.mta.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of {@code bin/posthorn}. */
-@Command(name = "posthorn", mixinStandardHelpOptions = true, version = "Posthorn 0.1.0",
+/**
+ * Entry point of {@code bin/posthorn}. Every command has {@code --help} (it wins over missing required options),
+ * {@code posthorn help [COMMAND]} prints the same usage, and each command's summary in a listing is its one-sentence
+ * {@code header} or, without one, the first line of its description, which is then a whole sentence.
+ */
+@Command(name = "posthorn", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "A mail transfer agent for the JVM.",
         subcommands = {RunCommand.class, SinkCommand.class, ConfigCommand.class, UserCommand.class,
-            DkimCommand.class, ReloadCommand.class, SendmailCommand.class})
+            DkimCommand.class, ReloadCommand.class, SendmailCommand.class, VersionCommand.class,
+            HelpCommand.class})
 public final class Main {
 
     Main() {

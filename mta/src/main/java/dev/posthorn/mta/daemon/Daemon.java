@@ -5,6 +5,7 @@ import dev.posthorn.mta.admin.AdminToken;
 import dev.posthorn.mta.admin.ApiRoutes;
 import dev.posthorn.mta.admin.Control;
 import dev.posthorn.mta.admin.ControlApi;
+import dev.posthorn.mta.admin.MailLog;
 import dev.posthorn.mta.admin.ReloadResult;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.ConfigException;
@@ -110,17 +111,27 @@ public final class Daemon implements AutoCloseable, Control {
 
     private static Daemon start(Config config, ConfigSource source, Optional<RetrySchedule> fixedRetries,
                                 SpoolLock lock) throws IOException {
+        MailLog.format(config.log().format()); // before the first event: the mail log's lines are one format
         // One registry that every room records into; the admin listener's /metrics is its only reader.
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Spool spool = Spool.open(config.spool());
+        Spool spool;
+        try {
+            spool = Spool.open(config.spool());
+        } catch (IOException e) {
+            throw StartError.of("spool " + config.spool(), e);
+        }
         Setup setup = Setup.of(config, spool, fixedRetries.orElseGet(() -> retries(config)));
-        spool.clean();
+        try {
+            spool.clean();
+        } catch (IOException e) {
+            setup.close();
+            throw StartError.of("spool " + config.spool(), e);
+        }
         // Read (or made) before anything starts: an unusable token file stops the start here.
         Optional<AdminToken> token = config.admin().listen().isPresent()
                 ? Optional.of(AdminToken.loadOrCreate(config.admin().tokenFileIn(config.spool()))) : Optional.empty();
         QueueRunner runner = new QueueRunner(spool, setup.router, setup.notifier, setup.transports, setup.retries,
                 Clock.systemUTC(), 20, config.queue().activeLimit());
-        runner.start();
         AuthThrottle throttle = AuthThrottle.defaults();
         // One per role for the daemon's life: a reload's servers count into the same meters.
         Map<Listener.Role, ServerMetrics> events = new EnumMap<>(Listener.Role.class);
@@ -130,8 +141,13 @@ public final class Daemon implements AutoCloseable, Control {
         Map<InetSocketAddress, SmtpServer> servers = new LinkedHashMap<>();
         try {
             Map<Listener.Role, SmtpServer.Builder> roles = setup.reception(spool, runner, throttle, events, metrics);
+            runner.start(); // after everything that may refuse to load, before the first message can arrive
             for (Listener listener : config.listeners()) {
-                servers.put(address(listener), listen(roles.get(listener.role()).bind(address(listener)), listener));
+                servers.put(address(listener), listen(roles, listener));
+            }
+            // Only once every listener is bound: a start that fails says that one thing and nothing else.
+            for (Listener listener : config.listeners()) {
+                log.info("listening on {} as {}", servers.get(address(listener)).address(), listener.role());
             }
         } catch (IOException | RuntimeException e) {
             servers.values().forEach(SmtpServer::close);
@@ -176,10 +192,15 @@ public final class Daemon implements AutoCloseable, Control {
         return new InetSocketAddress(listener.address(), listener.port());
     }
 
-    private static SmtpServer listen(SmtpServer.Builder builder, Listener listener) throws IOException {
-        SmtpServer server = builder.build().start();
-        log.info("listening on {} as {}", server.address(), listener.role());
-        return server;
+    /** Starts the server for {@code listener} with its role's settings. */
+    private static SmtpServer listen(Map<Listener.Role, SmtpServer.Builder> roles, Listener listener)
+            throws IOException {
+        SmtpServer server = roles.get(listener.role()).bind(address(listener)).build();
+        try {
+            return server.start();
+        } catch (IOException e) {
+            throw StartError.listen(address(listener), e);
+        }
     }
 
     /**
@@ -227,8 +248,9 @@ public final class Daemon implements AutoCloseable, Control {
             roles = fresh.reception(spool, runner, throttle, events, metrics);
             for (Listener listener : next.listeners()) {
                 if (!servers.containsKey(address(listener))) {
-                    started.put(address(listener), listen(roles.get(listener.role()).bind(address(listener)),
-                            listener));
+                    started.put(address(listener), listen(roles, listener));
+                    log.info("reload: listening on {} as {}", started.get(address(listener)).address(),
+                            listener.role());
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -257,6 +279,7 @@ public final class Daemon implements AutoCloseable, Control {
         servers.putAll(kept);
         retire(current);
         current = fresh;
+        MailLog.format(next.log().format());
         log.info("reloaded: {} listener(s), {} local domain(s)", kept.size(), next.domains().size());
         return new ReloadResult(true, List.of(), notes);
     }

@@ -20,6 +20,7 @@ import dev.posthorn.mta.schedule.QueueRunner;
 import dev.posthorn.mta.schedule.RetrySchedule;
 import dev.posthorn.mta.spf.SpfVerifier;
 import dev.posthorn.mta.spool.Spool;
+import dev.posthorn.smtp.server.Authenticator;
 import dev.posthorn.smtp.server.ServerTls;
 import dev.posthorn.smtp.server.SmtpServer;
 import dev.posthorn.smtp.server.TransactionId;
@@ -27,6 +28,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -87,10 +89,15 @@ final class Setup implements AutoCloseable {
     Map<Listener.Role, SmtpServer.Builder> reception(Spool spool, QueueRunner runner, AuthThrottle throttle,
                                                      Map<Listener.Role, ServerMetrics> events, MeterRegistry metrics)
             throws IOException {
-        ServerTls tls = config.tls().isPresent()
-                ? ServerTls.fromPemReloading(config.tls().get().cert(), config.tls().get().key())
-                : ServerTls.selfSignedFiles(config.hostname(), spool.root().resolve("tls/cert.pem"),
-                        spool.root().resolve("tls/key.pem"));
+        ServerTls tls;
+        try {
+            tls = config.tls().isPresent()
+                    ? ServerTls.fromPemReloading(config.tls().get().cert(), config.tls().get().key())
+                    : ServerTls.selfSignedFiles(config.hostname(), spool.root().resolve("tls/cert.pem"),
+                            spool.root().resolve("tls/key.pem"));
+        } catch (IOException e) {
+            throw StartError.of("tls", e); // the reason names the file
+        }
         Predicate<InetAddress> trusted = address -> config.trustedNetworks().stream()
                 .anyMatch(network -> network.contains(address));
         SmtpServer.Builder base = SmtpServer.builder()
@@ -103,7 +110,7 @@ final class Setup implements AutoCloseable {
                 .tarpit(config.tarpit())
                 .tls(tls)
                 .authenticator(config.usersFile().isPresent()
-                        ? new ThrottledAuthenticator(UserStore.load(config.usersFile().get()), throttle) : null)
+                        ? new ThrottledAuthenticator(users(config, config.usersFile().get()), throttle) : null)
                 .policy(RecipientPolicy.of(config, router, spool, throttle, trusted))
                 .etrn(new Etrn(runner, config.trustedNetworks()));
         DkimSigner signer = signer(config);
@@ -118,6 +125,18 @@ final class Setup implements AutoCloseable {
         roles.put(Listener.Role.SUBMISSIONS, base.sink(submission).implicitTls(true).requireAuth(true)
                 .events(events.get(Listener.Role.SUBMISSIONS)));
         return roles;
+    }
+
+    /** The users file, watched for changes; the default one, in the spool, is created empty at the first start. */
+    private static Authenticator users(Config config, Path file) throws IOException {
+        try {
+            if (file.equals(Config.defaultUsersFile(config.spool()))) {
+                UserStore.createIfMissing(file);
+            }
+            return UserStore.watching(file);
+        } catch (IOException e) {
+            throw StartError.of("users_file " + file, e);
+        }
     }
 
     /** The signer of locally submitted mail, as the configuration's {@code dkim.sign} keys make it. */

@@ -88,8 +88,8 @@ final class SpoolSink implements MessageSink {
         Optional<InboundChecks> inbound = checks.filter(c -> c.appliesTo(envelope.session()));
         try (Spool.Writer writer = spool.writer(envelope.id())) {
             Optional<HeaderFilter> filtered = inbound.map(c -> c.filter(message));
-            ReceivedCount.Counting counting = new ReceivedCount.Counting(
-                    filtered.isPresent() ? filtered.get() : message);
+            MessageIdCapture messageId = new MessageIdCapture(filtered.isPresent() ? filtered.get() : message);
+            ReceivedCount.Counting counting = new ReceivedCount.Counting(messageId);
             long size = counting.transferTo(writer.body());
             String sender = envelope.sender().isNull() ? "" : envelope.sender().mailbox().toString();
             Map<String, String> parameters = parameters(envelope);
@@ -126,7 +126,8 @@ final class SpoolSink implements MessageSink {
             } finally {
                 commit.stop(commits);
             }
-            MailLog.queued(envelope.id(), sender, size, recipients.size(), clientOf(envelope));
+            MailLog.queued(envelope.id(), sender, size, recipients.size(), clientOf(envelope),
+                    envelope.session().authenticatedUser(), messageId.messageId());
             submit.accept(queued);
             return Replies.queued(envelope.id());
         }

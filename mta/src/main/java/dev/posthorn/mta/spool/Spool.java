@@ -77,7 +77,7 @@ public final class Spool {
     private static Spool open(Path root, boolean local) throws IOException {
         Path absolute = root.toAbsolutePath().normalize();
         for (String dir : List.of("tmp", "queue", "corrupt")) {
-            Files.createDirectories(absolute.resolve(dir));
+            OwnerOnly.folders(absolute.resolve(dir));
         }
         new DirectorySync(absolute).sync();
         // Looked up once: finding a path's file store reads the mount table, too slow for every MAIL command.
@@ -260,7 +260,7 @@ public final class Spool {
     /** Records delivery progress durably: the state file is replaced atomically. */
     public void save(String id, DeliveryState state) throws IOException {
         Path temporary = tmp.resolve(id + STATE);
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
+        try (FileChannel channel = OwnerOnly.open(temporary, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             ByteBuffer bytes = ByteBuffer.wrap(state.encode());
             while (bytes.hasRemaining()) {
@@ -415,7 +415,7 @@ public final class Spool {
             }
             // A new file is made in queue/ under a spare name too: the commit's rename then stays in one directory.
             this.file = spare != null ? spare : queue.resolve((local ? LOCAL : SPARE) + id);
-            this.channel = opened != null ? opened : FileChannel.open(file, StandardOpenOption.CREATE_NEW,
+            this.channel = opened != null ? opened : OwnerOnly.open(file, StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.READ, StandardOpenOption.WRITE);
             if (local) {
                 // Held until the commit's rename, released with the channel (never opened twice in this process:

@@ -30,6 +30,8 @@
  * delivered. Delivery progress rewrites only the small state file (write, force, rename), never the body.
  *
  * <p>Trust boundary: envelope text comes from SMTP peers, already validated by the protocol core; the codec escapes
- * every value so no value can break a line of the envelope format.
+ * every value so no value can break a line of the envelope format. Queued mail is other people's mail: every file
+ * and folder the spool makes is its owner's only (0600, 0700), given at creation ({@link
+ * dev.posthorn.mta.spool.OwnerOnly}) so that no umask opens it even for a moment.
  */
 package dev.posthorn.mta.spool;
