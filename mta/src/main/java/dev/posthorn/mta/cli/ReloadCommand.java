@@ -19,10 +19,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code posthorn reload}: the running daemon reads its configuration again (as on SIGHUP). */
 @Command(name = "reload", mixinStandardHelpOptions = true,
-        description = {"Make the running daemon read its configuration file, users file, DKIM keys and",
-            "certificates again. Sessions in progress finish under the configuration they started with. A",
-            "configuration with problems is refused (each printed as FILE:LINE:COLUMN: KEY: REASON, exit 1)",
-            "and the running one stays."})
+        description = {"Make the running daemon read its configuration again.",
+            "The configuration file, users file, DKIM keys and certificates are read anew; sessions in",
+            "progress finish under the configuration they started with. A configuration with problems is",
+            "refused (each printed as FILE:LINE:COLUMN: KEY: REASON, exit 1) and the running one stays."})
 final class ReloadCommand implements Callable<Integer> {
 
     @Spec

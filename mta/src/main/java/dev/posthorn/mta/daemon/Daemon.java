@@ -100,7 +100,14 @@ public final class Daemon implements AutoCloseable, Control {
      */
     private static Daemon start(Config config, ConfigSource source, Optional<RetrySchedule> fixedRetries)
             throws IOException {
-        SpoolLock lock = SpoolLock.acquire(config.spool());
+        SpoolLock lock;
+        try {
+            lock = SpoolLock.acquire(config.spool());
+        } catch (SpoolLock.InUseException e) {
+            throw e; // names the spool and the process already
+        } catch (IOException e) {
+            throw StartError.of("spool " + config.spool(), e);
+        }
         try {
             return start(config, source, fixedRetries, lock);
         } catch (IOException | RuntimeException e) {

@@ -6,7 +6,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -49,9 +48,9 @@ public final class SpoolLock implements AutoCloseable {
      */
     public static SpoolLock acquire(Path root) throws IOException {
         Path absolute = root.toAbsolutePath().normalize();
-        Files.createDirectories(absolute);
+        OwnerOnly.folders(absolute);
         Path file = absolute.resolve(FILE);
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+        FileChannel channel = OwnerOnly.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         FileLock lock;
         try {
