@@ -90,26 +90,41 @@ public final class Notifier {
             }
         }
         List<QueuedMessage> reports = new ArrayList<>();
+        List<RecipientReport.Action> kinds = new ArrayList<>();
         String kind = envelope.parameters().getOrDefault(KIND, "");
         if (!failed.isEmpty()) {
-            report(message, after, failed, i -> RecipientReport.Action.FAILED, now).ifPresent(reports::add);
+            report(message, after, failed, i -> RecipientReport.Action.FAILED, now).ifPresent(r -> {
+                reports.add(r);
+                kinds.add(RecipientReport.Action.FAILED);
+            });
         }
         if (!delivered.isEmpty() && kind.isEmpty()) {
-            report(message, after, delivered, successes::get, now).ifPresent(reports::add);
+            report(message, after, delivered, successes::get, now).ifPresent(r -> {
+                reports.add(r);
+                kinds.add(successes.get(delivered.getFirst()));
+            });
         }
         DeliveryState kept = after;
         if (!pending.isEmpty() && delayNoticeDue && !after.delayNoticeSent() && kind.isEmpty()) {
-            report(message, after, pending, i -> RecipientReport.Action.DELAYED, now).ifPresent(reports::add);
+            report(message, after, pending, i -> RecipientReport.Action.DELAYED, now).ifPresent(r -> {
+                reports.add(r);
+                kinds.add(RecipientReport.Action.DELAYED);
+            });
             kept = after.delayNoticed();
         }
-        return new Result(reports, kept);
+        return new Result(reports, kept, kinds);
     }
 
     /**
      * @param reports the report messages now in the queue
      * @param state   the state to record for the original message
+     * @param kinds   what each report tells (failed, delayed, delivered, relayed), in the order of {@code reports}
      */
-    public record Result(List<QueuedMessage> reports, DeliveryState state) {
+    public record Result(List<QueuedMessage> reports, DeliveryState state, List<RecipientReport.Action> kinds) {
+        public Result {
+            reports = List.copyOf(reports);
+            kinds = List.copyOf(kinds);
+        }
     }
 
     /** RFC 3461 4.1: NEVER stands alone; no NOTIFY means the MTA's default (failures and delays). */

@@ -6,6 +6,7 @@ import dev.posthorn.mta.admin.ApiRoutes;
 import dev.posthorn.mta.admin.Control;
 import dev.posthorn.mta.admin.ControlApi;
 import dev.posthorn.mta.admin.MailLog;
+import dev.posthorn.mta.admin.QueueApi;
 import dev.posthorn.mta.admin.ReloadResult;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.ConfigException;
@@ -137,8 +138,8 @@ public final class Daemon implements AutoCloseable, Control {
         // Read (or made) before anything starts: an unusable token file stops the start here.
         Optional<AdminToken> token = config.admin().listen().isPresent()
                 ? Optional.of(AdminToken.loadOrCreate(config.admin().tokenFileIn(config.spool()))) : Optional.empty();
-        QueueRunner runner = new QueueRunner(spool, setup.router, setup.notifier, setup.transports, setup.retries,
-                Clock.systemUTC(), 20, config.queue().activeLimit());
+        QueueRunner runner = new QueueRunner(spool, setup.parts(), Clock.systemUTC(), 20,
+                config.queue().activeLimit(), metrics);
         AuthThrottle throttle = AuthThrottle.defaults();
         // One per role for the daemon's life: a reload's servers count into the same meters.
         Map<Listener.Role, ServerMetrics> events = new EnumMap<>(Listener.Role.class);
@@ -177,8 +178,8 @@ public final class Daemon implements AutoCloseable, Control {
     }
 
     /** The parts of the admin API ({@code /api/v1}), asked in this order; the one place the list is built. */
-    private List<ApiRoutes> apiRoutes() {
-        return List.of(new ControlApi(this));
+    List<ApiRoutes> apiRoutes() {
+        return List.of(new ControlApi(this), new QueueApi(runner.control()));
     }
 
     /** The SMTP servers running now. */
@@ -265,7 +266,7 @@ public final class Daemon implements AutoCloseable, Control {
             fresh.close();
             return ReloadResult.refused(List.of("not reloaded: " + e.getMessage()));
         }
-        runner.reconfigure(fresh.router, fresh.notifier, fresh.transports, fresh.retries);
+        runner.reconfigure(fresh.parts());
         Map<InetSocketAddress, SmtpServer> kept = new LinkedHashMap<>();
         for (Listener listener : next.listeners()) {
             SmtpServer server = servers.get(address(listener));

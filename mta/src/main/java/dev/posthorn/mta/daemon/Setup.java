@@ -173,6 +173,11 @@ final class Setup implements AutoCloseable {
                 checks.dkim() ? dkimVerification(dns) : DkimVerification.NONE));
     }
 
+    /** What the queue runner's attempts use from this setup. */
+    QueueRunner.Parts parts() {
+        return new QueueRunner.Parts(router, transports, notifier, retries);
+    }
+
     /** Ends the kept outbound sessions and the MTA-STS client. */
     @Override
     public void close() {

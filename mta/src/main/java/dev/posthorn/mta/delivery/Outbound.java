@@ -52,28 +52,39 @@ public final class Outbound implements AutoCloseable {
     /** Delivers to {@code recipients}, all in {@code domain}; one outcome per recipient, in order. */
     public List<Outcome> deliver(SpoolEnvelope envelope, String domain, List<String> recipients,
                                  SmtpTransport.Body body) {
+        return deliver(envelope, domain, recipients, body, new DeliveryTrace());
+    }
+
+    /** As {@link #deliver(SpoolEnvelope, String, List, SmtpTransport.Body)}, noting the route and tries in a trace. */
+    public List<Outcome> deliver(SpoolEnvelope envelope, String domain, List<String> recipients,
+                                 SmtpTransport.Body body, DeliveryTrace trace) {
         java.util.concurrent.Semaphore slot = destinations.computeIfAbsent(domain.toLowerCase(Locale.ROOT),
                 d -> new java.util.concurrent.Semaphore(PER_DESTINATION));
         slot.acquireUninterruptibly();
         try {
-            return route(envelope, domain, recipients, body);
+            return route(envelope, domain, recipients, body, trace);
         } finally {
             slot.release();
         }
     }
 
     private List<Outcome> route(SpoolEnvelope envelope, String domain, List<String> recipients,
-                                SmtpTransport.Body body) {
+                                SmtpTransport.Body body, DeliveryTrace trace) {
         RouteTarget route = routes.get(domain.toLowerCase(Locale.ROOT));
         if (route == null) {
+            smarthost.ifPresent(relay -> trace.route("smarthost " + relay.host() + ":" + relay.port()));
             return smarthost.map(relay -> smtp.deliverVia(envelope, relay.host(), relay.port(), relay.policy(),
-                    recipients, body)).orElseGet(() -> smtp.deliver(envelope, domain, recipients, body));
+                    recipients, body, trace)).orElseGet(() -> smtp.deliver(envelope, domain, recipients, body, trace));
         }
         return switch (route) {
-            case RouteTarget.Mx mx -> smtp.deliver(envelope, domain, recipients, body);
-            case RouteTarget.Smtp host -> smtp.deliverVia(envelope, host.server().host(), host.server().port(),
-                    smtp.routePolicy(domain, routePolicy), recipients, body);
+            case RouteTarget.Mx mx -> smtp.deliver(envelope, domain, recipients, body, trace);
+            case RouteTarget.Smtp host -> {
+                trace.route("route to " + host.server().host() + ":" + host.server().port());
+                yield smtp.deliverVia(envelope, host.server().host(), host.server().port(),
+                        smtp.routePolicy(domain, routePolicy), recipients, body, trace);
+            }
             case RouteTarget.Lmtp server -> {
+                trace.route("route to " + server); // lmtp:...
                 try (InputStream in = body.open()) {
                     yield lmtp.apply(server).deliver(envelope, recipients, in);
                 } catch (IOException e) {

@@ -99,6 +99,12 @@ public final class SmtpTransport implements AutoCloseable {
 
     /** Delivers to {@code recipients}, all in {@code domain}; one outcome per recipient, in order. */
     public List<Outcome> deliver(SpoolEnvelope envelope, String domain, List<String> recipients, Body body) {
+        return deliver(envelope, domain, recipients, body, new DeliveryTrace());
+    }
+
+    /** As {@link #deliver(SpoolEnvelope, String, List, Body)}, noting what happened in {@code trace}. */
+    public List<Outcome> deliver(SpoolEnvelope envelope, String domain, List<String> recipients, Body body,
+                                 DeliveryTrace trace) {
         // A domain at a DANE level: validated MX and address records, each target saying whether it is secure.
         return switch (domainTls.resolver(domain, resolver).resolve(domain)) {
             case MxAnswer.NullMx nullMx -> all(recipients, new Outcome.Failed(
@@ -109,7 +115,7 @@ public final class SmtpTransport implements AutoCloseable {
                     "550 " + unroutable.status() + " " + domain + ": " + unroutable.reason()));
             case MxAnswer.TemporaryFailure failure -> all(recipients, new Outcome.Deferred(
                     "451 " + failure.status() + " DNS for " + domain + ": " + failure.reason()));
-            case MxAnswer.Targets targets -> toTargets(envelope, domain, targets.targets(), recipients, body);
+            case MxAnswer.Targets targets -> toTargets(envelope, domain, targets.targets(), recipients, body, trace);
         };
     }
 
@@ -148,6 +154,12 @@ public final class SmtpTransport implements AutoCloseable {
      */
     public List<Outcome> deliverVia(SpoolEnvelope envelope, String host, int viaPort, Policy policy,
                                     List<String> recipients, Body body) {
+        return deliverVia(envelope, host, viaPort, policy, recipients, body, new DeliveryTrace());
+    }
+
+    /** As {@link #deliverVia(SpoolEnvelope, String, int, Policy, List, Body)}, noting what happened in {@code trace}. */
+    public List<Outcome> deliverVia(SpoolEnvelope envelope, String host, int viaPort, Policy policy,
+                                    List<String> recipients, Body body, DeliveryTrace trace) {
         List<InetAddress> addresses;
         try {
             addresses = host.matches("[0-9.]+|.*:.*") ? List.of(InetAddress.getByName(host))
@@ -164,8 +176,10 @@ public final class SmtpTransport implements AutoCloseable {
         Failures failures = new Failures("no address of " + host + " answered");
         for (InetAddress address : addresses) {
             String remote = host + "[" + AddressLiteral.format(address) + "]";
+            HostTls tls = HostTls.of(policy);
+            trace.trying(remote, tls);
             try {
-                return attempt(envelope, host, address, viaPort, HostTls.of(policy), remote, recipients, body);
+                return attempt(envelope, host, address, viaPort, tls, remote, recipients, body, trace);
             } catch (IOException e) {
                 failures.add(remote, e);
             }
@@ -187,8 +201,10 @@ public final class SmtpTransport implements AutoCloseable {
     }
 
     private List<Outcome> toTargets(SpoolEnvelope envelope, String domain, List<Target> targets,
-                                    List<String> recipients, Body body) {
+                                    List<String> recipients, Body body, DeliveryTrace trace) {
         DomainTls.Requirement requirement = domainTls.forMx(domain, targets);
+        trace.exchangers(targets);
+        trace.requirement(requirement);
         Failures failures = new Failures("no exchanger answered");
         for (Target target : targets) {
             HostTls tls;
@@ -196,13 +212,16 @@ public final class SmtpTransport implements AutoCloseable {
                 tls = HostTls.forMx(requirement, target, domainTls.trust());
             } catch (TlsFailure skipped) {
                 log.info("{}: {} skipped: {}{}", envelope.id(), target.host(), skipped.label(), skipped.getMessage());
+                trace.trying(target.host(), null);
+                trace.tls("skipped: " + skipped.label() + skipped.getMessage());
                 failures.add(skipped);
                 continue;
             }
             for (InetAddress address : target.addresses()) {
                 String remote = target.host() + "[" + AddressLiteral.format(address) + "]";
+                trace.trying(remote, tls);
                 try {
-                    return attempt(envelope, target.host(), address, port, tls, remote, recipients, body);
+                    return attempt(envelope, target.host(), address, port, tls, remote, recipients, body, trace);
                 } catch (IOException e) {
                     failures.add(remote, e);
                 }
@@ -256,7 +275,8 @@ public final class SmtpTransport implements AutoCloseable {
     }
 
     private List<Outcome> attempt(SpoolEnvelope envelope, String host, InetAddress address, int toPort, HostTls tls,
-                                  String remote, List<String> recipients, Body body) throws IOException {
+                                  String remote, List<String> recipients, Body body, DeliveryTrace trace)
+            throws IOException {
         String server = address.getHostAddress() + "|" + toPort;
         // Decided before the kept sessions are looked at, so that a plain-text session is found again.
         boolean plainAfterFailure = tls.mayFallBackToPlainText() && brokenTls.failedRecently(server);
@@ -266,6 +286,9 @@ public final class SmtpTransport implements AutoCloseable {
         String key = server + "|" + host + "|" + tls.key();
         ConnectionCache.Lease lease = connections.take(key);
         if (lease != null) {
+            lease.client().transcript(trace);
+            trace.tls(lease.client().tlsSession() != null ? lease.client().tlsSession().getProtocol()
+                    + " (session reused)" : "none (session reused)");
             try {
                 return transaction(lease.client(), key, lease.uses(), envelope, remote, tls.security(), recipients,
                         body);
@@ -284,12 +307,20 @@ public final class SmtpTransport implements AutoCloseable {
         }
         Optional<InetAddress> source = bindAddress.filter(local -> local.getClass() == address.getClass());
         SmtpClient client = SmtpClient.connect(new Endpoint.Tcp(address.getHostAddress(), toPort, source),
-                SmtpClient.Protocol.SMTP, helloName, timeouts);
+                SmtpClient.Protocol.SMTP, helloName, timeouts, trace);
         Optional<String> finding;
         try {
             secure(client, host, tls);
+            if (client.tlsSession() != null) {
+                trace.negotiated(client.tlsSession().getProtocol());
+            } else {
+                trace.tls("none");
+            }
             finding = tls.audit().inspect(client, host);
         } catch (IOException e) {
+            if (e instanceof TlsFailure || e instanceof javax.net.ssl.SSLException) {
+                trace.tls("failed: " + e.getMessage());
+            }
             client.close();
             if (tls.mayFallBackToPlainText() && !(e instanceof TlsFailure)) {
                 // At this level secure() does nothing but STARTTLS: the handshake, or what the server sent
@@ -349,6 +380,7 @@ public final class SmtpTransport implements AutoCloseable {
             if (closing) {
                 ConnectionCache.quit(client); // 421: the server is closing the session (RFC 5321 3.8)
             } else {
+                client.transcript(null); // the next delivery on this session records into its own trace
                 connections.give(key, client, uses + 1);
             }
             // RFC 3461 5.2.2: a server that offered DSN and got NOTIFY reports success itself; else, 5.2.3, we

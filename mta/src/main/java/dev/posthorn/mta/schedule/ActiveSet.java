@@ -23,12 +23,16 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class ActiveSet {
 
-    /** A message in memory; {@code message} is null while it is being loaded, {@code timer} set while it waits. */
+    /**
+     * A message in memory; {@code message} is null while it is being loaded, {@code timer} set while it waits,
+     * {@code seized} while the operator's command works on it ({@link #seize}).
+     */
     private static final class Entry {
         QueuedMessage message;
         Instant due;
         Future<?> timer;
         long ticket;
+        boolean seized;
 
         Entry(Instant due) {
             this.due = due;
@@ -40,6 +44,8 @@ final class ActiveSet {
 
     private final int limit;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a message leaves the set or starts waiting: what {@link #seize} waits for. */
+    private final java.util.concurrent.locks.Condition changed = lock.newCondition();
     private final Map<String, Entry> held = new HashMap<>();
     private int peak;
     /** The earliest due time of a message on disk and not held; null when every queued message is held. */
@@ -131,6 +137,7 @@ final class ActiveSet {
         try {
             held.remove(id);
             queuedUntil.ifPresent(this::onDisk);
+            changed.signalAll();
         } finally {
             lock.unlock();
         }
@@ -195,7 +202,9 @@ final class ActiveSet {
             }
             entry.message = message;
             entry.due = due;
+            entry.seized = false;
             entry.timer = schedule.apply(++entry.ticket);
+            changed.signalAll();
             return true;
         } finally {
             lock.unlock();
@@ -210,6 +219,7 @@ final class ActiveSet {
             if (entry != null) {
                 entry.message = message;
                 entry.timer = null;
+                entry.seized = false;
             }
         } finally {
             lock.unlock();
@@ -230,6 +240,60 @@ final class ActiveSet {
             entry.timer.cancel(false);
             entry.timer = null;
             return Optional.of(entry.message);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * What {@link #seize} got.
+     *
+     * @param seized  whether the message is now the operator's: no attempt starts and no scan loads it until it is
+     *                {@link #release}d or {@link #starting}
+     * @param waiting the message as it waited in memory for its timer (now cancelled); null when it was on disk only
+     */
+    record Seizure(boolean seized, QueuedMessage waiting) {
+    }
+
+    /**
+     * Takes message {@code id} out of the runner's hands for an operator's command (hold, delete, bounce, flush): at
+     * once when it is on disk only or waits for its timer; when an attempt is running (or it is being loaded, or
+     * another command has it), waits up to {@code patience} for that to end, then gives up (not seized).
+     */
+    Seizure seize(String id, java.time.Duration patience) throws InterruptedException {
+        lock.lock();
+        try {
+            long nanos = patience.toNanos();
+            while (true) {
+                Entry entry = held.get(id);
+                if (entry == null) {
+                    Entry mine = new Entry(Instant.EPOCH);
+                    mine.seized = true;
+                    held.put(id, mine);
+                    return new Seizure(true, null);
+                }
+                if (entry.timer != null) {
+                    entry.timer.cancel(false);
+                    entry.timer = null;
+                    entry.seized = true;
+                    return new Seizure(true, entry.message);
+                }
+                if (nanos <= 0) {
+                    return new Seizure(false, null);
+                }
+                nanos = changed.awaitNanos(nanos);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether an attempt of message {@code id} is running (or about to): in memory, neither waiting nor seized. */
+    boolean running(String id) {
+        lock.lock();
+        try {
+            Entry entry = held.get(id);
+            return entry != null && entry.timer == null && !entry.seized && entry.message != null;
         } finally {
             lock.unlock();
         }

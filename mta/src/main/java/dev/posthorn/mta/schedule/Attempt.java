@@ -3,6 +3,7 @@ package dev.posthorn.mta.schedule;
 import dev.posthorn.mta.admin.MailLog;
 import dev.posthorn.mta.bounce.RecipientReport;
 import dev.posthorn.mta.config.Delivery;
+import dev.posthorn.mta.delivery.DeliveryTrace;
 import dev.posthorn.mta.delivery.Outcome;
 import dev.posthorn.mta.delivery.ReceivedCount;
 import dev.posthorn.mta.delivery.SmtpTransport;
@@ -47,6 +48,9 @@ final class Attempt {
     private final Map<String, List<Integer>> remoteIndexes = new LinkedHashMap<>();
     private final Map<String, List<String>> remoteAddresses = new LinkedHashMap<>();
     private final Map<Integer, RecipientReport.Action> successes = new HashMap<>();
+    /** What each recipient went through in this attempt, for the history and the metrics. */
+    private final Map<Integer, List<Tried>> tried = new LinkedHashMap<>();
+    private final Map<String, DeliveryTrace> traces = new HashMap<>();
     /** Recipients with a copy for LMTP or SMTP, delivered after the loop over all recipients. */
     private final java.util.Set<Integer> gathered = new java.util.HashSet<>();
     private DeliveryState progress;
@@ -73,7 +77,7 @@ final class Attempt {
         for (int i = 0; i < state.recipients().size(); i++) {
             if (state.recipients().get(i).status() == DeliveryState.Status.PENDING) {
                 if (looping) {
-                    outcomes.computeIfAbsent(i, x -> new ArrayList<>()).add(new Outcome.Failed(
+                    add(i, "none", "mail loop", null, new Outcome.Failed(
                             "554 5.4.6 mail loop: " + received + " Received header fields (RFC 5321 6.3)"));
                 } else {
                     plan(i);
@@ -92,7 +96,7 @@ final class Attempt {
                         lmtpAddresses.get(group.getKey()), body);
             }
             for (int k = 0; k < results.size(); k++) {
-                outcomes.computeIfAbsent(group.getValue().get(k), x -> new ArrayList<>()).add(results.get(k));
+                add(group.getValue().get(k), "lmtp", "lmtp " + group.getKey().target(), null, results.get(k));
             }
         }
         for (Map.Entry<Integer, List<Outcome>> entry : outcomes.entrySet()) {
@@ -145,8 +149,8 @@ final class Attempt {
         String address = message.envelope().recipients().get(index).address();
         switch (route(router, address)) {
             case Route.Remote remote -> planRemote(index, address);
-            case Route.Unknown unknown -> outcomes.computeIfAbsent(index, x -> new ArrayList<>())
-                    .add(new Outcome.Failed("550 5.1.1 mailbox unknown"));
+            case Route.Unknown unknown -> add(index, "none", "unknown mailbox", null,
+                    new Outcome.Failed("550 5.1.1 mailbox unknown"));
             case Route.Local local -> {
                 for (Destination destination : local.destinations()) {
                     plan(index, destination);
@@ -156,13 +160,14 @@ final class Attempt {
     }
 
     private void plan(int index, Destination destination) {
-        List<Outcome> list = outcomes.computeIfAbsent(index, x -> new ArrayList<>());
         switch (destination) {
             case Destination.Forward forward -> planRemote(index, forward.address());
             case Destination.Mailbox mailbox -> {
                 switch (mailbox.domain().delivery()) {
-                    case Delivery.Maildir maildir -> list.add(transports.maildir(maildir, mailbox, message, spool));
-                    case Delivery.Discard discard -> list.add(new Outcome.Delivered("discarded"));
+                    case Delivery.Maildir maildir -> add(index, "maildir", "maildir " + mailbox.address(), null,
+                            transports.maildir(maildir, mailbox, message, spool));
+                    case Delivery.Discard discard -> add(index, "discard", "discard", null,
+                            new Outcome.Delivered("discarded"));
                     case Delivery.Lmtp lmtp -> {
                         lmtpIndexes.computeIfAbsent(lmtp, x -> new ArrayList<>()).add(index);
                         gathered.add(index);
@@ -187,7 +192,7 @@ final class Attempt {
     /** Gathers a recipient in another domain by domain, for one SMTP transaction per domain. */
     private void planRemote(int index, String address) {
         if (transports.remote() == null) {
-            outcomes.computeIfAbsent(index, x -> new ArrayList<>()).add(new Outcome.Deferred(AWAITING_OUTBOUND));
+            add(index, "none", "no outbound delivery", null, new Outcome.Deferred(AWAITING_OUTBOUND));
             return;
         }
         String domain = address.substring(address.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
@@ -209,12 +214,43 @@ final class Attempt {
             }
         };
         for (Map.Entry<String, List<Integer>> group : remoteIndexes.entrySet()) {
+            DeliveryTrace trace = new DeliveryTrace();
+            traces.put(group.getKey(), trace);
             List<Outcome> results = transports.remote().deliver(message.envelope(), group.getKey(),
-                    remoteAddresses.get(group.getKey()), body);
+                    remoteAddresses.get(group.getKey()), body, trace);
+            String transport = trace.route().startsWith("route to " + dev.posthorn.mta.config.RouteTarget.LMTP) ? "lmtp"
+                    : "smtp";
             for (int k = 0; k < results.size(); k++) {
-                outcomes.computeIfAbsent(group.getValue().get(k), x -> new ArrayList<>()).add(results.get(k));
+                add(group.getValue().get(k), transport, trace.route(), trace, results.get(k));
             }
         }
+    }
+
+    /**
+     * One copy of one recipient through one transport in this attempt.
+     *
+     * @param transport {@code smtp}, {@code lmtp}, {@code maildir}, {@code discard}, or {@code none} (no transport
+     *                  was reached: unknown mailbox, loop, no outbound delivery)
+     * @param route     how it went, for the operator
+     * @param trace     what an SMTP delivery went through; null for the others
+     * @param outcome   what became of it
+     */
+    record Tried(String transport, String route, DeliveryTrace trace, Outcome outcome) {
+    }
+
+    private void add(int index, String transport, String how, DeliveryTrace trace, Outcome outcome) {
+        outcomes.computeIfAbsent(index, x -> new ArrayList<>()).add(outcome);
+        tried.computeIfAbsent(index, x -> new ArrayList<>()).add(new Tried(transport, how, trace, outcome));
+    }
+
+    /** What each recipient tried in this attempt went through, by recipient index. */
+    Map<Integer, List<Tried>> tried() {
+        return tried;
+    }
+
+    /** The traces of this attempt's SMTP deliveries, one per destination domain. */
+    java.util.Collection<DeliveryTrace> traces() {
+        return traces.values();
     }
 
     /**

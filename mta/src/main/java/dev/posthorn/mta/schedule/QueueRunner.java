@@ -51,13 +51,16 @@ public final class QueueRunner implements AutoCloseable {
     /** The shortest pause between scans for messages falling due on disk: a scan costs a look at every file. */
     static final Duration SCAN_PAUSE = Duration.ofSeconds(1);
 
+    /** How often the queue directory is read even when nothing asked: finds messages another process committed. */
+    static final Duration FALLBACK_SCAN = Duration.ofSeconds(60);
+
     private final Spool spool;
-    // Replaced together by a reload (reconfigure); an attempt reads each once.
-    private volatile Router router;
-    private volatile Notifier notifier;
-    private volatile LocalTransports transports;
-    private volatile RetrySchedule retries;
+    private volatile Parts parts;
     private final Clock clock;
+    private final QueueMetrics metrics;
+    private final QueueControl control;
+    /** Messages whose state file an operator's command wrote before any attempt (see {@link #stated}). */
+    private final java.util.Set<String> stated = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Semaphore slots;
     private final ActiveSet active;
     private final AtomicInteger running = new AtomicInteger();
@@ -78,32 +81,77 @@ public final class QueueRunner implements AutoCloseable {
      */
     public QueueRunner(Spool spool, Router router, Notifier notifier, LocalTransports transports,
                        RetrySchedule retries, Clock clock, int concurrency, int activeLimit) {
-        this.spool = spool;
-        this.router = router;
-        this.notifier = notifier;
-        this.transports = transports;
-        this.retries = retries;
-        this.clock = clock;
-        this.slots = new Semaphore(concurrency);
-        this.active = new ActiveSet(activeLimit);
+        this(spool, new Parts(router, transports, notifier, retries), clock, concurrency, activeLimit,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     }
 
     /**
-     * Attempts started from now on route, deliver, report and retry with these parts (a reload); attempts in
-     * progress finish with the transports they started with.
+     * @param parts       what attempts use, swappable as one ({@link #reconfigure})
+     * @param concurrency how many attempts may run at once
+     * @param activeLimit how many messages may be held in memory at once (the {@code queue.active_limit} setting)
+     * @param registry    where the queue's meters go ({@link QueueMetrics})
      */
-    public synchronized void reconfigure(Router newRouter, Notifier newNotifier, LocalTransports newTransports,
-                                         RetrySchedule newRetries) {
-        this.router = newRouter;
-        this.notifier = newNotifier;
-        this.transports = newTransports;
-        this.retries = newRetries;
+    public QueueRunner(Spool spool, Parts parts, Clock clock, int concurrency, int activeLimit,
+                       io.micrometer.core.instrument.MeterRegistry registry) {
+        this.spool = spool;
+        this.parts = java.util.Objects.requireNonNull(parts, "parts");
+        this.clock = clock;
+        this.slots = new Semaphore(concurrency);
+        this.active = new ActiveSet(activeLimit);
+        this.metrics = new QueueMetrics(registry, spool, clock);
+        this.control = new QueueControl(this);
     }
 
-    /** Starts on what the spool holds (after {@link Spool#clean()}): the earliest-due messages first. */
+    /**
+     * What a delivery attempt uses, swapped as one unit by a reload: an attempt runs to its end with the parts it
+     * started with.
+     *
+     * @param router     where each recipient goes
+     * @param transports how it gets there
+     * @param notifier   the delivery status notifications
+     * @param retries    when to try again, and when to give up
+     */
+    public record Parts(Router router, LocalTransports transports, Notifier notifier, RetrySchedule retries) {
+        public Parts {
+            java.util.Objects.requireNonNull(router, "router");
+            java.util.Objects.requireNonNull(transports, "transports");
+            java.util.Objects.requireNonNull(notifier, "notifier");
+            java.util.Objects.requireNonNull(retries, "retries");
+        }
+    }
+
+    /**
+     * Uses {@code newParts} for every attempt that starts from now on; attempts running now finish with the parts
+     * they started with. Returns the parts replaced (the caller closes their transports once those attempts end).
+     */
+    public Parts reconfigure(Parts newParts) {
+        Parts old = parts;
+        parts = java.util.Objects.requireNonNull(newParts, "newParts");
+        return old;
+    }
+
+    /** The parts attempts use now. */
+    Parts parts() {
+        return parts;
+    }
+
+    /** The operator's commands on the queue (list, show, hold, release, delete, bounce, flush). */
+    public QueueControl control() {
+        return control;
+    }
+
+    /**
+     * Starts on what the spool holds (after {@link Spool#clean()}): the earliest-due messages first. The queue
+     * directory is also read every {@link #FALLBACK_SCAN}, so a message committed by another process (sendmail)
+     * is found even when nobody says so.
+     */
     public void start() {
         active.onDisk(Instant.EPOCH);
         workers.execute(this::refill);
+        timer.scheduleAtFixedRate(() -> {
+            active.onDisk(clock.instant());
+            armScan();
+        }, FALLBACK_SCAN.toMillis(), FALLBACK_SCAN.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** A newly committed message: attempt it now, or, when the active set is full, once a scan finds it. */
@@ -147,20 +195,55 @@ public final class QueueRunner implements AutoCloseable {
         active.wake(id, ticket).ifPresent(message -> workers.execute(() -> attempt(message)));
     }
 
+    /** Starts an attempt of a message the operator's command holds in its place ({@link ActiveSet#seize}). */
+    void startNow(QueuedMessage message) {
+        active.starting(message);
+        workers.execute(() -> attempt(message));
+    }
+
+    /** Reads the queue directory now (after a flush made messages on disk due). */
+    void scanNow() {
+        workers.execute(this::refill);
+    }
+
+    /** Notes that an operator's command wrote a state file for message {@code id} before any attempt. */
+    void stated(String id) {
+        stated.add(id);
+    }
+
+    Spool spool() {
+        return spool;
+    }
+
+    ActiveSet active() {
+        return active;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    QueueMetrics metrics() {
+        return metrics;
+    }
+
     private void attempt(QueuedMessage message) {
         if (closed) {
             return;
         }
         slots.acquireUninterruptibly();
         running.incrementAndGet();
+        Parts used = parts;
         try {
             if (!closed) {
-                Attempt attempt = new Attempt(message, spool, router, transports);
-                finish(message, attempt.run(), attempt.successes(), attempt.savedState());
+                Attempt attempt = new Attempt(message, spool, used.router(), used.transports());
+                DeliveryState after = attempt.run();
+                count(message, attempt, after);
+                finish(message, after, attempt, used);
             }
         } catch (IOException | RuntimeException e) {
             log.error("{}: delivery attempt failed; retrying later", message.id(), e);
-            hold(message, clock.instant().plus(retries.delayAfter(message.state().attempts() + 1)));
+            hold(message, clock.instant().plus(used.retries().delayAfter(message.state().attempts() + 1)));
         } finally {
             running.decrementAndGet();
             slots.release();
@@ -172,28 +255,32 @@ public final class QueueRunner implements AutoCloseable {
      * next: removed once no recipient is pending (failures have been reported), else kept for the next attempt.
      * The spool is written before the message leaves memory, so a scan never loads an outdated copy.
      */
-    private void finish(QueuedMessage message, DeliveryState state,
-                        Map<Integer, RecipientReport.Action> successes, boolean stateSaved) throws IOException {
+    private void finish(QueuedMessage message, DeliveryState state, Attempt attempt, Parts used)
+            throws IOException {
         Instant now = clock.instant();
+        RetrySchedule retries = used.retries();
         if (retries.expired(message.envelope().receivedAt(), now)) {
             state = expire(message, state);
         }
-        Notifier.Result notified = notifier.notify(message, message.state(), state, successes, now,
+        Notifier.Result notified = used.notifier().notify(message, message.state(), state, attempt.successes(), now,
                 retries.delayNoticeDue(message.envelope().receivedAt(), now));
         notified.reports().forEach(this::submit);
+        notified.kinds().forEach(metrics::report);
         state = notified.state();
         int attempts = state.attempts() + 1;
         Duration delay = retries.delayAfter(attempts);
         state = state.attempted(now.plus(delay));
         QueuedMessage updated = message.with(state);
+        boolean touched = stated.remove(message.id());
         if (state.isFinished()) {
-            spool.remove(message, message.state().attempts() > 0 || stateSaved);
+            spool.remove(message, message.state().attempts() > 0 || attempt.savedState() || touched);
             MailLog.removed(message.id());
             released(message.id(), Optional.empty());
             return;
         }
         spool.save(message.id(), state);
-        if (!hasLocalPending(updated)) {
+        appendHistory(message, attempt, state, now);
+        if (!hasLocalPending(updated, used)) {
             released(message.id(), Optional.empty());
         } else if (active.diskDue().isPresent()) {
             released(message.id(), Optional.of(state.nextAttempt())); // others wait on disk: no place for waiting
@@ -202,7 +289,33 @@ public final class QueueRunner implements AutoCloseable {
         }
     }
 
-    private void released(String id, Optional<Instant> queuedUntil) {
+    /** The attempt's line in the message's history; a failure to write it is logged, never fails the attempt. */
+    private void appendHistory(QueuedMessage message, Attempt attempt, DeliveryState state, Instant now) {
+        try {
+            spool.appendHistory(message.id(), AttemptHistory.line(message, attempt, state, now));
+        } catch (IOException | RuntimeException e) {
+            log.warn("{}: could not record the attempt in its history: {}", message.id(), e.toString());
+        }
+    }
+
+    /** The attempt in the meters: each outcome by transport, delivery latency, new TLS sessions. */
+    private void count(QueuedMessage message, Attempt attempt, DeliveryState after) {
+        for (Map.Entry<Integer, java.util.List<Attempt.Tried>> entry : attempt.tried().entrySet()) {
+            for (Attempt.Tried tried : entry.getValue()) {
+                if (!tried.transport().equals("none")) {
+                    metrics.attempted(tried.outcome(), tried.transport());
+                }
+            }
+            if (after.recipients().get(entry.getKey()).status() == DeliveryState.Status.DELIVERED) {
+                metrics.delivered(Duration.between(message.envelope().receivedAt(), clock.instant()));
+            }
+        }
+        for (dev.posthorn.mta.delivery.DeliveryTrace trace : attempt.traces()) {
+            trace.negotiatedProtocol().ifPresent(metrics::tlsSession);
+        }
+    }
+
+    void released(String id, Optional<Instant> queuedUntil) {
         active.release(id, queuedUntil);
         Optional<Instant> due = active.diskDue();
         if (due.isPresent() && !due.get().isAfter(clock.instant()) && active.free() >= refillAt()) {
@@ -268,10 +381,12 @@ public final class QueueRunner implements AutoCloseable {
         }
         QueuedMessage message = loaded.get();
         DeliveryState state = message.state();
-        if (state.attempts() > 0 && !hasLocalPending(message)) {
+        RetrySchedule retries = parts.retries();
+        if (state.held()) {
+            active.release(message.id(), Optional.empty()); // the operator's: never attempted until released
+        } else if (state.attempts() > 0 && !hasLocalPending(message, parts)) {
             // Only remote recipients, and mail may not leave: looked at again after the longest retry interval.
-            state = new DeliveryState(state.attempts(), clock.instant().plus(retries.intervals().getLast()),
-                    state.recipients(), state.delayNoticeSent());
+            state = state.dueAt(clock.instant().plus(retries.intervals().getLast()));
             spool.save(message.id(), state);
             active.release(message.id(), Optional.of(state.nextAttempt()));
         } else if (state.attempts() > 0 && state.nextAttempt().isAfter(due.at().plus(SCAN_PAUSE))) {
@@ -320,10 +435,10 @@ public final class QueueRunner implements AutoCloseable {
     }
 
     /** Whether a pending recipient can be tried (remote ones only when mail may leave this host). */
-    private boolean hasLocalPending(QueuedMessage message) {
+    private static boolean hasLocalPending(QueuedMessage message, Parts parts) {
         for (int i = 0; i < message.state().recipients().size(); i++) {
             if (message.state().recipients().get(i).status() == DeliveryState.Status.PENDING
-                    && (transports.remote() != null || !(Attempt.route(router,
+                    && (parts.transports().remote() != null || !(Attempt.route(parts.router(),
                     message.envelope().recipients().get(i).address()) instanceof Route.Remote))) {
                 return true;
             }

@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param nextAttempt when to try again
  * @param recipients  one entry per envelope recipient, in envelope order
  * @param delayNoticeSent whether the sender has been told the message is delayed (one notice per message)
+ * @param held        whether the operator holds the message: no attempt until it is released (kept across restarts;
+ *                    {@link Spool#save} then gives the state file a time no scan reaches)
  */
 public record DeliveryState(int attempts, Instant nextAttempt, List<RecipientState> recipients,
-                            boolean delayNoticeSent) {
+                            boolean delayNoticeSent, boolean held) {
 
     /** A recipient's status. */
     public enum Status { PENDING, DELIVERED, FAILED }
@@ -39,6 +41,11 @@ public record DeliveryState(int attempts, Instant nextAttempt, List<RecipientSta
         recipients = List.copyOf(recipients);
     }
 
+    /** A state the operator does not hold. */
+    public DeliveryState(int attempts, Instant nextAttempt, List<RecipientState> recipients, boolean delayNoticeSent) {
+        this(attempts, nextAttempt, recipients, delayNoticeSent, false);
+    }
+
     /** The state of a message no attempt has touched. */
     public static DeliveryState initial(int recipients, Instant now) {
         return new DeliveryState(0, now, Collections.nCopies(recipients, new RecipientState(Status.PENDING, "")),
@@ -54,17 +61,27 @@ public record DeliveryState(int attempts, Instant nextAttempt, List<RecipientSta
     public DeliveryState with(int index, Status status, String diagnostic) {
         List<RecipientState> copy = new ArrayList<>(recipients);
         copy.set(index, new RecipientState(status, diagnostic));
-        return new DeliveryState(attempts, nextAttempt, copy, delayNoticeSent);
+        return new DeliveryState(attempts, nextAttempt, copy, delayNoticeSent, held);
     }
 
     /** A copy counting one more attempt, with the next one at {@code next}. */
     public DeliveryState attempted(Instant next) {
-        return new DeliveryState(attempts + 1, next, recipients, delayNoticeSent);
+        return new DeliveryState(attempts + 1, next, recipients, delayNoticeSent, held);
     }
 
     /** A copy noting that the delay notice was sent. */
     public DeliveryState delayNoticed() {
-        return new DeliveryState(attempts, nextAttempt, recipients, true);
+        return new DeliveryState(attempts, nextAttempt, recipients, true, held);
+    }
+
+    /** A copy held ({@code true}) or released, with the next attempt at {@code next}. */
+    public DeliveryState held(boolean hold, Instant next) {
+        return new DeliveryState(attempts, next, recipients, delayNoticeSent, hold);
+    }
+
+    /** A copy due at {@code next}, attempts and everything else unchanged. */
+    public DeliveryState dueAt(Instant next) {
+        return new DeliveryState(attempts, next, recipients, delayNoticeSent, held);
     }
 
     byte[] encode() {
@@ -73,6 +90,9 @@ public record DeliveryState(int attempts, Instant nextAttempt, List<RecipientSta
         out.append("next ").append(nextAttempt.toEpochMilli()).append('\n');
         if (delayNoticeSent) {
             out.append("delay-noticed\n");
+        }
+        if (held) {
+            out.append("held\n");
         }
         for (RecipientState r : recipients) {
             out.append("rcpt ").append(r.status()).append(' ').append(EnvelopeCodec.escape(r.diagnostic()))
@@ -89,8 +109,11 @@ public record DeliveryState(int attempts, Instant nextAttempt, List<RecipientSta
             throw new IllegalArgumentException("state has no end record");
         }
         String[] lines = text.split("\n");
-        boolean noticed = lines.length > 2 && lines[2].equals("delay-noticed");
-        int first = noticed ? 3 : 2;
+        int first = 2;
+        boolean noticed = lines.length > first && lines[first].equals("delay-noticed");
+        first += noticed ? 1 : 0;
+        boolean held = lines.length > first && lines[first].equals("held");
+        first += held ? 1 : 0;
         if (lines.length != recipientCount + first + 1 || !lines[0].startsWith("attempts ")
                 || !lines[1].startsWith("next ")) {
             throw new IllegalArgumentException("state does not match the envelope");
@@ -104,6 +127,6 @@ public record DeliveryState(int attempts, Instant nextAttempt, List<RecipientSta
             recipients.add(new RecipientState(Status.valueOf(f[1]), EnvelopeCodec.unescape(f[2])));
         }
         return new DeliveryState(Integer.parseInt(lines[0].substring(9)),
-                Instant.ofEpochMilli(Long.parseLong(lines[1].substring(5))), recipients, noticed);
+                Instant.ofEpochMilli(Long.parseLong(lines[1].substring(5))), recipients, noticed, held);
     }
 }

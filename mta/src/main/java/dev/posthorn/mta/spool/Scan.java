@@ -26,6 +26,13 @@ import java.util.function.Predicate;
  */
 public record Scan(List<Due> due, Optional<Instant> next) {
 
+    /**
+     * The state file time of a held message: later than any horizon a scan is given, so a held message is never
+     * found due, and not counted among those due later either (it waits for the operator, not for a time). Within
+     * what file systems store (ext4 keeps times up to 2446; a far later one would come back cut).
+     */
+    public static final Instant HELD = Instant.parse("2200-01-01T00:00:00Z");
+
     private static final Comparator<Due> ORDER = Comparator.comparing(Due::at).thenComparing(Due::id);
 
     /**
@@ -52,8 +59,8 @@ public record Scan(List<Due> due, Optional<Instant> next) {
                     continue;
                 }
                 Instant at = dueTime(queue, id, stateSuffix);
-                if (at == null) {
-                    continue; // removed meanwhile
+                if (at == null || !at.isBefore(HELD)) {
+                    continue; // removed meanwhile, or held
                 }
                 Due left = new Due(id, at);
                 if (!at.isAfter(horizon) && max > 0) {
@@ -68,6 +75,39 @@ public record Scan(List<Due> due, Optional<Instant> next) {
         List<Due> due = new ArrayList<>(latestFirst);
         due.sort(ORDER);
         return new Scan(due, Optional.ofNullable(next));
+    }
+
+    /**
+     * How many queued messages there are by when they are due, from file times alone (no message is opened).
+     *
+     * @param due   due by the time asked for (new ones, ones being delivered, and retries that are due)
+     * @param later waiting for a later retry
+     * @param held  held by the operator
+     */
+    public record Census(int due, int later, int held) {
+    }
+
+    static Census census(Path queue, String stateSuffix, Instant now) throws IOException {
+        int due = 0;
+        int later = 0;
+        int held = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(queue)) {
+            for (Path file : files) {
+                String id = file.getFileName().toString();
+                Instant at = SpoolEnvelope.isId(id) ? dueTime(queue, id, stateSuffix) : null;
+                if (at == null) {
+                    continue;
+                }
+                if (!at.isBefore(HELD)) {
+                    held++;
+                } else if (at.isAfter(now)) {
+                    later++;
+                } else {
+                    due++;
+                }
+            }
+        }
+        return new Census(due, later, held);
     }
 
     /** The state file's time, else the message file's; {@code null} when the message is gone. */

@@ -136,7 +136,7 @@ public final class Spool {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(queue)) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
-                if (name.endsWith(STATE)) {
+                if (name.endsWith(STATE) || name.endsWith(History.SUFFIX)) {
                     states.add(file);
                 } else if (name.startsWith(SPARE)) {
                     keepOrDelete(file);
@@ -154,7 +154,8 @@ public final class Spool {
             }
         }
         for (Path state : states) {
-            String id = state.getFileName().toString().replace(STATE, "");
+            String name = state.getFileName().toString();
+            String id = name.substring(0, name.lastIndexOf('.'));
             if (!Files.exists(queue.resolve(id))) {
                 Files.deleteIfExists(state);
             }
@@ -169,6 +170,63 @@ public final class Spool {
      */
     public Scan scan(Instant horizon, int max, java.util.function.Predicate<String> skip) throws IOException {
         return Scan.of(queue, STATE, horizon, max, skip);
+    }
+
+    /**
+     * Reads one queued message for a look (the admin API): empty when it is not (or no longer) queued or cannot be
+     * read whole; unlike {@link #load}, never moves anything, since a file being removed meanwhile is no damage.
+     */
+    public java.util.Optional<QueuedMessage> peek(String id) throws IOException {
+        if (!SpoolEnvelope.isId(id)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            MessageFile.Contents contents = MessageFile.read(queue.resolve(id));
+            SpoolEnvelope envelope = contents.envelope();
+            DeliveryState state = DeliveryState.initial(envelope.recipients().size(), envelope.receivedAt());
+            try {
+                state = DeliveryState.decode(Files.readAllBytes(queue.resolve(id + STATE)),
+                        envelope.recipients().size());
+            } catch (NoSuchFileException | IllegalArgumentException e) {
+                // no attempt yet, or a state the next load quarantines: show the message as never attempted
+            }
+            return java.util.Optional.of(new QueuedMessage(envelope, contents.bodyLength(), state));
+        } catch (NoSuchFileException | IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** The ids of the queued messages, in id order (which is arrival order), at most {@code max}. */
+    public List<String> ids(int max) throws IOException {
+        List<String> ids = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(queue)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (SpoolEnvelope.isId(name)) {
+                    ids.add(name);
+                }
+            }
+        }
+        ids.sort(null);
+        return ids.size() > max ? List.copyOf(ids.subList(0, max)) : ids;
+    }
+
+    /** How many queued messages are due by {@code now}, due later, and held; from file times alone. */
+    public Scan.Census census(Instant now) throws IOException {
+        return Scan.census(queue, STATE, now);
+    }
+
+    /** Appends one line to the message's attempt history (see {@link History}); false when it had to be cut. */
+    public boolean appendHistory(String id, String line) throws IOException {
+        return History.append(queue.resolve(id + History.SUFFIX), line);
+    }
+
+    /** The message's attempt history, oldest first, at most its last megabyte; empty when it has none. */
+    public List<String> history(String id) throws IOException {
+        if (!SpoolEnvelope.isId(id)) {
+            return List.of();
+        }
+        return History.read(queue.resolve(id + History.SUFFIX));
     }
 
     /**
@@ -267,8 +325,9 @@ public final class Spool {
                 channel.write(bytes);
             }
             // The next attempt as the file's time: a scan of the queue learns when each message is due without
-            // opening it. Set before the force, so the one force covers it.
-            Files.setLastModifiedTime(temporary, java.nio.file.attribute.FileTime.from(state.nextAttempt()));
+            // opening it (a held message: a time no scan reaches). Set before the force, so the one force covers it.
+            Files.setLastModifiedTime(temporary, java.nio.file.attribute.FileTime.from(
+                    state.held() ? Scan.HELD : state.nextAttempt()));
             channel.force(true);
         }
         Files.move(temporary, queue.resolve(id + STATE), StandardCopyOption.ATOMIC_MOVE);
@@ -294,6 +353,7 @@ public final class Spool {
                 keep(spare);
                 if (hasState) {
                     Files.deleteIfExists(queue.resolve(message.id() + STATE));
+                    Files.deleteIfExists(queue.resolve(message.id() + History.SUFFIX));
                 }
                 return;
             } catch (NoSuchFileException e) {
@@ -353,11 +413,14 @@ public final class Spool {
         return spareCount.get();
     }
 
-    /** Removes a message; {@code hasState} false skips looking for a state file no attempt ever wrote. */
+    /**
+     * Removes a message; {@code hasState} false skips looking for a state file (and history) no attempt ever wrote.
+     */
     public void remove(String id, boolean hasState) throws IOException {
         Files.deleteIfExists(queue.resolve(id));
         if (hasState) {
             Files.deleteIfExists(queue.resolve(id + STATE));
+            Files.deleteIfExists(queue.resolve(id + History.SUFFIX));
         }
     }
 

@@ -37,6 +37,9 @@ public final class SmtpClient implements AutoCloseable {
     /** SMTP (EHLO, falling back to HELO) or LMTP (LHLO, RFC 2033). */
     public enum Protocol { SMTP, LMTP }
 
+    /** What the transcript gets for the message itself: its data is never recorded. */
+    public static final String DATA_PLACEHOLDER = "(message data)";
+
     private Wire wire;
     private LineReader in;
     private OutputStream out;
@@ -45,6 +48,7 @@ public final class SmtpClient implements AutoCloseable {
     private String helloName;
     private Reply greeting;
     private Capabilities capabilities = Capabilities.NONE;
+    private Transcript transcript;
 
     private SmtpClient(Wire wire, Protocol protocol, ClientTimeouts timeouts) throws IOException {
         this.protocol = protocol;
@@ -65,11 +69,18 @@ public final class SmtpClient implements AutoCloseable {
      */
     public static SmtpClient connect(Endpoint endpoint, Protocol protocol, String helloName, ClientTimeouts timeouts)
             throws IOException {
+        return connect(endpoint, protocol, helloName, timeouts, null);
+    }
+
+    /** As {@link #connect(Endpoint, Protocol, String, ClientTimeouts)}, recording the dialogue from the greeting on. */
+    public static SmtpClient connect(Endpoint endpoint, Protocol protocol, String helloName, ClientTimeouts timeouts,
+                                     Transcript transcript) throws IOException {
         Objects.requireNonNull(helloName, "helloName");
         Wire wire = Wire.open(endpoint, timeouts.connect());
         SmtpClient client;
         try {
             client = new SmtpClient(wire, protocol, timeouts);
+            client.transcript = transcript;
             client.greeting = client.read(timeouts.greeting());
             if (client.greeting.code() != 220) {
                 throw new SmtpReplyException("greeting", client.greeting);
@@ -124,6 +135,11 @@ public final class SmtpClient implements AutoCloseable {
         return true;
     }
 
+    /** Where this session's dialogue is recorded from now on ({@code null}: nowhere), e.g. for a reused session. */
+    public void transcript(Transcript newTranscript) {
+        this.transcript = newTranscript;
+    }
+
     /** The TLS session, or {@code null} while the connection is plaintext. */
     public SSLSession tlsSession() {
         return wire.tlsSession();
@@ -139,17 +155,18 @@ public final class SmtpClient implements AutoCloseable {
         }
         String mechanisms = " " + capabilities.extensions().getOrDefault("AUTH", "").toUpperCase(Locale.ROOT) + " ";
         if (mechanisms.contains(" PLAIN ")) {
-            return command("AUTH PLAIN " + base64("\0" + username + "\0" + password), timeouts.mail());
+            return command("AUTH PLAIN " + base64("\0" + username + "\0" + password), "AUTH PLAIN ****",
+                    timeouts.mail());
         }
         if (!mechanisms.contains(" LOGIN ")) {
             throw new IOException("server offers neither AUTH PLAIN nor AUTH LOGIN");
         }
         Reply reply = command("AUTH LOGIN", timeouts.mail());
         if (reply.code() == 334) {
-            reply = command(base64(username), timeouts.mail());
+            reply = command(base64(username), "****", timeouts.mail());
         }
         if (reply.code() == 334) {
-            reply = command(base64(password), timeouts.mail());
+            reply = command(base64(password), "****", timeouts.mail());
         }
         return reply;
     }
@@ -265,6 +282,8 @@ public final class SmtpClient implements AutoCloseable {
             return perRecipient(mail, recipients, mail.isPositive() ? rcptReplies : List.of(), List.of(), mail);
         }
         out.write(("BDAT " + size + " LAST\r\n").getBytes(StandardCharsets.US_ASCII));
+        record("BDAT " + size + " LAST");
+        record(DATA_PLACEHOLDER);
         wire.deadline(timeouts.dataBlock());
         long copied = message.transferTo(out);
         if (copied != size) {
@@ -309,6 +328,7 @@ public final class SmtpClient implements AutoCloseable {
     private List<Reply> pipelined(List<String> commands) throws IOException {
         for (String command : commands) {
             out.write((command + "\r\n").getBytes(StandardCharsets.UTF_8));
+            record(command);
         }
         out.flush();
         List<Reply> replies = new ArrayList<>();
@@ -343,6 +363,7 @@ public final class SmtpClient implements AutoCloseable {
     /** Sends the message, or (when every recipient was refused after a pipelined DATA got 354) an empty one. */
     private void writeMessage(InputStream message, boolean empty) throws IOException {
         wire.deadline(timeouts.dataBlock());
+        record(DATA_PLACEHOLDER);
         DotStuffingOutputStream data = new DotStuffingOutputStream(out);
         if (!empty) {
             message.transferTo(data);
@@ -366,14 +387,30 @@ public final class SmtpClient implements AutoCloseable {
     }
 
     private Reply command(String line, Duration timeout) throws IOException {
+        return command(line, line, timeout);
+    }
+
+    /** Sends {@code line}; the transcript gets {@code shown} (the line with any credentials replaced). */
+    private Reply command(String line, String shown, Duration timeout) throws IOException {
         out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
+        record(shown);
         return read(timeout);
+    }
+
+    private void record(String shown) {
+        if (transcript != null) {
+            transcript.sent(shown);
+        }
     }
 
     private Reply read(Duration timeout) throws IOException {
         wire.deadline(timeout);
-        return ReplyParser.read(in);
+        Reply reply = ReplyParser.read(in);
+        if (transcript != null) {
+            transcript.received(reply);
+        }
+        return reply;
     }
 
     @Override

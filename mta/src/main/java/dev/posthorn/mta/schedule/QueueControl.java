@@ -1,0 +1,349 @@
+package dev.posthorn.mta.schedule;
+
+import dev.posthorn.mta.admin.MailLog;
+import dev.posthorn.mta.bounce.Notifier;
+import dev.posthorn.mta.spool.DeliveryState;
+import dev.posthorn.mta.spool.QueuedMessage;
+import dev.posthorn.mta.spool.Spool;
+import dev.posthorn.mta.spool.SpoolEnvelope;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's commands on the queue (Postfix's postqueue and postsuper): list, show, hold, release, delete,
+ * bounce, flush. The spool is the truth; the runner's in-memory {@link ActiveSet} is asked so that a command never
+ * races an attempt: a command that changes a message first {@linkplain ActiveSet#seize seizes} it, which waits for
+ * an attempt running now to end (at most {@link #PATIENCE}, then the answer is {@link Result#BUSY}), and no attempt
+ * starts and no scan loads it until the command is done.
+ *
+ * <p>A held message stays held across restarts (its state file says so, and its time is one no scan reaches); it is
+ * never attempted until released. Bounce fails every pending recipient with {@link #BOUNCED} and tells the sender
+ * through the {@link Notifier}, as an expiry would; delete removes the message and tells nobody.
+ */
+public final class QueueControl {
+
+    private static final Logger log = LoggerFactory.getLogger(QueueControl.class);
+
+    /** How long a command waits for an attempt running now to end before answering busy. */
+    static final Duration PATIENCE = Duration.ofSeconds(30);
+    /** The diagnostic of a recipient the operator bounced (RFC 3463 5.0.0: other undefined status). */
+    public static final String BOUNCED = "5.0.0 bounced by the administrator";
+
+    /** Where a queued message stands, as listed. */
+    public enum State {
+        /** Being delivered now, or due (new, or a retry whose time has come). */
+        ACTIVE,
+        /** Waiting for its next retry. */
+        DEFERRED,
+        /** Held by the operator. */
+        HELD
+    }
+
+    /** What a command did. */
+    public enum Result {
+        DONE,
+        /** No message with that id in the queue. */
+        NOT_FOUND,
+        /** An attempt of the message ran for longer than {@link #PATIENCE}; nothing was done. */
+        BUSY,
+        /** Flush of a held message: nothing was done (release it first). */
+        HELD
+    }
+
+    /**
+     * Which messages a list shows; every present filter must match.
+     *
+     * @param state     only messages in this state
+     * @param sender    the reverse path contains this (case-insensitive)
+     * @param recipient a recipient address contains this (case-insensitive)
+     * @param domain    a recipient is in this domain
+     * @param minAge    queued at least this long
+     * @param limit     at most this many messages, oldest first
+     */
+    public record Filter(Optional<State> state, Optional<String> sender, Optional<String> recipient,
+                         Optional<String> domain, Optional<Duration> minAge, int limit) {
+        public static final int MAX_LIMIT = 10_000;
+
+        public Filter {
+            if (limit < 1 || limit > MAX_LIMIT) {
+                throw new IllegalArgumentException("limit must be 1 to " + MAX_LIMIT);
+            }
+        }
+
+        /** Every message, up to the default limit. */
+        public static Filter all() {
+            return new Filter(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty(), 1000);
+        }
+    }
+
+    /**
+     * One queued message as the operator sees it.
+     *
+     * @param message the message with its delivery state
+     * @param state   where it stands
+     * @param history its attempt history, one JSON object a line, oldest first (empty in a list)
+     */
+    public record Entry(QueuedMessage message, State state, List<String> history) {
+    }
+
+    private final QueueRunner runner;
+
+    QueueControl(QueueRunner runner) {
+        this.runner = runner;
+    }
+
+    /** The queued messages the filter lets through, oldest first. */
+    public List<Entry> list(Filter filter) throws IOException {
+        Spool spool = runner.spool();
+        Instant now = runner.clock().instant();
+        List<Entry> out = new ArrayList<>();
+        for (String id : spool.ids(Integer.MAX_VALUE)) {
+            if (out.size() >= filter.limit()) {
+                break;
+            }
+            Optional<QueuedMessage> message = spool.peek(id);
+            if (message.isPresent() && matches(message.get(), filter, now)) {
+                State state = stateOf(message.get(), now);
+                if (filter.state().isEmpty() || filter.state().get() == state) {
+                    out.add(new Entry(message.get(), state, List.of()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** One message with its attempt history; empty when it is not in the queue. */
+    public Optional<Entry> show(String id) throws IOException {
+        if (!SpoolEnvelope.isId(id)) {
+            return Optional.empty();
+        }
+        Optional<QueuedMessage> message = runner.spool().peek(id);
+        if (message.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Entry(message.get(), stateOf(message.get(), runner.clock().instant()),
+                runner.spool().history(id)));
+    }
+
+    /** Holds message {@code id}: no attempt until {@link #release}. */
+    public Result hold(String id) throws IOException {
+        return seized(id, message -> {
+            if (!message.state().held()) {
+                runner.spool().save(id, message.state().held(true, message.state().nextAttempt()));
+                runner.stated(id);
+                log.info("{}: held by the operator", id);
+            }
+            runner.released(id, Optional.empty());
+            return Result.DONE;
+        });
+    }
+
+    /** Releases a held message and attempts it now (a message not held is attempted now too). */
+    public Result release(String id) throws IOException {
+        return seized(id, message -> {
+            DeliveryState state = message.state().held(false, runner.clock().instant());
+            if (message.state().held()) {
+                runner.spool().save(id, state);
+                runner.stated(id);
+                log.info("{}: released by the operator", id);
+            }
+            runner.startNow(message.with(state));
+            return Result.DONE;
+        });
+    }
+
+    /** Removes message {@code id} from the queue; nobody is told. */
+    public Result delete(String id) throws IOException {
+        return seized(id, message -> {
+            runner.spool().remove(id, true);
+            MailLog.removed(id);
+            log.info("{}: deleted by the operator", id);
+            runner.released(id, Optional.empty());
+            return Result.DONE;
+        });
+    }
+
+    /**
+     * Fails every pending recipient of message {@code id} with {@link #BOUNCED}, queues the report to the sender
+     * (as for any failure; none for the null reverse path), and removes the message.
+     */
+    public Result bounce(String id) throws IOException {
+        return seized(id, message -> {
+            DeliveryState before = message.state();
+            DeliveryState after = before;
+            for (int i = 0; i < before.recipients().size(); i++) {
+                if (before.recipients().get(i).status() == DeliveryState.Status.PENDING) {
+                    after = after.with(i, DeliveryState.Status.FAILED, BOUNCED);
+                    MailLog.failed(id, message.envelope().recipients().get(i).address(), BOUNCED);
+                }
+            }
+            Instant now = runner.clock().instant();
+            Notifier.Result notified = runner.parts().notifier().notify(message, before, after, Map.of(), now,
+                    false);
+            notified.reports().forEach(runner::submit);
+            notified.kinds().forEach(runner.metrics()::report);
+            runner.spool().remove(id, true);
+            MailLog.removed(id);
+            runner.released(id, Optional.empty());
+            return Result.DONE;
+        });
+    }
+
+    /** Attempts message {@code id} now, whatever its retry time; a held message is left held ({@link Result#HELD}). */
+    public Result flush(String id) throws IOException {
+        return seized(id, message -> {
+            if (message.state().held()) {
+                runner.released(id, Optional.empty());
+                return Result.HELD;
+            }
+            runner.startNow(message);
+            return Result.DONE;
+        });
+    }
+
+    /**
+     * Makes every deferred message due now (those with a pending recipient in {@code domain}, when given) and has
+     * the runner read the queue: at most the active limit is loaded at once, the rest follows as places free up.
+     * Held messages and messages being delivered now are left alone. Returns how many messages were made due.
+     */
+    public int flush(Optional<String> domain) throws IOException {
+        Spool spool = runner.spool();
+        Instant now = runner.clock().instant();
+        ActiveSet active = runner.active();
+        int count = 0;
+        for (QueuedMessage waiting : active.waitingMessages()) {
+            if (domain.isEmpty() || pendingIn(waiting, domain.get())) {
+                Optional<QueuedMessage> woken = active.wake(waiting.id(), ActiveSet.ANY);
+                if (woken.isPresent()) {
+                    runner.startNow(woken.get());
+                    count++;
+                }
+            }
+        }
+        for (String id : spool.ids(Integer.MAX_VALUE)) {
+            Optional<QueuedMessage> seen = active.contains(id) ? Optional.empty() : spool.peek(id);
+            if (seen.isEmpty() || seen.get().state().held() || !seen.get().state().nextAttempt().isAfter(now)
+                    || domain.isPresent() && !pendingIn(seen.get(), domain.get())) {
+                continue;
+            }
+            if (makeDue(id, now)) {
+                count++;
+            }
+        }
+        runner.scanNow();
+        return count;
+    }
+
+    /** Rewrites a deferred message on disk as due now, unless an attempt or a command has it. */
+    private boolean makeDue(String id, Instant now) throws IOException {
+        ActiveSet.Seizure seizure = seize(id, Duration.ZERO);
+        if (!seizure.seized()) {
+            return false;
+        }
+        try {
+            Optional<QueuedMessage> message = runner.spool().load(id);
+            if (message.isEmpty() || message.get().state().held()) {
+                runner.released(id, Optional.empty());
+                return false;
+            }
+            runner.spool().save(id, message.get().state().dueAt(now));
+            runner.released(id, Optional.of(now));
+            return true;
+        } catch (IOException | RuntimeException e) {
+            runner.released(id, Optional.of(now));
+            throw e;
+        }
+    }
+
+    /** A command's work on a seized message. */
+    @FunctionalInterface
+    private interface Work {
+        Result on(QueuedMessage message) throws IOException;
+    }
+
+    /**
+     * Seizes message {@code id}, loads it from the spool and does {@code work}, which gives the place back (or starts
+     * an attempt in it). Not found, busy, and a failure of the work give the place back here.
+     */
+    private Result seized(String id, Work work) throws IOException {
+        if (!SpoolEnvelope.isId(id) || !runner.spool().contains(id)) {
+            return Result.NOT_FOUND;
+        }
+        ActiveSet.Seizure seizure = seize(id, PATIENCE);
+        if (!seizure.seized()) {
+            return Result.BUSY;
+        }
+        try {
+            Optional<QueuedMessage> message = runner.spool().load(id);
+            if (message.isEmpty()) {
+                runner.released(id, Optional.empty());
+                return Result.NOT_FOUND;
+            }
+            return work.on(message.get());
+        } catch (IOException | RuntimeException e) {
+            runner.released(id, Optional.of(runner.clock().instant()));
+            throw e;
+        }
+    }
+
+    private ActiveSet.Seizure seize(String id, Duration patience) throws IOException {
+        try {
+            return runner.active().seize(id, patience);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the attempt of " + id);
+        }
+    }
+
+    private State stateOf(QueuedMessage message, Instant now) {
+        if (message.state().held()) {
+            return State.HELD;
+        }
+        return runner.active().running(message.id()) || !message.state().nextAttempt().isAfter(now) ? State.ACTIVE
+                : State.DEFERRED;
+    }
+
+    private static boolean matches(QueuedMessage message, Filter filter, Instant now) {
+        SpoolEnvelope envelope = message.envelope();
+        if (filter.sender().isPresent() && !contains(envelope.sender(), filter.sender().get())) {
+            return false;
+        }
+        if (filter.recipient().isPresent() && envelope.recipients().stream()
+                .noneMatch(r -> contains(r.address(), filter.recipient().get()))) {
+            return false;
+        }
+        if (filter.domain().isPresent() && envelope.recipients().stream()
+                .noneMatch(r -> domainOf(r.address()).equals(filter.domain().get().toLowerCase(Locale.ROOT)))) {
+            return false;
+        }
+        return filter.minAge().isEmpty() || !envelope.receivedAt().plus(filter.minAge().get()).isAfter(now);
+    }
+
+    private static boolean pendingIn(QueuedMessage message, String domain) {
+        String wanted = domain.toLowerCase(Locale.ROOT);
+        for (int i = 0; i < message.state().recipients().size(); i++) {
+            if (message.state().recipients().get(i).status() == DeliveryState.Status.PENDING
+                    && domainOf(message.envelope().recipients().get(i).address()).equals(wanted)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean contains(String text, String part) {
+        return text.toLowerCase(Locale.ROOT).contains(part.toLowerCase(Locale.ROOT));
+    }
+
+    private static String domainOf(String address) {
+        return address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+    }
+}

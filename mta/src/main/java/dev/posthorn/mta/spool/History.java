@@ -1,0 +1,70 @@
+package dev.posthorn.mta.spool;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A message's attempt history, {@code queue/<id>.history}: one line of text per attempt, appended, read back for the
+ * operator ({@code posthorn explain}). The spool does not know what a line says (the queue runner writes JSON); it
+ * keeps each line to {@link #MAX_LINE} octets without CR or LF, and reads back at most the last {@link #MAX_READ}
+ * octets. It is diagnostics, not delivery state: appends are not forced, and a torn or damaged line costs only that
+ * line, never the message's delivery.
+ */
+final class History {
+
+    static final String SUFFIX = ".history";
+    /** One attempt's record: the MX list, the TLS notes and a 20-line transcript for each recipient fit well. */
+    static final int MAX_LINE = 64 * 1024;
+    /** What is read back: the last attempts of a message retried for days. */
+    static final int MAX_READ = 1 << 20;
+
+    private History() {
+    }
+
+    /** Appends {@code line} (CR and LF replaced, cut at {@link #MAX_LINE}); false when the line was cut. */
+    static boolean append(Path file, String line) throws IOException {
+        String clean = line.replace('\r', ' ').replace('\n', ' ');
+        byte[] bytes = clean.getBytes(StandardCharsets.UTF_8);
+        boolean whole = bytes.length < MAX_LINE;
+        ByteBuffer buffer = ByteBuffer.allocate(Math.min(bytes.length, MAX_LINE - 1) + 1);
+        buffer.put(bytes, 0, buffer.capacity() - 1).put((byte) '\n').flip();
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        }
+        return whole;
+    }
+
+    /** The whole lines among the last {@link #MAX_READ} octets, oldest first; empty when there is no history. */
+    static List<String> read(Path file) throws IOException {
+        byte[] bytes;
+        long start;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            start = Math.max(0, size - MAX_READ);
+            ByteBuffer buffer = ByteBuffer.allocate((int) (size - start));
+            while (buffer.hasRemaining() && channel.read(buffer, start + buffer.position()) > 0) {
+                // read on until full or the file ends (it may have been cut meanwhile)
+            }
+            bytes = java.util.Arrays.copyOf(buffer.array(), buffer.position());
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
+        lines.removeLast(); // after the last newline: empty, or a torn last line
+        if (start > 0 && !lines.isEmpty()) {
+            lines.removeFirst(); // began mid-line
+        }
+        return lines;
+    }
+}
