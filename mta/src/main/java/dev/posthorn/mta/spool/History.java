@@ -35,7 +35,7 @@ final class History {
         boolean whole = bytes.length < MAX_LINE;
         ByteBuffer buffer = ByteBuffer.allocate(Math.min(bytes.length, MAX_LINE - 1) + 1);
         buffer.put(bytes, 0, buffer.capacity() - 1).put((byte) '\n').flip();
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        try (FileChannel channel = OwnerOnly.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
