@@ -18,6 +18,7 @@ module dev.posthorn.mta {
     requires micrometer.core;
     requires micrometer.registry.prometheus;
     requires java.net.http;
+    requires jdk.unsupported;
 
     opens dev.posthorn.mta.cli to info.picocli;
 }

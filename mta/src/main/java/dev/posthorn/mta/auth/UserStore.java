@@ -1,11 +1,15 @@
 package dev.posthorn.mta.auth;
 
+import dev.posthorn.mta.spool.OwnerOnly;
 import dev.posthorn.smtp.server.Authenticator;
+import dev.posthorn.smtp.server.FileBacked;
 import dev.posthorn.smtp.server.SessionInfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +44,26 @@ public final class UserStore implements Authenticator {
             }
         }
         return new UserStore(hashes);
+    }
+
+    /**
+     * AUTH against {@code file} as it is now: {@code posthorn user add|passwd|del} replace the file atomically, and
+     * the next AUTH after that (the file is looked at at most once a second, {@link FileBacked}) sees the change, so
+     * a new user needs no restart. A version of the file that does not load leaves the last good one in use.
+     */
+    public static Authenticator watching(Path file) throws IOException {
+        FileBacked<UserStore> users = FileBacked.load("users file", Duration.ofSeconds(1), () -> load(file), file);
+        return (session, credentials) -> users.get().authenticate(session, credentials);
+    }
+
+    /** Creates {@code file} empty and readable by its owner only, unless it exists; true if it was created. */
+    public static boolean createIfMissing(Path file) throws IOException {
+        try {
+            Files.createFile(file, OwnerOnly.FILE);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        }
     }
 
     public static UserStore of(Map<String, String> hashes) {

@@ -39,9 +39,8 @@ final class ConfigCommand {
     }
 
     /** {@code posthorn config check FILE}: load the file and report every problem. */
-    @Command(name = "check", mixinStandardHelpOptions = true,
-            description = {"Load a configuration file and report every problem in it, one per line:",
-                "FILE:LINE:COLUMN: KEY: REASON. Exits 0 when the file is usable, 1 when it is not."})
+    @Command(name = "check", mixinStandardHelpOptions = true, description = {"Load a configuration file and report every problem in it.",
+                "One per line: FILE:LINE:COLUMN: KEY: REASON. Exits 0 when the file is usable, 1 when it is not."})
     static final class Check implements Callable<Integer> {
 
         @Spec

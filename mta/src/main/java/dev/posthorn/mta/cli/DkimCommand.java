@@ -33,9 +33,9 @@ import picocli.CommandLine.Spec;
         subcommands = {DkimCommand.Keygen.class, DkimCommand.Verify.class})
 final class DkimCommand {
 
-    @Command(name = "keygen", mixinStandardHelpOptions = true,
-            description = {"Make a signing key: writes the private key (PEM, PKCS#8, mode 600) and prints the DNS",
-                "TXT record to publish, in zone file form. Name the file in the configuration's dkim.sign."})
+    @Command(name = "keygen", mixinStandardHelpOptions = true, description = {"Make a DKIM signing key and print its DNS record.",
+                "Writes the private key (PEM, PKCS#8, mode 600) and prints the DNS TXT record to publish,",
+                "in zone file form. Name the file in the configuration's dkim.sign."})
     static final class Keygen implements Callable<Integer> {
         @Option(names = "--domain", required = true, paramLabel = "DOMAIN", description = "The signing domain.")
         String domain;
@@ -94,8 +94,8 @@ final class DkimCommand {
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = {"Check the DKIM signatures of a message (a file, or standard input): one line per",
-                "signature, in Authentication-Results words. Exits 0 when one passes, else 1."})
+            description = {"Check the DKIM signatures of a message (a file, or standard input).",
+                "One line per signature, in Authentication-Results words. Exits 0 when one passes, else 1."})
     static final class Verify implements Callable<Integer> {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Keys keys;

@@ -12,8 +12,9 @@ import picocli.CommandLine.Parameters;
  * and the result; then the next retry.
  */
 @Command(name = "explain", mixinStandardHelpOptions = true,
-        description = {"Explain a queued message: every attempt of every recipient, with the MX hosts, the host",
-            "tried, TLS, the end of the SMTP dialogue and the reply, then the next retry."})
+        description = {"Explain what became of a queued message.",
+            "Every attempt of every recipient, with the MX hosts, the host tried, TLS, the end of the SMTP",
+            "dialogue and the reply, then the next retry."})
 final class ExplainCommand implements Callable<Integer> {
 
     @Mixin

@@ -183,8 +183,8 @@ final class QueueCommand {
 
     /** {@code queue flush [--domain D] [ID...]}: every deferred message, one domain's, or the ones named. */
     @Command(name = "flush", mixinStandardHelpOptions = true,
-            description = {"Attempt deferred messages now: all of them, those for one domain (--domain),",
-                "or the ones named. Held messages stay held."})
+            description = {"Attempt deferred messages now.",
+                "All of them, those for one domain (--domain), or the ones named. Held messages stay held."})
     static final class Flush implements Callable<Integer> {
         @Mixin
         ApiOptions api;

@@ -1,11 +1,16 @@
 package dev.posthorn.mta.cli;
 
+import dev.posthorn.mta.auth.UserStore;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.ConfigException;
 import dev.posthorn.mta.config.ConfigLoader;
+import dev.posthorn.mta.admin.ReloadResult;
 import dev.posthorn.mta.daemon.Daemon;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -14,11 +19,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code posthorn run}: the MTA daemon, with a config file or the embedded defaults. */
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run the mail transfer agent. Without --config it runs with the embedded defaults",
-            "(see 'posthorn config defaults'): SMTP on 127.0.0.1:2525, submission on 2587 and 2465,",
-            "spool and mailboxes under ./var. Stops cleanly on SIGTERM or SIGINT."})
+@Command(name = "run", mixinStandardHelpOptions = true, description = {"Run the mail transfer agent.",
+            "Without --config it runs with the embedded defaults (see 'posthorn config defaults'):",
+            "SMTP on 127.0.0.1:2525, submission on 2587 and 2465, spool and mailboxes under ./var.",
+            "Stops cleanly on SIGTERM or SIGINT; SIGHUP reloads the configuration (as 'posthorn reload')."})
 final class RunCommand implements Callable<Integer> {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RunCommand.class);
 
     @Spec
     CommandSpec spec;
@@ -39,7 +46,16 @@ final class RunCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        Daemon daemon = Daemon.start(settings);
+        Path file = config;
+        Daemon daemon = Daemon.start(settings, file == null ? Config::defaults : () -> ConfigLoader.load(file));
+        Signals.onHangup(() -> {
+            ReloadResult result = daemon.reload();
+            if (!result.applied()) {
+                log.warn("SIGHUP: configuration not reloaded; the running one stays: {}",
+                        String.join("; ", result.problems()));
+            }
+            result.notes().forEach(note -> log.warn("SIGHUP: {}", note));
+        });
         CountDownLatch stopped = new CountDownLatch(1);
         Signals.onTermination(() -> {
             daemon.close();
@@ -47,8 +63,19 @@ final class RunCommand implements Callable<Integer> {
         });
         PrintWriter out = spec.commandLine().getOut();
         out.println("posthorn running: " + daemon.addresses() + ", spool " + daemon.spoolRoot());
+        firstUserHint(settings, config).ifPresent(out::println);
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** How to add a user, while the users file has none: submission takes mail only after AUTH. */
+    static Optional<String> firstUserHint(Config settings, Path config) throws IOException {
+        if (settings.usersFile().isEmpty() || Files.exists(settings.usersFile().get())
+                && !UserStore.load(settings.usersFile().get()).users().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("no users in " + settings.usersFile().get() + " yet; submission needs one: bin/posthorn"
+                + " user add " + (config == null ? "" : "--config " + config + " ") + "NAME (no restart needed)");
     }
 }

@@ -21,9 +21,9 @@ import picocli.CommandLine.Option;
 
 /** {@code posthorn sink}: a capture server that writes every message it receives to a folder. */
 @Command(name = "sink", mixinStandardHelpOptions = true,
-        description = {"Accept mail for any recipient and write each message to DIR/<id>.eml (the bytes as received,",
-            "with the Received header) and its envelope to DIR/<id>.json. A tool for developers and tests:",
-            "it relays nothing. Stops cleanly on SIGTERM or SIGINT."})
+        description = {"Capture mail for developers and tests: accept any recipient, relay nothing.",
+            "Each message goes to DIR/<id>.eml (the bytes as received, with the Received header)",
+            "and its envelope to DIR/<id>.json. Stops cleanly on SIGTERM or SIGINT."})
 final class SinkCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(SinkCommand.class);

@@ -2,6 +2,8 @@ package dev.posthorn.mta.cli;
 
 import dev.posthorn.mta.auth.PasswordHash;
 import dev.posthorn.mta.auth.UserStore;
+import dev.posthorn.mta.config.Config;
+import dev.posthorn.mta.spool.OwnerOnly;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -30,7 +32,9 @@ final class UserCommand {
 
     /** Options every user subcommand shares. */
     static class Common {
-        @Option(names = "--config", required = true, paramLabel = "FILE", description = "The configuration file.")
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "The configuration file; without it, the embedded defaults' users file (var/spool/users"
+                        + " under the current folder), the one 'posthorn run' without --config reads.")
         Path config;
 
         @Option(names = "--password-stdin", description = "Read the password as one line from standard input.")
@@ -63,8 +67,13 @@ final class UserCommand {
             return readPassword(passwordFromStdin);
         }
 
+        /** The configuration (or the defaults, as {@code posthorn run} uses them without --config). */
+        Config settings() throws IOException {
+            return config == null ? Config.defaults() : LoadedConfig.load(config);
+        }
+
         Path usersFile() throws IOException {
-            return LoadedConfig.load(config).usersFile().orElseThrow(() -> new IOException(config + " names no users_file"));
+            return settings().usersFile().orElseThrow(() -> new IOException(config + " names no users_file"));
         }
     }
 
@@ -88,14 +97,18 @@ final class UserCommand {
         return line.toCharArray();
     }
 
-    @Command(name = "add", description = "Add a user (password from the terminal or standard input).")
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a user (password from the terminal or standard input).")
     static final class Add extends Common implements Callable<Integer> {
         @Parameters(paramLabel = "USER")
         String user;
 
         @Override
         public Integer call() throws IOException {
+            Config settings = settings();
             Path file = usersFile();
+            if (file.equals(Config.defaultUsersFile(settings.spool())) && !Files.exists(settings.spool())) {
+                OwnerOnly.folders(settings.spool()); // the spool of a daemon not started yet, made as it makes it
+            }
             if (Files.exists(file) && UserStore.load(file).contains(user)) {
                 err().println("posthorn: user " + user + " exists; use 'user passwd'");
                 return 1;
@@ -129,7 +142,7 @@ final class UserCommand {
         }
     }
 
-    @Command(name = "passwd", description = "Change a user's password.")
+    @Command(name = "passwd", mixinStandardHelpOptions = true, description = "Change a user's password.")
     static final class Passwd extends ExistingUser {
         @Override
         String newHash() throws IOException {
@@ -142,7 +155,7 @@ final class UserCommand {
         }
     }
 
-    @Command(name = "del", description = "Remove a user.")
+    @Command(name = "del", mixinStandardHelpOptions = true, description = "Remove a user.")
     static final class Del extends ExistingUser {
         @Override
         String newHash() {
@@ -155,7 +168,7 @@ final class UserCommand {
         }
     }
 
-    @Command(name = "list", description = "List the users.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the users.")
     static final class ListUsers extends Common implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {

@@ -20,7 +20,8 @@ import java.util.Optional;
  * @param trustedNetworks clients from these networks may relay without authentication
  * @param limits          resource limits
  * @param domains         the local domains, keyed by their lower-case name, in the order written
- * @param usersFile       the file of users who may AUTH (name:hash lines); empty means AUTH is not offered
+ * @param usersFile       the file of users who may AUTH (name:hash lines); a file that names none gets
+ *                        {@link #defaultUsersFile}; empty (only in configurations built in code): no AUTH
  * @param dns             how outbound delivery asks DNS for mail exchangers
  * @param queue           retries and lifetime of queued mail, loop detection
  * @param relay           the smarthost all remote mail goes to; empty means each domain's MX hosts
@@ -104,6 +105,14 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
         this(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue, relay, routes,
                 outbound, Defaults.DKIM, Checks.OFF, Defaults.TARPIT, Defaults.DNSBL, Senders.NONE, Admin.OFF,
                 Defaults.LOG);
+    }
+
+    /**
+     * The users file of a configuration that names none: {@code users} in the spool folder, which the daemon creates
+     * empty (mode 600) at its first start, so that submission works once a user is added.
+     */
+    public static Path defaultUsersFile(Path spool) {
+        return spool.resolve("users");
     }
 
     /**

@@ -21,7 +21,6 @@ public final class ConfigLoader {
             "domains", "users_file", "dns", "queue", "relay", "routes", "outbound", "dkim", "checks", "tarpit", "dnsbl",
             "senders", "admin", "log");
     static final List<String> LISTENER_KEYS = List.of("address", "port", "role");
-    static final List<String> TLS_KEYS = List.of("cert", "key");
     static final List<String> LIMIT_KEYS = List.of("max_message_size", "max_recipients", "max_connections",
             "max_connections_per_ip", "min_free_disk", "per_ip");
 
@@ -63,14 +62,14 @@ public final class ConfigLoader {
         Path spool = section.get("spool").flatMap(v -> v.file(folder)).orElse(defaults.spool());
         List<Listener> listeners = section.get("listeners").map(this::listeners).orElse(defaults.listeners());
         Optional<TlsFiles> tls = section.get("tls").isPresent()
-                ? section.get("tls").flatMap(this::tls) : defaults.tls();
+                ? section.get("tls").flatMap(v -> TlsReader.read(v, folder)) : defaults.tls();
         List<Network> trusted = section.get("trusted_networks").map(this::networks)
                 .orElse(defaults.trustedNetworks());
         Limits limits = section.get("limits").map(this::limits).orElse(defaults.limits());
         Map<String, LocalDomain> domains = section.get("domains")
                 .map(v -> new DomainReader(folder).read(v)).orElse(defaults.domains());
         Optional<Path> usersFile = section.get("users_file").isPresent()
-                ? section.get("users_file").flatMap(v -> v.file(folder)) : defaults.usersFile();
+                ? section.get("users_file").flatMap(v -> v.file(folder)) : Optional.of(Config.defaultUsersFile(spool));
         OutboundReader outboundSections = new OutboundReader(folder, defaults);
         Dns dns = section.get("dns").map(outboundSections::dns).orElse(defaults.dns());
         Queue queue = section.get("queue").map(outboundSections::queue).orElse(defaults.queue());
@@ -149,16 +148,6 @@ public final class ConfigLoader {
             return Optional.empty();
         }
         return Optional.of(new Listener(address.get(), port.get().intValue(), role.get()));
-    }
-
-    private Optional<TlsFiles> tls(Value value) {
-        return value.section().flatMap(section -> {
-            section.allowOnly(TLS_KEYS);
-            Optional<Path> cert = section.require("cert").flatMap(v -> v.file(folder));
-            Optional<Path> key = section.require("key").flatMap(v -> v.file(folder));
-            return cert.isPresent() && key.isPresent()
-                    ? Optional.of(new TlsFiles(cert.get(), key.get())) : Optional.empty();
-        });
     }
 
     private List<Network> networks(Value value) {

@@ -53,9 +53,10 @@ public final class ConfigPrinter {
         config.trustedNetworks().forEach(network -> line("  - " + scalar(network.toString())));
         line("");
         line("# Users who may AUTH (submission): one name:hash a line, Argon2id or bcrypt; manage it with");
-        line("# 'posthorn user add|passwd|del|list'. Without it, AUTH is not offered.");
-        config.usersFile().ifPresentOrElse(file -> line("users_file: " + path(file)),
-                () -> line("# users_file: users.txt"));
+        line("# 'posthorn user add|passwd|del|list' (changes apply without a restart). Without users_file, the file");
+        line("# users in the spool folder, created empty at the first start.");
+        config.usersFile().ifPresent(file -> line((file.equals(Config.defaultUsersFile(config.spool())) ? "# " : "")
+                + "users_file: " + path(file)));
         line("");
         limits(config.limits());
         tarpit(config.tarpit());

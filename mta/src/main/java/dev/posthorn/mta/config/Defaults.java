@@ -83,8 +83,9 @@ final class Defaults {
                 new Listener(loopback, 2465, Listener.Role.SUBMISSIONS));
         LocalDomain localhost = new LocalDomain(LOCAL_DOMAIN, new Mailboxes.Any(), Map.of(), Optional.empty(),
                 PLUS_ADDRESSING, new Delivery.Maildir(folder.resolve(MAILDIR)));
-        return new Config(HOSTNAME, folder.resolve(SPOOL), listeners, Optional.empty(), TRUSTED_NETWORKS, LIMITS,
-                Map.of(localhost.name(), localhost), Optional.empty(), DNS, QUEUE, Optional.empty(), Map.of(),
+        Path spool = folder.resolve(SPOOL);
+        return new Config(HOSTNAME, spool, listeners, Optional.empty(), TRUSTED_NETWORKS, LIMITS,
+                Map.of(localhost.name(), localhost), Optional.of(Config.defaultUsersFile(spool)), DNS, QUEUE, Optional.empty(), Map.of(),
                 OUTBOUND, DKIM, CHECKS, TARPIT, DNSBL, Senders.NONE, ADMIN, LOG);
     }
 

@@ -1,194 +1,353 @@
 package dev.posthorn.mta.daemon;
 
+import dev.posthorn.mta.admin.AdminServer;
+import dev.posthorn.mta.admin.AdminToken;
 import dev.posthorn.mta.admin.ApiRoutes;
+import dev.posthorn.mta.admin.Control;
+import dev.posthorn.mta.admin.ControlApi;
+import dev.posthorn.mta.admin.MailLog;
 import dev.posthorn.mta.admin.QueueApi;
-import dev.posthorn.mta.auth.UserStore;
-import dev.posthorn.mta.bounce.Notifier;
-import dev.posthorn.mta.policy.AuthThrottle;
-import dev.posthorn.mta.config.Checks;
+import dev.posthorn.mta.admin.ReloadResult;
 import dev.posthorn.mta.config.Config;
-import dev.posthorn.mta.config.Dkim;
-import dev.posthorn.mta.dkim.DkimSigner;
-import dev.posthorn.mta.dkim.DkimVerifier;
-import dev.posthorn.mta.dkim.SigningKey;
-import dev.posthorn.mta.dmarc.DmarcVerifier;
-import dev.posthorn.mta.dmarc.SuffixListSource;
-import dev.posthorn.mta.dns.DnsClient;
-import dev.posthorn.mta.inbound.DkimVerification;
-import dev.posthorn.mta.inbound.InboundChecks;
-import dev.posthorn.mta.spf.SpfVerifier;
+import dev.posthorn.mta.config.ConfigException;
 import dev.posthorn.mta.config.Listener;
-import dev.posthorn.mta.routing.Router;
+import dev.posthorn.mta.config.Problem;
+import dev.posthorn.mta.policy.AuthThrottle;
 import dev.posthorn.mta.schedule.QueueRunner;
 import dev.posthorn.mta.schedule.RetrySchedule;
 import dev.posthorn.mta.spool.Spool;
-import dev.posthorn.smtp.server.ServerTls;
+import dev.posthorn.mta.spool.SpoolLock;
 import dev.posthorn.smtp.server.SmtpServer;
-import dev.posthorn.smtp.server.TransactionId;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
-import java.util.function.Predicate;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The running MTA: every part built from the configuration in this one place. {@link #close()} stops it gracefully:
  * listeners first (idle sessions get 421, messages in flight may finish), then the queue runner (attempts in flight
- * finish or stay queued).
+ * finish or stay queued). {@link #reload()} reads the configuration again and swaps in a new {@link Setup}: new
+ * connections and new delivery attempts get it, sessions and attempts in progress finish under the one they started
+ * with, and a configuration with problems is refused while the old one keeps running.
  */
-public final class Daemon implements AutoCloseable {
+public final class Daemon implements AutoCloseable, Control {
 
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
     private static final Duration SHUTDOWN = Duration.ofSeconds(10);
-    /** Like Postfix's bounce_size_limit: a larger original is returned as its headers only. */
-    private static final long FULL_RETURN_LIMIT = 100 * 1024;
-    /** RFC 7208 4.6.4: an SPF check may be given up after at least 20 seconds (temperror). */
-    private static final Duration SPF_TIME_LIMIT = Duration.ofSeconds(20);
+    /** How long a replaced setup's transports stay open for attempts that started with them. */
+    private static final Duration RETIRE_AFTER = Duration.ofMinutes(10);
 
+    private final SpoolLock lock;
+    private final ConfigSource source;
+    private final Optional<RetrySchedule> fixedRetries;
     private final Spool spool;
     private final QueueRunner runner;
-    private final Transports transports;
-    private final List<SmtpServer> servers;
+    private final AuthThrottle throttle;
     private final PrometheusMeterRegistry metrics;
+    private final Map<Listener.Role, ServerMetrics> events;
+    private final AutoCloseable jvmMeters;
+    private volatile Optional<AdminServer> admin = Optional.empty();
+    private final ReentrantLock reloading = new ReentrantLock();
+    /** The running SMTP servers by the address they were configured with; changed only under {@link #reloading}. */
+    private final Map<InetSocketAddress, SmtpServer> servers;
+    private final List<Setup> retired = new ArrayList<>();
+    private volatile Setup current;
 
-    private Daemon(Spool spool, QueueRunner runner, Transports transports, List<SmtpServer> servers,
-                   PrometheusMeterRegistry metrics) {
-        this.metrics = metrics;
+    private Daemon(SpoolLock lock, ConfigSource source, Optional<RetrySchedule> fixedRetries, Spool spool, QueueRunner runner,
+                   AuthThrottle throttle, PrometheusMeterRegistry metrics, Map<Listener.Role, ServerMetrics> events,
+                   Map<InetSocketAddress, SmtpServer> servers, Setup current) {
+        this.lock = lock;
+        this.events = events;
+        this.jvmMeters = JvmMeters.bind(metrics);
+        this.source = source;
+        this.fixedRetries = fixedRetries;
         this.spool = spool;
         this.runner = runner;
-        this.transports = transports;
+        this.throttle = throttle;
+        this.metrics = metrics;
         this.servers = servers;
+        this.current = current;
     }
 
     public static Daemon start(Config config) throws IOException {
-        return start(config, new RetrySchedule(config.queue().retry(), config.queue().maxLifetime(),
-                config.queue().delayNotice()));
+        return start(config, ConfigSource.fixed(config));
+    }
+
+    /** Starts with {@code config}; a reload reads {@code source} again (the file {@code config} came from). */
+    public static Daemon start(Config config, ConfigSource source) throws IOException {
+        return start(config, source, Optional.empty());
     }
 
     static Daemon start(Config config, RetrySchedule retries) throws IOException {
-        // One registry that every room records into; the admin listener's /metrics is its only reader.
-        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        // One client, so one cache, for every plain DNS question: MX, MTA-STS, SPF, DMARC and DKIM keys.
-        DnsClient dns = DnsClient.plain(config.dns().resolvers(), config.dns().timeout());
-        Optional<InboundChecks> inbound = inboundChecks(config, dns);   // first: a bad suffix list stops the start
-        Spool spool = Spool.open(config.spool());
-        spool.clean();
-        Router router = new Router(config.domains(), config.hostname());
-        Notifier notifier = new Notifier(spool, config.hostname(), router.postmaster(), TransactionId::next,
-                FULL_RETURN_LIMIT);
-        Transports transports = new Transports(config, dns);
-        QueueRunner runner = new QueueRunner(spool, new QueueRunner.Parts(router, transports, notifier, retries),
-                Clock.systemUTC(), 20, config.queue().activeLimit(), metrics);
-        runner.start();
-        ServerTls tls = config.tls().isPresent()
-                ? ServerTls.fromPemReloading(config.tls().get().cert(), config.tls().get().key())
-                : ServerTls.selfSignedFiles(config.hostname(), spool.root().resolve("tls/cert.pem"),
-                        spool.root().resolve("tls/key.pem"));
-        AuthThrottle throttle = AuthThrottle.defaults();
-        Predicate<InetAddress> trusted = address -> config.trustedNetworks().stream()
-                .anyMatch(network -> network.contains(address));
-        SmtpServer.Builder base = SmtpServer.builder()
-                .hostname(config.hostname())
-                .maxMessageSize(config.limits().maxMessageSize())
-                .maxRecipients(config.limits().maxRecipients())
-                .maxConnections(config.limits().maxConnections())
-                .maxConnectionsPerIp(config.limits().effectiveConnectionsPerIp())
-                .trustedClients(trusted)
-                .tarpit(config.tarpit())
-                .tls(tls)
-                .authenticator(config.usersFile().isPresent()
-                        ? new ThrottledAuthenticator(UserStore.load(config.usersFile().get()), throttle) : null)
-                .policy(RecipientPolicy.of(config, router, spool, throttle, trusted))
-                .etrn(new Etrn(runner, config.trustedNetworks()));
-        DkimSigner signer = signer(config);
-        SpoolSink submissionSink = new SpoolSink(spool, router, runner, signer, config.trustedNetworks(),
-                Optional.empty());
-        SpoolSink mxSink = new SpoolSink(spool, router, runner, signer, config.trustedNetworks(), inbound);
-        List<SmtpServer> servers = new ArrayList<>();
-        try {
-            for (Listener listener : config.listeners()) {
-                SmtpServer.Builder builder = base.bind(new InetSocketAddress(listener.address(), listener.port()));
-                builder = switch (listener.role()) {
-                    case MX -> builder.sink(mxSink);
-                    case SUBMISSION -> builder.sink(submissionSink).requireTls(true).requireAuth(true);
-                    case SUBMISSIONS -> builder.sink(submissionSink).implicitTls(true).requireAuth(true);
-                };
-                servers.add(builder.build().start());
-                log.info("listening on {} as {}", servers.getLast().address(), listener.role());
-            }
-        } catch (IOException | RuntimeException e) {
-            servers.forEach(SmtpServer::close);
-            runner.close();
-            transports.close();
-            throw e;
-        }
-        return new Daemon(spool, runner, transports, servers, metrics);
-    }
-
-    private static DkimSigner signer(Config config) {
-        Dkim dkim = config.dkim();
-        Map<String, List<SigningKey>> keys = new LinkedHashMap<>();
-        dkim.sign().forEach((domain, list) -> keys.put(domain, list.stream()
-                .map(key -> new SigningKey(key.selector(), key.privateKey())).toList()));
-        return new DkimSigner(keys, dkim.headers(), dkim.oversign(), dkim.expiration(), Clock.systemUTC());
-    }
-
-    /** The DKIM verifier as the inbound checks see it: keys from DNS, the message read from the spool. */
-    private static DkimVerification dkimVerification(DnsClient dns) {
-        DkimVerifier verifier = new DkimVerifier(dns::txt, Clock.systemUTC());
-        return message -> {
-            try (InputStream in = message.open()) {
-                return verifier.verify(in);
-            }
-        };
+        return start(config, ConfigSource.fixed(config), Optional.of(retries));
     }
 
     /**
-     * The inbound authentication of the MX listeners, or empty when every check is off (forged
-     * Authentication-Results are then left alone too: without checks, no field of this server is expected).
+     * Claims the spool first ({@link SpoolLock}: a second daemon on it is refused before anything else touches it),
+     * then starts; a start that fails lets go of the spool again.
      */
-    private static Optional<InboundChecks> inboundChecks(Config config, DnsClient dns) throws IOException {
-        Checks checks = config.checks();
-        if (!checks.any()) {
-            return Optional.empty();
+    private static Daemon start(Config config, ConfigSource source, Optional<RetrySchedule> fixedRetries)
+            throws IOException {
+        SpoolLock lock;
+        try {
+            lock = SpoolLock.acquire(config.spool());
+        } catch (SpoolLock.InUseException e) {
+            throw e; // names the spool and the process already
+        } catch (IOException e) {
+            throw StartError.of("spool " + config.spool(), e);
         }
-        SuffixListSource suffixes = SuffixListSource.open(checks.publicSuffixList());
-        return Optional.of(new InboundChecks(checks, config.hostname(), config.trustedNetworks(),
-                new SpfVerifier(dns, SPF_TIME_LIMIT), new DmarcVerifier(dns, suffixes, new SplittableRandom()),
-                checks.dkim() ? dkimVerification(dns) : DkimVerification.NONE));
+        try {
+            return start(config, source, fixedRetries, lock);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
     }
 
-    /** The listeners' bound addresses, in configuration order. */
-    public List<InetSocketAddress> addresses() {
-        return servers.stream().map(SmtpServer::address).toList();
+    private static Daemon start(Config config, ConfigSource source, Optional<RetrySchedule> fixedRetries,
+                                SpoolLock lock) throws IOException {
+        MailLog.format(config.log().format()); // before the first event: the mail log's lines are one format
+        // One registry that every room records into; the admin listener's /metrics is its only reader.
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Spool spool;
+        try {
+            spool = Spool.open(config.spool());
+        } catch (IOException e) {
+            throw StartError.of("spool " + config.spool(), e);
+        }
+        Setup setup = Setup.of(config, spool, fixedRetries.orElseGet(() -> retries(config)));
+        try {
+            spool.clean();
+        } catch (IOException e) {
+            setup.close();
+            throw StartError.of("spool " + config.spool(), e);
+        }
+        // Read (or made) before anything starts: an unusable token file stops the start here.
+        Optional<AdminToken> token = config.admin().listen().isPresent()
+                ? Optional.of(AdminToken.loadOrCreate(config.admin().tokenFileIn(config.spool()))) : Optional.empty();
+        QueueRunner runner = new QueueRunner(spool, setup.parts(), Clock.systemUTC(), 20,
+                config.queue().activeLimit(), metrics);
+        AuthThrottle throttle = AuthThrottle.defaults();
+        // One per role for the daemon's life: a reload's servers count into the same meters.
+        Map<Listener.Role, ServerMetrics> events = new EnumMap<>(Listener.Role.class);
+        for (Listener.Role role : Listener.Role.values()) {
+            events.put(role, new ServerMetrics(metrics, role));
+        }
+        Map<InetSocketAddress, SmtpServer> servers = new LinkedHashMap<>();
+        try {
+            Map<Listener.Role, SmtpServer.Builder> roles = setup.reception(spool, runner, throttle, events, metrics);
+            runner.start(); // after everything that may refuse to load, before the first message can arrive
+            for (Listener listener : config.listeners()) {
+                servers.put(address(listener), listen(roles, listener));
+            }
+            // Only once every listener is bound: a start that fails says that one thing and nothing else.
+            for (Listener listener : config.listeners()) {
+                log.info("listening on {} as {}", servers.get(address(listener)).address(), listener.role());
+            }
+        } catch (IOException | RuntimeException e) {
+            servers.values().forEach(SmtpServer::close);
+            runner.close();
+            setup.close();
+            throw e;
+        }
+        Daemon daemon = new Daemon(lock, source, fixedRetries, spool, runner, throttle, metrics, events, servers, setup);
+        if (token.isPresent()) {
+            try {
+                daemon.admin = Optional.of(AdminServer.start(config.admin().listen().get(), token.get(), metrics,
+                        new DaemonReadiness(daemon::servers, spool, () -> daemon.config().limits().minFreeDisk()),
+                        daemon.apiRoutes()));
+            } catch (IOException | RuntimeException e) {
+                daemon.close();
+                throw e;
+            }
+        }
+        return daemon;
     }
 
-    public Path spoolRoot() {
-        return spool.root();
+    /** The parts of the admin API ({@code /api/v1}), asked in this order; the one place the list is built. */
+    List<ApiRoutes> apiRoutes() {
+        return List.of(new ControlApi(this), new QueueApi(runner.control()));
     }
 
-    /** The admin API's parts ({@code /api/v1/...}) this daemon answers, for the admin listener. */
-    public List<ApiRoutes> apiRoutes() {
-        return List.of(new QueueApi(runner.control()));
+    /** The SMTP servers running now. */
+    private List<SmtpServer> servers() {
+        reloading.lock();
+        try {
+            return List.copyOf(servers.values());
+        } finally {
+            reloading.unlock();
+        }
+    }
+
+    private static RetrySchedule retries(Config config) {
+        return new RetrySchedule(config.queue().retry(), config.queue().maxLifetime(), config.queue().delayNotice());
+    }
+
+    private static InetSocketAddress address(Listener listener) {
+        return new InetSocketAddress(listener.address(), listener.port());
+    }
+
+    /** Starts the server for {@code listener} with its role's settings. */
+    private static SmtpServer listen(Map<Listener.Role, SmtpServer.Builder> roles, Listener listener)
+            throws IOException {
+        SmtpServer server = roles.get(listener.role()).bind(address(listener)).build();
+        try {
+            return server.start();
+        } catch (IOException e) {
+            throw StartError.listen(address(listener), e);
+        }
+    }
+
+    /**
+     * Reads the configuration again and runs it: users, DKIM keys, certificates and every setting are read anew;
+     * listeners that are gone stop (their sessions finish), new ones start, and the others keep their sockets. The
+     * spool cannot move while the daemon runs, and the admin listener changes only at the next start. When the new
+     * configuration has problems, or a part of it cannot be built or bound, nothing changes.
+     */
+    @Override
+    public ReloadResult reload() {
+        reloading.lock();
+        try {
+            Config next;
+            try {
+                next = source.load();
+            } catch (ConfigException e) {
+                return ReloadResult.refused(e.problems().stream().map(Problem::toString).toList());
+            }
+            Config running = current.config;
+            if (!next.spool().equals(running.spool())) {
+                return ReloadResult.refused(List.of("spool: cannot change from " + running.spool() + " to "
+                        + next.spool() + " while the daemon runs; restart it to move the queue"));
+            }
+            List<String> notes = new ArrayList<>();
+            if (!next.admin().equals(running.admin())) {
+                notes.add("admin: the admin listener's settings take effect at the next start");
+            }
+            return swap(next, notes);
+        } finally {
+            reloading.unlock();
+        }
+    }
+
+    /** Builds the new setup and its new listeners, then swaps; on any failure closes what it built. */
+    private ReloadResult swap(Config next, List<String> notes) {
+        Setup fresh;
+        try {
+            fresh = Setup.of(next, spool, fixedRetries.orElseGet(() -> retries(next)));
+        } catch (IOException | RuntimeException e) {
+            return ReloadResult.refused(List.of("not reloaded: " + e.getMessage()));
+        }
+        Map<InetSocketAddress, SmtpServer> started = new LinkedHashMap<>();
+        Map<Listener.Role, SmtpServer.Builder> roles;
+        try {
+            roles = fresh.reception(spool, runner, throttle, events, metrics);
+            for (Listener listener : next.listeners()) {
+                if (!servers.containsKey(address(listener))) {
+                    started.put(address(listener), listen(roles, listener));
+                    log.info("reload: listening on {} as {}", started.get(address(listener)).address(),
+                            listener.role());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            started.values().forEach(SmtpServer::close);
+            fresh.close();
+            return ReloadResult.refused(List.of("not reloaded: " + e.getMessage()));
+        }
+        runner.reconfigure(fresh.parts());
+        Map<InetSocketAddress, SmtpServer> kept = new LinkedHashMap<>();
+        for (Listener listener : next.listeners()) {
+            SmtpServer server = servers.get(address(listener));
+            if (server != null) {
+                server.reconfigure(roles.get(listener.role()).bind(address(listener)));
+                kept.put(address(listener), server);
+            } else {
+                kept.put(address(listener), started.get(address(listener)));
+            }
+        }
+        servers.forEach((address, server) -> {
+            if (!kept.containsKey(address)) {
+                log.info("reload: listener {} stops", server.address());
+                Thread.ofVirtual().start(() -> server.shutdown(SHUTDOWN));
+            }
+        });
+        servers.clear();
+        servers.putAll(kept);
+        retire(current);
+        current = fresh;
+        MailLog.format(next.log().format());
+        log.info("reloaded: {} listener(s), {} local domain(s)", kept.size(), next.domains().size());
+        return new ReloadResult(true, List.of(), notes);
+    }
+
+    /** Closes a replaced setup once attempts that started with it have had time to finish. */
+    private void retire(Setup old) {
+        synchronized (retired) {
+            retired.add(old);
+        }
+        Thread.ofVirtual().name("retire-setup").start(() -> {
+            try {
+                Thread.sleep(RETIRE_AFTER);
+            } catch (InterruptedException e) {
+                return; // closed with the daemon
+            }
+            synchronized (retired) {
+                if (retired.remove(old)) {
+                    old.close();
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<String> check() {
+        try {
+            source.load();
+            return List.of();
+        } catch (ConfigException e) {
+            return e.problems().stream().map(Problem::toString).toList();
+        }
     }
 
     /** The registry every part of this daemon records its metrics into. */
     public MeterRegistry metrics() {
         return metrics;
+    }
+
+    /** Where the admin listener is bound; empty when {@code admin.listen} is {@code none}. */
+    public Optional<InetSocketAddress> adminAddress() {
+        return admin.map(AdminServer::address);
+    }
+
+    /** The configuration running now. */
+    public Config config() {
+        return current.config;
+    }
+
+    /** The listeners' bound addresses, in configuration order. */
+    public List<InetSocketAddress> addresses() {
+        reloading.lock();
+        try {
+            return servers.values().stream().map(SmtpServer::address).toList();
+        } finally {
+            reloading.unlock();
+        }
+    }
+
+    public Path spoolRoot() {
+        return spool.root();
     }
 
     public QueueRunner runner() {
@@ -197,19 +356,39 @@ public final class Daemon implements AutoCloseable {
 
     @Override
     public void close() {
-        List<Thread> stopping = new ArrayList<>();
-        for (SmtpServer server : servers) {
-            stopping.add(Thread.ofVirtual().start(() -> server.shutdown(SHUTDOWN)));
-        }
-        for (Thread thread : stopping) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        admin.ifPresent(AdminServer::close);
+        reloading.lock();
+        try {
+            List<Thread> stopping = new ArrayList<>();
+            for (SmtpServer server : servers.values()) {
+                stopping.add(Thread.ofVirtual().start(() -> server.shutdown(SHUTDOWN)));
             }
+            for (Thread thread : stopping) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            runner.shutdown(SHUTDOWN);
+            current.close();
+            synchronized (retired) {
+                retired.forEach(Setup::close);
+                retired.clear();
+            }
+            try {
+                jvmMeters.close();
+            } catch (Exception e) {
+                log.debug("JVM meters did not close", e);
+            }
+            try {
+                lock.close();
+            } catch (IOException e) {
+                log.warn("spool {}: releasing the lock failed: {}", spool.root(), e.toString());
+            }
+            log.info("stopped");
+        } finally {
+            reloading.unlock();
         }
-        runner.shutdown(SHUTDOWN);
-        transports.close();
-        log.info("stopped");
     }
 }

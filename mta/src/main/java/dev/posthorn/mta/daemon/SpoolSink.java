@@ -10,7 +10,6 @@ import dev.posthorn.mta.inbound.InboundVerdict;
 import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.routing.Route;
 import dev.posthorn.mta.routing.Router;
-import dev.posthorn.mta.schedule.QueueRunner;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Spool;
 import dev.posthorn.mta.spool.SpoolEnvelope;
@@ -22,6 +21,8 @@ import dev.posthorn.smtp.Replies;
 import dev.posthorn.smtp.Reply;
 import dev.posthorn.smtp.server.Envelope;
 import dev.posthorn.smtp.server.MessageSink;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.GeneralSecurityException;
@@ -31,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,24 +55,31 @@ final class SpoolSink implements MessageSink {
 
     private final Spool spool;
     private final Router router;
-    private final QueueRunner runner;
+    private final Consumer<QueuedMessage> submit;
     private final DkimSigner signer;
     private final List<Network> trustedNetworks;
     private final Optional<InboundChecks> checks;
+    private final Timer commits;
 
     /**
+     * @param submit          takes each committed message (the daemon's queue runner; nothing for sendmail, whose
+     *                        messages the daemon finds in the spool)
      * @param signer          signs mail from authenticated users and trusted networks
      * @param trustedNetworks the clients whose mail is ours to sign
      * @param checks          the inbound authentication of an MX listener; empty for submission listeners
+     * @param metrics         where the spool commit's latency is recorded ({@code posthorn_spool_commit_seconds})
      */
-    SpoolSink(Spool spool, Router router, QueueRunner runner, DkimSigner signer, List<Network> trustedNetworks,
-              Optional<InboundChecks> checks) {
+    SpoolSink(Spool spool, Router router, Consumer<QueuedMessage> submit, DkimSigner signer,
+              List<Network> trustedNetworks, Optional<InboundChecks> checks, MeterRegistry metrics) {
         this.spool = spool;
         this.router = router;
-        this.runner = runner;
+        this.submit = submit;
         this.signer = signer;
         this.trustedNetworks = List.copyOf(trustedNetworks);
         this.checks = checks;
+        this.commits = Timer.builder("posthorn.spool.commit")
+                .description("Spool commits (fsync, rename, directory fsync) before the 250 reply")
+                .publishPercentileHistogram().register(metrics);
     }
 
     @Override
@@ -79,8 +88,8 @@ final class SpoolSink implements MessageSink {
         Optional<InboundChecks> inbound = checks.filter(c -> c.appliesTo(envelope.session()));
         try (Spool.Writer writer = spool.writer(envelope.id())) {
             Optional<HeaderFilter> filtered = inbound.map(c -> c.filter(message));
-            ReceivedCount.Counting counting = new ReceivedCount.Counting(
-                    filtered.isPresent() ? filtered.get() : message);
+            MessageIdCapture messageId = new MessageIdCapture(filtered.isPresent() ? filtered.get() : message);
+            ReceivedCount.Counting counting = new ReceivedCount.Counting(messageId);
             long size = counting.transferTo(writer.body());
             String sender = envelope.sender().isNull() ? "" : envelope.sender().mailbox().toString();
             Map<String, String> parameters = parameters(envelope);
@@ -109,10 +118,17 @@ final class SpoolSink implements MessageSink {
                     }
                 }
             }
-            QueuedMessage queued = writer.commit(new SpoolEnvelope(envelope.id(), envelope.receivedAt(), sender,
-                    parameters, recipients));
-            MailLog.queued(envelope.id(), sender, size, recipients.size(), clientOf(envelope));
-            runner.submit(queued);
+            Timer.Sample commit = Timer.start();
+            QueuedMessage queued;
+            try {
+                queued = writer.commit(new SpoolEnvelope(envelope.id(), envelope.receivedAt(), sender, parameters,
+                        recipients));
+            } finally {
+                commit.stop(commits);
+            }
+            MailLog.queued(envelope.id(), sender, size, recipients.size(), clientOf(envelope),
+                    envelope.session().authenticatedUser(), messageId.messageId());
+            submit.accept(queued);
             return Replies.queued(envelope.id());
         }
     }

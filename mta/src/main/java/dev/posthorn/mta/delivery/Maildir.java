@@ -1,6 +1,7 @@
 package dev.posthorn.mta.delivery;
 
 import dev.posthorn.mta.spool.DirectorySync;
+import dev.posthorn.mta.spool.OwnerOnly;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,14 +61,14 @@ public final class Maildir {
         Path fresh = root.resolve("new");
         if (!created) {
             for (Path dir : new Path[] {tmp, fresh, root.resolve("cur")}) {
-                Files.createDirectories(dir);
+                OwnerOnly.folders(dir);
             }
             removeStale(tmp);
             created = true;
         }
         String name = uniqueName();
         Path file = tmp.resolve(name);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = OwnerOnly.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
             out.write(("Return-Path: <" + sender + ">\nDelivered-To: " + recipient + "\n")
                     .getBytes(StandardCharsets.UTF_8));

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /** The address list grammar of RFC 5322 3.4, read only as far as finding each addr-spec needs. */
-final class AddressList {
+public final class AddressList {
     static final Pattern HOST = Pattern.compile(
             "(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+");
 
@@ -16,7 +16,7 @@ final class AddressList {
      * The addr-specs of a mailbox-list or address-list: comments dropped, quoted strings kept as written,
      * groups opened, angle brackets (and an obsolete route before {@code :}) taken off.
      */
-    static List<String> split(String value) {
+    public static List<String> split(String value) {
         List<String> addresses = new ArrayList<>();
         StringBuilder plain = new StringBuilder();   // the current entry outside angle brackets
         StringBuilder angle = null;                   // inside <...>, or null

@@ -37,8 +37,14 @@ final class History {
         try {
             if (java.nio.file.Files.size(file) > 2L * MAX_READ) {
                 Path shorter = tmp.resolve(file.getFileName());
-                java.nio.file.Files.write(shorter, (String.join("\n", read(file)) + "\n")
+                ByteBuffer kept = ByteBuffer.wrap((String.join("\n", read(file)) + "\n")
                         .getBytes(StandardCharsets.UTF_8));
+                try (FileChannel channel = OwnerOnly.open(shorter, StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                    while (kept.hasRemaining()) {
+                        channel.write(kept);
+                    }
+                }
                 java.nio.file.Files.move(shorter, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             }
         } catch (NoSuchFileException e) {
@@ -49,7 +55,7 @@ final class History {
         boolean whole = bytes.length < MAX_LINE;
         ByteBuffer buffer = ByteBuffer.allocate(Math.min(bytes.length, MAX_LINE - 1) + 1);
         buffer.put(bytes, 0, buffer.capacity() - 1).put((byte) '\n').flip();
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        try (FileChannel channel = OwnerOnly.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
             while (buffer.hasRemaining()) {
                 channel.write(buffer);

@@ -31,6 +31,8 @@ public final class Spool {
     private static final Logger log = LoggerFactory.getLogger(Spool.class);
     private static final String STATE = ".state";
     private static final String SPARE = "spare.";
+    /** A local submission being written (sendmail, beside the daemon): never a spare, swept only when abandoned. */
+    private static final String LOCAL = "local.";
     /** Spare files kept for reuse: enough for every session writing at once, with room to spare. */
     static final int MAX_SPARES = 256;
     /** Larger files are deleted, not kept: a spare should not pin much disk. */
@@ -42,14 +44,16 @@ public final class Spool {
     private final Path corrupt;
     private final DirectorySync queueSync;
     private final FileStore store;
+    private final boolean local;
     private volatile long[] space;
     private final java.util.concurrent.ConcurrentLinkedQueue<Path> spares =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final java.util.concurrent.atomic.AtomicInteger spareCount = new java.util.concurrent.atomic.AtomicInteger();
 
-    private Spool(Path root, FileStore store) {
+    private Spool(Path root, FileStore store, boolean local) {
         this.root = root;
         this.store = store;
+        this.local = local;
         this.tmp = root.resolve("tmp");
         this.queue = root.resolve("queue");
         this.corrupt = root.resolve("corrupt");
@@ -58,13 +62,26 @@ public final class Spool {
 
     /** Opens (creating if needed) the spool at {@code root}. Call {@link #sweep()} once before using it. */
     public static Spool open(Path root) throws IOException {
+        return open(root, false);
+    }
+
+    /**
+     * Opens the spool for local submissions beside the daemon (sendmail), never to be swept: each new message is
+     * written under {@code queue/local.<id>} while this process holds a lock on it, so the daemon's start-up sweep
+     * neither takes it for a spare nor removes it; one whose writer died (its lock gone with it) is removed.
+     */
+    public static Spool openForSubmission(Path root) throws IOException {
+        return open(root, true);
+    }
+
+    private static Spool open(Path root, boolean local) throws IOException {
         Path absolute = root.toAbsolutePath().normalize();
         for (String dir : List.of("tmp", "queue", "corrupt")) {
-            Files.createDirectories(absolute.resolve(dir));
+            OwnerOnly.folders(absolute.resolve(dir));
         }
         new DirectorySync(absolute).sync();
         // Looked up once: finding a path's file store reads the mount table, too slow for every MAIL command.
-        return new Spool(absolute, Files.getFileStore(absolute.resolve("queue")));
+        return new Spool(absolute, Files.getFileStore(absolute.resolve("queue")), local);
     }
 
     public Path root() {
@@ -123,6 +140,8 @@ public final class Spool {
                     states.add(file);
                 } else if (name.startsWith(SPARE)) {
                     keepOrDelete(file);
+                } else if (name.startsWith(LOCAL)) {
+                    removeIfAbandoned(file);
                 } else if (SpoolEnvelope.isId(name)) {
                     java.util.Optional<QueuedMessage> message = recover(file);
                     if (message.isPresent()) {
@@ -299,7 +318,7 @@ public final class Spool {
     /** Records delivery progress durably: the state file is replaced atomically. */
     public void save(String id, DeliveryState state) throws IOException {
         Path temporary = tmp.resolve(id + STATE);
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
+        try (FileChannel channel = OwnerOnly.open(temporary, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             ByteBuffer bytes = ByteBuffer.wrap(state.encode());
             while (bytes.hasRemaining()) {
@@ -342,6 +361,27 @@ public final class Spool {
             }
         }
         remove(message.id(), hasState);
+    }
+
+    /**
+     * Removes a local submission's file whose writer is gone: one still being written is locked by its writer (a
+     * lock held within this JVM counts as held too).
+     */
+    private static void removeIfAbandoned(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            java.nio.channels.FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                return;
+            }
+            if (lock != null) {
+                log.warn("spool: removing {}: a local submission that was never committed", file.getFileName());
+                Files.delete(file);
+            }
+        } catch (NoSuchFileException e) {
+            // committed meanwhile
+        }
     }
 
     /** Keeps a spare file found by the sweep, or deletes it when there are enough. */
@@ -427,19 +467,24 @@ public final class Spool {
 
         private Writer(String id) throws IOException {
             this.id = id;
-            Path spare = takeSpare();
+            Path spare = local ? null : takeSpare();
             FileChannel opened = null;
             if (spare != null) {
                 try {
-                    opened = FileChannel.open(spare, StandardOpenOption.WRITE);
+                    opened = FileChannel.open(spare, StandardOpenOption.READ, StandardOpenOption.WRITE);
                 } catch (NoSuchFileException e) {
                     spare = null; // removed behind our back: make a new one
                 }
             }
             // A new file is made in queue/ under a spare name too: the commit's rename then stays in one directory.
-            this.file = spare != null ? spare : queue.resolve(SPARE + id);
-            this.channel = opened != null ? opened
-                    : FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            this.file = spare != null ? spare : queue.resolve((local ? LOCAL : SPARE) + id);
+            this.channel = opened != null ? opened : OwnerOnly.open(file, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.READ, StandardOpenOption.WRITE);
+            if (local) {
+                // Held until the commit's rename, released with the channel (never opened twice in this process:
+                // closing any descriptor of the file would drop the lock, hence ChannelInput for written()).
+                channel.lock();
+            }
             // A small message and its envelope reach the file in one write; larger writes go straight through.
             this.body = new CountingOutput(new BufferedOutputStream(Channels.newOutputStream(channel), 16 * 1024));
         }
@@ -454,7 +499,7 @@ public final class Spool {
          */
         public InputStream written() throws IOException {
             body.flush();
-            return bounded(Files.newInputStream(file), body.count());
+            return bounded(new ChannelInput(channel), body.count());
         }
 
         /** Makes the message durable; when this returns, the message is in the queue and on disk. */
@@ -481,8 +526,8 @@ public final class Spool {
                 // on a reused file of similar length it needs no journal commit of its own. The directory's force,
                 // shared by concurrent commits, then makes the rename durable; no 250 before it returns.
                 channel.force(false);
+                Files.move(file, target, StandardCopyOption.ATOMIC_MOVE); // renamed while open: a lock stays on it
                 channel.close();
-                Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException | RuntimeException e) {
                 queueSync.cancel();
                 channel.close();

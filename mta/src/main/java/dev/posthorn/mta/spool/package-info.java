@@ -4,9 +4,11 @@
  *
  * <p>Layout under the spool root: {@code queue/} (committed messages, one file {@code <id>} each, plus
  * {@code <id>.state} once delivery has made progress or the operator held the message, {@code <id>.history} once an
- * attempt left it queued, and {@code spare.<name>} files: messages being written, and files of delivered messages
- * kept for reuse), {@code tmp/} (state files being written), {@code corrupt/} (files that
- * failed validation at start-up, kept for the operator).
+ * attempt left it queued, {@code spare.<name>} files: messages being written, and files of delivered messages kept
+ * for reuse, and {@code local.<id>} files: sendmail's messages being written beside the daemon, each locked by its
+ * writer until committed), {@code tmp/} (state files being written), {@code corrupt/} (files that failed validation
+ * at start-up, kept for the operator), {@code master.lock} (the running daemon's claim on the spool,
+ * {@link dev.posthorn.mta.spool.SpoolLock}: one daemon per spool; sendmail commits beside it without the lock).
  *
  * <p>Commit protocol (the only way a message enters the queue): the body is streamed into a spare file in
  * {@code queue/} (a delivered message's file when one is kept, else a new one), the envelope block and a footer are
@@ -36,6 +38,8 @@
  *
  * <p>Trust boundary: envelope text comes from SMTP peers, already validated by the protocol core; the codec escapes
  * every value so no value can break a line of the envelope format. History lines (written by the queue runner, with
- * remote servers' replies in them) have CR and LF replaced and are cut at 64 KiB.
+ * remote servers' replies in them) have CR and LF replaced and are cut at 64 KiB. Queued mail is other people's
+ * mail: every file and folder the spool makes is its owner's only (0600, 0700), given at creation ({@link
+ * dev.posthorn.mta.spool.OwnerOnly}) so that no umask opens it even for a moment.
  */
 package dev.posthorn.mta.spool;

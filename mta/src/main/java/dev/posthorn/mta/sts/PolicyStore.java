@@ -1,5 +1,6 @@
 package dev.posthorn.mta.sts;
 
+import dev.posthorn.mta.spool.OwnerOnly;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -103,11 +104,11 @@ public final class PolicyStore {
     /** Writes {@code policy}, replacing the domain's previous one. */
     public void save(CachedPolicy policy) throws IOException {
         Path file = file(policy.domain());
-        Files.createDirectories(folder);
+        OwnerOnly.folders(folder);
         String text = MAGIC + "\ndomain: " + policy.domain() + "\nid: " + policy.id() + "\nfetched: "
                 + policy.fetched().getEpochSecond() + "\n\n" + policy.body();
         Path temporary = folder.resolve(policy.domain() + SUFFIX + ".tmp");
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
+        try (FileChannel channel = OwnerOnly.open(temporary, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             channel.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
             channel.force(true);

@@ -51,7 +51,6 @@ class QueueCommandTest {
     private FakeSmtpServer server;
     private volatile boolean greylisting = true;
     private Daemon daemon;
-    private AdminBridge admin;
     private Path cliConfig;
     private StringWriter out;
     private StringWriter err;
@@ -75,13 +74,12 @@ class QueueCommandTest {
                 """.formatted(dir.resolve("spool"), dir.resolve("mail"), "127.0.0.1:" + dns.address().getPort(),
                 server.port()));
         daemon = Daemon.start(onFreePorts(ConfigLoader.load(config)));
-        admin = AdminBridge.start(daemon, dir.resolve("spool/admin.token"));
-        cliConfig = cliConfig(admin.address().getPort());
+        cliConfig = cliConfig(daemon.adminAddress().orElseThrow().getPort());
     }
 
     /**
-     * The loaded file with its listeners on free ports (a file cannot say port 0): the MX listener, and the admin
-     * listener for when the daemon has one (until then {@link AdminBridge} serves its API).
+     * The loaded file with its listeners on free ports (a file cannot say port 0): the MX listener and the admin
+     * listener.
      */
     private static Config onFreePorts(Config c) {
         InetAddress loopback = InetAddress.getLoopbackAddress();
@@ -102,9 +100,6 @@ class QueueCommandTest {
 
     @AfterEach
     void stop() throws Exception {
-        if (admin != null) {
-            admin.close();
-        }
         daemon.close();
         server.close();
         dns.close();

@@ -69,9 +69,14 @@ class UserCommandTest {
     }
 
     @Test
-    void configWithoutUsersFileIsReported() throws Exception {
+    void configWithoutUsersFileKeepsUsersInTheSpoolWhereTheDaemonReadsThem() throws Exception {
         String config = Files.writeString(dir.resolve("posthorn.yaml"), "hostname: mx.example.org\n").toString();
-        assertThat(run("x\n", "user", "add", "--password-stdin", "--config", config, "alice")).isEqualTo(1);
-        assertThat(err.toString()).contains("names no users_file");
+        assertThat(run("x\n", "user", "add", "--password-stdin", "--config", config, "alice")).isZero();
+        Path users = dir.resolve("var/spool/users");
+        assertThat(UserStore.load(users).users()).containsExactly("alice");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(users)))
+                .isEqualTo("rw-------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(users.getParent()))).isEqualTo("rwx------");
     }
 }

@@ -36,6 +36,16 @@ final class ConfigFiles {
         }
     }
 
+    /** Writes a matching certificate and key to {@code dir/tls/cert.pem} and {@code dir/tls/key.pem}. */
+    static void tlsPair(Path dir) {
+        try {
+            dev.posthorn.smtp.server.ServerTls.selfSignedFiles("mx.example.org", dir.resolve("tls/cert.pem"),
+                    dir.resolve("tls/key.pem"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Writes a file only its owner may read, as a password file should be (where permissions are POSIX). */
     static Path secret(Path file, String content) {
         try {

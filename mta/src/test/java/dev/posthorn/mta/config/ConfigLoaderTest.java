@@ -61,6 +61,7 @@ class ConfigLoaderTest {
 
     @Test
     void theExampleFileLoadsToTheExpectedRecords() throws Exception {
+        ConfigFiles.tlsPair(dir);
         Config config = load(dir, EXAMPLE);
 
         LocalDomain exampleOrg = new LocalDomain("example.org", new Mailboxes.Listed(Set.of("alice", "bob")),
@@ -74,7 +75,7 @@ class ConfigLoaderTest {
                 Optional.of(new TlsFiles(dir.resolve("tls/cert.pem"), dir.resolve("tls/key.pem"))),
                 List.of(Network.parse("127.0.0.0/8")),
                 new Limits(26_214_400, 100, 1000, 50, 104_857_600),
-                Map.of("example.org", exampleOrg), Optional.empty(), defaults.dns(), defaults.queue(),
+                Map.of("example.org", exampleOrg), Optional.of(dir.resolve("var/spool/users")), defaults.dns(), defaults.queue(),
                 Optional.empty(), Map.of(), defaults.outbound(), defaults.dkim(), defaults.checks(),
                 defaults.tarpit(), defaults.dnsbl(), defaults.senders(), defaults.admin(), defaults.log());
         assertThat(config).isEqualTo(expected);
@@ -236,18 +237,21 @@ class ConfigLoaderTest {
         Path etc = Files.createDirectories(dir.resolve("etc/posthorn"));
         Path file = ConfigFiles.write(etc, """
                 spool: ../../var/spool
-                tls: { cert: tls/cert.pem, key: /etc/ssl/private/key.pem }
+                tls: { cert: tls/cert.pem, key: %s }
                 domains:
                   example.org:
                     mailboxes: "*"
                     delivery: { maildir: mail }
-                """);
+                """.formatted(dir.resolve("private/key.pem")));
+        ConfigFiles.tlsPair(etc);
+        Files.createDirectories(dir.resolve("private"));
+        Files.move(etc.resolve("tls/key.pem"), dir.resolve("private/key.pem"));
 
         Config config = ConfigLoader.load(file);
 
         assertThat(config.spool()).isEqualTo(dir.resolve("var/spool"));
         assertThat(config.tls())
-                .contains(new TlsFiles(etc.resolve("tls/cert.pem"), Path.of("/etc/ssl/private/key.pem")));
+                .contains(new TlsFiles(etc.resolve("tls/cert.pem"), dir.resolve("private/key.pem")));
         assertThat(config.domains().get("example.org").delivery())
                 .isEqualTo(new Delivery.Maildir(etc.resolve("mail")));
     }

@@ -63,6 +63,7 @@ class ConfigPrinterTest {
         }
         assertThat(printed)
                 .contains("spool: var/spool\n")
+                .contains("\n# users_file: var/spool/users\n")
                 .contains("# tls:\n#   cert: tls/cert.pem\n#   key: tls/key.pem\n")
                 .contains("  - \"::1/128\"\n")
                 .contains("    mailboxes: \"*\"\n")
@@ -92,7 +93,7 @@ class ConfigPrinterTest {
         for (String key : ConfigLoader.LISTENER_KEYS) {
             assertThat(printed).containsPattern("\nlisteners:\n(  .*\n)*  (- |  )" + key + ": ");
         }
-        for (String key : ConfigLoader.TLS_KEYS) {
+        for (String key : TlsReader.KEYS) {
             assertThat(printed).containsPattern("\n# tls:\n(#  .*\n)*#   " + key + ": ");
         }
         for (String key : ChecksReader.KEYS) {
@@ -122,7 +123,7 @@ class ConfigPrinterTest {
     void everyReaderKeyListIsPrinted() throws Exception {
         String printed = ConfigPrinter.print(Config.defaults(dir), dir);
         List<Class<?>> readers = List.of(ConfigLoader.class, AbuseReader.class, OutboundReader.class,
-                TimeoutsReader.class, DomainReader.class, DkimReader.class, ChecksReader.class);
+                TimeoutsReader.class, DomainReader.class, DkimReader.class, ChecksReader.class, TlsReader.class);
         int lists = 0;
         for (Class<?> reader : readers) {
             for (Field field : reader.getDeclaredFields()) {
@@ -142,6 +143,7 @@ class ConfigPrinterTest {
 
     @Test
     void aFullConfigurationRoundTrips() throws Exception {
+        ConfigFiles.tlsPair(dir);
         ConfigFiles.printedRoundTrip(dir, ConfigLoaderTest.EXAMPLE + """
                   example.net:
                     mailboxes: [ "1234", "true" ]

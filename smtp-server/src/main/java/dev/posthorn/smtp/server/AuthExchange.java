@@ -41,8 +41,8 @@ final class AuthExchange {
     }
 
     /** Runs the exchange and the check; on success the session carries the identity. */
-    static Reply run(Command.Auth auth, Session session, Authenticator authenticator, Dialogue dialogue)
-            throws IOException {
+    static Reply run(Command.Auth auth, Session session, Authenticator authenticator, ServerEvents events,
+                     Dialogue dialogue) throws IOException {
         Authenticator.Credentials credentials;
         try {
             credentials = auth.mechanism().equals("PLAIN") ? plain(auth, dialogue) : login(auth, dialogue);
@@ -56,6 +56,11 @@ final class AuthExchange {
             log.warn("{}: authenticator failed", session.info().connectionId(), e);
             return Replies.AUTH_TEMPORARY_FAILURE;
         }
+        if (result == null) {
+            result = new Authenticator.AuthResult.TemporaryFailure();
+        }
+        // Told before the session changes, so the event sees the session as it was when AUTH was given.
+        events.authenticated(session.info(), auth.mechanism(), credentials.username(), result);
         return switch (result) {
             case Authenticator.AuthResult.Success success -> {
                 session.authenticated(success.identity());
@@ -63,7 +68,6 @@ final class AuthExchange {
             }
             case Authenticator.AuthResult.Failure failure -> Replies.AUTH_FAILED;
             case Authenticator.AuthResult.TemporaryFailure failure -> Replies.AUTH_TEMPORARY_FAILURE;
-            case null -> Replies.AUTH_TEMPORARY_FAILURE;
         };
     }
 

@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,8 @@ final class Connection implements Runnable {
     private final SmtpServer server;
     private final ServerSettings settings;
     private final String id;
+    private final InetSocketAddress remote;
+    private final ServerEvents events;
     private final ReentrantLock writeLock = new ReentrantLock();
     private volatile Socket socket;
     private TimedInput timed;
@@ -53,20 +56,25 @@ final class Connection implements Runnable {
     private boolean shuttingDown;
     private boolean tarpitted;
     private volatile Thread thread;
+    /** How the session ended: the first cause seen wins (a refused client's QUIT stays a refusal). */
+    private volatile ServerEvents.SessionEnd end;
 
     Connection(SmtpServer server, ServerSettings settings, Socket socket, String id) {
         this.server = server;
         this.settings = settings;
         this.socket = socket;
         this.id = id;
+        this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+        this.events = settings.events();
     }
 
     String id() {
         return id;
     }
 
-    java.net.InetAddress remoteAddress() {
-        return socket.getInetAddress();
+    /** The client's address, as accepted (it stays readable after the socket is closed). */
+    InetSocketAddress remote() {
+        return remote;
     }
 
     @Override
@@ -85,17 +93,24 @@ final class Connection implements Runnable {
             }
         } catch (SocketTimeoutException e) {
             log.debug("{}: timeout", id);
+            ended(ServerEvents.SessionEnd.TIMEOUT);
             tryClose(Replies.TIMEOUT);
         } catch (LineReader.LineTooLongException e) {
             log.debug("{}: endless line", id);
+            ended(ServerEvents.SessionEnd.PROTOCOL_VIOLATION);
             tryClose(Replies.LINE_TOO_LONG);
+        } catch (SSLException e) {
+            log.debug("{}: TLS failed: {}", id, e.toString());
+            ended(ServerEvents.SessionEnd.TLS_FAILURE);
         } catch (IOException e) {
             log.debug("{}: connection ended: {}", id, e.toString());
         } catch (RuntimeException e) {
             log.error("{}: internal error", id, e);
+            ended(ServerEvents.SessionEnd.ERROR);
             tryClose(Replies.INTERNAL_ERROR);
         } finally {
             closeSocket();
+            events.sessionEnded(remote, end != null ? end : ServerEvents.SessionEnd.DROPPED);
             server.closed(this);
         }
     }
@@ -108,22 +123,37 @@ final class Connection implements Runnable {
             case Decision.Reject reject -> {
                 // RFC 5321 3.1: a 554 greeting, then the session waits for QUIT (and refuses all else).
                 log.info("{}: refused at greeting: {}", id, reject.reply());
+                refused(ServerEvents.Refusal.POLICY, reject.reply());
                 session.refuseService(reject.reply());
                 write(reject.reply());
                 return true;
             }
             case Decision.Defer defer -> {
+                refused(ServerEvents.Refusal.POLICY, defer.reply());
                 return closeWith(defer.reply());
             }
             case Decision.Disconnect disconnect -> {
+                refused(ServerEvents.Refusal.POLICY, disconnect.reply());
                 return closeWith(disconnect.reply());
             }
         }
         if (talkedEarly()) {
+            refused(ServerEvents.Refusal.EARLY_TALKER, Replies.EARLY_TALKER);
             return closeWith(Replies.EARLY_TALKER);
         }
         write(Replies.greeting(settings.hostname()));
         return true;
+    }
+
+    private void refused(ServerEvents.Refusal refusal, Reply reply) {
+        ended(ServerEvents.SessionEnd.REFUSED);
+        events.connectionRefused(remote, refusal, reply);
+    }
+
+    private void ended(ServerEvents.SessionEnd cause) {
+        if (end == null) {
+            end = cause;
+        }
     }
 
     private Decision connectDecision() {
@@ -185,7 +215,12 @@ final class Connection implements Runnable {
                 write(respond.reply());
                 yield true;
             }
-            case Action.Close close -> closeWith(close.reply());
+            case Action.Close close -> {
+                ended(close.reply().equals(Replies.CLOSING) ? ServerEvents.SessionEnd.QUIT
+                        : close.reply().equals(Replies.TOO_MANY_ERRORS) ? ServerEvents.SessionEnd.TOO_MANY_ERRORS
+                        : ServerEvents.SessionEnd.DISCONNECTED);
+                yield closeWith(close.reply());
+            }
             case Action.ReceiveData data -> receiveData();
             case Action.ReceiveChunks chunks -> receiveChunks(chunks.first());
             case Action.SkipChunk skip -> {
@@ -195,7 +230,7 @@ final class Connection implements Runnable {
             }
             case Action.StartTls startTls -> startTls();
             case Action.Authenticate auth -> perform(session.respond(
-                    AuthExchange.run(auth.auth(), session, settings.authenticator(), this::challenge)));
+                    AuthExchange.run(auth.auth(), session, settings.authenticator(), events, this::challenge)));
         };
     }
 
@@ -244,7 +279,8 @@ final class Connection implements Runnable {
         byte[] header = Received.header(settings.hostname(), session.info(), transaction.id(),
                 envelope.recipients(), transaction.parameters().smtpUtf8(), envelope.receivedAt());
         try {
-            Action result = Delivery.deliver(settings.sink(), envelope, header, body, settings.maxMessageSize());
+            Action result = Delivery.deliver(settings.sink(), envelope, header, body, settings.maxMessageSize(),
+                    events);
             return perform(result instanceof Action.Respond respond ? session.respond(respond.reply()) : result);
         } finally {
             session.endTransaction();
@@ -283,6 +319,7 @@ final class Connection implements Runnable {
     private boolean startTls() throws IOException {
         if (in.available() > 0) {
             log.info("{}: plaintext pipelined after STARTTLS, closing", id);
+            ended(ServerEvents.SessionEnd.PROTOCOL_VIOLATION);
             return closeWith(Replies.PLAINTEXT_INJECTION);
         }
         write(Replies.READY_TO_START_TLS);
@@ -298,6 +335,7 @@ final class Connection implements Runnable {
         socket = tls;
         tls.startHandshake();
         open();
+        events.tlsEstablished(remote, tlsInfo());
     }
 
     /** Fresh streams on the current socket: nothing buffered before a TLS upgrade survives it. */
@@ -329,6 +367,7 @@ final class Connection implements Runnable {
         writeLock.lock();
         try {
             if (shuttingDown) {
+                ended(ServerEvents.SessionEnd.SHUTDOWN);
                 writeNow(Replies.SHUTTING_DOWN);
                 return null;
             }
@@ -398,6 +437,7 @@ final class Connection implements Runnable {
         try {
             shuttingDown = true;
             if (idle) {
+                ended(ServerEvents.SessionEnd.SHUTDOWN);
                 tryClose(Replies.SHUTTING_DOWN);
                 closeSocket();
             }

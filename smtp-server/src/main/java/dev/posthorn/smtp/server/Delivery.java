@@ -32,9 +32,29 @@ final class Delivery {
      * @param body the client's message text, ending exactly at the end of data (dot or last chunk)
      * @throws IOException when the client's side failed: the connection is to be closed without a reply
      */
-    static Action deliver(MessageSink sink, Envelope envelope, byte[] receivedHeader, InputStream body, long maxSize)
-            throws IOException {
+    static Action deliver(MessageSink sink, Envelope envelope, byte[] receivedHeader, InputStream body, long maxSize,
+                          ServerEvents events) throws IOException {
         ClientSide client = new ClientSide(new SizeLimitedInputStream(body, maxSize));
+        try {
+            Action action = deliver(sink, envelope, receivedHeader, body, maxSize, client);
+            Reply reply = switch (action) {
+                case Action.Respond respond -> respond.reply();
+                case Action.Close close -> close.reply();
+                default -> throw new IllegalStateException("not an answer to a message: " + action);
+            };
+            if (reply.isPositive()) {
+                events.messageAccepted(envelope.session(), reply);
+            } else {
+                events.messageRefused(envelope.session(), reply);
+            }
+            return action;
+        } finally {
+            events.bytesReceived(envelope.session(), client.octets);
+        }
+    }
+
+    private static Action deliver(MessageSink sink, Envelope envelope, byte[] receivedHeader, InputStream body,
+                                  long maxSize, ClientSide client) throws IOException {
         InputStream message = new SequenceInputStream(new ByteArrayInputStream(receivedHeader), client);
         Reply reply;
         try {
@@ -81,6 +101,7 @@ final class Delivery {
     /** The client's bytes, remembering the first failure so it is not mistaken for the sink's. */
     private static final class ClientSide extends BulkFilterInputStream {
         IOException failure;
+        long octets;
 
         ClientSide(InputStream in) {
             super(in);
@@ -93,7 +114,11 @@ final class Delivery {
                 throw failure;
             }
             try {
-                return super.read(b, off, len);
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    octets += n;
+                }
+                return n;
             } catch (IOException e) {
                 failure = e;
                 throw e;

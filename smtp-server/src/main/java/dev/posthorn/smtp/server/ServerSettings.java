@@ -28,7 +28,8 @@ record ServerSettings(
         MessageSink sink,
         EtrnHandler etrn,
         Tarpit tarpit,
-        Predicate<InetAddress> trustedClients) {
+        Predicate<InetAddress> trustedClients,
+        ServerEvents events) {
 
     /** RFC 5321 4.5.3.1.4 allows 512 octets; extensions add to that. Posthorn takes up to 2048 and refuses more. */
     static final int MAX_COMMAND_LINE = 2048;

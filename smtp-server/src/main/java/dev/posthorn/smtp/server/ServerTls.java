@@ -6,14 +6,20 @@ import java.io.Reader;
 import java.math.BigInteger;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.SignatureException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -109,29 +115,93 @@ public final class ServerTls {
      * @throws IOException if a file cannot be read or holds no usable certificate or key
      */
     public static ServerTls fromPem(Path certificateChain, Path privateKey) throws IOException {
-        List<? extends Certificate> chain;
-        try (InputStream in = Files.newInputStream(certificateChain)) {
-            chain = List.copyOf(CertificateFactory.getInstance("X.509").generateCertificates(in));
+        List<X509Certificate> chain = readCertificates(certificateChain);
+        PrivateKey key = readPrivateKey(privateKey);
+        checkPair(key, chain.getFirst(), certificateChain);
+        return new ServerTls(context(key, chain.toArray(Certificate[]::new)));
+    }
+
+    /**
+     * Reads a PEM certificate chain, leaf first.
+     *
+     * @throws IOException naming the file and the reason ({@code FILE: no such file}, {@code FILE: permission
+     *                     denied}, {@code FILE: no certificate in it})
+     */
+    public static List<X509Certificate> readCertificates(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            List<X509Certificate> chain = CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
+                    .map(X509Certificate.class::cast).toList();
+            if (chain.isEmpty()) {
+                throw new IOException(file + ": no certificate in it");
+            }
+            return chain;
         } catch (GeneralSecurityException e) {
-            throw new IOException("cannot read certificate " + certificateChain + ": " + e.getMessage(), e);
+            throw new IOException(file + ": not a PEM certificate: " + e.getMessage(), e);
+        } catch (NoSuchFileException e) {
+            throw new IOException(file + ": no such file", e);
+        } catch (AccessDeniedException e) {
+            throw new IOException(file + ": permission denied", e);
         }
-        if (chain.isEmpty()) {
-            throw new IOException("no certificate in " + certificateChain);
-        }
-        PrivateKey key;
-        try (Reader reader = Files.newBufferedReader(privateKey, StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Reads an unencrypted PEM private key (PKCS#8, PKCS#1 RSA or SEC1 EC).
+     *
+     * @throws IOException naming the file and the reason, as {@link #readCertificates} does
+     */
+    public static PrivateKey readPrivateKey(Path file) throws IOException {
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
              PEMParser parser = new PEMParser(reader)) {
             Object object = parser.readObject();
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             if (object instanceof PEMKeyPair pair) {
-                key = converter.getPrivateKey(pair.getPrivateKeyInfo());
+                return converter.getPrivateKey(pair.getPrivateKeyInfo());
             } else if (object instanceof PrivateKeyInfo info) {
-                key = converter.getPrivateKey(info);
-            } else {
-                throw new IOException("no unencrypted private key in " + privateKey);
+                return converter.getPrivateKey(info);
             }
+            throw new IOException(file + ": no unencrypted private key in it");
+        } catch (NoSuchFileException e) {
+            throw new IOException(file + ": no such file", e);
+        } catch (AccessDeniedException e) {
+            throw new IOException(file + ": permission denied", e);
         }
-        return new ServerTls(context(key, chain.toArray(Certificate[]::new)));
+    }
+
+    /**
+     * Refuses a key that is not the certificate's: JSSE would accept the pair and fail every handshake later, so a
+     * server would start and then greet each TLS client with an alert. The key signs a random challenge that the
+     * certificate's public key must verify.
+     *
+     * @param certificateFile names the certificate in the message
+     * @throws IOException {@code the private key does not match the certificate in FILE}
+     */
+    public static void checkPair(PrivateKey key, X509Certificate certificate, Path certificateFile)
+            throws IOException {
+        String mismatch = "the private key does not match the certificate in " + certificateFile;
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            case "Ed25519", "Ed448", "EdDSA" -> "EdDSA";
+            default -> throw new IOException("unsupported private key algorithm " + key.getAlgorithm());
+        };
+        byte[] challenge = new byte[32];
+        new SecureRandom().nextBytes(challenge);
+        try {
+            Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(challenge);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(challenge);
+            if (!verifier.verify(signature)) {
+                throw new IOException(mismatch);
+            }
+        } catch (InvalidKeyException | SignatureException e) {
+            throw new IOException(mismatch, e); // e.g. an EC key with an RSA certificate
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot check the private key against " + certificateFile + ": " + e, e);
+        }
     }
 
     /** Generates a self-signed certificate for {@code hostname} (EC P-256, valid for a year): for development. */
@@ -159,7 +229,8 @@ public final class ServerTls {
                 generator.initialize(256);
                 KeyPair pair = generator.generateKeyPair();
                 X509Certificate cert = selfSignedCertificate(hostname, pair);
-                Files.createDirectories(privateKey.toAbsolutePath().getParent());
+                Files.createDirectories(privateKey.toAbsolutePath().getParent(), PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------"))); // the key's folder: owner only
                 Files.createDirectories(certificate.toAbsolutePath().getParent());
                 writePem(privateKey, "PRIVATE KEY", pair.getPrivate().getEncoded(), true);
                 writePem(certificate, "CERTIFICATE", cert.getEncoded(), false);
@@ -177,14 +248,17 @@ public final class ServerTls {
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(temporary);
         if (secret) {
-            Files.createFile(temporary, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }
         Files.writeString(temporary, pem, StandardCharsets.US_ASCII);
         Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** A self-signed certificate for {@code hostname} and the key pair, for tools that write them to files. */
+    /**
+     * A self-signed certificate for {@code hostname} and the key pair, for tools that write them to files. It also
+     * names 127.0.0.1 and ::1 (IP address SANs, RFC 5280 4.2.1.6): a development client that trusts the certificate
+     * and checks the server's identity (RFC 9525) connects to the loopback address, which no DNS name matches.
+     */
     public static X509Certificate selfSignedCertificate(String hostname, KeyPair pair) throws IOException {
         try {
             X500Name name = new X500Name("CN=" + hostname.replaceAll("[^A-Za-z0-9.-]", "-"));
@@ -193,7 +267,9 @@ public final class ServerTls {
                     new BigInteger(64, new SecureRandom()), Date.from(now.minus(Duration.ofHours(1))),
                     Date.from(now.plus(Duration.ofDays(365))), name, pair.getPublic());
             builder.addExtension(Extension.subjectAlternativeName, false,
-                    new GeneralNames(new GeneralName(GeneralName.dNSName, name.toString().substring(3))));
+                    new GeneralNames(new GeneralName[] {new GeneralName(GeneralName.dNSName, name.toString().substring(3)),
+                        new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                        new GeneralName(GeneralName.iPAddress, "::1")}));
             String algorithm = pair.getPrivate().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
             return new JcaX509CertificateConverter().getCertificate(
                     builder.build(new JcaContentSignerBuilder(algorithm).build(pair.getPrivate())));

@@ -148,17 +148,17 @@ final class Session {
             return respond(Replies.badSequence("Nested MAIL command"));
         }
         if (settings.requireTls() && !info.isTls()) {
-            return respond(Replies.STARTTLS_REQUIRED);
+            return refuseMessage(Replies.STARTTLS_REQUIRED);
         }
         if (settings.requireAuth() && info.authenticatedUser() == null) {
-            return respond(Replies.AUTH_REQUIRED);
+            return refuseMessage(Replies.AUTH_REQUIRED);
         }
         MailParameters parameters = mail.parameters();
         if (!info.extended() && !parameters.equals(MailParameters.NONE)) {
             return respond(Replies.parameterUnrecognised("ESMTP parameters need EHLO"));
         }
         if (parameters.size().isPresent() && parameters.size().getAsLong() > settings.maxMessageSize()) {
-            return respond(Replies.MESSAGE_TOO_BIG);
+            return refuseMessage(Replies.MESSAGE_TOO_BIG);
         }
         if (parameters.auth() != null && info.authenticatedUser() == null) {
             // RFC 4954 5: an AUTH= from an unauthenticated client is not trusted; pass it on as unknown.
@@ -168,6 +168,7 @@ final class Session {
         MailParameters accepted = parameters;
         Decision decision = ask(() -> settings.policy().mail(info, mail.from(), accepted));
         if (!(decision instanceof Decision.Accept accept)) {
+            settings.events().messageRefused(info, replyOf(decision));
             return refuse(decision);
         }
         transaction = new Transaction(TransactionId.next(), mail.from(), accepted);
@@ -182,11 +183,13 @@ final class Session {
             return respond(Replies.parameterUnrecognised("ESMTP parameters need EHLO"));
         }
         if (transaction.recipientCount() >= settings.maxRecipients()) {
+            settings.events().recipientRefused(info, Replies.TOO_MANY_RECIPIENTS);
             return respond(Replies.TOO_MANY_RECIPIENTS);
         }
         Transaction current = transaction;
         Decision decision = ask(() -> settings.policy().rcpt(info, current.sender(), rcpt.to(), rcpt.parameters()));
         if (!(decision instanceof Decision.Accept accept)) {
+            settings.events().recipientRefused(info, replyOf(decision));
             return refuse(decision);
         }
         transaction.add(new Envelope.Recipient(rcpt.to(), rcpt.parameters()));
@@ -296,6 +299,21 @@ final class Session {
         return List.of("Posthorn SMTP server. Commands:",
                 "HELO EHLO MAIL RCPT DATA BDAT RSET NOOP QUIT VRFY HELP STARTTLS AUTH ETRN",
                 "See RFC 5321 (SMTP), RFC 3030 (BDAT), RFC 3207 (STARTTLS), RFC 4954 (AUTH)");
+    }
+
+    /** A refusal of the message as a whole (at MAIL), told to the embedder's events. */
+    private Action refuseMessage(Reply reply) {
+        settings.events().messageRefused(info, reply);
+        return respond(reply);
+    }
+
+    private static Reply replyOf(Decision decision) {
+        return switch (decision) {
+            case Decision.Reject reject -> reject.reply();
+            case Decision.Defer defer -> defer.reply();
+            case Decision.Disconnect disconnect -> disconnect.reply();
+            case Decision.Accept accept -> throw new IllegalStateException("not a refusal");
+        };
     }
 
     private Action refuse(Decision decision) {

@@ -40,8 +40,9 @@ public final class SmtpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SmtpServer.class);
     private static final AtomicLong SERVER_COUNTER = new AtomicLong();
 
-    private final ServerSettings settings;
-    private final Semaphore permits;
+    /** The settings new connections get; a connection keeps those it started with ({@link #reconfigure}). */
+    private volatile ServerSettings settings;
+    private final Permits permits;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
     private final AtomicLong connectionCounter = new AtomicLong();
@@ -53,7 +54,7 @@ public final class SmtpServer implements AutoCloseable {
 
     private SmtpServer(ServerSettings settings) {
         this.settings = settings;
-        this.permits = new Semaphore(settings.maxConnections());
+        this.permits = new Permits(settings.maxConnections());
         this.name = "smtp" + SERVER_COUNTER.incrementAndGet();
     }
 
@@ -82,6 +83,12 @@ public final class SmtpServer implements AutoCloseable {
 
     public InetSocketAddress address() {
         return (InetSocketAddress) requireStarted().getLocalSocketAddress();
+    }
+
+    /** Whether the server is bound and accepting (started, and not shut down). */
+    public boolean listening() {
+        ServerSocket socket = listener;
+        return socket != null && socket.isBound() && !socket.isClosed() && !stopping;
     }
 
     /** The number of open connections. */
@@ -128,8 +135,49 @@ public final class SmtpServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Gives connections accepted from now on the settings of {@code builder}; connections already open finish their
+     * sessions under the settings they started with (a reload never changes the rules in the middle of a
+     * transaction). The listening socket stays as it is: the builder's address must be the one this server was built
+     * with. A smaller {@code maxConnections} takes effect as connections close.
+     *
+     * @throws IllegalArgumentException when the builder names another address
+     */
+    public void reconfigure(Builder builder) {
+        ServerSettings next = builder.settings();
+        ServerSettings previous;
+        synchronized (this) {
+            previous = settings;
+            if (!next.address().equals(previous.address())) {
+                throw new IllegalArgumentException("a running server cannot move from " + previous.address() + " to "
+                        + next.address());
+            }
+            settings = next;
+            permits.resize(previous.maxConnections(), next.maxConnections());
+        }
+    }
+
+    /** A semaphore whose number of permits can change while permits are out. */
+    private static final class Permits extends Semaphore {
+        private static final long serialVersionUID = 1L;
+
+        Permits(int count) {
+            super(count);
+        }
+
+        void resize(int from, int to) {
+            if (to > from) {
+                release(to - from);
+            } else if (to < from) {
+                reducePermits(from - to);
+            }
+        }
+    }
+
     private void admit(Socket socket) {
+        ServerSettings settings = this.settings;
         InetAddress address = socket.getInetAddress();
+        settings.events().connectionOpened((InetSocketAddress) socket.getRemoteSocketAddress());
         int count = perAddress.merge(address, 1, Integer::sum);
         String id = name + "-" + connectionCounter.incrementAndGet();
         Connection connection = new Connection(this, settings, socket, id);
@@ -141,7 +189,7 @@ public final class SmtpServer implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("{}: cannot start a thread for the connection", id, e);
             closeQuietly(socket);
-            closed(connection, address);
+            closed(connection);
         }
     }
 
@@ -149,25 +197,23 @@ public final class SmtpServer implements AutoCloseable {
         log.info("{}: refused {}: over {} open connections from one address ({} refused so far)", connection.id(),
                 AddressLiteral.format(socket.getInetAddress()), settings.maxConnectionsPerIp(),
                 refusedPerAddress.incrementAndGet());
+        settings.events().connectionRefused((InetSocketAddress) socket.getRemoteSocketAddress(),
+                ServerEvents.Refusal.PER_IP_LIMIT, dev.posthorn.smtp.Replies.TOO_MANY_CONNECTIONS_FROM_YOU);
         try (socket) {
             socket.setSoTimeout(1000);
             socket.getOutputStream().write(dev.posthorn.smtp.Replies.TOO_MANY_CONNECTIONS_FROM_YOU.toWire());
         } catch (IOException e) {
             log.trace("refusal not delivered", e);
         } finally {
-            closed(connection, socket.getInetAddress());
+            closed(connection);
         }
     }
 
     void closed(Connection connection) {
-        closed(connection, null);
-    }
-
-    private void closed(Connection connection, InetAddress known) {
         if (connections.remove(connection)) {
-            InetAddress address = known != null ? known : connection.remoteAddress();
-            perAddress.computeIfPresent(address, (a, n) -> n > 1 ? n - 1 : null);
+            perAddress.computeIfPresent(connection.remote().getAddress(), (a, n) -> n > 1 ? n - 1 : null);
             permits.release();
+            settings.events().connectionClosed(connection.remote());
         }
     }
 
@@ -236,6 +282,7 @@ public final class SmtpServer implements AutoCloseable {
         private EtrnHandler etrn;
         private Tarpit tarpit = Tarpit.OFF;
         private Predicate<InetAddress> trustedClients = address -> false;
+        private ServerEvents events = ServerEvents.NONE;
 
         private Builder() {
         }
@@ -264,6 +311,7 @@ public final class SmtpServer implements AutoCloseable {
             b.etrn = etrn;
             b.tarpit = tarpit;
             b.trustedClients = trustedClients;
+            b.events = events;
             return b;
         }
 
@@ -430,17 +478,28 @@ public final class SmtpServer implements AutoCloseable {
             return b;
         }
 
+        /** Tells {@code events} what happens on the server (metrics, logs); default {@link ServerEvents#NONE}. */
+        public Builder events(ServerEvents events) {
+            Builder b = copy();
+            b.events = GuardedEvents.of(Objects.requireNonNull(events, "events"));
+            return b;
+        }
+
         public SmtpServer build() {
+            return new SmtpServer(settings());
+        }
+
+        private ServerSettings settings() {
             if (sink == null) {
                 throw new IllegalStateException("a message sink is required");
             }
             if ((implicitTls || requireTls) && tls == null) {
                 throw new IllegalStateException("implicit or required TLS needs tls(...)");
             }
-            return new SmtpServer(new ServerSettings(address, hostname, maxMessageSize, maxRecipients, maxConnections,
+            return new ServerSettings(address, hostname, maxMessageSize, maxRecipients, maxConnections,
                     maxConnectionsPerIp, maxErrors, commandTimeout, dataTimeout, tlsHandshakeTimeout, greetingDelay,
                     tls, implicitTls, authRequiresTls, requireTls, requireAuth, authenticator, policy, sink, etrn, tarpit,
-                    trustedClients));
+                    trustedClients, events);
         }
 
         private static long positive(long value, String name) {

@@ -22,6 +22,10 @@
  * the tarpit. TLS offers only TLS 1.2 and 1.3 with AEAD, forward-secret suites in the server's order
  * ({@link dev.posthorn.smtp.server.ServerTls}).
  *
+ * <p>What happens (connections, refusals, sessions' ends, TLS, AUTH, messages) is told to the embedder's
+ * {@link dev.posthorn.smtp.server.ServerEvents}, so it can count and log without this module knowing any metrics
+ * library; the only peer text an event carries is the AUTH user name, never a password.
+ *
  * <p>Policy decisions come back as a closed set ({@link dev.posthorn.smtp.server.Decision}); an exception thrown by
  * an embedder's policy, authenticator or sink is a temporary failure (4xx), never an acceptance.
  */

@@ -15,7 +15,15 @@ import org.eclipse.angus.mail.smtp.SMTPMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.util.Properties;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
 
 /** A real client, Angus Mail (Jakarta Mail), against the embeddable server. */
@@ -161,6 +169,41 @@ class AngusMailTest extends ServerTest {
         assertThat(received.envelope().recipients().getFirst().path().mailbox().toString())
                 .isEqualTo("ålice@pösthorn.test");
         assertThat(received.text()).contains("with UTF8SMTP id");
+    }
+
+    /**
+     * The certificate a server generates for itself, trusted by the client (as a developer does by importing it), is
+     * accepted with the server identity check on when the client connects to 127.0.0.1, as with the defaults.
+     */
+    @Test
+    void generatedCertificatePassesTheIdentityCheckAtTheLoopbackAddress(@TempDir Path dir) throws Exception {
+        Path cert = dir.resolve("tls/cert.pem");
+        ServerTls tls = ServerTls.selfSignedFiles("localhost", cert, dir.resolve("tls/key.pem"));
+        server = TestServers.builder(sink).tls(tls).implicitTls(true).build().start();
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        try (InputStream in = Files.newInputStream(cert)) {
+            trusted.setCertificateEntry("posthorn", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        Properties p = new Properties();
+        p.put("mail.smtps.host", "127.0.0.1");
+        p.put("mail.smtps.port", String.valueOf(server.port()));
+        p.put("mail.smtps.localhost", "client.test");
+        p.put("mail.smtps.connectiontimeout", "5000");
+        p.put("mail.smtps.timeout", "5000");
+        p.put("mail.smtps.ssl.socketFactory", context.getSocketFactory());
+        p.put("mail.smtps.ssl.checkserveridentity", "true");
+        Session session = Session.getInstance(p);
+        MimeMessage message = message(session, "identity", "checked");
+        try (Transport transport = session.getTransport("smtps")) {
+            transport.connect("alice", "wonderland");
+            transport.sendMessage(message, message.getAllRecipients());
+        }
+        assertThat(sink.only().envelope().session().tls()).isNotNull();
     }
 
     @Test

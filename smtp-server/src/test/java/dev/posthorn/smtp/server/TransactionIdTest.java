@@ -73,6 +73,27 @@ class TransactionIdTest {
         assertThat(all).hasSize(threads * each);
     }
 
+    @Test
+    void aProcessCommittingBesideTheDaemonMakesIdsWithItsProcessIdAndTheTopCounterBit() {
+        TransactionId.perProcess(4_194_303);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 140_000; i++) { // past the 17-bit counter's wrap
+            ids.add(TransactionId.next());
+        }
+        assertThat(ids).allSatisfy(id -> assertThat(counter(id) >>> 17).isEqualTo(1L << 22 | 4_194_303));
+        assertThat(Set.copyOf(ids)).hasSize(ids.size());
+        assertThat(ids.stream().sorted().toList()).isEqualTo(ids);
+    }
+
+    /** The counter part: the last 8 characters, 40 bits. */
+    private static long counter(String id) {
+        long value = 0;
+        for (int i = 10; i < 18; i++) {
+            value = value << 5 | ALPHABET.indexOf(id.charAt(i));
+        }
+        return value;
+    }
+
     /** The time part: the first 10 characters, base32 of milliseconds since the epoch. */
     private static long millis(String id) {
         long value = 0;
