@@ -1,6 +1,6 @@
 package dev.posthorn.smtp.server;
 
-/** The settings the server tests share: the conformance settings of shared/conformance/README.md. */
+/** The settings the server tests share: the conformance settings of conformance/shared/README.md. */
 final class TestServers {
 
     static final ServerTls TLS = ServerTls.selfSigned("mx.posthorn.test");

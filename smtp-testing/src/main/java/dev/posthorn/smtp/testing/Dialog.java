@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * One parsed dialogue file: a conversation with a freshly started server, and the server settings ({@code SET}) the
- * case needs. The format is specified in {@code shared/conformance/README.md}; the parser is strict, because a typo in
+ * case needs. The format is specified in {@code conformance/shared/README.md}; the parser is strict, because a typo in
  * a conformance case that silently turned into a weaker check would let a broken server pass.
  *
  * @param name     where the dialogue came from (the file name), for reports

@@ -22,8 +22,8 @@ public final class DialogFiles {
     }
 
     /**
-     * Finds {@code relative} (e.g. {@code shared/conformance}) in the working directory or the nearest parent that
-     * has it: Maven runs tests in a module's directory, and the shared cases live beside the checkout.
+     * Finds {@code relative} (e.g. {@code conformance/shared}) in the working directory or the nearest parent that
+     * has it: Maven runs tests in a module's directory, and the cases live at the top of the checkout.
      *
      * @throws IOException if no parent has it
      */
@@ -39,11 +39,12 @@ public final class DialogFiles {
     }
 
     /**
-     * Every conformance case a Posthorn server must pass: the shared ones ({@code shared/conformance}) followed by
-     * Posthorn's own ({@code conformance/}), each folder found with {@link #findUpwards}.
+     * Every conformance case a Posthorn server must pass: the shared ones (kept in the repository as
+     * {@code conformance/shared}, a copy of the team's shared cases) followed by Posthorn's own ({@code conformance/}),
+     * each folder found with {@link #findUpwards}.
      */
     public static List<Dialog> conformanceCases() throws IOException {
-        List<Dialog> all = new ArrayList<>(load(findUpwards("shared/conformance")));
+        List<Dialog> all = new ArrayList<>(load(findUpwards("conformance/shared")));
         all.addAll(load(findUpwards("conformance")));
         return List.copyOf(all);
     }

@@ -1,6 +1,6 @@
 /**
  * The SMTP dialogue runner: {@link dev.posthorn.smtp.testing.Dialog} parses a {@code *.dialog} file (the format of
- * {@code shared/conformance/README.md}), {@link dev.posthorn.smtp.testing.DialogRunner} plays it against a server
+ * {@code conformance/shared/README.md}), {@link dev.posthorn.smtp.testing.DialogRunner} plays it against a server
  * over a real socket and reports a {@link dev.posthorn.smtp.testing.DialogResult} with a printable transcript.
  *
  * <p>The files are written so that any SMTP implementation can be checked with them; the runner therefore asserts

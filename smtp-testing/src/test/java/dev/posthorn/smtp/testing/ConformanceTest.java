@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every dialogue case, the shared ones ({@code shared/conformance}) and Posthorn's own ({@code conformance/}), run
+ * Every dialogue case, the shared ones ({@code conformance/shared}) and Posthorn's own ({@code conformance/}), run
  * against a freshly started embeddable server with the settings of the conformance README.
  */
 class ConformanceTest {

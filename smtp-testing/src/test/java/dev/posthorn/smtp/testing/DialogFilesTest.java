@@ -18,7 +18,7 @@ class DialogFilesTest {
     private static final Set<String> KNOWN_SETTINGS = Set.of("size", "tls", "max_rcpt", "auth_plain_without_tls");
 
     static Path conformanceDir() throws IOException {
-        return DialogFiles.findUpwards("shared/conformance");
+        return DialogFiles.findUpwards("conformance/shared");
     }
 
     @Test
