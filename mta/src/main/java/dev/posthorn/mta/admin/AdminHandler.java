@@ -181,11 +181,21 @@ final class AdminHandler extends Handler.Abstract {
                 && token.matches(header.substring(7).strip());
     }
 
-    /** Only the TCP peer counts: no Forwarded or X-Forwarded-For header is believed. */
+    /**
+     * A local client, for metrics without the token: only the TCP peer counts (no Forwarded or X-Forwarded-For
+     * header is believed), and the Host it asked for must be a loopback name or address, so that a web page whose
+     * name was made to resolve to 127.0.0.1 (DNS rebinding) cannot read the metrics through a local browser.
+     */
     private static boolean loopback(Request request) {
         SocketAddress remote = request.getConnectionMetaData().getRemoteSocketAddress();
         return remote instanceof InetSocketAddress inet && inet.getAddress() != null
-                && inet.getAddress().isLoopbackAddress();
+                && inet.getAddress().isLoopbackAddress() && loopbackHost(Request.getServerName(request));
+    }
+
+    private static boolean loopbackHost(String host) {
+        String name = host == null ? "" : host.toLowerCase(java.util.Locale.ROOT);
+        return name.equals("localhost") || name.startsWith("127.") && name.matches("[0-9.]+")
+                || name.equals("[::1]") || name.equals("::1");
     }
 
     private static String remote(Request request) {

@@ -80,6 +80,11 @@ public final class AdminServer implements AutoCloseable {
         }
         InetSocketAddress bound = new InetSocketAddress(listen.getAddress(), connector.getLocalPort());
         log.info("admin listener on {}", where(bound));
+        if (!listen.getAddress().isLoopbackAddress()) {
+            // Plain HTTP: the bearer token crosses the network readable by anyone on the path.
+            log.warn("admin listener on {} is not on loopback: its token and answers travel unencrypted; keep it on a"
+                    + " private network or behind a TLS proxy", where(bound));
+        }
         return new AdminServer(server, bound);
     }
 

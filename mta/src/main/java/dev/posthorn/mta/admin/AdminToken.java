@@ -1,12 +1,15 @@
 package dev.posthorn.mta.admin;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
@@ -72,15 +75,26 @@ public final class AdminToken {
         byte[] random = new byte[RANDOM_OCTETS];
         new SecureRandom().nextBytes(random);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        // Written whole and forced under a name of its own, then linked to its name, which fails when a process that
+        // started at the same moment was first: the file is never seen empty or half written, even after a crash.
+        Path temporary = file.resolveSibling(file.getFileName() + ".new-" + ProcessHandle.current().pid());
         try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.deleteIfExists(temporary);
+            try (FileChannel channel = FileChannel.open(temporary, Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rw-------")))) {
+                Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------")); // any umask
+                channel.write(ByteBuffer.wrap((token + "\n").getBytes(StandardCharsets.US_ASCII)));
+                channel.force(true);
+            }
+            Files.createLink(file, temporary);
         } catch (FileAlreadyExistsException e) {
             return new AdminToken(read(file)); // made by a process that started at the same moment
         } catch (IOException e) {
             throw new IOException("admin token " + file + ": cannot create it: " + e, e);
+        } finally {
+            Files.deleteIfExists(temporary);
         }
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------")); // whatever the umask did
-        Files.writeString(file, token + "\n", StandardCharsets.US_ASCII);
         log.info("admin token written to {} (mode 600)", file);
         return new AdminToken(token);
     }

@@ -141,8 +141,11 @@ public final class MailLog {
             String value = clean(String.valueOf(field.value()));
             line.append(' ');
             switch (field.text()) {
-                case ANGLE -> line.append(field.name()).append("=<").append(value).append('>');
-                case PLAIN -> line.append(field.name()).append('=').append(value);
+                // A peer's value cannot end its field early: no space (a new key=value) in either, no angle bracket
+                // (the end of the field) in a bracketed one. A log reader that takes client=... takes ours.
+                case ANGLE -> line.append(field.name()).append("=<").append(value.replace(" ", "\\x20")
+                        .replace("<", "\\x3c").replace(">", "\\x3e")).append('>');
+                case PLAIN -> line.append(field.name()).append('=').append(value.replace(" ", "\\x20"));
                 case QUOTED -> line.append(field.name()).append("=\"").append(value.replace("\"", "\\x22"))
                         .append('"');
                 case BARE -> line.append(value);

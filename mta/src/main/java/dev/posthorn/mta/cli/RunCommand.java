@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -47,8 +48,15 @@ final class RunCommand implements Callable<Integer> {
             return 1;
         }
         Path file = config;
-        Daemon daemon = Daemon.start(settings, file == null ? Config::defaults : () -> ConfigLoader.load(file));
+        // The handler is in place before the start (which may sweep a long queue): a SIGHUP then is not the JVM's
+        // default, which would end the process, but a reload asked too early, and said so.
+        AtomicReference<Daemon> started = new AtomicReference<>();
         Signals.onHangup(() -> {
+            Daemon daemon = started.get();
+            if (daemon == null) {
+                log.warn("SIGHUP: the daemon is still starting; nothing reloaded");
+                return;
+            }
             ReloadResult result = daemon.reload();
             if (!result.applied()) {
                 log.warn("SIGHUP: configuration not reloaded; the running one stays: {}",
@@ -56,6 +64,8 @@ final class RunCommand implements Callable<Integer> {
             }
             result.notes().forEach(note -> log.warn("SIGHUP: {}", note));
         });
+        Daemon daemon = Daemon.start(settings, file == null ? Config::defaults : () -> ConfigLoader.load(file));
+        started.set(daemon);
         CountDownLatch stopped = new CountDownLatch(1);
         Signals.onTermination(() -> {
             daemon.close();

@@ -16,6 +16,8 @@ import dev.posthorn.smtp.ReversePath;
 import dev.posthorn.smtp.server.SmtpServer;
 import dev.posthorn.smtp.server.TransactionId;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -86,8 +88,16 @@ final class SendmailCommand implements Callable<Integer> {
             source = "found";
         }
         if (file.isEmpty()) {
-            return new Chosen(Config.defaults(), file, "the embedded defaults (no " + search.getFirst() + " or "
-                    + search.getLast() + ")");
+            Config defaults = Config.defaults();
+            String tried = "no -C, $POSTHORN_CONFIG, " + search.getFirst() + " or " + search.getLast();
+            // The embedded defaults' spool is relative to the current folder: only one a daemon has made is used,
+            // never one made here by mistake, where no daemon would ever read the mail.
+            if (!Files.isDirectory(defaults.spool().resolve("queue"))) {
+                throw new SubmissionException(Sysexit.CONFIG, "no configuration (" + tried + ") and no spool at "
+                        + defaults.spool() + " of a daemon run with the embedded defaults");
+            }
+            return new Chosen(defaults, file, "the embedded defaults (" + tried + "; the spool at "
+                    + defaults.spool() + ")");
         }
         try {
             return new Chosen(ConfigLoader.load(file.get()), file, file.get() + " (" + source + ")");
@@ -151,8 +161,12 @@ final class SendmailCommand implements Callable<Integer> {
         try {
             return LocalSubmission.open(chosen.config(), message -> committed.add(message.id()));
         } catch (IOException e) {
+            if (e instanceof java.nio.file.AccessDeniedException) {
+                throw new SubmissionException(Sysexit.NOPERM, "spool " + chosen.config().spool()
+                        + ": permission denied: run sendmail as the spool's owner (the daemon's user) or as root");
+            }
             throw new SubmissionException(Sysexit.TEMPFAIL, "spool " + chosen.config().spool() + ": "
-                    + (e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage()));
+                    + e.getMessage());
         }
     }
 
@@ -175,8 +189,9 @@ final class SendmailCommand implements Callable<Integer> {
         TransactionId.perProcess(ProcessHandle.current().pid());
         List<String> committed = java.util.Collections.synchronizedList(new ArrayList<>());
         LocalSubmission submission = open(chosen, committed);
-        try (SmtpServer server = submission.smtpServer()) {
-            StdioBridge.run(server.address(), in, out);
+        try (Socket client = StdioBridge.bound(); SmtpServer server = submission.smtpServer(
+                (InetSocketAddress) client.getLocalSocketAddress())) {
+            StdioBridge.run(client, server.address(), in, out);
         } catch (IOException e) {
             throw new SubmissionException(Sysexit.TEMPFAIL, "the SMTP session failed: " + e.getMessage());
         }

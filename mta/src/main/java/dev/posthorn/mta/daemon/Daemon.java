@@ -63,6 +63,8 @@ public final class Daemon implements AutoCloseable, Control {
     private final ReentrantLock reloading = new ReentrantLock();
     /** The running SMTP servers by the address they were configured with; changed only under {@link #reloading}. */
     private final Map<InetSocketAddress, SmtpServer> servers;
+    /** The same servers, for readers that must not wait for a reload ({@code /readyz}). */
+    private volatile List<SmtpServer> running;
     private final List<Setup> retired = new ArrayList<>();
     private volatile Setup current;
 
@@ -79,6 +81,7 @@ public final class Daemon implements AutoCloseable, Control {
         this.throttle = throttle;
         this.metrics = metrics;
         this.servers = servers;
+        this.running = List.copyOf(servers.values());
         this.current = current;
     }
 
@@ -184,12 +187,7 @@ public final class Daemon implements AutoCloseable, Control {
 
     /** The SMTP servers running now. */
     private List<SmtpServer> servers() {
-        reloading.lock();
-        try {
-            return List.copyOf(servers.values());
-        } finally {
-            reloading.unlock();
-        }
+        return running;
     }
 
     private static RetrySchedule retries(Config config) {
@@ -285,6 +283,7 @@ public final class Daemon implements AutoCloseable, Control {
         });
         servers.clear();
         servers.putAll(kept);
+        running = List.copyOf(kept.values());
         retire(current);
         current = fresh;
         MailLog.format(next.log().format());

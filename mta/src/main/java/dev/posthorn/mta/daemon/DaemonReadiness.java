@@ -18,7 +18,10 @@ import java.util.function.Supplier;
  */
 final class DaemonReadiness implements Readiness {
 
+    private static final long REUSE_NANOS = 1_000_000_000L;
+
     private final Supplier<List<SmtpServer>> running;
+    private volatile Checked checked;
     private final Spool spool;
     private final LongSupplier minFreeDisk;
 
@@ -29,8 +32,26 @@ final class DaemonReadiness implements Readiness {
         this.minFreeDisk = minFreeDisk;
     }
 
+    /**
+     * The last answer is reused for a second: {@code /readyz} needs no token, and each fresh answer writes a probe
+     * file into the spool, so a client that asks in a loop costs the disk nothing more than one probe a second.
+     */
     @Override
     public List<Failure> failures() {
+        long now = System.nanoTime();
+        Checked last = checked;
+        if (last != null && now - last.at() < REUSE_NANOS) {
+            return last.failures();
+        }
+        List<Failure> failures = check();
+        checked = new Checked(now, failures);
+        return failures;
+    }
+
+    private record Checked(long at, List<Failure> failures) {
+    }
+
+    private List<Failure> check() {
         List<Failure> failures = new ArrayList<>();
         List<SmtpServer> servers = running.get();
         long minFreeDisk = this.minFreeDisk.getAsLong();
@@ -53,6 +74,6 @@ final class DaemonReadiness implements Readiness {
         } catch (IOException e) {
             failures.add(new Failure("disk", "free space unknown: " + e.getClass().getSimpleName()));
         }
-        return failures;
+        return List.copyOf(failures);
     }
 }

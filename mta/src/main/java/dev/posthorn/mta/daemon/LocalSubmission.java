@@ -13,11 +13,13 @@ import dev.posthorn.smtp.MailParameters;
 import dev.posthorn.smtp.RcptParameters;
 import dev.posthorn.smtp.Reply;
 import dev.posthorn.smtp.ReversePath;
+import dev.posthorn.smtp.server.Decision;
 import dev.posthorn.smtp.server.Envelope;
 import dev.posthorn.smtp.server.SessionInfo;
+import dev.posthorn.smtp.server.SessionPolicy;
 import dev.posthorn.smtp.server.SmtpServer;
-import java.io.ByteArrayInputStream;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
@@ -118,19 +120,53 @@ public final class LocalSubmission {
 
     /**
      * A started SMTP server on a free loopback port whose messages are committed to the spool, for sendmail
-     * {@code -bs}: the real session engine, its only client this process, trusted (it may relay, and its mail is
-     * signed) as local submission is. The caller closes it.
+     * {@code -bs}: the real session engine, trusted (it may relay, and its mail is signed) as local submission is.
+     * Its one client is this process's own socket, already bound to {@code client}: any other connection (another
+     * local user who found the port) is turned away before the greeting, since it would be an open relay speaking
+     * with this user's rights. The caller closes it.
      */
-    public SmtpServer smtpServer() throws IOException {
+    public SmtpServer smtpServer(InetSocketAddress client) throws IOException {
+        SessionPolicy local = RecipientPolicy.of(config, router, spool, AuthThrottle.defaults(), address -> true);
         return SmtpServer.builder()
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .hostname(config.hostname())
                 .maxMessageSize(config.limits().maxMessageSize())
                 .maxRecipients(config.limits().maxRecipients())
                 .trustedClients(address -> true)
-                .policy(RecipientPolicy.of(config, router, spool, AuthThrottle.defaults(), address -> true))
+                .policy(new OnlyClient(client, local))
                 .sink(sink)
                 .build()
                 .start();
+    }
+
+    /** {@code policy}, for the one client at {@code client} only; every other connection is closed with 421. */
+    private record OnlyClient(InetSocketAddress client, SessionPolicy policy) implements SessionPolicy {
+        private static final Reply NOT_YOURS = Reply.of(421, "4.7.0",
+                "this server takes one session, from sendmail -bs");
+
+        @Override
+        public Decision connect(SessionInfo session) {
+            return session.remote().equals(client) ? policy.connect(session) : Decision.disconnect(NOT_YOURS);
+        }
+
+        @Override
+        public Decision helo(SessionInfo session, String name) {
+            return policy.helo(session, name);
+        }
+
+        @Override
+        public Decision mail(SessionInfo session, ReversePath from, MailParameters parameters) {
+            return policy.mail(session, from, parameters);
+        }
+
+        @Override
+        public Decision rcpt(SessionInfo session, ReversePath from, ForwardPath to, RcptParameters parameters) {
+            return policy.rcpt(session, from, to, parameters);
+        }
+
+        @Override
+        public Decision auth(SessionInfo session, String mechanism) {
+            return policy.auth(session, mechanism);
+        }
     }
 }

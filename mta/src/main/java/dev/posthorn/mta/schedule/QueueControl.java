@@ -173,8 +173,8 @@ public final class QueueControl {
     }
 
     /**
-     * Fails every pending recipient of message {@code id} with {@link #BOUNCED}, queues the report to the sender
-     * (as for any failure; none for the null reverse path), and removes the message.
+     * Fails every pending recipient of message {@code id} with {@link #BOUNCED} (recorded in the spool first), queues
+     * the report to the sender (as for any failure; none for the null reverse path), and removes the message.
      */
     public Result bounce(String id) throws IOException {
         return seized(id, message -> {
@@ -186,6 +186,9 @@ public final class QueueControl {
                     MailLog.failed(id, message.envelope().recipients().get(i).address(), BOUNCED);
                 }
             }
+            // Failed on disk before the report is queued: a crash in between may lose the report, but never
+            // tells the sender "failed" of a message that is then delivered after all.
+            runner.spool().save(id, after);
             Instant now = runner.clock().instant();
             Notifier.Result notified = runner.parts().notifier().notify(message, before, after, Map.of(), now,
                     false);

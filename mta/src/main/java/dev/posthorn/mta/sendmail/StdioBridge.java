@@ -3,6 +3,7 @@ package dev.posthorn.mta.sendmail;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 
@@ -17,8 +18,23 @@ public final class StdioBridge {
     private StdioBridge() {
     }
 
-    public static void run(InetSocketAddress server, InputStream in, OutputStream out) throws IOException {
-        try (Socket socket = new Socket(server.getAddress(), server.getPort())) {
+    /** A socket bound to a free loopback port, not yet connected: the server is told its address first. */
+    public static Socket bound() throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** Connects {@code socket} (from {@link #bound()}) to {@code server} and carries the session until it ends. */
+    public static void run(Socket bound, InetSocketAddress server, InputStream in, OutputStream out)
+            throws IOException {
+        try (Socket socket = bound) {
+            socket.connect(server, 10_000);
             OutputStream toServer = socket.getOutputStream();
             // Standard input may block forever once the session is over: a daemon thread, not joined.
             Thread.ofPlatform().daemon().name("sendmail-stdin").start(() -> {

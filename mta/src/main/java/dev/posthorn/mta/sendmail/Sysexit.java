@@ -11,6 +11,8 @@ public enum Sysexit {
     NOUSER(67),
     /** An internal software error. */
     SOFTWARE(70),
+    /** Not allowed: the spool belongs to another user. */
+    NOPERM(77),
     /** A temporary failure (the spool cannot be written now): the caller may try again later. */
     TEMPFAIL(75),
     /** The configuration is unusable. */

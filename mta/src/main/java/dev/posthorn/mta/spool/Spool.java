@@ -275,6 +275,19 @@ public final class Spool {
                 StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /**
+     * A local submission made by root (root's crontab, an administrator) is given to the queue's owner, the daemon's
+     * user: a file only root can read would stop the daemon's scans and its next start. Anyone else who is not the
+     * owner cannot write in the owner-only queue at all.
+     */
+    private void giveToQueueOwner(Path file) throws IOException {
+        Object owner = Files.getAttribute(queue, "unix:uid");
+        if (!owner.equals(Files.getAttribute(file, "unix:uid"))) {
+            Files.setAttribute(file, "unix:gid", Files.getAttribute(queue, "unix:gid"));
+            Files.setAttribute(file, "unix:uid", owner);
+        }
+    }
+
     /** Starts writing a new message with queue id {@code id}. */
     public Writer writer(String id) throws IOException {
         if (!SpoolEnvelope.isId(id)) {
@@ -484,6 +497,7 @@ public final class Spool {
                 // Held until the commit's rename, released with the channel (never opened twice in this process:
                 // closing any descriptor of the file would drop the lock, hence ChannelInput for written()).
                 channel.lock();
+                giveToQueueOwner(file);
             }
             // A small message and its envelope reach the file in one write; larger writes go straight through.
             this.body = new CountingOutput(new BufferedOutputStream(Channels.newOutputStream(channel), 16 * 1024));

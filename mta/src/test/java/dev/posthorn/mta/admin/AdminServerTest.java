@@ -182,6 +182,25 @@ class AdminServerTest {
     }
 
     @Test
+    void metricsAskedForUnderAnotherHostNameNeedTheTokenEvenFromLoopback() throws Exception {
+        // A browser led to 127.0.0.1 by a rebound name still sends that name as the Host.
+        assertThat(rawGet("/metrics", "attacker.example")).startsWith("HTTP/1.1 401 ");
+        assertThat(rawGet("/metrics", "localhost:" + server.address().getPort())).startsWith("HTTP/1.1 200 ");
+        assertThat(rawGet("/metrics", "127.0.0.1:" + server.address().getPort())).startsWith("HTTP/1.1 200 ");
+    }
+
+    /** The status line of a GET with the given Host header (HttpClient may not set Host itself). */
+    private String rawGet(String path, String host) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket(server.address().getAddress(), server.address().getPort())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+        }
+    }
+
+    @Test
     void metricsFromAnotherAddressNeedTheToken() throws Exception {
         InetAddress own = nonLoopbackAddress();
         assumeTrue(own != null, "no non-loopback IPv4 address on this machine");

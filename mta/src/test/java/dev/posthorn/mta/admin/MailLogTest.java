@@ -88,6 +88,17 @@ class MailLogTest {
     }
 
     @Test
+    void aPeersValueCannotAddAFieldOrEndItsOwn() {
+        List<String> lines = lines(Logging.Format.TEXT, () -> {
+            MailLog.authFailed("x> client=198.51.100.7", "203.0.113.5");
+            MailLog.queued("01ABC", "a@b", 10, 1, "192.0.2.1", "alice", "<a> user=admin");
+        });
+
+        assertThat(lines.get(0)).endsWith("auth_failed user=<x\\x3e\\x20client=198.51.100.7> client=203.0.113.5");
+        assertThat(lines.get(1)).endsWith("user=alice message_id=<a>\\x20user=admin");
+    }
+
+    @Test
     void hostileValuesCannotBreakATextLine() {
         List<String> lines = lines(Logging.Format.TEXT, () -> {
             MailLog.queued("01ABC", HOSTILE, 10, 1, "192.0.2.1", "eve\nx", "<a@b>\r\n\tX-Forged: yes");
@@ -95,9 +106,9 @@ class MailLogTest {
         });
 
         assertThat(lines).hasSize(2);
-        assertThat(lines.get(0)).endsWith("queued from=<evil@example.com\\x0d\\x0a01ABC: delivered"
-                + " to=<victim@example.org>\\u2028x> size=10 nrcpt=1 client=192.0.2.1 user=eve\\x0ax"
-                + " message_id=<a@b>\\x0d\\x0a\\x09X-Forged: yes");
+        assertThat(lines.get(0)).endsWith("queued from=<evil@example.com\\x0d\\x0a01ABC:\\x20delivered"
+                + "\\x20to=\\x3cvictim@example.org\\x3e\\u2028x> size=10 nrcpt=1 client=192.0.2.1 user=eve\\x0ax"
+                + " message_id=<a@b>\\x0d\\x0a\\x09X-Forged:\\x20yes");
         assertThat(lines.get(1)).contains("auth_failed user=<evil@example.com\\x0d\\x0a01ABC");
         assertThat(captured.toString(StandardCharsets.UTF_8)).doesNotContain("\u2028").doesNotContain("\r");
     }

@@ -237,10 +237,39 @@ class SendmailCommandTest {
     }
 
     @Test
+    void withoutAConfigurationAndWithoutADaemonsSpoolHereNothingIsQueuedAnywhere() throws Exception {
+        Path defaultSpool = Path.of("var/spool").toAbsolutePath();
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.exists(defaultSpool), "a spool in the test's folder");
+
+        assertThat(sendmail("S: x\n\nbody\n", "bob@posthorn.test")).isEqualTo(78);
+
+        assertThat(stderr()).isEqualTo("sendmail: no configuration (no -C, $POSTHORN_CONFIG, " + dir.resolve("none.yaml")
+                + " or " + dir.resolve("none.yaml") + ") and no spool at " + defaultSpool
+                + " of a daemon run with the embedded defaults\n");
+        assertThat(defaultSpool).doesNotExist();
+    }
+
+    @Test
+    void rootsSubmissionIsGivenToTheQueuesOwner() throws Exception {
+        Path queue = Files.createDirectories(dir.resolve("spool/queue"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.getAttribute(queue, "unix:uid").equals(0),
+                "runs as root, who may give files away");
+        Files.setAttribute(queue, "unix:uid", 65534); // nobody: the daemon's user here
+
+        assertThat(sendmail("S: x\n\nbody\n", "-C", config.toString(), "bob")).isZero();
+
+        assertThat(queueFiles()).singleElement().satisfies(file -> {
+            assertThat(Files.getAttribute(file, "unix:uid")).isEqualTo(65534);
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                    .isEqualTo("rw-------");
+        });
+    }
+
+    @Test
     void helpSaysWhichConfigurationIsUsed() throws Exception {
         assertThat(sendmail("", "--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("Usage: sendmail [-t] [-i|-oi]")
-                .contains("Used now: the embedded defaults");
+                .contains("Used now: unusable: no configuration (no -C, $POSTHORN_CONFIG, " + dir.resolve("none.yaml"));
         out.reset();
         assertThat(sendmail("", "--help", "-C", config.toString())).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("Used now: " + config + " (-C)");

@@ -171,13 +171,16 @@ class DaemonMetricsTest {
             Path tmp = daemon.spoolRoot().resolve("tmp");
             Files.delete(tmp);
             Files.writeString(tmp, "not a directory");
-            HttpResponse<String> broken = get(daemon, "/readyz");
-            assertThat(broken.statusCode()).isEqualTo(503);
-            assertThat(broken.body()).startsWith("{\"ready\":false,\"failed\":[{\"check\":\"spool\",")
-                    .contains("the spool is not writable");
+            // An answer is reused for a second (the probe writes to the spool): the change shows within it.
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                HttpResponse<String> broken = get(daemon, "/readyz");
+                assertThat(broken.statusCode()).isEqualTo(503);
+                assertThat(broken.body()).startsWith("{\"ready\":false,\"failed\":[{\"check\":\"spool\",")
+                        .contains("the spool is not writable");
+            });
             Files.delete(tmp);
             Files.createDirectory(tmp);
-            assertThat(get(daemon, "/readyz").statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(5)).until(() -> get(daemon, "/readyz").statusCode() == 200);
         }
     }
 
