@@ -17,11 +17,7 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -73,16 +69,7 @@ class FirstUserTest {
     }
 
     private static int userAdd(String password, String... args) {
-        InputStream saved = System.in;
-        System.setIn(new ByteArrayInputStream((password + "\n").getBytes(StandardCharsets.UTF_8)));
-        try {
-            var command = Main.commandLine();
-            command.setOut(new PrintWriter(new StringWriter()));
-            command.setErr(new PrintWriter(new StringWriter()));
-            return command.execute(args);
-        } finally {
-            System.setIn(saved);
-        }
+        return new Terminal().runWithInput(password + "\n", args);
     }
 
     @Test

@@ -58,19 +58,13 @@ class ReloadTest {
         return Daemon.start(config, () -> ConfigLoader.load(file));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     private List<String> mailbox(String name) throws IOException {
         return Maildirs.messages(dir.resolve("mail").resolve(name));
     }
 
     @Test
     void aMailboxAddedToTheFileIsAcceptedAfterTheReload() throws Exception {
-        int port = freePort();
+        int port = FreePorts.loopback();
         try (Daemon daemon = start(write("mx.posthorn.test", "alice", port))) {
             InetSocketAddress mx = daemon.addresses().getFirst();
             assertThatThrownBy(() -> TestMail.send(mx, "s@client.test", "bob@posthorn.test", "before", "x\r\n"))
@@ -88,7 +82,7 @@ class ReloadTest {
 
     @Test
     void aConfigurationWithProblemsIsRefusedAndTheRunningOneStays() throws Exception {
-        int port = freePort();
+        int port = FreePorts.loopback();
         try (Daemon daemon = start(write("mx.posthorn.test", "alice", port))) {
             Files.writeString(file, Files.readString(file) + "limits: { max_recipients: 5 }\n");
 
@@ -106,7 +100,7 @@ class ReloadTest {
 
     @Test
     void aSessionOpenDuringTheReloadFinishesUnderTheConfigurationItStartedWith() throws Exception {
-        int port = freePort();
+        int port = FreePorts.loopback();
         try (Daemon daemon = start(write("one.posthorn.test", "alice", port));
              RawSession open = new RawSession(daemon.addresses().getFirst())) {
             assertThat(open.read()).startsWith("220 one.posthorn.test");
@@ -130,8 +124,8 @@ class ReloadTest {
 
     @Test
     void listenersAddedStartAndListenersRemovedStop() throws Exception {
-        int first = freePort();
-        int second = freePort();
+        int first = FreePorts.loopback();
+        int second = FreePorts.loopback();
         try (Daemon daemon = start(write("mx.posthorn.test", "alice", first))) {
             write("mx.posthorn.test", "alice", first, second);
             assertThat(daemon.reload().applied()).isTrue();
@@ -150,7 +144,7 @@ class ReloadTest {
 
     @Test
     void aListenerThatCannotBindRefusesTheReloadWhole() throws Exception {
-        int port = freePort();
+        int port = FreePorts.loopback();
         try (Daemon daemon = start(write("mx.posthorn.test", "alice", port));
              ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             write("two.posthorn.test", "alice", port, taken.getLocalPort());
@@ -167,7 +161,7 @@ class ReloadTest {
 
     @Test
     void theSpoolCannotMoveWhileTheDaemonRuns() throws Exception {
-        int port = freePort();
+        int port = FreePorts.loopback();
         try (Daemon daemon = start(write("mx.posthorn.test", "alice", port))) {
             Files.writeString(file, Files.readString(file).replace("spool: spool", "spool: elsewhere"));
 
@@ -181,7 +175,7 @@ class ReloadTest {
 
     @Test
     void theAdminApiReloadsAndChecksTheFile() throws Exception {
-        int port = freePort();
+        int port = FreePorts.loopback();
         try (Daemon daemon = start(write("mx.posthorn.test", "alice", port))) {
             ControlApi api = new ControlApi(daemon);
             ApiResponse check = api.handle(request("GET", "config", "check")).orElseThrow();
