@@ -10,20 +10,16 @@ import dev.posthorn.mta.admin.ControlApi;
 import dev.posthorn.mta.admin.ReloadResult;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.ConfigLoader;
+import dev.posthorn.smtp.Reply;
 import jakarta.mail.MessagingException;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -102,21 +98,24 @@ class ReloadTest {
     void aSessionOpenDuringTheReloadFinishesUnderTheConfigurationItStartedWith() throws Exception {
         int port = FreePorts.loopback();
         try (Daemon daemon = start(write("one.posthorn.test", "alice", port));
-             RawSession open = new RawSession(daemon.addresses().getFirst())) {
-            assertThat(open.read()).startsWith("220 one.posthorn.test");
-            assertThat(open.command("EHLO client.test")).startsWith("250-one.posthorn.test");
+             Talk open = new Talk(daemon.addresses().getFirst())) {
+            assertThat(open.read().toString()).startsWith("220 one.posthorn.test");
+            Reply ehlo = open.command("EHLO client.test");
+            assertThat(ehlo.code()).isEqualTo(250);
+            assertThat(ehlo.lines()).hasSizeGreaterThan(1);
+            assertThat(ehlo.lines().getFirst()).startsWith("one.posthorn.test");
 
             write("two.posthorn.test", "bob, alice", port);
             assertThat(daemon.reload().applied()).isTrue();
 
-            try (RawSession fresh = new RawSession(daemon.addresses().getFirst())) {
-                assertThat(fresh.read()).startsWith("220 two.posthorn.test");
+            try (Talk fresh = new Talk(daemon.addresses().getFirst())) {
+                assertThat(fresh.read().toString()).startsWith("220 two.posthorn.test");
             }
             // The open session goes on under the old name, which its message's Received field carries.
-            assertThat(open.command("MAIL FROM:<s@client.test>")).startsWith("250");
-            assertThat(open.command("RCPT TO:<alice@posthorn.test>")).startsWith("250");
-            assertThat(open.command("DATA")).startsWith("354");
-            assertThat(open.command("Subject: across\r\n\r\nbody\r\n.")).startsWith("250");
+            assertThat(open.command("MAIL FROM:<s@client.test>").code()).isEqualTo(250);
+            assertThat(open.command("RCPT TO:<alice@posthorn.test>").code()).isEqualTo(250);
+            assertThat(open.command("DATA").code()).isEqualTo(354);
+            assertThat(open.command("Subject: across\r\n\r\nbody\r\n.").code()).isEqualTo(250);
             await().atMost(Duration.ofSeconds(10)).until(() -> mailbox("alice").size() == 1);
             assertThat(mailbox("alice").getFirst()).contains("by one.posthorn.test");
         }
@@ -129,8 +128,8 @@ class ReloadTest {
         try (Daemon daemon = start(write("mx.posthorn.test", "alice", first))) {
             write("mx.posthorn.test", "alice", first, second);
             assertThat(daemon.reload().applied()).isTrue();
-            try (RawSession added = new RawSession(new InetSocketAddress("127.0.0.1", second))) {
-                assertThat(added.read()).startsWith("220 mx.posthorn.test");
+            try (Talk added = new Talk(new InetSocketAddress("127.0.0.1", second))) {
+                assertThat(added.read().toString()).startsWith("220 mx.posthorn.test");
             }
 
             write("mx.posthorn.test", "alice", second);
@@ -153,8 +152,8 @@ class ReloadTest {
 
             assertThat(result.applied()).isFalse();
             assertThat(result.problems()).singleElement().asString().startsWith("not reloaded:");
-            try (RawSession still = new RawSession(daemon.addresses().getFirst())) {
-                assertThat(still.read()).startsWith("220 mx.posthorn.test");
+            try (Talk still = new Talk(daemon.addresses().getFirst())) {
+                assertThat(still.read().toString()).startsWith("220 mx.posthorn.test");
             }
         }
     }
@@ -202,40 +201,5 @@ class ReloadTest {
 
     private static ApiRequest request(String method, String... path) {
         return new ApiRequest(method, List.of(path), Map.of(), new byte[0]);
-    }
-
-    /** A plain SMTP session: a line out, a whole reply (all its lines) back. */
-    private static final class RawSession implements AutoCloseable {
-        private final Socket socket;
-        private final BufferedReader in;
-        private final OutputStream out;
-
-        RawSession(InetSocketAddress address) throws IOException {
-            socket = new Socket(address.getAddress(), address.getPort());
-            socket.setSoTimeout(10_000);
-            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            out = socket.getOutputStream();
-        }
-
-        String read() throws IOException {
-            List<String> lines = new ArrayList<>();
-            String line;
-            do {
-                line = in.readLine();
-                lines.add(line);
-            } while (line != null && line.length() > 3 && line.charAt(3) == '-');
-            return String.join("\n", lines);
-        }
-
-        String command(String line) throws IOException {
-            out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            return read();
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
     }
 }
