@@ -1,12 +1,12 @@
 package dev.posthorn.mta.daemon;
 
-import dev.posthorn.mta.admin.MailLog;
 import dev.posthorn.mta.config.Network;
 import dev.posthorn.mta.dkim.DkimSigner;
 import dev.posthorn.mta.delivery.ReceivedCount;
 import dev.posthorn.mta.inbound.HeaderFilter;
 import dev.posthorn.mta.inbound.InboundChecks;
 import dev.posthorn.mta.inbound.InboundVerdict;
+import dev.posthorn.mta.maillog.MailLog;
 import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.routing.Route;
 import dev.posthorn.mta.routing.Router;

@@ -1,11 +1,11 @@
 package dev.posthorn.mta.schedule;
 
-import dev.posthorn.mta.admin.MailLog;
 import dev.posthorn.mta.bounce.Notifier;
 import dev.posthorn.mta.config.Delivery;
 import dev.posthorn.mta.delivery.Lmtp;
 import dev.posthorn.mta.delivery.Outcome;
 import dev.posthorn.mta.delivery.Outbound;
+import dev.posthorn.mta.maillog.MailLog;
 import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.routing.Route;
 import dev.posthorn.mta.routing.Router;

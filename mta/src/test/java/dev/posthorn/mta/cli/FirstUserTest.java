@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.posthorn.mta.admin.MailLog;
 import dev.posthorn.mta.config.Admin;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.Logging;
 import dev.posthorn.mta.config.Listener;
 import dev.posthorn.mta.daemon.Daemon;
+import dev.posthorn.mta.maillog.MailLog;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
