@@ -51,13 +51,19 @@ class FirstUserTest {
                 defaults.routes(), defaults.outbound());
     }
 
-    private static boolean logsIn(InetSocketAddress server, String user, String password) throws Exception {
+    /** Angus Mail's settings for implicit TLS with AUTH to {@code server}, trusting its self-signed certificate. */
+    private static Properties smtps(InetSocketAddress server) {
         Properties p = new Properties();
         p.put("mail.smtps.host", server.getAddress().getHostAddress());
         p.put("mail.smtps.port", String.valueOf(server.getPort()));
         p.put("mail.smtps.localhost", "client.test");
         p.put("mail.smtps.ssl.trust", "*");
         p.put("mail.smtps.auth", "true");
+        return p;
+    }
+
+    private static boolean logsIn(InetSocketAddress server, String user, String password) throws Exception {
+        Properties p = smtps(server);
         p.put("mail.smtps.connectiontimeout", "5000");
         p.put("mail.smtps.timeout", "5000");
         try (Transport transport = Session.getInstance(p).getTransport("smtps")) {
@@ -123,12 +129,7 @@ class FirstUserTest {
 
     /** Sends one message over implicit TLS with AUTH; returns its Message-ID. */
     private static String send(InetSocketAddress server, String user, String password) throws Exception {
-        Properties p = new Properties();
-        p.put("mail.smtps.host", server.getAddress().getHostAddress());
-        p.put("mail.smtps.port", String.valueOf(server.getPort()));
-        p.put("mail.smtps.localhost", "client.test");
-        p.put("mail.smtps.ssl.trust", "*");
-        p.put("mail.smtps.auth", "true");
+        Properties p = smtps(server);
         Session session = Session.getInstance(p);
         MimeMessage message = new MimeMessage(session);
         message.setFrom(new InternetAddress(user + "@localhost"));
