@@ -1,5 +1,5 @@
 /**
- * Operations: the mail log, and the admin listener ({@link dev.posthorn.mta.admin.AdminServer}, Jetty 12) with
+ * Operations: the admin listener ({@link dev.posthorn.mta.admin.AdminServer}, Jetty 12) with
  * {@code /metrics}, {@code /healthz}, {@code /readyz} and the JSON API under {@code /api/v1}, whose parts
  * ({@link dev.posthorn.mta.admin.ApiRoutes}) never see Jetty's types.
  *
@@ -9,8 +9,7 @@
  * peer's address; no forwarding header is believed), {@code /healthz} and {@code /readyz} to all, and they disclose
  * nothing beyond counts and the names of failing checks. Bounds: request line and headers 8 KiB, a body 1 MiB
  * (checked on the declared length and counted while read), a 30 s idle timeout, at most 64 request threads. No
- * answer carries a stack trace. Peer text that reaches a mail log line (the AUTH user name) is escaped so it cannot
- * start a line of its own.
+ * answer carries a stack trace. The mail log is {@code dev.posthorn.mta.maillog}.
  *
  * <p>The queue's routes ({@link dev.posthorn.mta.admin.QueueApi}): an id that is not a queue id is never used as a
  * file name and is shown back only as letters and digits; documents are written with Jackson's generator.

@@ -2,6 +2,7 @@ package dev.posthorn.mta.bounce;
 
 import dev.posthorn.mta.spool.DeliveryState;
 import dev.posthorn.mta.spool.DeliveryState.Status;
+import dev.posthorn.mta.spool.MessageWriter;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Spool;
 import dev.posthorn.mta.spool.SpoolEnvelope;
@@ -170,7 +171,7 @@ public final class Notifier {
         if (report.needsUtf8()) {
             parameters.put("smtputf8", "true");
         }
-        try (Spool.Writer writer = spool.writer(id); InputStream original = spool.body(message)) {
+        try (MessageWriter writer = spool.writer(id); InputStream original = spool.body(message)) {
             report.writeTo(writer.body(), original);
             return Optional.of(writer.commit(new SpoolEnvelope(id, now, "", parameters,
                     List.of(new SpoolEnvelope.Recipient(to, "rfc822;" + to, "")))));

@@ -3,7 +3,9 @@ package dev.posthorn.mta.cli;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -74,110 +76,99 @@ final class QueueCommand {
         }
     }
 
-    /** The subcommands that act on messages named by id. */
-    abstract static class OnMessages implements Callable<Integer> {
+    /**
+     * The messages a subcommand names by id, and the one call it makes for each: {@code METHOD queue/ID[/VERB]}.
+     * Every id is tried; the command exits 1 when any call failed (its error printed).
+     */
+    static final class MessageIds {
         @Mixin
         ApiOptions api;
 
         @Parameters(paramLabel = "ID", arity = "1..*", description = "Queue ids.")
         List<String> ids;
 
-        /** The call for one id: method and path. */
-        abstract String[] request(String id);
+        /** {@code verb} for each id, saying {@code ID: done} for each message it was done to. */
+        int act(String method, String verb, String done) throws IOException {
+            return each(api, ids, method, verb, answer -> api.out().println(JsonTree.text(answer, "id") + ": " + done));
+        }
 
-        /** What a table says for one id. */
-        abstract void print(java.util.Map<String, Object> answer) throws IOException;
-
-        @Override
-        public Integer call() throws IOException {
+        static int each(ApiOptions api, List<String> ids, String method, String verb,
+                Consumer<Map<String, Object>> table) throws IOException {
             int status = 0;
             for (String id : ids) {
-                String[] request = request(ApiOptions.encode(id));
-                AdminClient.Answer answer = api.call(request[0], request[1]);
+                AdminClient.Answer answer = api.call(method,
+                        "queue/" + ApiOptions.encode(id) + (verb.isEmpty() ? "" : "/" + verb));
                 if (answer == null) {
                     status = 1;
                 } else if (api.json) {
                     api.printJson(answer);
                 } else {
-                    print(JsonTree.object(answer.json()));
+                    table.accept(JsonTree.object(answer.json()));
                 }
             }
             api.out().flush();
             return status;
         }
-
-        void done(java.util.Map<String, Object> answer, String what) {
-            api.out().println(JsonTree.text(answer, "id") + ": " + what);
-        }
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = "Show messages: envelope, each recipient's state and last reply, attempts, next retry.")
-    static final class Show extends OnMessages {
-        @Override
-        String[] request(String id) {
-            return new String[] {"GET", "queue/" + id};
-        }
+    static final class Show implements Callable<Integer> {
+        @Mixin
+        MessageIds messages;
 
         @Override
-        void print(java.util.Map<String, Object> answer) {
-            QueueTables.show(answer, api.out());
+        public Integer call() throws IOException {
+            ApiOptions api = messages.api;
+            return MessageIds.each(api, messages.ids, "GET", "", answer -> QueueTables.show(answer, api.out()));
         }
     }
 
     @Command(name = "hold", mixinStandardHelpOptions = true,
             description = "Hold messages: no delivery attempt until they are released (kept across restarts).")
-    static final class Hold extends OnMessages {
-        @Override
-        String[] request(String id) {
-            return new String[] {"POST", "queue/" + id + "/hold"};
-        }
+    static final class Hold implements Callable<Integer> {
+        @Mixin
+        MessageIds messages;
 
         @Override
-        void print(java.util.Map<String, Object> answer) {
-            done(answer, "held");
+        public Integer call() throws IOException {
+            return messages.act("POST", "hold", "held");
         }
     }
 
     @Command(name = "release", mixinStandardHelpOptions = true,
             description = "Release held messages and attempt them now.")
-    static final class Release extends OnMessages {
-        @Override
-        String[] request(String id) {
-            return new String[] {"POST", "queue/" + id + "/release"};
-        }
+    static final class Release implements Callable<Integer> {
+        @Mixin
+        MessageIds messages;
 
         @Override
-        void print(java.util.Map<String, Object> answer) {
-            done(answer, "released");
+        public Integer call() throws IOException {
+            return messages.act("POST", "release", "released");
         }
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = "Delete messages from the queue. Nobody is told: use bounce to tell the sender.")
-    static final class Delete extends OnMessages {
-        @Override
-        String[] request(String id) {
-            return new String[] {"DELETE", "queue/" + id};
-        }
+    static final class Delete implements Callable<Integer> {
+        @Mixin
+        MessageIds messages;
 
         @Override
-        void print(java.util.Map<String, Object> answer) {
-            done(answer, "deleted");
+        public Integer call() throws IOException {
+            return messages.act("DELETE", "", "deleted");
         }
     }
 
     @Command(name = "bounce", mixinStandardHelpOptions = true,
             description = "Fail every pending recipient, send the sender a failure report, remove the messages.")
-    static final class Bounce extends OnMessages {
-        @Override
-        String[] request(String id) {
-            return new String[] {"POST", "queue/" + id + "/bounce"};
-        }
+    static final class Bounce implements Callable<Integer> {
+        @Mixin
+        MessageIds messages;
 
         @Override
-        void print(java.util.Map<String, Object> answer) {
-            done(answer, "bounced");
+        public Integer call() throws IOException {
+            return messages.act("POST", "bounce", "bounced");
         }
     }
 
@@ -203,19 +194,8 @@ final class QueueCommand {
                 return 2;
             }
             if (!ids.isEmpty()) {
-                int status = 0;
-                for (String id : ids) {
-                    AdminClient.Answer answer = api.call("POST", "queue/" + ApiOptions.encode(id) + "/flush");
-                    if (answer == null) {
-                        status = 1;
-                    } else if (api.json) {
-                        api.printJson(answer);
-                    } else {
-                        api.out().println(id + ": flushed");
-                    }
-                }
-                api.out().flush();
-                return status;
+                return MessageIds.each(api, ids, "POST", "flush",
+                        answer -> api.out().println(JsonTree.text(answer, "id") + ": flushed"));
             }
             AdminClient.Answer answer = api.call("POST",
                     "queue/flush" + (domain == null ? "" : "?domain=" + ApiOptions.encode(domain)));

@@ -1,9 +1,9 @@
 package dev.posthorn.mta.daemon;
 
+import dev.posthorn.mta.delivery.HeaderLines;
 import dev.posthorn.smtp.io.BulkFilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Passes a message through and keeps the value of its first Message-ID field (RFC 5322 3.6.4) on the way, for the
@@ -13,13 +13,9 @@ import java.nio.charset.StandardCharsets;
 final class MessageIdCapture extends BulkFilterInputStream {
 
     static final int MAX = 256;
-    private static final byte[] NAME = "message-id:".getBytes(StandardCharsets.US_ASCII);
 
+    private final HeaderLines lines = new HeaderLines("Message-ID");
     private final StringBuilder value = new StringBuilder();
-    private boolean inHeader = true;
-    private boolean lineStart = true;
-    private boolean emptyLineCr;
-    private int matched;
     /** In the field's value (its first line, or a continuation line). */
     private boolean capturing;
     /** The field ended: only the first Message-ID is kept. */
@@ -38,48 +34,40 @@ final class MessageIdCapture extends BulkFilterInputStream {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         int n = super.read(b, off, len);
-        for (int i = 0; i < n && inHeader; i++) {
+        for (int i = 0; i < n && lines.inHeader(); i++) {
             see(b[off + i]);
         }
         return n;
     }
 
     private void see(byte c) {
-        if (c == '\n') {
-            if (lineStart || emptyLineCr) {
-                inHeader = false; // the empty line ends the header section
+        switch (lines.see(c)) {
+            case NAME -> capturing = !done;
+            case FOLD -> {
+                if (capturing) {
+                    keep(' '); // a folded line goes on with the same field (RFC 5322 2.2.3)
+                    keep(c);
+                }
             }
-            lineStart = true;
-            emptyLineCr = false;
-            matched = 0;
-            return;
-        }
-        if (lineStart) {
-            if (capturing && (c == ' ' || c == '\t')) {
-                value.append(' '); // a folded line goes on with the same field (RFC 5322 2.2.3)
-            } else if (capturing) {
-                capturing = false;
-                done = true;
+            case LINE -> {
+                if (capturing) {
+                    capturing = false;
+                    done = true;
+                }
             }
-            if (c == '\r') {
-                emptyLineCr = true;
-                lineStart = false;
-                return;
+            case OTHER -> {
+                if (capturing && c != '\r') {
+                    keep(c);
+                }
             }
-        }
-        emptyLineCr = false;
-        if (capturing) {
-            if (c != '\r' && value.length() < MAX) {
-                value.append((char) (c & 0xff));
-            }
-        } else if (!done && (lineStart || matched > 0) && matched < NAME.length) {
-            if (Character.toLowerCase(c) == NAME[matched]) {
-                matched++;
-                capturing = matched == NAME.length;
-            } else {
-                matched = NAME.length + 1; // not this field: stop matching until the next line
+            case END_OF_LINE, BODY -> {
             }
         }
-        lineStart = false;
+    }
+
+    private void keep(int c) {
+        if (value.length() < MAX) {
+            value.append((char) (c & 0xff));
+        }
     }
 }

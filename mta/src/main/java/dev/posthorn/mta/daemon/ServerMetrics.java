@@ -1,7 +1,7 @@
 package dev.posthorn.mta.daemon;
 
-import dev.posthorn.mta.admin.MailLog;
 import dev.posthorn.mta.config.Listener;
+import dev.posthorn.mta.maillog.MailLog;
 import dev.posthorn.smtp.AddressLiteral;
 import dev.posthorn.smtp.Replies;
 import dev.posthorn.smtp.Reply;

@@ -1,15 +1,16 @@
 package dev.posthorn.mta.daemon;
 
-import dev.posthorn.mta.admin.MailLog;
 import dev.posthorn.mta.config.Network;
 import dev.posthorn.mta.dkim.DkimSigner;
 import dev.posthorn.mta.delivery.ReceivedCount;
 import dev.posthorn.mta.inbound.HeaderFilter;
 import dev.posthorn.mta.inbound.InboundChecks;
 import dev.posthorn.mta.inbound.InboundVerdict;
+import dev.posthorn.mta.maillog.MailLog;
 import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.routing.Route;
 import dev.posthorn.mta.routing.Router;
+import dev.posthorn.mta.spool.MessageWriter;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Spool;
 import dev.posthorn.mta.spool.SpoolEnvelope;
@@ -86,7 +87,7 @@ final class SpoolSink implements MessageSink {
     public Reply receive(Envelope envelope, InputStream message) throws IOException {
         List<SpoolEnvelope.Recipient> recipients = expand(envelope);
         Optional<InboundChecks> inbound = checks.filter(c -> c.appliesTo(envelope.session()));
-        try (Spool.Writer writer = spool.writer(envelope.id())) {
+        try (MessageWriter writer = spool.writer(envelope.id())) {
             Optional<HeaderFilter> filtered = inbound.map(c -> c.filter(message));
             MessageIdCapture messageId = new MessageIdCapture(filtered.isPresent() ? filtered.get() : message);
             ReceivedCount.Counting counting = new ReceivedCount.Counting(messageId);
@@ -134,7 +135,7 @@ final class SpoolSink implements MessageSink {
     }
 
     /** The DKIM-Signature fields for a message from an authenticated user or a trusted client; else none. */
-    private String signatures(Envelope envelope, Spool.Writer writer) throws IOException, GeneralSecurityException {
+    private String signatures(Envelope envelope, MessageWriter writer) throws IOException, GeneralSecurityException {
         boolean ours = envelope.session().authenticatedUser() != null || trustedNetworks.stream()
                 .anyMatch(network -> network.contains(envelope.session().remote().getAddress()));
         if (!ours || !signer.hasKeys()) {

@@ -50,8 +50,7 @@ public final class Lmtp {
             return recipients.stream().map(r -> (Outcome) new Outcome.Failed("invalid recipient address")).toList();
         }
         try (SmtpClient client = SmtpClient.connect(endpoint, SmtpClient.Protocol.LMTP, helloName, timeouts)) {
-            ReversePath sender = envelope.sender().isEmpty() ? ReversePath.NULL
-                    : ReversePath.of(Mailbox.parse(envelope.sender(), true));
+            ReversePath sender = NextHop.sender(envelope);
             BodyType body = "8BITMIME".equals(envelope.parameters().get("body")) ? BodyType.EIGHT_BIT_MIME : null;
             MailParameters parameters = new MailParameters(OptionalLong.empty(), body, utf8, null, null, null);
             TransactionResult result = client.send(sender, parameters, paths, message);

@@ -22,22 +22,13 @@ public final class ReceivedCount {
 
     public static int of(InputStream message) throws IOException {
         InputStream in = new BufferedInputStream(message, 16 * 1024);
-        StringBuilder line = new StringBuilder();
+        HeaderLines lines = new HeaderLines("Received");
         int count = 0;
         int read = 0;
         int c;
-        while ((c = in.read()) >= 0 && read++ < MAX_HEADER) {
-            if (c == '\n') {
-                String text = line.toString();
-                if (text.isEmpty() || text.equals("\r")) {
-                    break; // end of the header section
-                }
-                if (text.regionMatches(true, 0, "Received:", 0, 9)) {
-                    count++;
-                }
-                line.setLength(0);
-            } else if (line.length() < 16) {
-                line.append((char) c);
+        while (lines.inHeader() && read++ < MAX_HEADER && (c = in.read()) >= 0) {
+            if (lines.see((byte) c) == HeaderLines.Octet.NAME) {
+                count++;
             }
         }
         return count;
@@ -48,11 +39,7 @@ public final class ReceivedCount {
      * that happens anyway (the spool write), instead of a second read at every delivery.
      */
     public static final class Counting extends BulkFilterInputStream {
-        private static final byte[] NAME = "received:".getBytes(StandardCharsets.US_ASCII);
-        private int matched;
-        private boolean lineStart = true;
-        private boolean inHeader = true;
-        private boolean emptyLineCr;
+        private final HeaderLines lines = new HeaderLines("Received");
         private int count;
 
         public Counting(InputStream in) {
@@ -67,42 +54,12 @@ public final class ReceivedCount {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             int n = super.read(b, off, len);
-            for (int i = 0; i < n && inHeader; i++) {
-                see(b[off + i]);
+            for (int i = 0; i < n && lines.inHeader(); i++) {
+                if (lines.see(b[off + i]) == HeaderLines.Octet.NAME) {
+                    count++;
+                }
             }
             return n;
-        }
-
-        private void see(byte c) {
-            if (!inHeader) {
-                return;
-            }
-            if (c == '\n') {
-                if (lineStart || emptyLineCr) {
-                    inHeader = false; // the empty line ends the header section
-                }
-                lineStart = true;
-                emptyLineCr = false;
-                matched = 0;
-                return;
-            }
-            if (lineStart && c == '\r') {
-                emptyLineCr = true;
-                lineStart = false;
-                return;
-            }
-            emptyLineCr = false;
-            if ((lineStart || matched > 0) && matched < NAME.length) {
-                if (Character.toLowerCase(c) == NAME[matched]) {
-                    matched++;
-                    if (matched == NAME.length) {
-                        count++;
-                    }
-                } else {
-                    matched = NAME.length + 1; // not a Received line: stop matching until the next line
-                }
-            }
-            lineStart = false;
         }
     }
 

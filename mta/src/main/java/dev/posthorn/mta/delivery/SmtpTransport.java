@@ -6,15 +6,7 @@ import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.dns.Target;
 import dev.posthorn.mta.spool.SpoolEnvelope;
 import dev.posthorn.smtp.AddressLiteral;
-import dev.posthorn.smtp.BodyType;
-import dev.posthorn.smtp.DsnNotify;
-import dev.posthorn.smtp.DsnReturn;
-import dev.posthorn.smtp.OriginalRecipient;
-import dev.posthorn.smtp.RcptParameters;
-import dev.posthorn.smtp.Xtext;
-import dev.posthorn.smtp.ForwardPath;
 import dev.posthorn.smtp.MailParameters;
-import dev.posthorn.smtp.Mailbox;
 import dev.posthorn.smtp.Reply;
 import dev.posthorn.smtp.ReversePath;
 import dev.posthorn.smtp.client.ClientTimeouts;
@@ -27,10 +19,8 @@ import dev.posthorn.smtp.client.TransactionResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -231,49 +221,6 @@ public final class SmtpTransport implements AutoCloseable {
         return all(recipients, failures.deferral());
     }
 
-    /**
-     * The failures of one delivery's tries, for the deferral: 4.4.1 when no host answered usefully, the
-     * {@link TlsFailure}'s 4.7.x when a host was refused for TLS reasons, with the reasons of the first few tries.
-     */
-    private static final class Failures {
-        private static final int SHOWN = 4;
-        private final List<String> reasons = new ArrayList<>();
-        private final String none;
-        private String status = "4.4.1";
-
-        Failures(String none) {
-            this.none = none;
-        }
-
-        void add(String remote, IOException e) {
-            String label = "";
-            if (e instanceof TlsFailure tls) {
-                status = tls.status();
-                label = tls.label();
-            }
-            reasons.add(e instanceof SmtpReplyException reply ? remote + " said: " + reply.reply()
-                    : label + remote + ": " + e.getMessage());
-        }
-
-        void add(TlsFailure skipped) {
-            status = skipped.status();
-            reasons.add(skipped.label() + skipped.getMessage());
-        }
-
-        String last() {
-            return reasons.isEmpty() ? none : reasons.getLast();
-        }
-
-        Outcome deferral() {
-            if (reasons.isEmpty()) {
-                return new Outcome.Deferred("451 " + status + " " + none);
-            }
-            String shown = String.join("; ", reasons.subList(0, Math.min(SHOWN, reasons.size())));
-            String more = reasons.size() > SHOWN ? "; and " + (reasons.size() - SHOWN) + " more" : "";
-            return new Outcome.Deferred("451 " + status + " " + shown + more);
-        }
-    }
-
     private List<Outcome> attempt(SpoolEnvelope envelope, String host, InetAddress address, int toPort, HostTls tls,
                                   String remote, List<String> recipients, Body body, DeliveryTrace trace)
             throws IOException {
@@ -357,19 +304,9 @@ public final class SmtpTransport implements AutoCloseable {
     private List<Outcome> transaction(SmtpClient client, String key, int uses, SpoolEnvelope envelope, String remote,
                                       String security, List<String> recipients, Body body) throws IOException {
         try {
-            boolean utf8 = "true".equals(envelope.parameters().get("smtputf8"));
-            BodyType type = "8BITMIME".equals(envelope.parameters().get("body")) ? BodyType.EIGHT_BIT_MIME
-                    : "BINARYMIME".equals(envelope.parameters().get("body")) ? BodyType.BINARY_MIME : null;
-            // The DSN parameters travel on (RFC 3461 5.2): the client sends them where the server offers DSN.
-            String ret = envelope.parameters().get("ret");
-            MailParameters parameters = new MailParameters(OptionalLong.of(body.size()), type, utf8,
-                    ret == null ? null : DsnReturn.valueOf(ret), envelope.parameters().get("envid"), null);
-            List<Recipient> paths = new ArrayList<>();
-            for (String r : recipients) {
-                paths.add(new Recipient(ForwardPath.of(Mailbox.parse(r, true)), dsnParameters(envelope, r)));
-            }
-            ReversePath sender = envelope.sender().isEmpty() ? ReversePath.NULL
-                    : ReversePath.of(Mailbox.parse(envelope.sender(), true));
+            MailParameters parameters = NextHop.mailParameters(envelope, body.size());
+            List<Recipient> paths = NextHop.recipients(envelope, recipients);
+            ReversePath sender = NextHop.sender(envelope);
             TransactionResult result;
             try (InputStream in = body.open()) {
                 result = client.send(sender, parameters, paths, in, body.size());
@@ -414,34 +351,6 @@ public final class SmtpTransport implements AutoCloseable {
                 throw new SmtpReplyException("AUTH as " + policy.user(), auth);
             }
         }
-    }
-
-    /** NOTIFY and ORCPT of the queued recipient with this address, as they came in. */
-    private static RcptParameters dsnParameters(SpoolEnvelope envelope, String address) {
-        for (SpoolEnvelope.Recipient r : envelope.recipients()) {
-            if (r.address().equalsIgnoreCase(address)) {
-                java.util.Set<DsnNotify> notify = java.util.EnumSet.noneOf(DsnNotify.class);
-                for (String value : r.notifications().split(",")) {
-                    if (!value.isEmpty()) {
-                        notify.add(DsnNotify.valueOf(value));
-                    }
-                }
-                OriginalRecipient original = null;
-                int semi = r.original().indexOf(';');
-                // ORCPT only where it tells the next hop something: the recipient was rewritten (an alias).
-                boolean informative = !r.original().equalsIgnoreCase("rfc822;" + Xtext.encode(address));
-                if (semi > 0 && informative) {
-                    try {
-                        original = new OriginalRecipient(r.original().substring(0, semi),
-                                Xtext.decode(r.original().substring(semi + 1)));
-                    } catch (IllegalArgumentException e) {
-                        original = null; // not passed on rather than passed on damaged
-                    }
-                }
-                return new RcptParameters(notify, original);
-            }
-        }
-        return RcptParameters.NONE;
     }
 
     private static Outcome outcome(String remote, Reply reply, Outcome.Handover handover) {

@@ -1,12 +1,12 @@
 package dev.posthorn.mta.schedule;
 
-import dev.posthorn.mta.admin.MailLog;
 import dev.posthorn.mta.bounce.RecipientReport;
 import dev.posthorn.mta.config.Delivery;
 import dev.posthorn.mta.delivery.DeliveryTrace;
 import dev.posthorn.mta.delivery.Outcome;
 import dev.posthorn.mta.delivery.ReceivedCount;
 import dev.posthorn.mta.delivery.SmtpTransport;
+import dev.posthorn.mta.maillog.MailLog;
 import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.routing.Route;
 import dev.posthorn.mta.routing.Router;

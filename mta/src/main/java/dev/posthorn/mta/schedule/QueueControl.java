@@ -1,7 +1,7 @@
 package dev.posthorn.mta.schedule;
 
-import dev.posthorn.mta.admin.MailLog;
 import dev.posthorn.mta.bounce.Notifier;
+import dev.posthorn.mta.maillog.MailLog;
 import dev.posthorn.mta.spool.DeliveryState;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Spool;

@@ -1,11 +1,11 @@
 package dev.posthorn.mta.schedule;
 
-import dev.posthorn.mta.admin.MailLog;
 import dev.posthorn.mta.bounce.Notifier;
 import dev.posthorn.mta.config.Delivery;
 import dev.posthorn.mta.delivery.Lmtp;
 import dev.posthorn.mta.delivery.Outcome;
 import dev.posthorn.mta.delivery.Outbound;
+import dev.posthorn.mta.maillog.MailLog;
 import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.routing.Route;
 import dev.posthorn.mta.routing.Router;
@@ -17,15 +17,12 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,10 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>At most {@code activeLimit} messages are held in memory ({@link ActiveSet}); the rest of the queue stays on
  * disk only, however long it is (a restart after an outage, a burst). As places free up the runner reads the queue
- * directory again ({@link Spool#scan}) and loads the earliest-due messages; the scan reads names and file times,
- * never message contents, and runs when a quarter of the places are free or when a message on disk falls due, at
- * most once every {@link #SCAN_PAUSE} for the latter. While messages wait on disk, a deferred message goes back to
- * disk rather than wait in memory, and a waiting one gives up its place to one that is due.
+ * directory again ({@link DiskScan}) and loads the earliest-due messages. While messages wait on disk, a deferred
+ * message goes back to disk rather than wait in memory, and a waiting one gives up its place to one that is due.
  *
  * <p>Recipients in other domains stay pending until outbound delivery exists. Recipients that fail for good are
  * reported to the sender ({@link Notifier}) before the message leaves the queue: none is dropped silently.
@@ -67,15 +62,11 @@ public final class QueueRunner implements AutoCloseable {
     private final Semaphore slots;
     private final ActiveSet active;
     private final AtomicInteger running = new AtomicInteger();
-    private final AtomicBoolean scanning = new AtomicBoolean();
-    private volatile boolean rescan;
-    private volatile Instant lastScan = Instant.EPOCH;
-    private ScheduledFuture<?> scanTimer;
-    private Instant scanAt;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("queue-timer").daemon(true).factory());
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("delivery-", 1).factory());
+    private final DiskScan scans;
     private volatile boolean closed;
 
     /**
@@ -103,6 +94,7 @@ public final class QueueRunner implements AutoCloseable {
         this.active = new ActiveSet(activeLimit);
         this.metrics = new QueueMetrics(registry, spool, clock);
         this.control = new QueueControl(this);
+        this.scans = new DiskScan(spool, active, clock, workers, timer, this::load);
     }
 
     /**
@@ -150,10 +142,10 @@ public final class QueueRunner implements AutoCloseable {
      */
     public void start() {
         active.onDisk(Instant.EPOCH);
-        workers.execute(this::refill);
+        scans.now();
         timer.scheduleAtFixedRate(() -> {
             active.onDisk(clock.instant());
-            armScan();
+            scans.arm();
         }, FALLBACK_SCAN.toMillis(), FALLBACK_SCAN.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -165,7 +157,7 @@ public final class QueueRunner implements AutoCloseable {
         if (active.claim(message.id(), message.state().nextAttempt())) {
             hold(message, message.state().nextAttempt());
         } else {
-            armScan();
+            scans.arm();
         }
     }
 
@@ -206,7 +198,7 @@ public final class QueueRunner implements AutoCloseable {
 
     /** Reads the queue directory now (after a flush made messages on disk due). */
     void scanNow() {
-        workers.execute(this::refill);
+        scans.now();
     }
 
     /** Notes that an operator's command wrote a state file for message {@code id} before any attempt. */
@@ -294,56 +286,10 @@ public final class QueueRunner implements AutoCloseable {
 
     void released(String id, Optional<Instant> queuedUntil) {
         active.release(id, queuedUntil);
-        Optional<Instant> due = active.diskDue();
-        if (due.isPresent() && !due.get().isAfter(clock.instant()) && active.free() >= refillAt()) {
-            workers.execute(this::refill);
-        } else {
-            armScan();
-        }
+        scans.placeFreed();
     }
 
-    /** Scans when this many places are free: a quarter of the set, so a long queue is read a few times, not once per message. */
-    private int refillAt() {
-        return Math.max(1, active.limit() / 4);
-    }
-
-    /**
-     * Reads the queue directory and loads the earliest-due messages into the free places (and those of messages
-     * that only wait). One scan at a time; a request during a scan makes it scan again.
-     */
-    private void refill() {
-        if (closed) {
-            return;
-        }
-        if (!scanning.compareAndSet(false, true)) {
-            rescan = true;
-            return;
-        }
-        try {
-            do {
-                rescan = false;
-                lastScan = clock.instant();
-                int room = active.beginScan();
-                try {
-                    Scan scan = spool.scan(lastScan, room, active::contains);
-                    for (Scan.Due due : scan.due()) {
-                        if (active.claim(due.id(), due.at())) {
-                            load(due);
-                        }
-                    }
-                    scan.next().ifPresent(active::onDisk);
-                } catch (IOException | RuntimeException e) {
-                    log.error("queue scan failed; trying again later", e);
-                    active.onDisk(lastScan);
-                }
-            } while (rescan && !closed);
-        } finally {
-            scanning.set(false);
-        }
-        armScan();
-    }
-
-    /** Loads a claimed message; one that has nothing to do now gives its place back. */
+    /** Loads a message a scan claimed a place for; one that has nothing to do now gives its place back. */
     private void load(Scan.Due due) throws IOException {
         Optional<QueuedMessage> loaded;
         try {
@@ -372,31 +318,6 @@ public final class QueueRunner implements AutoCloseable {
             active.release(message.id(), Optional.of(state.nextAttempt()));
         } else {
             hold(message, state.nextAttempt());
-        }
-    }
-
-    /** Sets the timer for the next scan: when the earliest message on disk falls due, not sooner than a pause. */
-    private synchronized void armScan() {
-        Optional<Instant> due = active.diskDue();
-        if (due.isEmpty() || closed) {
-            return;
-        }
-        Instant at = due.get().isBefore(lastScan.plus(SCAN_PAUSE)) ? lastScan.plus(SCAN_PAUSE) : due.get();
-        if (scanTimer != null && !scanTimer.isDone() && !scanAt.isAfter(at)) {
-            return;
-        }
-        if (scanTimer != null) {
-            scanTimer.cancel(false);
-        }
-        scanAt = at;
-        scanTimer = timer.schedule(() -> workers.execute(this::timedRefill),
-                Math.max(0, Duration.between(clock.instant(), at).toMillis()), TimeUnit.MILLISECONDS);
-    }
-
-    /** A scan the timer asked for: only worth it when places are free or held by messages that only wait. */
-    private void timedRefill() {
-        if (active.free() > 0 || !active.waitingMessages().isEmpty()) {
-            refill();
         }
     }
 
@@ -455,6 +376,7 @@ public final class QueueRunner implements AutoCloseable {
     /** Stops starting attempts; waits up to {@code deadline} for running ones, which are then left queued. */
     public void shutdown(Duration deadline) {
         closed = true;
+        scans.close();
         timer.shutdownNow();
         workers.shutdown();
         try {

@@ -5,8 +5,8 @@
  * <p>Trust boundary: none of its own; it moves data between the spool (trusted, validated at start) and the
  * transports. Its working set is bounded twice: at most {@code concurrency} deliveries run at once, and at most
  * {@code queue.active_limit} messages are held in memory ({@link dev.posthorn.mta.schedule.ActiveSet}); a longer queue
- * stays on disk and is read in, earliest due first, by scans of the queue directory as places free up, and at
- * least every minute (so a message another process committed, such as sendmail's, is found).
+ * stays on disk and is read in, earliest due first, by scans of the queue directory as places free up
+ * ({@link dev.posthorn.mta.schedule.DiskScan}), and at least every minute (so a message another process committed, such as sendmail's, is found).
  *
  * <p>The operator's commands ({@link dev.posthorn.mta.schedule.QueueControl}: list, show, hold, release, delete,
  * bounce, flush) work on the spool and first take the message out of the runner's hands in its active set: a command

@@ -1,15 +1,10 @@
 package dev.posthorn.mta.spool;
 
-import dev.posthorn.smtp.io.BulkFilterInputStream;
-import java.io.BufferedOutputStream;
-import java.io.Closeable;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileStore;
@@ -33,10 +28,6 @@ public final class Spool {
     private static final String SPARE = "spare.";
     /** A local submission being written (sendmail, beside the daemon): never a spare, swept only when abandoned. */
     private static final String LOCAL = "local.";
-    /** Spare files kept for reuse: enough for every session writing at once, with room to spare. */
-    static final int MAX_SPARES = 256;
-    /** Larger files are deleted, not kept: a spare should not pin much disk. */
-    static final long MAX_SPARE_LENGTH = 1 << 20;
 
     private final Path root;
     private final Path tmp;
@@ -46,9 +37,7 @@ public final class Spool {
     private final FileStore store;
     private final boolean local;
     private volatile long[] space;
-    private final java.util.concurrent.ConcurrentLinkedQueue<Path> spares =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.atomic.AtomicInteger spareCount = new java.util.concurrent.atomic.AtomicInteger();
+    private final Spares spares = new Spares();
 
     private Spool(Path root, FileStore store, boolean local) {
         this.root = root;
@@ -139,7 +128,7 @@ public final class Spool {
                 if (name.endsWith(STATE) || name.endsWith(History.SUFFIX)) {
                     states.add(file);
                 } else if (name.startsWith(SPARE)) {
-                    keepOrDelete(file);
+                    spares.keepOrDelete(file);
                 } else if (name.startsWith(LOCAL)) {
                     removeIfAbandoned(file);
                 } else if (SpoolEnvelope.isId(name)) {
@@ -275,57 +264,20 @@ public final class Spool {
                 StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /**
-     * A local submission made by root (root's crontab, an administrator) is given to the queue's owner, the daemon's
-     * user: a file only root can read would stop the daemon's scans and its next start. Anyone else who is not the
-     * owner cannot write in the owner-only queue at all.
-     */
-    private void giveToQueueOwner(Path file) throws IOException {
-        Object owner = Files.getAttribute(queue, "unix:uid");
-        if (!owner.equals(Files.getAttribute(file, "unix:uid"))) {
-            Files.setAttribute(file, "unix:gid", Files.getAttribute(queue, "unix:gid"));
-            Files.setAttribute(file, "unix:uid", owner);
-        }
-    }
-
     /** Starts writing a new message with queue id {@code id}. */
-    public Writer writer(String id) throws IOException {
+    public MessageWriter writer(String id) throws IOException {
         if (!SpoolEnvelope.isId(id)) {
             throw new IllegalArgumentException("bad queue id");
         }
-        return new Writer(id);
+        return new MessageWriter(id, queue, queueSync, local ? null : spares.take(), (local ? LOCAL : SPARE) + id,
+                local);
     }
 
     /** The message as delivered: the envelope's prepended header fields, then the body as received. */
     public InputStream body(QueuedMessage message) throws IOException {
-        InputStream body = bounded(Files.newInputStream(queue.resolve(message.id())), message.bodyLength());
+        InputStream body = new BodyInput(Files.newInputStream(queue.resolve(message.id())), message.bodyLength());
         byte[] headers = message.envelope().prependedHeaders();
         return headers.length == 0 ? body : new SequenceInputStream(new ByteArrayInputStream(headers), body);
-    }
-
-    /** The first {@code length} octets of {@code in}. */
-    private static InputStream bounded(InputStream in, long length) {
-        return new BulkFilterInputStream(in) {
-            private long remaining = length;
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (remaining <= 0) {
-                    return -1;
-                }
-                int n = super.read(b, off, (int) Math.min(len, remaining));
-                if (n > 0) {
-                    remaining -= n;
-                }
-                return n;
-            }
-
-            /** No more than is left of the body: the file goes on with the envelope. */
-            @Override
-            public int available() throws IOException {
-                return (int) Math.min(super.available(), remaining);
-            }
-        };
     }
 
     /** Records delivery progress durably: the state file is replaced atomically. */
@@ -359,11 +311,11 @@ public final class Spool {
      * {@code hasState} false skips looking for a state file no attempt ever wrote.
      */
     public void remove(QueuedMessage message, boolean hasState) throws IOException {
-        if (message.bodyLength() <= MAX_SPARE_LENGTH && spareCount.get() < MAX_SPARES) {
+        if (spares.roomFor(message.bodyLength())) {
             Path spare = queue.resolve(SPARE + message.id());
             try {
                 Files.move(queue.resolve(message.id()), spare, StandardCopyOption.ATOMIC_MOVE);
-                keep(spare);
+                spares.keep(spare);
                 if (hasState) {
                     Files.deleteIfExists(queue.resolve(message.id() + STATE));
                     Files.deleteIfExists(queue.resolve(message.id() + History.SUFFIX));
@@ -397,33 +349,9 @@ public final class Spool {
         }
     }
 
-    /** Keeps a spare file found by the sweep, or deletes it when there are enough. */
-    private void keepOrDelete(Path spare) throws IOException {
-        if (spareCount.get() < MAX_SPARES && Files.size(spare) <= MAX_SPARE_LENGTH) {
-            keep(spare);
-        } else {
-            Files.delete(spare);
-        }
-    }
-
-    /** Adds a spare file to those ready for reuse. */
-    private void keep(Path spare) {
-        spareCount.incrementAndGet();
-        spares.add(spare);
-    }
-
-    /** Takes a spare file, or null when there is none. */
-    private Path takeSpare() {
-        Path spare = spares.poll();
-        if (spare != null) {
-            spareCount.decrementAndGet();
-        }
-        return spare;
-    }
-
     /** Spare files ready for reuse (for tests). */
     int spares() {
-        return spareCount.get();
+        return spares.count();
     }
 
     /**
@@ -440,126 +368,5 @@ public final class Spool {
     /** Whether the message is (still) in the queue. */
     public boolean contains(String id) {
         return Files.exists(queue.resolve(id));
-    }
-
-    /** Counts what passes, so the body's length is known without asking the file. */
-    private static final class CountingOutput extends java.io.FilterOutputStream {
-        private long count;
-
-        CountingOutput(OutputStream out) {
-            super(out);
-        }
-
-        long count() {
-            return count;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            count += len;
-        }
-    }
-
-    /**
-     * Writes one new message: the body through {@link #body()}, then {@link #commit}. Closing a writer that was not
-     * committed deletes what was written.
-     */
-    public final class Writer implements Closeable {
-        private final String id;
-        private final Path file;
-        private final FileChannel channel;
-        private final CountingOutput body;
-        private boolean committed;
-
-        private Writer(String id) throws IOException {
-            this.id = id;
-            Path spare = local ? null : takeSpare();
-            FileChannel opened = null;
-            if (spare != null) {
-                try {
-                    opened = FileChannel.open(spare, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                } catch (NoSuchFileException e) {
-                    spare = null; // removed behind our back: make a new one
-                }
-            }
-            // A new file is made in queue/ under a spare name too: the commit's rename then stays in one directory.
-            this.file = spare != null ? spare : queue.resolve((local ? LOCAL : SPARE) + id);
-            this.channel = opened != null ? opened : OwnerOnly.open(file, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.READ, StandardOpenOption.WRITE);
-            if (local) {
-                // Held until the commit's rename, released with the channel (never opened twice in this process:
-                // closing any descriptor of the file would drop the lock, hence ChannelInput for written()).
-                channel.lock();
-                giveToQueueOwner(file);
-            }
-            // A small message and its envelope reach the file in one write; larger writes go straight through.
-            this.body = new CountingOutput(new BufferedOutputStream(Channels.newOutputStream(channel), 16 * 1024));
-        }
-
-        public OutputStream body() {
-            return body;
-        }
-
-        /**
-         * What was written to {@link #body()} so far, read back from the file: for checks that need the whole message
-         * (DKIM, SPF, DMARC) before {@link #commit}. Read it before writing more.
-         */
-        public InputStream written() throws IOException {
-            body.flush();
-            return bounded(new ChannelInput(channel), body.count());
-        }
-
-        /** Makes the message durable; when this returns, the message is in the queue and on disk. */
-        public QueuedMessage commit(SpoolEnvelope envelope) throws IOException {
-            if (!envelope.id().equals(id)) {
-                throw new IllegalArgumentException("envelope id differs from the writer's");
-            }
-            long bodyLength = body.count();
-            byte[] encoded = EnvelopeCodec.encode(envelope);
-            body.write(encoded);
-            body.write(MessageFile.footer(bodyLength, encoded).array());
-            body.flush(); // a small message reaches the file in one write, envelope and footer included
-            long length = bodyLength + encoded.length + MessageFile.FOOTER;
-            if (channel.size() > length) {
-                channel.truncate(length); // a spare that held a longer message
-            }
-            queueSync.expect(); // commits forcing their files meanwhile then share one directory force
-            Path target = queue.resolve(id);
-            try {
-                // The content is forced before the rename, never after: a reused file overwritten in place could
-                // otherwise reach its queue name after a power loss with the new envelope and footer but blocks of
-                // the message it held before, which would then go to the new recipients. The force is a data force
-                // (fdatasync: the content and what is needed to read it back, such as its length, not its times):
-                // on a reused file of similar length it needs no journal commit of its own. The directory's force,
-                // shared by concurrent commits, then makes the rename durable; no 250 before it returns.
-                channel.force(false);
-                Files.move(file, target, StandardCopyOption.ATOMIC_MOVE); // renamed while open: a lock stays on it
-                channel.close();
-            } catch (IOException | RuntimeException e) {
-                queueSync.cancel();
-                channel.close();
-                Files.deleteIfExists(target);
-                throw e;
-            }
-            committed = true;
-            queueSync.syncExpected();
-            return new QueuedMessage(envelope, bodyLength,
-                    DeliveryState.initial(envelope.recipients().size(), Instant.now()));
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (!committed) {
-                channel.close();
-                Files.deleteIfExists(file);
-            }
-        }
     }
 }

@@ -13,7 +13,7 @@
  * <p>Commit protocol (the only way a message enters the queue): the body is streamed into a spare file in
  * {@code queue/} (a delivered message's file when one is kept, else a new one), the envelope block and a footer are
  * appended, the file is cut to its length and its content forced (fdatasync), it is renamed to {@code <id>}, and the
- * directory is forced. Only then does {@link dev.posthorn.mta.spool.Spool.Writer#commit} return, and only then may the
+ * directory is forced. Only then does {@link dev.posthorn.mta.spool.MessageWriter#commit} return, and only then may the
  * receiver answer 250. Directory syncs of concurrent commits are shared ({@link
  * dev.posthorn.mta.spool.DirectorySync}), but none returns before a sync that covers it.
  *

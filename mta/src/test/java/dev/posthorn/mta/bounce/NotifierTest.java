@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.posthorn.mta.spool.DeliveryState;
 import dev.posthorn.mta.spool.DeliveryState.Status;
+import dev.posthorn.mta.spool.MessageWriter;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Spool;
 import dev.posthorn.mta.spool.SpoolEnvelope;
@@ -48,7 +49,7 @@ class NotifierTest {
             open();
         }
         String id = TransactionId.next();
-        try (Spool.Writer writer = spool.writer(id)) {
+        try (MessageWriter writer = spool.writer(id)) {
             writer.body().write("Subject: hello\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII));
             return writer.commit(new SpoolEnvelope(id, ARRIVAL, sender, parameters, List.of(to)));
         }

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.posthorn.mta.admin.MailLog;
 import dev.posthorn.mta.config.Admin;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.Logging;
 import dev.posthorn.mta.config.Listener;
 import dev.posthorn.mta.daemon.Daemon;
+import dev.posthorn.mta.maillog.MailLog;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
@@ -17,11 +17,7 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -55,13 +51,19 @@ class FirstUserTest {
                 defaults.routes(), defaults.outbound());
     }
 
-    private static boolean logsIn(InetSocketAddress server, String user, String password) throws Exception {
+    /** Angus Mail's settings for implicit TLS with AUTH to {@code server}, trusting its self-signed certificate. */
+    private static Properties smtps(InetSocketAddress server) {
         Properties p = new Properties();
         p.put("mail.smtps.host", server.getAddress().getHostAddress());
         p.put("mail.smtps.port", String.valueOf(server.getPort()));
         p.put("mail.smtps.localhost", "client.test");
         p.put("mail.smtps.ssl.trust", "*");
         p.put("mail.smtps.auth", "true");
+        return p;
+    }
+
+    private static boolean logsIn(InetSocketAddress server, String user, String password) throws Exception {
+        Properties p = smtps(server);
         p.put("mail.smtps.connectiontimeout", "5000");
         p.put("mail.smtps.timeout", "5000");
         try (Transport transport = Session.getInstance(p).getTransport("smtps")) {
@@ -73,16 +75,7 @@ class FirstUserTest {
     }
 
     private static int userAdd(String password, String... args) {
-        InputStream saved = System.in;
-        System.setIn(new ByteArrayInputStream((password + "\n").getBytes(StandardCharsets.UTF_8)));
-        try {
-            var command = Main.commandLine();
-            command.setOut(new PrintWriter(new StringWriter()));
-            command.setErr(new PrintWriter(new StringWriter()));
-            return command.execute(args);
-        } finally {
-            System.setIn(saved);
-        }
+        return new Terminal().runWithInput(password + "\n", args);
     }
 
     @Test
@@ -136,12 +129,7 @@ class FirstUserTest {
 
     /** Sends one message over implicit TLS with AUTH; returns its Message-ID. */
     private static String send(InetSocketAddress server, String user, String password) throws Exception {
-        Properties p = new Properties();
-        p.put("mail.smtps.host", server.getAddress().getHostAddress());
-        p.put("mail.smtps.port", String.valueOf(server.getPort()));
-        p.put("mail.smtps.localhost", "client.test");
-        p.put("mail.smtps.ssl.trust", "*");
-        p.put("mail.smtps.auth", "true");
+        Properties p = smtps(server);
         Session session = Session.getInstance(p);
         MimeMessage message = new MimeMessage(session);
         message.setFrom(new InternetAddress(user + "@localhost"));

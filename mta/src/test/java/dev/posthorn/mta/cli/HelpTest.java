@@ -2,8 +2,6 @@ package dev.posthorn.mta.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,13 +14,9 @@ class HelpTest {
     }
 
     private static Result run(String... args) {
-        CommandLine command = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        command.setOut(new PrintWriter(out, true));
-        command.setErr(new PrintWriter(err, true));
-        int status = command.execute(args);
-        return new Result(status, out.toString(), err.toString());
+        Terminal terminal = new Terminal();
+        int status = terminal.run(args);
+        return new Result(status, terminal.out(), terminal.err());
     }
 
     /** The names leading to every command, the root's children first, found by walking the real command tree. */

@@ -8,6 +8,8 @@ import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.ConfigLoader;
 import dev.posthorn.mta.config.Listener;
 import dev.posthorn.mta.daemon.Daemon;
+import dev.posthorn.mta.daemon.FreePorts;
+import dev.posthorn.mta.daemon.Maildirs;
 import dev.posthorn.smtp.Reply;
 import dev.posthorn.smtp.testing.DnsResponder;
 import dev.posthorn.smtp.testing.FakeSmtpServer;
@@ -18,11 +20,8 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +35,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code posthorn queue ...} and {@code posthorn explain} run in-process as the launcher runs them, against a
@@ -52,8 +50,7 @@ class QueueCommandTest {
     private volatile boolean greylisting = true;
     private Daemon daemon;
     private Path cliConfig;
-    private StringWriter out;
-    private StringWriter err;
+    private Terminal terminal;
 
     @BeforeEach
     void start() throws Exception {
@@ -106,14 +103,10 @@ class QueueCommandTest {
     }
 
     private int run(String... args) {
-        out = new StringWriter();
-        err = new StringWriter();
-        CommandLine command = Main.commandLine();
-        command.setOut(new PrintWriter(out));
-        command.setErr(new PrintWriter(err));
+        terminal = new Terminal();
         String[] full = Stream.concat(Stream.of(args), Stream.of("--config", cliConfig.toString()))
                 .toArray(String[]::new);
-        return command.execute(full);
+        return terminal.run(full);
     }
 
     private void send(String to) throws Exception {
@@ -138,36 +131,24 @@ class QueueCommandTest {
     private String deferred() throws Exception {
         send("x@far.test");
         await().atMost(Duration.ofSeconds(15)).until(() -> run("queue", "list", "--state", "deferred") == 0
-                && out.toString().contains("x@far.test (pending: "));
-        Matcher id = Pattern.compile("^([0-9A-Za-z]+) +\\d+ ", Pattern.MULTILINE).matcher(out.toString());
+                && terminal.out().contains("x@far.test (pending: "));
+        Matcher id = Pattern.compile("^([0-9A-Za-z]+) +\\d+ ", Pattern.MULTILINE).matcher(terminal.out());
         assertThat(id.find()).isTrue();
         return id.group(1);
     }
 
     private List<String> alice() throws IOException {
-        Path maildir = dir.resolve("mail/alice/new");
-        if (!Files.isDirectory(maildir)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(maildir)) {
-            return files.map(f -> {
-                try {
-                    return Files.readString(f);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).toList();
-        }
+        return Maildirs.messages(dir.resolve("mail/alice"));
     }
 
     @Test
     void listPrintsAlignedColumnsAndJsonPrintsTheApiDocument() throws Exception {
         assertThat(run("queue", "list")).isZero();
-        assertThat(out.toString()).isEqualTo("no queued messages\n");
+        assertThat(terminal.out()).isEqualTo("no queued messages\n");
 
         String id = deferred();
         assertThat(run("queue", "list")).isZero();
-        List<String> lines = out.toString().lines().toList();
+        List<String> lines = terminal.out().lines().toList();
         assertThat(lines.get(0)).matches("ID +SIZE +ARRIVAL +STATE +SENDER/RECIPIENTS");
         assertThat(lines.get(1)).matches(id + " +\\d+ +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ +deferred +alice@a.test");
         assertThat(lines.get(2)).matches(" +x@far.test \\(pending: mx.far.test\\[127.0.0.3\\] said: 451 4.7.1 greylisted\\)");
@@ -175,28 +156,28 @@ class QueueCommandTest {
         assertThat(lines.get(3)).isEqualTo("-- 1 message");
 
         assertThat(run("queue", "list", "--json", "--domain", "far.test")).isZero();
-        assertThat(out.toString()).startsWith("{\"count\":1,").contains("\"id\":\"" + id + "\"");
+        assertThat(terminal.out()).startsWith("{\"count\":1,").contains("\"id\":\"" + id + "\"");
         assertThat(run("queue", "list", "--sender", "bob")).isZero();
-        assertThat(out.toString()).isEqualTo("no queued messages match\n");
+        assertThat(terminal.out()).isEqualTo("no queued messages match\n");
         assertThat(run("queue", "list", "--state", "frozen")).isEqualTo(1);
-        assertThat(err.toString()).isEqualTo("posthorn: state: expected active, deferred or held\n");
+        assertThat(terminal.err()).isEqualTo("posthorn: state: expected active, deferred or held\n");
     }
 
     @Test
     void showAndExplainTellWhyTheMessageWaits() throws Exception {
         String id = deferred();
         assertThat(run("queue", "show", id)).isZero();
-        assertThat(out.toString()).contains("id:         " + id, "state:      deferred", "sender:     alice@a.test",
+        assertThat(terminal.out()).contains("id:         " + id, "state:      deferred", "sender:     alice@a.test",
                 "attempts:   1", "next retry: ", "  x@far.test (pending: mx.far.test[127.0.0.3] said: 451 4.7.1 greylisted)");
 
         assertThat(run("explain", id)).isZero();
-        assertThat(out.toString()).contains("message " + id + " from <alice@a.test>", "attempt 1 at ",
+        assertThat(terminal.out()).contains("message " + id + " from <alice@a.test>", "attempt 1 at ",
                 "  x@far.test: pending", "via smtp (mx)", "MX 10 mx.far.test 127.0.0.3",
                 "host tried: mx.far.test[127.0.0.3]", "TLS: none; policy: level may",
                 "C: RCPT TO:<x@far.test>", "S: 451 4.7.1 greylisted",
                 "deferred: mx.far.test[127.0.0.3] said: 451 4.7.1 greylisted", "next retry: ");
         assertThat(run("explain", "--json", id)).isZero();
-        assertThat(out.toString()).contains("\"history\":[{", "\"S: 451 4.7.1 greylisted\"");
+        assertThat(terminal.out()).contains("\"history\":[{", "\"S: 451 4.7.1 greylisted\"");
     }
 
     @Test
@@ -206,19 +187,16 @@ class QueueCommandTest {
                 new String[] {"queue", "flush"}, new String[] {"explain"})) {
             String[] args = Stream.concat(Stream.of(command), Stream.of("0NOPE")).toArray(String[]::new);
             assertThat(run(args)).as(String.join(" ", command)).isEqualTo(1);
-            assertThat(err.toString()).isEqualTo("posthorn: no message 0NOPE in the queue\n");
+            assertThat(terminal.err()).isEqualTo("posthorn: no message 0NOPE in the queue\n");
         }
     }
 
     @Test
     void aDaemonThatDoesNotAnswerIsNamedByItsAddress() throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
+        int port = FreePorts.loopback();
         cliConfig = cliConfig(port);
         assertThat(run("queue", "list")).isEqualTo(1);
-        assertThat(err.toString()).isEqualTo("posthorn: the daemon is not running: nothing answers at 127.0.0.1:"
+        assertThat(terminal.err()).isEqualTo("posthorn: the daemon is not running: nothing answers at 127.0.0.1:"
                 + port + "\n");
     }
 
@@ -228,16 +206,16 @@ class QueueCommandTest {
         greylisting = false;
         server.closeConnections();
         assertThat(run("queue", "hold", id)).isZero();
-        assertThat(out.toString()).isEqualTo(id + ": held\n");
+        assertThat(terminal.out()).isEqualTo(id + ": held\n");
         assertThat(run("queue", "flush")).isZero();
-        assertThat(out.toString()).isEqualTo("0 deferred message(s) made due now\n");
+        assertThat(terminal.out()).isEqualTo("0 deferred message(s) made due now\n");
         assertThat(run("queue", "flush", id)).isEqualTo(1);
-        assertThat(err.toString()).isEqualTo("posthorn: message " + id + " is held; release it first\n");
+        assertThat(terminal.err()).isEqualTo("posthorn: message " + id + " is held; release it first\n");
         assertThat(run("queue", "list", "--state", "held")).isZero();
-        assertThat(out.toString()).contains(id + " ").contains(" held ");
+        assertThat(terminal.out()).contains(id + " ").contains(" held ");
 
         assertThat(run("queue", "release", id)).isZero();
-        assertThat(out.toString()).isEqualTo(id + ": released\n");
+        assertThat(terminal.out()).isEqualTo(id + ": released\n");
         await().atMost(Duration.ofSeconds(15)).until(() -> queued() == 0);
         assertThat(server.received()).hasSize(1);
     }
@@ -246,7 +224,7 @@ class QueueCommandTest {
     void deleteRemovesTheMessageWithoutAReport() throws Exception {
         String id = deferred();
         assertThat(run("queue", "delete", id)).isZero();
-        assertThat(out.toString()).isEqualTo(id + ": deleted\n");
+        assertThat(terminal.out()).isEqualTo(id + ": deleted\n");
         assertThat(queued()).isZero();
         assertThat(alice()).isEmpty();
         assertThat(run("queue", "show", id)).isEqualTo(1);
@@ -256,7 +234,7 @@ class QueueCommandTest {
     void bounceSendsTheSenderAFailureReport() throws Exception {
         String id = deferred();
         assertThat(run("queue", "bounce", id)).isZero();
-        assertThat(out.toString()).isEqualTo(id + ": bounced\n");
+        assertThat(terminal.out()).isEqualTo(id + ": bounced\n");
         await().atMost(Duration.ofSeconds(15)).until(() -> alice().size() == 1 && queued() == 0);
         assertThat(alice().getFirst()).contains("Action: failed", "bounced by the administrator");
     }
@@ -267,7 +245,7 @@ class QueueCommandTest {
         greylisting = false;
         server.closeConnections();
         assertThat(run("queue", "flush", first)).isZero();
-        assertThat(out.toString()).isEqualTo(first + ": flushed\n");
+        assertThat(terminal.out()).isEqualTo(first + ": flushed\n");
         await().atMost(Duration.ofSeconds(15)).until(() -> queued() == 0);
 
         greylisting = true;
@@ -276,7 +254,7 @@ class QueueCommandTest {
         greylisting = false;
         server.closeConnections();
         assertThat(run("queue", "flush", "--domain", "far.test")).isZero();
-        assertThat(out.toString()).isEqualTo("1 deferred message(s) for far.test made due now\n");
+        assertThat(terminal.out()).isEqualTo("1 deferred message(s) for far.test made due now\n");
         await().atMost(Duration.ofSeconds(15)).until(() -> queued() == 0);
         assertThat(server.received()).hasSize(2);
     }

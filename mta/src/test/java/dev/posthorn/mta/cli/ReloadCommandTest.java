@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.posthorn.mta.config.ConfigLoader;
 import dev.posthorn.mta.daemon.Daemon;
+import dev.posthorn.mta.daemon.FreePorts;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code posthorn reload} against a running daemon, through its admin API, as an operator runs it. */
 class ReloadCommandTest {
@@ -21,21 +17,7 @@ class ReloadCommandTest {
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine command = Main.commandLine();
-        command.setOut(new PrintWriter(out));
-        command.setErr(new PrintWriter(err));
-        return command.execute(args);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
+    private final Terminal terminal = new Terminal();
 
     private Path write(int smtp, int admin, String extra) throws IOException {
         return Files.writeString(dir.resolve("posthorn.yaml"), """
@@ -50,17 +32,17 @@ class ReloadCommandTest {
 
     @Test
     void reloadTellsTheDaemonAndReportsWhatItDid() throws Exception {
-        int smtp = freePort();
-        int admin = freePort();
+        int smtp = FreePorts.loopback();
+        int admin = FreePorts.loopback();
         Path file = write(smtp, admin, "");
         try (Daemon daemon = Daemon.start(ConfigLoader.load(file), () -> ConfigLoader.load(file))) {
             write(smtp, admin, "hostname: other.posthorn.test\n".replace("hostname", "# hostname"));
-            assertThat(run("reload", "--config", file.toString())).isEqualTo(0);
-            assertThat(out.toString()).isEqualTo("reloaded\n");
+            assertThat(terminal.run("reload", "--config", file.toString())).isEqualTo(0);
+            assertThat(terminal.out()).isEqualTo("reloaded\n");
 
             write(smtp, admin, "colour: blue\n");
-            assertThat(run("reload", "--config", file.toString())).isEqualTo(1);
-            assertThat(err.toString().lines()).containsExactly(
+            assertThat(terminal.run("reload", "--config", file.toString())).isEqualTo(1);
+            assertThat(terminal.err().lines()).containsExactly(
                     file + ":7:1: colour: unknown key (expected hostname, spool, listeners, tls, trusted_networks,"
                             + " limits, domains, users_file, dns, queue, relay, routes, outbound, dkim, checks, tarpit,"
                             + " dnsbl, senders, admin, log)",
@@ -71,13 +53,13 @@ class ReloadCommandTest {
 
     @Test
     void reloadWithoutARunningDaemonSaysWhichAddressItTried() throws Exception {
-        int admin = freePort();
-        Path file = write(freePort(), admin, "");
+        int admin = FreePorts.loopback();
+        Path file = write(FreePorts.loopback(), admin, "");
         Files.createDirectories(dir.resolve("spool"));
         Files.writeString(dir.resolve("spool/admin.token"), "not-used\n");
 
-        assertThat(run("reload", "--config", file.toString())).isEqualTo(1);
-        assertThat(err.toString()).isEqualTo("posthorn: the daemon is not running: nothing answers at 127.0.0.1:"
+        assertThat(terminal.run("reload", "--config", file.toString())).isEqualTo(1);
+        assertThat(terminal.err()).isEqualTo("posthorn: the daemon is not running: nothing answers at 127.0.0.1:"
                 + admin + "\n");
     }
 }

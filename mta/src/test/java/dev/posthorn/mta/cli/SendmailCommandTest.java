@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.posthorn.mta.config.ConfigLoader;
 import dev.posthorn.mta.daemon.Daemon;
+import dev.posthorn.mta.daemon.FreePorts;
+import dev.posthorn.mta.daemon.Maildirs;
 import dev.posthorn.mta.dkim.DkimResult;
 import dev.posthorn.mta.dkim.DkimVerifier;
 import dev.posthorn.mta.dkim.KeyFile;
@@ -49,9 +51,7 @@ class SendmailCommandTest {
 
     @BeforeEach
     void configure() throws Exception {
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort(); // the config file needs a real port; only one test starts the daemon
-        }
+        port = FreePorts.loopback(); // the config file needs a real port; only one test starts the daemon
         key = KeyFile.generate("ed25519");
         KeyFile.write(Files.createDirectories(dir.resolve("dkim")).resolve("ed1.pem"), key.getPrivate());
         config = Files.writeString(dir.resolve("posthorn.yaml"), config(""));
@@ -108,19 +108,7 @@ class SendmailCommandTest {
     }
 
     private List<String> mailbox(String name) throws IOException {
-        Path fresh = dir.resolve("mail").resolve(name).resolve("new");
-        if (!Files.isDirectory(fresh)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(fresh)) {
-            return files.map(file -> {
-                try {
-                    return Files.readString(file);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).toList();
-        }
+        return Maildirs.messages(dir.resolve("mail").resolve(name));
     }
 
     @Test

@@ -3,9 +3,8 @@ package dev.posthorn.mta.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.posthorn.mta.daemon.FreePorts;
 import dev.posthorn.smtp.server.ServerTls;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -16,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code posthorn run} that cannot start says what failed and why in one line and exits 1 (a daemon that did start
@@ -28,15 +26,7 @@ class StartErrorTest {
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine command = Main.commandLine();
-        command.setOut(new PrintWriter(out, true));
-        command.setErr(new PrintWriter(err, true));
-        return command.execute(args);
-    }
+    private final Terminal terminal = new Terminal();
 
     /** A configuration file with one MX listener on {@code port}, the spool at {@code spool}, no admin listener. */
     private Path config(int port, String spool, String more) throws Exception {
@@ -48,12 +38,6 @@ class StartErrorTest {
                 %s""".formatted(spool, port, more));
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     @Test
     void aPortInUseIsNamedWithItsAddress() throws Exception {
         try (ServerSocket taken = new ServerSocket()) {
@@ -61,22 +45,22 @@ class StartErrorTest {
             int port = taken.getLocalPort();
             Path file = config(port, "spool", "");
 
-            assertThat(run("run", "--config", file.toString())).isEqualTo(1);
+            assertThat(terminal.run("run", "--config", file.toString())).isEqualTo(1);
 
-            assertThat(err.toString()).isEqualTo(
+            assertThat(terminal.err()).isEqualTo(
                     "posthorn: cannot listen on 127.0.0.1:" + port + ": address already in use" + System.lineSeparator());
-            assertThat(out.toString()).isEmpty();
+            assertThat(terminal.out()).isEmpty();
         }
     }
 
     @Test
     void aSpoolThatCannotBeMadeIsNamedWithTheReason() throws Exception {
         Files.writeString(dir.resolve("file"), "a file where a folder should be");
-        Path file = config(freePort(), "file/spool", "");
+        Path file = config(FreePorts.loopback(), "file/spool", "");
 
-        assertThat(run("run", "--config", file.toString())).isEqualTo(1);
+        assertThat(terminal.run("run", "--config", file.toString())).isEqualTo(1);
 
-        assertThat(err.toString()).isEqualTo(
+        assertThat(terminal.err()).isEqualTo(
                 "posthorn: spool " + dir.resolve("file/spool") + ": not a directory" + System.lineSeparator());
     }
 
@@ -85,27 +69,27 @@ class StartErrorTest {
         Path locked = Files.createDirectory(dir.resolve("locked"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("r-x------")));
         assumeFalse(Files.isWritable(locked), "root writes everywhere");
-        Path file = config(freePort(), "locked/spool", "");
+        Path file = config(FreePorts.loopback(), "locked/spool", "");
 
-        assertThat(run("run", "--config", file.toString())).isEqualTo(1);
+        assertThat(terminal.run("run", "--config", file.toString())).isEqualTo(1);
 
-        assertThat(err.toString()).isEqualTo(
+        assertThat(terminal.err()).isEqualTo(
                 "posthorn: spool " + locked.resolve("spool") + ": permission denied" + System.lineSeparator());
     }
 
     @Test
     void aMissingCertificateIsRefusedAsConfigCheckReportsIt() throws Exception {
         ServerTls.selfSignedFiles("localhost", dir.resolve("tls/cert.pem"), dir.resolve("tls/key.pem"));
-        Path file = config(freePort(), "spool", "tls: { cert: tls/missing.pem, key: tls/key.pem }\n");
+        Path file = config(FreePorts.loopback(), "spool", "tls: { cert: tls/missing.pem, key: tls/key.pem }\n");
 
-        assertThat(run("config", "check", file.toString())).isEqualTo(1);
-        String check = err.toString();
-        err.getBuffer().setLength(0);
-        assertThat(run("run", "--config", file.toString())).isEqualTo(1);
+        Terminal checking = new Terminal();
+        assertThat(checking.run("config", "check", file.toString())).isEqualTo(1);
+        String check = checking.err();
+        assertThat(terminal.run("run", "--config", file.toString())).isEqualTo(1);
 
         String problem = file + ":5:14: tls.cert: " + dir.resolve("tls/missing.pem") + ": no such file";
         assertThat(check.lines()).containsExactly(problem);
-        assertThat(err.toString().lines()).containsExactly(problem,
+        assertThat(terminal.err().lines()).containsExactly(problem,
                 "posthorn: not started: the configuration has 1 problem(s)");
         assertThat(dir.resolve("spool")).doesNotExist();
     }
@@ -114,17 +98,17 @@ class StartErrorTest {
     void aKeyOfAnotherCertificateIsRefusedAsConfigCheckReportsIt() throws Exception {
         ServerTls.selfSignedFiles("localhost", dir.resolve("tls/cert.pem"), dir.resolve("tls/key.pem"));
         ServerTls.selfSignedFiles("localhost", dir.resolve("old/cert.pem"), dir.resolve("old/key.pem"));
-        Path file = config(freePort(), "spool", "tls: { cert: tls/cert.pem, key: old/key.pem }\n");
+        Path file = config(FreePorts.loopback(), "spool", "tls: { cert: tls/cert.pem, key: old/key.pem }\n");
 
-        assertThat(run("config", "check", file.toString())).isEqualTo(1);
-        String check = err.toString();
-        err.getBuffer().setLength(0);
-        assertThat(run("run", "--config", file.toString())).isEqualTo(1);
+        Terminal checking = new Terminal();
+        assertThat(checking.run("config", "check", file.toString())).isEqualTo(1);
+        String check = checking.err();
+        assertThat(terminal.run("run", "--config", file.toString())).isEqualTo(1);
 
         String problem = file + ":5:33: tls.key: the private key does not match the certificate in "
                 + dir.resolve("tls/cert.pem");
         assertThat(check.lines()).containsExactly(problem);
-        assertThat(err.toString().lines()).containsExactly(problem,
+        assertThat(terminal.err().lines()).containsExactly(problem,
                 "posthorn: not started: the configuration has 1 problem(s)");
     }
 }

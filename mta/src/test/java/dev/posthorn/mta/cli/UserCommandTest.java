@@ -4,12 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.posthorn.mta.auth.UserStore;
 import dev.posthorn.smtp.server.Authenticator;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -21,19 +16,10 @@ class UserCommandTest {
     @TempDir
     Path dir;
 
-    private final StringWriter err = new StringWriter();
+    private final Terminal terminal = new Terminal();
 
     private int run(String stdin, String... args) {
-        InputStream saved = System.in;
-        System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-        try {
-            var command = Main.commandLine();
-            command.setOut(new PrintWriter(new StringWriter()));
-            command.setErr(new PrintWriter(err, true));
-            return command.execute(args);
-        } finally {
-            System.setIn(saved);
-        }
+        return terminal.runWithInput(stdin, args);
     }
 
     private boolean authenticates(String user, String password) throws Exception {
@@ -64,7 +50,7 @@ class UserCommandTest {
     void withoutATerminalThePasswordMustComeFromStdinOnPurpose() throws Exception {
         String config = Files.writeString(dir.resolve("posthorn.yaml"), "users_file: users.txt\n").toString();
         assertThat(run("wonderland\n", "user", "add", "--config", config, "alice")).isEqualTo(1);
-        assertThat(err.toString()).contains("posthorn: no terminal").doesNotContain("at dev.posthorn");
+        assertThat(terminal.err()).contains("posthorn: no terminal").doesNotContain("at dev.posthorn");
         assertThat(dir.resolve("users.txt")).doesNotExist();
     }
 

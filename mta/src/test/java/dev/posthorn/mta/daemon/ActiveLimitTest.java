@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.Queue;
 import dev.posthorn.mta.schedule.RetrySchedule;
+import dev.posthorn.mta.spool.MessageWriter;
 import dev.posthorn.mta.spool.Spool;
 import dev.posthorn.mta.spool.SpoolEnvelope;
 import dev.posthorn.smtp.Reply;
@@ -64,7 +65,7 @@ class ActiveLimitTest {
         for (int i = 0; i < MESSAGES; i++) {
             String id = String.format("0BACKLOG%03d", i);
             String to = (random.nextInt(3) == 0 ? "later" : "ok") + i + "@far.test";
-            try (Spool.Writer writer = spool.writer(id)) {
+            try (MessageWriter writer = spool.writer(id)) {
                 writer.body().write(("Message-ID: <" + id + "@a.test>\r\nSubject: " + id + "\r\n\r\nbody\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
                 writer.commit(new SpoolEnvelope(id, Instant.now(), "alice@a.test", Map.of("body", "7BIT"),

@@ -10,17 +10,12 @@ import dev.posthorn.mta.config.PerIp;
 import dev.posthorn.mta.config.Rate;
 import dev.posthorn.mta.config.Senders;
 import dev.posthorn.smtp.Reply;
-import dev.posthorn.smtp.ReplyParser;
-import dev.posthorn.smtp.io.LineReader;
 import dev.posthorn.smtp.server.Tarpit;
 import dev.posthorn.smtp.testing.Dialog;
 import dev.posthorn.smtp.testing.DialogResult;
 import dev.posthorn.smtp.testing.DialogRunner;
 import dev.posthorn.smtp.testing.DnsResponder;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,35 +34,6 @@ class DaemonAbuseTest {
 
     @TempDir
     Path dir;
-
-    /** A raw SMTP conversation on one socket. */
-    private static final class Talk implements AutoCloseable {
-        private final Socket socket;
-        private final LineReader in;
-        private final OutputStream out;
-
-        Talk(Daemon daemon) throws IOException {
-            socket = new Socket("127.0.0.1", daemon.addresses().getFirst().getPort());
-            socket.setSoTimeout(10_000);
-            in = new LineReader(socket.getInputStream());
-            out = socket.getOutputStream();
-        }
-
-        Reply read() throws IOException {
-            return ReplyParser.read(in);
-        }
-
-        Reply command(String line) throws IOException {
-            out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            return read();
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
-    }
 
     private Config withDnsbl(Config config, DnsResponder dns, Dnsbl.Action action) {
         Config pointed = new Config(config.hostname(), config.spool(), config.listeners(), config.tls(),
@@ -89,7 +55,7 @@ class DaemonAbuseTest {
     void aListedClientIsGreetedWith554AndMaySayOnlyQuit() throws Exception {
         try (DnsResponder dns = listingLoopback();
              Daemon daemon = Daemon.start(withDnsbl(TestConfigs.conformance(dir), dns, Dnsbl.Action.REJECT));
-             Talk talk = new Talk(daemon)) {
+             Talk talk = new Talk(daemon.addresses().getFirst())) {
             Reply greeting = talk.read();
             assertThat(greeting.code()).isEqualTo(554);
             assertThat(String.valueOf(greeting.status())).isEqualTo("5.7.1");
@@ -106,14 +72,14 @@ class DaemonAbuseTest {
     void listingsOnlyLoggedWithActionLogAndTrustedClientsAreNotLookedUp() throws Exception {
         try (DnsResponder dns = listingLoopback()) {
             try (Daemon daemon = Daemon.start(withDnsbl(TestConfigs.conformance(dir), dns, Dnsbl.Action.LOG));
-                 Talk talk = new Talk(daemon)) {
+                 Talk talk = new Talk(daemon.addresses().getFirst())) {
                 assertThat(talk.read().code()).isEqualTo(220);
                 assertThat(dns.queryCount()).isPositive();
             }
             int asked = dns.queryCount();
             try (Daemon daemon = Daemon.start(withDnsbl(TestConfigs.trusting(
                     java.nio.file.Files.createDirectories(dir.resolve("t")), 1), dns,
-                    Dnsbl.Action.REJECT)); Talk talk = new Talk(daemon)) {
+                    Dnsbl.Action.REJECT)); Talk talk = new Talk(daemon.addresses().getFirst())) {
                 assertThat(talk.read().code()).isEqualTo(220);
                 assertThat(dns.queryCount()).isEqualTo(asked);
             }
@@ -125,7 +91,7 @@ class DaemonAbuseTest {
         try (DnsResponder dns = DnsResponder.builder().zone("bl.example.test").drop("1.0.0.127.bl.example.test")
                 .start();
              Daemon daemon = Daemon.start(withDnsbl(TestConfigs.conformance(dir), dns, Dnsbl.Action.REJECT));
-             Talk talk = new Talk(daemon)) {
+             Talk talk = new Talk(daemon.addresses().getFirst())) {
             assertThat(talk.read().code()).isEqualTo(220);
         }
     }
@@ -135,7 +101,7 @@ class DaemonAbuseTest {
         Config config = TestConfigs.conformance(dir);
         PerIp rates = new PerIp(Rate.OFF, new Rate(2, NEVER_ENDING), new Rate(3, NEVER_ENDING));
         try (Daemon daemon = Daemon.start(config.withTrust(List.of(), config.limits().withPerIp(rates)));
-             Talk talk = new Talk(daemon)) {
+             Talk talk = new Talk(daemon.addresses().getFirst())) {
             talk.read();
             talk.command("EHLO client.test");
             assertThat(talk.command("MAIL FROM:<a@client.test>").code()).isEqualTo(250);
@@ -156,11 +122,11 @@ class DaemonAbuseTest {
         PerIp rates = new PerIp(new Rate(3, NEVER_ENDING), Rate.OFF, Rate.OFF);
         try (Daemon daemon = Daemon.start(config.withTrust(List.of(), config.limits().withPerIp(rates)))) {
             for (int i = 0; i < 3; i++) {
-                try (Talk talk = new Talk(daemon)) {
+                try (Talk talk = new Talk(daemon.addresses().getFirst())) {
                     assertThat(talk.read().code()).isEqualTo(220);
                 }
             }
-            try (Talk talk = new Talk(daemon)) {
+            try (Talk talk = new Talk(daemon.addresses().getFirst())) {
                 assertReply(talk.read(), 421, "4.7.0");
             }
         }
@@ -179,7 +145,7 @@ class DaemonAbuseTest {
 
     /** Milliseconds the reply to a second bad RCPT took. */
     private static long secondRcptWait(Config config) throws Exception {
-        try (Daemon daemon = Daemon.start(config); Talk talk = new Talk(daemon)) {
+        try (Daemon daemon = Daemon.start(config); Talk talk = new Talk(daemon.addresses().getFirst())) {
             talk.read();
             talk.command("EHLO client.test");
             talk.command("MAIL FROM:<a@client.test>");

@@ -21,7 +21,6 @@ import dev.posthorn.smtp.testing.DnsResponder;
 import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -62,12 +61,6 @@ class DaneDaemonTest {
         mailLogger.detachAppender(mailLog);
     }
 
-    private static int freePort(String address) throws Exception {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(address))) {
-            return probe.getLocalPort();
-        }
-    }
-
     private Config config(String name, String address, int port, DnsResponder dns, Path anchor, int outboundPort)
             throws Exception {
         LocalDomain domain = new LocalDomain(name, new Mailboxes.Listed(Set.of("bob", "alice")), Map.of(),
@@ -97,7 +90,7 @@ class DaneDaemonTest {
     }
 
     private void deliverToBob(byte[] pinned) throws Exception {
-        int port = freePort("127.0.0.3");
+        int port = FreePorts.on("127.0.0.3");
         try (DnsResponder dns = DnsResponder.builder().signed("test").signed("b.test")
                 .mx("b.test", 10, "mx.b.test").a("mx.b.test", "127.0.0.3")
                 .tlsa("_25._tcp.mx.b.test", 3, 1, 1, pinned).start()) {

@@ -7,14 +7,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Reads what the daemon delivered into a Maildir, for the daemon tests. */
-final class Maildirs {
+/** Reads what the daemon delivered into a Maildir, for the tests that start one. */
+public final class Maildirs {
 
     private Maildirs() {
     }
 
     /** The messages in {@code maildir/new}, as text; empty while nothing has arrived. */
-    static List<String> messages(Path maildir) throws IOException {
+    public static List<String> messages(Path maildir) throws IOException {
         Path fresh = maildir.resolve("new");
         if (!Files.isDirectory(fresh)) {
             return List.of();

@@ -10,20 +10,16 @@ import dev.posthorn.mta.admin.ControlApi;
 import dev.posthorn.mta.admin.ReloadResult;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.ConfigLoader;
+import dev.posthorn.smtp.Reply;
 import jakarta.mail.MessagingException;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -58,19 +54,13 @@ class ReloadTest {
         return Daemon.start(config, () -> ConfigLoader.load(file));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     private List<String> mailbox(String name) throws IOException {
         return Maildirs.messages(dir.resolve("mail").resolve(name));
     }
 
     @Test
     void aMailboxAddedToTheFileIsAcceptedAfterTheReload() throws Exception {
-        int port = freePort();
+        int port = FreePorts.loopback();
         try (Daemon daemon = start(write("mx.posthorn.test", "alice", port))) {
             InetSocketAddress mx = daemon.addresses().getFirst();
             assertThatThrownBy(() -> TestMail.send(mx, "s@client.test", "bob@posthorn.test", "before", "x\r\n"))
@@ -88,7 +78,7 @@ class ReloadTest {
 
     @Test
     void aConfigurationWithProblemsIsRefusedAndTheRunningOneStays() throws Exception {
-        int port = freePort();
+        int port = FreePorts.loopback();
         try (Daemon daemon = start(write("mx.posthorn.test", "alice", port))) {
             Files.writeString(file, Files.readString(file) + "limits: { max_recipients: 5 }\n");
 
@@ -106,23 +96,26 @@ class ReloadTest {
 
     @Test
     void aSessionOpenDuringTheReloadFinishesUnderTheConfigurationItStartedWith() throws Exception {
-        int port = freePort();
+        int port = FreePorts.loopback();
         try (Daemon daemon = start(write("one.posthorn.test", "alice", port));
-             RawSession open = new RawSession(daemon.addresses().getFirst())) {
-            assertThat(open.read()).startsWith("220 one.posthorn.test");
-            assertThat(open.command("EHLO client.test")).startsWith("250-one.posthorn.test");
+             Talk open = new Talk(daemon.addresses().getFirst())) {
+            assertThat(open.read().toString()).startsWith("220 one.posthorn.test");
+            Reply ehlo = open.command("EHLO client.test");
+            assertThat(ehlo.code()).isEqualTo(250);
+            assertThat(ehlo.lines()).hasSizeGreaterThan(1);
+            assertThat(ehlo.lines().getFirst()).startsWith("one.posthorn.test");
 
             write("two.posthorn.test", "bob, alice", port);
             assertThat(daemon.reload().applied()).isTrue();
 
-            try (RawSession fresh = new RawSession(daemon.addresses().getFirst())) {
-                assertThat(fresh.read()).startsWith("220 two.posthorn.test");
+            try (Talk fresh = new Talk(daemon.addresses().getFirst())) {
+                assertThat(fresh.read().toString()).startsWith("220 two.posthorn.test");
             }
             // The open session goes on under the old name, which its message's Received field carries.
-            assertThat(open.command("MAIL FROM:<s@client.test>")).startsWith("250");
-            assertThat(open.command("RCPT TO:<alice@posthorn.test>")).startsWith("250");
-            assertThat(open.command("DATA")).startsWith("354");
-            assertThat(open.command("Subject: across\r\n\r\nbody\r\n.")).startsWith("250");
+            assertThat(open.command("MAIL FROM:<s@client.test>").code()).isEqualTo(250);
+            assertThat(open.command("RCPT TO:<alice@posthorn.test>").code()).isEqualTo(250);
+            assertThat(open.command("DATA").code()).isEqualTo(354);
+            assertThat(open.command("Subject: across\r\n\r\nbody\r\n.").code()).isEqualTo(250);
             await().atMost(Duration.ofSeconds(10)).until(() -> mailbox("alice").size() == 1);
             assertThat(mailbox("alice").getFirst()).contains("by one.posthorn.test");
         }
@@ -130,13 +123,13 @@ class ReloadTest {
 
     @Test
     void listenersAddedStartAndListenersRemovedStop() throws Exception {
-        int first = freePort();
-        int second = freePort();
+        int first = FreePorts.loopback();
+        int second = FreePorts.loopback();
         try (Daemon daemon = start(write("mx.posthorn.test", "alice", first))) {
             write("mx.posthorn.test", "alice", first, second);
             assertThat(daemon.reload().applied()).isTrue();
-            try (RawSession added = new RawSession(new InetSocketAddress("127.0.0.1", second))) {
-                assertThat(added.read()).startsWith("220 mx.posthorn.test");
+            try (Talk added = new Talk(new InetSocketAddress("127.0.0.1", second))) {
+                assertThat(added.read().toString()).startsWith("220 mx.posthorn.test");
             }
 
             write("mx.posthorn.test", "alice", second);
@@ -150,7 +143,7 @@ class ReloadTest {
 
     @Test
     void aListenerThatCannotBindRefusesTheReloadWhole() throws Exception {
-        int port = freePort();
+        int port = FreePorts.loopback();
         try (Daemon daemon = start(write("mx.posthorn.test", "alice", port));
              ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             write("two.posthorn.test", "alice", port, taken.getLocalPort());
@@ -159,15 +152,15 @@ class ReloadTest {
 
             assertThat(result.applied()).isFalse();
             assertThat(result.problems()).singleElement().asString().startsWith("not reloaded:");
-            try (RawSession still = new RawSession(daemon.addresses().getFirst())) {
-                assertThat(still.read()).startsWith("220 mx.posthorn.test");
+            try (Talk still = new Talk(daemon.addresses().getFirst())) {
+                assertThat(still.read().toString()).startsWith("220 mx.posthorn.test");
             }
         }
     }
 
     @Test
     void theSpoolCannotMoveWhileTheDaemonRuns() throws Exception {
-        int port = freePort();
+        int port = FreePorts.loopback();
         try (Daemon daemon = start(write("mx.posthorn.test", "alice", port))) {
             Files.writeString(file, Files.readString(file).replace("spool: spool", "spool: elsewhere"));
 
@@ -181,7 +174,7 @@ class ReloadTest {
 
     @Test
     void theAdminApiReloadsAndChecksTheFile() throws Exception {
-        int port = freePort();
+        int port = FreePorts.loopback();
         try (Daemon daemon = start(write("mx.posthorn.test", "alice", port))) {
             ControlApi api = new ControlApi(daemon);
             ApiResponse check = api.handle(request("GET", "config", "check")).orElseThrow();
@@ -208,40 +201,5 @@ class ReloadTest {
 
     private static ApiRequest request(String method, String... path) {
         return new ApiRequest(method, List.of(path), Map.of(), new byte[0]);
-    }
-
-    /** A plain SMTP session: a line out, a whole reply (all its lines) back. */
-    private static final class RawSession implements AutoCloseable {
-        private final Socket socket;
-        private final BufferedReader in;
-        private final OutputStream out;
-
-        RawSession(InetSocketAddress address) throws IOException {
-            socket = new Socket(address.getAddress(), address.getPort());
-            socket.setSoTimeout(10_000);
-            in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-            out = socket.getOutputStream();
-        }
-
-        String read() throws IOException {
-            List<String> lines = new ArrayList<>();
-            String line;
-            do {
-                line = in.readLine();
-                lines.add(line);
-            } while (line != null && line.length() > 3 && line.charAt(3) == '-');
-            return String.join("\n", lines);
-        }
-
-        String command(String line) throws IOException {
-            out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            return read();
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
     }
 }

@@ -32,7 +32,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,12 +67,6 @@ class TwoServersTest {
 
     @TempDir
     Path dir;
-
-    private static int freePort(String address) throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(address))) {
-            return probe.getLocalPort();
-        }
-    }
 
     private static KeyPair ed25519() {
         try {
@@ -119,7 +112,7 @@ class TwoServersTest {
 
     @Test
     void mailCrossesFromOneDaemonToTheOtherSkippingAnUnreachableExchanger() throws Exception {
-        int port = freePort("127.0.0.3");
+        int port = FreePorts.on("127.0.0.3");
         try (DnsResponder dns = DnsResponder.builder().zone("b.test")
                 .mx("b.test", 10, "mx1.b.test").a("mx1.b.test", "127.0.0.4")
                 .mx("b.test", 20, "mx2.b.test").a("mx2.b.test", "127.0.0.3")
@@ -151,7 +144,7 @@ class TwoServersTest {
 
     /** Starts a.test and b.test, relays one signed message from alice to bob, then runs {@code then}. */
     private void relaySigned(WithB then) throws Exception {
-        int port = freePort("127.0.0.3");
+        int port = FreePorts.on("127.0.0.3");
         try (DnsResponder dns = SIGNED_ZONES.start();
              Daemon b = Daemon.start(checking(dns, port));
              Daemon a = Daemon.start(signing(dns, port))) {

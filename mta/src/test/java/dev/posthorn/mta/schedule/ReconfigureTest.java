@@ -12,6 +12,7 @@ import dev.posthorn.mta.delivery.Outbound;
 import dev.posthorn.mta.delivery.Outcome;
 import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.routing.Router;
+import dev.posthorn.mta.spool.MessageWriter;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Spool;
 import dev.posthorn.mta.spool.SpoolEnvelope;
@@ -76,7 +77,7 @@ class ReconfigureTest {
     }
 
     static QueuedMessage commit(Spool spool, String id) throws Exception {
-        try (Spool.Writer writer = spool.writer(id)) {
+        try (MessageWriter writer = spool.writer(id)) {
             writer.body().write("Subject: t\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII));
             return writer.commit(new SpoolEnvelope(id, Instant.now(), "s@x.test", Map.of(),
                     List.of(new SpoolEnvelope.Recipient("alice@a.test", "rfc822;alice@a.test", ""))));

@@ -31,7 +31,7 @@ class LocalSubmissionFilesTest {
     void aMessageBeingWrittenSurvivesTheSweepAndCommitsAfterIt() throws Exception {
         Spool local = Spool.openForSubmission(root);
         String id = "01M96KE21XG2N7W001";
-        try (Spool.Writer writer = local.writer(id)) {
+        try (MessageWriter writer = local.writer(id)) {
             writer.body().write("Subject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII));
             try (InputStream written = writer.written()) { // read back (DKIM) through the writer's own channel
                 assertThat(new String(written.readAllBytes(), StandardCharsets.US_ASCII))
@@ -67,7 +67,7 @@ class LocalSubmissionFilesTest {
     @Test
     void aLocalSubmissionThatIsNotCommittedLeavesNothing() throws Exception {
         Spool local = Spool.openForSubmission(root);
-        try (Spool.Writer writer = local.writer("01M96KE21XG2N7W004")) {
+        try (MessageWriter writer = local.writer("01M96KE21XG2N7W004")) {
             writer.body().write("half".getBytes(StandardCharsets.US_ASCII));
         }
         assertThat(queueNames()).isEmpty();

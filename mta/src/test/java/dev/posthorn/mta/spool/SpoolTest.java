@@ -34,7 +34,7 @@ class SpoolTest {
     }
 
     static QueuedMessage commit(Spool spool, String id, String body, String... recipients) throws IOException {
-        try (Spool.Writer writer = spool.writer(id)) {
+        try (MessageWriter writer = spool.writer(id)) {
             writer.body().write(body.getBytes(StandardCharsets.UTF_8));
             return writer.commit(envelope(id, recipients));
         }
@@ -98,7 +98,7 @@ class SpoolTest {
         String body = "Subject: x\r\n\r\nbody\r\n";
         String headers = "Authentication-Results: mx.test; spf=pass\r\n";
         QueuedMessage committed;
-        try (Spool.Writer writer = spool.writer("01H")) {
+        try (MessageWriter writer = spool.writer("01H")) {
             writer.body().write(body.getBytes(StandardCharsets.UTF_8));
             try (InputStream written = writer.written()) {
                 assertThat(new String(written.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(body);
@@ -152,7 +152,7 @@ class SpoolTest {
     void largeFilesAreDeletedNotKept() throws Exception {
         Spool spool = Spool.open(root);
         spool.sweep();
-        String big = "Subject: big\r\n\r\n" + "y".repeat((int) Spool.MAX_SPARE_LENGTH) + "\r\n";
+        String big = "Subject: big\r\n\r\n" + "y".repeat((int) Spares.MAX_LENGTH) + "\r\n";
         spool.remove(commit(spool, "01U", big, "a@x.test"), false);
         assertThat(spool.spares()).isZero();
         assertThat(names("queue")).isEmpty();
@@ -161,7 +161,7 @@ class SpoolTest {
     @Test
     void uncommittedWriterLeavesNothing() throws Exception {
         Spool spool = Spool.open(root);
-        try (Spool.Writer writer = spool.writer("01B")) {
+        try (MessageWriter writer = spool.writer("01B")) {
             writer.body().write("half a message".getBytes(StandardCharsets.US_ASCII));
         }
         assertThat(names("tmp")).isEmpty();
@@ -266,7 +266,7 @@ class SpoolTest {
         Spool spool = Spool.open(root);
         byte[] chunk = "0123456789abcdef".repeat(4096).getBytes(StandardCharsets.US_ASCII);
         QueuedMessage message;
-        try (Spool.Writer writer = spool.writer("01J")) {
+        try (MessageWriter writer = spool.writer("01J")) {
             OutputStream out = writer.body();
             for (int i = 0; i < 256; i++) {
                 out.write(chunk);

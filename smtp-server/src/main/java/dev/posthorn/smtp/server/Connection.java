@@ -14,14 +14,12 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
@@ -29,10 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client connection: the socket, its TLS upgrade, deadlines, and the loop that reads commands, asks the
- * {@link Session} what to do and does it. Runs on its own virtual thread.
- *
- * <p>Replies are buffered and flushed when no further pipelined command is waiting (RFC 2920 3.2), so a pipelined
- * group gets its replies in one write.
+ * {@link Session} what to do and does it. Runs on its own virtual thread. Replies go out through its
+ * {@link ReplyOutput} (buffered per pipelined group, shared with the server's graceful shutdown).
  */
 final class Connection implements Runnable {
 
@@ -45,15 +41,12 @@ final class Connection implements Runnable {
     private final String id;
     private final InetSocketAddress remote;
     private final ServerEvents events;
-    private final ReentrantLock writeLock = new ReentrantLock();
+    private final ReplyOutput output;
     private volatile Socket socket;
     private TimedInput timed;
     private LineReader in;
-    private OutputStream out;
     private Session session;
     private LineReader.Line pending;
-    private boolean idle;
-    private boolean shuttingDown;
     private boolean tarpitted;
     private volatile Thread thread;
     /** How the session ended: the first cause seen wins (a refused client's QUIT stays a refusal). */
@@ -66,6 +59,7 @@ final class Connection implements Runnable {
         this.id = id;
         this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
         this.events = settings.events();
+        this.output = new ReplyOutput(id);
     }
 
     String id() {
@@ -125,7 +119,7 @@ final class Connection implements Runnable {
                 log.info("{}: refused at greeting: {}", id, reject.reply());
                 refused(ServerEvents.Refusal.POLICY, reject.reply());
                 session.refuseService(reject.reply());
-                write(reject.reply());
+                output.write(reject.reply());
                 return true;
             }
             case Decision.Defer defer -> {
@@ -141,7 +135,7 @@ final class Connection implements Runnable {
             refused(ServerEvents.Refusal.EARLY_TALKER, Replies.EARLY_TALKER);
             return closeWith(Replies.EARLY_TALKER);
         }
-        write(Replies.greeting(settings.hostname()));
+        output.write(Replies.greeting(settings.hostname()));
         return true;
     }
 
@@ -212,7 +206,7 @@ final class Connection implements Runnable {
         return switch (action) {
             case Action.Respond respond -> {
                 tarpit(respond.delay());
-                write(respond.reply());
+                output.write(respond.reply());
                 yield true;
             }
             case Action.Close close -> {
@@ -247,7 +241,7 @@ final class Connection implements Runnable {
             log.info("{}: tarpit: {} keeps failing, replies now wait (first {} ms)", id,
                     AddressLiteral.format(socket.getInetAddress()), delay.toMillis());
         }
-        flush();
+        output.flush();
         try {
             Thread.sleep(delay);
         } catch (InterruptedException e) {
@@ -257,8 +251,8 @@ final class Connection implements Runnable {
     }
 
     private boolean receiveData() throws IOException {
-        write(Replies.START_MAIL_INPUT);
-        flush();
+        output.write(Replies.START_MAIL_INPUT);
+        output.flush();
         timed.idle(settings.dataTimeout());
         return deliver(new DotUnstuffingInputStream(in));
     }
@@ -289,7 +283,7 @@ final class Connection implements Runnable {
 
     /** Acknowledges a used-up chunk and reads the next command: a BDAT continues the message. */
     private Command.Bdat nextChunk(long octets) throws IOException {
-        write(Replies.chunkReceived(octets));
+        output.write(Replies.chunkReceived(octets));
         while (true) {
             LineReader.Line line = readCommandLine();
             if (line == null) {
@@ -303,7 +297,7 @@ final class Connection implements Runnable {
                         return bdat;
                     }
                     if (command instanceof Command.Noop) {
-                        write(Replies.OK);
+                        output.write(Replies.OK);
                         continue;
                     }
                 } catch (CommandSyntaxException e) {
@@ -322,8 +316,8 @@ final class Connection implements Runnable {
             ended(ServerEvents.SessionEnd.PROTOCOL_VIOLATION);
             return closeWith(Replies.PLAINTEXT_INJECTION);
         }
-        write(Replies.READY_TO_START_TLS);
-        flush();
+        output.write(Replies.READY_TO_START_TLS);
+        output.flush();
         upgrade();
         session.tlsStarted(tlsInfo());
         return true;
@@ -342,7 +336,7 @@ final class Connection implements Runnable {
     private void open() throws IOException {
         timed = new TimedInput(socket);
         in = new LineReader(timed, INPUT_BUFFER);
-        out = new BufferedOutputStream(socket.getOutputStream(), OUTPUT_BUFFER);
+        output.use(new BufferedOutputStream(socket.getOutputStream(), OUTPUT_BUFFER));
     }
 
     private SessionInfo.TlsInfo tlsInfo() {
@@ -353,8 +347,8 @@ final class Connection implements Runnable {
     }
 
     private String challenge(String base64) throws IOException {
-        write(Replies.authChallenge(base64));
-        flush();
+        output.write(Replies.authChallenge(base64));
+        output.flush();
         timed.deadline(settings.commandTimeout());
         LineReader.Line line = in.readLine(ServerSettings.MAX_AUTH_LINE);
         if (line == null) {
@@ -364,86 +358,34 @@ final class Connection implements Runnable {
     }
 
     private LineReader.Line readCommandLine() throws IOException {
-        writeLock.lock();
-        try {
-            if (shuttingDown) {
-                ended(ServerEvents.SessionEnd.SHUTDOWN);
-                writeNow(Replies.SHUTTING_DOWN);
-                return null;
-            }
-            if (!in.hasLine()) {
-                out.flush(); // end of a pipelined group: send its replies before waiting (RFC 2920 3.2)
-            }
-            idle = true;
-        } finally {
-            writeLock.unlock();
+        if (!output.awaitCommand(in.hasLine())) {
+            ended(ServerEvents.SessionEnd.SHUTDOWN);
+            output.writeNow(Replies.SHUTTING_DOWN);
+            return null;
         }
         timed.deadline(settings.commandTimeout());
         LineReader.Line line = in.readLine(ServerSettings.MAX_COMMAND_LINE);
-        writeLock.lock();
-        try {
-            idle = false;
-        } finally {
-            writeLock.unlock();
-        }
+        output.commandRead();
         return line;
     }
 
     private boolean closeWith(Reply reply) throws IOException {
-        write(reply);
-        flush();
+        output.write(reply);
+        output.flush();
         return false;
     }
 
-    private void write(Reply reply) throws IOException {
-        writeLock.lock();
-        try {
-            out.write(reply.toWire());
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    private void writeNow(Reply reply) throws IOException {
-        out.write(reply.toWire());
-        out.flush();
-    }
-
-    private void flush() throws IOException {
-        writeLock.lock();
-        try {
-            out.flush();
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
     private void tryClose(Reply reply) {
-        writeLock.lock();
-        try {
-            if (out != null && !socket.isClosed()) {
-                writeNow(reply);
-            }
-        } catch (IOException e) {
-            log.trace("{}: could not send {}", id, reply, e);
-        } finally {
-            writeLock.unlock();
-        }
+        output.tryClose(reply, socket);
     }
 
     /** Graceful shutdown: an idle session is told {@code 421} now; a busy one when it next waits for a command. */
     void shutdown() {
-        writeLock.lock();
-        try {
-            shuttingDown = true;
-            if (idle) {
-                ended(ServerEvents.SessionEnd.SHUTDOWN);
-                tryClose(Replies.SHUTTING_DOWN);
-                closeSocket();
-            }
-        } finally {
-            writeLock.unlock();
-        }
+        output.shutdown(() -> {
+            ended(ServerEvents.SessionEnd.SHUTDOWN);
+            tryClose(Replies.SHUTTING_DOWN);
+            closeSocket();
+        });
     }
 
     /** Ends the connection now (shutdown deadline passed); a session waiting in the tarpit wakes up. */

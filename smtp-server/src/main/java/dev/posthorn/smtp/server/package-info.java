@@ -4,7 +4,8 @@
  *
  * <p>Shape: {@link dev.posthorn.smtp.server.SmtpServer} accepts connections (a semaphore bounds them before
  * {@code accept()}) and runs each on its own named virtual thread as a {@code Connection}: socket, TLS upgrade,
- * deadlines and the read/write loop. The {@code Session} is the state machine: a parsed command goes in, an
+ * deadlines and the read/write loop (its replies leave through a {@code ReplyOutput}, which the graceful shutdown
+ * shares). The {@code Session} is the state machine: a parsed command goes in, an
  * {@code Action} (usually a reply) comes out; it never touches the socket. The {@code Transaction} lives from MAIL to
  * the end of the message, RSET or STARTTLS.
  *

@@ -1,4 +1,4 @@
-package dev.posthorn.mta.admin;
+package dev.posthorn.mta.maillog;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -1,4 +1,4 @@
-package dev.posthorn.mta.admin;
+package dev.posthorn.mta.maillog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
