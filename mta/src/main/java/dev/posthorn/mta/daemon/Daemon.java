@@ -47,8 +47,8 @@ public final class Daemon implements AutoCloseable, Control {
 
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
     private static final Duration SHUTDOWN = Duration.ofSeconds(10);
-    /** How long a replaced setup's transports stay open for attempts that started with them. */
-    private static final Duration RETIRE_AFTER = Duration.ofMinutes(10);
+    /** How often a replaced setup is looked at: closed once no attempt that started with it is running. */
+    private static final Duration RETIRE_CHECK = Duration.ofSeconds(5);
 
     private final SpoolLock lock;
     private final ConfigSource source;
@@ -291,14 +291,17 @@ public final class Daemon implements AutoCloseable, Control {
         return new ReloadResult(true, List.of(), notes);
     }
 
-    /** Closes a replaced setup once attempts that started with it have had time to finish. */
+    /** Closes a replaced setup once no attempt that started with it runs any more (it may take a DATA timeout). */
     private void retire(Setup old) {
         synchronized (retired) {
             retired.add(old);
         }
+        QueueRunner.Parts parts = old.parts();
         Thread.ofVirtual().name("retire-setup").start(() -> {
             try {
-                Thread.sleep(RETIRE_AFTER);
+                do {
+                    Thread.sleep(RETIRE_CHECK);
+                } while (runner.inUse(parts));
             } catch (InterruptedException e) {
                 return; // closed with the daemon
             }

@@ -97,7 +97,13 @@ final class DiskScan {
                     Scan scan = spool.scan(lastScan, room, active::contains);
                     for (Scan.Due due : scan.due()) {
                         if (active.claim(due.id(), due.at())) {
-                            loader.load(due);
+                            try {
+                                loader.load(due);
+                            } catch (IOException | RuntimeException e) {
+                                // This one is looked at again later (the loader put it back on disk); the messages
+                                // due after it are not held up behind it.
+                                log.warn("{}: cannot be loaded; trying again later: {}", due.id(), e.toString());
+                            }
                         }
                     }
                     scan.next().ifPresent(active::onDisk);

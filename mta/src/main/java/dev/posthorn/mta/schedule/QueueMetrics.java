@@ -19,27 +19,28 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The queue's meters (Prometheus names once exported): {@code posthorn_queue_messages{state}},
  * {@code posthorn_delivery_attempts_total{outcome,transport}}, {@code posthorn_delivery_seconds} (arrival to final
  * delivery), {@code posthorn_dsn_total{kind}} and {@code posthorn_tls_sessions_total{direction="out",protocol}}.
  *
- * <p>The queue size comes from the file times of the queue directory ({@link Spool#census}), no message opened,
- * and a scrape reuses the last count for {@link #CENSUS_AGE}: a scrape every second of a long queue does not walk
- * the disk every second.
+ * <p>The queue size comes from the file times of the queue directory ({@link Spool#census}), no message opened.
+ * A scrape never waits for the disk: it reads the last count, and when that is older than {@link #CENSUS_AGE} it
+ * starts one count on a thread of its own for the next scrape. A queue of a million messages then costs its scrapes
+ * nothing, and its disk one walk per scrape at most, never two at once.
  */
 final class QueueMetrics {
 
-    static final Duration CENSUS_AGE = Duration.ofSeconds(5);
+    static final Duration CENSUS_AGE = Duration.ofSeconds(2);
 
     private final MeterRegistry registry;
     private final Spool spool;
     private final Clock clock;
     private final Timer latency;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    private final ReentrantLock censusLock = new ReentrantLock();
+    private final AtomicBoolean counting = new AtomicBoolean();
     private volatile Scan.Census census = new Scan.Census(0, 0, 0);
     private volatile Instant censusAt = Instant.MIN;
 
@@ -59,19 +60,20 @@ final class QueueMetrics {
                 .description("Queued messages by state").register(registry);
     }
 
-    /** The queue's count by state, read again when the last count is older than {@link #CENSUS_AGE}. */
+    /** The last count of the queue by state; a count older than {@link #CENSUS_AGE} starts a new one. */
     Scan.Census census() {
         Instant now = clock.instant();
-        if (now.isBefore(censusAt.plus(CENSUS_AGE)) || !censusLock.tryLock()) {
-            return census;
-        }
-        try {
-            census = spool.census(now);
-            censusAt = now;
-        } catch (IOException e) {
-            // keep the last count: a scrape must not fail for a directory read
-        } finally {
-            censusLock.unlock();
+        if (!now.isBefore(censusAt.plus(CENSUS_AGE)) && counting.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("queue-census").start(() -> {
+                try {
+                    census = spool.census(now);
+                    censusAt = now;
+                } catch (IOException | RuntimeException e) {
+                    // keep the last count: a scrape must not fail for a directory read
+                } finally {
+                    counting.set(false);
+                }
+            });
         }
         return census;
     }

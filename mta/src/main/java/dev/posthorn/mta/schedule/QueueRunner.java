@@ -49,6 +49,9 @@ public final class QueueRunner implements AutoCloseable {
     static final Duration FALLBACK_SCAN = Duration.ofSeconds(60);
 
     private final Spool spool;
+    /** Attempts running now, by the parts they started with. */
+    private final java.util.concurrent.ConcurrentMap<Parts, Integer> inUse =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Parts parts;
     private final Clock clock;
     private final QueueMetrics metrics;
@@ -123,6 +126,11 @@ public final class QueueRunner implements AutoCloseable {
         Parts old = parts;
         parts = java.util.Objects.requireNonNull(newParts, "newParts");
         return old;
+    }
+
+    /** Whether an attempt that started with {@code old} is still running (a reload closes them only after). */
+    public boolean inUse(Parts old) {
+        return inUse.containsKey(old);
     }
 
     /** The parts attempts use now. */
@@ -229,6 +237,7 @@ public final class QueueRunner implements AutoCloseable {
         slots.acquireUninterruptibly();
         running.incrementAndGet();
         Parts used = parts;
+        inUse.merge(used, 1, Integer::sum);
         try {
             if (!closed) {
                 Attempt attempt = new Attempt(message, spool, used.router(), used.transports());
@@ -238,8 +247,20 @@ public final class QueueRunner implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             log.error("{}: delivery attempt failed; retrying later", message.id(), e);
-            hold(message, clock.instant().plus(used.retries().delayAfter(message.state().attempts() + 1)));
+            // As the spool has it now: recipients this attempt delivered and recorded are not delivered again.
+            Optional<QueuedMessage> recorded;
+            try {
+                recorded = spool.load(message.id());
+            } catch (IOException | RuntimeException again) {
+                recorded = Optional.of(message);
+            }
+            if (recorded.isPresent()) {
+                hold(recorded.get(), clock.instant().plus(used.retries().delayAfter(message.state().attempts() + 1)));
+            } else {
+                released(message.id(), Optional.empty());
+            }
         } finally {
+            inUse.computeIfPresent(used, (p, n) -> n > 1 ? n - 1 : null);
             running.decrementAndGet();
             slots.release();
         }

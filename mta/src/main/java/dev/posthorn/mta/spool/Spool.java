@@ -240,6 +240,11 @@ public final class Spool {
         } catch (IllegalArgumentException e) {
             quarantine(file, e.getMessage());
             return java.util.Optional.empty();
+        } catch (java.nio.file.AccessDeniedException e) {
+            // Another user's file (sendmail run by someone else before it gave files to the queue's owner): left in
+            // the queue it would stop every scan and the next start; the operator finds it in corrupt/.
+            quarantine(file, "cannot be read: permission denied");
+            return java.util.Optional.empty();
         }
         SpoolEnvelope envelope = contents.envelope();
         if (!envelope.id().equals(file.getFileName().toString())) {

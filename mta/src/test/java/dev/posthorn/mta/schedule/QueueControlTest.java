@@ -53,7 +53,8 @@ class QueueControlTest {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
-            assertThat(hold).isNotDone();
+            // The hold waits for the attempt: it stays unanswered for as long as the attempt is held up.
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !hold.isDone());
             blocking.proceed.countDown();
             // The attempt delivered the message and removed it; the hold, which waited, finds it gone.
             assertThat(hold.get()).isEqualTo(QueueControl.Result.NOT_FOUND);
