@@ -39,18 +39,32 @@ final class AttemptHistory {
     private AttemptHistory() {
     }
 
+    /**
+     * A line longer than this (the spool keeps lines of 64 KiB: an attempt for hundreds of recipients, each with the
+     * dialogue of its host) is written again without the hosts' details, so it stays whole and readable.
+     */
+    static final int LONGEST = 60 * 1024;
+
     /** Appends the attempt's line to the message's history; a failure is logged, never fails the attempt. */
     static void append(dev.posthorn.mta.spool.Spool spool, QueuedMessage message, Attempt attempt,
                        DeliveryState after, Instant time) {
         try {
-            spool.appendHistory(message.id(), line(message, attempt, after, time));
+            String line = line(message, attempt, after, time, true);
+            if (line.length() > LONGEST / 4 && line.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                    > LONGEST) {
+                line = line(message, attempt, after, time, false);
+            }
+            spool.appendHistory(message.id(), line);
         } catch (IOException | RuntimeException e) {
             log.warn("{}: could not record the attempt in its history: {}", message.id(), e.toString());
         }
     }
 
-    /** The history line of {@code attempt} of {@code message}, which left it in {@code after}. */
-    static String line(QueuedMessage message, Attempt attempt, DeliveryState after, Instant time) {
+    /**
+     * The history line of {@code attempt} of {@code message}, which left it in {@code after}; with {@code details}
+     * false, without the MX list, TLS and dialogue of each host tried.
+     */
+    static String line(QueuedMessage message, Attempt attempt, DeliveryState after, Instant time, boolean details) {
         StringWriter text = new StringWriter(1024);
         try (JsonGenerator json = JSON.createGenerator(text)) {
             json.writeStartObject();
@@ -66,7 +80,7 @@ final class AttemptHistory {
                         after.recipients().get(index).status().name().toLowerCase(Locale.ROOT));
                 json.writeArrayFieldStart("tries");
                 for (Attempt.Tried tried : entry.getValue()) {
-                    write(json, tried);
+                    write(json, tried, details);
                 }
                 json.writeEndArray();
                 json.writeEndObject();
@@ -79,11 +93,11 @@ final class AttemptHistory {
         return text.toString();
     }
 
-    private static void write(JsonGenerator json, Attempt.Tried tried) throws IOException {
+    private static void write(JsonGenerator json, Attempt.Tried tried, boolean details) throws IOException {
         json.writeStartObject();
         json.writeStringField("transport", tried.transport());
         json.writeStringField("route", tried.route());
-        DeliveryTrace trace = tried.trace();
+        DeliveryTrace trace = details ? tried.trace() : null;
         if (trace != null) {
             json.writeArrayFieldStart("mx");
             for (Target target : trace.targets()) {

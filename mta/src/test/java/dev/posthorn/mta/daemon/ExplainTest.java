@@ -63,6 +63,39 @@ class ExplainTest {
         }
     }
 
+    @Test
+    void anAttemptForAHundredRecipientsStaysInTheHistoryWithoutTheHostsDetails() throws Exception {
+        // A hundred greylisted recipients, each with the host's dialogue, would pass the spool's 64 KiB line.
+        FakeSmtpServer.Script script = FakeSmtpServer.Script.accepting();
+        StringBuilder to = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            script = script.withRcpt("r" + i + "@far.test", dev.posthorn.smtp.Reply.of(451, "4.7.1", "greylisted"));
+            to.append(i == 0 ? "" : ", ").append("r").append(i).append("@far.test");
+        }
+        FakeSmtpServer.Script greylisting = script;
+        try (DnsResponder dns = OutboundRetryTest.dns();
+             FakeSmtpServer server = FakeSmtpServer.start(new InetSocketAddress("127.0.0.3", 0), n -> greylisting);
+             Daemon daemon = Daemon.start(OutboundRetryTest.config(dir, dns, server.port()), QueueApiTest.HOURLY)) {
+            OutboundRetryTest.send(daemon, to.toString());
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15))
+                    .until(() -> histories().size() == 1);
+            String id = histories().getFirst().getFileName().toString().replace(".history", "");
+
+            String explain = QueueApiTest.call(daemon, "GET", "queue/" + id + "/explain", Map.of()).json();
+
+            assertWellFormed(explain);
+            assertThat(explain).contains("\"recipient\":\"r0@far.test\"", "\"recipient\":\"r99@far.test\"",
+                    "\"diagnostic\":\"mx.far.test[127.0.0.3] said: 451 4.7.1 greylisted\"")
+                    .doesNotContain("\"transcript\"");
+        }
+    }
+
+    private java.util.List<Path> histories() throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(dir.resolve("spool/queue"))) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".history")).toList();
+        }
+    }
+
     private static void assertWellFormed(String json) throws Exception {
         try (JsonParser parser = new JsonFactory().createParser(json)) {
             assertThat(parser.nextToken()).isEqualTo(JsonToken.START_OBJECT);

@@ -71,6 +71,11 @@ final class Connection implements Runnable {
         return remote;
     }
 
+    /** The settings the connection was accepted with (a reconfigured server keeps them for it). */
+    ServerSettings settings() {
+        return settings;
+    }
+
     @Override
     public void run() {
         thread = Thread.currentThread();

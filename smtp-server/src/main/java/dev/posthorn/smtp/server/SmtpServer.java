@@ -197,7 +197,7 @@ public final class SmtpServer implements AutoCloseable {
         log.info("{}: refused {}: over {} open connections from one address ({} refused so far)", connection.id(),
                 AddressLiteral.format(socket.getInetAddress()), settings.maxConnectionsPerIp(),
                 refusedPerAddress.incrementAndGet());
-        settings.events().connectionRefused((InetSocketAddress) socket.getRemoteSocketAddress(),
+        connection.settings().events().connectionRefused((InetSocketAddress) socket.getRemoteSocketAddress(),
                 ServerEvents.Refusal.PER_IP_LIMIT, dev.posthorn.smtp.Replies.TOO_MANY_CONNECTIONS_FROM_YOU);
         try (socket) {
             socket.setSoTimeout(1000);
@@ -213,7 +213,8 @@ public final class SmtpServer implements AutoCloseable {
         if (connections.remove(connection)) {
             perAddress.computeIfPresent(connection.remote().getAddress(), (a, n) -> n > 1 ? n - 1 : null);
             permits.release();
-            settings.events().connectionClosed(connection.remote());
+            // The events of the settings it was opened with: after a reconfigure, its close counts where its open did.
+            connection.settings().events().connectionClosed(connection.remote());
         }
     }
 
