@@ -92,6 +92,9 @@ public final class CommandParser {
             Mailbox mailbox = PathGrammar.path(pathText, parameters.smtpUtf8(), true);
             return new Command.Mail(mailbox == null ? ReversePath.NULL : ReversePath.of(mailbox), parameters);
         } catch (IllegalArgumentException e) {
+            if (Ascii.hasInvisible(pathText)) {
+                throw new CommandSyntaxException(Replies.INVISIBLE_IN_SENDER);
+            }
             if (!parameters.smtpUtf8() && !isAscii(pathText) && isUtf8Path(pathText)) {
                 throw new CommandSyntaxException(Replies.NON_ASCII_ADDRESS);
             }
@@ -110,6 +113,9 @@ public final class CommandParser {
         try {
             return new Command.Rcpt(ForwardPath.of(PathGrammar.path(pathText, utf8, false)), parameters);
         } catch (IllegalArgumentException e) {
+            if (Ascii.hasInvisible(pathText)) {
+                throw new CommandSyntaxException(Replies.INVISIBLE_IN_RECIPIENT);
+            }
             if (!utf8 && !isAscii(pathText) && isUtf8Path(pathText)) {
                 throw new CommandSyntaxException(Replies.NON_ASCII_ADDRESS);
             }

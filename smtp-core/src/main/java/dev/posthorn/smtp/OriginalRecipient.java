@@ -16,7 +16,7 @@ public record OriginalRecipient(String addressType, String address) {
         if (addressType.isEmpty() || !addressType.chars().allMatch(c -> Ascii.isAtext(c, false))) {
             throw new IllegalArgumentException("invalid ORCPT address type");
         }
-        if (address.isEmpty() || address.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        if (address.isEmpty() || address.chars().anyMatch(c -> c < 0x20 || c == 0x7f) || Ascii.hasInvisible(address)) {
             throw new IllegalArgumentException("invalid ORCPT address");
         }
     }

@@ -97,7 +97,7 @@ final class PathGrammar {
                 i += 2;
                 continue;
             }
-            boolean qtext = c >= 32 && c <= 126 && c != '"' && c != '\\' || c >= 0x80 && utf8;
+            boolean qtext = c >= 32 && c <= 126 && c != '"' && c != '\\' || c >= 0x80 && utf8 && !Ascii.invisible(c);
             if (!qtext) {
                 return -1;
             }

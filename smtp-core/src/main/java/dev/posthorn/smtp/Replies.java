@@ -76,6 +76,11 @@ public final class Replies {
     public static final Reply INVALID_UTF8 = Reply.of(500, "5.5.2", "Command is not valid UTF-8");
     public static final Reply BAD_SENDER_SYNTAX = Reply.of(501, "5.1.7", "Bad sender address syntax");
     public static final Reply BAD_RECIPIENT_SYNTAX = Reply.of(501, "5.1.3", "Bad recipient address syntax");
+    /** An address with control, line-separating or bidirectional formatting characters (see {@code Ascii}). */
+    public static final Reply INVISIBLE_IN_SENDER = Reply.of(553, "5.1.7",
+            "Sender address contains control or direction-changing characters");
+    public static final Reply INVISIBLE_IN_RECIPIENT = Reply.of(553, "5.1.3",
+            "Recipient address contains control or direction-changing characters");
     public static final Reply AUTH_CANCELLED = Reply.of(501, "5.0.0", "Authentication cancelled");
     public static final Reply INVALID_BASE64 = Reply.of(501, "5.5.2", "Invalid base64 data");
     public static final Reply NOT_IMPLEMENTED = Reply.of(502, "5.5.1", "Command not implemented");

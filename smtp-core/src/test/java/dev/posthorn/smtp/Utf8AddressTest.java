@@ -66,6 +66,47 @@ class Utf8AddressTest {
         assertThat(Parse.refusal(line, utf8Recipients)).isEqualTo(expected);
     }
 
+    /**
+     * Characters that change how an address reads (C1 controls such as NEL, line and paragraph separators,
+     * bidirectional formatting) are no letters of any name: refused with 553 even under SMTPUTF8, so they never
+     * reach a log line, a Return-Path or a report.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            MAIL FROM:<a\\u0085X@ext.test> SMTPUTF8            | true  | 553 5.1.7
+            MAIL FROM:<a\\u009bX@ext.test> SMTPUTF8            | true  | 553 5.1.7
+            MAIL FROM:<ad\\u2028min@ext.test> SMTPUTF8         | true  | 553 5.1.7
+            MAIL FROM:<"a\\u2029b"@ext.test> SMTPUTF8          | true  | 553 5.1.7
+            MAIL FROM:<\\u202egnp.exe@ext.test> SMTPUTF8       | true  | 553 5.1.7
+            MAIL FROM:<user\\u2066x\\u2069@ext.test> SMTPUTF8   | true  | 553 5.1.7
+            MAIL FROM:<a\\u200fb@ext.test> SMTPUTF8            | true  | 553 5.1.7
+            RCPT TO:<ali\\u202Ece@example.org>                 | true  | 553 5.1.3
+            RCPT TO:<alice\\u0085@example.org>                 | true  | 553 5.1.3
+            RCPT TO:<alice\\u0085@example.org>                 | false | 553 5.1.3
+            """)
+    void addressesWithCharactersThatChangeHowTheyReadAreRefused(String line, boolean utf8Recipients,
+                                                                  String expected) {
+        assertThat(Parse.refusal(unescape(line), utf8Recipients)).isEqualTo(expected);
+    }
+
+    @Test
+    void theOriginalRecipientRefusesThemToo() {
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> new OriginalRecipient("rfc822", "a\u202Eb@example.org"));
+        assertThat(new OriginalRecipient("utf-8", "jöran@example.org").address()).isEqualTo("jöran@example.org");
+    }
+
+    /** {@code \\uXXXX} in a table cell as the character it names. */
+    private static String unescape(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\\\u([0-9a-fA-F]{4})").matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(
+                    String.valueOf((char) Integer.parseInt(m.group(1), 16))));
+        }
+        return m.appendTail(out).toString();
+    }
+
     @Test
     void smtpUtf8WithAnAsciiSenderMarksTheTransaction() {
         Command.Mail mail = (Command.Mail) Parse.command("MAIL FROM:<user@example.org> SMTPUTF8");

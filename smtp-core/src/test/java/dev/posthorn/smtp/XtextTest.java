@@ -78,7 +78,11 @@ class XtextTest {
             } else if (pick == 7) {
                 out.append(controls ? (char) random.nextInt(32) : '.');
             } else if (pick == 8) {
-                out.append((char) (0xA0 + random.nextInt(0xD7FF - 0xA0)));
+                char c;
+                do {
+                    c = (char) (0xA0 + random.nextInt(0xD7FF - 0xA0));
+                } while (!controls && Ascii.invisible(c)); // line separators and bidi controls count as controls
+                out.append(c);
             } else {
                 out.appendCodePoint(0x10000 + random.nextInt(0x10FFFF - 0x10000));
             }
