@@ -15,6 +15,7 @@ module dev.posthorn.mta {
     requires org.apache.httpcomponents.client5.httpclient5;
     requires org.apache.httpcomponents.core5.httpcore5;
     requires org.eclipse.jetty.server;
+    requires com.github.benmanes.caffeine;
     requires micrometer.core;
     requires micrometer.registry.prometheus;
     requires java.net.http;

@@ -98,12 +98,22 @@ public final class Daemon implements AutoCloseable, Control {
         return start(config, ConfigSource.fixed(config), Optional.of(retries));
     }
 
+    /** Starts with {@code config} and the given AUTH throttle (a test's, on its own clock). */
+    static Daemon start(Config config, AuthThrottle throttle) throws IOException {
+        return start(config, ConfigSource.fixed(config), Optional.empty(), throttle);
+    }
+
+    private static Daemon start(Config config, ConfigSource source, Optional<RetrySchedule> fixedRetries)
+            throws IOException {
+        return start(config, source, fixedRetries, AuthThrottle.defaults());
+    }
+
     /**
      * Claims the spool first ({@link SpoolLock}: a second daemon on it is refused before anything else touches it),
      * then starts; a start that fails lets go of the spool again.
      */
-    private static Daemon start(Config config, ConfigSource source, Optional<RetrySchedule> fixedRetries)
-            throws IOException {
+    private static Daemon start(Config config, ConfigSource source, Optional<RetrySchedule> fixedRetries,
+                                AuthThrottle throttle) throws IOException {
         SpoolLock lock;
         try {
             lock = SpoolLock.acquire(config.spool());
@@ -113,7 +123,7 @@ public final class Daemon implements AutoCloseable, Control {
             throw StartError.of("spool " + config.spool(), e);
         }
         try {
-            return start(config, source, fixedRetries, lock);
+            return start(config, source, fixedRetries, throttle, lock);
         } catch (IOException | RuntimeException e) {
             lock.close();
             throw e;
@@ -121,7 +131,7 @@ public final class Daemon implements AutoCloseable, Control {
     }
 
     private static Daemon start(Config config, ConfigSource source, Optional<RetrySchedule> fixedRetries,
-                                SpoolLock lock) throws IOException {
+                                AuthThrottle throttle, SpoolLock lock) throws IOException {
         MailLog.format(config.log().format()); // before the first event: the mail log's lines are one format
         // One registry that every room records into; the admin listener's /metrics is its only reader.
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -143,7 +153,6 @@ public final class Daemon implements AutoCloseable, Control {
                 ? Optional.of(AdminToken.loadOrCreate(config.admin().tokenFileIn(config.spool()))) : Optional.empty();
         QueueRunner runner = new QueueRunner(spool, setup.parts(), Clock.systemUTC(), 20,
                 config.queue().activeLimit(), metrics);
-        AuthThrottle throttle = AuthThrottle.defaults();
         // One per role for the daemon's life: a reload's servers count into the same meters.
         Map<Listener.Role, ServerMetrics> events = new EnumMap<>(Listener.Role.class);
         for (Listener.Role role : Listener.Role.values()) {

@@ -3,9 +3,13 @@ package dev.posthorn.mta.daemon;
 import dev.posthorn.mta.policy.AuthThrottle;
 import dev.posthorn.smtp.server.Authenticator;
 import dev.posthorn.smtp.server.SessionInfo;
+import java.net.InetAddress;
 import java.time.Duration;
 
-/** The users file behind the AUTH throttle: locked-out users get 454, each failure is answered late. */
+/**
+ * The users file behind the AUTH throttle: an address locked out, for all users or for this one, gets 454; each
+ * failure is answered late. A user guessed at from many addresses is never refused, only her guessers slowed.
+ */
 final class ThrottledAuthenticator implements Authenticator {
 
     private final Authenticator users;
@@ -18,14 +22,14 @@ final class ThrottledAuthenticator implements Authenticator {
 
     @Override
     public AuthResult authenticate(SessionInfo session, Credentials credentials) {
-        if (!throttle.userAllowed(credentials.username())) {
+        InetAddress client = session.remote().getAddress();
+        if (!throttle.allowed(client, credentials.username())) {
             return new AuthResult.TemporaryFailure();
         }
         AuthResult result = users.authenticate(session, credentials);
         switch (result) {
-            case AuthResult.Success success -> throttle.succeeded(credentials.username());
-            case AuthResult.Failure failure -> pause(throttle.failed(session.remote().getAddress(),
-                    credentials.username()));
+            case AuthResult.Success success -> throttle.succeeded(client, credentials.username());
+            case AuthResult.Failure failure -> pause(throttle.failed(client, credentials.username()));
             case AuthResult.TemporaryFailure temporary -> {
             }
         }

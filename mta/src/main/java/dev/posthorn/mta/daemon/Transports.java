@@ -1,5 +1,7 @@
 package dev.posthorn.mta.daemon;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.Delivery;
 import dev.posthorn.mta.config.LmtpTarget;
@@ -44,14 +46,22 @@ final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
     /** MTA-STS policy fetch: connect and each read (RFC 8461 3.3 leaves it to the sender), and the whole fetch. */
     private static final Duration STS_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration STS_DEADLINE = Duration.ofMinutes(1);
+    static final int MAILDIRS = 10_000;
 
     private final String hostname;
     private final Outbound remote;
     private final Optional<MtaSts> mtaSts;
     private final int maxReceivedHeaders;
     private final ClientTimeouts timeouts;
+    /** The LMTP servers named in the configuration: as many as it names, read once per setup. */
     private final Map<LmtpTarget, Lmtp> lmtp = new ConcurrentHashMap<>();
-    private final Map<java.nio.file.Path, Maildir> maildirs = new ConcurrentHashMap<>();
+    /**
+     * Maildirs by mailbox, so that concurrent deliveries share the forcing of {@code new/}: a catch-all or a routing
+     * rule can name mailboxes without end, so past {@link #MAILDIRS} the least-used are forgotten one at a time (a
+     * forgotten one only makes its directories' checks and forcing anew).
+     */
+    private final Cache<Path, Maildir> maildirs = Caffeine.newBuilder().maximumSize(MAILDIRS)
+            .executor(Runnable::run).build();
 
     /** The transports the configuration asks for; MX and MTA-STS questions go to {@code dns}. */
     Transports(Config config, DnsClient dns) throws IOException {
@@ -117,8 +127,7 @@ final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
     @Override
     public Outcome maildir(Delivery.Maildir maildir, Destination.Mailbox mailbox, QueuedMessage message,
                            Spool spool) {
-        Maildir target = maildirs.computeIfAbsent(maildir.root().resolve(mailbox.mailbox()),
-                root -> new Maildir(root, hostname));
+        Maildir target = maildirs.get(maildir.root().resolve(mailbox.mailbox()), root -> new Maildir(root, hostname));
         try (InputStream body = spool.body(message)) {
             return new Outcome.Delivered("maildir " + target.deliver(message.envelope().sender(), mailbox.address(),
                     body).getFileName());

@@ -1,5 +1,7 @@
 package dev.posthorn.mta.delivery;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.posthorn.mta.config.RouteTarget;
 import dev.posthorn.mta.spool.SpoolEnvelope;
 import java.io.IOException;
@@ -8,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 
 /**
@@ -34,7 +37,12 @@ public final class Outbound implements AutoCloseable {
     private final Map<String, RouteTarget> routes;
     private final Function<RouteTarget.Lmtp, Lmtp> lmtp;
     private final SmtpTransport.Policy routePolicy;
-    private final Map<String, java.util.concurrent.Semaphore> destinations = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * One semaphore per destination domain, held weakly: domains come from the mail, so the map must not keep every
+     * domain ever seen. A semaphore with a permit out is reachable from the delivery holding it and so stays; one
+     * that no delivery holds has all its permits back, and a fresh one in its place is the same.
+     */
+    private final Cache<String, Semaphore> destinations = Caffeine.newBuilder().weakValues().build();
 
     /**
      * @param routes      per-domain routes, keyed by lower-case domain
@@ -58,8 +66,7 @@ public final class Outbound implements AutoCloseable {
     /** As {@link #deliver(SpoolEnvelope, String, List, SmtpTransport.Body)}, noting the route and tries in a trace. */
     public List<Outcome> deliver(SpoolEnvelope envelope, String domain, List<String> recipients,
                                  SmtpTransport.Body body, DeliveryTrace trace) {
-        java.util.concurrent.Semaphore slot = destinations.computeIfAbsent(domain.toLowerCase(Locale.ROOT),
-                d -> new java.util.concurrent.Semaphore(PER_DESTINATION));
+        Semaphore slot = destinations.get(domain.toLowerCase(Locale.ROOT), d -> new Semaphore(PER_DESTINATION));
         slot.acquireUninterruptibly();
         try {
             return route(envelope, domain, recipients, body, trace);

@@ -1,19 +1,18 @@
 package dev.posthorn.mta.dns;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.posthorn.smtp.AddressLiteral;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,7 +45,11 @@ public final class DnsBlocklist {
     /** Short: a delisted address should not wait long, and one listing is asked for again soon enough. */
     static final Duration CACHE_TTL = Duration.ofMinutes(1);
     static final int MAX_REASON = 150;
-    private static final int CACHE_ENTRIES = 10_000;
+    /**
+     * Verdicts held at most: clients choose their addresses, so past this the least-used verdicts are forgotten one
+     * at a time (a forgotten one is only asked again), never all at once.
+     */
+    static final int CACHE_ENTRIES = 10_000;
     private static final Logger log = LoggerFactory.getLogger(DnsBlocklist.class);
 
     /** What the lists say about one address: a closed set. */
@@ -64,9 +67,6 @@ public final class DnsBlocklist {
         }
     }
 
-    private record Cached(Verdict verdict, Instant until) {
-    }
-
     /** One zone's answer: a verdict, or empty when it could not say. */
     private record ZoneAnswer(String zone, Verdict verdict, String failure) {
     }
@@ -74,8 +74,7 @@ public final class DnsBlocklist {
     private final DnsClient dns;
     private final List<String> zones;
     private final Duration timeout;
-    private final Clock clock;
-    private final Map<InetAddress, Cached> cache = new ConcurrentHashMap<>();
+    private final Cache<InetAddress, Verdict> cache;
 
     /**
      * @param servers the recursive resolvers to ask; empty for the system's
@@ -86,15 +85,17 @@ public final class DnsBlocklist {
         this.dns = new DnsClient(List.copyOf(servers), timeout, false); // the verdicts are cached below
         this.zones = List.copyOf(zones);
         this.timeout = timeout;
-        this.clock = clock;
+        long origin = clock.millis();
+        // Expiry on the given clock; eviction on the caller's thread rather than a pool's, so it happens in order.
+        this.cache = Caffeine.newBuilder().maximumSize(CACHE_ENTRIES).expireAfterWrite(CACHE_TTL)
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis() - origin)).executor(Runnable::run).build();
     }
 
     /** What the lists say about {@code client}; blocks about the timeout at most. */
     public Verdict check(InetAddress client) {
-        Instant now = clock.instant();
-        Cached cached = cache.get(client);
-        if (cached != null && now.isBefore(cached.until())) {
-            return cached.verdict();
+        Verdict cached = cache.getIfPresent(client);
+        if (cached != null) {
+            return cached;
         }
         List<ZoneAnswer> answers = ask(client);
         Verdict verdict = new Verdict.Clear();
@@ -111,7 +112,7 @@ public final class DnsBlocklist {
             }
         }
         if (definite) {
-            remember(client, verdict, now);
+            cache.put(client, verdict);
         }
         return verdict;
     }
@@ -175,16 +176,6 @@ public final class DnsBlocklist {
                 .flatMap(r -> ((TXTRecord) r).getStrings().stream()).collect(Collectors.joining(" "));
         String clean = MxResolver.printable(text).strip();
         return clean.length() <= MAX_REASON ? clean : clean.substring(0, MAX_REASON - 3) + "...";
-    }
-
-    private void remember(InetAddress client, Verdict verdict, Instant now) {
-        if (cache.size() >= CACHE_ENTRIES) {
-            cache.values().removeIf(c -> !now.isBefore(c.until()));
-            if (cache.size() >= CACHE_ENTRIES) {
-                cache.clear();
-            }
-        }
-        cache.put(client, new Cached(verdict, now.plus(CACHE_TTL)));
     }
 
     /** RFC 5782 2.1 and 2.4: the octets, or the nibbles of an IPv6 address, in reverse order, dot-separated. */

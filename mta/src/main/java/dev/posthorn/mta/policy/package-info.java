@@ -4,6 +4,9 @@
  * may use (the default, or the configured {@code senders} entries).
  *
  * <p>Trust boundary: the questions come from untrusted sessions (client addresses, user names, sender addresses);
- * the state kept per client or user is capped in size and expires, so a flood of guesses cannot grow memory.
+ * the state kept per client or user is capped in size and expires, so a flood of guesses cannot grow memory. The
+ * caps evict one entry at a time (Caffeine, least-used first), never the whole map, and lockouts and refusals are
+ * kept apart from the counts that lead to them, so a flood of new addresses or user names cannot lift one. A limit
+ * per user name alone may only slow guesses down, never refuse anyone: any client can fail as any user.
  */
 package dev.posthorn.mta.policy;

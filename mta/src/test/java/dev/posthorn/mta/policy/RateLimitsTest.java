@@ -32,12 +32,21 @@ class RateLimitsTest {
     }
 
     @Test
-    void memoryStaysBoundedUnderAFloodOfAddresses() throws Exception {
+    void aFloodOfAddressesNeitherGrowsTheMemoryNorLiftsALimit() throws Exception {
         RateLimits limits = new RateLimits(clock, Duration.ofMinutes(1), 1, 1, 1);
-        for (int i = 0; i < RateLimits.MAX_ENTRIES + 10; i++) {
-            byte[] address = {10, (byte) (i >> 16), (byte) (i >> 8), (byte) i};
-            limits.allow(RateLimits.Kind.CONNECTIONS, InetAddress.getByAddress(address));
+        InetAddress busy = InetAddress.getByName("192.0.2.1");
+        assertThat(limits.allow(RateLimits.Kind.CONNECTIONS, busy)).isTrue();
+        assertThat(limits.allow(RateLimits.Kind.CONNECTIONS, busy)).isFalse();
+        byte[] address = InetAddress.getByName("2001:db8::").getAddress();
+        for (int i = 0; i < 1_000_000; i++) {
+            address[13] = (byte) (i >> 16);
+            address[14] = (byte) (i >> 8);
+            address[15] = (byte) i;
+            assertThat(limits.allow(RateLimits.Kind.CONNECTIONS, InetAddress.getByAddress(address))).isTrue();
         }
+        assertThat(limits.held()).as("a million addresses, a bounded memory")
+                .isLessThanOrEqualTo(RateLimits.MAX_ENTRIES + RateLimits.MAX_OVER);
+        assertThat(limits.allow(RateLimits.Kind.CONNECTIONS, busy)).as("still over its limit in this window").isFalse();
         InetAddress fresh = InetAddress.getByName("192.0.2.99");
         assertThat(limits.allow(RateLimits.Kind.CONNECTIONS, fresh)).isTrue();
     }
