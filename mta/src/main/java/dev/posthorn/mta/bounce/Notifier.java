@@ -8,7 +8,6 @@ import dev.posthorn.mta.spool.Spool;
 import dev.posthorn.mta.spool.SpoolEnvelope;
 import dev.posthorn.smtp.Xtext;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -171,8 +170,8 @@ public final class Notifier {
         if (report.needsUtf8()) {
             parameters.put("smtputf8", "true");
         }
-        try (MessageWriter writer = spool.writer(id); InputStream original = spool.body(message)) {
-            report.writeTo(writer.body(), original);
+        try (MessageWriter writer = spool.writer(id)) {
+            report.writeTo(writer.body(), () -> spool.body(message));
             return Optional.of(writer.commit(new SpoolEnvelope(id, now, "", parameters,
                     List.of(new SpoolEnvelope.Recipient(to, "rfc822;" + to, "")))));
         }
