@@ -5,12 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.schedule.RetrySchedule;
+import dev.posthorn.mta.spool.Origin;
+import dev.posthorn.mta.spool.Spool;
+import dev.posthorn.mta.spool.SpoolEnvelope;
 import dev.posthorn.smtp.testing.DnsResponder;
 import dev.posthorn.smtp.testing.FakeSmtpServer;
 import dev.posthorn.smtp.testing.FakeSmtpServer.Script;
 import jakarta.mail.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -74,6 +78,24 @@ class ReportReflectionTest {
                     .satisfies(m -> assertThat(m).contains("Buy cheap pills"));
             assertThat(victim.connections()).as("nothing is sent to victim@ext.test").isZero();
             assertThat(victim.received()).isEmpty();
+        }
+    }
+
+    @Test
+    void theEnvelopeRecordsThatTheClientWasUntrustedAndNoReportIsQueued() throws Exception {
+        Files.writeString(dir.resolve("mail"), "not a folder"); // alice's delivery fails for now: the message stays
+        try (DnsResponder dns = dns();
+             FakeSmtpServer victim = FakeSmtpServer.start(new InetSocketAddress("127.0.0.3", 0),
+                     n -> Script.accepting());
+             Daemon daemon = Daemon.start(config(dns, victim.port(), false), QUICK)) {
+            reflect(daemon);
+            await().atMost(Duration.ofSeconds(15)).until(() -> !SpoolFiles.states(dir).isEmpty());
+            Spool spool = Spool.openForSubmission(dir.resolve("spool"));
+            List<String> ids = spool.ids(10);
+            assertThat(ids).as("the original only, no report").hasSize(1);
+            SpoolEnvelope envelope = spool.load(ids.getFirst()).orElseThrow().envelope();
+            assertThat(envelope.parameters()).containsEntry(Origin.PARAMETER, "untrusted");
+            assertThat(Origin.of(envelope)).isEqualTo(Origin.UNTRUSTED);
         }
     }
 
