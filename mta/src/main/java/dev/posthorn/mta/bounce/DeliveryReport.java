@@ -11,15 +11,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * One delivery status notification: {@code multipart/report; report-type=delivery-status} (RFC 3462, RFC 3464) with
  * a human-readable part, the machine-readable {@code message/delivery-status} part (or {@code
  * message/global-delivery-status} when an address needs UTF-8, RFC 6533), and the original message or only its
- * headers. Written as a stream: the original is copied through, never held in memory.
+ * headers. Written as a stream: the original is copied through, never held in memory. The MIME boundary is random
+ * and occurs nowhere in the content ({@link Boundary}).
  *
  * @param reportingMta    this MTA's host name (Reporting-MTA, and the From domain)
- * @param id              a unique id for the report's Message-ID and MIME boundary
+ * @param id              a unique id for the report's Message-ID (its queue id)
  * @param recipient       where the report goes: the original message's envelope sender
  * @param envelopeId      the original ENVID (RFC 3461 4.4), if any
  * @param arrivalDate     when the original message arrived (Arrival-Date)
@@ -56,14 +58,47 @@ public record DeliveryReport(String reportingMta, String id, String recipient, O
     }
 
     /**
-     * Writes the report.
-     *
-     * @param original the original message (headers and body, CRLF line ends); read to its end, or up to the end
-     *                 of its headers when only those are returned
+     * The original message (headers and body, CRLF line ends), opened twice: once to make sure the MIME boundary
+     * occurs nowhere in it, once to copy it into the report.
      */
-    public void writeTo(OutputStream out, InputStream original) throws IOException {
-        String boundary = "=_posthorn_" + id;
+    @FunctionalInterface
+    public interface Original {
+        InputStream open() throws IOException;
+    }
+
+    /**
+     * Writes the report, with a random MIME boundary that occurs nowhere in its content ({@link Boundary}).
+     *
+     * @param original the original message; read to its end, or up to the end of its headers when only those are
+     *                 returned
+     */
+    public void writeTo(OutputStream out, Original original) throws IOException {
+        writeTo(out, original, Boundary::random);
+    }
+
+    /** Writes the report, with the first of {@code boundaries} that occurs nowhere in its content. */
+    void writeTo(OutputStream out, Original original, Supplier<String> boundaries) throws IOException {
         boolean global = needsUtf8();
+        StringBuilder human = new StringBuilder(1024);
+        HumanText.append(human, this);
+        StringBuilder fields = new StringBuilder(1024);
+        Fields.append(fields, this, global);
+        String boundary = Boundary.choose(boundaries, human + "\r\n" + fields, sink -> {
+            try (InputStream in = original.open()) {
+                copyOriginal(in, sink);
+            }
+        });
+        out.write(head(boundary, global, human, fields).getBytes(StandardCharsets.UTF_8));
+        boolean endsWithCrlf;
+        try (InputStream in = original.open()) {
+            endsWithCrlf = copyOriginal(in, out);
+        }
+        out.write(((endsWithCrlf ? "" : "\r\n") + "\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    /** Everything before the original: the report's header fields, the two parts made here, the third's header. */
+    private String head(String boundary, boolean global, CharSequence human, CharSequence fields) {
         StringBuilder head = new StringBuilder(2048);
         line(head, "From: Mail Delivery System <MAILER-DAEMON@" + reportingMta + ">");
         line(head, "To: <" + Fields.oneLine(recipient) + ">");
@@ -81,23 +116,25 @@ public record DeliveryReport(String reportingMta, String id, String recipient, O
         line(head, "Content-Transfer-Encoding: 8bit");
         line(head, "Content-Description: Notification");
         line(head, "");
-        HumanText.append(head, this);
+        head.append(human);
         line(head, "");
         line(head, "--" + boundary);
         line(head, "Content-Type: message/" + (global ? "global-" : "") + "delivery-status");
         line(head, "Content-Description: Delivery report");
         line(head, "");
-        Fields.append(head, this, global);
+        head.append(fields);
         line(head, "--" + boundary);
         line(head, "Content-Type: " + (returnFull ? (global ? "message/global" : "message/rfc822")
                 : (global ? "message/global-headers" : "text/rfc822-headers")));
         line(head, "Content-Description: " + (returnFull ? "Undelivered message" : "Undelivered message headers"));
         line(head, "Content-Transfer-Encoding: 8bit");
         line(head, "");
-        out.write(head.toString().getBytes(StandardCharsets.UTF_8));
-        boolean endsWithCrlf = returnFull ? copyAll(original, out) : copyHeaders(original, out);
-        out.write(((endsWithCrlf ? "" : "\r\n") + "\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
+        return head.toString();
+    }
+
+    /** Copies what the third part holds: the whole original, or its header section; whether that ends a line. */
+    private boolean copyOriginal(InputStream in, OutputStream out) throws IOException {
+        return returnFull ? copyAll(in, out) : copyHeaders(in, out);
     }
 
     private String subject() {

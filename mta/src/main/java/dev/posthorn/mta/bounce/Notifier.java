@@ -3,12 +3,12 @@ package dev.posthorn.mta.bounce;
 import dev.posthorn.mta.spool.DeliveryState;
 import dev.posthorn.mta.spool.DeliveryState.Status;
 import dev.posthorn.mta.spool.MessageWriter;
+import dev.posthorn.mta.spool.Origin;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Spool;
 import dev.posthorn.mta.spool.SpoolEnvelope;
 import dev.posthorn.smtp.Xtext;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,6 +31,12 @@ import java.util.regex.Pattern;
  * </ul>
  * No report ever goes to the null reverse path. When a report itself cannot be delivered, the postmaster is told
  * once, and a notice to the postmaster that fails is only logged: reports never loop.
+ *
+ * <p>A message from a client that was neither trusted nor authenticated ({@link Origin#UNTRUSTED}) names a sender
+ * nobody vouched for: what its sender gets is {@link UntrustedReports} (by default no success or delay reports, and
+ * failure reports with the headers only), so that no client can have this MTA mail a body of its choosing to an
+ * address of its choosing. Postfix operators get the same by withholding DSN from untrusted clients
+ * ({@code smtpd_discard_ehlo_keyword_address_maps}).
  */
 public final class Notifier {
 
@@ -47,18 +53,22 @@ public final class Notifier {
     private final String postmaster;
     private final Supplier<String> ids;
     private final long fullReturnLimit;
+    private final UntrustedReports untrusted;
 
     /**
      * @param postmaster      where notices about undeliverable reports go
      * @param ids             new queue ids
      * @param fullReturnLimit the largest original returned whole for RET=FULL; larger ones return headers only
+     * @param untrusted       the reports for mail from clients that were neither trusted nor authenticated
      */
-    public Notifier(Spool spool, String hostname, String postmaster, Supplier<String> ids, long fullReturnLimit) {
+    public Notifier(Spool spool, String hostname, String postmaster, Supplier<String> ids, long fullReturnLimit,
+                    UntrustedReports untrusted) {
         this.spool = spool;
         this.hostname = hostname;
         this.postmaster = postmaster;
         this.ids = ids;
         this.fullReturnLimit = fullReturnLimit;
+        this.untrusted = untrusted;
     }
 
     /**
@@ -74,6 +84,8 @@ public final class Notifier {
                          Map<Integer, RecipientReport.Action> successes, Instant now, boolean delayNoticeDue)
             throws IOException {
         SpoolEnvelope envelope = message.envelope();
+        // Success and delay reports for a sender nobody vouched for would be mail of the client's making.
+        boolean courtesy = untrusted != UntrustedReports.NONE || Origin.of(envelope) != Origin.UNTRUSTED;
         List<Integer> failed = new ArrayList<>();
         List<Integer> delivered = new ArrayList<>();
         List<Integer> pending = new ArrayList<>();
@@ -84,9 +96,9 @@ public final class Notifier {
             if (was == Status.PENDING && is == Status.FAILED && wants(notify, "FAILURE", true)) {
                 failed.add(i);
             } else if (was == Status.PENDING && is == Status.DELIVERED && wants(notify, "SUCCESS", false)
-                    && successes.containsKey(i)) {
+                    && successes.containsKey(i) && courtesy) {
                 delivered.add(i);
-            } else if (is == Status.PENDING && wants(notify, "DELAY", true)) {
+            } else if (is == Status.PENDING && wants(notify, "DELAY", true) && courtesy) {
                 pending.add(i);
             }
         }
@@ -161,18 +173,20 @@ public final class Notifier {
             recipients.add(recipientReport(envelope.recipients().get(i), state.recipients().get(i), actions.apply(i),
                     now));
         }
-        boolean full = !"HDRS".equals(envelope.parameters().get("ret")) && message.bodyLength() <= fullReturnLimit;
+        boolean full = !"HDRS".equals(envelope.parameters().get("ret")) && message.bodyLength() <= fullReturnLimit
+                && (untrusted == UntrustedReports.FULL || Origin.of(envelope) != Origin.UNTRUSTED);
         String id = ids.get();
         DeliveryReport report = new DeliveryReport(hostname, id, to,
                 Optional.ofNullable(envelope.parameters().get("envid")), envelope.receivedAt(), recipients, full, now);
         Map<String, String> parameters = new HashMap<>();
         parameters.put(KIND, newKind);
+        parameters.put(Origin.PARAMETER, Origin.TRUSTED.keyword()); // made here: a report on it may quote it whole
         parameters.put("body", "8BITMIME");
         if (report.needsUtf8()) {
             parameters.put("smtputf8", "true");
         }
-        try (MessageWriter writer = spool.writer(id); InputStream original = spool.body(message)) {
-            report.writeTo(writer.body(), original);
+        try (MessageWriter writer = spool.writer(id)) {
+            report.writeTo(writer.body(), () -> spool.body(message));
             return Optional.of(writer.commit(new SpoolEnvelope(id, now, "", parameters,
                     List.of(new SpoolEnvelope.Recipient(to, "rfc822;" + to, "")))));
         }

@@ -212,6 +212,11 @@ public final class ConfigPrinter {
         line("  # At most this many queued messages are held in memory for delivery; the rest wait on disk and are");
         line("  # read in, earliest due first, as places free up. At least 1.");
         line("  active_limit: " + queue.activeLimit());
+        line("  # The reports a sender gets whose mail came from a client neither trusted nor authenticated, who can");
+        line("  # name anyone as the sender: none (failure reports only, with the message's headers only), headers");
+        line("  # (every report asked for, with the headers only) or full (RET=FULL returns the whole message: anyone");
+        line("  # could have us mail a body of their choosing to an address of their choosing).");
+        line("  reports_for_untrusted: " + queue.reportsForUntrusted().keyword());
         line("");
     }
 

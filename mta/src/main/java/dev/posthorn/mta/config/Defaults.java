@@ -1,5 +1,6 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.mta.bounce.UntrustedReports;
 import dev.posthorn.mta.dkim.DkimSigner;
 import dev.posthorn.smtp.server.Tarpit;
 import java.net.InetAddress;
@@ -42,11 +43,12 @@ final class Defaults {
     /**
      * Soon at first (greylisting lets most mail in after minutes), then every three hours; a delay notice after four
      * hours and a bounce after five days, as sendmail does. Ten thousand messages in memory (a few kilobytes each)
-     * keep every delivery worker busy, while a queue of millions stays on disk.
+     * keep every delivery worker busy, while a queue of millions stays on disk. A sender nobody vouched for gets
+     * failure reports only, with the headers only: success reports with the message are a reflection service.
      */
     static final Queue QUEUE = new Queue(List.of(Duration.ofMinutes(1), Duration.ofMinutes(5),
             Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(3)),
-            Duration.ofDays(5), Duration.ofHours(4), 100, 10_000);
+            Duration.ofDays(5), Duration.ofHours(4), 100, 10_000, UntrustedReports.NONE);
     /** A smarthost usually wants AUTH, and credentials must not travel in clear text. */
     static final TlsPolicy RELAY_TLS = TlsPolicy.ENCRYPT;
     /**

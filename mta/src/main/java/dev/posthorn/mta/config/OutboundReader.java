@@ -1,5 +1,6 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.mta.bounce.UntrustedReports;
 import dev.posthorn.smtp.client.ClientTimeouts;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -29,7 +30,7 @@ final class OutboundReader {
 
     static final List<String> DNS_KEYS = List.of("resolvers", "timeout", "dnssec_trust_anchor");
     static final List<String> QUEUE_KEYS = List.of("retry", "max_lifetime", "delay_notice", "max_received_headers",
-            "active_limit");
+            "active_limit", "reports_for_untrusted");
     static final List<String> RELAY_KEYS = List.of("smarthost", "tls", "auth");
     static final List<String> AUTH_KEYS = List.of("user", "password_file");
     static final List<String> OUTBOUND_KEYS = List.of("port", "tls", "tls_policy", "ca_file", "mta_sts",
@@ -118,8 +119,10 @@ final class OutboundReader {
                 (long) d.maxReceivedHeaders());
         Optional<Long> activeLimit = written(section, "active_limit", v -> v.integer(1, Integer.MAX_VALUE,
                 "must be at least 1"), (long) d.activeLimit());
+        Optional<UntrustedReports> untrusted = written(section, "reports_for_untrusted",
+                v -> v.parsed(UntrustedReports::parse), d.reportsForUntrusted());
         if (retry.isEmpty() || lifetime.isEmpty() || notice.isEmpty() || received.isEmpty()
-                || activeLimit.isEmpty()) {
+                || activeLimit.isEmpty() || untrusted.isEmpty()) {
             return d;
         }
         if (notice.get().compareTo(lifetime.get()) >= 0) {
@@ -134,7 +137,7 @@ final class OutboundReader {
             return d;
         }
         return new Queue(retry.get(), lifetime.get(), notice.get(), received.get().intValue(),
-                activeLimit.get().intValue());
+                activeLimit.get().intValue(), untrusted.get());
     }
 
     /** The retry intervals; empty when there is a problem (it has been recorded). */

@@ -1,7 +1,9 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.mta.bounce.UntrustedReports;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * How long mail that cannot be delivered at once stays queued, and when it is tried again.
@@ -16,9 +18,12 @@ import java.util.List;
  * @param activeLimit        at most this many queued messages are held in memory for delivery; the rest wait on
  *                           disk and are read in as places free up (Postfix's {@code qmgr_message_active_limit});
  *                           at least 1
+ * @param reportsForUntrusted the reports a sender gets whose message came from a client neither trusted nor
+ *                            authenticated: none (no success or delay reports, failures with headers only),
+ *                            headers (all, with headers only) or full (as asked, RET=FULL quoting the whole message)
  */
 public record Queue(List<Duration> retry, Duration maxLifetime, Duration delayNotice, int maxReceivedHeaders,
-                    int activeLimit) {
+                    int activeLimit, UntrustedReports reportsForUntrusted) {
 
     /**
      * The fewest Received headers that may count as a loop. RFC 5321 6.3 asks for a large threshold, "normally at
@@ -43,5 +48,12 @@ public record Queue(List<Duration> retry, Duration maxLifetime, Duration delayNo
         if (activeLimit < 1) {
             throw new IllegalArgumentException("queue.active_limit must be at least 1");
         }
+        Objects.requireNonNull(reportsForUntrusted, "queue.reports_for_untrusted");
+    }
+
+    /** The same, with the safe reports for untrusted senders: none but failures, with headers only. */
+    public Queue(List<Duration> retry, Duration maxLifetime, Duration delayNotice, int maxReceivedHeaders,
+                 int activeLimit) {
+        this(retry, maxLifetime, delayNotice, maxReceivedHeaders, activeLimit, UntrustedReports.NONE);
     }
 }

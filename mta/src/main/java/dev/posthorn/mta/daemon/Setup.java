@@ -78,7 +78,7 @@ final class Setup implements AutoCloseable {
         Optional<InboundChecks> inbound = inboundChecks(config, dns);
         Router router = new Router(config.domains(), config.hostname());
         Notifier notifier = new Notifier(spool, config.hostname(), router.postmaster(), TransactionId::next,
-                FULL_RETURN_LIMIT);
+                FULL_RETURN_LIMIT, config.queue().reportsForUntrusted());
         return new Setup(config, router, notifier, new Transports(config, dns), retries, inbound);
     }
 

@@ -11,6 +11,7 @@ import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.routing.Route;
 import dev.posthorn.mta.routing.Router;
 import dev.posthorn.mta.spool.MessageWriter;
+import dev.posthorn.mta.spool.Origin;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Spool;
 import dev.posthorn.mta.spool.SpoolEnvelope;
@@ -26,6 +27,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,6 +47,9 @@ import org.slf4j.LoggerFactory;
  * the way ({@link InboundChecks}): forged Authentication-Results are filtered out as the message streams, and at the
  * end the message is refused or gets its Authentication-Results field on top. The queue id is the server's transaction id, so the Received header, the
  * reply and the mail log all name the same id.
+ *
+ * <p>The envelope records the message's {@link Origin}: whether the client authenticated, was in a trusted network,
+ * or neither; which reports its sender may get is decided on it.
  *
  * <p>Mail from authenticated users and trusted networks (never mail from the Internet at large) is DKIM-signed
  * before the commit: the signer reads the body back from the spool file, and the DKIM-Signature fields go into the
@@ -94,6 +99,7 @@ final class SpoolSink implements MessageSink {
             long size = counting.transferTo(writer.body());
             String sender = envelope.sender().isNull() ? "" : envelope.sender().mailbox().toString();
             Map<String, String> parameters = parameters(envelope);
+            parameters.put(Origin.PARAMETER, origin(envelope).keyword());
             parameters.put(ReceivedCount.PARAMETER, String.valueOf(counting.count()));
             try {
                 String signatures = signatures(envelope, writer);
@@ -136,9 +142,7 @@ final class SpoolSink implements MessageSink {
 
     /** The DKIM-Signature fields for a message from an authenticated user or a trusted client; else none. */
     private String signatures(Envelope envelope, MessageWriter writer) throws IOException, GeneralSecurityException {
-        boolean ours = envelope.session().authenticatedUser() != null || trustedNetworks.stream()
-                .anyMatch(network -> network.contains(envelope.session().remote().getAddress()));
-        if (!ours || !signer.hasKeys()) {
+        if (origin(envelope) == Origin.UNTRUSTED || !signer.hasKeys()) {
             return "";
         }
         try (InputStream written = writer.written()) {
@@ -156,6 +160,19 @@ final class SpoolSink implements MessageSink {
      */
     static void prependHeader(Map<String, String> parameters, String field) {
         parameters.merge(SpoolEnvelope.HEADERS, field, (existing, added) -> added + existing);
+    }
+
+    /**
+     * Whether the client was authenticated, in a trusted network, or neither: recorded in the envelope, so that
+     * which reports its sender may get is decided on what was known at the commit ({@link Origin}).
+     */
+    private Origin origin(Envelope envelope) {
+        if (envelope.session().authenticatedUser() != null) {
+            return Origin.AUTHENTICATED;
+        }
+        InetAddress client = envelope.session().remote().getAddress();
+        return trustedNetworks.stream().anyMatch(network -> network.contains(client))
+                ? Origin.TRUSTED : Origin.UNTRUSTED;
     }
 
     private static String clientOf(Envelope envelope) {

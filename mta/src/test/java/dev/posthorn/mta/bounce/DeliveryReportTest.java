@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import jakarta.mail.BodyPart;
 import jakarta.mail.Session;
+import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -12,6 +13,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -31,8 +33,12 @@ class DeliveryReportTest {
     }
 
     private static MimeMessage render(DeliveryReport report) throws Exception {
+        return render(report, ORIGINAL);
+    }
+
+    private static MimeMessage render(DeliveryReport report, String original) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        report.writeTo(out, new ByteArrayInputStream(ORIGINAL.getBytes(StandardCharsets.UTF_8)));
+        report.writeTo(out, () -> new ByteArrayInputStream(original.getBytes(StandardCharsets.UTF_8)));
         return new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(out.toByteArray()));
     }
 
@@ -104,12 +110,57 @@ class DeliveryReportTest {
         assertThat(parsed.getRecipientDSN(0).getHeader("X-Evil")).isNull();
     }
 
+    /**
+     * The boundary once was {@code =_posthorn_} and the report's id, which a client could foresee from the ids in
+     * earlier {@code queued as} replies: an original carrying that line (RFC 2046 5.1.1) added a part of its own.
+     */
+    @Test
+    void anOriginalCarryingAForeseenBoundaryCannotAddAPart() throws Exception {
+        String forged = "From: spammer@client.test\r\nSubject: your report\r\n\r\nSee below.\r\n"
+                + "--=_posthorn_01ABC\r\nContent-Type: text/html\r\n\r\n<a href=\"http://evil.test/\">click</a>\r\n";
+        MimeMessage dsn = render(report(List.of(failed("bob@remote.test", "550 no")), true), forged);
+        MimeMultipart parts = (MimeMultipart) dsn.getContent();
+        assertThat(parts.getCount()).isEqualTo(3);
+        BodyPart original = parts.getBodyPart(2);
+        assertThat(original.getContentType()).isEqualTo("message/rfc822");
+        assertThat(new String(original.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(forged);
+    }
+
+    @Test
+    void aBoundaryThatOccursInTheOriginalIsReplacedByAnother() throws Exception {
+        String original = "Subject: x\r\n\r\nonce upon a time\r\n";
+        Iterator<String> candidates = List.of("once upon", "a time", "=_fresh").iterator();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        report(List.of(failed("bob@remote.test", "550 no")), true).writeTo(out,
+                () -> new ByteArrayInputStream(original.getBytes(StandardCharsets.UTF_8)), candidates::next);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("boundary=\"=_fresh\"", "\r\n--=_fresh--\r\n");
+        assertThat(candidates).isExhausted();
+    }
+
+    @Test
+    void aBoundaryThatOccursInTheStatusTextIsReplacedToo() throws Exception {
+        Iterator<String> candidates = List.of("remote says", "=_fresh").iterator();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        report(List.of(failed("bob@remote.test", "550 remote says no")), false).writeTo(out,
+                () -> new ByteArrayInputStream(ORIGINAL.getBytes(StandardCharsets.UTF_8)), candidates::next);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("boundary=\"=_fresh\"");
+    }
+
+    @Test
+    void eachReportHasItsOwnRandomBoundary() throws Exception {
+        MimeMessage first = render(report(List.of(failed("bob@remote.test", "550 no")), true));
+        MimeMessage second = render(report(List.of(failed("bob@remote.test", "550 no")), true));
+        String boundary = new ContentType(first.getContentType()).getParameter("boundary");
+        assertThat(boundary).matches("=_posthorn_[0-9a-f]{32}")
+                .isNotEqualTo(new ContentType(second.getContentType()).getParameter("boundary"));
+    }
+
     @Test
     void utf8AddressesMakeAGlobalReport() throws Exception {
         DeliveryReport report = report(List.of(failed("jösé@remote.test", "550 no")), true);
         assertThat(report.needsUtf8()).isTrue();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        report.writeTo(out, new ByteArrayInputStream(ORIGINAL.getBytes(StandardCharsets.UTF_8)));
+        report.writeTo(out, () -> new ByteArrayInputStream(ORIGINAL.getBytes(StandardCharsets.UTF_8)));
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("Content-Type: message/global-delivery-status",
                 "Final-Recipient: utf-8; jösé@remote.test", "Content-Type: message/global\r\n");
     }

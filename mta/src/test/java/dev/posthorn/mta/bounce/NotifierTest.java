@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.posthorn.mta.spool.DeliveryState;
 import dev.posthorn.mta.spool.DeliveryState.Status;
 import dev.posthorn.mta.spool.MessageWriter;
+import dev.posthorn.mta.spool.Origin;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Spool;
 import dev.posthorn.mta.spool.SpoolEnvelope;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Which reports an attempt calls for (RFC 3461 4.1, RFC 5321 6.1), over a real spool on disk: NOTIFY is obeyed, a
  * delay notice needs DELAY (or no NOTIFY), and a report that cannot be delivered reaches the postmaster once, never
- * more.
+ * more. A sender nobody vouched for (the client was neither trusted nor authenticated) gets what
+ * {@link UntrustedReports} allows. Messages are from a trusted client unless a test says otherwise.
  */
 class NotifierTest {
 
@@ -37,22 +40,44 @@ class NotifierTest {
     private Notifier notifier;
 
     private void open() throws IOException {
-        spool = Spool.open(dir.resolve("spool"));
-        notifier = new Notifier(spool, "mx.posthorn.test", "postmaster@posthorn.test", TransactionId::next,
-                1_000_000);
+        open(UntrustedReports.NONE);
     }
 
-    /** A queued message from {@code sender} to each recipient, with its NOTIFY value (empty: none given). */
+    private void open(UntrustedReports untrusted) throws IOException {
+        spool = Spool.open(dir.resolve("spool"));
+        notifier = new Notifier(spool, "mx.posthorn.test", "postmaster@posthorn.test", TransactionId::next,
+                1_000_000, untrusted);
+    }
+
+    /**
+     * A queued message from {@code sender} to each recipient, with its NOTIFY value (empty: none given), from a
+     * trusted client unless {@code parameters} name the origin.
+     */
     private QueuedMessage queued(String sender, Map<String, String> parameters, SpoolEnvelope.Recipient... to)
             throws IOException {
         if (spool == null) {
             open();
         }
+        Map<String, String> withOrigin = new HashMap<>(parameters);
+        withOrigin.putIfAbsent(Origin.PARAMETER, Origin.TRUSTED.keyword());
         String id = TransactionId.next();
         try (MessageWriter writer = spool.writer(id)) {
             writer.body().write("Subject: hello\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII));
-            return writer.commit(new SpoolEnvelope(id, ARRIVAL, sender, parameters, List.of(to)));
+            return writer.commit(new SpoolEnvelope(id, ARRIVAL, sender, withOrigin, List.of(to)));
         }
+    }
+
+    /** A message from sue@senders.test, sent by a client that was neither trusted nor authenticated. */
+    private QueuedMessage untrusted(Map<String, String> parameters, SpoolEnvelope.Recipient... to) throws IOException {
+        Map<String, String> withOrigin = new HashMap<>(parameters);
+        withOrigin.put(Origin.PARAMETER, Origin.UNTRUSTED.keyword());
+        return queued("sue@senders.test", withOrigin, to);
+    }
+
+    private Notifier.Result delivered(QueuedMessage message) throws IOException {
+        DeliveryState after = message.state().with(0, Status.DELIVERED, "delivered to maildir");
+        return notifier.notify(message, message.state(), after, Map.of(0, RecipientReport.Action.DELIVERED), LATER,
+                false);
     }
 
     private static SpoolEnvelope.Recipient to(String address, String notify) {
@@ -154,5 +179,69 @@ class NotifierTest {
                 .isEqualTo("postmaster@posthorn.test"));
         assertThat(notifier.notify(bounce, bounce.state(), bounce.state(), Map.of(), LATER, true).reports())
                 .as("no delay notice for <>").isEmpty();
+    }
+
+    @Test
+    void anUntrustedSenderGetsNoSuccessReport() throws IOException {
+        QueuedMessage message = untrusted(Map.of("ret", "FULL"), to("alice@posthorn.test", "SUCCESS"));
+        assertThat(delivered(message).reports()).isEmpty();
+        QueuedMessage trusted = queued("sue@senders.test", Map.of("ret", "FULL"), to("alice@posthorn.test", "SUCCESS"));
+        assertThat(delivered(trusted).reports()).as("a trusted client's sender gets it, with the body")
+                .singleElement().satisfies(r -> assertThat(text(r)).contains("Action: delivered", "message/rfc822",
+                        "\r\n\r\nbody\r\n"));
+    }
+
+    @Test
+    void anUntrustedSenderGetsNoDelayNotice() throws IOException {
+        QueuedMessage message = untrusted(Map.of(), to("x@far.test", "DELAY"), to("y@far.test", ""));
+        Notifier.Result result = notifier.notify(message, message.state(), message.state(), Map.of(), LATER, true);
+        assertThat(result.reports()).isEmpty();
+    }
+
+    @Test
+    void anUntrustedSendersFailureReportCarriesTheHeadersOnlyEvenForRetFull() throws IOException {
+        QueuedMessage message = untrusted(Map.of("ret", "FULL"), to("x@far.test", ""));
+        assertThat(failed(message).reports()).singleElement().satisfies(report -> assertThat(text(report))
+                .contains("Action: failed", "Content-Type: text/rfc822-headers", "Subject: hello")
+                .doesNotContain("message/rfc822", "\r\nbody\r\n"));
+    }
+
+    @Test
+    void anAuthenticatedUserGetsEveryReportAsAsked() throws IOException {
+        QueuedMessage message = queued("sue@senders.test", Map.of("ret", "FULL", Origin.PARAMETER,
+                Origin.AUTHENTICATED.keyword()), to("alice@posthorn.test", "SUCCESS"));
+        assertThat(delivered(message).reports()).singleElement()
+                .satisfies(r -> assertThat(text(r)).contains("message/rfc822", "\r\n\r\nbody\r\n"));
+    }
+
+    @Test
+    void aMessageWithoutAKnownOriginCountsAsUntrusted() throws IOException {
+        QueuedMessage message = queued("sue@senders.test", Map.of(Origin.PARAMETER, ""),
+                to("alice@posthorn.test", "SUCCESS"));
+        assertThat(delivered(message).reports()).isEmpty();
+    }
+
+    @Test
+    void headersLetAnUntrustedSenderHaveEveryReportWithTheHeadersOnly() throws IOException {
+        open(UntrustedReports.HEADERS);
+        QueuedMessage message = untrusted(Map.of("ret", "FULL"), to("alice@posthorn.test", "SUCCESS"));
+        assertThat(delivered(message).reports()).singleElement().satisfies(r -> assertThat(text(r))
+                .contains("Action: delivered", "text/rfc822-headers").doesNotContain("\r\nbody\r\n"));
+    }
+
+    @Test
+    void fullGivesAnUntrustedSenderWhatItAsks() throws IOException {
+        open(UntrustedReports.FULL);
+        QueuedMessage message = untrusted(Map.of("ret", "FULL"), to("alice@posthorn.test", "SUCCESS"));
+        assertThat(delivered(message).reports()).singleElement()
+                .satisfies(r -> assertThat(text(r)).contains("message/rfc822", "\r\n\r\nbody\r\n"));
+    }
+
+    @Test
+    void aReportIsQueuedAsMadeHereSoItsFailureReachesThePostmasterWhole() throws IOException {
+        QueuedMessage report = failed(untrusted(Map.of(), to("x@far.test", ""))).reports().getFirst();
+        assertThat(Origin.of(report.envelope())).isEqualTo(Origin.TRUSTED);
+        assertThat(failed(report).reports()).singleElement()
+                .satisfies(notice -> assertThat(text(notice)).contains("message/rfc822"));
     }
 }

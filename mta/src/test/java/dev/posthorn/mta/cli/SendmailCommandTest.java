@@ -127,6 +127,7 @@ class SendmailCommandTest {
             assertThat(message.envelope().recipients()).extracting(r -> r.address())
                     .containsExactly("bob@posthorn.test", "alice@posthorn.test");
             assertThat(message.envelope().parameters()).containsEntry("received", "1")
+                    .containsEntry("origin", "authenticated") // a local user: every report it asks for
                     .containsEntry("user", System.getProperty("user.name").replaceAll("[^A-Za-z0-9._-]", "_")
                             + ", uid " + Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
 

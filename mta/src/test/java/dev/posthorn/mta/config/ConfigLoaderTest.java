@@ -1,5 +1,6 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.mta.bounce.UntrustedReports;
 import static dev.posthorn.mta.config.ConfigFiles.ip;
 import static dev.posthorn.mta.config.ConfigFiles.load;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,7 +43,7 @@ class ConfigLoaderTest {
     static final String OUTBOUND_EXAMPLE = """
             dns: { resolvers: [ "127.0.0.53:53", 192.0.2.53, "[2001:db8::53]" ], timeout: 10s }
             queue: { retry: [ 1m, 5m, 15m ], max_lifetime: 5d, delay_notice: 4h, max_received_headers: 100,
-                     active_limit: 500 }
+                     active_limit: 500, reports_for_untrusted: headers }
             relay:
               smarthost: "Smtp.Example.NET:587"
               tls: verify
@@ -92,7 +93,7 @@ class ConfigLoaderTest {
                 new InetSocketAddress(ip("192.0.2.53"), 53), new InetSocketAddress(ip("2001:db8::53"), 53)),
                 Duration.ofSeconds(10)));
         assertThat(config.queue()).isEqualTo(new Queue(List.of(Duration.ofMinutes(1), Duration.ofMinutes(5),
-                Duration.ofMinutes(15)), Duration.ofDays(5), Duration.ofHours(4), 100, 500));
+                Duration.ofMinutes(15)), Duration.ofDays(5), Duration.ofHours(4), 100, 500, UntrustedReports.HEADERS));
         assertThat(config.relay()).contains(new Relay(new HostPort("smtp.example.net", 587), TlsPolicy.VERIFY,
                 Optional.of(new Relay.Auth("posthorn", dir.resolve("relay-password.txt")))));
         assertThat(config.routes()).containsExactly(
@@ -118,7 +119,7 @@ class ConfigLoaderTest {
         Config defaults = Config.defaults(dir);
         assertThat(config.dns()).isEqualTo(new Dns(List.of(), Duration.ofSeconds(2)));
         assertThat(config.queue()).isEqualTo(new Queue(defaults.queue().retry(), Duration.ofDays(3),
-                Duration.ofHours(4), 100, 10_000));
+                Duration.ofHours(4), 100, 10_000, UntrustedReports.NONE));
         assertThat(config.relay()).contains(new Relay(new HostPort("192.0.2.25", 25), TlsPolicy.ENCRYPT,
                 Optional.empty()));
         assertThat(config.routes()).isEmpty();
@@ -171,7 +172,7 @@ class ConfigLoaderTest {
         assertThat(defaults.dns()).isEqualTo(new Dns(List.of(), Duration.ofSeconds(10)));
         assertThat(defaults.queue()).isEqualTo(new Queue(List.of(Duration.ofMinutes(1), Duration.ofMinutes(5),
                 Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(3)),
-                Duration.ofDays(5), Duration.ofHours(4), 100, 10_000));
+                Duration.ofDays(5), Duration.ofHours(4), 100, 10_000, UntrustedReports.NONE));
         assertThat(defaults.relay()).isEmpty();
         assertThat(defaults.routes()).isEmpty();
         assertThat(defaults.outbound()).isEqualTo(new Outbound(25, TlsPolicy.MAY));

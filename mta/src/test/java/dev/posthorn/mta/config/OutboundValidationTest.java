@@ -6,6 +6,7 @@ import static dev.posthorn.mta.config.ConfigFiles.problems;
 import static dev.posthorn.mta.config.ConfigFiles.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
@@ -110,6 +111,11 @@ class OutboundValidationTest {
                 refused("queue: { active_limit: 0 }\n", 1, "queue.active_limit", "must be at least 1"),
                 refused("queue:\n  retry: [ 1m ]\n  active_limit: many\n", 3, "queue.active_limit",
                         "expected an integer, got a string"),
+                // queue: the reports for untrusted senders are one of three words.
+                refused("queue: { reports_for_untrusted: all }\n", 1, "queue.reports_for_untrusted",
+                        "expected none, headers or full, got all"),
+                refused("queue: { reports_for_untrusted: [ full ] }\n", 1, "queue.reports_for_untrusted",
+                        "expected a string"),
                 // relay: a smarthost is needed; its tls is one of the four policies.
                 refused("""
                         relay:
@@ -476,6 +482,8 @@ class OutboundValidationTest {
                 Duration.ofHours(4), 9, 1)).withMessageContaining("at least 10");
         assertThatIllegalArgumentException().isThrownBy(() -> new Queue(retry, Duration.ofDays(5),
                 Duration.ofHours(4), 100, 0)).withMessageContaining("active_limit must be at least 1");
+        assertThatNullPointerException().isThrownBy(() -> new Queue(retry, Duration.ofDays(5),
+                Duration.ofHours(4), 100, 1, null)).withMessageContaining("reports_for_untrusted");
         assertThatIllegalArgumentException().isThrownBy(() -> new Dns(List.of(), Duration.ofNanos(1500)))
                 .withMessageContaining("whole number of milliseconds");
         assertThatIllegalArgumentException().isThrownBy(() -> new Outbound(0, TlsPolicy.MAY));

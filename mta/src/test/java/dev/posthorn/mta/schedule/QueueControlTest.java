@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.posthorn.mta.bounce.Notifier;
+import dev.posthorn.mta.bounce.UntrustedReports;
 import dev.posthorn.mta.config.Delivery;
 import dev.posthorn.mta.config.LocalDomain;
 import dev.posthorn.mta.config.Mailboxes;
@@ -36,7 +37,8 @@ class QueueControlTest {
         Router router = new Router(Map.of(domain.name(), domain), "mx.a.test");
         ReconfigureTest.Noting blocking = new ReconfigureTest.Noting(true);
         QueueRunner.Parts parts = new QueueRunner.Parts(router, blocking,
-                new Notifier(spool, "mx.a.test", "postmaster@a.test", () -> "R" + System.nanoTime(), 100_000),
+                new Notifier(spool, "mx.a.test", "postmaster@a.test", () -> "R" + System.nanoTime(), 100_000,
+                        UntrustedReports.NONE),
                 new RetrySchedule(List.of(Duration.ofHours(1)), Duration.ofDays(5), Duration.ofDays(1)));
         try (QueueRunner runner = new QueueRunner(spool, parts, Clock.systemUTC(), 4, 100,
                 new SimpleMeterRegistry())) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.posthorn.mta.bounce.Notifier;
+import dev.posthorn.mta.bounce.UntrustedReports;
 import dev.posthorn.mta.config.Delivery;
 import dev.posthorn.mta.config.LocalDomain;
 import dev.posthorn.mta.config.Mailboxes;
@@ -92,7 +93,7 @@ class ReconfigureTest {
                 Optional.empty(), true, new Delivery.Maildir(dir.resolve("mail")));
         Router router = new Router(Map.of(domain.name(), domain), "mx.a.test");
         Notifier notifier = new Notifier(spool, "mx.a.test", "postmaster@a.test", () -> "R" + System.nanoTime(),
-                100_000);
+                100_000, UntrustedReports.NONE);
         RetrySchedule retries = new RetrySchedule(List.of(Duration.ofHours(1)), Duration.ofDays(5),
                 Duration.ofDays(1));
         Noting old = new Noting(true);
