@@ -118,7 +118,7 @@ final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
     public Outcome maildir(Delivery.Maildir maildir, Destination.Mailbox mailbox, QueuedMessage message,
                            Spool spool) {
         Maildir target = maildirs.computeIfAbsent(maildir.root().resolve(mailbox.mailbox()),
-                root -> new Maildir(root, hostname));
+                root -> new Maildir(maildir.root(), mailbox.mailbox(), hostname));
         try (InputStream body = spool.body(message)) {
             return new Outcome.Delivered("maildir " + target.deliver(message.envelope().sender(), mailbox.address(),
                     body).getFileName());
