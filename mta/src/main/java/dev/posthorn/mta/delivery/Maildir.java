@@ -35,9 +35,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * the message file is created with {@code O_CREAT|O_EXCL|O_NOFOLLOW}, and {@code new/} is looked at again just
  * before the message is linked into it. (A folder swapped for a link in the instant between that look and the
  * {@code open} is not ruled out: that needs {@code openat(2)} all the way down, which the JDK offers for reading but
- * not for linking; only someone who may write in the mailbox's folder could try it.) The mail root itself is the operator's choice and may be a link (as
- * {@code /var/mail -> /var/spool/mail} often is). A refusal is an {@link IOException} naming the link, so the
- * delivery is deferred (4.3.0) and nothing is written outside the root.
+ * not for linking; only someone who may write in the mailbox's folder could try it.) The mail root itself is the
+ * operator's choice and may be a link (as {@code /var/mail -> /var/spool/mail} often is). A refusal is an
+ * {@link IOException} naming the link, so the delivery is deferred (4.3.0) and nothing is written outside the root.
  */
 public final class Maildir {
 
