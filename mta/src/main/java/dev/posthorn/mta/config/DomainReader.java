@@ -34,9 +34,12 @@ final class DomainReader {
     record Draft(String name, Mailboxes mailboxes, Map<String, Alias> aliases, Optional<Named> catchAll,
                  boolean plusAddressing, Optional<Delivery> delivery) {
 
-        /** The mailbox or alias a local part of this domain reaches, plus addressing applied; empty if none. */
+        /**
+         * The mailbox or alias a local part of this domain reaches, plus addressing applied, as the router decides
+         * it; empty if none.
+         */
         Optional<String> lookup(String localPart) {
-            if (aliases.containsKey(localPart) || mailboxes.contains(localPart)) {
+            if (aliases.containsKey(localPart) || isMailbox(localPart)) {
                 return Optional.of(localPart);
             }
             int plus = localPart.indexOf(LocalDomain.PLUS);
@@ -47,6 +50,15 @@ final class DomainReader {
                 }
             }
             return Optional.empty();
+        }
+
+        /**
+         * Where any name is a mailbox and plus addressing is on, {@code user+tag} is {@code user}, not a mailbox of
+         * its own (as the router has it): so {@code pl: pl+x} is {@code pl} pointing to itself.
+         */
+        private boolean isMailbox(String localPart) {
+            return mailboxes.contains(localPart) && !(mailboxes instanceof Mailboxes.Any && plusAddressing
+                    && localPart.indexOf(LocalDomain.PLUS) >= 0);
         }
     }
 
