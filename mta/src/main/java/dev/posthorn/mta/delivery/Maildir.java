@@ -13,6 +13,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -117,7 +118,9 @@ public final class Maildir {
      * the first time per instance, also clears stale files from tmp/.
      */
     private void folders() throws IOException {
-        OwnerOnly.folders(mailRoot); // the root may be a link: the operator's choice
+        if (!Files.isDirectory(mailRoot)) {
+            OwnerOnly.folders(mailRoot); // the root may be a link: the operator's choice
+        }
         folder(root);
         for (String sub : new String[] {"tmp", "new", "cur"}) {
             folder(root.resolve(sub));
@@ -131,9 +134,13 @@ public final class Maildir {
     /** One folder below the mail root: made (0700) if missing, else it must be a directory and not a link. */
     private static void folder(Path dir) throws IOException {
         try {
-            Files.createDirectory(dir, OwnerOnly.FOLDER); // mkdir(2) never follows a link, dangling or not
-        } catch (FileAlreadyExistsException e) {
             realFolder(dir);
+        } catch (NoSuchFileException e) {
+            try {
+                Files.createDirectory(dir, OwnerOnly.FOLDER); // mkdir(2) never follows a link, dangling or not
+            } catch (FileAlreadyExistsException raced) {
+                realFolder(dir);
+            }
         }
     }
 
