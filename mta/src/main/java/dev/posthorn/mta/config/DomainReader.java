@@ -45,7 +45,7 @@ final class DomainReader {
             int plus = localPart.indexOf(LocalDomain.PLUS);
             if (plusAddressing && plus > 0) {
                 String base = localPart.substring(0, plus);
-                if (aliases.containsKey(base) || mailboxes.contains(base)) {
+                if (aliases.containsKey(base) || isMailbox(base)) {
                     return Optional.of(base);
                 }
             }
@@ -53,12 +53,14 @@ final class DomainReader {
         }
 
         /**
-         * Where any name is a mailbox and plus addressing is on, {@code user+tag} is {@code user}, not a mailbox of
-         * its own (as the router has it): so {@code pl: pl+x} is {@code pl} pointing to itself.
+         * As the router has it: only a plain name is a mailbox, and where any name is a mailbox and plus addressing is
+         * on, {@code user+tag} is {@code user}, not a mailbox of its own (so {@code pl: pl+x} is {@code pl} pointing
+         * to itself).
          */
         private boolean isMailbox(String localPart) {
-            return mailboxes.contains(localPart) && !(mailboxes instanceof Mailboxes.Any && plusAddressing
-                    && localPart.indexOf(LocalDomain.PLUS) >= 0);
+            boolean tagged = plusAddressing && localPart.indexOf(LocalDomain.PLUS) >= 0;
+            return Mailboxes.isPlainName(localPart) && mailboxes.contains(localPart)
+                    && !(mailboxes instanceof Mailboxes.Any && tagged);
         }
     }
 

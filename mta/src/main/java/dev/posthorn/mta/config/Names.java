@@ -17,6 +17,8 @@ final class Names {
 
     /** RFC 5321 4.5.3.1.1. */
     static final int MAX_LOCAL_PART = 64;
+    private static final java.util.regex.Pattern PLAIN_NAME =
+            java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._+-]{0,63}");
 
     private Names() {
     }
@@ -87,6 +89,11 @@ final class Names {
             }
         }
         return atomStart ? Optional.of("not a dot-atom local part (ends with a dot)") : Optional.empty();
+    }
+
+    /** See {@link Mailboxes#isPlainName}. */
+    static boolean isPlainName(String localPart) {
+        return PLAIN_NAME.matcher(localPart).matches();
     }
 
     /**

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * Decides the {@link Route} of a recipient from the local domains of the configuration: mailboxes, aliases (to
@@ -21,7 +20,6 @@ import java.util.regex.Pattern;
  */
 public final class Router {
 
-    private static final Pattern SAFE_NAME = Pattern.compile("[a-z0-9][a-z0-9._+-]{0,63}");
     private static final int MAX_DEPTH = 10;
 
     private final Map<String, LocalDomain> domains;
@@ -105,7 +103,7 @@ public final class Router {
      * plus-addressing separator (so {@code user+tag} still means {@code user}).
      */
     private static boolean isMailbox(LocalDomain domain, String name) {
-        if (!SAFE_NAME.matcher(name).matches() || !domain.mailboxes().contains(name)) {
+        if (!Mailboxes.isPlainName(name) || !domain.mailboxes().contains(name)) {
             return false;
         }
         return !(domain.mailboxes() instanceof Mailboxes.Any) || !domain.plusAddressing() || name.indexOf('+') < 0;

@@ -217,6 +217,19 @@ class DomainValidationTest {
     }
 
     @Test
+    void aliasTargetTheRouterCannotDeliverToIsRefusedWhereAnyNameIsAMailbox() {
+        // Routing delivers only to plain names ([a-z0-9][a-z0-9._+-]*): this target would never reach a mailbox.
+        onlyProblem(dir, """
+                domains:
+                  example.org:
+                    mailboxes: "*"
+                    aliases:
+                      team: [ alice, "o'brien" ]
+                    delivery: { maildir: mail }
+                """, 5, "domains.example.org.aliases.team[1]", "o'brien is neither a mailbox nor an alias");
+    }
+
+    @Test
     void aliasLoopAcrossDomainsIsRefused() {
         onlyProblem(dir, """
                 domains:

@@ -158,4 +158,13 @@ class RouterTest {
             assertThat(route).isInstanceOf(Route.Unknown.class);
         }
     }
+
+    @Test
+    void anAliasToANameThatCannotBeAMailboxIsUnknownNotForwarded() {
+        Router router = new Router(Map.of("example.org", new LocalDomain("example.org", new Mailboxes.Any(),
+                Map.of("team", List.of("alice", "o'brien")), Optional.empty(), true,
+                new Delivery.Maildir(Path.of("/var/mail/example.org")))), "example.org");
+        assertThat(router.route("team", "example.org")).isInstanceOf(Route.Unknown.class);
+        assertThat(router.route("alice", "example.org")).isInstanceOf(Route.Local.class);
+    }
 }
