@@ -367,11 +367,14 @@ public final class ConfigPrinter {
 
     private void domains(Map<String, LocalDomain> domains) {
         line("# The domains whose mail is delivered here. For each:");
-        line("#   mailboxes:       a list of local parts, or \"*\" for any local part (required)");
+        line("#   mailboxes:       a list of local parts, or \"*\" for any local part (required); a mailbox is");
+        line("#                    a plain name ([a-z0-9][a-z0-9._+-]*); ASCII letters match in any case, and");
+        line("#                    nothing else is folded (no Unicode case mapping)");
         line("#   aliases:         local part: target or [targets]; a target is a local part or user@domain");
         line("#   catch_all:       the mailbox for unknown local parts (without it, they are refused)");
         line("#   plus_addressing: whether user+tag goes to user (RFC 5233)");
-        line("#   delivery:        maildir: PATH (mailbox user is the Maildir PATH/user/), lmtp: HOST:PORT,");
+        line("#   delivery:        maildir: PATH (mailbox user is the Maildir PATH/user/; links below PATH are");
+        line("#                    refused), lmtp: HOST:PORT,");
         line("#                    lmtp: \"unix:/PATH\", or discard: true (queued, then thrown away) (required)");
         line("domains:" + (domains.isEmpty() ? " {}" : ""));
         for (LocalDomain domain : domains.values()) {

@@ -34,19 +34,33 @@ final class DomainReader {
     record Draft(String name, Mailboxes mailboxes, Map<String, Alias> aliases, Optional<Named> catchAll,
                  boolean plusAddressing, Optional<Delivery> delivery) {
 
-        /** The mailbox or alias a local part of this domain reaches, plus addressing applied; empty if none. */
+        /**
+         * The mailbox or alias a local part of this domain reaches, plus addressing applied, as the router decides
+         * it; empty if none.
+         */
         Optional<String> lookup(String localPart) {
-            if (aliases.containsKey(localPart) || mailboxes.contains(localPart)) {
+            if (aliases.containsKey(localPart) || isMailbox(localPart)) {
                 return Optional.of(localPart);
             }
             int plus = localPart.indexOf(LocalDomain.PLUS);
             if (plusAddressing && plus > 0) {
                 String base = localPart.substring(0, plus);
-                if (aliases.containsKey(base) || mailboxes.contains(base)) {
+                if (aliases.containsKey(base) || isMailbox(base)) {
                     return Optional.of(base);
                 }
             }
             return Optional.empty();
+        }
+
+        /**
+         * As the router has it: only a plain name is a mailbox, and where any name is a mailbox and plus addressing is
+         * on, {@code user+tag} is {@code user}, not a mailbox of its own (so {@code pl: pl+x} is {@code pl} pointing
+         * to itself).
+         */
+        private boolean isMailbox(String localPart) {
+            boolean tagged = plusAddressing && localPart.indexOf(LocalDomain.PLUS) >= 0;
+            return Mailboxes.isPlainName(localPart) && mailboxes.contains(localPart)
+                    && !(mailboxes instanceof Mailboxes.Any && tagged);
         }
     }
 

@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * A domain this server is the final destination for (RFC 5321 2.3.5): its mailboxes, its aliases and how its mail
- * is delivered. Local parts are kept in lower case (see {@link Mailboxes}).
+ * is delivered. Local parts are kept with ASCII letters in lower case ({@link #canonicalLocalPart}).
  *
  * @param name           the domain, in lower case
  * @param mailboxes      which local parts are mailboxes
@@ -25,6 +25,14 @@ public record LocalDomain(String name, Mailboxes mailboxes, Map<String, List<Str
 
     /** The separator between a user and a tag when plus addressing is on. */
     public static final char PLUS = '+';
+
+    /**
+     * The form local parts are kept and looked up in: ASCII letters in lower case, every other character as written
+     * (no Unicode case mapping, which would merge distinct addresses; RFC 6531 3.3).
+     */
+    public static String canonicalLocalPart(String localPart) {
+        return Names.canonicalLocalPart(localPart);
+    }
 
     public LocalDomain {
         Objects.requireNonNull(mailboxes, "mailboxes");

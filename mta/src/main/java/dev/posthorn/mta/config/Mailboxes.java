@@ -9,6 +9,15 @@ import java.util.Set;
  */
 public sealed interface Mailboxes {
 
+    /**
+     * Whether a (canonical) local part can be a mailbox at all: a plain name, {@code [a-z0-9][a-z0-9._+-]{0,63}}, safe
+     * as a file name. The router delivers to no other, whatever the list says; the configuration check looks names
+     * up by the same rule, so the two never disagree about an alias target.
+     */
+    static boolean isPlainName(String localPart) {
+        return Names.isPlainName(localPart);
+    }
+
     /** Whether {@code localPart} (already in lower case) is a mailbox. */
     boolean contains(String localPart);
 

@@ -17,6 +17,8 @@ final class Names {
 
     /** RFC 5321 4.5.3.1.1. */
     static final int MAX_LOCAL_PART = 64;
+    private static final java.util.regex.Pattern PLAIN_NAME =
+            java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._+-]{0,63}");
 
     private Names() {
     }
@@ -89,12 +91,30 @@ final class Names {
         return atomStart ? Optional.of("not a dot-atom local part (ends with a dot)") : Optional.empty();
     }
 
+    /** See {@link Mailboxes#isPlainName}. */
+    static boolean isPlainName(String localPart) {
+        return PLAIN_NAME.matcher(localPart).matches();
+    }
+
     /**
      * Local parts are compared without regard to case, as virtually every MTA does (RFC 5321 2.4 allows a host to
-     * do so for its own mailboxes), so the configuration keeps them in lower case.
+     * do so for its own mailboxes), so the configuration keeps them in lower case. Only ASCII letters are folded:
+     * Unicode case mapping would make {@code \u212Aate} (KELVIN SIGN) or {@code \u017Fam} (LONG S) the same as
+     * {@code kate} and {@code sam}; RFC 6531 3.3 leaves non-ASCII local parts to the domain, and here they match
+     * exactly as written.
      */
     static String canonicalLocalPart(String text) {
-        return text.toLowerCase(Locale.ROOT);
+        char[] chars = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                if (chars == null) {
+                    chars = text.toCharArray();
+                }
+                chars[i] = (char) (c + ('a' - 'A'));
+            }
+        }
+        return chars == null ? text : new String(chars);
     }
 
     private static boolean isAtext(int c) {

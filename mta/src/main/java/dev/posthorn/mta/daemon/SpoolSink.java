@@ -1,5 +1,6 @@
 package dev.posthorn.mta.daemon;
 
+import dev.posthorn.mta.config.LocalDomain;
 import dev.posthorn.mta.config.Network;
 import dev.posthorn.mta.dkim.DkimSigner;
 import dev.posthorn.mta.delivery.ReceivedCount;
@@ -196,7 +197,8 @@ final class SpoolSink implements MessageSink {
                 case Route.Unknown unknown -> List.of(given); // refused at RCPT; kept so it fails visibly
             };
             for (String address : addresses) {
-                byAddress.putIfAbsent(address.toLowerCase(java.util.Locale.ROOT),
+                // ASCII case only: Unicode case mapping would merge distinct addresses (KELVIN SIGN and k).
+                byAddress.putIfAbsent(LocalDomain.canonicalLocalPart(address),
                         new SpoolEnvelope.Recipient(address, original, notify));
             }
         }

@@ -127,7 +127,8 @@ final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
     @Override
     public Outcome maildir(Delivery.Maildir maildir, Destination.Mailbox mailbox, QueuedMessage message,
                            Spool spool) {
-        Maildir target = maildirs.get(maildir.root().resolve(mailbox.mailbox()), root -> new Maildir(root, hostname));
+        Maildir target = maildirs.get(maildir.root().resolve(mailbox.mailbox()),
+                folder -> new Maildir(maildir.root(), mailbox.mailbox(), hostname));
         try (InputStream body = spool.body(message)) {
             return new Outcome.Delivered("maildir " + target.deliver(message.envelope().sender(), mailbox.address(),
                     body).getFileName());

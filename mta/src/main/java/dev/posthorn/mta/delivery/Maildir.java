@@ -10,9 +10,13 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,27 +27,47 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The stored message starts with {@code Return-Path} (the envelope sender, RFC 5321 4.4) and {@code Delivered-To}
  * (the mailbox it was delivered to, as Postfix writes it, which also lets loops be noticed), and uses LF line ends
  * as Maildir readers expect.
+ *
+ * <p>Symbolic links below the mail root are refused, never followed: a link at {@code <root>/bob} or
+ * {@code <root>/bob/new} would otherwise send every message for bob to wherever it points, with the daemon's rights
+ * (the attack Postfix's {@code local(8)} guards against by refusing links it did not expect). Before each delivery
+ * the mailbox folder and its {@code tmp/}, {@code new/} and {@code cur/} are looked at without following links
+ * and must be real directories (missing ones are made one {@code mkdir} at a time, which fails on a dangling link);
+ * the message file is created with {@code O_CREAT|O_EXCL|O_NOFOLLOW}, and {@code new/} is looked at again just
+ * before the message is linked into it. (A folder swapped for a link in the instant between that look and the
+ * {@code open} is not ruled out: that needs {@code openat(2)} all the way down, which the JDK offers for reading but
+ * not for linking; only someone who may write in the mailbox's folder could try it.) The mail root itself is the
+ * operator's choice and may be a link (as {@code /var/mail -> /var/spool/mail} often is). A refusal is an
+ * {@link IOException} naming the link, so the delivery is deferred (4.3.0) and nothing is written outside the root.
  */
 public final class Maildir {
 
     private static final AtomicLong COUNTER = new AtomicLong();
     private static final long PID = ProcessHandle.current().pid();
 
+    private final Path mailRoot;
     private final Path root;
     private final String hostname;
     private final DirectorySync newSync;
-    private volatile boolean created;
+    private volatile boolean cleaned;
 
     /**
-     * @param root the Maildir's folder (holding tmp/, new/, cur/); created when first delivered to. Keep one
-     *             instance per Maildir: concurrent deliveries then share the forcing of {@code new/}.
+     * @param mailRoot the folder that holds the mailboxes' folders (the domain's {@code maildir:} setting)
+     * @param mailbox  the mailbox's folder name in it: one plain name, no separator
+     * @throws IllegalArgumentException if {@code mailbox} is not one plain name
      */
-    public Maildir(Path root, String hostname) {
-        this.root = root;
+    public Maildir(Path mailRoot, String mailbox, String hostname) {
+        Path name = Path.of(mailbox);
+        if (name.getNameCount() != 1 || mailbox.isEmpty() || mailbox.startsWith(".") || name.isAbsolute()) {
+            throw new IllegalArgumentException("not a mailbox folder name: " + mailbox);
+        }
+        this.mailRoot = mailRoot;
+        this.root = mailRoot.resolve(name);
         this.hostname = hostname.replace("/", "\\057").replace(":", "\\072");
         this.newSync = new DirectorySync(root.resolve("new"));
     }
 
+    /** The Maildir's folder (holding tmp/, new/, cur/); keep one instance per Maildir (they share forcing new/). */
     public Path root() {
         return root;
     }
@@ -59,39 +83,77 @@ public final class Maildir {
     public Path deliver(String sender, String recipient, InputStream message) throws IOException {
         Path tmp = root.resolve("tmp");
         Path fresh = root.resolve("new");
-        if (!created) {
-            for (Path dir : new Path[] {tmp, fresh, root.resolve("cur")}) {
-                OwnerOnly.folders(dir);
-            }
-            removeStale(tmp);
-            created = true;
-        }
+        folders();
         String name = uniqueName();
         Path file = tmp.resolve(name);
-        try (FileChannel channel = OwnerOnly.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = OwnerOnly.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
             OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
             out.write(("Return-Path: <" + sender + ">\nDelivered-To: " + recipient + "\n")
                     .getBytes(StandardCharsets.UTF_8));
             copyWithLf(message, out);
             out.flush();
             channel.force(true);
-        } catch (java.nio.file.NoSuchFileException e) {
-            created = false; // the folders went away: make them again on the next try
-            throw e;
+        } catch (FileAlreadyExistsException e) {
+            throw e; // not ours (a unique name is never reused): leave it alone
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(file);
             throw e;
         }
         Path delivered = fresh.resolve(name);
         try {
+            realFolder(fresh); // again: new/ may have been swapped for a link while the message was written
             Files.createLink(delivered, file); // link, not rename: never replaces an existing message
-        } catch (FileAlreadyExistsException e) {
+        } catch (IOException e) {
             Files.deleteIfExists(file);
             throw e;
         }
         Files.delete(file);
         newSync.sync();
         return delivered;
+    }
+
+    /**
+     * Makes sure the mailbox folder and its tmp/, new/ and cur/ are real directories, making those that are missing;
+     * the first time per instance, also clears stale files from tmp/.
+     */
+    private void folders() throws IOException {
+        if (!Files.isDirectory(mailRoot)) {
+            OwnerOnly.folders(mailRoot); // the root may be a link: the operator's choice
+        }
+        folder(root);
+        for (String sub : new String[] {"tmp", "new", "cur"}) {
+            folder(root.resolve(sub));
+        }
+        if (!cleaned) {
+            removeStale(root.resolve("tmp"));
+            cleaned = true;
+        }
+    }
+
+    /** One folder below the mail root: made (0700) if missing, else it must be a directory and not a link. */
+    private static void folder(Path dir) throws IOException {
+        try {
+            realFolder(dir);
+        } catch (NoSuchFileException e) {
+            try {
+                Files.createDirectory(dir, OwnerOnly.FOLDER); // mkdir(2) never follows a link, dangling or not
+            } catch (FileAlreadyExistsException raced) {
+                realFolder(dir);
+            }
+        }
+    }
+
+    private static void realFolder(Path dir) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(dir, BasicFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS);
+        if (attributes.isSymbolicLink()) {
+            throw new FileSystemException(dir.toString(), null,
+                    "a symbolic link in the mail root, refused (Maildir folders must be real directories)");
+        }
+        if (!attributes.isDirectory()) {
+            throw new FileSystemException(dir.toString(), null, "not a directory, refused");
+        }
     }
 
     /**
@@ -103,7 +165,7 @@ public final class Maildir {
                 java.time.Instant.now().minus(java.time.Duration.ofHours(36)));
         try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(tmp)) {
             for (Path file : files) {
-                if (Files.getLastModifiedTime(file).compareTo(cutoff) < 0) {
+                if (Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).compareTo(cutoff) < 0) {
                     Files.deleteIfExists(file);
                 }
             }

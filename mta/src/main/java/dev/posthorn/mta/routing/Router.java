@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * Decides the {@link Route} of a recipient from the local domains of the configuration: mailboxes, aliases (to
@@ -21,7 +20,6 @@ import java.util.regex.Pattern;
  */
 public final class Router {
 
-    private static final Pattern SAFE_NAME = Pattern.compile("[a-z0-9][a-z0-9._+-]{0,63}");
     private static final int MAX_DEPTH = 10;
 
     private final Map<String, LocalDomain> domains;
@@ -64,22 +62,26 @@ public final class Router {
             return new Route.Remote();
         }
         Set<Destination> out = new LinkedHashSet<>();
-        if (!expand(local, localPart.toLowerCase(Locale.ROOT), out, 0)) {
+        if (!expand(local, LocalDomain.canonicalLocalPart(localPart), out, 0)) {
             return new Route.Unknown();
         }
         return new Route.Local(new ArrayList<>(out));
     }
 
-    /** Adds the destinations of {@code name} in {@code domain}; false when the name is not known there. */
+    /** Adds the destinations of {@code name} in {@code domain}; false when it reaches no mailbox there. */
     private boolean expand(LocalDomain domain, String name, Set<Destination> out, int depth) {
         if (depth > MAX_DEPTH) {
             return false;
         }
         List<String> alias = domain.aliases().get(name);
         if (alias != null) {
+            Set<Destination> targets = new LinkedHashSet<>(); // all or nothing: no half of a broken alias
             for (String target : alias) {
-                addTarget(domain, target, out, depth + 1);
+                if (!addTarget(domain, target, targets, depth + 1)) {
+                    return false;
+                }
             }
+            out.addAll(targets);
             return true;
         }
         if (isMailbox(domain, name)) {
@@ -91,8 +93,7 @@ public final class Router {
             return true;
         }
         if (domain.catchAll().isPresent()) {
-            addTarget(domain, domain.catchAll().get(), out, depth + 1);
-            return true;
+            return addTarget(domain, domain.catchAll().get(), out, depth + 1);
         }
         return name.equals("postmaster") && postmasterFallback(domain, out);
     }
@@ -102,23 +103,26 @@ public final class Router {
      * plus-addressing separator (so {@code user+tag} still means {@code user}).
      */
     private static boolean isMailbox(LocalDomain domain, String name) {
-        if (!SAFE_NAME.matcher(name).matches() || !domain.mailboxes().contains(name)) {
+        if (!Mailboxes.isPlainName(name) || !domain.mailboxes().contains(name)) {
             return false;
         }
         return !(domain.mailboxes() instanceof Mailboxes.Any) || !domain.plusAddressing() || name.indexOf('+') < 0;
     }
 
-    /** An alias or catch-all target: a name in the same domain, or a full address (local or elsewhere). */
-    private void addTarget(LocalDomain domain, String target, Set<Destination> out, int depth) {
+    /**
+     * An alias or catch-all target: a name in the same domain, or a full address (local or elsewhere). False when it
+     * is in a local domain and reaches no mailbox there (unknown, or a loop cut at {@link #MAX_DEPTH}): a local
+     * domain's address is never forwarded outward, where its MX would be this server again or a backup MX.
+     */
+    private boolean addTarget(LocalDomain domain, String target, Set<Destination> out, int depth) {
         int at = target.lastIndexOf('@');
-        String name = (at < 0 ? target : target.substring(0, at)).toLowerCase(Locale.ROOT);
+        String name = LocalDomain.canonicalLocalPart(at < 0 ? target : target.substring(0, at));
         LocalDomain targetDomain = at < 0 ? domain : domains.get(target.substring(at + 1).toLowerCase(Locale.ROOT));
         if (targetDomain == null) {
             out.add(new Destination.Forward(target));
-        } else if (!expand(targetDomain, name, out, depth)) {
-            // Kept, so that it fails visibly at delivery instead of vanishing.
-            out.add(new Destination.Forward(name + "@" + targetDomain.name()));
+            return true;
         }
+        return expand(targetDomain, name, out, depth);
     }
 
     /** RFC 5321 4.5.1: postmaster is accepted even where the configuration forgot it: the first mailbox gets it. */

@@ -188,6 +188,48 @@ class DomainValidationTest {
     }
 
     @Test
+    void aliasLoopingThroughPlusAddressingIsRefused() {
+        // With every name a mailbox, pl+x is no mailbox of its own but pl again (plus addressing): pl -> pl.
+        Problem problem = onlyProblem(dir, """
+                domains:
+                  example.org:
+                    mailboxes: "*"
+                    plus_addressing: true
+                    aliases:
+                      pl: pl+x
+                    delivery: { maildir: mail }
+                """, 6, "domains.example.org.aliases.pl", "points to itself");
+        assertThat(problem.column()).isEqualTo(11);
+        assertThat(problem.toString()).contains(":6:11: domains.example.org.aliases.pl: alias pl points to itself");
+    }
+
+    @Test
+    void aliasLoopThroughPlusAddressingAcrossAliasesIsRefused() {
+        onlyProblem(dir, """
+                domains:
+                  example.org:
+                    mailboxes: "*"
+                    aliases:
+                      a: b+x
+                      b: [ a+y ]
+                    delivery: { maildir: mail }
+                """, 6, "domains.example.org.aliases.b[0]", "alias loop: a@example.org -> b@example.org");
+    }
+
+    @Test
+    void aliasTargetTheRouterCannotDeliverToIsRefusedWhereAnyNameIsAMailbox() {
+        // Routing delivers only to plain names ([a-z0-9][a-z0-9._+-]*): this target would never reach a mailbox.
+        onlyProblem(dir, """
+                domains:
+                  example.org:
+                    mailboxes: "*"
+                    aliases:
+                      team: [ alice, "o'brien" ]
+                    delivery: { maildir: mail }
+                """, 5, "domains.example.org.aliases.team[1]", "o'brien is neither a mailbox nor an alias");
+    }
+
+    @Test
     void aliasLoopAcrossDomainsIsRefused() {
         onlyProblem(dir, """
                 domains:

@@ -9,7 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
-/** A raw SMTP conversation on one socket: a line out, a whole reply (all its lines) back, within 10 seconds. */
+/** A raw SMTP conversation on one socket: a line out (in UTF-8), a whole reply (all its lines) back, within 10 s. */
 final class Talk implements AutoCloseable {
 
     private final Socket socket;
@@ -28,7 +28,7 @@ final class Talk implements AutoCloseable {
     }
 
     Reply command(String line) throws IOException {
-        out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8)); // UTF-8: SMTPUTF8 sessions (RFC 6531)
         out.flush();
         return read();
     }

@@ -1,6 +1,7 @@
 package dev.posthorn.mta.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,8 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Maildir delivery: the maildir(5) convention, trace headers, LF line ends, unique names. */
 class MaildirTest {
@@ -27,7 +30,7 @@ class MaildirTest {
 
     @Test
     void messageLandsInNewWithTraceHeadersAndUnixLineEnds() throws Exception {
-        Maildir maildir = new Maildir(dir.resolve("alice"), "mx.posthorn.test");
+        Maildir maildir = new Maildir(dir, "alice", "mx.posthorn.test");
         Path file = maildir.deliver("sender@client.test", "alice@posthorn.test",
                 message("Subject: hi\r\n\r\nline\r\nbare\rcr\r\n"));
         assertThat(file.getParent()).isEqualTo(dir.resolve("alice/new"));
@@ -49,20 +52,20 @@ class MaildirTest {
                 return super.read(b, off, Math.min(len, piece));
             }
         };
-        Path file = new Maildir(dir.resolve("p" + piece), "mx").deliver("s@x", "p@x", pieces);
+        Path file = new Maildir(dir, "p" + piece, "mx").deliver("s@x", "p@x", pieces);
         assertThat(Files.readString(file)).isEqualTo("Return-Path: <s@x>\nDelivered-To: p@x\n"
                 + "a\nb\rc\r\nd\n\n" + "x".repeat(70_000) + "\n\r");
     }
 
     @Test
     void nullSenderIsWrittenAsEmptyReturnPath() throws Exception {
-        Path file = new Maildir(dir.resolve("bob"), "mx").deliver("", "bob@x.test", message("x\r\n"));
+        Path file = new Maildir(dir, "bob", "mx").deliver("", "bob@x.test", message("x\r\n"));
         assertThat(Files.readString(file)).startsWith("Return-Path: <>\n");
     }
 
     @Test
     void concurrentDeliveriesGetDistinctFiles() throws Exception {
-        Maildir maildir = new Maildir(dir.resolve("carol"), "mx");
+        Maildir maildir = new Maildir(dir, "carol", "mx");
         Set<Path> files = new HashSet<>();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Path>> futures = Stream.iterate(0, i -> i + 1).limit(100)
@@ -80,7 +83,7 @@ class MaildirTest {
 
     @Test
     void hostnameCannotMakeANameWithASlash() throws Exception {
-        Path file = new Maildir(dir.resolve("d"), "a/b:c").deliver("s@x", "d@x", message("x\r\n"));
+        Path file = new Maildir(dir, "d", "a/b:c").deliver("s@x", "d@x", message("x\r\n"));
         assertThat(file.getFileName().toString()).endsWith(".a\\057b\\072c");
     }
 
@@ -91,8 +94,66 @@ class MaildirTest {
         Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(
                 java.time.Instant.now().minus(java.time.Duration.ofHours(37))));
         Path recent = Files.writeString(tmp.resolve("2.M2P2Q2.host"), "being written right now");
-        new Maildir(dir.resolve("old"), "mx").deliver("s@x", "old@x", message("x\r\n"));
+        new Maildir(dir, "old", "mx").deliver("s@x", "old@x", message("x\r\n"));
         assertThat(stale).doesNotExist();
         assertThat(recent).exists();
+    }
+
+    /** A link planted in the mail root: deliveries must never follow it out of the root. */
+    @ParameterizedTest
+    @ValueSource(strings = {"bob", "bob/new", "bob/tmp", "bob/cur"})
+    void aSymbolicLinkInTheMaildirIsRefused(String link) throws Exception {
+        Path mail = Files.createDirectories(dir.resolve("mail"));
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        if (!link.equals("bob")) {
+            Files.createDirectories(mail.resolve("bob"));
+        }
+        Files.createSymbolicLink(mail.resolve(link), outside);
+        Maildir maildir = new Maildir(mail, "bob", "mx");
+        assertThatThrownBy(() -> maildir.deliver("s@x", "bob@x", message("x\r\n")))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("symbolic link");
+        try (Stream<Path> written = Files.walk(outside)) {
+            assertThat(written).as("nothing outside the mail root").containsExactly(outside);
+        }
+        assertThat(Files.isSymbolicLink(mail.resolve(link))).as("the link is left for the operator to see").isTrue();
+    }
+
+    @Test
+    void aDanglingLinkIsNotFollowedEither() throws Exception {
+        Path mail = Files.createDirectories(dir.resolve("mail"));
+        Files.createSymbolicLink(mail.resolve("eve"), dir.resolve("nowhere"));
+        assertThatThrownBy(() -> new Maildir(mail, "eve", "mx").deliver("s@x", "eve@x", message("x\r\n")))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("symbolic link");
+        assertThat(dir.resolve("nowhere")).doesNotExist();
+    }
+
+    @Test
+    void aLinkPlantedAfterTheFirstDeliveryIsRefusedToo() throws Exception {
+        Path mail = Files.createDirectories(dir.resolve("mail"));
+        Maildir maildir = new Maildir(mail, "bob", "mx");
+        maildir.deliver("s@x", "bob@x", message("first\r\n"));
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Path fresh = mail.resolve("bob/new");
+        try (Stream<Path> files = Files.list(fresh)) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+        Files.delete(fresh);
+        Files.createSymbolicLink(fresh, outside);
+        assertThatThrownBy(() -> maildir.deliver("s@x", "bob@x", message("second\r\n")))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("symbolic link");
+        try (Stream<Path> written = Files.walk(outside)) {
+            assertThat(written).containsExactly(outside);
+        }
+    }
+
+    @Test
+    void aMailRootThatIsALinkIsTheOperatorsChoice() throws Exception {
+        // /var/mail -> /var/spool/mail is common: the configured root may be a link; below it, none may.
+        Path real = Files.createDirectories(dir.resolve("spool-mail"));
+        Path mail = Files.createSymbolicLink(dir.resolve("mail"), real);
+        Path file = new Maildir(mail, "amy", "mx").deliver("s@x", "amy@x", message("x\r\n"));
+        assertThat(real.resolve("amy/new").resolve(file.getFileName())).exists();
     }
 }

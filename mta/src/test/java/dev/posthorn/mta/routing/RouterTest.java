@@ -118,4 +118,53 @@ class RouterTest {
         assertThat(router.isLocalDomain("EXAMPLE.org")).isTrue();
         assertThat(router.isLocalDomain("elsewhere.test")).isFalse();
     }
+
+    @Test
+    void onlyAsciiLettersAreFolded() {
+        // U+212A KELVIN SIGN and U+017F LATIN SMALL LETTER LONG S lower-case or fold to ASCII k and s in Unicode.
+        Router kate = new Router(Map.of("example.org", new LocalDomain("example.org",
+                new Mailboxes.Listed(Set.of("kate", "sam")), Map.of("\u00e9quipe", List.of("kate")),
+                Optional.empty(), true, new Delivery.Maildir(Path.of("/var/mail/example.org")))), "example.org");
+        assertThat(kate.route("\u212Aate", "example.org")).isInstanceOf(Route.Unknown.class);
+        assertThat(kate.route("\u212Aate+x", "example.org")).isInstanceOf(Route.Unknown.class);
+        assertThat(kate.route("\u017Fam", "example.org")).isInstanceOf(Route.Unknown.class);
+        assertThat(kate.route("KATE", "example.org")).isInstanceOf(Route.Local.class);
+        assertThat(kate.route("\u00e9quipe", "example.org")).as("non-ASCII matches exactly")
+                .isInstanceOf(Route.Local.class);
+        assertThat(kate.route("\u00c9quipe", "example.org")).as("and only exactly").isInstanceOf(Route.Unknown.class);
+        assertThat(kate.route("kate", "EXAMPLE.ORG")).isInstanceOf(Route.Local.class);
+        assertThat(kate.isLocalDomain("example.org")).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pl", "pl+x", "pl+y", "PL+x"})
+    void aliasLoopingThroughPlusAddressingIsUnknownNeverForwarded(String localPart) {
+        // pl: pl+x; pl+x is pl again by plus addressing: a loop that must never leave as mail to the domain's MX.
+        Router router = new Router(Map.of("example.org", new LocalDomain("example.org", new Mailboxes.Any(),
+                Map.of("pl", List.of("pl+x")), Optional.empty(), true,
+                new Delivery.Maildir(Path.of("/var/mail/example.org")))), "example.org");
+        assertThat(router.route(localPart, "example.org")).isInstanceOf(Route.Unknown.class);
+    }
+
+    @Test
+    void aliasToAnUnknownNameOfALocalDomainIsNeverForwarded() {
+        Router router = new Router(Map.of("example.org", new LocalDomain("example.org",
+                new Mailboxes.Listed(Set.of("alice")), Map.of("team", List.of("alice", "ghost@example.org")),
+                Optional.empty(), true, new Delivery.Maildir(Path.of("/var/mail/example.org")))), "example.org");
+        Route route = router.route("team", "example.org");
+        if (route instanceof Route.Local local) {
+            assertThat(local.destinations()).noneMatch(d -> d instanceof Destination.Forward);
+        } else {
+            assertThat(route).isInstanceOf(Route.Unknown.class);
+        }
+    }
+
+    @Test
+    void anAliasToANameThatCannotBeAMailboxIsUnknownNotForwarded() {
+        Router router = new Router(Map.of("example.org", new LocalDomain("example.org", new Mailboxes.Any(),
+                Map.of("team", List.of("alice", "o'brien")), Optional.empty(), true,
+                new Delivery.Maildir(Path.of("/var/mail/example.org")))), "example.org");
+        assertThat(router.route("team", "example.org")).isInstanceOf(Route.Unknown.class);
+        assertThat(router.route("alice", "example.org")).isInstanceOf(Route.Local.class);
+    }
 }
