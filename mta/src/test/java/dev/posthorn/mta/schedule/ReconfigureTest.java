@@ -67,7 +67,7 @@ class ReconfigureTest {
 
         @Override
         public Outbound remote() {
-            return null;
+            throw new UnsupportedOperationException();
         }
 
         @Override
