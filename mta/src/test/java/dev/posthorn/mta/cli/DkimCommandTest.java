@@ -69,6 +69,15 @@ class DkimCommandTest {
     }
 
     @Test
+    void theMaildirFileOnStandardInputPasses() throws Exception {
+        Path file = new Maildir(dir.resolve("mail/bob"), "mx.posthorn.test")
+                .deliver("alice@posthorn.test", "bob@posthorn.test", stream(signed));
+        assertThat(terminal.runWithInput(Files.readString(file), "dkim", "verify", "--key-record",
+                records.toString())).as(terminal.out() + terminal.err()).isZero();
+        assertThat(terminal.out()).startsWith("dkim=pass header.d=posthorn.test header.s=ed1");
+    }
+
+    @Test
     void aChangedLfFileStillFails() throws Exception {
         Path file = new Maildir(dir.resolve("mail/bob"), "mx.posthorn.test")
                 .deliver("alice@posthorn.test", "bob@posthorn.test", stream(signed.replace("bye", "buy")));

@@ -141,6 +141,25 @@ class TlsHardeningTest {
         }
     }
 
+    /** Refusing renegotiation leaves TLS 1.3's KeyUpdate alone (a post-handshake message, no new handshake). */
+    @Test
+    void aTls13KeyUpdateKeepsTheSessionGoing() throws Exception {
+        try (SSLSocket tls = connect("TLSv1.3", List.of())) {
+            tls.startHandshake();
+            InputStream in = tls.getInputStream();
+            assertThat(new String(in.readNBytes(3), StandardCharsets.US_ASCII)).isEqualTo("220");
+            tls.startHandshake(); // on TLS 1.3, JSSE sends a KeyUpdate
+            tls.getOutputStream().write("NOOP\r\n".getBytes(StandardCharsets.US_ASCII));
+            tls.getOutputStream().flush();
+            String rest = new String(in.readNBytes(in.available()), StandardCharsets.US_ASCII);
+            while (!rest.contains("\r\n250 ")) {
+                int b = in.read();
+                assertThat(b).as("the session goes on after the KeyUpdate: " + rest).isNotEqualTo(-1);
+                rest += (char) b;
+            }
+        }
+    }
+
     /**
      * A library must not change the JVM it is embedded in: initializing the class (in a loader of its own, so its
      * static initializer runs here whatever ran before) leaves every system property as it was. The renegotiation
