@@ -7,6 +7,7 @@ import dev.posthorn.mta.dkim.KeyFile;
 import dev.posthorn.mta.dkim.KeyLookup;
 import dev.posthorn.mta.dns.Answer;
 import dev.posthorn.mta.dns.DnsClient;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -95,6 +96,7 @@ final class DkimCommand {
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = {"Check the DKIM signatures of a message (a file, or standard input).",
+                "Line ends may be CRLF or LF (as a Maildir stores mail).",
                 "One line per signature, in Authentication-Results words. Exits 0 when one passes, else 1."})
     static final class Verify implements Callable<Integer> {
         @ArgGroup(exclusive = true, multiplicity = "1")
@@ -111,7 +113,7 @@ final class DkimCommand {
             DkimVerifier verifier = new DkimVerifier(keys.lookup(), Clock.systemUTC());
             List<DkimResult> results;
             try (InputStream in = message == null ? System.in : Files.newInputStream(message)) {
-                results = verifier.verify(in);
+                results = verifier.verify(new StoredLineEnds(new BufferedInputStream(in, 64 * 1024)));
             }
             PrintWriter out = spec.commandLine().getOut();
             if (results.isEmpty()) {

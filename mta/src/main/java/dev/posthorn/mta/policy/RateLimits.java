@@ -82,11 +82,6 @@ public final class RateLimits {
                 new Limit(messages, window), Kind.RECIPIENTS, new Limit(recipients, window)));
     }
 
-    /** Per address and minute: 60 connections, 100 messages, 500 recipients. */
-    public static RateLimits defaults() {
-        return new RateLimits(Clock.systemUTC(), Duration.ofMinutes(1), 60, 100, 500);
-    }
-
     /** Counts one more; false when the address is over its limit for this window. */
     public boolean allow(Kind kind, InetAddress client) {
         Limit limit = limits.get(kind);

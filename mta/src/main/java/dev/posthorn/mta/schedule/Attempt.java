@@ -36,8 +36,6 @@ final class Attempt {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Attempt.class);
 
-    static final String AWAITING_OUTBOUND = "awaiting outbound delivery";
-
     private final QueuedMessage message;
     private final Spool spool;
     private final Router router;
@@ -64,7 +62,7 @@ final class Attempt {
         this.transports = transports;
     }
 
-    static Route route(Router router, String address) {
+    private static Route route(Router router, String address) {
         int at = address.lastIndexOf('@');
         return at <= 0 ? new Route.Remote() : router.route(address.substring(0, at), address.substring(at + 1));
     }
@@ -191,10 +189,6 @@ final class Attempt {
 
     /** Gathers a recipient in another domain by domain, for one SMTP transaction per domain. */
     private void planRemote(int index, String address) {
-        if (transports.remote() == null) {
-            add(index, "none", "no outbound delivery", null, new Outcome.Deferred(AWAITING_OUTBOUND));
-            return;
-        }
         String domain = address.substring(address.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
         remoteIndexes.computeIfAbsent(domain, x -> new ArrayList<>()).add(index);
         gathered.add(index);
@@ -230,7 +224,7 @@ final class Attempt {
      * One copy of one recipient through one transport in this attempt.
      *
      * @param transport {@code smtp}, {@code lmtp}, {@code maildir}, {@code discard}, or {@code none} (no transport
-     *                  was reached: unknown mailbox, loop, no outbound delivery)
+     *                  was reached: unknown mailbox, loop)
      * @param route     how it went, for the operator
      * @param trace     what an SMTP delivery went through; null for the others
      * @param outcome   what became of it
@@ -268,9 +262,7 @@ final class Attempt {
         Outcome deferred = results.stream().filter(o -> o instanceof Outcome.Deferred).findFirst().orElse(null);
         Outcome failed = results.stream().filter(o -> o instanceof Outcome.Failed).findFirst().orElse(null);
         if (deferred != null) {
-            if (!deferred.diagnostic().equals(AWAITING_OUTBOUND)) {
-                MailLog.deferred(message.id(), address, deferred.diagnostic());
-            }
+            MailLog.deferred(message.id(), address, deferred.diagnostic());
             return state.with(index, DeliveryState.Status.PENDING, deferred.diagnostic());
         }
         if (failed != null) {

@@ -7,7 +7,6 @@ import dev.posthorn.mta.delivery.Outcome;
 import dev.posthorn.mta.delivery.Outbound;
 import dev.posthorn.mta.maillog.MailLog;
 import dev.posthorn.mta.routing.Destination;
-import dev.posthorn.mta.routing.Route;
 import dev.posthorn.mta.routing.Router;
 import dev.posthorn.mta.spool.DeliveryState;
 import dev.posthorn.mta.spool.QueuedMessage;
@@ -296,9 +295,7 @@ public final class QueueRunner implements AutoCloseable {
         }
         spool.save(message.id(), state);
         AttemptHistory.append(spool, message, attempt, state, now);
-        if (!hasLocalPending(updated, used)) {
-            released(message.id(), Optional.empty());
-        } else if (active.diskDue().isPresent()) {
+        if (active.diskDue().isPresent()) {
             released(message.id(), Optional.of(state.nextAttempt())); // others wait on disk: no place for waiting
         } else {
             hold(updated, state.nextAttempt());
@@ -328,8 +325,9 @@ public final class QueueRunner implements AutoCloseable {
         RetrySchedule retries = parts.retries();
         if (state.held()) {
             active.release(message.id(), Optional.empty()); // the operator's: never attempted until released
-        } else if (state.attempts() > 0 && !hasLocalPending(message, parts)) {
-            // Only remote recipients, and mail may not leave: looked at again after the longest retry interval.
+        } else if (state.attempts() > 0 && state.isFinished()) {
+            // Nothing pending (every recipient recorded, the removal not done): looked at again after the longest
+            // retry interval.
             state = state.dueAt(clock.instant().plus(retries.intervals().getLast()));
             spool.save(message.id(), state);
             active.release(message.id(), Optional.of(state.nextAttempt()));
@@ -351,18 +349,6 @@ public final class QueueRunner implements AutoCloseable {
             }
         }
         return state;
-    }
-
-    /** Whether a pending recipient can be tried (remote ones only when mail may leave this host). */
-    private static boolean hasLocalPending(QueuedMessage message, Parts parts) {
-        for (int i = 0; i < message.state().recipients().size(); i++) {
-            if (message.state().recipients().get(i).status() == DeliveryState.Status.PENDING
-                    && (parts.transports().remote() != null || !(Attempt.route(parts.router(),
-                    message.envelope().recipients().get(i).address()) instanceof Route.Remote))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -413,8 +399,7 @@ public final class QueueRunner implements AutoCloseable {
     }
 
     /**
-     * The transports: a Maildir per mailbox, an LMTP client per server, and SMTP to other domains ({@code null}
-     * where mail is not to leave this host).
+     * The transports: a Maildir per mailbox, an LMTP client per server, and SMTP (or a route) to other domains.
      */
     public interface LocalTransports {
         Outcome maildir(Delivery.Maildir maildir, Destination.Mailbox mailbox, QueuedMessage message, Spool spool);

@@ -304,11 +304,6 @@ public final class Spool {
         queueSync.sync();
     }
 
-    /** Removes a message whose delivery is finished. */
-    public void remove(String id) throws IOException {
-        remove(id, true);
-    }
-
     /**
      * Removes a message whose delivery is finished, keeping its file as a spare for a message to come when it is
      * small: a new message then overwrites an inode the file system already has instead of allocating one (on ext4

@@ -68,7 +68,7 @@ class ReconfigureTest {
 
         @Override
         public Outbound remote() {
-            return null;
+            throw new UnsupportedOperationException();
         }
 
         @Override

@@ -240,7 +240,7 @@ class SpoolTest {
         Spool spool = Spool.open(root);
         QueuedMessage message = commit(spool, "01I", "body\r\n", "a@x.test");
         spool.save("01I", message.state().attempted(Instant.now()));
-        spool.remove("01I");
+        spool.remove("01I", true);
         assertThat(spool.contains("01I")).isFalse();
         assertThat(names("queue")).isEmpty();
     }
@@ -320,7 +320,7 @@ class SpoolTest {
             assertThat(m.envelope()).isEqualTo(message.envelope());
             assertThat(m.state().recipients().get(1).status()).isEqualTo(DeliveryState.Status.DELIVERED);
         });
-        spool.remove("05A");
+        spool.remove("05A", true);
         assertThat(spool.load("05A")).isEmpty();
     }
 }

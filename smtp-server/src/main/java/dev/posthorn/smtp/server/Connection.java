@@ -332,7 +332,7 @@ final class Connection implements Runnable {
         SSLSocket tls = settings.tls().wrap(socket);
         tls.setSoTimeout((int) settings.tlsHandshakeTimeout().toMillis());
         socket = tls;
-        tls.startHandshake();
+        ServerTls.handshake(tls);
         open();
         events.tlsEstablished(remote, tlsInfo());
     }

@@ -52,7 +52,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * (RFC 8996 deprecates older versions; RFC 8314 4.1). The cipher suites are those RFC 9325 4.2 recommends, AEAD with
  * forward secrecy only (TLS 1.3's own suites; for TLS 1.2 ECDHE with AES-GCM or ChaCha20-Poly1305), in the server's
  * order of preference; key exchange uses X25519, P-256 or P-384. JSSE implements no TLS compression (CRIME), supports
- * secure renegotiation only (RFC 5746), and client-initiated renegotiation is refused (see {@link #RENEGOTIATION}).
+ * secure renegotiation only (RFC 5746), and client-initiated renegotiation is refused (see {@link #handshake}).
  */
 public final class ServerTls {
 
@@ -68,20 +68,6 @@ public final class ServerTls {
 
     /** RFC 9325 4.2.1 and RFC 8446 9.1: X25519 first, then the NIST curves every TLS 1.3 peer has. */
     static final List<String> NAMED_GROUPS = List.of("x25519", "secp256r1", "secp384r1");
-
-    /**
-     * A client that renegotiates over and over makes the server do a full handshake each time for free (a cheap
-     * denial of service); SMTP never needs it. JSSE reads this property once, when its server handshake class is
-     * loaded, which is after this class (no server handshake happens before a {@code ServerTls} exists). An
-     * embedder who set the property already keeps its choice.
-     */
-    static final String RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
-
-    static {
-        if (System.getProperty(RENEGOTIATION) == null) {
-            System.setProperty(RENEGOTIATION, "true");
-        }
-    }
 
     private final Supplier<SSLContext> context;
 
@@ -302,6 +288,21 @@ public final class ServerTls {
         tls.setUseClientMode(false);
         tls.setSSLParameters(parameters(current));
         return tls;
+    }
+
+    /**
+     * Does the handshake, then leaves the socket no protocol to negotiate again. A client that renegotiates over and
+     * over makes the server do a full handshake each time for free (a cheap denial of service); SMTP never needs it.
+     * JSSE builds each new handshake from the socket's settings at the time its ClientHello arrives, so with none
+     * enabled a renegotiation (full or resumed) ends the connection with a handshake_failure alert, while the session
+     * already made, and TLS 1.3's KeyUpdate (a post-handshake message, no new handshake), go on as before. This is
+     * what JSSE's {@code jdk.tls.rejectClientInitiatedRenegotiation} does, per socket instead of for the whole JVM: a
+     * library must not change the JVM of the application that embeds it. Nothing is read before the handshake has
+     * ended, so no ClientHello can come in between.
+     */
+    static void handshake(SSLSocket tls) throws IOException {
+        tls.startHandshake();
+        tls.setEnabledProtocols(new String[0]);
     }
 
     private static SSLParameters parameters(SSLContext context) {

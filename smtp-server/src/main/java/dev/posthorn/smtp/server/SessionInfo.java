@@ -52,6 +52,10 @@ public record SessionInfo(String connectionId, InetSocketAddress remote, InetSoc
         return tls != null;
     }
 
+    /**
+     * The identity established by AUTH, if any: {@link #authenticatedUser()} for an embedder's policy, authenticator
+     * or sink, without a null check. Posthorn's own mta reads the component; this is part of the SPI's snapshot.
+     */
     public Optional<String> user() {
         return Optional.ofNullable(authenticatedUser);
     }

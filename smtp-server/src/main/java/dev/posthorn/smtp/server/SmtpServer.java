@@ -49,6 +49,7 @@ public final class SmtpServer implements AutoCloseable {
     private final AtomicLong refusedPerAddress = new AtomicLong();
     private final String name;
     private volatile ServerSocket listener;
+    /** Written by {@link #start} and read by {@link #shutdown}, both holding this server's lock. */
     private Thread acceptor;
     private volatile boolean stopping;
 
@@ -233,8 +234,12 @@ public final class SmtpServer implements AutoCloseable {
         } catch (IOException e) {
             log.trace("listener close failed", e);
         }
-        if (acceptor != null) {
-            acceptor.interrupt();
+        Thread accepting;
+        synchronized (this) { // start() has finished: the listener it published comes with its acceptor
+            accepting = acceptor;
+        }
+        if (accepting != null) {
+            accepting.interrupt();
         }
         connections.forEach(Connection::shutdown);
         long end = System.nanoTime() + deadline.toNanos();

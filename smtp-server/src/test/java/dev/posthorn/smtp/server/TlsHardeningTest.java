@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
@@ -117,6 +118,97 @@ class TlsHardeningTest {
                 }
                 throw new IOException("no alert; the connection ended normally");
             }).isInstanceOf(SSLException.class);
+        }
+    }
+
+    /** As above, with a new session the client cannot resume: a full handshake, the costly one, is refused too. */
+    @Test
+    void aFullRenegotiationIsRefused() throws Exception {
+        try (SSLSocket tls = connect("TLSv1.2", List.of())) {
+            tls.startHandshake();
+            InputStream in = tls.getInputStream();
+            assertThat(new String(in.readNBytes(3), StandardCharsets.US_ASCII)).isEqualTo("220");
+            tls.getSession().invalidate(); // not rejoinable: the client offers no session to resume
+            assertThatThrownBy(() -> {
+                tls.startHandshake();
+                tls.getOutputStream().write("NOOP\r\n".getBytes(StandardCharsets.US_ASCII));
+                tls.getOutputStream().flush();
+                while (in.read() != -1) {
+                    // read until the server's alert ends the connection
+                }
+                throw new IOException("no alert; the connection ended normally");
+            }).isInstanceOf(SSLException.class);
+        }
+    }
+
+    /** Refusing renegotiation leaves TLS 1.3's KeyUpdate alone (a post-handshake message, no new handshake). */
+    @Test
+    void aTls13KeyUpdateKeepsTheSessionGoing() throws Exception {
+        try (SSLSocket tls = connect("TLSv1.3", List.of())) {
+            tls.startHandshake();
+            InputStream in = tls.getInputStream();
+            assertThat(new String(in.readNBytes(3), StandardCharsets.US_ASCII)).isEqualTo("220");
+            tls.startHandshake(); // on TLS 1.3, JSSE sends a KeyUpdate
+            tls.getOutputStream().write("NOOP\r\n".getBytes(StandardCharsets.US_ASCII));
+            tls.getOutputStream().flush();
+            String rest = new String(in.readNBytes(in.available()), StandardCharsets.US_ASCII);
+            while (!rest.contains("\r\n250 ")) {
+                int b = in.read();
+                assertThat(b).as("the session goes on after the KeyUpdate: " + rest).isNotEqualTo(-1);
+                rest += (char) b;
+            }
+        }
+    }
+
+    /**
+     * A library must not change the JVM it is embedded in: initializing the class (in a loader of its own, so its
+     * static initializer runs here whatever ran before) leaves every system property as it was. The renegotiation
+     * JSSE's {@code jdk.tls.rejectClientInitiatedRenegotiation} would refuse JVM-wide is refused per socket.
+     */
+    @Test
+    void loadingServerTlsLeavesTheSystemPropertiesAlone() throws Exception {
+        String property = "jdk.tls.rejectClientInitiatedRenegotiation";
+        String before = System.clearProperty(property);
+        try {
+            Properties expected = (Properties) System.getProperties().clone();
+            Class.forName(ServerTls.class.getName(), true, new OwnLoader(getClass().getClassLoader()));
+            assertThat(System.getProperties()).isEqualTo(expected);
+        } finally {
+            if (before == null) {
+                System.clearProperty(property);
+            } else {
+                System.setProperty(property, before);
+            }
+        }
+    }
+
+    /** Defines this package's classes itself (a second copy, initialized afresh); asks its parent for the rest. */
+    private static final class OwnLoader extends ClassLoader {
+
+        OwnLoader(ClassLoader parent) {
+            super(parent);
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (!name.startsWith(ServerTls.class.getPackageName() + ".")) {
+                return super.loadClass(name, resolve);
+            }
+            synchronized (getClassLoadingLock(name)) {
+                Class<?> loaded = findLoadedClass(name);
+                if (loaded != null) {
+                    return loaded;
+                }
+                try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
+                    if (in == null) {
+                        throw new ClassNotFoundException(name);
+                    }
+                    byte[] bytes = in.readAllBytes();
+                    return defineClass(name, bytes, 0, bytes.length);
+                } catch (IOException e) {
+                    throw new ClassNotFoundException(name, e);
+                }
+            }
         }
     }
 
