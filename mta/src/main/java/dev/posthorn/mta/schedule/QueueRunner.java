@@ -295,6 +295,7 @@ public final class QueueRunner implements AutoCloseable {
         for (int i = 0; i < state.recipients().size(); i++) {
             if (state.recipients().get(i).status() == DeliveryState.Status.PENDING) {
                 state = state.with(i, DeliveryState.Status.PENDING, LOCAL_ERROR);
+                MailLog.deferred(current.id(), current.envelope().recipients().get(i).address(), LOCAL_ERROR);
             }
         }
         finish(current, state, Map.of(), null, used);
