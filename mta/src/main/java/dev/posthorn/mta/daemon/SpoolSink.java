@@ -3,6 +3,7 @@ package dev.posthorn.mta.daemon;
 import dev.posthorn.mta.config.LocalDomain;
 import dev.posthorn.mta.config.Network;
 import dev.posthorn.mta.dkim.DkimSigner;
+import dev.posthorn.mta.dkim.HeaderTooLarge;
 import dev.posthorn.mta.delivery.ReceivedCount;
 import dev.posthorn.mta.inbound.HeaderFilter;
 import dev.posthorn.mta.inbound.InboundChecks;
@@ -107,8 +108,9 @@ final class SpoolSink implements MessageSink {
                 if (!signatures.isEmpty()) {
                     prependHeader(parameters, signatures);
                 }
-            } catch (GeneralSecurityException e) {
-                // Unsigned mail from a domain that publishes DMARC would bounce at receivers: better the client retries.
+            } catch (GeneralSecurityException | IOException e) {
+                // Unsigned mail from a domain that publishes DMARC would bounce at receivers: better the client retries
+                // (451 4.3.0, RFC 5321 4.2.3, RFC 3463 3.5).
                 log.error("dkim: signing {} failed: {}", envelope.id(), e.toString());
                 return Replies.LOCAL_ERROR;
             }
@@ -147,10 +149,22 @@ final class SpoolSink implements MessageSink {
             return "";
         }
         try (InputStream written = writer.written()) {
-            return signer.sign(written);
-        } catch (IOException e) {
-            // A header section too large to sign: the message goes on unsigned, as one from a domain without keys.
-            log.warn("dkim: {} not signed: {}", envelope.id(), e.getMessage());
+            return sign(signer, written, envelope.id());
+        }
+    }
+
+    /**
+     * The DKIM-Signature fields {@code signer} makes for {@code message} (queued as {@code id}); none for a header
+     * section too large to sign, which goes on unsigned as mail from a domain without keys.
+     *
+     * @throws IOException when the message cannot be read back: the caller refuses it for now, never sends it unsigned
+     */
+    static String sign(DkimSigner signer, InputStream message, String id) throws IOException,
+            GeneralSecurityException {
+        try {
+            return signer.sign(message);
+        } catch (HeaderTooLarge e) {
+            log.warn("dkim: {} not signed: {}", id, e.getMessage());
             return "";
         }
     }

@@ -1,7 +1,6 @@
 package dev.posthorn.mta.delivery;
 
 import dev.posthorn.mta.spool.SpoolEnvelope;
-import dev.posthorn.smtp.BodyType;
 import dev.posthorn.smtp.ForwardPath;
 import dev.posthorn.smtp.MailParameters;
 import dev.posthorn.smtp.Mailbox;
@@ -38,8 +37,11 @@ public final class Lmtp {
         return endpoint;
     }
 
-    /** @param recipients the addresses to deliver to, as the server knows them */
-    public List<Outcome> deliver(SpoolEnvelope envelope, List<String> recipients, InputStream message) {
+    /**
+     * @param recipients the addresses to deliver to, as the server knows them
+     * @param size       the message's length in octets (a binary body goes in one BDAT, which needs it)
+     */
+    public List<Outcome> deliver(SpoolEnvelope envelope, List<String> recipients, InputStream message, long size) {
         boolean utf8 = "true".equals(envelope.parameters().get("smtputf8"));
         List<Recipient> paths = new ArrayList<>();
         try {
@@ -51,9 +53,9 @@ public final class Lmtp {
         }
         try (SmtpClient client = SmtpClient.connect(endpoint, SmtpClient.Protocol.LMTP, helloName, timeouts)) {
             ReversePath sender = NextHop.sender(envelope);
-            BodyType body = "8BITMIME".equals(envelope.parameters().get("body")) ? BodyType.EIGHT_BIT_MIME : null;
-            MailParameters parameters = new MailParameters(OptionalLong.empty(), body, utf8, null, null, null);
-            TransactionResult result = client.send(sender, parameters, paths, message);
+            MailParameters parameters = new MailParameters(OptionalLong.empty(), NextHop.bodyType(envelope), utf8,
+                    null, null, null);
+            TransactionResult result = client.send(sender, parameters, paths, message, size);
             client.quit();
             return result.recipients().stream().map(r -> outcome(r.reply())).toList();
         } catch (IOException | IllegalArgumentException e) {

@@ -36,11 +36,20 @@ final class NextHop {
     /** MAIL's parameters for a body of {@code size} octets. */
     static MailParameters mailParameters(SpoolEnvelope envelope, long size) {
         boolean utf8 = "true".equals(envelope.parameters().get("smtputf8"));
-        BodyType type = "8BITMIME".equals(envelope.parameters().get("body")) ? BodyType.EIGHT_BIT_MIME
-                : "BINARYMIME".equals(envelope.parameters().get("body")) ? BodyType.BINARY_MIME : null;
+        BodyType type = bodyType(envelope);
         String ret = envelope.parameters().get("ret");
         return new MailParameters(OptionalLong.of(size), type, utf8, ret == null ? null : DsnReturn.valueOf(ret),
                 envelope.parameters().get("envid"), null);
+    }
+
+    /**
+     * MAIL's BODY for SMTP and LMTP alike: 8BITMIME (RFC 6152) and BINARYMIME (RFC 3030) as received; none for 7BIT,
+     * the default a BODY parameter need not say.
+     */
+    static BodyType bodyType(SpoolEnvelope envelope) {
+        String body = envelope.parameters().get("body");
+        return BodyType.EIGHT_BIT_MIME.keyword().equals(body) ? BodyType.EIGHT_BIT_MIME
+                : BodyType.BINARY_MIME.keyword().equals(body) ? BodyType.BINARY_MIME : null;
     }
 
     /** The RCPT commands' paths and DSN parameters for {@code addresses}, in order. */

@@ -93,7 +93,7 @@ public final class Outbound implements AutoCloseable {
             case RouteTarget.Lmtp server -> {
                 trace.route("route to " + server); // lmtp:...
                 try (InputStream in = body.open()) {
-                    yield lmtp.apply(server).deliver(envelope, recipients, in);
+                    yield lmtp.apply(server).deliver(envelope, recipients, in, body.size());
                 } catch (IOException e) {
                     yield recipients.stream().map(r -> (Outcome) new Outcome.Deferred("451 4.3.0 " + e)).toList();
                 }

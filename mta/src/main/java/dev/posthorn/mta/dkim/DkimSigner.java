@@ -80,7 +80,9 @@ public final class DkimSigner {
      * The DKIM-Signature fields for {@code message} (header section and body), each ending in CRLF, to be put on top
      * of it; empty when its author's domain has no key or the author cannot be told (see {@link FromDomain}).
      *
-     * @throws IOException when reading fails or the header section is too large
+     * @throws HeaderTooLarge when the header section is too large to sign (the one case the message may go on
+     *                        unsigned: it is the message's, not a fault here)
+     * @throws IOException when reading fails
      * @throws GeneralSecurityException when a key cannot sign
      */
     public String sign(InputStream message) throws IOException, GeneralSecurityException {

@@ -70,7 +70,7 @@ public final class DkimVerifier {
         HeaderSection section;
         try {
             section = HeaderSection.read(in);
-        } catch (HeaderSection.TooLarge e) {
+        } catch (HeaderTooLarge e) {
             return List.of(new DkimResult(Status.PERMERROR, "", "", "", e.getMessage()));
         }
         List<HeaderField> fields = section.named(SignatureField.NAME);

@@ -29,15 +29,6 @@ record HeaderSection(List<HeaderField> fields) {
         fields = Collections.unmodifiableList(new ArrayList<>(fields));
     }
 
-    /** Too large a header section: the message is not signed, or its signatures are not checked. */
-    static final class TooLarge extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        TooLarge(String message) {
-            super(message);
-        }
-    }
-
     /**
      * Reads the header section and the empty line after it; {@code in} is then at the body. {@code in} should be
      * buffered: it is read one octet at a time, so that not one octet of the body is taken.
@@ -53,7 +44,7 @@ record HeaderSection(List<HeaderField> fields) {
             while ((c = in.read()) >= 0) {
                 line.write(c);
                 if (++total > MAX_OCTETS) {
-                    throw new TooLarge("header section larger than " + MAX_OCTETS + " octets");
+                    throw new HeaderTooLarge("header section larger than " + MAX_OCTETS + " octets");
                 }
                 if (c == '\n') {
                     break;
@@ -67,7 +58,7 @@ record HeaderSection(List<HeaderField> fields) {
                 if (field.size() > 0) {
                     fields.add(field(field.toByteArray()));
                     if (fields.size() > MAX_FIELDS) {
-                        throw new TooLarge("more than " + MAX_FIELDS + " header fields");
+                        throw new HeaderTooLarge("more than " + MAX_FIELDS + " header fields");
                     }
                     field.reset();
                 }

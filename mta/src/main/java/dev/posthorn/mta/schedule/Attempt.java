@@ -91,7 +91,7 @@ final class Attempt {
             List<Outcome> results;
             try (InputStream body = spool.body(message)) {
                 results = transports.lmtp(group.getKey()).deliver(message.envelope(),
-                        lmtpAddresses.get(group.getKey()), body);
+                        lmtpAddresses.get(group.getKey()), body, message.messageLength());
             }
             for (int k = 0; k < results.size(); k++) {
                 add(group.getValue().get(k), "lmtp", "lmtp " + group.getKey().target(), null, results.get(k));

@@ -1,6 +1,7 @@
 package dev.posthorn.mta.schedule;
 
 import dev.posthorn.mta.bounce.Notifier;
+import dev.posthorn.mta.bounce.RecipientReport;
 import dev.posthorn.mta.config.Delivery;
 import dev.posthorn.mta.delivery.Lmtp;
 import dev.posthorn.mta.delivery.Outcome;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,6 +48,9 @@ public final class QueueRunner implements AutoCloseable {
 
     /** How often the queue directory is read even when nothing asked: finds messages another process committed. */
     static final Duration FALLBACK_SCAN = Duration.ofSeconds(60);
+
+    /** What a pending recipient's diagnostic says after an attempt that threw (RFC 5321 4.2.3, RFC 3463 4.3.0). */
+    static final String LOCAL_ERROR = "451 4.3.0 local error in processing";
 
     private final Spool spool;
     /** Attempts running now, by the parts they started with. */
@@ -239,25 +244,12 @@ public final class QueueRunner implements AutoCloseable {
         inUse.merge(used, 1, Integer::sum);
         try {
             if (!closed) {
-                Attempt attempt = new Attempt(message, spool, used.router(), used.transports());
-                DeliveryState after = attempt.run();
-                metrics.count(message, attempt, after, clock.instant());
-                finish(message, after, attempt, used);
+                run(message, used);
             }
-        } catch (IOException | RuntimeException e) {
-            log.error("{}: delivery attempt failed; retrying later", message.id(), e);
-            // As the spool has it now: recipients this attempt delivered and recorded are not delivered again.
-            Optional<QueuedMessage> recorded;
-            try {
-                recorded = spool.load(message.id());
-            } catch (IOException | RuntimeException again) {
-                recorded = Optional.of(message);
-            }
-            if (recorded.isPresent()) {
-                hold(recorded.get(), clock.instant().plus(used.retries().delayAfter(message.state().attempts() + 1)));
-            } else {
-                released(message.id(), Optional.empty());
-            }
+        } catch (RuntimeException e) {
+            // A defect past the attempt itself: the spool's copy is the truth, read again when next due.
+            log.error("{}: recording the attempt failed; retrying later", message.id(), e);
+            released(message.id(), Optional.of(clock.instant().plus(used.retries().delayAfter(1))));
         } finally {
             inUse.computeIfPresent(used, (p, n) -> n > 1 ? n - 1 : null);
             running.decrementAndGet();
@@ -265,36 +257,108 @@ public final class QueueRunner implements AutoCloseable {
         }
     }
 
+    /** Runs one attempt and records its outcome; an attempt that throws is recorded as one that failed for now. */
+    private void run(QueuedMessage message, Parts used) {
+        Attempt attempt = new Attempt(message, spool, used.router(), used.transports());
+        DeliveryState after;
+        try {
+            after = attempt.run();
+        } catch (IOException | RuntimeException e) {
+            log.error("{}: delivery attempt failed; retrying later", message.id(), e);
+            failed(message, used);
+            return;
+        }
+        metrics.count(message, attempt, after, clock.instant());
+        finish(message, after, attempt.successes(), attempt, used);
+    }
+
+    /**
+     * An attempt that threw counts as an attempt, so backoff lengthens and the message expires: its pending
+     * recipients are deferred with a local error. The state is the spool's, not the one the attempt started with:
+     * recipients it delivered and recorded are not delivered again (and get no success report, as after a crash).
+     */
+    private void failed(QueuedMessage message, Parts used) {
+        QueuedMessage current;
+        try {
+            Optional<QueuedMessage> recorded = spool.load(message.id());
+            if (recorded.isEmpty()) {
+                released(message.id(), Optional.empty()); // removed meanwhile
+                return;
+            }
+            current = recorded.get();
+        } catch (IOException | RuntimeException e) {
+            log.warn("{}: could not read its state again: {}", message.id(), e.toString());
+            current = message;
+        }
+        DeliveryState state = current.state();
+        for (int i = 0; i < state.recipients().size(); i++) {
+            if (state.recipients().get(i).status() == DeliveryState.Status.PENDING) {
+                state = state.with(i, DeliveryState.Status.PENDING, LOCAL_ERROR);
+                MailLog.deferred(current.id(), current.envelope().recipients().get(i).address(), LOCAL_ERROR);
+            }
+        }
+        finish(current, state, Map.of(), null, used);
+    }
+
     /**
      * Records the outcome of an attempt, queues the reports it calls for, and decides what happens to the message
      * next: removed once no recipient is pending (failures have been reported), else kept for the next attempt.
      * The spool is written before the message leaves memory, so a scan never loads an outdated copy.
+     *
+     * @param successes what success reports say of the recipients delivered (see {@link Attempt#successes()})
+     * @param attempt   the attempt, for its history; null for one that threw
      */
-    private void finish(QueuedMessage message, DeliveryState state, Attempt attempt, Parts used)
-            throws IOException {
+    private void finish(QueuedMessage message, DeliveryState state, Map<Integer, RecipientReport.Action> successes,
+                        Attempt attempt, Parts used) {
         Instant now = clock.instant();
         RetrySchedule retries = used.retries();
         if (retries.expired(message.envelope().receivedAt(), now)) {
             state = expire(message, state);
         }
-        Notifier.Result notified = used.notifier().notify(message, message.state(), state, attempt.successes(), now,
-                retries.delayNoticeDue(message.envelope().receivedAt(), now));
+        Notifier.Result notified;
+        try {
+            notified = used.notifier().notify(message, message.state(), state, successes, now,
+                    retries.delayNoticeDue(message.envelope().receivedAt(), now));
+        } catch (IOException | RuntimeException e) {
+            // Nothing recorded but the attempt's early progress: the spool's copy is read again when next due (a
+            // report queued before the failure may be sent again; reports are not transactional).
+            log.error("{}: could not queue its reports; retrying later", message.id(), e);
+            released(message.id(), Optional.of(now.plus(retries.delayAfter(message.state().attempts() + 1))));
+            return;
+        }
         notified.reports().forEach(this::submit);
         notified.kinds().forEach(metrics::report);
         state = notified.state();
-        int attempts = state.attempts() + 1;
-        Duration delay = retries.delayAfter(attempts);
-        state = state.attempted(now.plus(delay));
+        state = state.attempted(now.plus(retries.delayAfter(state.attempts() + 1)));
+        record(message, state, attempt, used, now);
+    }
+
+    /**
+     * Writes the state after an attempt (whose reports are queued). When the spool cannot be written the message
+     * stays in memory with that state, never the one from before: a later attempt neither delivers nor reports again
+     * what this one did (it writes the state, or removes the finished message).
+     */
+    private void record(QueuedMessage message, DeliveryState state, Attempt attempt, Parts used, Instant now) {
         QueuedMessage updated = message.with(state);
         boolean touched = stated.remove(message.id());
-        if (state.isFinished()) {
-            spool.remove(message, message.state().attempts() > 0 || attempt.savedState() || touched);
-            MailLog.removed(message.id());
-            released(message.id(), Optional.empty());
+        try {
+            if (state.isFinished()) {
+                spool.remove(message, message.state().attempts() > 0 || attempt == null || attempt.savedState()
+                        || touched);
+                MailLog.removed(message.id());
+                released(message.id(), Optional.empty());
+                return;
+            }
+            spool.save(message.id(), state);
+        } catch (IOException | RuntimeException e) {
+            log.error("{}: could not record the attempt; retrying later", message.id(), e);
+            stated.add(message.id());
+            hold(updated, state.nextAttempt());
             return;
         }
-        spool.save(message.id(), state);
-        AttemptHistory.append(spool, message, attempt, state, now);
+        if (attempt != null) {
+            AttemptHistory.append(spool, message, attempt, state, now);
+        }
         if (active.diskDue().isPresent()) {
             released(message.id(), Optional.of(state.nextAttempt())); // others wait on disk: no place for waiting
         } else {

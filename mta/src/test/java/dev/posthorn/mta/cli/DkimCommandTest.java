@@ -60,7 +60,7 @@ class DkimCommandTest {
 
     @Test
     void theMaildirFilePosthornWritesPasses() throws Exception {
-        Path file = new Maildir(dir.resolve("mail/bob"), "mx.posthorn.test")
+        Path file = new Maildir(dir.resolve("mail"), "bob", "mx.posthorn.test")
                 .deliver("alice@posthorn.test", "bob@posthorn.test", stream(signed));
         assertThat(Files.readString(file)).doesNotContain("\r").contains("\nDKIM-Signature:");
         assertThat(terminal.run("dkim", "verify", "--key-record", records.toString(), file.toString()))
@@ -70,7 +70,7 @@ class DkimCommandTest {
 
     @Test
     void theMaildirFileOnStandardInputPasses() throws Exception {
-        Path file = new Maildir(dir.resolve("mail/bob"), "mx.posthorn.test")
+        Path file = new Maildir(dir.resolve("mail"), "bob", "mx.posthorn.test")
                 .deliver("alice@posthorn.test", "bob@posthorn.test", stream(signed));
         assertThat(terminal.runWithInput(Files.readString(file), "dkim", "verify", "--key-record",
                 records.toString())).as(terminal.out() + terminal.err()).isZero();
@@ -79,7 +79,7 @@ class DkimCommandTest {
 
     @Test
     void aChangedLfFileStillFails() throws Exception {
-        Path file = new Maildir(dir.resolve("mail/bob"), "mx.posthorn.test")
+        Path file = new Maildir(dir.resolve("mail"), "bob", "mx.posthorn.test")
                 .deliver("alice@posthorn.test", "bob@posthorn.test", stream(signed.replace("bye", "buy")));
         assertThat(terminal.run("dkim", "verify", "--key-record", records.toString(), file.toString())).isEqualTo(1);
         assertThat(terminal.out()).startsWith("dkim=fail header.d=posthorn.test header.s=ed1");

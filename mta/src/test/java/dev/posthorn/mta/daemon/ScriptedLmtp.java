@@ -30,10 +30,22 @@ final class ScriptedLmtp implements AutoCloseable {
     private final BiFunction<Integer, String, String> finals;
     private final AtomicInteger connections = new AtomicInteger();
     private final List<Delivered> delivered = new CopyOnWriteArrayList<>();
+    private final List<String> mails = new CopyOnWriteArrayList<>();
+    private final List<byte[]> messages = new CopyOnWriteArrayList<>();
+    private final boolean binary;
     private final Thread acceptor;
 
     /** @param finals the reply line after the data, by connection number and recipient (lower case) */
     ScriptedLmtp(String host, BiFunction<Integer, String, String> finals) throws IOException {
+        this(host, finals, false);
+    }
+
+    /**
+     * @param finals  the reply line after the data, by connection number and recipient (lower case)
+     * @param binary  whether the server offers BINARYMIME and CHUNKING (RFC 3030), taking a message in one BDAT LAST
+     */
+    ScriptedLmtp(String host, BiFunction<Integer, String, String> finals, boolean binary) throws IOException {
+        this.binary = binary;
         this.socket = new ServerSocket();
         socket.bind(new InetSocketAddress(host, 0));
         this.finals = finals;
@@ -50,6 +62,16 @@ final class ScriptedLmtp implements AutoCloseable {
 
     List<Delivered> delivered() {
         return List.copyOf(delivered);
+    }
+
+    /** The messages received, as they came after DATA (unstuffed) or BDAT. */
+    List<byte[]> messages() {
+        return List.copyOf(messages);
+    }
+
+    /** The MAIL commands received, as sent. */
+    List<String> mails() {
+        return List.copyOf(mails);
     }
 
     private void accept() {
@@ -74,8 +96,10 @@ final class ScriptedLmtp implements AutoCloseable {
             for (LineReader.Line line = in.readLine(2048); line != null; line = in.readLine(2048)) {
                 String text = new String(line.content(), StandardCharsets.UTF_8);
                 switch (text.split(" ", 2)[0].toUpperCase(Locale.ROOT)) {
-                    case "LHLO" -> send(out, "250-lmtp.test\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 ENHANCEDSTATUSCODES");
+                    case "LHLO" -> send(out, "250-lmtp.test\r\n250-PIPELINING\r\n250-8BITMIME\r\n"
+                            + (binary ? "250-BINARYMIME\r\n250-CHUNKING\r\n" : "") + "250 ENHANCEDSTATUSCODES");
                     case "MAIL" -> {
+                        mails.add(text);
                         recipients.clear();
                         send(out, "250 2.1.0 ok");
                     }
@@ -85,16 +109,17 @@ final class ScriptedLmtp implements AutoCloseable {
                     }
                     case "DATA" -> {
                         send(out, "354 go ahead");
-                        new DotUnstuffingInputStream(in).readAllBytes();
-                        StringBuilder answers = new StringBuilder();
-                        for (String recipient : recipients) {
-                            String reply = finals.apply(connection, recipient);
-                            if (reply.startsWith("2")) {
-                                delivered.add(new Delivered(connection, recipient));
-                            }
-                            answers.append(answers.isEmpty() ? "" : "\r\n").append(reply);
+                        messages.add(new DotUnstuffingInputStream(in).readAllBytes());
+                        send(out, answers(connection, recipients));
+                    }
+                    case "BDAT" -> {
+                        String[] words = text.split(" ");
+                        if (!binary || words.length != 3 || !words[2].equalsIgnoreCase("LAST")) {
+                            send(out, "500 5.5.2 one BDAT LAST only, and only when offered");
+                            return;
                         }
-                        send(out, answers.toString());
+                        messages.add(in.readNBytes(Integer.parseInt(words[1])));
+                        send(out, answers(connection, recipients));
                     }
                     case "RSET", "NOOP" -> send(out, "250 2.0.0 ok");
                     case "QUIT" -> {
@@ -107,6 +132,19 @@ final class ScriptedLmtp implements AutoCloseable {
         } catch (IOException e) {
             // the client went away: nothing to record
         }
+    }
+
+    /** Each recipient's reply after the data (RFC 2033 4.2), noting those delivered. */
+    private String answers(int connection, List<String> recipients) {
+        StringBuilder answers = new StringBuilder();
+        for (String recipient : recipients) {
+            String reply = finals.apply(connection, recipient);
+            if (reply.startsWith("2")) {
+                delivered.add(new Delivered(connection, recipient));
+            }
+            answers.append(answers.isEmpty() ? "" : "\r\n").append(reply);
+        }
+        return answers.toString();
     }
 
     private static void send(OutputStream out, String lines) throws IOException {

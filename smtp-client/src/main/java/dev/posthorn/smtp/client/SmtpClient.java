@@ -196,7 +196,8 @@ public final class SmtpClient implements AutoCloseable {
 
     /**
      * As {@link #send(ReversePath, MailParameters, List, InputStream)}, knowing the message's size in octets (or -1):
-     * a message over the server's SIZE is then not sent at all, and CHUNKING (RFC 3030) is used when offered.
+     * a message over the server's SIZE is then not sent at all, and CHUNKING (RFC 3030) is used when offered (over
+     * LMTP only for a BINARYMIME body, which cannot go as DATA; one of unknown size is refused with 554 5.6.3).
      * A message that needs an extension the server lacks (8BITMIME, BINARYMIME, SMTPUTF8) is not sent either: each
      * recipient gets a permanent failure saying why, since converting it could change what the sender wrote.
      */
@@ -209,7 +210,13 @@ public final class SmtpClient implements AutoCloseable {
         if (refusal != null) {
             return perRecipient(refusal, recipients, List.of(), List.of(), refusal);
         }
-        boolean chunking = protocol == Protocol.SMTP && size >= 0 && capabilities.supports("CHUNKING");
+        // LMTP uses BDAT only where a binary body needs it: DATA is what every LMTP server takes (RFC 2033 4.2).
+        boolean binary = parameters.body() == dev.posthorn.smtp.BodyType.BINARY_MIME;
+        boolean chunking = (protocol == Protocol.SMTP || binary) && size >= 0 && capabilities.supports("CHUNKING");
+        if (binary && !chunking) {
+            Reply unsized = Reply.of(554, "5.6.3", "binary message of unknown size: BDAT needs it (RFC 3030 3)");
+            return perRecipient(unsized, recipients, List.of(), List.of(), unsized);
+        }
         boolean pipelining = capabilities.supports("PIPELINING");
         List<String> commands = new ArrayList<>();
         commands.add("MAIL FROM:" + sender + mailParameters(parameters));
@@ -290,6 +297,14 @@ public final class SmtpClient implements AutoCloseable {
             throw new IOException("message was " + copied + " octets, not the " + size + " announced");
         }
         out.flush();
+        if (protocol == Protocol.LMTP) {
+            // One reply per accepted recipient after BDAT LAST, as after DATA (RFC 2033 4.2, RFC 3030 4.1).
+            List<Reply> finals = new ArrayList<>();
+            for (long i = rcptReplies.stream().filter(Reply::isPositive).count(); i > 0; i--) {
+                finals.add(read(timeouts.dataTermination()));
+            }
+            return perRecipient(mail, recipients, rcptReplies, finals, null);
+        }
         Reply last = read(timeouts.dataTermination());
         return perRecipient(mail, recipients, rcptReplies, List.of(), last);
     }
