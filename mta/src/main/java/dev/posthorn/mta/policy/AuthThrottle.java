@@ -3,6 +3,7 @@ package dev.posthorn.mta.policy;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.posthorn.mta.maillog.MailLog;
 import dev.posthorn.smtp.AddressLiteral;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -115,12 +116,13 @@ public final class AuthThrottle {
         int byPair = count(new Pair(address, user), maxPerPair);
         int byUser = failures.asMap().merge(new User(user), 1, Integer::sum);
         if (byAddress == maxPerAddress || byPair == maxPerPair) {
-            log.warn("AUTH locked out for {}: client {} ({} failures; {} as user {})", window,
-                    AddressLiteral.format(client), byAddress, byPair, user);
+            // The user name is the peer's text: cleaned, so it cannot start a line of its own (log forging).
+            log.warn("AUTH locked out for {}: client {} ({} failures; {} as user <{}>)", window,
+                    AddressLiteral.format(client), byAddress, byPair, MailLog.clean(user));
         }
         if (byUser == maxPerUser) {
-            log.warn("AUTH for user {} failed {} times within {}; further failures are answered after {}", user,
-                    byUser, window, delayStep.multipliedBy(MAX_STEPS));
+            log.warn("AUTH for user <{}> failed {} times within {}; further failures are answered after {}",
+                    MailLog.clean(user), byUser, window, delayStep.multipliedBy(MAX_STEPS));
         }
         int steps = byUser >= maxPerUser ? MAX_STEPS : Math.max(byAddress, byPair);
         return delayStep.multipliedBy(Math.min(MAX_STEPS, steps));

@@ -16,6 +16,23 @@ class AuthThrottleTest {
             Duration.ofSeconds(1));
 
     @Test
+    void aUserNameWithALineBreakCannotWriteALineOfItsOwn() throws Exception {
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.err;
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            for (int i = 0; i < 5; i++) {
+                throttle.failed(InetAddress.getByName("192.0.2.9"), "eve\nFORGED: root logged in\u2028x");
+            }
+        } finally {
+            System.setErr(saved);
+        }
+        String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(log).contains("AUTH locked out").contains("user <eve\\x0aFORGED: root logged in\\u2028x>");
+        assertThat(log.lines()).noneMatch(line -> line.startsWith("FORGED"));
+    }
+
+    @Test
     void failuresFromOneAddressLockItOutUntilTheWindowPasses() throws Exception {
         InetAddress guesser = InetAddress.getByName("192.0.2.66");
         assertThat(throttle.failed(guesser, "a")).isEqualTo(Duration.ofSeconds(1));
