@@ -70,6 +70,8 @@ public final class ConfigLoader {
                 .map(v -> new DomainReader(folder).read(v)).orElse(defaults.domains());
         Optional<Path> usersFile = section.get("users_file").isPresent()
                 ? section.get("users_file").flatMap(v -> v.file(folder)) : Optional.of(Config.defaultUsersFile(spool));
+        section.get("users_file").ifPresent(v -> usersFile.filter(java.nio.file.Files::isRegularFile)
+                .ifPresent(v::warnIfReadableByOthers));
         OutboundReader outboundSections = new OutboundReader(folder, defaults);
         Dns dns = section.get("dns").map(outboundSections::dns).orElse(defaults.dns());
         Queue queue = section.get("queue").map(outboundSections::queue).orElse(defaults.queue());

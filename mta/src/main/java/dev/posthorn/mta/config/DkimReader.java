@@ -97,6 +97,7 @@ final class DkimReader {
     private static Optional<PrivateKey> privateKey(Value value, Path file) {
         try {
             PrivateKey key = KeyFile.read(file);
+            value.warnIfReadableByOthers(file);
             if (key instanceof RSAKey rsa && rsa.getModulus().bitLength() < KeyFile.RSA_BITS) {
                 value.warning("RSA key of " + rsa.getModulus().bitLength() + " bits; " + KeyFile.RSA_BITS
                         + " are recommended (RFC 8301 3.2)");

@@ -7,8 +7,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -201,18 +199,7 @@ final class OutboundReader {
         if (found.isEmpty()) {
             return found;
         }
-        Path file = found.get();
-        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
-        if (view != null) {
-            try {
-                Set<PosixFilePermission> permissions = view.readAttributes().permissions();
-                if (permissions.contains(PosixFilePermission.OTHERS_READ)) {
-                    value.warning("readable by every user of this host; chmod o-r " + file);
-                }
-            } catch (IOException e) {
-                value.warning("cannot read the permissions of " + file + ": " + e.getMessage());
-            }
-        }
+        value.warnIfReadableByOthers(found.get());
         return found;
     }
 

@@ -34,6 +34,7 @@ final class TlsReader {
             Optional<X509Certificate> leaf = loaded(certValue.get(),
                     () -> ServerTls.readCertificates(cert.get()).getFirst());
             Optional<PrivateKey> privateKey = loaded(keyValue.get(), () -> ServerTls.readPrivateKey(key.get()));
+            privateKey.ifPresent(loadedKey -> keyValue.get().warnIfReadableByOthers(key.get()));
             if (leaf.isEmpty() || privateKey.isEmpty()) {
                 return Optional.empty();
             }

@@ -1,8 +1,12 @@
 package dev.posthorn.mta.config;
 
+import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +39,24 @@ record Value(Node node, String path, Problems problems) {
     /** A warning about this value: see {@link Problems#warn}. */
     void warning(String reason) {
         problems.warn(node, path, reason);
+    }
+
+    /**
+     * Warns when {@code file}, a secret (a private key, a password, the users' hashes), may be read by other users
+     * of the host: not a problem (the file works), but something the operator should fix.
+     */
+    void warnIfReadableByOthers(Path file) {
+        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+        if (view == null) {
+            return;
+        }
+        try {
+            if (view.readAttributes().permissions().contains(PosixFilePermission.OTHERS_READ)) {
+                warning("readable by every user of this host; chmod o-r " + file);
+            }
+        } catch (IOException e) {
+            warning("cannot read the permissions of " + file + ": " + e.getMessage());
+        }
     }
 
     /** A child's path: {@code path.name}. */

@@ -137,4 +137,21 @@ final class ConfigFiles {
             throw new IllegalArgumentException(e);
         }
     }
+
+    /** What the loader logs (its warnings) while it loads {@code yaml} in {@code dir}, which must be valid. */
+    static List<ch.qos.logback.classic.spi.ILoggingEvent> warningsOfLoading(Path dir, String yaml)
+            throws ConfigException {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                ConfigLoader.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+                new ch.qos.logback.core.read.ListAppender<>();
+        appender.start();
+        log.addAppender(appender);
+        try {
+            load(dir, yaml);
+        } finally {
+            log.detachAppender(appender);
+        }
+        return appender.list;
+    }
 }

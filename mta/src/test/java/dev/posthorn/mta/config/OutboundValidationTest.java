@@ -311,7 +311,7 @@ class OutboundValidationTest {
         assumeThat(Files.getFileAttributeView(password, PosixFileAttributeView.class)).isNotNull();
         Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-r--r--"));
 
-        List<ILoggingEvent> warnings = warningsOfLoading(RELAY_WITH_AUTH);
+        List<ILoggingEvent> warnings = ConfigFiles.warningsOfLoading(dir, RELAY_WITH_AUTH);
 
         assertThat(warnings).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN);
         assertThat(warnings.getFirst().getFormattedMessage()).isEqualTo(dir.resolve(ConfigFiles.NAME)
@@ -324,21 +324,7 @@ class OutboundValidationTest {
     void aPasswordFileOnlyItsOwnerMayReadLoadsWithoutAWarning() throws Exception {
         ConfigFiles.secret(dir.resolve("password"), "secret\n");
 
-        assertThat(warningsOfLoading(RELAY_WITH_AUTH)).isEmpty();
-    }
-
-    /** What the loader logs while it loads {@code yaml}, which must be valid. */
-    private List<ILoggingEvent> warningsOfLoading(String yaml) throws ConfigException {
-        Logger log = (Logger) LoggerFactory.getLogger(ConfigLoader.class);
-        ListAppender<ILoggingEvent> appender = new ListAppender<>();
-        appender.start();
-        log.addAppender(appender);
-        try {
-            load(dir, yaml);
-        } finally {
-            log.detachAppender(appender);
-        }
-        return appender.list;
+        assertThat(ConfigFiles.warningsOfLoading(dir, RELAY_WITH_AUTH)).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")
