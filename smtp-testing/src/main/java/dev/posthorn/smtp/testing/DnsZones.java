@@ -49,19 +49,22 @@ final class DnsZones {
     private final Set<Name> existing = new HashSet<>();
     private final Set<Name> servfail;
     private final Set<Name> drop;
+    /** Names whose queries for types they hold no record of are dropped. */
+    private final Set<Name> dropNoData;
     /** Null when no zone is signed. */
     private final DnssecZones dnssec;
 
     DnsZones(Collection<Name> origins, Map<Name, List<Record>> records, Set<Name> servfail, Set<Name> drop) {
-        this(origins, records, servfail, drop, Set.of(), Set.of());
+        this(origins, records, servfail, drop, Set.of(), Set.of(), Set.of());
     }
 
     /**
+     * @param dropNoData names whose queries for types they do not hold go unanswered
      * @param signed the zones to sign
      * @param bogus  names whose signatures are broken
      */
     DnsZones(Collection<Name> origins, Map<Name, List<Record>> records, Set<Name> servfail, Set<Name> drop,
-             Set<Name> signed, Set<Name> bogus) {
+             Set<Name> dropNoData, Set<Name> signed, Set<Name> bogus) {
         this.origins = origins.stream().sorted(Comparator.comparingInt(Name::labels).reversed()).toList();
         if (signed.isEmpty()) {
             this.dnssec = null;
@@ -73,6 +76,7 @@ final class DnsZones {
         }
         this.servfail = Set.copyOf(servfail);
         this.drop = Set.copyOf(drop);
+        this.dropNoData = Set.copyOf(dropNoData);
         for (Name origin : this.origins) {
             soas.put(origin, soa(origin));
             existing.add(origin);
@@ -98,7 +102,7 @@ final class DnsZones {
     Optional<Message> answer(Message query) {
         Header in = query.getHeader();
         Record question = query.getQuestion();
-        if (question != null && drop.contains(question.getName())) {
+        if (question != null && dropped(question.getName(), question.getType())) {
             return Optional.empty();
         }
         Message response = new Message(in.getID());
@@ -165,6 +169,14 @@ final class DnsZones {
                 return;
             }
         }
+    }
+
+    private boolean dropped(Name name, int type) {
+        if (drop.contains(name)) {
+            return true;
+        }
+        return dropNoData.contains(name) && records.getOrDefault(name, List.of()).stream()
+                .noneMatch(r -> r.getType() == type || r.getType() == Type.CNAME);
     }
 
     /** NXDOMAIN or NODATA for {@code name}, with the zone's SOA and, signed, the proof (RFC 4035 3.1.3). */

@@ -171,6 +171,19 @@ class DnsResponderTest {
         }
     }
 
+    @Test
+    void dropOtherTypesAnswersTheTypesTheNameHoldsAndDropsTheRest() throws IOException {
+        try (DnsResponder responder = ZONE.dropOtherTypes("mx1.example.test").start()) {
+            SimpleResolver resolver = resolver(responder);
+            resolver.setTimeout(Duration.ofMillis(300));
+
+            assertThat(answers(ask(resolver, "mx1.example.test", Type.A))).hasSize(1);
+            assertThat(answers(ask(resolver, "mx1.example.test", Type.AAAA))).hasSize(1);
+            assertThatThrownBy(() -> ask(resolver, "mx1.example.test", Type.TXT)).isInstanceOf(IOException.class);
+            assertThat(responder.queryCount("mx1.example.test.")).isEqualTo(3);
+        }
+    }
+
     private static DnsResponderBuilder bigTxt() {
         String chunk = "x".repeat(200);
         return ZONE.txt("big.example.test", chunk, chunk).txt("big.example.test", chunk, chunk);
