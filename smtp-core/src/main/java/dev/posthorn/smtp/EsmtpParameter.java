@@ -15,6 +15,13 @@ import java.util.Set;
 record EsmtpParameter(String keyword, String value) {
 
     /**
+     * RFC 5321 4.1.2 sets no length for {@code esmtp-keyword}; registered ones are a dozen characters. A keyword is
+     * quoted in the refusal ("Unsupported parameter X"), and a reply line holds at most 512 octets
+     * (4.5.3.1.5), so a longer keyword is refused as bad syntax instead of making a reply too long to send.
+     */
+    static final int MAX_KEYWORD = 64;
+
+    /**
      * Splits the parameter part of a command into parameters, refusing bad syntax ({@code 501 5.5.4}) and a keyword
      * given twice ({@code 555 5.5.4}).
      */
@@ -56,7 +63,7 @@ record EsmtpParameter(String keyword, String value) {
     }
 
     private static boolean isKeyword(String keyword) {
-        if (keyword.isEmpty() || !Character.isLetterOrDigit(keyword.charAt(0))) {
+        if (keyword.isEmpty() || keyword.length() > MAX_KEYWORD || !Character.isLetterOrDigit(keyword.charAt(0))) {
             return false;
         }
         return keyword.chars().allMatch(c -> c < 0x80 && (Character.isLetterOrDigit(c) || c == '-'));

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Reads one reply, all its continuation lines included (RFC 5321 4.2.1), from a server. Every line must carry the
- * same code; an enhanced status code (RFC 2034) is taken from the first line when its class matches the code.
+ * same code; an enhanced status code (RFC 2034) is taken from the first line that carries one of the code's class.
  */
 public final class ReplyParser {
 
@@ -56,7 +56,8 @@ public final class ReplyParser {
             int space = rest.indexOf(' ');
             String first = space < 0 ? rest : rest.substring(0, space);
             if (EnhancedStatus.isStatus(first) && EnhancedStatus.parse(first).codeClass() == code / 100) {
-                if (texts.isEmpty()) {
+                // RFC 2034 4 wants it on every line; a server that gives it only on a later line still gave it.
+                if (status == null) {
                     status = EnhancedStatus.parse(first);
                 }
                 rest = space < 0 ? "" : rest.substring(space + 1);

@@ -116,6 +116,16 @@ class MailParametersTest {
     }
 
     @Test
+    void overLongKeywordIsRefusedWithAReplyNotAnException() {
+        // Found by CommandParserFuzzTest: the keyword was quoted into a reply longer than a reply line may be, and
+        // the Reply constructor's IllegalArgumentException escaped the parser (a command line may be 2048 octets).
+        String keyword = "X".repeat(600);
+        assertThat(Parse.refusal("MAIL FROM:<> " + keyword + "=1")).isEqualTo("501 5.5.4");
+        assertThat(Parse.refusal("MAIL FROM:<> SIZE=1 " + keyword)).isEqualTo("501 5.5.4");
+        assertThat(Parse.refusal("RCPT TO:<a@b.example> " + keyword + "=1")).isEqualTo("501 5.5.4");
+    }
+
+    @Test
     void effectiveBodyDefaultsTo7Bit() {
         assertThat(MailParameters.NONE.effectiveBody()).isEqualTo(BodyType.SEVEN_BIT);
         assertThat(Parse.mailParameters(" BODY=BINARYMIME").effectiveBody()).isEqualTo(BodyType.BINARY_MIME);

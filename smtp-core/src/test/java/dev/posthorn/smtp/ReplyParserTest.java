@@ -70,6 +70,16 @@ class ReplyParserTest {
     }
 
     @Test
+    void statusGivenOnlyOnALaterLineIsTheReplysStatus() throws IOException {
+        // Found by ReplyParserFuzzTest: the status was cut from the later line but not kept, so the reply lost it
+        // and, written out again, read back different.
+        Reply reply = ReplyParser.read(wire("550-Sorry<CRLF>550 5.1.1 5.1.7 no such user<CRLF>"));
+        assertThat(reply).isEqualTo(
+                new Reply(550, EnhancedStatus.parse("5.1.1"), List.of("Sorry", "5.1.7 no such user")));
+        assertThat(ReplyParser.read(wire(reply.toWire()))).isEqualTo(reply);
+    }
+
+    @Test
     void readsExactlyOneReplyAndLeavesTheNextInTheReader() throws IOException {
         LineReader in = wire("250-a<CRLF>250 b<CRLF>221 2.0.0 Bye<CRLF>rest");
 
