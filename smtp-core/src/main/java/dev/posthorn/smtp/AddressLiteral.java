@@ -2,6 +2,7 @@ package dev.posthorn.smtp;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 
 /**
@@ -55,6 +56,15 @@ public record AddressLiteral(String text, InetAddress address) implements Host {
     public static AddressLiteral of(InetAddress address) {
         String text = format(address);
         return new AddressLiteral(address instanceof Inet6Address ? "[IPv6:" + text + "]" : "[" + text + "]", address);
+    }
+
+    /**
+     * An address and port as people write them, {@code 192.0.2.1:25} or {@code [2001:db8::1]:25}: the address as
+     * {@link #format(InetAddress)} gives it, an IPv6 one in brackets.
+     */
+    public static String format(InetSocketAddress address) {
+        String host = format(address.getAddress());
+        return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     /**

@@ -35,6 +35,16 @@ class AddressFormatTest {
     }
 
     @Test
+    void anAddressWithItsPortIsWrittenAsPeopleWriteIt() throws Exception {
+        assertThat(AddressLiteral.format(new java.net.InetSocketAddress(InetAddress.getByName("192.0.2.1"), 25)))
+                .isEqualTo("192.0.2.1:25");
+        assertThat(AddressLiteral.format(new java.net.InetSocketAddress(InetAddress.getByName("::1"), 2580)))
+                .isEqualTo("[::1]:2580");
+        assertThat(AddressLiteral.format(new java.net.InetSocketAddress(
+                InetAddress.getByName("2001:db8:0:0:0:0:0:25"), 587))).isEqualTo("[2001:db8::25]:587");
+    }
+
+    @Test
     void theScopeIsLeftOut() throws UnknownHostException {
         byte[] linkLocal = InetAddress.getByName("fe80::1").getAddress();
         InetAddress scoped = Inet6Address.getByAddress(null, linkLocal, 2);

@@ -79,11 +79,11 @@ public final class AdminServer implements AutoCloseable {
             throw failure(listen, e);
         }
         InetSocketAddress bound = new InetSocketAddress(listen.getAddress(), connector.getLocalPort());
-        log.info("admin listener on {}", where(bound));
+        log.info("admin listener on {}", AddressLiteral.format(bound));
         if (!listen.getAddress().isLoopbackAddress()) {
             // Plain HTTP: the bearer token crosses the network readable by anyone on the path.
             log.warn("admin listener on {} is not on loopback: its token and answers travel unencrypted; keep it on a"
-                    + " private network or behind a TLS proxy", where(bound));
+                    + " private network or behind a TLS proxy", AddressLiteral.format(bound));
         }
         return new AdminServer(server, bound);
     }
@@ -93,16 +93,10 @@ public final class AdminServer implements AutoCloseable {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof BindException bind) {
                 String why = bind.getMessage() == null ? "cannot bind" : bind.getMessage().toLowerCase(Locale.ROOT);
-                return new IOException("cannot listen on " + where(listen) + ": " + why, e);
+                return new IOException("cannot listen on " + AddressLiteral.format(listen) + ": " + why, e);
             }
         }
-        return new IOException("admin listener on " + where(listen) + " did not start: " + e.getMessage(), e);
-    }
-
-    /** {@code host:port}, an IPv6 host in brackets. */
-    static String where(InetSocketAddress address) {
-        String host = AddressLiteral.format(address.getAddress());
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+        return new IOException("admin listener on " + AddressLiteral.format(listen) + " did not start: " + e.getMessage(), e);
     }
 
     /** The bound address (the real port when port 0 was asked for). */
@@ -113,7 +107,7 @@ public final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         stopQuietly(server);
-        log.info("admin listener on {} stopped", where(address));
+        log.info("admin listener on {} stopped", AddressLiteral.format(address));
     }
 
     private static void stopQuietly(Server server) {

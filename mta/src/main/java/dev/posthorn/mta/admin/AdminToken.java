@@ -49,7 +49,13 @@ public final class AdminToken {
         }
     }
 
-    private static String read(Path file) throws IOException {
+    /**
+     * The token in {@code file}: at most {@code MAX_FILE} octets of ASCII, surrounding white space dropped, not empty.
+     * The daemon and the command line read it alike.
+     *
+     * @throws NoSuchFileException when there is no such file; any other problem as an IOException naming the file
+     */
+    public static String read(Path file) throws IOException {
         String text;
         try {
             text = Files.size(file) > MAX_FILE ? null : Files.readString(file, StandardCharsets.US_ASCII);

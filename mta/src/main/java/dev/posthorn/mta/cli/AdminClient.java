@@ -1,5 +1,6 @@
 package dev.posthorn.mta.cli;
 
+import dev.posthorn.mta.admin.AdminToken;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.smtp.AddressLiteral;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,8 +43,7 @@ final class AdminClient {
 
     /** {@code host:port} as the operator would write it. */
     String where() {
-        String host = AddressLiteral.format(address.getAddress());
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+        return AddressLiteral.format(address);
     }
 
     /** A status and the JSON document the daemon answered. */
@@ -64,11 +63,9 @@ final class AdminClient {
     Answer call(String method, String path, String body) throws IOException {
         String token;
         try {
-            token = Files.readString(tokenFile, StandardCharsets.US_ASCII).strip();
+            token = AdminToken.read(tokenFile); // the daemon's own reader: bounded, ASCII, not empty
         } catch (NoSuchFileException e) {
             throw new IOException("no admin token at " + tokenFile + " (is the daemon started with this config?)");
-        } catch (IOException e) {
-            throw new IOException("cannot read the admin token " + tokenFile + ": " + e.getMessage());
         }
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + where() + "/api/v1/" + path))
                 .timeout(TIMEOUT)

@@ -3,7 +3,6 @@ package dev.posthorn.mta.daemon;
 import dev.posthorn.smtp.AddressLiteral;
 import java.io.IOException;
 import java.net.BindException;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -27,9 +26,7 @@ final class StartError {
 
     /** {@code cannot listen on ADDRESS: REASON}. */
     static IOException listen(InetSocketAddress address, IOException cause) {
-        String host = AddressLiteral.format(address.getAddress()); // RFC 5952: ::1, not 0:0:0:0:0:0:0:1
-        String shown = address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host;
-        return of("cannot listen on " + shown + ":" + address.getPort(), cause);
+        return of("cannot listen on " + AddressLiteral.format(address), cause); // RFC 5952: [::1], not [0:0:...:1]
     }
 
     /** The operating system's reason in lower case, without the path (the caller names the part). */
