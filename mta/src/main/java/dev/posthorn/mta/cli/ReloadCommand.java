@@ -1,16 +1,13 @@
 package dev.posthorn.mta.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.ConfigException;
 import dev.posthorn.mta.config.ConfigLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,8 +50,9 @@ final class ReloadCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        List<String> problems = strings(answer.json(), "problems");
-        List<String> notes = strings(answer.json(), "notes");
+        Map<String, Object> document = JsonTree.object(answer.json());
+        List<String> problems = JsonTree.texts(document, "problems");
+        List<String> notes = JsonTree.texts(document, "notes");
         notes.forEach(note -> out.println("note: " + note));
         if (answer.status() == 422) {
             problems.forEach(err::println);
@@ -66,23 +64,5 @@ final class ReloadCommand implements Callable<Integer> {
         out.println("reloaded");
         out.flush();
         return 0;
-    }
-
-    /** The strings of the array {@code field} at the top of {@code json}. */
-    static List<String> strings(String json, String field) throws IOException {
-        List<String> values = new ArrayList<>();
-        try (JsonParser parser = new JsonFactory().createParser(json)) {
-            boolean inField = false;
-            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
-                if (token == JsonToken.FIELD_NAME && parser.getParsingContext().getParent().inRoot()) {
-                    inField = parser.currentName().equals(field);
-                } else if (inField && token == JsonToken.VALUE_STRING) {
-                    values.add(parser.getText());
-                } else if (inField && token == JsonToken.END_ARRAY) {
-                    inField = false;
-                }
-            }
-        }
-        return values;
     }
 }
