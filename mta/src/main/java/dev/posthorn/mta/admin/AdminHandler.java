@@ -1,11 +1,8 @@
 package dev.posthorn.mta.admin;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -41,7 +38,6 @@ final class AdminHandler extends Handler.Abstract {
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final String JSON = "application/json";
     private static final String API = "/api/v1";
-    private static final JsonFactory JSON_FACTORY = new JsonFactory();
 
     private final AdminToken token;
     private final PrometheusMeterRegistry metrics;
@@ -106,11 +102,9 @@ final class AdminHandler extends Handler.Abstract {
         return Answer.of(ApiResponse.error(405, "method not allowed"));
     }
 
-    private Answer ready() throws IOException {
+    private Answer ready() {
         List<Readiness.Failure> failures = readiness.failures();
-        StringWriter out = new StringWriter();
-        try (JsonGenerator json = JSON_FACTORY.createGenerator(out)) {
-            json.writeStartObject();
+        return Answer.json(failures.isEmpty() ? 200 : 503, Json.object(json -> {
             json.writeBooleanField("ready", failures.isEmpty());
             if (!failures.isEmpty()) {
                 json.writeArrayFieldStart("failed");
@@ -122,9 +116,7 @@ final class AdminHandler extends Handler.Abstract {
                 }
                 json.writeEndArray();
             }
-            json.writeEndObject();
-        }
-        return Answer.json(failures.isEmpty() ? 200 : 503, out.toString());
+        }));
     }
 
     private Answer api(Request request, String path) throws IOException {

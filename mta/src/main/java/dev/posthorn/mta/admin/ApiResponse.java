@@ -21,7 +21,7 @@ public record ApiResponse(int status, String json) {
 
     /** An error as {@code {"error": "..."}}. */
     public static ApiResponse error(int status, String message) {
-        return new ApiResponse(status, "{\"error\":" + Json.string(message) + "}");
+        return new ApiResponse(status, Json.object(json -> json.writeStringField("error", message)));
     }
 
     public byte[] bytes() {

@@ -23,21 +23,22 @@ public final class ControlApi implements ApiRoutes {
                 return Optional.of(ApiResponse.error(405, "use POST"));
             }
             ReloadResult result = control.reload();
-            return Optional.of(new ApiResponse(result.applied() ? 200 : 422, "{\"reloaded\":" + result.applied()
-                    + ",\"problems\":" + array(result.problems()) + ",\"notes\":" + array(result.notes()) + "}"));
+            return Optional.of(new ApiResponse(result.applied() ? 200 : 422, Json.object(json -> {
+                json.writeBooleanField("reloaded", result.applied());
+                Json.strings(json, "problems", result.problems());
+                Json.strings(json, "notes", result.notes());
+            })));
         }
         if (path.equals(List.of("config", "check"))) {
             if (!request.method().equals("GET")) {
                 return Optional.of(ApiResponse.error(405, "use GET"));
             }
             List<String> problems = control.check();
-            return Optional.of(ApiResponse.ok("{\"ok\":" + problems.isEmpty() + ",\"problems\":" + array(problems)
-                    + "}"));
+            return Optional.of(ApiResponse.ok(Json.object(json -> {
+                json.writeBooleanField("ok", problems.isEmpty());
+                Json.strings(json, "problems", problems);
+            })));
         }
         return Optional.empty();
-    }
-
-    private static String array(List<String> texts) {
-        return "[" + String.join(",", texts.stream().map(Json::string).toList()) + "]";
     }
 }

@@ -1,31 +1,45 @@
 package dev.posthorn.mta.admin;
 
-/** JSON string literals for the API's documents (which are otherwise written with Jackson's generator). */
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/** The API's JSON documents, written with Jackson's generator (which escapes every value). */
 public final class Json {
+
+    private static final JsonFactory FACTORY = new JsonFactory();
 
     private Json() {
     }
 
-    /** {@code text} as a JSON string literal, every control character escaped. */
-    public static String string(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
+    /** What goes between an object's braces. */
+    @FunctionalInterface
+    public interface Fields {
+        void write(JsonGenerator json) throws IOException;
+    }
+
+    /** One JSON object holding {@code fields}. */
+    public static String object(Fields fields) {
+        StringWriter text = new StringWriter(512);
+        try (JsonGenerator json = FACTORY.createGenerator(text)) {
+            json.writeStartObject();
+            fields.write(json);
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
         }
-        return out.append('"').toString();
+        return text.toString();
+    }
+
+    /** {@code texts} as the array field {@code name}. */
+    public static void strings(JsonGenerator json, String name, List<String> texts) throws IOException {
+        json.writeArrayFieldStart(name);
+        for (String text : texts) {
+            json.writeString(text);
+        }
+        json.writeEndArray();
     }
 }

@@ -9,7 +9,6 @@ import dev.posthorn.mta.spool.DeliveryState;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.SpoolEnvelope;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -99,7 +98,7 @@ public final class QueueApi implements ApiRoutes {
             case NOT_FOUND -> notFound(id);
             case BUSY -> ApiResponse.error(409, "message " + id + " is being delivered; try again");
             case HELD -> ApiResponse.error(409, "message " + id + " is held; release it first");
-            case DONE -> ApiResponse.ok(document(json -> {
+            case DONE -> ApiResponse.ok(Json.object(json -> {
                 json.writeStringField("id", id);
                 json.writeStringField("done", verb);
             }));
@@ -109,7 +108,7 @@ public final class QueueApi implements ApiRoutes {
     private ApiResponse flushAll(ApiRequest request) throws IOException {
         Optional<String> domain = request.parameter("domain").filter(d -> !d.isBlank());
         int count = control.flush(domain);
-        return ApiResponse.ok(document(json -> {
+        return ApiResponse.ok(Json.object(json -> {
             json.writeStringField("done", "flush");
             if (domain.isPresent()) {
                 json.writeStringField("domain", domain.get());
@@ -126,7 +125,7 @@ public final class QueueApi implements ApiRoutes {
             return ApiResponse.error(400, e.getMessage());
         }
         List<QueueControl.Entry> entries = control.list(filter);
-        return ApiResponse.ok(document(json -> {
+        return ApiResponse.ok(Json.object(json -> {
             json.writeNumberField("count", entries.size());
             json.writeBooleanField("limited", entries.size() >= filter.limit());
             json.writeBooleanField("filtered", filter.state().isPresent() || filter.sender().isPresent()
@@ -185,7 +184,7 @@ public final class QueueApi implements ApiRoutes {
             return notFound(id);
         }
         QueueControl.Entry entry = found.get();
-        return ApiResponse.ok(document(json -> {
+        return ApiResponse.ok(Json.object(json -> {
             summary(json, entry);
             DeliveryState state = entry.message().state();
             json.writeNumberField("attempts", state.attempts());
@@ -239,20 +238,5 @@ public final class QueueApi implements ApiRoutes {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    @FunctionalInterface
-    private interface Fields {
-        void write(JsonGenerator json) throws IOException;
-    }
-
-    private static String document(Fields fields) throws IOException {
-        StringWriter text = new StringWriter(512);
-        try (JsonGenerator json = JSON.createGenerator(text)) {
-            json.writeStartObject();
-            fields.write(json);
-            json.writeEndObject();
-        }
-        return text.toString();
     }
 }

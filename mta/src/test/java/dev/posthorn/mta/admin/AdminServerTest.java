@@ -49,10 +49,12 @@ class AdminServerTest {
             throw new IllegalStateException("secret detail at dev.posthorn.Secret");
         }
         if (!request.path().isEmpty() && request.path().getFirst().equals("echo")) {
-            return Optional.of(ApiResponse.ok("{\"method\":" + Json.string(request.method()) + ",\"path\":"
-                    + Json.string(String.join("|", request.path())) + ",\"state\":"
-                    + Json.string(request.parameter("state").orElse("")) + ",\"octets\":" + request.body().length
-                    + "}"));
+            return Optional.of(ApiResponse.ok(Json.object(json -> {
+                json.writeStringField("method", request.method());
+                json.writeStringField("path", String.join("|", request.path()));
+                json.writeStringField("state", request.parameter("state").orElse(""));
+                json.writeNumberField("octets", request.body().length);
+            })));
         }
         return Optional.empty();
     };
