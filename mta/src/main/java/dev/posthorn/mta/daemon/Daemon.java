@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,10 +62,11 @@ public final class Daemon implements AutoCloseable, Control {
     private final AutoCloseable jvmMeters;
     private volatile Optional<AdminServer> admin = Optional.empty();
     private final ReentrantLock reloading = new ReentrantLock();
-    /** The running SMTP servers by the address they were configured with; changed only under {@link #reloading}. */
-    private final Map<InetSocketAddress, SmtpServer> servers;
-    /** The same servers, for readers that must not wait for a reload ({@code /readyz}). */
-    private volatile List<SmtpServer> running;
+    /**
+     * The running SMTP servers by the address they were configured with, in configuration order: an unmodifiable map
+     * replaced whole, under {@link #reloading}, so readers ({@code /readyz}) never wait for a reload.
+     */
+    private volatile Map<InetSocketAddress, SmtpServer> servers;
     private final List<Setup> retired = new ArrayList<>();
     private volatile Setup current;
 
@@ -80,8 +82,7 @@ public final class Daemon implements AutoCloseable, Control {
         this.runner = runner;
         this.throttle = throttle;
         this.metrics = metrics;
-        this.servers = servers;
-        this.running = List.copyOf(servers.values());
+        this.servers = Collections.unmodifiableMap(servers);
         this.current = current;
     }
 
@@ -196,7 +197,7 @@ public final class Daemon implements AutoCloseable, Control {
 
     /** The SMTP servers running now. */
     private List<SmtpServer> servers() {
-        return running;
+        return List.copyOf(servers.values());
     }
 
     private static RetrySchedule retries(Config config) {
@@ -290,9 +291,7 @@ public final class Daemon implements AutoCloseable, Control {
                 Thread.ofVirtual().start(() -> server.shutdown(SHUTDOWN));
             }
         });
-        servers.clear();
-        servers.putAll(kept);
-        running = List.copyOf(kept.values());
+        servers = Collections.unmodifiableMap(kept);
         retire(current);
         current = fresh;
         MailLog.format(next.log().format());
@@ -349,12 +348,7 @@ public final class Daemon implements AutoCloseable, Control {
 
     /** The listeners' bound addresses, in configuration order. */
     public List<InetSocketAddress> addresses() {
-        reloading.lock();
-        try {
-            return servers.values().stream().map(SmtpServer::address).toList();
-        } finally {
-            reloading.unlock();
-        }
+        return servers.values().stream().map(SmtpServer::address).toList();
     }
 
     public Path spoolRoot() {
