@@ -3,8 +3,10 @@ package dev.posthorn.smtp;
 import java.util.List;
 
 /**
- * The catalogue of replies Posthorn sends, each with its RFC 5321 code and RFC 3463 enhanced status. Handlers pick a
- * reply from here; none types a reply string of its own.
+ * The catalogue of replies the SMTP engine itself sends (protocol, syntax, sequence, limits, TLS and AUTH
+ * exchanges), each with its RFC 5321 code and RFC 3463 enhanced status. Handlers pick a reply from here; none types
+ * a reply string of its own. An embedder's policies (rate limits, blocklists, SPF and DMARC verdicts, sender
+ * ownership) word their own refusals beside the rule that makes them: they are policy, not protocol.
  */
 public final class Replies {
 
@@ -58,15 +60,6 @@ public final class Replies {
     public static final Reply INSUFFICIENT_STORAGE = Reply.of(452, "4.3.1", "Insufficient system storage");
     public static final Reply TLS_UNAVAILABLE = Reply.of(454, "4.7.0", "TLS not available");
     public static final Reply AUTH_TEMPORARY_FAILURE = Reply.of(454, "4.7.0", "Temporary authentication failure");
-    public static final Reply CONNECTION_RATE = Reply.of(421, "4.7.0", "Too many connections from your address, slow down");
-    public static final Reply MESSAGE_RATE = Reply.of(450, "4.7.1", "Too many messages from your address, slow down");
-    public static final Reply RECIPIENT_RATE = Reply.of(452, "4.5.3", "Too many recipients from your address, slow down");
-    /** A check that could refuse the message met a DNS failure, and the operator asked to defer then. */
-    public static final Reply SPF_TEMPERROR = Reply.of(451, "4.7.24", "SPF check failed temporarily, try again later");
-    public static final Reply DMARC_TEMPERROR =
-            Reply.of(451, "4.4.3", "DMARC check failed temporarily, try again later");
-    public static final Reply AUTH_THROTTLED =
-            Reply.of(454, "4.7.0", "Too many failed authentications, try again later");
 
     // 5xx
 
@@ -99,17 +92,6 @@ public final class Replies {
     public static final Reply PLAINTEXT_INJECTION =
             Reply.of(554, "5.5.1", "Protocol error: commands pipelined after STARTTLS");
     public static final Reply RELAY_DENIED = Reply.of(550, "5.7.1", "Relay access denied");
-    public static final Reply SENDER_NOT_OWNED =
-            Reply.of(553, "5.7.1", "Sender address not owned by the authenticated user");
-    /** RFC 7372 3.2: the SPF result was fail. */
-    public static final Reply SPF_FAILED =
-            Reply.of(550, "5.7.23", "SPF validation failed: this client may not send for the sender's domain");
-    /** RFC 7489 6.7 and 10.3: the author domain's policy is reject, and the message did not pass DMARC. */
-    public static final Reply DMARC_REJECTED =
-            Reply.of(550, "5.7.1", "Rejected by the DMARC policy of the From domain");
-    /** RFC 7489 6.6.1: DMARC needs one author domain; the message has no From field, several, or several domains. */
-    public static final Reply AUTHOR_UNCLEAR =
-            Reply.of(550, "5.7.1", "A message needs exactly one From field naming one domain (RFC 5322 3.6.2)");
     public static final Reply NO_SUCH_USER = Reply.of(550, "5.1.1", "No such user here");
     public static final Reply TRANSACTION_FAILED = Reply.of(554, "5.0.0", "Transaction failed");
 
@@ -127,17 +109,5 @@ public final class Replies {
 
     public static Reply parameterUnrecognised(String text) {
         return Reply.of(555, "5.5.4", text);
-    }
-
-    /**
-     * The greeting for a client on a DNS blocklist (RFC 5321 3.1 allows 554 in place of 220; RFC 5782's lists
-     * name themselves so that the sender's operator knows where to ask for removal).
-     *
-     * @param addressLiteral the client's address as {@code [192.0.2.1]} or {@code [IPv6:2001:db8::1]}
-     * @param reason         the list's own words, printable ASCII only; may be empty
-     */
-    public static Reply blocked(String addressLiteral, String zone, String reason) {
-        return Reply.of(554, "5.7.1", "Service unavailable; client " + addressLiteral + " blocked using " + zone
-                + (reason.isEmpty() ? "" : "; " + reason));
     }
 }

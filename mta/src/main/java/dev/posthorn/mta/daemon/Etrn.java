@@ -1,11 +1,9 @@
 package dev.posthorn.mta.daemon;
 
-import dev.posthorn.mta.config.Network;
 import dev.posthorn.mta.schedule.QueueRunner;
 import dev.posthorn.smtp.Reply;
 import dev.posthorn.smtp.server.EtrnHandler;
 import dev.posthorn.smtp.server.SessionInfo;
-import java.util.List;
 
 /**
  * ETRN (RFC 1985) for trusted clients: starts delivery of the mail waiting for a domain ({@code domain}) or for a
@@ -14,18 +12,14 @@ import java.util.List;
 final class Etrn implements EtrnHandler {
 
     private final QueueRunner runner;
-    private final List<Network> trusted;
 
-    Etrn(QueueRunner runner, List<Network> trusted) {
+    Etrn(QueueRunner runner) {
         this.runner = runner;
-        this.trusted = List.copyOf(trusted);
     }
 
     @Override
     public Reply etrn(SessionInfo session, String node) {
-        boolean trustedClient = session.authenticatedUser() != null
-                || trusted.stream().anyMatch(n -> n.contains(session.remote().getAddress()));
-        if (!trustedClient) {
+        if (!session.trustedOrAuthenticated()) {
             return Reply.of(459, "4.7.1", "Node " + node + " not allowed: ETRN is for trusted clients");
         }
         if (node.startsWith("#")) {

@@ -1,7 +1,6 @@
 package dev.posthorn.mta.daemon;
 
 import dev.posthorn.mta.config.Config;
-import dev.posthorn.mta.config.Network;
 import dev.posthorn.mta.policy.AuthThrottle;
 import dev.posthorn.mta.routing.Route;
 import dev.posthorn.mta.routing.Router;
@@ -26,6 +25,7 @@ import java.io.SequenceInputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -51,7 +51,6 @@ public final class LocalSubmission {
             DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT).withZone(ZoneId.systemDefault());
     private static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     /** The only clients of the in-process server of {@code -bs}: this process. */
-    private static final List<Network> LOCAL = List.of(Network.parse("127.0.0.0/8"), Network.parse("::1/128"));
 
     private final Config config;
     private final Spool spool;
@@ -63,7 +62,7 @@ public final class LocalSubmission {
         this.spool = spool;
         this.router = router;
         // A short-lived process: its commit timings are nobody's to scrape.
-        this.sink = new SpoolSink(spool, router, committed, Setup.signer(config), LOCAL, Optional.empty(),
+        this.sink = new SpoolSink(spool, router, committed, Setup.signer(config), Optional.empty(),
                 new SimpleMeterRegistry());
     }
 
@@ -105,7 +104,7 @@ public final class LocalSubmission {
         Instant now = Instant.now();
         String received = "Received: by " + config.hostname() + " (Posthorn, from local user " + user + ")\r\n\tid "
                 + id + ";\r\n\t" + DATE.format(now) + "\r\n";
-        SessionInfo session = new SessionInfo("local", LOOPBACK, LOOPBACK, null, false, null, user);
+        SessionInfo session = new SessionInfo("local", LOOPBACK, LOOPBACK, null, false, null, user, true);
         // 8BITMIME: local mail is whatever octets the user wrote; the lines are already checked and bounded.
         MailParameters parameters = new MailParameters(OptionalLong.empty(), BodyType.EIGHT_BIT_MIME, false, null,
                 null, null);
@@ -126,47 +125,27 @@ public final class LocalSubmission {
      * with this user's rights. The caller closes it.
      */
     public SmtpServer smtpServer(InetSocketAddress client) throws IOException {
-        SessionPolicy local = RecipientPolicy.of(config, router, spool, AuthThrottle.defaults(), address -> true);
+        SessionPolicy local = RecipientPolicy.of(config, router, spool, AuthThrottle.defaults(), Clock.systemUTC());
         return SmtpServer.builder()
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .hostname(config.hostname())
                 .maxMessageSize(config.limits().maxMessageSize())
                 .maxRecipients(config.limits().maxRecipients())
                 .trustedClients(address -> true)
-                .policy(new OnlyClient(client, local))
+                .policy(SessionPolicy.inOrder(new OnlyClient(client), local))
                 .sink(sink)
                 .build()
                 .start();
     }
 
-    /** {@code policy}, for the one client at {@code client} only; every other connection is closed with 421. */
-    private record OnlyClient(InetSocketAddress client, SessionPolicy policy) implements SessionPolicy {
+    /** Only the one client at {@code client}: every other connection is closed with 421. */
+    private record OnlyClient(InetSocketAddress client) implements SessionPolicy {
         private static final Reply NOT_YOURS = Reply.of(421, "4.7.0",
                 "this server takes one session, from sendmail -bs");
 
         @Override
         public Decision connect(SessionInfo session) {
-            return session.remote().equals(client) ? policy.connect(session) : Decision.disconnect(NOT_YOURS);
-        }
-
-        @Override
-        public Decision helo(SessionInfo session, String name) {
-            return policy.helo(session, name);
-        }
-
-        @Override
-        public Decision mail(SessionInfo session, ReversePath from, MailParameters parameters) {
-            return policy.mail(session, from, parameters);
-        }
-
-        @Override
-        public Decision rcpt(SessionInfo session, ReversePath from, ForwardPath to, RcptParameters parameters) {
-            return policy.rcpt(session, from, to, parameters);
-        }
-
-        @Override
-        public Decision auth(SessionInfo session, String mechanism) {
-            return policy.auth(session, mechanism);
+            return session.remote().equals(client) ? Decision.accept() : Decision.disconnect(NOT_YOURS);
         }
     }
 }

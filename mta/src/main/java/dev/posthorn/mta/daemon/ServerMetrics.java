@@ -2,8 +2,8 @@ package dev.posthorn.mta.daemon;
 
 import dev.posthorn.mta.config.Listener;
 import dev.posthorn.mta.maillog.MailLog;
+import dev.posthorn.mta.policy.StrangerRates;
 import dev.posthorn.smtp.AddressLiteral;
-import dev.posthorn.smtp.Replies;
 import dev.posthorn.smtp.Reply;
 import dev.posthorn.smtp.server.Authenticator;
 import dev.posthorn.smtp.server.ServerEvents;
@@ -94,7 +94,7 @@ final class ServerMetrics implements ServerEvents {
         return switch (refusal) {
             case PER_IP_LIMIT -> "per_ip_limit";
             case EARLY_TALKER -> "early_talker";
-            case POLICY -> reply.equals(Replies.CONNECTION_RATE) ? "rate"
+            case POLICY -> reply.equals(StrangerRates.CONNECTION_RATE) ? "rate"
                     : reply.code() == 554 ? "blocklist" : "policy";
         };
     }

@@ -111,13 +111,11 @@ final class Setup implements AutoCloseable {
                 .tls(tls)
                 .authenticator(config.usersFile().isPresent()
                         ? new ThrottledAuthenticator(users(config, config.usersFile().get()), throttle) : null)
-                .policy(RecipientPolicy.of(config, router, spool, throttle, trusted))
-                .etrn(new Etrn(runner, config.trustedNetworks()));
+                .policy(RecipientPolicy.of(config, router, spool, throttle, Clock.systemUTC()))
+                .etrn(new Etrn(runner));
         DkimSigner signer = signer(config);
-        SpoolSink submission = new SpoolSink(spool, router, runner::submit, signer, config.trustedNetworks(),
-                Optional.empty(), metrics);
-        SpoolSink mx = new SpoolSink(spool, router, runner::submit, signer, config.trustedNetworks(), inbound,
-                metrics);
+        SpoolSink submission = new SpoolSink(spool, router, runner::submit, signer, Optional.empty(), metrics);
+        SpoolSink mx = new SpoolSink(spool, router, runner::submit, signer, inbound, metrics);
         Map<Listener.Role, SmtpServer.Builder> roles = new EnumMap<>(Listener.Role.class);
         roles.put(Listener.Role.MX, base.sink(mx).events(events.get(Listener.Role.MX)));
         roles.put(Listener.Role.SUBMISSION, base.sink(submission).requireTls(true).requireAuth(true)
@@ -168,7 +166,7 @@ final class Setup implements AutoCloseable {
             return Optional.empty();
         }
         SuffixListSource suffixes = SuffixListSource.open(checks.publicSuffixList());
-        return Optional.of(new InboundChecks(checks, config.hostname(), config.trustedNetworks(),
+        return Optional.of(new InboundChecks(checks, config.hostname(),
                 new SpfVerifier(dns, SPF_TIME_LIMIT), new DmarcVerifier(dns, suffixes, new SplittableRandom()),
                 checks.dkim() ? dkimVerification(dns) : DkimVerification.NONE));
     }

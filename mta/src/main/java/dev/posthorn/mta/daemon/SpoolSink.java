@@ -1,7 +1,6 @@
 package dev.posthorn.mta.daemon;
 
 import dev.posthorn.mta.config.LocalDomain;
-import dev.posthorn.mta.config.Network;
 import dev.posthorn.mta.dkim.DkimSigner;
 import dev.posthorn.mta.dkim.HeaderTooLarge;
 import dev.posthorn.mta.delivery.ReceivedCount;
@@ -29,7 +28,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -65,7 +63,6 @@ final class SpoolSink implements MessageSink {
     private final Router router;
     private final Consumer<QueuedMessage> submit;
     private final DkimSigner signer;
-    private final List<Network> trustedNetworks;
     private final Optional<InboundChecks> checks;
     private final Timer commits;
 
@@ -73,17 +70,15 @@ final class SpoolSink implements MessageSink {
      * @param submit          takes each committed message (the daemon's queue runner; nothing for sendmail, whose
      *                        messages the daemon finds in the spool)
      * @param signer          signs mail from authenticated users and trusted networks
-     * @param trustedNetworks the clients whose mail is ours to sign
      * @param checks          the inbound authentication of an MX listener; empty for submission listeners
      * @param metrics         where the spool commit's latency is recorded ({@code posthorn_spool_commit_seconds})
      */
     SpoolSink(Spool spool, Router router, Consumer<QueuedMessage> submit, DkimSigner signer,
-              List<Network> trustedNetworks, Optional<InboundChecks> checks, MeterRegistry metrics) {
+              Optional<InboundChecks> checks, MeterRegistry metrics) {
         this.spool = spool;
         this.router = router;
         this.submit = submit;
         this.signer = signer;
-        this.trustedNetworks = List.copyOf(trustedNetworks);
         this.checks = checks;
         this.commits = Timer.builder("posthorn.spool.commit")
                 .description("Spool commits (fsync, rename, directory fsync) before the 250 reply")
@@ -185,9 +180,7 @@ final class SpoolSink implements MessageSink {
         if (envelope.session().authenticatedUser() != null) {
             return Origin.AUTHENTICATED;
         }
-        InetAddress client = envelope.session().remote().getAddress();
-        return trustedNetworks.stream().anyMatch(network -> network.contains(client))
-                ? Origin.TRUSTED : Origin.UNTRUSTED;
+        return envelope.session().trusted() ? Origin.TRUSTED : Origin.UNTRUSTED;
     }
 
     private static String clientOf(Envelope envelope) {

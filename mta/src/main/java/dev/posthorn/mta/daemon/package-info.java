@@ -1,7 +1,7 @@
 /**
  * The daemon: builds the object graph from the configuration in one place (spool, router, queue runner,
  * transports, listeners) and runs it until SIGTERM. Also the two SPI implementations that connect the SMTP server to
- * the MTA: {@link dev.posthorn.mta.daemon.RecipientPolicy} (who may send where) and {@link
+ * the MTA: {@link dev.posthorn.mta.daemon.RecipientPolicy} (who may send where: the policy package's small policies in order) and {@link
  * dev.posthorn.mta.daemon.SpoolSink} (the commit point: no 250 before the spool has the message on disk), and {@link
  * dev.posthorn.mta.daemon.LocalSubmission}, the same commit for sendmail's local users, without a listener. {@link
  * dev.posthorn.mta.daemon.ServerMetrics} turns the server's events into meters in the daemon's one registry, which

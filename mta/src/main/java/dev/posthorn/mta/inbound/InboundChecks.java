@@ -1,7 +1,6 @@
 package dev.posthorn.mta.inbound;
 
 import dev.posthorn.mta.config.Checks;
-import dev.posthorn.mta.config.Network;
 import dev.posthorn.mta.dkim.DkimResult;
 import dev.posthorn.mta.dmarc.Author;
 import dev.posthorn.mta.dmarc.DmarcRecord;
@@ -11,13 +10,11 @@ import dev.posthorn.mta.dmarc.DmarcVerifier;
 import dev.posthorn.mta.spf.SpfResult;
 import dev.posthorn.mta.spf.SpfVerdict;
 import dev.posthorn.mta.spf.SpfVerifier;
-import dev.posthorn.smtp.Replies;
 import dev.posthorn.smtp.Reply;
 import dev.posthorn.smtp.server.Envelope;
 import dev.posthorn.smtp.server.SessionInfo;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,9 +31,20 @@ import java.util.stream.Collectors;
  */
 public final class InboundChecks {
 
+    /** RFC 7372 3.2: the SPF result was fail. */
+    static final Reply SPF_FAILED =
+            Reply.of(550, "5.7.23", "SPF validation failed: this client may not send for the sender's domain");
+    /** A check that could refuse the message met a DNS failure, and the operator asked to defer then. */
+    static final Reply SPF_TEMPERROR = Reply.of(451, "4.7.24", "SPF check failed temporarily, try again later");
+    static final Reply DMARC_TEMPERROR = Reply.of(451, "4.4.3", "DMARC check failed temporarily, try again later");
+    /** RFC 7489 6.7 and 10.3: the author domain's policy is reject, and the message did not pass DMARC. */
+    static final Reply DMARC_REJECTED = Reply.of(550, "5.7.1", "Rejected by the DMARC policy of the From domain");
+    /** RFC 7489 6.6.1: DMARC needs one author domain; the message has no From field, several, or several domains. */
+    static final Reply AUTHOR_UNCLEAR =
+            Reply.of(550, "5.7.1", "A message needs exactly one From field naming one domain (RFC 5322 3.6.2)");
+
     private final Checks settings;
     private final String authservId;
-    private final List<Network> trusted;
     private final SpfVerifier spf;
     private final DmarcVerifier dmarc;
     private final DkimVerification dkim;
@@ -44,16 +52,14 @@ public final class InboundChecks {
     /**
      * @param settings   which checks run and which results refuse mail
      * @param authservId this server's host name, the authserv-id of the fields it writes and removes
-     * @param trusted    networks whose clients are not checked
      * @param spf        the SPF verifier (used when {@code settings.spf()})
      * @param dmarc      the DMARC evaluator (used when {@code settings.dmarc()})
      * @param dkim       the DKIM verifier (used when {@code settings.dkim()}); {@link DkimVerification#NONE} for none
      */
-    public InboundChecks(Checks settings, String authservId, List<Network> trusted, SpfVerifier spf,
-                         DmarcVerifier dmarc, DkimVerification dkim) {
+    public InboundChecks(Checks settings, String authservId, SpfVerifier spf, DmarcVerifier dmarc,
+                         DkimVerification dkim) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.authservId = Objects.requireNonNull(authservId, "authservId");
-        this.trusted = List.copyOf(trusted);
         this.spf = Objects.requireNonNull(spf, "spf");
         this.dmarc = Objects.requireNonNull(dmarc, "dmarc");
         this.dkim = Objects.requireNonNull(dkim, "dkim");
@@ -61,8 +67,7 @@ public final class InboundChecks {
 
     /** Whether messages of this session are checked: the client is neither trusted nor authenticated. */
     public boolean appliesTo(SessionInfo session) {
-        InetAddress client = session.remote().getAddress();
-        return session.authenticatedUser() == null && trusted.stream().noneMatch(n -> n.contains(client));
+        return !session.trustedOrAuthenticated();
     }
 
     /** The message as it is to be spooled: forged Authentication-Results removed, From fields noted. */
@@ -124,12 +129,12 @@ public final class InboundChecks {
         DmarcVerdict v = verdict.get();
         boolean wouldReject = v.result() == DmarcResult.FAIL && v.disposition() == DmarcRecord.Policy.REJECT;
         if (v.result() == DmarcResult.TEMPERROR || wouldReject && transientTrouble) {
-            return settings.deferOnTemperror() ? Optional.of(Replies.DMARC_TEMPERROR) : Optional.empty();
+            return settings.deferOnTemperror() ? Optional.of(DMARC_TEMPERROR) : Optional.empty();
         }
         if (wouldReject) {
-            return Optional.of(Replies.DMARC_REJECTED);
+            return Optional.of(DMARC_REJECTED);
         }
-        return v.result() == DmarcResult.PERMERROR ? Optional.of(Replies.AUTHOR_UNCLEAR) : Optional.empty();
+        return v.result() == DmarcResult.PERMERROR ? Optional.of(AUTHOR_UNCLEAR) : Optional.empty();
     }
 
     /** {@code reject_spf_fail}: SPF fail, unless DMARC passed (RFC 7489 10.1). */
@@ -139,8 +144,8 @@ public final class InboundChecks {
             return Optional.empty();
         }
         return switch (verdict.get().result()) {
-            case FAIL -> Optional.of(Replies.SPF_FAILED);
-            case TEMPERROR -> settings.deferOnTemperror() ? Optional.of(Replies.SPF_TEMPERROR) : Optional.empty();
+            case FAIL -> Optional.of(SPF_FAILED);
+            case TEMPERROR -> settings.deferOnTemperror() ? Optional.of(SPF_TEMPERROR) : Optional.empty();
             default -> Optional.empty();
         };
     }

@@ -1,7 +1,12 @@
 package dev.posthorn.mta.policy;
 
+import dev.posthorn.smtp.MailParameters;
 import dev.posthorn.smtp.Mailbox;
+import dev.posthorn.smtp.Reply;
 import dev.posthorn.smtp.ReversePath;
+import dev.posthorn.smtp.server.Decision;
+import dev.posthorn.smtp.server.SessionInfo;
+import dev.posthorn.smtp.server.SessionPolicy;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,8 +19,11 @@ import java.util.function.Predicate;
  * {@code sales+tag@example.org}) or any address of a whole domain ({@code @example.net}). A user without entries may
  * use their name as the local part at any of this server's local domains (with or without a {@code +tag}), or the
  * user name itself when it is a whole address. The null reverse path is refused: users do not send bounces.
+ * As a policy, it answers MAIL from an authenticated user with a sender not theirs with {@code 553 5.7.1}.
  */
-public final class SenderOwnership {
+public final class SenderOwnership implements SessionPolicy {
+
+    static final Reply NOT_OWNED = Reply.of(553, "5.7.1", "Sender address not owned by the authenticated user");
 
     private final Predicate<String> localDomain;
     private final Map<String, List<String>> entries;
@@ -32,6 +40,12 @@ public final class SenderOwnership {
     /** Only the default rule, for every user. */
     public SenderOwnership(Predicate<String> localDomain) {
         this(localDomain, Map.of());
+    }
+
+    @Override
+    public Decision mail(SessionInfo session, ReversePath from, MailParameters parameters) {
+        return session.authenticatedUser() == null || mayUse(session.authenticatedUser(), from) ? Decision.accept()
+                : Decision.reject(NOT_OWNED);
     }
 
     public boolean mayUse(String user, ReversePath sender) {

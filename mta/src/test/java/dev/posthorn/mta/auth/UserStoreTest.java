@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class UserStoreTest {
 
     private static final SessionInfo SESSION = new SessionInfo("c", new InetSocketAddress("127.0.0.1", 1),
-            new InetSocketAddress("127.0.0.1", 25), "h", true, null, null);
+            new InetSocketAddress("127.0.0.1", 25), "h", true, null, null, false);
 
     @TempDir
     Path dir;

@@ -24,7 +24,7 @@ class UserCommandTest {
 
     private boolean authenticates(String user, String password) throws Exception {
         var session = new dev.posthorn.smtp.server.SessionInfo("c", new InetSocketAddress("127.0.0.1", 1),
-                new InetSocketAddress("127.0.0.1", 2), "h", true, null, null);
+                new InetSocketAddress("127.0.0.1", 2), "h", true, null, null, false);
         return UserStore.load(dir.resolve("users.txt")).authenticate(session,
                 new Authenticator.Credentials("", user, password)) instanceof Authenticator.AuthResult.Success;
     }

@@ -91,7 +91,7 @@ class DnsBlocklistTest {
                     .startsWith("bad").contains("550 injected").endsWith("xxx...").doesNotContain("\r", "\n")
                     .matches("[\\x20-\\x7e]*");
             // The whole reply line stays within RFC 5321's 512 octets even with a long zone name.
-            assertThat(dev.posthorn.smtp.Replies.blocked("[IPv6:2001:db8::1]", "a".repeat(63) + "." + "b".repeat(63)
+            assertThat(dev.posthorn.mta.policy.Blocklisted.greeting("[IPv6:2001:db8::1]", "a".repeat(63) + "." + "b".repeat(63)
                     + "." + "c".repeat(63) + ".example", listed.reason()).toWire().length).isLessThanOrEqualTo(512);
         }
     }

@@ -59,15 +59,17 @@ class InboundChecksTest {
 
     private InboundChecks checks(Checks settings, DkimVerification dkim) {
         DnsClient lookups = DnsClient.plain(List.of(dns.address()), Duration.ofSeconds(1));
-        return new InboundChecks(settings, "mx.example.org", List.of(Network.parse("192.0.2.0/24")),
+        return new InboundChecks(settings, "mx.example.org",
                 new SpfVerifier(lookups, Duration.ofSeconds(20)),
                 new DmarcVerifier(lookups, SuffixListSource.of(PublicSuffixList.bundled()), new SplittableRandom(1)),
                 dkim);
     }
 
+    /** A session from {@code client}; the trusted network is 192.0.2.0/24. */
     private static SessionInfo session(String client, String user) {
         return new SessionInfo("c1", new InetSocketAddress(client, 40000), new InetSocketAddress("127.0.0.1", 25),
-                "client.test", true, null, user);
+                "client.test", true, null, user, Network.parse("192.0.2.0/24").contains(
+                        new InetSocketAddress(client, 0).getAddress()));
     }
 
     private static InboundVerdict run(InboundChecks checks) throws IOException {

@@ -40,6 +40,7 @@ final class Connection implements Runnable {
     private final ServerSettings settings;
     private final String id;
     private final InetSocketAddress remote;
+    private final boolean trusted;
     private final ServerEvents events;
     private final ReplyOutput output;
     private volatile Socket socket;
@@ -52,8 +53,10 @@ final class Connection implements Runnable {
     /** How the session ended: the first cause seen wins (a refused client's QUIT stays a refusal). */
     private volatile ServerEvents.SessionEnd end;
 
-    Connection(SmtpServer server, ServerSettings settings, Socket socket, String id) {
+    /** @param trusted whether the client is one of the trusted clients, decided once at the accept */
+    Connection(SmtpServer server, ServerSettings settings, Socket socket, String id, boolean trusted) {
         this.server = server;
+        this.trusted = trusted;
         this.settings = settings;
         this.socket = socket;
         this.id = id;
@@ -86,7 +89,7 @@ final class Connection implements Runnable {
                 open();
             }
             session = new Session(settings, new SessionInfo(id, (InetSocketAddress) socket.getRemoteSocketAddress(),
-                    (InetSocketAddress) socket.getLocalSocketAddress(), null, false, tlsInfo(), null));
+                    (InetSocketAddress) socket.getLocalSocketAddress(), null, false, tlsInfo(), null, trusted));
             if (greet()) {
                 loop();
             }

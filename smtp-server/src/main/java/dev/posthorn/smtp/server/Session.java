@@ -99,7 +99,7 @@ final class Session {
 
     /** Trusted clients and authenticated users are not tarpitted: they are not the probers it is meant for. */
     private boolean tarpitExempt() {
-        return info.authenticatedUser() != null || settings.trustedClients().test(info.remote().getAddress());
+        return info.trustedOrAuthenticated();
     }
 
     private Action greet(String name, boolean extended) {

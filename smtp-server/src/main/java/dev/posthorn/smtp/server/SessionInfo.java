@@ -14,9 +14,12 @@ import java.util.Optional;
  * @param extended          whether the client greeted with EHLO
  * @param tls               the TLS parameters, or {@code null} on a plaintext connection
  * @param authenticatedUser the identity established by AUTH, or {@code null}
+ * @param trusted           whether the client is one of the embedder's trusted clients
+ *                          ({@link SmtpServer.Builder#trustedClients}): decided once, when the connection is accepted,
+ *                          and carried with the session, so that no stage asks the question again with other data
  */
 public record SessionInfo(String connectionId, InetSocketAddress remote, InetSocketAddress local, String heloName,
-                          boolean extended, TlsInfo tls, String authenticatedUser) {
+                          boolean extended, TlsInfo tls, String authenticatedUser, boolean trusted) {
 
     public SessionInfo {
         Objects.requireNonNull(connectionId, "connectionId");
@@ -35,17 +38,28 @@ public record SessionInfo(String connectionId, InetSocketAddress remote, InetSoc
 
     /** The same session after HELO or EHLO with {@code name}. */
     public SessionInfo greeted(String name, boolean ehlo) {
-        return new SessionInfo(connectionId, remote, local, name, ehlo, tls, authenticatedUser);
+        return new SessionInfo(connectionId, remote, local, name, ehlo, tls, authenticatedUser, trusted);
     }
 
-    /** The session after a TLS handshake: RFC 3207 4.2, nothing learned before it (greeting, AUTH) is kept. */
+    /**
+     * The session after a TLS handshake: RFC 3207 4.2, nothing learned from the client before it (greeting, AUTH) is
+     * kept; whether its address is trusted does not depend on what it said, and stays.
+     */
     public SessionInfo secured(TlsInfo newTls) {
-        return new SessionInfo(connectionId, remote, local, null, false, newTls, null);
+        return new SessionInfo(connectionId, remote, local, null, false, newTls, null, trusted);
     }
 
     /** The same session with {@code identity} authenticated. */
     public SessionInfo authenticated(String identity) {
-        return new SessionInfo(connectionId, remote, local, heloName, extended, tls, identity);
+        return new SessionInfo(connectionId, remote, local, heloName, extended, tls, identity, trusted);
+    }
+
+    /**
+     * Whether the client is trusted or has authenticated: the clients an MTA lets relay and exempts from the limits
+     * meant for strangers (Postfix's {@code permit_mynetworks, permit_sasl_authenticated}).
+     */
+    public boolean trustedOrAuthenticated() {
+        return trusted || authenticatedUser != null;
     }
 
     public boolean isTls() {

@@ -4,6 +4,9 @@ import dev.posthorn.smtp.ForwardPath;
 import dev.posthorn.smtp.MailParameters;
 import dev.posthorn.smtp.RcptParameters;
 import dev.posthorn.smtp.ReversePath;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The questions a server asks its embedder during a session. Each answer is a {@link Decision}; every method
@@ -15,6 +18,60 @@ public interface SessionPolicy {
     /** Accepts everything (an open server: for tests and capture sinks only). */
     SessionPolicy ACCEPT_ALL = new SessionPolicy() {
     };
+
+    /**
+     * The policies asked in order, each about one thing (like Postfix's restriction lists): the first answer that is
+     * not an {@link Decision.Accept} is the answer; when all accept, the first accepting reply given replaces the
+     * default one. A policy therefore only objects or stays silent; none can wave a step past the ones after it.
+     */
+    static SessionPolicy inOrder(List<SessionPolicy> policies) {
+        List<SessionPolicy> all = List.copyOf(policies);
+        return new SessionPolicy() {
+            @Override
+            public Decision connect(SessionInfo session) {
+                return first(all, policy -> policy.connect(session));
+            }
+
+            @Override
+            public Decision helo(SessionInfo session, String name) {
+                return first(all, policy -> policy.helo(session, name));
+            }
+
+            @Override
+            public Decision mail(SessionInfo session, ReversePath from, MailParameters parameters) {
+                return first(all, policy -> policy.mail(session, from, parameters));
+            }
+
+            @Override
+            public Decision rcpt(SessionInfo session, ReversePath from, ForwardPath to, RcptParameters parameters) {
+                return first(all, policy -> policy.rcpt(session, from, to, parameters));
+            }
+
+            @Override
+            public Decision auth(SessionInfo session, String mechanism) {
+                return first(all, policy -> policy.auth(session, mechanism));
+            }
+        };
+    }
+
+    /** The policies {@code policies}, asked in order ({@link #inOrder(List)}). */
+    static SessionPolicy inOrder(SessionPolicy... policies) {
+        return inOrder(List.of(policies));
+    }
+
+    private static Decision first(List<SessionPolicy> policies, Function<SessionPolicy, Decision> question) {
+        Decision answer = Decision.accept();
+        for (SessionPolicy policy : policies) {
+            Decision decision = Objects.requireNonNull(question.apply(policy), "a policy answered null");
+            if (!(decision instanceof Decision.Accept accept)) {
+                return decision;
+            }
+            if (accept.reply() != null && answer == Decision.ACCEPT) {
+                answer = accept;
+            }
+        }
+        return answer;
+    }
 
     /**
      * Before the greeting. A {@link Decision.Reject} (554, e.g. a client on a DNS blocklist) becomes the greeting,

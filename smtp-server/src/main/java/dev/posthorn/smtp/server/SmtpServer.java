@@ -181,9 +181,10 @@ public final class SmtpServer implements AutoCloseable {
         settings.events().connectionOpened((InetSocketAddress) socket.getRemoteSocketAddress());
         int count = perAddress.merge(address, 1, Integer::sum);
         String id = name + "-" + connectionCounter.incrementAndGet();
-        Connection connection = new Connection(this, settings, socket, id);
+        boolean trusted = settings.trustedClients().test(address);
+        Connection connection = new Connection(this, settings, socket, id, trusted);
         connections.add(connection);
-        boolean over = count > settings.maxConnectionsPerIp() && !settings.trustedClients().test(address);
+        boolean over = count > settings.maxConnectionsPerIp() && !trusted;
         Runnable task = over ? () -> refuse(connection, socket) : connection;
         try {
             Thread.ofVirtual().name(id).start(task);

@@ -22,7 +22,7 @@ class ReceivedTest {
     private static SessionInfo session(String helo, boolean extended, SessionInfo.TlsInfo tls, String user)
             throws Exception {
         return new SessionInfo("c1", new InetSocketAddress(InetAddress.getByName("192.0.2.7"), 40000),
-                new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 25), helo, extended, tls, user);
+                new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 25), helo, extended, tls, user, false);
     }
 
     private static Envelope.Recipient to(String address) {
@@ -83,7 +83,7 @@ class ReceivedTest {
     @Test
     void ipv6ClientsAreWrittenAsIpv6Literals() throws Exception {
         SessionInfo v6 = new SessionInfo("c1", new InetSocketAddress(InetAddress.getByName("::1"), 40000),
-                new InetSocketAddress(InetAddress.getByName("::1"), 25), "client.test", true, null, null);
+                new InetSocketAddress(InetAddress.getByName("::1"), 25), "client.test", true, null, null, false);
         assertThat(header(v6, List.of(to("alice@posthorn.test")), false))
                 .startsWith("Received: from client.test ([IPv6:::1])\r\n");
     }
