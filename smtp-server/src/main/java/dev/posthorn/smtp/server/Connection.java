@@ -281,7 +281,7 @@ final class Connection implements Runnable {
         byte[] header = Received.header(settings.hostname(), session.info(), transaction.id(),
                 envelope.recipients(), transaction.parameters().smtpUtf8(), envelope.receivedAt());
         try {
-            Action result = Delivery.deliver(settings.sink(), envelope, header, body, settings.maxMessageSize(),
+            Action result = Handover.deliver(settings.sink(), envelope, header, body, settings.maxMessageSize(),
                     events);
             return perform(result instanceof Action.Respond respond ? session.respond(respond.reply()) : result);
         } finally {

@@ -2,7 +2,6 @@ package dev.posthorn.smtp.server;
 
 import java.net.InetSocketAddress;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * What the server knows about a session at one moment: an immutable snapshot handed to the SPI.
@@ -64,13 +63,5 @@ public record SessionInfo(String connectionId, InetSocketAddress remote, InetSoc
 
     public boolean isTls() {
         return tls != null;
-    }
-
-    /**
-     * The identity established by AUTH, if any: {@link #authenticatedUser()} for an embedder's policy, authenticator
-     * or sink, without a null check. Posthorn's own mta reads the component; this is part of the SPI's snapshot.
-     */
-    public Optional<String> user() {
-        return Optional.ofNullable(authenticatedUser);
     }
 }

@@ -18,14 +18,14 @@ import org.slf4j.LoggerFactory;
  * in step. A failure on the client's side (closed connection, timeout) ends the connection; a message over the
  * limit gets {@code 552 5.3.4} whatever the sink said; a failing sink gets {@code 451 4.3.0}.
  */
-final class Delivery {
+final class Handover {
 
-    private static final Logger log = LoggerFactory.getLogger(Delivery.class);
+    private static final Logger log = LoggerFactory.getLogger(Handover.class);
 
     /** How far past the size limit a client may go on sending before it is cut off. */
     private static final long MIN_OVERRUN = 16L << 20;
 
-    private Delivery() {
+    private Handover() {
     }
 
     /**
