@@ -1,5 +1,6 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.mta.routing.Names;
 import dev.posthorn.smtp.server.Tarpit;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,6 +3,8 @@ package dev.posthorn.mta.config;
 import dev.posthorn.mta.config.DomainReader.Alias;
 import dev.posthorn.mta.config.DomainReader.Draft;
 import dev.posthorn.mta.config.DomainReader.Named;
+import dev.posthorn.mta.routing.Mailboxes;
+import dev.posthorn.mta.routing.Names;
 import dev.posthorn.smtp.Mailbox;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,5 +1,8 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.mta.routing.LocalDomain;
+import dev.posthorn.mta.routing.Names;
+import dev.posthorn.mta.routing.RouteTarget;
 import dev.posthorn.smtp.server.Tarpit;
 import java.nio.file.Path;
 import java.util.Collections;

@@ -1,5 +1,10 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.mta.routing.HostPort;
+import dev.posthorn.mta.routing.LocalDelivery;
+import dev.posthorn.mta.routing.LocalDomain;
+import dev.posthorn.mta.routing.Mailboxes;
+import dev.posthorn.mta.routing.RouteTarget;
 import dev.posthorn.smtp.AddressLiteral;
 import dev.posthorn.smtp.client.ClientTimeouts;
 import dev.posthorn.smtp.server.Tarpit;
@@ -389,9 +394,9 @@ public final class ConfigPrinter {
             line("    plus_addressing: " + domain.plusAddressing());
             line("    delivery:");
             line("      " + switch (domain.delivery()) {
-                case Delivery.Maildir maildir -> "maildir: " + path(maildir.root());
-                case Delivery.Lmtp lmtp -> "lmtp: " + scalar(lmtp.target().toString());
-                case Delivery.Discard discard -> "discard: true";
+                case LocalDelivery.Maildir maildir -> "maildir: " + path(maildir.root());
+                case LocalDelivery.Lmtp lmtp -> "lmtp: " + scalar(lmtp.target().toString());
+                case LocalDelivery.Discard discard -> "discard: true";
             });
         }
     }

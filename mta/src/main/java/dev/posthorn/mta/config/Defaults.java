@@ -2,6 +2,10 @@ package dev.posthorn.mta.config;
 
 import dev.posthorn.mta.bounce.UntrustedReports;
 import dev.posthorn.mta.dkim.DkimSigner;
+import dev.posthorn.mta.routing.LocalDelivery;
+import dev.posthorn.mta.routing.LocalDomain;
+import dev.posthorn.mta.routing.Mailboxes;
+import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.smtp.server.Tarpit;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -84,7 +88,7 @@ final class Defaults {
                 new Listener(loopback, 2587, Listener.Role.SUBMISSION),
                 new Listener(loopback, 2465, Listener.Role.SUBMISSIONS));
         LocalDomain localhost = new LocalDomain(LOCAL_DOMAIN, new Mailboxes.Any(), Map.of(), Optional.empty(),
-                PLUS_ADDRESSING, new Delivery.Maildir(folder.resolve(MAILDIR)));
+                PLUS_ADDRESSING, new LocalDelivery.Maildir(folder.resolve(MAILDIR)));
         Path spool = folder.resolve(SPOOL);
         return new Config(HOSTNAME, spool, listeners, Optional.empty(), TRUSTED_NETWORKS, LIMITS,
                 Map.of(localhost.name(), localhost), Optional.of(Config.defaultUsersFile(spool)), DNS, QUEUE, Optional.empty(), Map.of(),

@@ -1,5 +1,6 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.mta.routing.Names;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package dev.posthorn.mta.config;
 
 import dev.posthorn.mta.dkim.KeyFile;
+import dev.posthorn.mta.routing.Names;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.PrivateKey;

@@ -1,5 +1,7 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.mta.routing.HostPort;
+import dev.posthorn.mta.routing.IpLiteral;
 import dev.posthorn.smtp.AddressLiteral;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

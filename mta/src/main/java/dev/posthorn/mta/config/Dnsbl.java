@@ -1,5 +1,6 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.mta.routing.Names;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;

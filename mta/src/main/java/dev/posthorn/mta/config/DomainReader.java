@@ -1,5 +1,10 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.mta.routing.LmtpTarget;
+import dev.posthorn.mta.routing.LocalDelivery;
+import dev.posthorn.mta.routing.LocalDomain;
+import dev.posthorn.mta.routing.Mailboxes;
+import dev.posthorn.mta.routing.Names;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,7 +37,7 @@ final class DomainReader {
      * @param delivery empty when it could not be read (a problem has been recorded)
      */
     record Draft(String name, Mailboxes mailboxes, Map<String, Alias> aliases, Optional<Named> catchAll,
-                 boolean plusAddressing, Optional<Delivery> delivery) {
+                 boolean plusAddressing, Optional<LocalDelivery> delivery) {
 
         /**
          * The mailbox or alias a local part of this domain reaches, plus addressing applied, as the router decides
@@ -97,9 +102,9 @@ final class DomainReader {
         }
         Section section = found.get();
         section.allowOnly(KEYS);
-        Optional<Delivery> delivery = section.require("delivery").flatMap(this::delivery);
-        Optional<Delivery.Maildir> maildir = delivery.filter(Delivery.Maildir.class::isInstance)
-                .map(Delivery.Maildir.class::cast);
+        Optional<LocalDelivery> delivery = section.require("delivery").flatMap(this::delivery);
+        Optional<LocalDelivery.Maildir> maildir = delivery.filter(LocalDelivery.Maildir.class::isInstance)
+                .map(LocalDelivery.Maildir.class::cast);
         Mailboxes mailboxes = section.require("mailboxes").map(v -> mailboxes(v, maildir))
                 .orElse(new Mailboxes.Listed(Set.of()));
         Map<String, Alias> aliases = section.get("aliases").map(this::aliases).orElse(Map.of());
@@ -108,7 +113,7 @@ final class DomainReader {
         return Optional.of(new Draft(name, mailboxes, aliases, catchAll, plus, delivery));
     }
 
-    private Optional<Delivery> delivery(Value value) {
+    private Optional<LocalDelivery> delivery(Value value) {
         return value.section().flatMap(section -> {
             section.allowOnly(DELIVERY_KEYS);
             Optional<Value> maildir = section.get("maildir");
@@ -125,15 +130,15 @@ final class DomainReader {
                 if (on.isPresent() && !on.get()) {
                     discard.get().problem("discard can only be true; give maildir or lmtp instead");
                 }
-                return on.filter(Boolean::booleanValue).map(b -> new Delivery.Discard());
+                return on.filter(Boolean::booleanValue).map(b -> new LocalDelivery.Discard());
             }
             return maildir.isPresent()
-                    ? maildir.get().file(folder).map(Delivery.Maildir::new)
-                    : lmtp.get().parsed(LmtpTarget::parse).map(Delivery.Lmtp::new);
+                    ? maildir.get().file(folder).map(LocalDelivery.Maildir::new)
+                    : lmtp.get().parsed(LmtpTarget::parse).map(LocalDelivery.Lmtp::new);
         });
     }
 
-    private Mailboxes mailboxes(Value value, Optional<Delivery.Maildir> maildir) {
+    private Mailboxes mailboxes(Value value, Optional<LocalDelivery.Maildir> maildir) {
         if (!value.isList()) {
             Optional<String> text = value.string();
             if (text.isPresent() && !text.get().equals(ANY_MAILBOX)) {
@@ -155,7 +160,7 @@ final class DomainReader {
     }
 
     /** Whether the mailbox can be a Maildir folder, by the rule delivery itself applies. */
-    private static boolean isFolderName(Optional<Delivery.Maildir> maildir, String name) {
+    private static boolean isFolderName(Optional<LocalDelivery.Maildir> maildir, String name) {
         try {
             maildir.ifPresent(m -> m.folderOf(name));
             return true;

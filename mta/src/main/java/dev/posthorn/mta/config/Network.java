@@ -1,5 +1,6 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.mta.routing.IpLiteral;
 import dev.posthorn.smtp.AddressLiteral;
 import java.net.Inet4Address;
 import java.net.InetAddress;

@@ -1,5 +1,7 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.mta.routing.Names;
+import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.smtp.client.ClientTimeouts;
 import java.net.InetAddress;
 import java.nio.file.Path;

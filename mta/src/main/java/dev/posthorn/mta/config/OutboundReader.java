@@ -1,6 +1,10 @@
 package dev.posthorn.mta.config;
 
 import dev.posthorn.mta.bounce.UntrustedReports;
+import dev.posthorn.mta.routing.HostPort;
+import dev.posthorn.mta.routing.IpLiteral;
+import dev.posthorn.mta.routing.RouteTarget;
+import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.smtp.client.ClientTimeouts;
 import java.io.IOException;
 import java.net.InetAddress;

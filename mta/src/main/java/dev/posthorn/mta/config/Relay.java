@@ -1,5 +1,7 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.mta.routing.HostPort;
+import dev.posthorn.mta.tls.TlsPolicy;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.mta.routing.Names;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -5,6 +5,13 @@
  * {@link dev.posthorn.mta.config.Config#defaults()}); the loader takes a missing key's value from there and the
  * printer shows those values, so {@code posthorn config defaults} cannot drift from what the daemon uses.
  *
+ * <p>This package only reads files: the model it fills in lives with the code that uses it. Local domains, their
+ * mailboxes, aliases and local delivery ({@code LocalDomain}, {@code Mailboxes}, {@code LocalDelivery}), routes and
+ * LMTP servers ({@code RouteTarget}, {@code LmtpTarget}), and the name grammars the file shares with them
+ * ({@code Names}, {@code HostPort}, {@code IpLiteral}) are in {@code routing}; outbound TLS levels ({@code TlsPolicy})
+ * in {@code tls}. What stays here are settings records (limits, listeners, queue timing, logging, inbound checks),
+ * handed to the parts they set up; routing, delivery, the queue and the spool do not import this package.
+ *
  * <p>Shape: {@code YamlFile} turns the file into a YAML node tree (the Compose API: nodes with line and column, no
  * objects built); {@code Value} and {@code Section} read that tree with key paths, recording a {@link
  * dev.posthorn.mta.config.Problem} and carrying on where a value is wrong; {@code ConfigLoader},
@@ -30,7 +37,7 @@
  *
  * <p>Local parts of local mailboxes and aliases are compared without regard to case and kept in lower case; a
  * local part that comes from a client reaches a file name only through
- * {@link dev.posthorn.mta.config.Delivery.Maildir#folderOf(String)}, which refuses anything that could leave the
+ * {@link dev.posthorn.mta.routing.LocalDelivery.Maildir#folderOf(String)}, which refuses anything that could leave the
  * Maildir root.
  */
 package dev.posthorn.mta.config;

@@ -1,6 +1,6 @@
 package dev.posthorn.mta.daemon;
 
-import dev.posthorn.mta.config.LocalDomain;
+import dev.posthorn.mta.routing.LocalDomain;
 import dev.posthorn.mta.dkim.DkimSigner;
 import dev.posthorn.mta.dkim.HeaderTooLarge;
 import dev.posthorn.mta.delivery.ReceivedCount;

@@ -3,10 +3,10 @@ package dev.posthorn.mta.daemon;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.posthorn.mta.config.Config;
-import dev.posthorn.mta.config.Delivery;
-import dev.posthorn.mta.config.LmtpTarget;
+import dev.posthorn.mta.routing.LocalDelivery;
+import dev.posthorn.mta.routing.LmtpTarget;
 import dev.posthorn.mta.config.Relay;
-import dev.posthorn.mta.config.TlsPolicy;
+import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.mta.dane.Dane;
 import dev.posthorn.mta.delivery.DaneVerifier;
 import dev.posthorn.mta.delivery.DomainTls;
@@ -125,7 +125,7 @@ final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
     }
 
     @Override
-    public Outcome maildir(Delivery.Maildir maildir, Destination.Mailbox mailbox, QueuedMessage message,
+    public Outcome maildir(LocalDelivery.Maildir maildir, Destination.Mailbox mailbox, QueuedMessage message,
                            Spool spool) {
         Maildir target = maildirs.get(maildir.root().resolve(mailbox.mailbox()),
                 folder -> new Maildir(maildir.root(), mailbox.mailbox(), hostname));
@@ -138,7 +138,7 @@ final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
     }
 
     @Override
-    public Lmtp lmtp(Delivery.Lmtp delivery) {
+    public Lmtp lmtp(LocalDelivery.Lmtp delivery) {
         return lmtp(delivery.target());
     }
 

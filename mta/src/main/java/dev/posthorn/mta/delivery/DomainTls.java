@@ -1,6 +1,6 @@
 package dev.posthorn.mta.delivery;
 
-import dev.posthorn.mta.config.TlsPolicy;
+import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.dns.Target;
 import dev.posthorn.mta.sts.MtaSts;

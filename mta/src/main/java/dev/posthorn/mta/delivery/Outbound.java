@@ -2,7 +2,7 @@ package dev.posthorn.mta.delivery;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.posthorn.mta.config.RouteTarget;
+import dev.posthorn.mta.routing.RouteTarget;
 import dev.posthorn.mta.spool.SpoolEnvelope;
 import java.io.IOException;
 import java.io.InputStream;

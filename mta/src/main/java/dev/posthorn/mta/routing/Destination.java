@@ -1,6 +1,6 @@
 package dev.posthorn.mta.routing;
 
-import dev.posthorn.mta.config.LocalDomain;
+import dev.posthorn.mta.routing.LocalDomain;
 import java.util.Objects;
 
 /** Where one copy of a message goes after alias expansion: a local mailbox, or an address elsewhere. */

@@ -1,7 +1,7 @@
 package dev.posthorn.mta.routing;
 
-import dev.posthorn.mta.config.LocalDomain;
-import dev.posthorn.mta.config.Mailboxes;
+import dev.posthorn.mta.routing.LocalDomain;
+import dev.posthorn.mta.routing.Mailboxes;
 import dev.posthorn.smtp.ForwardPath;
 import dev.posthorn.smtp.Mailbox;
 import java.util.ArrayList;

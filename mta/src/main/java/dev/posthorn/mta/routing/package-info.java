@@ -1,7 +1,10 @@
 /**
  * Routing: which recipients are local, which are aliases, which belong to other domains, and where a local
  * recipient's mail is to be delivered. Decided at RCPT time (so unknown users get {@code 550 5.1.1} during the
- * session and no backscatter later) and again at delivery time from the same configuration.
+ * session and no backscatter later) and again at delivery time from the same configuration. The model of what the
+ * configuration file says about local domains and routes ({@code LocalDomain}, {@code Mailboxes},
+ * {@code LocalDelivery}, {@code RouteTarget}, {@code LmtpTarget}, with the name grammars {@code Names},
+ * {@code HostPort} and {@code IpLiteral}) lives here; the {@code config} package reads files into it.
  *
  * <p>Trust boundary: recipient addresses come from SMTP peers. Local parts are compared with ASCII letters folded to
  * lower case and every other character exactly as written (Unicode case mapping would route {@code \u212Aate}, with

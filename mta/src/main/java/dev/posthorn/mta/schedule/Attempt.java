@@ -1,7 +1,7 @@
 package dev.posthorn.mta.schedule;
 
 import dev.posthorn.mta.bounce.RecipientReport;
-import dev.posthorn.mta.config.Delivery;
+import dev.posthorn.mta.routing.LocalDelivery;
 import dev.posthorn.mta.delivery.DeliveryTrace;
 import dev.posthorn.mta.delivery.Outcome;
 import dev.posthorn.mta.delivery.ReceivedCount;
@@ -41,8 +41,8 @@ final class Attempt {
     private final Router router;
     private final QueueRunner.LocalTransports transports;
     private final Map<Integer, List<Outcome>> outcomes = new LinkedHashMap<>();
-    private final Map<Delivery.Lmtp, List<Integer>> lmtpIndexes = new LinkedHashMap<>();
-    private final Map<Delivery.Lmtp, List<String>> lmtpAddresses = new LinkedHashMap<>();
+    private final Map<LocalDelivery.Lmtp, List<Integer>> lmtpIndexes = new LinkedHashMap<>();
+    private final Map<LocalDelivery.Lmtp, List<String>> lmtpAddresses = new LinkedHashMap<>();
     private final Map<String, List<Integer>> remoteIndexes = new LinkedHashMap<>();
     private final Map<String, List<String>> remoteAddresses = new LinkedHashMap<>();
     private final Map<Integer, RecipientReport.Action> successes = new HashMap<>();
@@ -87,7 +87,7 @@ final class Attempt {
             saveProgress();
         }
         deliverRemote();
-        for (Map.Entry<Delivery.Lmtp, List<Integer>> group : lmtpIndexes.entrySet()) {
+        for (Map.Entry<LocalDelivery.Lmtp, List<Integer>> group : lmtpIndexes.entrySet()) {
             List<Outcome> results;
             try (InputStream body = spool.body(message)) {
                 results = transports.lmtp(group.getKey()).deliver(message.envelope(),
@@ -162,11 +162,11 @@ final class Attempt {
             case Destination.Forward forward -> planRemote(index, forward.address());
             case Destination.Mailbox mailbox -> {
                 switch (mailbox.domain().delivery()) {
-                    case Delivery.Maildir maildir -> add(index, "maildir", "maildir " + mailbox.address(), null,
+                    case LocalDelivery.Maildir maildir -> add(index, "maildir", "maildir " + mailbox.address(), null,
                             transports.maildir(maildir, mailbox, message, spool));
-                    case Delivery.Discard discard -> add(index, "discard", "discard", null,
+                    case LocalDelivery.Discard discard -> add(index, "discard", "discard", null,
                             new Outcome.Delivered("discarded"));
-                    case Delivery.Lmtp lmtp -> {
+                    case LocalDelivery.Lmtp lmtp -> {
                         lmtpIndexes.computeIfAbsent(lmtp, x -> new ArrayList<>()).add(index);
                         gathered.add(index);
                         lmtpAddresses.computeIfAbsent(lmtp, x -> new ArrayList<>()).add(mailbox.address());
@@ -212,7 +212,7 @@ final class Attempt {
             traces.put(group.getKey(), trace);
             List<Outcome> results = transports.remote().deliver(message.envelope(), group.getKey(),
                     remoteAddresses.get(group.getKey()), body, trace);
-            String transport = trace.route().startsWith("route to " + dev.posthorn.mta.config.RouteTarget.LMTP) ? "lmtp"
+            String transport = trace.route().startsWith("route to " + dev.posthorn.mta.routing.RouteTarget.LMTP) ? "lmtp"
                     : "smtp";
             for (int k = 0; k < results.size(); k++) {
                 add(group.getValue().get(k), transport, trace.route(), trace, results.get(k));

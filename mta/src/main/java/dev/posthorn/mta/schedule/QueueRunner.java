@@ -2,7 +2,7 @@ package dev.posthorn.mta.schedule;
 
 import dev.posthorn.mta.bounce.Notifier;
 import dev.posthorn.mta.bounce.RecipientReport;
-import dev.posthorn.mta.config.Delivery;
+import dev.posthorn.mta.routing.LocalDelivery;
 import dev.posthorn.mta.delivery.Lmtp;
 import dev.posthorn.mta.delivery.Outcome;
 import dev.posthorn.mta.delivery.Outbound;
@@ -466,9 +466,9 @@ public final class QueueRunner implements AutoCloseable {
      * The transports: a Maildir per mailbox, an LMTP client per server, and SMTP (or a route) to other domains.
      */
     public interface LocalTransports {
-        Outcome maildir(Delivery.Maildir maildir, Destination.Mailbox mailbox, QueuedMessage message, Spool spool);
+        Outcome maildir(LocalDelivery.Maildir maildir, Destination.Mailbox mailbox, QueuedMessage message, Spool spool);
 
-        Lmtp lmtp(Delivery.Lmtp lmtp);
+        Lmtp lmtp(LocalDelivery.Lmtp lmtp);
 
         Outbound remote();
 

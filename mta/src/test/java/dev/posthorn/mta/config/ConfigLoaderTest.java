@@ -1,13 +1,20 @@
 package dev.posthorn.mta.config;
 
-import dev.posthorn.mta.bounce.UntrustedReports;
 import static dev.posthorn.mta.config.ConfigFiles.ip;
 import static dev.posthorn.mta.config.ConfigFiles.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.entry;
 
+import dev.posthorn.mta.bounce.UntrustedReports;
 import dev.posthorn.mta.config.Listener.Role;
+import dev.posthorn.mta.routing.HostPort;
+import dev.posthorn.mta.routing.LmtpTarget;
+import dev.posthorn.mta.routing.LocalDelivery;
+import dev.posthorn.mta.routing.LocalDomain;
+import dev.posthorn.mta.routing.Mailboxes;
+import dev.posthorn.mta.routing.RouteTarget;
+import dev.posthorn.mta.tls.TlsPolicy;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +74,7 @@ class ConfigLoaderTest {
 
         LocalDomain exampleOrg = new LocalDomain("example.org", new Mailboxes.Listed(Set.of("alice", "bob")),
                 Map.of("postmaster", List.of("alice"), "team", List.of("alice", "bob", "carol@elsewhere.test")),
-                Optional.empty(), true, new Delivery.Maildir(dir.resolve("var/mail/example.org")));
+                Optional.empty(), true, new LocalDelivery.Maildir(dir.resolve("var/mail/example.org")));
         Config defaults = Config.defaults(dir);
         Config expected = new Config("mx.example.org", dir.resolve("var/spool"),
                 List.of(new Listener(ip("127.0.0.1"), 2525, Role.MX),
@@ -167,8 +174,8 @@ class ConfigLoaderTest {
         assertThat(localhost.mailboxes()).isEqualTo(new Mailboxes.Any());
         assertThat(localhost.mailboxes().contains("anyone")).isTrue();
         assertThat(localhost.plusAddressing()).isTrue();
-        assertThat(localhost.delivery()).isEqualTo(new Delivery.Maildir(dir.resolve("var/mail")));
-        assertThat(((Delivery.Maildir) localhost.delivery()).folderOf("user")).isEqualTo(dir.resolve("var/mail/user"));
+        assertThat(localhost.delivery()).isEqualTo(new LocalDelivery.Maildir(dir.resolve("var/mail")));
+        assertThat(((LocalDelivery.Maildir) localhost.delivery()).folderOf("user")).isEqualTo(dir.resolve("var/mail/user"));
         assertThat(defaults.dns()).isEqualTo(new Dns(List.of(), Duration.ofSeconds(10)));
         assertThat(defaults.queue()).isEqualTo(new Queue(List.of(Duration.ofMinutes(1), Duration.ofMinutes(5),
                 Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(3)),
@@ -230,7 +237,7 @@ class ConfigLoaderTest {
         assertThat(domain.mailboxes()).isEqualTo(new Mailboxes.Listed(Set.of("alice")));
         assertThat(domain.catchAll()).contains("alice");
         assertThat(domain.plusAddressing()).isFalse();
-        assertThat(domain.delivery()).isEqualTo(new Delivery.Lmtp(new LmtpTarget.Tcp("::1", 24)));
+        assertThat(domain.delivery()).isEqualTo(new LocalDelivery.Lmtp(new LmtpTarget.Tcp("::1", 24)));
     }
 
     @Test
@@ -254,7 +261,7 @@ class ConfigLoaderTest {
         assertThat(config.tls())
                 .contains(new TlsFiles(etc.resolve("tls/cert.pem"), dir.resolve("private/key.pem")));
         assertThat(config.domains().get("example.org").delivery())
-                .isEqualTo(new Delivery.Maildir(etc.resolve("mail")));
+                .isEqualTo(new LocalDelivery.Maildir(etc.resolve("mail")));
     }
 
     @Test
@@ -268,10 +275,10 @@ class ConfigLoaderTest {
                 """);
 
         assertThat(config.domains().values()).extracting(LocalDomain::delivery).containsExactly(
-                new Delivery.Lmtp(new LmtpTarget.Tcp("127.0.0.1", 24)),
-                new Delivery.Lmtp(new LmtpTarget.Tcp("2001:db8::1", 2424)),
-                new Delivery.Lmtp(new LmtpTarget.Tcp("lmtp.example.org", 24)),
-                new Delivery.Lmtp(new LmtpTarget.Unix(Path.of("/run/dovecot/lmtp"))));
+                new LocalDelivery.Lmtp(new LmtpTarget.Tcp("127.0.0.1", 24)),
+                new LocalDelivery.Lmtp(new LmtpTarget.Tcp("2001:db8::1", 2424)),
+                new LocalDelivery.Lmtp(new LmtpTarget.Tcp("lmtp.example.org", 24)),
+                new LocalDelivery.Lmtp(new LmtpTarget.Unix(Path.of("/run/dovecot/lmtp"))));
         assertThat(config.domains().get("b.example").delivery().toString()).contains("[2001:db8::1]:2424");
     }
 
@@ -305,7 +312,7 @@ class ConfigLoaderTest {
 
     @Test
     void aMaildirFolderNeverLeavesItsRoot() {
-        Delivery.Maildir maildir = new Delivery.Maildir(dir.resolve("mail"));
+        LocalDelivery.Maildir maildir = new LocalDelivery.Maildir(dir.resolve("mail"));
 
         assertThat(maildir.folderOf("alice.smith")).isEqualTo(dir.resolve("mail/alice.smith"));
         for (String hostile : List.of("..", "../etc", "a/b", ".hidden", "a\\b", "")) {

@@ -5,6 +5,7 @@ import static dev.posthorn.mta.config.ConfigFiles.onlyProblem;
 import static dev.posthorn.mta.config.ConfigFiles.problems;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.posthorn.mta.routing.LocalDelivery;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -298,7 +299,7 @@ class DomainValidationTest {
                     mailboxes: "*"
                     delivery: { discard: true }
                 """);
-        assertThat(config.domains().get("sink.test").delivery()).isEqualTo(new Delivery.Discard());
+        assertThat(config.domains().get("sink.test").delivery()).isEqualTo(new LocalDelivery.Discard());
     }
 
     @Test

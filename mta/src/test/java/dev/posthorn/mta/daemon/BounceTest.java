@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.posthorn.mta.config.Config;
-import dev.posthorn.mta.config.Delivery;
-import dev.posthorn.mta.config.LocalDomain;
-import dev.posthorn.mta.config.Mailboxes;
+import dev.posthorn.mta.routing.LocalDelivery;
+import dev.posthorn.mta.routing.LocalDomain;
+import dev.posthorn.mta.routing.Mailboxes;
 import dev.posthorn.mta.config.Network;
 import dev.posthorn.mta.schedule.RetrySchedule;
 import jakarta.mail.Session;
@@ -35,12 +35,12 @@ class BounceTest {
     @TempDir
     Path dir;
 
-    private Config config(Delivery postDelivery, Set<String> mailboxes) throws IOException {
+    private Config config(LocalDelivery postDelivery, Set<String> mailboxes) throws IOException {
         Config base = TestConfigs.conformance(dir);
         LocalDomain post = new LocalDomain("posthorn.test", new Mailboxes.Listed(mailboxes), Map.of(),
                 Optional.empty(), true, postDelivery);
         LocalDomain senders = new LocalDomain("senders.test", new Mailboxes.Listed(Set.of("sue")), Map.of(),
-                Optional.empty(), true, new Delivery.Maildir(dir.resolve("senders")));
+                Optional.empty(), true, new LocalDelivery.Maildir(dir.resolve("senders")));
         return base.withDomains(Map.of(post.name(), post, senders.name(), senders));
     }
 
@@ -75,13 +75,13 @@ class BounceTest {
         Path blocked = Files.writeString(dir.resolve("blocked"), "not a folder");
         RetrySchedule quick = new RetrySchedule(List.of(Duration.ofMillis(200)), Duration.ofDays(1),
                 Duration.ofDays(1));
-        try (Daemon daemon = Daemon.start(config(new Delivery.Maildir(blocked), Set.of("alice", "carol")), quick)) {
+        try (Daemon daemon = Daemon.start(config(new LocalDelivery.Maildir(blocked), Set.of("alice", "carol")), quick)) {
             send(daemon, "sue@senders.test", "carol@posthorn.test");
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.list(dir.resolve("spool/queue"))
                     .anyMatch(f -> f.toString().endsWith(".state")));
         }
         // carol is gone from the configuration when delivery is tried again: a permanent failure.
-        try (Daemon daemon = Daemon.start(config(new Delivery.Maildir(dir.resolve("mail")), Set.of("alice")),
+        try (Daemon daemon = Daemon.start(config(new LocalDelivery.Maildir(dir.resolve("mail")), Set.of("alice")),
                 quick)) {
             await().atMost(Duration.ofSeconds(10)).until(() -> maildir("senders/sue").size() == 1);
             assertThat(daemon.addresses()).hasSize(1);
@@ -100,7 +100,7 @@ class BounceTest {
         Path blocked = Files.writeString(dir.resolve("blocked"), "not a folder");
         RetrySchedule quick = new RetrySchedule(List.of(Duration.ofMillis(100)), Duration.ofDays(1), Duration.ZERO);
         // From a trusted client: a sender nobody vouched for gets no delay notice (ReportReflectionTest).
-        Config config = config(new Delivery.Maildir(blocked), Set.of("alice"));
+        Config config = config(new LocalDelivery.Maildir(blocked), Set.of("alice"));
         config = config.withTrust(List.of(Network.parse("127.0.0.0/8")), config.limits());
         try (Daemon daemon = Daemon.start(config, quick)) {
             send(daemon, "sue@senders.test", "alice@posthorn.test");
@@ -117,7 +117,7 @@ class BounceTest {
     void mailLoopIsStoppedAndReported() throws Exception {
         RetrySchedule quick = new RetrySchedule(List.of(Duration.ofMillis(200)), Duration.ofDays(1),
                 Duration.ofDays(1));
-        try (Daemon daemon = Daemon.start(config(new Delivery.Maildir(dir.resolve("mail")), Set.of("alice")),
+        try (Daemon daemon = Daemon.start(config(new LocalDelivery.Maildir(dir.resolve("mail")), Set.of("alice")),
                 quick)) {
             send(daemon, "sue@senders.test", "alice@posthorn.test", 100); // plus ours: 101
             await().atMost(Duration.ofSeconds(10)).until(() -> maildir("senders/sue").size() == 1);

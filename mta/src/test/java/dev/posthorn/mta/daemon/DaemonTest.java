@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.posthorn.mta.config.Config;
-import dev.posthorn.mta.config.Delivery;
-import dev.posthorn.mta.config.LocalDomain;
+import dev.posthorn.mta.routing.LocalDelivery;
+import dev.posthorn.mta.routing.LocalDomain;
 import dev.posthorn.mta.schedule.RetrySchedule;
 import dev.posthorn.mta.spool.SpoolEnvelope;
 import jakarta.mail.MessagingException;
@@ -91,7 +91,7 @@ class DaemonTest {
         Files.writeString(blocked, "a file where the Maildir root should be");
         LocalDomain domain = config.domains().get("posthorn.test");
         LocalDomain broken = new LocalDomain(domain.name(), domain.mailboxes(), domain.aliases(), domain.catchAll(),
-                domain.plusAddressing(), new Delivery.Maildir(blocked));
+                domain.plusAddressing(), new LocalDelivery.Maildir(blocked));
         Config failing = config.withDomains(Map.of(domain.name(), broken));
         RetrySchedule quick = new RetrySchedule(List.of(Duration.ofMillis(200)), Duration.ofDays(1),
                 Duration.ofHours(4));
@@ -115,7 +115,7 @@ class DaemonTest {
         Files.writeString(blocked, "a file where the Maildir root should be");
         LocalDomain domain = trusting.domains().get("posthorn.test");
         LocalDomain broken = new LocalDomain(domain.name(), domain.mailboxes(), domain.aliases(), domain.catchAll(),
-                domain.plusAddressing(), new Delivery.Maildir(blocked));
+                domain.plusAddressing(), new LocalDelivery.Maildir(blocked));
         Config config = trusting.withDomains(Map.of(domain.name(), broken));
         RetrySchedule slow = new RetrySchedule(List.of(Duration.ofHours(1)), Duration.ofDays(1), Duration.ofDays(1));
         try (Daemon daemon = Daemon.start(config, slow)) {

@@ -7,15 +7,15 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.posthorn.mta.config.Config;
-import dev.posthorn.mta.config.Delivery;
+import dev.posthorn.mta.routing.LocalDelivery;
 import dev.posthorn.mta.config.Dns;
 import dev.posthorn.mta.config.Limits;
 import dev.posthorn.mta.config.Listener;
-import dev.posthorn.mta.config.LocalDomain;
-import dev.posthorn.mta.config.Mailboxes;
+import dev.posthorn.mta.routing.LocalDomain;
+import dev.posthorn.mta.routing.Mailboxes;
 import dev.posthorn.mta.config.Network;
 import dev.posthorn.mta.config.Outbound;
-import dev.posthorn.mta.config.TlsPolicy;
+import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.smtp.server.ServerTls;
 import dev.posthorn.smtp.testing.DnsResponder;
 import java.io.ByteArrayInputStream;
@@ -64,7 +64,7 @@ class DaneDaemonTest {
     private Config config(String name, String address, int port, DnsResponder dns, Path anchor, int outboundPort)
             throws Exception {
         LocalDomain domain = new LocalDomain(name, new Mailboxes.Listed(Set.of("bob", "alice")), Map.of(),
-                Optional.empty(), true, new Delivery.Maildir(dir.resolve(name).resolve("mail")));
+                Optional.empty(), true, new LocalDelivery.Maildir(dir.resolve(name).resolve("mail")));
         return new Config("mx." + name, dir.resolve(name).resolve("spool"),
                 List.of(new Listener(InetAddress.getByName(address), port, Listener.Role.MX)), Optional.empty(),
                 List.of(Network.parse("127.0.0.0/8")), new Limits(1_000_000, 100, 100, 50, 1), Map.of(name, domain),

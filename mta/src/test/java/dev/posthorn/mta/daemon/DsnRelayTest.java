@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.posthorn.mta.config.Config;
-import dev.posthorn.mta.config.LmtpTarget;
-import dev.posthorn.mta.config.RouteTarget;
+import dev.posthorn.mta.routing.LmtpTarget;
+import dev.posthorn.mta.routing.RouteTarget;
 import dev.posthorn.mta.schedule.RetrySchedule;
 import dev.posthorn.smtp.DsnNotify;
 import dev.posthorn.smtp.DsnReturn;

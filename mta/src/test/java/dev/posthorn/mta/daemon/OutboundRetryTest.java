@@ -5,16 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import dev.posthorn.mta.config.Checks;
 import dev.posthorn.mta.config.Config;
-import dev.posthorn.mta.config.Delivery;
+import dev.posthorn.mta.routing.LocalDelivery;
 import dev.posthorn.mta.config.Dns;
 import dev.posthorn.mta.config.Limits;
 import dev.posthorn.mta.config.Listener;
-import dev.posthorn.mta.config.LocalDomain;
-import dev.posthorn.mta.config.Mailboxes;
+import dev.posthorn.mta.routing.LocalDomain;
+import dev.posthorn.mta.routing.Mailboxes;
 import dev.posthorn.mta.config.Network;
 import dev.posthorn.mta.config.Outbound;
 import dev.posthorn.mta.config.Queue;
-import dev.posthorn.mta.config.TlsPolicy;
+import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.mta.schedule.RetrySchedule;
 import dev.posthorn.mta.spool.SpoolEnvelope;
 import dev.posthorn.smtp.Reply;
@@ -58,7 +58,7 @@ class OutboundRetryTest {
     /** The same with {@code outbound} settings of the test's choosing. */
     static Config config(Path dir, DnsResponder dns, Outbound outbound, Queue queue) throws IOException {
         LocalDomain local = new LocalDomain("a.test", new Mailboxes.Listed(Set.of("alice")), Map.of(),
-                Optional.empty(), true, new Delivery.Maildir(dir.resolve("mail")));
+                Optional.empty(), true, new LocalDelivery.Maildir(dir.resolve("mail")));
         return new Config("mx.a.test", dir.resolve("spool"),
                 List.of(new Listener(InetAddress.getLoopbackAddress(), 0, Listener.Role.MX)), Optional.empty(),
                 List.of(Network.parse("127.0.0.0/8")), new Limits(1_000_000, 100, 100, 50, 1),

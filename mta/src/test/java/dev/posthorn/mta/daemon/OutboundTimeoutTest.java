@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.Outbound;
-import dev.posthorn.mta.config.TlsPolicy;
+import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.smtp.client.ClientTimeouts;
 import dev.posthorn.smtp.testing.DnsResponder;
 import dev.posthorn.smtp.testing.FakeSmtpServer;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.posthorn.mta.config.Config;
-import dev.posthorn.mta.config.Delivery;
-import dev.posthorn.mta.config.LmtpTarget;
-import dev.posthorn.mta.config.LocalDomain;
-import dev.posthorn.mta.config.Mailboxes;
+import dev.posthorn.mta.routing.LocalDelivery;
+import dev.posthorn.mta.routing.LmtpTarget;
+import dev.posthorn.mta.routing.LocalDomain;
+import dev.posthorn.mta.routing.Mailboxes;
 import dev.posthorn.smtp.Reply;
 import dev.posthorn.smtp.testing.DnsResponder;
 import dev.posthorn.smtp.testing.FakeSmtpServer;
@@ -89,7 +89,7 @@ class RecipientFailureTest {
     /** The configuration with the local domain b.test (busy, gone, ok) delivered over LMTP to 127.0.0.4. */
     private static Config withLmtpDomain(Config config, int port) {
         LocalDomain lmtp = new LocalDomain("b.test", new Mailboxes.Listed(Set.of("busy", "gone", "ok")), Map.of(),
-                Optional.empty(), true, new Delivery.Lmtp(new LmtpTarget.Tcp("127.0.0.4", port)));
+                Optional.empty(), true, new LocalDelivery.Lmtp(new LmtpTarget.Tcp("127.0.0.4", port)));
         Map<String, LocalDomain> domains = new HashMap<>(config.domains());
         domains.put(lmtp.name(), lmtp);
         return config.withDomains(domains);

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.posthorn.mta.config.Config;
-import dev.posthorn.mta.config.Delivery;
-import dev.posthorn.mta.config.LocalDomain;
-import dev.posthorn.mta.config.Mailboxes;
+import dev.posthorn.mta.routing.LocalDelivery;
+import dev.posthorn.mta.routing.LocalDomain;
+import dev.posthorn.mta.routing.Mailboxes;
 import dev.posthorn.smtp.Reply;
 import dev.posthorn.smtp.testing.DnsResponder;
 import dev.posthorn.smtp.testing.FakeSmtpServer;
@@ -39,7 +39,7 @@ class RecipientRoutingTest {
     @Test
     void kelvinSignIsNotKate() throws Exception {
         LocalDomain domain = new LocalDomain("posthorn.test", new Mailboxes.Listed(Set.of("kate", "postmaster")),
-                Map.of(), Optional.empty(), true, new Delivery.Maildir(dir.resolve("mail")));
+                Map.of(), Optional.empty(), true, new LocalDelivery.Maildir(dir.resolve("mail")));
         try (Daemon daemon = Daemon.start(local(domain));
              Talk talk = new Talk(daemon.addresses().getFirst())) {
             assertThat(talk.read().code()).isEqualTo(220);
@@ -59,7 +59,7 @@ class RecipientRoutingTest {
     void aliasLoopingThroughPlusAddressingIsRefusedNotSentToTheDomainsMx() throws Exception {
         // The configuration check refuses this file; a configuration built in code skips it, as an old one would.
         LocalDomain domain = new LocalDomain("posthorn.test", new Mailboxes.Any(), Map.of("pl", List.of("pl+x")),
-                Optional.empty(), true, new Delivery.Maildir(dir.resolve("mail")));
+                Optional.empty(), true, new LocalDelivery.Maildir(dir.resolve("mail")));
         try (Daemon daemon = Daemon.start(local(domain));
              Talk talk = new Talk(daemon.addresses().getFirst())) {
             assertThat(talk.read().code()).isEqualTo(220);

@@ -2,12 +2,12 @@ package dev.posthorn.mta.daemon;
 
 import dev.posthorn.mta.auth.PasswordHash;
 import dev.posthorn.mta.config.Config;
-import dev.posthorn.mta.config.Delivery;
+import dev.posthorn.mta.routing.LocalDelivery;
 import dev.posthorn.mta.config.Dns;
 import dev.posthorn.mta.config.Limits;
 import dev.posthorn.mta.config.Listener;
-import dev.posthorn.mta.config.LocalDomain;
-import dev.posthorn.mta.config.Mailboxes;
+import dev.posthorn.mta.routing.LocalDomain;
+import dev.posthorn.mta.routing.Mailboxes;
 import dev.posthorn.mta.config.Network;
 import dev.posthorn.smtp.server.Tarpit;
 import java.io.IOException;
@@ -43,7 +43,7 @@ final class TestConfigs {
         LocalDomain domain = new LocalDomain("posthorn.test",
                 new Mailboxes.Listed(Set.of("alice", "bob", "postmaster")),
                 Map.of("team", List.of("alice", "bob"), "outside", List.of("carol@elsewhere.test")),
-                Optional.empty(), true, new Delivery.Maildir(dir.resolve("mail")));
+                Optional.empty(), true, new LocalDelivery.Maildir(dir.resolve("mail")));
         Config defaults = Config.defaults(dir);
         // No tarpit: the dialogues draw many 5xx from one untrusted client on purpose (the tarpit has its own tests).
         return new Config("mx.posthorn.test", dir.resolve("spool"),

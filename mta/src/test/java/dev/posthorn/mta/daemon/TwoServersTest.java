@@ -5,16 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import dev.posthorn.mta.config.Checks;
 import dev.posthorn.mta.config.Config;
-import dev.posthorn.mta.config.Delivery;
+import dev.posthorn.mta.routing.LocalDelivery;
 import dev.posthorn.mta.config.Dkim;
 import dev.posthorn.mta.config.Dns;
 import dev.posthorn.mta.config.Limits;
 import dev.posthorn.mta.config.Listener;
-import dev.posthorn.mta.config.LocalDomain;
-import dev.posthorn.mta.config.Mailboxes;
+import dev.posthorn.mta.routing.LocalDomain;
+import dev.posthorn.mta.routing.Mailboxes;
 import dev.posthorn.mta.config.Network;
 import dev.posthorn.mta.config.Outbound;
-import dev.posthorn.mta.config.TlsPolicy;
+import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.mta.dkim.DkimSigner;
 import dev.posthorn.mta.dkim.KeyFile;
 import dev.posthorn.smtp.ForwardPath;
@@ -80,7 +80,7 @@ class TwoServersTest {
                           List<Network> trusted) throws IOException {
         Config defaults = Config.defaults(dir.resolve(name));
         LocalDomain domain = new LocalDomain(name, new Mailboxes.Listed(Set.of(mailbox)), Map.of(), Optional.empty(),
-                true, new Delivery.Maildir(dir.resolve(name).resolve("mail")));
+                true, new LocalDelivery.Maildir(dir.resolve(name).resolve("mail")));
         return new Config("mx." + name, dir.resolve(name).resolve("spool"),
                 List.of(new Listener(InetAddress.getByName(address), port, Listener.Role.MX)), Optional.empty(),
                 trusted, new Limits(1_000_000, 100, 100, 50, 1), Map.of(name, domain), Optional.empty(),

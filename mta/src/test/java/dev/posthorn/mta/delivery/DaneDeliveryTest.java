@@ -2,7 +2,7 @@ package dev.posthorn.mta.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.posthorn.mta.config.TlsPolicy;
+import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.mta.dane.Dane;
 import dev.posthorn.mta.dane.TestPki;
 import dev.posthorn.mta.dane.TestPki.Issued;

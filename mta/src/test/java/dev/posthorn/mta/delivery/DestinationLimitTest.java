@@ -3,9 +3,9 @@ package dev.posthorn.mta.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.posthorn.mta.config.HostPort;
-import dev.posthorn.mta.config.RouteTarget;
-import dev.posthorn.mta.config.TlsPolicy;
+import dev.posthorn.mta.routing.HostPort;
+import dev.posthorn.mta.routing.RouteTarget;
+import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.spool.SpoolEnvelope;

@@ -2,9 +2,9 @@ package dev.posthorn.mta.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.posthorn.mta.config.Delivery;
-import dev.posthorn.mta.config.LocalDomain;
-import dev.posthorn.mta.config.Mailboxes;
+import dev.posthorn.mta.routing.LocalDelivery;
+import dev.posthorn.mta.routing.LocalDomain;
+import dev.posthorn.mta.routing.Mailboxes;
 import dev.posthorn.smtp.ForwardPath;
 import dev.posthorn.smtp.Mailbox;
 import java.nio.file.Path;
@@ -23,13 +23,13 @@ class RouterTest {
             new Mailboxes.Listed(Set.of("alice", "bob")),
             Map.of("postmaster", List.of("alice"), "team", List.of("alice", "bob", "carol@elsewhere.test"),
                     "staff", List.of("team", "dave@other.org")),
-            Optional.empty(), true, new Delivery.Maildir(Path.of("/var/mail/example.org")));
+            Optional.empty(), true, new LocalDelivery.Maildir(Path.of("/var/mail/example.org")));
     private static final LocalDomain OTHER = new LocalDomain("other.org", new Mailboxes.Listed(Set.of("dave")),
-            Map.of(), Optional.of("dave"), false, new Delivery.Maildir(Path.of("/var/mail/other.org")));
+            Map.of(), Optional.of("dave"), false, new LocalDelivery.Maildir(Path.of("/var/mail/other.org")));
     private static final LocalDomain ANY = new LocalDomain("localhost", new Mailboxes.Any(), Map.of(),
-            Optional.empty(), true, new Delivery.Maildir(Path.of("/var/mail")));
+            Optional.empty(), true, new LocalDelivery.Maildir(Path.of("/var/mail")));
     private static final LocalDomain BARE = new LocalDomain("bare.org", new Mailboxes.Listed(Set.of("zed", "amy")),
-            Map.of(), Optional.empty(), false, new Delivery.Maildir(Path.of("/var/mail/bare")));
+            Map.of(), Optional.empty(), false, new LocalDelivery.Maildir(Path.of("/var/mail/bare")));
 
     private final Router router = new Router(Map.of("example.org", EXAMPLE, "other.org", OTHER,
             "localhost", ANY, "bare.org", BARE), "example.org");
@@ -124,7 +124,7 @@ class RouterTest {
         // U+212A KELVIN SIGN and U+017F LATIN SMALL LETTER LONG S lower-case or fold to ASCII k and s in Unicode.
         Router kate = new Router(Map.of("example.org", new LocalDomain("example.org",
                 new Mailboxes.Listed(Set.of("kate", "sam")), Map.of("\u00e9quipe", List.of("kate")),
-                Optional.empty(), true, new Delivery.Maildir(Path.of("/var/mail/example.org")))), "example.org");
+                Optional.empty(), true, new LocalDelivery.Maildir(Path.of("/var/mail/example.org")))), "example.org");
         assertThat(kate.route("\u212Aate", "example.org")).isInstanceOf(Route.Unknown.class);
         assertThat(kate.route("\u212Aate+x", "example.org")).isInstanceOf(Route.Unknown.class);
         assertThat(kate.route("\u017Fam", "example.org")).isInstanceOf(Route.Unknown.class);
@@ -142,7 +142,7 @@ class RouterTest {
         // pl: pl+x; pl+x is pl again by plus addressing: a loop that must never leave as mail to the domain's MX.
         Router router = new Router(Map.of("example.org", new LocalDomain("example.org", new Mailboxes.Any(),
                 Map.of("pl", List.of("pl+x")), Optional.empty(), true,
-                new Delivery.Maildir(Path.of("/var/mail/example.org")))), "example.org");
+                new LocalDelivery.Maildir(Path.of("/var/mail/example.org")))), "example.org");
         assertThat(router.route(localPart, "example.org")).isInstanceOf(Route.Unknown.class);
     }
 
@@ -150,7 +150,7 @@ class RouterTest {
     void aliasToAnUnknownNameOfALocalDomainIsNeverForwarded() {
         Router router = new Router(Map.of("example.org", new LocalDomain("example.org",
                 new Mailboxes.Listed(Set.of("alice")), Map.of("team", List.of("alice", "ghost@example.org")),
-                Optional.empty(), true, new Delivery.Maildir(Path.of("/var/mail/example.org")))), "example.org");
+                Optional.empty(), true, new LocalDelivery.Maildir(Path.of("/var/mail/example.org")))), "example.org");
         Route route = router.route("team", "example.org");
         if (route instanceof Route.Local local) {
             assertThat(local.destinations()).noneMatch(d -> d instanceof Destination.Forward);
@@ -163,7 +163,7 @@ class RouterTest {
     void anAliasToANameThatCannotBeAMailboxIsUnknownNotForwarded() {
         Router router = new Router(Map.of("example.org", new LocalDomain("example.org", new Mailboxes.Any(),
                 Map.of("team", List.of("alice", "o'brien")), Optional.empty(), true,
-                new Delivery.Maildir(Path.of("/var/mail/example.org")))), "example.org");
+                new LocalDelivery.Maildir(Path.of("/var/mail/example.org")))), "example.org");
         assertThat(router.route("team", "example.org")).isInstanceOf(Route.Unknown.class);
         assertThat(router.route("alice", "example.org")).isInstanceOf(Route.Local.class);
     }

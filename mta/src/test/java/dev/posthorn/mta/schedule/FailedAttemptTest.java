@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.posthorn.mta.bounce.Notifier;
-import dev.posthorn.mta.config.Delivery;
-import dev.posthorn.mta.config.LocalDomain;
-import dev.posthorn.mta.config.Mailboxes;
+import dev.posthorn.mta.routing.LocalDelivery;
+import dev.posthorn.mta.routing.LocalDomain;
+import dev.posthorn.mta.routing.Mailboxes;
 import dev.posthorn.mta.delivery.Lmtp;
 import dev.posthorn.mta.delivery.Outbound;
 import dev.posthorn.mta.delivery.Outcome;
@@ -53,7 +53,7 @@ class FailedAttemptTest {
         final List<String> delivered = new CopyOnWriteArrayList<>();
 
         @Override
-        public Outcome maildir(Delivery.Maildir maildir, Destination.Mailbox mailbox, QueuedMessage message,
+        public Outcome maildir(LocalDelivery.Maildir maildir, Destination.Mailbox mailbox, QueuedMessage message,
                                Spool spool) {
             if (mailbox.mailbox().equals("bob")) {
                 throw new IllegalStateException("bob's mailbox is in a state nobody foresaw");
@@ -63,7 +63,7 @@ class FailedAttemptTest {
         }
 
         @Override
-        public Lmtp lmtp(Delivery.Lmtp lmtp) {
+        public Lmtp lmtp(LocalDelivery.Lmtp lmtp) {
             throw new UnsupportedOperationException();
         }
 
@@ -84,7 +84,7 @@ class FailedAttemptTest {
         Spool spool = Spool.open(dir.resolve("spool"));
         spool.sweep();
         LocalDomain domain = new LocalDomain("a.test", new Mailboxes.Listed(Set.of("alice", "bob")), Map.of(),
-                Optional.empty(), true, new Delivery.Maildir(dir.resolve("mail")));
+                Optional.empty(), true, new LocalDelivery.Maildir(dir.resolve("mail")));
         Router router = new Router(Map.of(domain.name(), domain), "mx.a.test");
         // Every report the sender asks for (the envelope here records no origin, which counts as untrusted).
         Notifier notifier = new Notifier(spool, "mx.a.test", "postmaster@a.test", () -> "R" + System.nanoTime(),

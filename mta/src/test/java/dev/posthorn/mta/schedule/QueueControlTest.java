@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.posthorn.mta.bounce.Notifier;
 import dev.posthorn.mta.bounce.UntrustedReports;
-import dev.posthorn.mta.config.Delivery;
-import dev.posthorn.mta.config.LocalDomain;
-import dev.posthorn.mta.config.Mailboxes;
+import dev.posthorn.mta.routing.LocalDelivery;
+import dev.posthorn.mta.routing.LocalDomain;
+import dev.posthorn.mta.routing.Mailboxes;
 import dev.posthorn.mta.routing.Router;
 import dev.posthorn.mta.spool.Spool;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -33,7 +33,7 @@ class QueueControlTest {
         Spool spool = Spool.open(dir.resolve("spool"));
         spool.sweep();
         LocalDomain domain = new LocalDomain("a.test", new Mailboxes.Listed(Set.of("alice")), Map.of(),
-                Optional.empty(), true, new Delivery.Maildir(dir.resolve("mail")));
+                Optional.empty(), true, new LocalDelivery.Maildir(dir.resolve("mail")));
         Router router = new Router(Map.of(domain.name(), domain), "mx.a.test");
         ReconfigureTest.Noting blocking = new ReconfigureTest.Noting(true);
         QueueRunner.Parts parts = new QueueRunner.Parts(router, blocking,

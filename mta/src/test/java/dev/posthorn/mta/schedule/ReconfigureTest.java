@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.posthorn.mta.bounce.Notifier;
 import dev.posthorn.mta.bounce.UntrustedReports;
-import dev.posthorn.mta.config.Delivery;
-import dev.posthorn.mta.config.LocalDomain;
-import dev.posthorn.mta.config.Mailboxes;
+import dev.posthorn.mta.routing.LocalDelivery;
+import dev.posthorn.mta.routing.LocalDomain;
+import dev.posthorn.mta.routing.Mailboxes;
 import dev.posthorn.mta.delivery.Lmtp;
 import dev.posthorn.mta.delivery.Outbound;
 import dev.posthorn.mta.delivery.Outcome;
@@ -49,7 +49,7 @@ class ReconfigureTest {
         }
 
         @Override
-        public Outcome maildir(Delivery.Maildir maildir, Destination.Mailbox mailbox, QueuedMessage message,
+        public Outcome maildir(LocalDelivery.Maildir maildir, Destination.Mailbox mailbox, QueuedMessage message,
                                Spool spool) {
             entered.countDown();
             try {
@@ -62,7 +62,7 @@ class ReconfigureTest {
         }
 
         @Override
-        public Lmtp lmtp(Delivery.Lmtp lmtp) {
+        public Lmtp lmtp(LocalDelivery.Lmtp lmtp) {
             throw new UnsupportedOperationException();
         }
 
@@ -90,7 +90,7 @@ class ReconfigureTest {
         Spool spool = Spool.open(dir.resolve("spool"));
         spool.sweep();
         LocalDomain domain = new LocalDomain("a.test", new Mailboxes.Listed(Set.of("alice")), Map.of(),
-                Optional.empty(), true, new Delivery.Maildir(dir.resolve("mail")));
+                Optional.empty(), true, new LocalDelivery.Maildir(dir.resolve("mail")));
         Router router = new Router(Map.of(domain.name(), domain), "mx.a.test");
         Notifier notifier = new Notifier(spool, "mx.a.test", "postmaster@a.test", () -> "R" + System.nanoTime(),
                 100_000, UntrustedReports.NONE);

@@ -1,4 +1,4 @@
-package dev.posthorn.mta.config;
+package dev.posthorn.mta.routing;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

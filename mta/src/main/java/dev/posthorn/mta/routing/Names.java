@@ -1,4 +1,4 @@
-package dev.posthorn.mta.config;
+package dev.posthorn.mta.routing;
 
 import dev.posthorn.smtp.Domain;
 import java.nio.charset.StandardCharsets;
@@ -13,10 +13,10 @@ import java.util.Optional;
  * The two name grammars an operator writes in the file: domain names (the host name, local domains) and local parts
  * (mailboxes, aliases). Each check returns the reason a name is refused, so the loader can put it next to the line.
  */
-final class Names {
+public final class Names {
 
     /** RFC 5321 4.5.3.1.1. */
-    static final int MAX_LOCAL_PART = 64;
+    public static final int MAX_LOCAL_PART = 64;
     private static final java.util.regex.Pattern PLAIN_NAME =
             java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._+-]{0,63}");
 
@@ -29,7 +29,7 @@ final class Names {
      *
      * @throws IllegalArgumentException naming {@code what} and the first key that is wrong
      */
-    static <V> Map<String, V> domainKeyed(String what, Map<String, V> map) {
+    public static <V> Map<String, V> domainKeyed(String what, Map<String, V> map) {
         for (Map.Entry<String, V> entry : map.entrySet()) {
             String domain = entry.getKey();
             domainProblem(domain).ifPresent(reason -> {
@@ -48,7 +48,7 @@ final class Names {
      * EHLO and Received headers, which need A-labels without SMTPUTF8 (RFC 5890, RFC 6531 3.7.3). A last label of
      * digits only would be read as an IPv4 address (RFC 3696 2).
      */
-    static Optional<String> domainProblem(String text) {
+    public static Optional<String> domainProblem(String text) {
         if (!Domain.isValid(text)) {
             return Optional.of("not a valid domain name");
         }
@@ -67,7 +67,7 @@ final class Names {
      * Quoted local parts are not accepted for local mailboxes: nobody needs {@code "john doe"} as a mailbox name,
      * and they would make file names and lookups harder to reason about.
      */
-    static Optional<String> localPartProblem(String text) {
+    public static Optional<String> localPartProblem(String text) {
         if (text.isEmpty()) {
             return Optional.of("empty local part");
         }
@@ -92,7 +92,7 @@ final class Names {
     }
 
     /** See {@link Mailboxes#isPlainName}. */
-    static boolean isPlainName(String localPart) {
+    public static boolean isPlainName(String localPart) {
         return PLAIN_NAME.matcher(localPart).matches();
     }
 
@@ -103,7 +103,7 @@ final class Names {
      * {@code kate} and {@code sam}; RFC 6531 3.3 leaves non-ASCII local parts to the domain, and here they match
      * exactly as written.
      */
-    static String canonicalLocalPart(String text) {
+    public static String canonicalLocalPart(String text) {
         char[] chars = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

@@ -1,4 +1,4 @@
-package dev.posthorn.mta.config;
+package dev.posthorn.mta.tls;
 
 import java.util.Arrays;
 import java.util.Optional;
@@ -80,7 +80,7 @@ public enum TlsPolicy {
      *
      * @throws IllegalArgumentException naming the six policies, for anything else
      */
-    static TlsPolicy parse(String name) {
+    public static TlsPolicy parse(String name) {
         return named(name).orElseThrow(() -> new IllegalArgumentException(
                 "expected none, may, encrypt, verify, dane or dane-only, got " + name));
     }
@@ -91,7 +91,7 @@ public enum TlsPolicy {
      *
      * @throws IllegalArgumentException for dane-only or anything but the five other names
      */
-    static TlsPolicy parseDefault(String name) {
+    public static TlsPolicy parseDefault(String name) {
         if (DANE_ONLY.configName.equals(name)) {
             throw new IllegalArgumentException("dane-only is set for single domains, in outbound.tls_policy "
                     + "(dane is the default that authenticates where TLSA records are published)");
@@ -106,7 +106,7 @@ public enum TlsPolicy {
      *
      * @throws IllegalArgumentException for dane, dane-only or anything but the four other names
      */
-    static TlsPolicy parseRelay(String name) {
+    public static TlsPolicy parseRelay(String name) {
         Optional<TlsPolicy> policy = named(name);
         if (policy.filter(TlsPolicy::dane).isPresent()) {
             throw new IllegalArgumentException(name + " applies to MX hosts, not to a smarthost; use verify");

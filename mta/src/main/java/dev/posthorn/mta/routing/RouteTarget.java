@@ -1,4 +1,4 @@
-package dev.posthorn.mta.config;
+package dev.posthorn.mta.routing;
 
 import java.util.Objects;
 
@@ -42,7 +42,7 @@ public sealed interface RouteTarget {
     }
 
     /**
-     * SMTP to one server, whatever DNS says about the domain; with {@link Outbound#tls()}.
+     * SMTP to one server, whatever DNS says about the domain; with the TLS policy of {@code outbound.tls}.
      *
      * @param server the server and its port
      */

@@ -1,4 +1,4 @@
-package dev.posthorn.mta.config;
+package dev.posthorn.mta.routing;
 
 import dev.posthorn.smtp.AddressLiteral;
 import dev.posthorn.smtp.Domain;
@@ -33,7 +33,7 @@ public record HostPort(String host, int port) {
      *
      * @throws IllegalArgumentException with the reason
      */
-    static HostPort parse(String text) {
+    public static HostPort parse(String text) {
         int colon = text.lastIndexOf(':');
         if (colon <= 0) {
             throw new IllegalArgumentException("expected host:port, got " + text);

@@ -1,4 +1,4 @@
-package dev.posthorn.mta.config;
+package dev.posthorn.mta.routing;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -7,14 +7,14 @@ import java.util.Objects;
  * How mail for the mailboxes of a local domain is delivered: into Maildir folders, handed to an LMTP server
  * (Dovecot, Cyrus) that owns the mail store, or discarded (as Postfix's discard transport: a sinkhole domain).
  */
-public sealed interface Delivery {
+public sealed interface LocalDelivery {
 
     /**
      * Delivery into Maildir folders: mailbox {@code user} is the Maildir {@code root/user/}.
      *
      * @param root the folder holding one Maildir per mailbox
      */
-    record Maildir(Path root) implements Delivery {
+    record Maildir(Path root) implements LocalDelivery {
 
         public Maildir {
             Objects.requireNonNull(root, "root");
@@ -41,7 +41,7 @@ public sealed interface Delivery {
      *
      * @param target where the LMTP server listens
      */
-    record Lmtp(LmtpTarget target) implements Delivery {
+    record Lmtp(LmtpTarget target) implements LocalDelivery {
 
         public Lmtp {
             Objects.requireNonNull(target, "target");
@@ -52,6 +52,6 @@ public sealed interface Delivery {
      * Accepted, queued durably like any mail, then thrown away: for sinkhole and test domains (Postfix's
      * {@code discard:}). Written {@code delivery: { discard: true }}.
      */
-    record Discard() implements Delivery {
+    record Discard() implements LocalDelivery {
     }
 }

@@ -1,4 +1,4 @@
-package dev.posthorn.mta.config;
+package dev.posthorn.mta.routing;
 
 import java.util.Collections;
 import java.util.LinkedHashSet;

@@ -1,4 +1,4 @@
-package dev.posthorn.mta.config;
+package dev.posthorn.mta.routing;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -21,7 +21,7 @@ import java.util.Optional;
  * @param delivery       how mail for the mailboxes is delivered
  */
 public record LocalDomain(String name, Mailboxes mailboxes, Map<String, List<String>> aliases,
-                          Optional<String> catchAll, boolean plusAddressing, Delivery delivery) {
+                          Optional<String> catchAll, boolean plusAddressing, LocalDelivery delivery) {
 
     /** The separator between a user and a tag when plus addressing is on. */
     public static final char PLUS = '+';

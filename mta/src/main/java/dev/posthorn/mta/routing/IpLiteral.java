@@ -1,4 +1,4 @@
-package dev.posthorn.mta.config;
+package dev.posthorn.mta.routing;
 
 import dev.posthorn.smtp.AddressLiteral;
 import java.net.InetAddress;
@@ -8,13 +8,13 @@ import java.net.InetAddress;
  * goes through the protocol core's address literal, which only accepts digits, dots, colons and hex, so loading a
  * configuration never consults DNS.
  */
-final class IpLiteral {
+public final class IpLiteral {
 
     private IpLiteral() {
     }
 
     /** Parses an IPv4 or IPv6 address; throws {@link IllegalArgumentException} for anything else. */
-    static InetAddress parse(String text) {
+    public static InetAddress parse(String text) {
         if (text.isEmpty()) {
             throw new IllegalArgumentException("empty address");
         }
@@ -26,7 +26,7 @@ final class IpLiteral {
     }
 
     /** Whether {@code text} looks like it means to be an IP address (then it must parse as one). */
-    static boolean looksNumeric(String text) {
+    public static boolean looksNumeric(String text) {
         return !text.isEmpty()
                 && (text.indexOf(':') >= 0 || text.chars().allMatch(c -> c == '.' || c >= '0' && c <= '9'));
     }
