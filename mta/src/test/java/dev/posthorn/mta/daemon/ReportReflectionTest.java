@@ -94,8 +94,7 @@ class ReportReflectionTest {
             List<String> ids = spool.ids(10);
             assertThat(ids).as("the original only, no report").hasSize(1);
             SpoolEnvelope envelope = spool.load(ids.getFirst()).orElseThrow().envelope();
-            assertThat(envelope.parameters()).containsEntry(Origin.PARAMETER, "untrusted");
-            assertThat(Origin.of(envelope)).isEqualTo(Origin.UNTRUSTED);
+            assertThat(envelope.client().origin()).isEqualTo(Origin.UNTRUSTED);
         }
     }
 
