@@ -182,11 +182,6 @@ public record SpoolEnvelope(String id, Instant receivedAt, ReversePath sender, P
             return new Recipient(address, Optional.of(new OriginalRecipient("rfc822", address.toString())), Set.of());
         }
 
-        /** {@link #of(Mailbox)} for {@code address} (RFC 6531 addresses allowed). */
-        public static Recipient of(String address) {
-            return of(Mailbox.parse(address, true));
-        }
-
         /**
          * The domain (or address literal) delivery is grouped and routed by, lower case: one place splits an
          * address, the parser, instead of every reader cutting the text at its last {@code @}.

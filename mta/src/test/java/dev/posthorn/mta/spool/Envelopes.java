@@ -18,7 +18,7 @@ public final class Envelopes {
 
     public static SpoolEnvelope of(String id, Instant receivedAt, String sender, List<String> recipients) {
         return new SpoolEnvelope(id, receivedAt, sender(sender),
-                recipients.stream().map(SpoolEnvelope.Recipient::of).toList());
+                recipients.stream().map(r -> SpoolEnvelope.Recipient.of(Mailbox.parse(r, true))).toList());
     }
 
     public static ReversePath sender(String address) {
