@@ -211,13 +211,13 @@ public final class QueueApi implements ApiRoutes {
         json.writeStringField("id", message.id());
         json.writeNumberField("size", message.messageLength());
         json.writeStringField("arrival", envelope.receivedAt().toString());
-        json.writeStringField("sender", envelope.sender());
+        json.writeStringField("sender", envelope.sender().isNull() ? "" : envelope.sender().mailbox().toString());
         json.writeStringField("state", entry.state().name().toLowerCase(Locale.ROOT));
         json.writeArrayFieldStart("recipients");
         for (int i = 0; i < envelope.recipients().size(); i++) {
             DeliveryState.RecipientState r = message.state().recipients().get(i);
             json.writeStartObject();
-            json.writeStringField("address", envelope.recipients().get(i).address());
+            json.writeStringField("address", envelope.recipients().get(i).address().toString());
             json.writeStringField("status", r.status().name().toLowerCase(Locale.ROOT));
             json.writeStringField("diagnostic", r.diagnostic());
             json.writeEndObject();

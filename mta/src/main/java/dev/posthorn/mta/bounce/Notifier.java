@@ -1,20 +1,24 @@
 package dev.posthorn.mta.bounce;
 
-import dev.posthorn.mta.spool.DeliveryState;
 import dev.posthorn.mta.spool.DeliveryState.Status;
+import dev.posthorn.mta.spool.DeliveryState;
 import dev.posthorn.mta.spool.MessageWriter;
 import dev.posthorn.mta.spool.Origin;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Spool;
 import dev.posthorn.mta.spool.SpoolEnvelope;
-import dev.posthorn.smtp.Xtext;
+import dev.posthorn.smtp.BodyType;
+import dev.posthorn.smtp.DsnNotify;
+import dev.posthorn.smtp.DsnReturn;
+import dev.posthorn.smtp.Mailbox;
+import dev.posthorn.smtp.ReversePath;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,9 +44,6 @@ import java.util.regex.Pattern;
  */
 public final class Notifier {
 
-    /** The envelope parameter marking a queued report: {@code report} to a sender, {@code postmaster} after one. */
-    public static final String KIND = "dsn";
-
     private static final Pattern STATUS = Pattern.compile("\\b([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
     /** How transports name the server that answered: {@code host[address] said: } or {@code host[address] (TLS) said: }. */
     private static final Pattern REMOTE =
@@ -50,13 +51,13 @@ public final class Notifier {
 
     private final Spool spool;
     private final String hostname;
-    private final String postmaster;
+    private final Mailbox postmaster;
     private final Supplier<String> ids;
     private final long fullReturnLimit;
     private final UntrustedReports untrusted;
 
     /**
-     * @param postmaster      where notices about undeliverable reports go
+     * @param postmaster      where notices about undeliverable reports go (a mailbox)
      * @param ids             new queue ids
      * @param fullReturnLimit the largest original returned whole for RET=FULL; larger ones return headers only
      * @param untrusted       the reports for mail from clients that were neither trusted nor authenticated
@@ -65,7 +66,7 @@ public final class Notifier {
                     UntrustedReports untrusted) {
         this.spool = spool;
         this.hostname = hostname;
-        this.postmaster = postmaster;
+        this.postmaster = Mailbox.parse(postmaster, true);
         this.ids = ids;
         this.fullReturnLimit = fullReturnLimit;
         this.untrusted = untrusted;
@@ -85,40 +86,40 @@ public final class Notifier {
             throws IOException {
         SpoolEnvelope envelope = message.envelope();
         // Success and delay reports for a sender nobody vouched for would be mail of the client's making.
-        boolean courtesy = untrusted != UntrustedReports.NONE || Origin.of(envelope) != Origin.UNTRUSTED;
+        boolean courtesy = untrusted != UntrustedReports.NONE || envelope.client().origin() != Origin.UNTRUSTED;
         List<Integer> failed = new ArrayList<>();
         List<Integer> delivered = new ArrayList<>();
         List<Integer> pending = new ArrayList<>();
         for (int i = 0; i < after.recipients().size(); i++) {
             Status was = before.recipients().get(i).status();
             Status is = after.recipients().get(i).status();
-            String notify = envelope.recipients().get(i).notifications();
-            if (was == Status.PENDING && is == Status.FAILED && wants(notify, "FAILURE", true)) {
+            SpoolEnvelope.Recipient recipient = envelope.recipients().get(i);
+            if (was == Status.PENDING && is == Status.FAILED && recipient.wants(DsnNotify.FAILURE)) {
                 failed.add(i);
-            } else if (was == Status.PENDING && is == Status.DELIVERED && wants(notify, "SUCCESS", false)
+            } else if (was == Status.PENDING && is == Status.DELIVERED && recipient.wants(DsnNotify.SUCCESS)
                     && successes.containsKey(i) && courtesy) {
                 delivered.add(i);
-            } else if (is == Status.PENDING && wants(notify, "DELAY", true) && courtesy) {
+            } else if (is == Status.PENDING && recipient.wants(DsnNotify.DELAY) && courtesy) {
                 pending.add(i);
             }
         }
         List<QueuedMessage> reports = new ArrayList<>();
         List<RecipientReport.Action> kinds = new ArrayList<>();
-        String kind = envelope.parameters().getOrDefault(KIND, "");
+        boolean isReport = envelope.report().isPresent();
         if (!failed.isEmpty()) {
             report(message, after, failed, i -> RecipientReport.Action.FAILED, now).ifPresent(r -> {
                 reports.add(r);
                 kinds.add(RecipientReport.Action.FAILED);
             });
         }
-        if (!delivered.isEmpty() && kind.isEmpty()) {
+        if (!delivered.isEmpty() && !isReport) {
             report(message, after, delivered, successes::get, now).ifPresent(r -> {
                 reports.add(r);
                 kinds.add(successes.get(delivered.getFirst()));
             });
         }
         DeliveryState kept = after;
-        if (!pending.isEmpty() && delayNoticeDue && !after.delayNoticeSent() && kind.isEmpty()) {
+        if (!pending.isEmpty() && delayNoticeDue && !after.delayNoticeSent() && !isReport) {
             report(message, after, pending, i -> RecipientReport.Action.DELAYED, now).ifPresent(r -> {
                 reports.add(r);
                 kinds.add(RecipientReport.Action.DELAYED);
@@ -140,32 +141,24 @@ public final class Notifier {
         }
     }
 
-    /** RFC 3461 4.1: NEVER stands alone; no NOTIFY means the MTA's default (failures and delays). */
-    private static boolean wants(String notify, String what, boolean byDefault) {
-        if (notify.isEmpty()) {
-            return byDefault;
-        }
-        return List.of(notify.split(",")).contains(what);
-    }
-
     private Optional<QueuedMessage> report(QueuedMessage message, DeliveryState state, List<Integer> indexes,
                                            java.util.function.IntFunction<RecipientReport.Action> actions,
                                            Instant now) throws IOException {
         RecipientReport.Action action = actions.apply(indexes.getFirst());
         SpoolEnvelope envelope = message.envelope();
-        String kind = envelope.parameters().getOrDefault(KIND, "");
-        String to;
-        String newKind;
-        if (!envelope.sender().isEmpty()) {
-            to = envelope.sender();
-            newKind = "report";
-        } else if (kind.isEmpty() || kind.equals("report")) {
+        Optional<SpoolEnvelope.Report> kind = envelope.report();
+        Mailbox to;
+        SpoolEnvelope.Report newKind;
+        if (!envelope.sender().isNull()) {
+            to = envelope.sender().mailbox();
+            newKind = SpoolEnvelope.Report.TO_SENDER;
+        } else if (kind.isEmpty() || kind.get() == SpoolEnvelope.Report.TO_SENDER) {
             to = postmaster; // a report (or a message from <>) that failed: tell the postmaster, once
-            newKind = "postmaster";
+            newKind = SpoolEnvelope.Report.TO_POSTMASTER;
         } else {
             return Optional.empty(); // a notice to the postmaster failed: logged by the caller, never reported
         }
-        if (action != RecipientReport.Action.FAILED && envelope.sender().isEmpty()) {
+        if (action != RecipientReport.Action.FAILED && envelope.sender().isNull()) {
             return Optional.empty();
         }
         List<RecipientReport> recipients = new ArrayList<>();
@@ -173,35 +166,20 @@ public final class Notifier {
             recipients.add(recipientReport(envelope.recipients().get(i), state.recipients().get(i), actions.apply(i),
                     now));
         }
-        boolean full = !"HDRS".equals(envelope.parameters().get("ret")) && message.bodyLength() <= fullReturnLimit
-                && (untrusted == UntrustedReports.FULL || Origin.of(envelope) != Origin.UNTRUSTED);
+        boolean full = envelope.parameters().ret().orElse(DsnReturn.FULL) != DsnReturn.HDRS
+                && message.bodyLength() <= fullReturnLimit
+                && (untrusted == UntrustedReports.FULL || envelope.client().origin() != Origin.UNTRUSTED);
         String id = ids.get();
-        DeliveryReport report = new DeliveryReport(hostname, id, to,
-                Optional.ofNullable(envelope.parameters().get("envid")), envelope.receivedAt(), recipients, full, now);
-        Map<String, String> parameters = new HashMap<>();
-        parameters.put(KIND, newKind);
-        parameters.put(Origin.PARAMETER, Origin.TRUSTED.keyword()); // made here: a report on it may quote it whole
-        parameters.put("body", "8BITMIME");
-        if (report.needsUtf8()) {
-            parameters.put("smtputf8", "true");
-        }
+        DeliveryReport report = new DeliveryReport(hostname, id, to.toString(), envelope.parameters().envelopeId(),
+                envelope.receivedAt(), recipients, full, now);
+        SpoolEnvelope.Parameters parameters = new SpoolEnvelope.Parameters(BodyType.EIGHT_BIT_MIME,
+                report.needsUtf8(), Optional.empty(), Optional.empty());
         try (MessageWriter writer = spool.writer(id)) {
             report.writeTo(writer.body(), () -> spool.body(message));
-            return Optional.of(writer.commit(new SpoolEnvelope(id, now, "", parameters,
-                    List.of(new SpoolEnvelope.Recipient(to, "rfc822;" + to, "")))));
-        }
-    }
-
-    /** {@code type;xtext} as queued, to {@code type;address} as a report shows it (RFC 3464 2.3.1). */
-    private static String decodeOriginal(String original) {
-        int semi = original.indexOf(';');
-        if (semi < 0) {
-            return original;
-        }
-        try {
-            return original.substring(0, semi) + ";" + Xtext.decode(original.substring(semi + 1));
-        } catch (IllegalArgumentException e) {
-            return original;
+            // Made here: a report on it may quote it whole (Client.local()).
+            return Optional.of(writer.commit(new SpoolEnvelope(id, now, ReversePath.NULL, parameters,
+                    SpoolEnvelope.Client.local(), List.of(SpoolEnvelope.Recipient.of(to)), "", OptionalInt.empty(),
+                    Optional.of(newKind))));
         }
     }
 
@@ -216,10 +194,10 @@ public final class Notifier {
         boolean named = remote.find();
         Optional<String> remoteMta = named ? Optional.of(remote.group(1)) : Optional.empty();
         String reply = named ? diagnostic.substring(remote.end()) : diagnostic;
-        String decoded = decodeOriginal(recipient.original());
-        Optional<String> original = decoded.isEmpty() || decoded.equalsIgnoreCase("rfc822;" + recipient.address())
-                ? Optional.empty() : Optional.of(decoded);
-        return new RecipientReport(recipient.address(), original, action, code, remoteMta,
+        // As a report shows it, type;address (RFC 3464 2.3.1); only where it differs from the address delivered to.
+        Optional<String> original = recipient.original().map(o -> o.addressType() + ";" + o.address())
+                .filter(decoded -> !decoded.equalsIgnoreCase("rfc822;" + recipient.address()));
+        return new RecipientReport(recipient.address().toString(), original, action, code, remoteMta,
                 reply.isEmpty() ? Optional.empty() : Optional.of(reply), now);
     }
 }

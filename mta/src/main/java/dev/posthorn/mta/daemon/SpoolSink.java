@@ -1,14 +1,14 @@
 package dev.posthorn.mta.daemon;
 
-import dev.posthorn.mta.routing.LocalDomain;
+import dev.posthorn.mta.delivery.ReceivedCount;
 import dev.posthorn.mta.dkim.DkimSigner;
 import dev.posthorn.mta.dkim.HeaderTooLarge;
-import dev.posthorn.mta.delivery.ReceivedCount;
 import dev.posthorn.mta.inbound.HeaderFilter;
 import dev.posthorn.mta.inbound.InboundChecks;
 import dev.posthorn.mta.inbound.InboundVerdict;
 import dev.posthorn.mta.maillog.MailLog;
 import dev.posthorn.mta.routing.Destination;
+import dev.posthorn.mta.routing.LocalDomain;
 import dev.posthorn.mta.routing.Route;
 import dev.posthorn.mta.routing.Router;
 import dev.posthorn.mta.spool.MessageWriter;
@@ -19,6 +19,7 @@ import dev.posthorn.mta.spool.SpoolEnvelope;
 import dev.posthorn.smtp.AddressLiteral;
 import dev.posthorn.smtp.DsnNotify;
 import dev.posthorn.smtp.MailParameters;
+import dev.posthorn.smtp.Mailbox;
 import dev.posthorn.smtp.OriginalRecipient;
 import dev.posthorn.smtp.Replies;
 import dev.posthorn.smtp.Reply;
@@ -30,13 +31,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,13 +96,13 @@ final class SpoolSink implements MessageSink {
             ReceivedCount.Counting counting = new ReceivedCount.Counting(messageId);
             long size = counting.transferTo(writer.body());
             String sender = envelope.sender().isNull() ? "" : envelope.sender().mailbox().toString();
-            Map<String, String> parameters = parameters(envelope);
-            parameters.put(Origin.PARAMETER, origin(envelope).keyword());
-            parameters.put(ReceivedCount.PARAMETER, String.valueOf(counting.count()));
+            SpoolEnvelope queuedEnvelope = new SpoolEnvelope(envelope.id(), envelope.receivedAt(), envelope.sender(),
+                    parameters(envelope), client(envelope), recipients, "", OptionalInt.of(counting.count()),
+                    Optional.empty());
             try {
                 String signatures = signatures(envelope, writer);
                 if (!signatures.isEmpty()) {
-                    prependHeader(parameters, signatures);
+                    queuedEnvelope = queuedEnvelope.withHeaderOnTop(signatures);
                 }
             } catch (GeneralSecurityException | IOException e) {
                 // Unsigned mail from a domain that publishes DMARC would bounce at receivers: better the client retries
@@ -118,7 +119,7 @@ final class SpoolSink implements MessageSink {
                         return refuse.reply(); // the writer closes uncommitted: nothing stays in the spool
                     }
                     case InboundVerdict.Accept accept -> {
-                        prependHeader(parameters, accept.headerField());
+                        queuedEnvelope = queuedEnvelope.withHeaderOnTop(accept.headerField());
                         MailLog.checked(envelope.id(), accept.summary());
                     }
                 }
@@ -126,8 +127,7 @@ final class SpoolSink implements MessageSink {
             Timer.Sample commit = Timer.start();
             QueuedMessage queued;
             try {
-                queued = writer.commit(new SpoolEnvelope(envelope.id(), envelope.receivedAt(), sender, parameters,
-                        recipients));
+                queued = writer.commit(queuedEnvelope);
             } finally {
                 commit.stop(commits);
             }
@@ -165,14 +165,6 @@ final class SpoolSink implements MessageSink {
     }
 
     /**
-     * Puts {@code field} on top of the header fields another stage may already have put in the envelope: the newest
-     * trace information comes first (RFC 5322 3.6.7, RFC 8601 5).
-     */
-    static void prependHeader(Map<String, String> parameters, String field) {
-        parameters.merge(SpoolEnvelope.HEADERS, field, (existing, added) -> added + existing);
-    }
-
-    /**
      * Whether the client was authenticated, in a trusted network, or neither: recorded in the envelope, so that
      * which reports its sender may get is decided on what was known at the commit ({@link Origin}).
      */
@@ -193,45 +185,37 @@ final class SpoolSink implements MessageSink {
         for (Envelope.Recipient recipient : envelope.recipients()) {
             String given = recipient.path().isBarePostmaster() ? "Postmaster" : recipient.path().mailbox().toString();
             // ORCPT as the client gave it, else the recipient as given (RFC 3461 4.2), always as type;xtext.
-            String original = (recipient.parameters().originalRecipient() != null
+            Optional<OriginalRecipient> original = Optional.of(recipient.parameters().originalRecipient() != null
                     ? recipient.parameters().originalRecipient()
-                    : new OriginalRecipient("rfc822", given)).toParameter();
-            String notify = recipient.parameters().notifications().stream().sorted().map(DsnNotify::name)
-                    .collect(Collectors.joining(","));
-            List<String> addresses = switch (router.route(recipient.path())) {
-                case Route.Local local -> local.destinations().stream().map(Destination::address).toList();
-                case Route.Remote remote -> List.of(given);
-                case Route.Unknown unknown -> List.of(given); // refused at RCPT; kept so it fails visibly
+                    : new OriginalRecipient("rfc822", given));
+            Set<DsnNotify> notify = recipient.parameters().notifications();
+            // The bare <Postmaster> has no domain to queue it under: the postmaster of this MTA's primary domain.
+            Mailbox path = recipient.path().isBarePostmaster() ? Mailbox.parse(router.postmaster(), true)
+                    : recipient.path().mailbox();
+            List<Mailbox> addresses = switch (router.route(recipient.path())) {
+                case Route.Local local -> local.destinations().stream().map(Destination::path).toList();
+                case Route.Remote remote -> List.of(path);
+                case Route.Unknown unknown -> List.of(path); // refused at RCPT; kept so it fails visibly
             };
-            for (String address : addresses) {
+            for (Mailbox address : addresses) {
                 // ASCII case only: Unicode case mapping would merge distinct addresses (KELVIN SIGN and k).
-                byAddress.putIfAbsent(LocalDomain.canonicalLocalPart(address),
+                byAddress.putIfAbsent(LocalDomain.canonicalLocalPart(address.toString()),
                         new SpoolEnvelope.Recipient(address, original, notify));
             }
         }
         return new ArrayList<>(byAddress.values());
     }
 
-    private static Map<String, String> parameters(Envelope envelope) {
-        Map<String, String> map = new HashMap<>();
+    /** The MAIL parameters the message keeps (BODY, SMTPUTF8, and RET and ENVID, which travel on). */
+    private static SpoolEnvelope.Parameters parameters(Envelope envelope) {
         MailParameters p = envelope.parameters();
-        map.put("body", p.effectiveBody().keyword());
-        if (p.smtpUtf8()) {
-            map.put("smtputf8", "true");
-        }
-        if (p.ret() != null) {
-            map.put("ret", p.ret().name());
-        }
-        if (p.envelopeId() != null) {
-            map.put("envid", p.envelopeId());
-        }
-        map.put("client", clientOf(envelope));
-        if (envelope.session().heloName() != null) {
-            map.put("helo", envelope.session().heloName());
-        }
-        if (envelope.session().authenticatedUser() != null) {
-            map.put("user", envelope.session().authenticatedUser());
-        }
-        return map;
+        return new SpoolEnvelope.Parameters(p.effectiveBody(), p.smtpUtf8(), Optional.ofNullable(p.ret()),
+                Optional.ofNullable(p.envelopeId()));
+    }
+
+    private SpoolEnvelope.Client client(Envelope envelope) {
+        return new SpoolEnvelope.Client(origin(envelope), Optional.of(clientOf(envelope)),
+                Optional.ofNullable(envelope.session().heloName()),
+                Optional.ofNullable(envelope.session().authenticatedUser()));
     }
 }

@@ -3,32 +3,28 @@ package dev.posthorn.mta.daemon;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.posthorn.mta.config.Config;
-import dev.posthorn.mta.routing.LocalDelivery;
-import dev.posthorn.mta.routing.LmtpTarget;
 import dev.posthorn.mta.config.Relay;
-import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.mta.dane.Dane;
 import dev.posthorn.mta.delivery.DaneVerifier;
 import dev.posthorn.mta.delivery.DomainTls;
 import dev.posthorn.mta.delivery.Lmtp;
 import dev.posthorn.mta.delivery.Maildir;
 import dev.posthorn.mta.delivery.Outbound;
-import dev.posthorn.mta.delivery.Outcome;
 import dev.posthorn.mta.delivery.SmtpTransport;
 import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.routing.Destination;
+import dev.posthorn.mta.routing.LmtpTarget;
+import dev.posthorn.mta.routing.LocalDelivery;
 import dev.posthorn.mta.schedule.QueueRunner;
-import dev.posthorn.mta.spool.QueuedMessage;
-import dev.posthorn.mta.spool.Spool;
 import dev.posthorn.mta.sts.MtaSts;
 import dev.posthorn.mta.sts.PolicyFetcher;
 import dev.posthorn.mta.sts.PolicyStore;
+import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.mta.tls.Trust;
 import dev.posthorn.smtp.client.ClientTimeouts;
 import dev.posthorn.smtp.client.Endpoint;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,16 +121,9 @@ final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
     }
 
     @Override
-    public Outcome maildir(LocalDelivery.Maildir maildir, Destination.Mailbox mailbox, QueuedMessage message,
-                           Spool spool) {
-        Maildir target = maildirs.get(maildir.root().resolve(mailbox.mailbox()),
+    public Maildir maildir(LocalDelivery.Maildir maildir, Destination.Mailbox mailbox) {
+        return maildirs.get(maildir.root().resolve(mailbox.mailbox()),
                 folder -> new Maildir(maildir.root(), mailbox.mailbox(), hostname));
-        try (InputStream body = spool.body(message)) {
-            return new Outcome.Delivered("maildir " + target.deliver(message.envelope().sender(), mailbox.address(),
-                    body).getFileName());
-        } catch (IOException e) {
-            return new Outcome.Deferred("4.3.0 maildir " + target.root() + ": " + e);
-        }
     }
 
     @Override

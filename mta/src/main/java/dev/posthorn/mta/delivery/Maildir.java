@@ -1,7 +1,10 @@
 package dev.posthorn.mta.delivery;
 
 import dev.posthorn.mta.spool.DirectorySync;
+import dev.posthorn.mta.spool.MessageBody;
 import dev.posthorn.mta.spool.OwnerOnly;
+import dev.posthorn.mta.spool.SpoolEnvelope;
+import dev.posthorn.smtp.Mailbox;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +20,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -40,7 +45,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * operator's choice and may be a link (as {@code /var/mail -> /var/spool/mail} often is). A refusal is an
  * {@link IOException} naming the link, so the delivery is deferred (4.3.0) and nothing is written outside the root.
  */
-public final class Maildir {
+public final class Maildir implements Transport {
 
     private static final AtomicLong COUNTER = new AtomicLong();
     private static final long PID = ProcessHandle.current().pid();
@@ -73,14 +78,34 @@ public final class Maildir {
     }
 
     /**
-     * Delivers one message.
+     * Delivers a copy for each recipient (normally one: a Maildir is one mailbox), each with its own Delivered-To. A
+     * copy that cannot be written is deferred (4.3.0): a full disk or a refused link is for the operator to mend.
+     */
+    @Override
+    public List<Outcome> deliver(SpoolEnvelope envelope, List<Mailbox> recipients, MessageBody body,
+                                 DeliveryTrace trace) {
+        String sender = envelope.sender().isNull() ? "" : envelope.sender().mailbox().toString();
+        List<Outcome> outcomes = new ArrayList<>();
+        for (Mailbox recipient : recipients) {
+            try (InputStream message = body.open()) {
+                outcomes.add(new Outcome.Delivered("maildir " + store(sender, recipient.toString(), message)
+                        .getFileName()));
+            } catch (IOException e) {
+                outcomes.add(new Outcome.Deferred("4.3.0 maildir " + root + ": " + e));
+            }
+        }
+        return outcomes;
+    }
+
+    /**
+     * Writes one message into the Maildir: the file level of {@link #deliver}, for tools and tests.
      *
      * @param sender    the envelope sender without brackets, empty for the null reverse path
      * @param recipient the address written in Delivered-To
      * @param message   the message as queued (CRLF line ends)
      * @return the delivered file in {@code new/}
      */
-    public Path deliver(String sender, String recipient, InputStream message) throws IOException {
+    public Path store(String sender, String recipient, InputStream message) throws IOException {
         Path tmp = root.resolve("tmp");
         Path fresh = root.resolve("new");
         folders();

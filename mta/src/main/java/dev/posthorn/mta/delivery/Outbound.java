@@ -3,11 +3,10 @@ package dev.posthorn.mta.delivery;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.posthorn.mta.routing.RouteTarget;
+import dev.posthorn.mta.spool.MessageBody;
 import dev.posthorn.mta.spool.SpoolEnvelope;
-import java.io.IOException;
-import java.io.InputStream;
+import dev.posthorn.smtp.Mailbox;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
@@ -17,7 +16,7 @@ import java.util.function.Function;
  * Where mail for another domain goes: a route configured for the domain (an SMTP host, an LMTP server, or the MX),
  * else the smarthost when one is configured, else the domain's MX hosts.
  */
-public final class Outbound implements AutoCloseable {
+public final class Outbound implements Transport, AutoCloseable {
 
     /** At most this many deliveries to one domain at once, so one slow domain cannot take every worker. */
     static final int PER_DESTINATION = 10;
@@ -57,46 +56,35 @@ public final class Outbound implements AutoCloseable {
         this.routePolicy = routePolicy;
     }
 
-    /** Delivers to {@code recipients}, all in {@code domain}; one outcome per recipient, in order. */
-    public List<Outcome> deliver(SpoolEnvelope envelope, String domain, List<String> recipients,
-                                 SmtpTransport.Body body) {
-        return deliver(envelope, domain, recipients, body, new DeliveryTrace());
-    }
-
-    /** As {@link #deliver(SpoolEnvelope, String, List, SmtpTransport.Body)}, noting the route and tries in a trace. */
-    public List<Outcome> deliver(SpoolEnvelope envelope, String domain, List<String> recipients,
-                                 SmtpTransport.Body body, DeliveryTrace trace) {
-        Semaphore slot = destinations.get(domain.toLowerCase(Locale.ROOT), d -> new Semaphore(PER_DESTINATION));
+    /** Delivers to {@code recipients}, all in one domain, the way its route says; noting the route in the trace. */
+    @Override
+    public List<Outcome> deliver(SpoolEnvelope envelope, List<Mailbox> recipients, MessageBody body,
+                                 DeliveryTrace trace) {
+        String domain = NextHop.domain(recipients);
+        Semaphore slot = destinations.get(domain, d -> new Semaphore(PER_DESTINATION));
         slot.acquireUninterruptibly();
         try {
-            return route(envelope, domain, recipients, body, trace);
+            return route(domain, trace).deliver(envelope, recipients, body, trace);
         } finally {
             slot.release();
         }
     }
 
-    private List<Outcome> route(SpoolEnvelope envelope, String domain, List<String> recipients,
-                                SmtpTransport.Body body, DeliveryTrace trace) {
-        RouteTarget route = routes.get(domain.toLowerCase(Locale.ROOT));
+    private Transport route(String domain, DeliveryTrace trace) {
+        RouteTarget route = routes.get(domain);
         if (route == null) {
             smarthost.ifPresent(relay -> trace.route("smarthost " + relay.host() + ":" + relay.port()));
-            return smarthost.map(relay -> smtp.deliverVia(envelope, relay.host(), relay.port(), relay.policy(),
-                    recipients, body, trace)).orElseGet(() -> smtp.deliver(envelope, domain, recipients, body, trace));
+            return smarthost.map(relay -> smtp.via(relay.host(), relay.port(), relay.policy())).orElse(smtp);
         }
         return switch (route) {
-            case RouteTarget.Mx mx -> smtp.deliver(envelope, domain, recipients, body, trace);
+            case RouteTarget.Mx mx -> smtp;
             case RouteTarget.Smtp host -> {
                 trace.route("route to " + host.server().host() + ":" + host.server().port());
-                yield smtp.deliverVia(envelope, host.server().host(), host.server().port(),
-                        smtp.routePolicy(domain, routePolicy), recipients, body, trace);
+                yield smtp.via(host.server().host(), host.server().port(), smtp.routePolicy(domain, routePolicy));
             }
             case RouteTarget.Lmtp server -> {
                 trace.route("route to " + server); // lmtp:...
-                try (InputStream in = body.open()) {
-                    yield lmtp.apply(server).deliver(envelope, recipients, in, body.size());
-                } catch (IOException e) {
-                    yield recipients.stream().map(r -> (Outcome) new Outcome.Deferred("451 4.3.0 " + e)).toList();
-                }
+                yield lmtp.apply(server);
             }
         };
     }

@@ -1,5 +1,6 @@
 package dev.posthorn.mta.delivery;
 
+import dev.posthorn.smtp.Reply;
 import java.util.Objects;
 
 /** What became of one recipient in one delivery attempt: a closed set. */
@@ -7,6 +8,21 @@ public sealed interface Outcome {
 
     /** A short, loggable description: the remote reply or the local error. */
     String diagnostic();
+
+    /**
+     * What a server's reply to one recipient means, for SMTP and LMTP alike: 2xx delivered, 4xx deferred, 5xx
+     * failed (RFC 5321 4.2.1, RFC 2033 4.2).
+     *
+     * @param remote   who answered, as the diagnostic names it ({@code host[address] (TLS)}, {@code LMTP ...})
+     * @param handover where a delivered copy went
+     */
+    static Outcome of(String remote, Reply reply, Handover handover) {
+        String diagnostic = remote + " said: " + reply;
+        if (reply.isPositive()) {
+            return new Delivered(diagnostic, handover);
+        }
+        return reply.isTransientFailure() ? new Deferred(diagnostic) : new Failed(diagnostic);
+    }
 
     /**
      * @param diagnostic where it went, e.g. the Maildir file or the LMTP server's reply

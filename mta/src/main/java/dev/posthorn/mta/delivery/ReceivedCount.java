@@ -14,9 +14,6 @@ public final class ReceivedCount {
 
     private static final int MAX_HEADER = 1 << 20;
 
-    /** The envelope parameter where the receiver records the count, so delivery need not read the message. */
-    public static final String PARAMETER = "received";
-
     private ReceivedCount() {
     }
 

@@ -1,12 +1,14 @@
 package dev.posthorn.mta.delivery;
 
-import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.mta.dns.MxAnswer;
 import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.dns.Target;
+import dev.posthorn.mta.spool.MessageBody;
 import dev.posthorn.mta.spool.SpoolEnvelope;
+import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.smtp.AddressLiteral;
 import dev.posthorn.smtp.MailParameters;
+import dev.posthorn.smtp.Mailbox;
 import dev.posthorn.smtp.Reply;
 import dev.posthorn.smtp.ReversePath;
 import dev.posthorn.smtp.client.ClientTimeouts;
@@ -37,10 +39,10 @@ import org.slf4j.LoggerFactory;
  * attacker. A domain's configured level, DANE or an MTA-STS policy in enforce mode may require TLS and an
  * authenticated server ({@link HostTls} says what each host gets and runs STARTTLS); a host that does not give it is
  * a {@link TlsFailure}, the next host is tried, and when none takes the mail it is deferred with 4.7.x, never sent in
- * clear. A domain at a DANE level is resolved through the {@link DaneVerifier}'s validating resolver. A configured relay or route ({@link #deliverVia})
+ * clear. A domain at a DANE level is resolved through the {@link DaneVerifier}'s validating resolver. A configured relay or route ({@link #via})
  * may require TLS, verify the certificate and log in.
  */
-public final class SmtpTransport implements AutoCloseable {
+public final class SmtpTransport implements Transport, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SmtpTransport.class);
 
@@ -87,14 +89,11 @@ public final class SmtpTransport implements AutoCloseable {
         this.domainTls = domainTls;
     }
 
-    /** Delivers to {@code recipients}, all in {@code domain}; one outcome per recipient, in order. */
-    public List<Outcome> deliver(SpoolEnvelope envelope, String domain, List<String> recipients, Body body) {
-        return deliver(envelope, domain, recipients, body, new DeliveryTrace());
-    }
-
-    /** As {@link #deliver(SpoolEnvelope, String, List, Body)}, noting what happened in {@code trace}. */
-    public List<Outcome> deliver(SpoolEnvelope envelope, String domain, List<String> recipients, Body body,
+    /** Delivers to {@code recipients}, all in one domain, through its exchangers. */
+    @Override
+    public List<Outcome> deliver(SpoolEnvelope envelope, List<Mailbox> recipients, MessageBody body,
                                  DeliveryTrace trace) {
+        String domain = NextHop.domain(recipients);
         // A domain at a DANE level: validated MX and address records, each target saying whether it is secure.
         return switch (domainTls.resolver(domain, resolver).resolve(domain)) {
             case MxAnswer.NullMx nullMx -> all(recipients, new Outcome.Failed(
@@ -138,18 +137,17 @@ public final class SmtpTransport implements AutoCloseable {
     }
 
     /**
-     * Delivers through one configured server (a smarthost, or a route for the domain) instead of the domain's MX:
+     * Delivery through one configured server (a smarthost, or a route for the domain) instead of the domain's MX:
      * every address of {@code host} in turn. A server that cannot be reached, or refuses TLS or AUTH that the policy
      * needs, defers the mail: a local misconfiguration must not bounce other people's mail.
      */
-    public List<Outcome> deliverVia(SpoolEnvelope envelope, String host, int viaPort, Policy policy,
-                                    List<String> recipients, Body body) {
-        return deliverVia(envelope, host, viaPort, policy, recipients, body, new DeliveryTrace());
+    public Transport via(String host, int viaPort, Policy policy) {
+        return (envelope, recipients, body, trace) -> deliverVia(envelope, host, viaPort, policy, recipients, body,
+                trace);
     }
 
-    /** As {@link #deliverVia(SpoolEnvelope, String, int, Policy, List, Body)}, noting what happened in {@code trace}. */
-    public List<Outcome> deliverVia(SpoolEnvelope envelope, String host, int viaPort, Policy policy,
-                                    List<String> recipients, Body body, DeliveryTrace trace) {
+    private List<Outcome> deliverVia(SpoolEnvelope envelope, String host, int viaPort, Policy policy,
+                                     List<Mailbox> recipients, MessageBody body, DeliveryTrace trace) {
         List<InetAddress> addresses;
         try {
             addresses = host.matches("[0-9.]+|.*:.*") ? List.of(InetAddress.getByName(host))
@@ -183,15 +181,8 @@ public final class SmtpTransport implements AutoCloseable {
         return level == route.tls() ? route : Policy.of(level);
     }
 
-    /** The message body and its size, opened once per attempt at a server. */
-    public interface Body {
-        InputStream open() throws IOException;
-
-        long size();
-    }
-
     private List<Outcome> toTargets(SpoolEnvelope envelope, String domain, List<Target> targets,
-                                    List<String> recipients, Body body, DeliveryTrace trace) {
+                                    List<Mailbox> recipients, MessageBody body, DeliveryTrace trace) {
         DomainTls.Requirement requirement = domainTls.forMx(domain, targets);
         trace.exchangers(targets);
         trace.requirement(requirement);
@@ -222,7 +213,7 @@ public final class SmtpTransport implements AutoCloseable {
     }
 
     private List<Outcome> attempt(SpoolEnvelope envelope, String host, InetAddress address, int toPort, HostTls tls,
-                                  String remote, List<String> recipients, Body body, DeliveryTrace trace)
+                                  String remote, List<Mailbox> recipients, MessageBody body, DeliveryTrace trace)
             throws IOException {
         String server = address.getHostAddress() + "|" + toPort;
         // Decided before the kept sessions are looked at, so that a plain-text session is found again.
@@ -302,11 +293,12 @@ public final class SmtpTransport implements AutoCloseable {
      * @param security what the diagnostic adds to the TLS protocol ({@link HostTls#security()})
      */
     private List<Outcome> transaction(SmtpClient client, String key, int uses, SpoolEnvelope envelope, String remote,
-                                      String security, List<String> recipients, Body body) throws IOException {
+                                      String security, List<Mailbox> recipients, MessageBody body)
+            throws IOException {
         try {
             MailParameters parameters = NextHop.mailParameters(envelope, body.size());
             List<Recipient> paths = NextHop.recipients(envelope, recipients);
-            ReversePath sender = NextHop.sender(envelope);
+            ReversePath sender = envelope.sender();
             TransactionResult result;
             try (InputStream in = body.open()) {
                 result = client.send(sender, parameters, paths, in, body.size());
@@ -323,7 +315,7 @@ public final class SmtpTransport implements AutoCloseable {
             // RFC 3461 5.2.2: a server that offered DSN and got NOTIFY reports success itself; else, 5.2.3, we
             // report "relayed".
             boolean dsn = client.capabilities().supports("DSN");
-            return result.recipients().stream().map(r -> outcome(remote + tls, r.reply(),
+            return result.recipients().stream().map(r -> Outcome.of(remote + tls, r.reply(),
                     dsn && !r.recipient().parameters().notifications().isEmpty()
                             ? Outcome.Handover.PASSED_ON : Outcome.Handover.RELAYED)).toList();
         } catch (IllegalArgumentException e) {
@@ -353,15 +345,7 @@ public final class SmtpTransport implements AutoCloseable {
         }
     }
 
-    private static Outcome outcome(String remote, Reply reply, Outcome.Handover handover) {
-        String diagnostic = remote + " said: " + reply;
-        if (reply.isPositive()) {
-            return new Outcome.Delivered(diagnostic, handover);
-        }
-        return reply.isTransientFailure() ? new Outcome.Deferred(diagnostic) : new Outcome.Failed(diagnostic);
-    }
-
-    private static List<Outcome> all(List<String> recipients, Outcome outcome) {
+    private static List<Outcome> all(List<Mailbox> recipients, Outcome outcome) {
         return recipients.stream().map(r -> outcome).toList();
     }
 }

@@ -1,8 +1,11 @@
 /**
  * Transports that hand a queued message to its destination: SMTP to other domains ({@link
  * dev.posthorn.mta.delivery.SmtpTransport}, routed by {@link dev.posthorn.mta.delivery.Outbound}), Maildir (local
- * mailboxes) and LMTP (a mailbox server such as Dovecot). Each returns one {@link dev.posthorn.mta.delivery.Outcome}
- * per recipient; none imports the SMTP server.
+ * mailboxes) and LMTP (a mailbox server such as Dovecot). All are one {@link dev.posthorn.mta.delivery.Transport}:
+ * the typed envelope, the recipients that go that way, and the message as a {@link dev.posthorn.mta.spool.MessageBody}
+ * opened afresh for each try; each returns one {@link dev.posthorn.mta.delivery.Outcome} per recipient, and a
+ * server's reply to a recipient means the same for SMTP and LMTP ({@link dev.posthorn.mta.delivery.Outcome#of}).
+ * None imports the SMTP server.
  *
  * <p>Outbound TLS, decided per domain by {@link dev.posthorn.mta.delivery.DomainTls}, first match wins:
  * <ol>

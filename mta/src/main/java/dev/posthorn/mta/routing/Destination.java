@@ -9,6 +9,9 @@ public sealed interface Destination {
     /** The address this copy is delivered to (and recorded in the queue). */
     String address();
 
+    /** {@link #address()} as a mailbox, as the queue records it and the transports take it. */
+    dev.posthorn.smtp.Mailbox path();
+
     /**
      * A mailbox of a local domain.
      *
@@ -24,6 +27,19 @@ public sealed interface Destination {
         @Override
         public String address() {
             return mailbox + "@" + domain.name();
+        }
+
+        /**
+         * A plain name that is no dot-atom ({@code a..b}, reached from a quoted RCPT under a domain where every name
+         * is a mailbox) is quoted (RFC 5321 4.1.2): the address stays the same mailbox.
+         */
+        @Override
+        public dev.posthorn.smtp.Mailbox path() {
+            try {
+                return dev.posthorn.smtp.Mailbox.parse(address(), true);
+            } catch (IllegalArgumentException e) {
+                return dev.posthorn.smtp.Mailbox.parse("\"" + mailbox + "\"@" + domain.name(), true);
+            }
         }
 
         /**
@@ -47,6 +63,12 @@ public sealed interface Destination {
     record Forward(String address) implements Destination {
         public Forward {
             Objects.requireNonNull(address, "address");
+        }
+
+        /** An alias target, read as a mailbox when the configuration was loaded. */
+        @Override
+        public dev.posthorn.smtp.Mailbox path() {
+            return dev.posthorn.smtp.Mailbox.parse(address, true);
         }
     }
 }

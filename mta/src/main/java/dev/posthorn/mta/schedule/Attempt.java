@@ -1,24 +1,28 @@
 package dev.posthorn.mta.schedule;
 
 import dev.posthorn.mta.bounce.RecipientReport;
-import dev.posthorn.mta.routing.LocalDelivery;
 import dev.posthorn.mta.delivery.DeliveryTrace;
 import dev.posthorn.mta.delivery.Outcome;
 import dev.posthorn.mta.delivery.ReceivedCount;
-import dev.posthorn.mta.delivery.SmtpTransport;
 import dev.posthorn.mta.maillog.MailLog;
 import dev.posthorn.mta.routing.Destination;
+import dev.posthorn.mta.routing.LocalDelivery;
 import dev.posthorn.mta.routing.Route;
 import dev.posthorn.mta.routing.Router;
 import dev.posthorn.mta.spool.DeliveryState;
+import dev.posthorn.mta.spool.MessageBody;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Spool;
+import dev.posthorn.mta.spool.SpoolEnvelope;
+import dev.posthorn.smtp.ForwardPath;
+import dev.posthorn.smtp.Mailbox;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -42,15 +46,16 @@ final class Attempt {
     private final QueueRunner.LocalTransports transports;
     private final Map<Integer, List<Outcome>> outcomes = new LinkedHashMap<>();
     private final Map<LocalDelivery.Lmtp, List<Integer>> lmtpIndexes = new LinkedHashMap<>();
-    private final Map<LocalDelivery.Lmtp, List<String>> lmtpAddresses = new LinkedHashMap<>();
+    private final Map<LocalDelivery.Lmtp, List<Mailbox>> lmtpAddresses = new LinkedHashMap<>();
     private final Map<String, List<Integer>> remoteIndexes = new LinkedHashMap<>();
-    private final Map<String, List<String>> remoteAddresses = new LinkedHashMap<>();
+    private final Map<String, List<Mailbox>> remoteAddresses = new LinkedHashMap<>();
     private final Map<Integer, RecipientReport.Action> successes = new HashMap<>();
     /** What each recipient went through in this attempt, for the history and the metrics. */
     private final Map<Integer, List<Tried>> tried = new LinkedHashMap<>();
     private final Map<String, DeliveryTrace> traces = new HashMap<>();
     /** Recipients with a copy for LMTP or SMTP, delivered after the loop over all recipients. */
     private final java.util.Set<Integer> gathered = new java.util.HashSet<>();
+    private final MessageBody body;
     private DeliveryState progress;
     private boolean progressUnsaved;
     private boolean saved;
@@ -60,11 +65,12 @@ final class Attempt {
         this.spool = spool;
         this.router = router;
         this.transports = transports;
+        this.body = spool.content(message);
     }
 
-    private static Route route(Router router, String address) {
-        int at = address.lastIndexOf('@');
-        return at <= 0 ? new Route.Remote() : router.route(address.substring(0, at), address.substring(at + 1));
+    /** Routed as at RCPT time: the local part unquoted, an address literal remote. */
+    private static Route route(Router router, SpoolEnvelope.Recipient recipient) {
+        return router.route(ForwardPath.of(recipient.address()));
     }
 
     DeliveryState run() throws IOException {
@@ -88,11 +94,8 @@ final class Attempt {
         }
         deliverRemote();
         for (Map.Entry<LocalDelivery.Lmtp, List<Integer>> group : lmtpIndexes.entrySet()) {
-            List<Outcome> results;
-            try (InputStream body = spool.body(message)) {
-                results = transports.lmtp(group.getKey()).deliver(message.envelope(),
-                        lmtpAddresses.get(group.getKey()), body, message.messageLength());
-            }
+            List<Outcome> results = transports.lmtp(group.getKey()).deliver(message.envelope(),
+                    lmtpAddresses.get(group.getKey()), body, new DeliveryTrace());
             for (int k = 0; k < results.size(); k++) {
                 add(group.getValue().get(k), "lmtp", "lmtp " + group.getKey().target(), null, results.get(k));
             }
@@ -144,9 +147,9 @@ final class Attempt {
 
     /** Delivers a Maildir destination at once; gathers LMTP destinations; notes the rest. */
     private void plan(int index) {
-        String address = message.envelope().recipients().get(index).address();
-        switch (route(router, address)) {
-            case Route.Remote remote -> planRemote(index, address);
+        SpoolEnvelope.Recipient recipient = message.envelope().recipients().get(index);
+        switch (route(router, recipient)) {
+            case Route.Remote remote -> planRemote(index, recipient.address());
             case Route.Unknown unknown -> add(index, "none", "unknown mailbox", null,
                     new Outcome.Failed("550 5.1.1 mailbox unknown"));
             case Route.Local local -> {
@@ -159,17 +162,18 @@ final class Attempt {
 
     private void plan(int index, Destination destination) {
         switch (destination) {
-            case Destination.Forward forward -> planRemote(index, forward.address());
+            case Destination.Forward forward -> planRemote(index, forward.path());
             case Destination.Mailbox mailbox -> {
                 switch (mailbox.domain().delivery()) {
                     case LocalDelivery.Maildir maildir -> add(index, "maildir", "maildir " + mailbox.address(), null,
-                            transports.maildir(maildir, mailbox, message, spool));
+                            transports.maildir(maildir, mailbox).deliver(message.envelope(),
+                                    List.of(mailbox.path()), body, new DeliveryTrace()).getFirst());
                     case LocalDelivery.Discard discard -> add(index, "discard", "discard", null,
                             new Outcome.Delivered("discarded"));
                     case LocalDelivery.Lmtp lmtp -> {
                         lmtpIndexes.computeIfAbsent(lmtp, x -> new ArrayList<>()).add(index);
                         gathered.add(index);
-                        lmtpAddresses.computeIfAbsent(lmtp, x -> new ArrayList<>()).add(mailbox.address());
+                        lmtpAddresses.computeIfAbsent(lmtp, x -> new ArrayList<>()).add(mailbox.path());
                     }
                 }
             }
@@ -178,39 +182,27 @@ final class Attempt {
 
     /** The Received count the receiver recorded; read from the message only for messages queued without it. */
     private int receivedCount() throws IOException {
-        String recorded = message.envelope().parameters().get(ReceivedCount.PARAMETER);
-        if (recorded != null && recorded.matches("\\d{1,6}")) {
-            return Integer.parseInt(recorded);
+        if (message.envelope().receivedCount().isPresent()) {
+            return message.envelope().receivedCount().getAsInt();
         }
-        try (InputStream body = spool.body(message)) {
-            return ReceivedCount.of(body);
+        try (InputStream in = body.open()) {
+            return ReceivedCount.of(in);
         }
     }
 
     /** Gathers a recipient in another domain by domain, for one SMTP transaction per domain. */
-    private void planRemote(int index, String address) {
-        String domain = address.substring(address.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
+    private void planRemote(int index, Mailbox address) {
+        String domain = address.host().text().toLowerCase(Locale.ROOT);
         remoteIndexes.computeIfAbsent(domain, x -> new ArrayList<>()).add(index);
         gathered.add(index);
         remoteAddresses.computeIfAbsent(domain, x -> new ArrayList<>()).add(address);
     }
 
     private void deliverRemote() {
-        SmtpTransport.Body body = new SmtpTransport.Body() {
-            @Override
-            public InputStream open() throws IOException {
-                return spool.body(message);
-            }
-
-            @Override
-            public long size() {
-                return message.messageLength();
-            }
-        };
         for (Map.Entry<String, List<Integer>> group : remoteIndexes.entrySet()) {
             DeliveryTrace trace = new DeliveryTrace();
             traces.put(group.getKey(), trace);
-            List<Outcome> results = transports.remote().deliver(message.envelope(), group.getKey(),
+            List<Outcome> results = transports.remote().deliver(message.envelope(),
                     remoteAddresses.get(group.getKey()), body, trace);
             String transport = trace.route().startsWith("route to " + dev.posthorn.mta.routing.RouteTarget.LMTP) ? "lmtp"
                     : "smtp";
@@ -258,7 +250,7 @@ final class Attempt {
 
     /** A recipient is delivered when every copy is; failed when a copy failed and none waits; else pending. */
     private DeliveryState record(DeliveryState state, int index, List<Outcome> results) {
-        String address = message.envelope().recipients().get(index).address();
+        String address = message.envelope().recipients().get(index).address().toString();
         Outcome deferred = results.stream().filter(o -> o instanceof Outcome.Deferred).findFirst().orElse(null);
         Outcome failed = results.stream().filter(o -> o instanceof Outcome.Failed).findFirst().orElse(null);
         if (deferred != null) {

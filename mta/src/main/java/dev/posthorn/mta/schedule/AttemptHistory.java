@@ -75,7 +75,7 @@ final class AttemptHistory {
             for (Map.Entry<Integer, List<Attempt.Tried>> entry : attempt.tried().entrySet()) {
                 int index = entry.getKey();
                 json.writeStartObject();
-                json.writeStringField("recipient", message.envelope().recipients().get(index).address());
+                json.writeStringField("recipient", message.envelope().recipients().get(index).address().toString());
                 json.writeStringField("status",
                         after.recipients().get(index).status().name().toLowerCase(Locale.ROOT));
                 json.writeArrayFieldStart("tries");

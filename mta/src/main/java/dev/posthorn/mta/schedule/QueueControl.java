@@ -183,7 +183,7 @@ public final class QueueControl {
             for (int i = 0; i < before.recipients().size(); i++) {
                 if (before.recipients().get(i).status() == DeliveryState.Status.PENDING) {
                     after = after.with(i, DeliveryState.Status.FAILED, BOUNCED);
-                    MailLog.failed(id, message.envelope().recipients().get(i).address(), BOUNCED);
+                    MailLog.failed(id, message.envelope().recipients().get(i).address().toString(), BOUNCED);
                 }
             }
             // Failed on disk before the report is queued: a crash in between may lose the report, but never
@@ -317,15 +317,16 @@ public final class QueueControl {
 
     private static boolean matches(QueuedMessage message, Filter filter, Instant now) {
         SpoolEnvelope envelope = message.envelope();
-        if (filter.sender().isPresent() && !contains(envelope.sender(), filter.sender().get())) {
+        String sender = envelope.sender().isNull() ? "" : envelope.sender().mailbox().toString();
+        if (filter.sender().isPresent() && !contains(sender, filter.sender().get())) {
             return false;
         }
         if (filter.recipient().isPresent() && envelope.recipients().stream()
-                .noneMatch(r -> contains(r.address(), filter.recipient().get()))) {
+                .noneMatch(r -> contains(r.address().toString(), filter.recipient().get()))) {
             return false;
         }
         if (filter.domain().isPresent() && envelope.recipients().stream()
-                .noneMatch(r -> domainOf(r.address()).equals(filter.domain().get().toLowerCase(Locale.ROOT)))) {
+                .noneMatch(r -> r.domain().equals(filter.domain().get().toLowerCase(Locale.ROOT)))) {
             return false;
         }
         return filter.minAge().isEmpty() || !envelope.receivedAt().plus(filter.minAge().get()).isAfter(now);
@@ -335,7 +336,7 @@ public final class QueueControl {
         String wanted = domain.toLowerCase(Locale.ROOT);
         for (int i = 0; i < message.state().recipients().size(); i++) {
             if (message.state().recipients().get(i).status() == DeliveryState.Status.PENDING
-                    && domainOf(message.envelope().recipients().get(i).address()).equals(wanted)) {
+                    && message.envelope().recipients().get(i).domain().equals(wanted)) {
                 return true;
             }
         }
@@ -344,9 +345,5 @@ public final class QueueControl {
 
     private static boolean contains(String text, String part) {
         return text.toLowerCase(Locale.ROOT).contains(part.toLowerCase(Locale.ROOT));
-    }
-
-    private static String domainOf(String address) {
-        return address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
     }
 }

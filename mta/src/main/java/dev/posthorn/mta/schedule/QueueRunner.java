@@ -2,12 +2,10 @@ package dev.posthorn.mta.schedule;
 
 import dev.posthorn.mta.bounce.Notifier;
 import dev.posthorn.mta.bounce.RecipientReport;
-import dev.posthorn.mta.routing.LocalDelivery;
-import dev.posthorn.mta.delivery.Lmtp;
-import dev.posthorn.mta.delivery.Outcome;
-import dev.posthorn.mta.delivery.Outbound;
+import dev.posthorn.mta.delivery.Transport;
 import dev.posthorn.mta.maillog.MailLog;
 import dev.posthorn.mta.routing.Destination;
+import dev.posthorn.mta.routing.LocalDelivery;
 import dev.posthorn.mta.routing.Router;
 import dev.posthorn.mta.spool.DeliveryState;
 import dev.posthorn.mta.spool.QueuedMessage;
@@ -294,7 +292,8 @@ public final class QueueRunner implements AutoCloseable {
         for (int i = 0; i < state.recipients().size(); i++) {
             if (state.recipients().get(i).status() == DeliveryState.Status.PENDING) {
                 state = state.with(i, DeliveryState.Status.PENDING, LOCAL_ERROR);
-                MailLog.deferred(current.id(), current.envelope().recipients().get(i).address(), LOCAL_ERROR);
+                MailLog.deferred(current.id(), current.envelope().recipients().get(i).address().toString(),
+                        LOCAL_ERROR);
             }
         }
         finish(current, state, Map.of(), null, used);
@@ -409,7 +408,7 @@ public final class QueueRunner implements AutoCloseable {
             if (state.recipients().get(i).status() == DeliveryState.Status.PENDING) {
                 String why = "4.4.7 message expired in queue; last: " + state.recipients().get(i).diagnostic();
                 state = state.with(i, DeliveryState.Status.FAILED, why);
-                MailLog.failed(message.id(), message.envelope().recipients().get(i).address(), why);
+                MailLog.failed(message.id(), message.envelope().recipients().get(i).address().toString(), why);
             }
         }
         return state;
@@ -424,8 +423,7 @@ public final class QueueRunner implements AutoCloseable {
         int started = 0;
         for (QueuedMessage message : active.waitingMessages()) {
             for (int i = 0; i < message.state().recipients().size(); i++) {
-                String address = message.envelope().recipients().get(i).address();
-                String rcptDomain = address.substring(address.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
+                String rcptDomain = message.envelope().recipients().get(i).domain();
                 boolean match = rcptDomain.equals(wanted) || subdomains && rcptDomain.endsWith("." + wanted);
                 if (match && message.state().recipients().get(i).status() == DeliveryState.Status.PENDING) {
                     if (active.wake(message.id(), ActiveSet.ANY).isPresent()) {
@@ -466,11 +464,14 @@ public final class QueueRunner implements AutoCloseable {
      * The transports: a Maildir per mailbox, an LMTP client per server, and SMTP (or a route) to other domains.
      */
     public interface LocalTransports {
-        Outcome maildir(LocalDelivery.Maildir maildir, Destination.Mailbox mailbox, QueuedMessage message, Spool spool);
+        /** The Maildir of {@code mailbox}, under the domain's mail root. */
+        Transport maildir(LocalDelivery.Maildir maildir, Destination.Mailbox mailbox);
 
-        Lmtp lmtp(LocalDelivery.Lmtp lmtp);
+        /** The LMTP server of a domain that delivers there. */
+        Transport lmtp(LocalDelivery.Lmtp lmtp);
 
-        Outbound remote();
+        /** Other domains: routes, the smarthost, or the exchangers ({@link dev.posthorn.mta.delivery.Outbound}). */
+        Transport remote();
 
         /** RFC 5321 6.3: more Received fields than this means a mail loop. */
         int maxReceivedHeaders();

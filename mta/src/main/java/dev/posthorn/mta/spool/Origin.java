@@ -4,9 +4,10 @@ import java.util.Locale;
 
 /**
  * Who handed a message in, as far as this MTA can vouch for its reverse path: recorded in the envelope at the
- * commit ({@value #PARAMETER}), read when deciding which reports the sender may get. A client that is neither
- * trusted nor authenticated can name anyone as the sender, so what is mailed back to that address (a success or
- * delay report with the message attached) would be mail of the client's making to an address of its choosing.
+ * commit ({@link SpoolEnvelope.Client#origin()}), read when deciding which reports the sender may get. A client that
+ * is neither trusted nor authenticated can name anyone as the sender, so what is mailed back to that address (a
+ * success or delay report with the message attached) would be mail of the client's making to an address of its
+ * choosing.
  */
 public enum Origin {
     /** A client outside the trusted networks that did not authenticate: its reverse path is only a claim. */
@@ -16,22 +17,18 @@ public enum Origin {
     /** A user who authenticated (AUTH, or a local user of sendmail). */
     AUTHENTICATED;
 
-    /** The envelope parameter holding the origin. */
-    public static final String PARAMETER = "origin";
-
-    /** The parameter's value. */
+    /** The word the envelope text records. */
     public String keyword() {
         return name().toLowerCase(Locale.ROOT);
     }
 
     /**
-     * The origin {@code envelope} records. A message without one (queued before it was recorded) or with an unknown
+     * The origin a recorded word names. A message without one (queued before it was recorded) or with an unknown
      * one counts as untrusted: the safe reading.
      */
-    public static Origin of(SpoolEnvelope envelope) {
-        String value = envelope.parameters().getOrDefault(PARAMETER, "");
+    static Origin of(String keyword) {
         for (Origin origin : values()) {
-            if (origin.keyword().equals(value)) {
+            if (origin.keyword().equals(keyword)) {
                 return origin;
             }
         }

@@ -285,6 +285,21 @@ public final class Spool {
         return headers.length == 0 ? body : new SequenceInputStream(new ByteArrayInputStream(headers), body);
     }
 
+    /** The message as delivered, for the transports: {@link #body} opened afresh at each use. */
+    public MessageBody content(QueuedMessage message) {
+        return new MessageBody() {
+            @Override
+            public InputStream open() throws IOException {
+                return body(message);
+            }
+
+            @Override
+            public long size() {
+                return message.messageLength();
+            }
+        };
+    }
+
     /** Records delivery progress durably: the state file is replaced atomically. */
     public void save(String id, DeliveryState state) throws IOException {
         Path temporary = tmp.resolve(id + STATE);

@@ -1,6 +1,8 @@
 /**
- * The spool: Posthorn's durable queue on disk. Knows nothing of SMTP: it stores a message body with its envelope
- * (addresses and parameters as plain text) and the delivery state of each recipient.
+ * The spool: Posthorn's durable queue on disk. It stores a message body with its envelope and the delivery state of
+ * each recipient. The envelope ({@link dev.posthorn.mta.spool.SpoolEnvelope}) is typed with the protocol core's values
+ * (mailboxes, body type, DSN parameters), turned into text and back by its codec alone, so nothing that delivers or
+ * reports parses envelope text again; the spool speaks no SMTP.
  *
  * <p>Layout under the spool root: {@code queue/} (committed messages, one file {@code <id>} each, plus
  * {@code <id>.state} once delivery has made progress or the operator held the message, {@code <id>.history} once an

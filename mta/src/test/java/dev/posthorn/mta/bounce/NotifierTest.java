@@ -2,13 +2,19 @@ package dev.posthorn.mta.bounce;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.posthorn.mta.spool.DeliveryState;
 import dev.posthorn.mta.spool.DeliveryState.Status;
+import dev.posthorn.mta.spool.DeliveryState;
+import dev.posthorn.mta.spool.Envelopes;
 import dev.posthorn.mta.spool.MessageWriter;
 import dev.posthorn.mta.spool.Origin;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Spool;
 import dev.posthorn.mta.spool.SpoolEnvelope;
+import dev.posthorn.smtp.BodyType;
+import dev.posthorn.smtp.DsnNotify;
+import dev.posthorn.smtp.DsnReturn;
+import dev.posthorn.smtp.Mailbox;
+import dev.posthorn.smtp.OriginalRecipient;
 import dev.posthorn.smtp.server.TransactionId;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,9 +22,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,29 +58,33 @@ class NotifierTest {
                 1_000_000, untrusted);
     }
 
-    /**
-     * A queued message from {@code sender} to each recipient, with its NOTIFY value (empty: none given), from a
-     * trusted client unless {@code parameters} name the origin.
-     */
-    private QueuedMessage queued(String sender, Map<String, String> parameters, SpoolEnvelope.Recipient... to)
-            throws IOException {
+    /** A queued message from {@code sender} to each recipient, from a trusted client, without RET. */
+    private QueuedMessage queued(String sender, SpoolEnvelope.Recipient... to) throws IOException {
+        return queued(sender, client(Origin.TRUSTED), Optional.empty(), to);
+    }
+
+    /** A queued message from {@code sender} to each recipient, handed in by {@code client}, with {@code ret}. */
+    private QueuedMessage queued(String sender, SpoolEnvelope.Client client, Optional<DsnReturn> ret,
+                                 SpoolEnvelope.Recipient... to) throws IOException {
         if (spool == null) {
             open();
         }
-        Map<String, String> withOrigin = new HashMap<>(parameters);
-        withOrigin.putIfAbsent(Origin.PARAMETER, Origin.TRUSTED.keyword());
         String id = TransactionId.next();
         try (MessageWriter writer = spool.writer(id)) {
             writer.body().write("Subject: hello\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII));
-            return writer.commit(new SpoolEnvelope(id, ARRIVAL, sender, withOrigin, List.of(to)));
+            return writer.commit(new SpoolEnvelope(id, ARRIVAL, Envelopes.sender(sender), List.of(to))
+                    .with(new SpoolEnvelope.Parameters(BodyType.SEVEN_BIT, false, ret, Optional.empty()))
+                    .with(client));
         }
     }
 
+    private static SpoolEnvelope.Client client(Origin origin) {
+        return new SpoolEnvelope.Client(origin, Optional.of("192.0.2.1"), Optional.empty(), Optional.empty());
+    }
+
     /** A message from sue@senders.test, sent by a client that was neither trusted nor authenticated. */
-    private QueuedMessage untrusted(Map<String, String> parameters, SpoolEnvelope.Recipient... to) throws IOException {
-        Map<String, String> withOrigin = new HashMap<>(parameters);
-        withOrigin.put(Origin.PARAMETER, Origin.UNTRUSTED.keyword());
-        return queued("sue@senders.test", withOrigin, to);
+    private QueuedMessage untrusted(Optional<DsnReturn> ret, SpoolEnvelope.Recipient... to) throws IOException {
+        return queued("sue@senders.test", client(Origin.UNTRUSTED), ret, to);
     }
 
     private Notifier.Result delivered(QueuedMessage message) throws IOException {
@@ -80,8 +93,11 @@ class NotifierTest {
                 false);
     }
 
+    /** A recipient with its NOTIFY values (empty: none given). */
     private static SpoolEnvelope.Recipient to(String address, String notify) {
-        return new SpoolEnvelope.Recipient(address, "rfc822;" + address, notify);
+        return new SpoolEnvelope.Recipient(Mailbox.parse(address, true),
+                Optional.of(new OriginalRecipient("rfc822", address)), notify.isEmpty() ? Set.of()
+                        : Stream.of(notify.split(",")).map(DsnNotify::valueOf).collect(Collectors.toSet()));
     }
 
     private static DeliveryState failedAll(QueuedMessage message) {
@@ -104,7 +120,7 @@ class NotifierTest {
 
     @Test
     void notifyNeverMeansNoReportEvenForAFailure() throws IOException {
-        QueuedMessage message = queued("sue@senders.test", Map.of(), to("x@far.test", "NEVER"));
+        QueuedMessage message = queued("sue@senders.test", to("x@far.test", "NEVER"));
         Notifier.Result result = failed(message);
         assertThat(result.reports()).isEmpty();
         assertThat(notifier.notify(message, message.state(), message.state(), Map.of(), LATER, true).reports())
@@ -113,21 +129,21 @@ class NotifierTest {
 
     @Test
     void onlyTheRecipientsThatAskedForFailuresAreReported() throws IOException {
-        QueuedMessage message = queued("sue@senders.test", Map.of(), to("never@far.test", "NEVER"),
+        QueuedMessage message = queued("sue@senders.test", to("never@far.test", "NEVER"),
                 to("plain@far.test", ""), to("success@far.test", "SUCCESS"), to("failure@far.test", "FAILURE,DELAY"));
         List<QueuedMessage> reports = failed(message).reports();
         assertThat(reports).hasSize(1);
         String report = text(reports.getFirst());
         assertThat(report).contains("Final-Recipient: rfc822; plain@far.test", "Final-Recipient: rfc822; failure@far.test")
                 .doesNotContain("never@far.test", "success@far.test");
-        assertThat(reports.getFirst().envelope().sender()).as("reports come from <>").isEmpty();
-        assertThat(reports.getFirst().envelope().recipients()).extracting(SpoolEnvelope.Recipient::address)
+        assertThat(reports.getFirst().envelope().sender().isNull()).as("reports come from <>").isTrue();
+        assertThat(reports.getFirst().envelope().recipients()).extracting(r -> r.address().toString())
                 .containsExactly("sue@senders.test");
     }
 
     @Test
     void noDelayNoticeWhenNotifyIsGivenWithoutDelay() throws IOException {
-        QueuedMessage message = queued("sue@senders.test", Map.of(), to("x@far.test", "FAILURE"),
+        QueuedMessage message = queued("sue@senders.test", to("x@far.test", "FAILURE"),
                 to("y@far.test", "SUCCESS,FAILURE"));
         Notifier.Result result = notifier.notify(message, message.state(), message.state(), Map.of(), LATER, true);
         assertThat(result.reports()).isEmpty();
@@ -136,7 +152,7 @@ class NotifierTest {
 
     @Test
     void aDelayNoticeGoesOutOnceWhenDelayIsAskedOrNotifyIsAbsent() throws IOException {
-        QueuedMessage message = queued("sue@senders.test", Map.of(), to("x@far.test", "DELAY"),
+        QueuedMessage message = queued("sue@senders.test", to("x@far.test", "DELAY"),
                 to("y@far.test", ""), to("z@far.test", "FAILURE"));
         assertThat(notifier.notify(message, message.state(), message.state(), Map.of(), ARRIVAL, false).reports())
                 .as("not yet due").isEmpty();
@@ -152,16 +168,16 @@ class NotifierTest {
 
     @Test
     void aFailedReportGoesToThePostmasterOnceAndAFailedPostmasterNoticeStopsThere() throws IOException {
-        QueuedMessage original = queued("sue@senders.test", Map.of(), to("x@far.test", ""));
+        QueuedMessage original = queued("sue@senders.test", to("x@far.test", ""));
         QueuedMessage report = failed(original).reports().getFirst();
-        assertThat(report.envelope().parameters()).containsEntry(Notifier.KIND, "report");
+        assertThat(report.envelope().report()).contains(SpoolEnvelope.Report.TO_SENDER);
 
         List<QueuedMessage> toPostmaster = failed(report).reports();
         assertThat(toPostmaster).hasSize(1);
         QueuedMessage notice = toPostmaster.getFirst();
-        assertThat(notice.envelope().sender()).isEmpty();
-        assertThat(notice.envelope().parameters()).containsEntry(Notifier.KIND, "postmaster");
-        assertThat(notice.envelope().recipients()).extracting(SpoolEnvelope.Recipient::address)
+        assertThat(notice.envelope().sender().isNull()).isTrue();
+        assertThat(notice.envelope().report()).contains(SpoolEnvelope.Report.TO_POSTMASTER);
+        assertThat(notice.envelope().recipients()).extracting(r -> r.address().toString())
                 .containsExactly("postmaster@posthorn.test");
         assertThat(text(notice)).contains("Final-Recipient: rfc822; sue@senders.test", "Action: failed");
 
@@ -173,19 +189,20 @@ class NotifierTest {
 
     @Test
     void aMessageFromTheNullReversePathThatFailsIsToldToThePostmasterNotToNobody() throws IOException {
-        QueuedMessage bounce = queued("", Map.of(), to("x@far.test", ""));
+        QueuedMessage bounce = queued("", to("x@far.test", ""));
         List<QueuedMessage> reports = failed(bounce).reports();
-        assertThat(reports).singleElement().satisfies(r -> assertThat(r.envelope().recipients().getFirst().address())
-                .isEqualTo("postmaster@posthorn.test"));
+        assertThat(reports).singleElement().satisfies(r -> assertThat(Envelopes.addresses(r.envelope()))
+                .containsExactly("postmaster@posthorn.test"));
         assertThat(notifier.notify(bounce, bounce.state(), bounce.state(), Map.of(), LATER, true).reports())
                 .as("no delay notice for <>").isEmpty();
     }
 
     @Test
     void anUntrustedSenderGetsNoSuccessReport() throws IOException {
-        QueuedMessage message = untrusted(Map.of("ret", "FULL"), to("alice@posthorn.test", "SUCCESS"));
+        QueuedMessage message = untrusted(Optional.of(DsnReturn.FULL), to("alice@posthorn.test", "SUCCESS"));
         assertThat(delivered(message).reports()).isEmpty();
-        QueuedMessage trusted = queued("sue@senders.test", Map.of("ret", "FULL"), to("alice@posthorn.test", "SUCCESS"));
+        QueuedMessage trusted = queued("sue@senders.test", client(Origin.TRUSTED), Optional.of(DsnReturn.FULL),
+                to("alice@posthorn.test", "SUCCESS"));
         assertThat(delivered(trusted).reports()).as("a trusted client's sender gets it, with the body")
                 .singleElement().satisfies(r -> assertThat(text(r)).contains("Action: delivered", "message/rfc822",
                         "\r\n\r\nbody\r\n"));
@@ -193,14 +210,14 @@ class NotifierTest {
 
     @Test
     void anUntrustedSenderGetsNoDelayNotice() throws IOException {
-        QueuedMessage message = untrusted(Map.of(), to("x@far.test", "DELAY"), to("y@far.test", ""));
+        QueuedMessage message = untrusted(Optional.empty(), to("x@far.test", "DELAY"), to("y@far.test", ""));
         Notifier.Result result = notifier.notify(message, message.state(), message.state(), Map.of(), LATER, true);
         assertThat(result.reports()).isEmpty();
     }
 
     @Test
     void anUntrustedSendersFailureReportCarriesTheHeadersOnlyEvenForRetFull() throws IOException {
-        QueuedMessage message = untrusted(Map.of("ret", "FULL"), to("x@far.test", ""));
+        QueuedMessage message = untrusted(Optional.of(DsnReturn.FULL), to("x@far.test", ""));
         assertThat(failed(message).reports()).singleElement().satisfies(report -> assertThat(text(report))
                 .contains("Action: failed", "Content-Type: text/rfc822-headers", "Subject: hello")
                 .doesNotContain("message/rfc822", "\r\nbody\r\n"));
@@ -208,15 +225,15 @@ class NotifierTest {
 
     @Test
     void anAuthenticatedUserGetsEveryReportAsAsked() throws IOException {
-        QueuedMessage message = queued("sue@senders.test", Map.of("ret", "FULL", Origin.PARAMETER,
-                Origin.AUTHENTICATED.keyword()), to("alice@posthorn.test", "SUCCESS"));
+        QueuedMessage message = queued("sue@senders.test", client(Origin.AUTHENTICATED),
+                Optional.of(DsnReturn.FULL), to("alice@posthorn.test", "SUCCESS"));
         assertThat(delivered(message).reports()).singleElement()
                 .satisfies(r -> assertThat(text(r)).contains("message/rfc822", "\r\n\r\nbody\r\n"));
     }
 
     @Test
     void aMessageWithoutAKnownOriginCountsAsUntrusted() throws IOException {
-        QueuedMessage message = queued("sue@senders.test", Map.of(Origin.PARAMETER, ""),
+        QueuedMessage message = queued("sue@senders.test", SpoolEnvelope.Client.UNKNOWN, Optional.empty(),
                 to("alice@posthorn.test", "SUCCESS"));
         assertThat(delivered(message).reports()).isEmpty();
     }
@@ -224,7 +241,7 @@ class NotifierTest {
     @Test
     void headersLetAnUntrustedSenderHaveEveryReportWithTheHeadersOnly() throws IOException {
         open(UntrustedReports.HEADERS);
-        QueuedMessage message = untrusted(Map.of("ret", "FULL"), to("alice@posthorn.test", "SUCCESS"));
+        QueuedMessage message = untrusted(Optional.of(DsnReturn.FULL), to("alice@posthorn.test", "SUCCESS"));
         assertThat(delivered(message).reports()).singleElement().satisfies(r -> assertThat(text(r))
                 .contains("Action: delivered", "text/rfc822-headers").doesNotContain("\r\nbody\r\n"));
     }
@@ -232,15 +249,15 @@ class NotifierTest {
     @Test
     void fullGivesAnUntrustedSenderWhatItAsks() throws IOException {
         open(UntrustedReports.FULL);
-        QueuedMessage message = untrusted(Map.of("ret", "FULL"), to("alice@posthorn.test", "SUCCESS"));
+        QueuedMessage message = untrusted(Optional.of(DsnReturn.FULL), to("alice@posthorn.test", "SUCCESS"));
         assertThat(delivered(message).reports()).singleElement()
                 .satisfies(r -> assertThat(text(r)).contains("message/rfc822", "\r\n\r\nbody\r\n"));
     }
 
     @Test
     void aReportIsQueuedAsMadeHereSoItsFailureReachesThePostmasterWhole() throws IOException {
-        QueuedMessage report = failed(untrusted(Map.of(), to("x@far.test", ""))).reports().getFirst();
-        assertThat(Origin.of(report.envelope())).isEqualTo(Origin.TRUSTED);
+        QueuedMessage report = failed(untrusted(Optional.empty(), to("x@far.test", ""))).reports().getFirst();
+        assertThat(report.envelope().client().origin()).isEqualTo(Origin.TRUSTED);
         assertThat(failed(report).reports()).singleElement()
                 .satisfies(notice -> assertThat(text(notice)).contains("message/rfc822"));
     }

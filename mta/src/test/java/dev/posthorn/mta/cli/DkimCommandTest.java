@@ -61,7 +61,7 @@ class DkimCommandTest {
     @Test
     void theMaildirFilePosthornWritesPasses() throws Exception {
         Path file = new Maildir(dir.resolve("mail"), "bob", "mx.posthorn.test")
-                .deliver("alice@posthorn.test", "bob@posthorn.test", stream(signed));
+                .store("alice@posthorn.test", "bob@posthorn.test", stream(signed));
         assertThat(Files.readString(file)).doesNotContain("\r").contains("\nDKIM-Signature:");
         assertThat(terminal.run("dkim", "verify", "--key-record", records.toString(), file.toString()))
                 .as(terminal.out() + terminal.err()).isZero();
@@ -71,7 +71,7 @@ class DkimCommandTest {
     @Test
     void theMaildirFileOnStandardInputPasses() throws Exception {
         Path file = new Maildir(dir.resolve("mail"), "bob", "mx.posthorn.test")
-                .deliver("alice@posthorn.test", "bob@posthorn.test", stream(signed));
+                .store("alice@posthorn.test", "bob@posthorn.test", stream(signed));
         assertThat(terminal.runWithInput(Files.readString(file), "dkim", "verify", "--key-record",
                 records.toString())).as(terminal.out() + terminal.err()).isZero();
         assertThat(terminal.out()).startsWith("dkim=pass header.d=posthorn.test header.s=ed1");
@@ -80,7 +80,7 @@ class DkimCommandTest {
     @Test
     void aChangedLfFileStillFails() throws Exception {
         Path file = new Maildir(dir.resolve("mail"), "bob", "mx.posthorn.test")
-                .deliver("alice@posthorn.test", "bob@posthorn.test", stream(signed.replace("bye", "buy")));
+                .store("alice@posthorn.test", "bob@posthorn.test", stream(signed.replace("bye", "buy")));
         assertThat(terminal.run("dkim", "verify", "--key-record", records.toString(), file.toString())).isEqualTo(1);
         assertThat(terminal.out()).startsWith("dkim=fail header.d=posthorn.test header.s=ed1");
     }

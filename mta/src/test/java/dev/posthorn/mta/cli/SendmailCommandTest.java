@@ -11,6 +11,7 @@ import dev.posthorn.mta.dkim.DkimResult;
 import dev.posthorn.mta.dkim.DkimVerifier;
 import dev.posthorn.mta.dkim.KeyFile;
 import dev.posthorn.mta.dns.Answer;
+import dev.posthorn.mta.spool.Origin;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Spool;
 import java.io.ByteArrayInputStream;
@@ -123,13 +124,15 @@ class SendmailCommandTest {
             assertThat(files).hasSize(1);
             Spool spool = Spool.open(dir.resolve("spool"));
             message = spool.load(files.getFirst().getFileName().toString()).orElseThrow();
-            assertThat(message.envelope().sender()).isEqualTo("alice@posthorn.test");
-            assertThat(message.envelope().recipients()).extracting(r -> r.address())
+            assertThat(message.envelope().sender().toString()).isEqualTo("<alice@posthorn.test>");
+            assertThat(message.envelope().recipients()).extracting(r -> r.address().toString())
                     .containsExactly("bob@posthorn.test", "alice@posthorn.test");
-            assertThat(message.envelope().parameters()).containsEntry("received", "1")
-                    .containsEntry("origin", "authenticated") // a local user: every report it asks for
-                    .containsEntry("user", System.getProperty("user.name").replaceAll("[^A-Za-z0-9._-]", "_")
-                            + ", uid " + Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+            assertThat(message.envelope().receivedCount()).hasValue(1);
+            assertThat(message.envelope().client().origin()).as("a local user: every report it asks for")
+                    .isEqualTo(Origin.AUTHENTICATED);
+            assertThat(message.envelope().client().user()).contains(System.getProperty("user.name")
+                    .replaceAll("[^A-Za-z0-9._-]", "_") + ", uid " + Files.getAttribute(Path.of("/proc/self"),
+                    "unix:uid"));
 
             // What the admin API's flush does for a message not in memory: load it from the spool, attempt it now.
             daemon.runner().submit(message);
@@ -155,8 +158,9 @@ class SendmailCommandTest {
     void bareRecipientsGetTheLocalDomainAndTheSenderIsTheUserAtTheHostname() throws Exception {
         assertThat(sendmail("Subject: x\n\nbody\n", "-i", "-C", config.toString(), "bob")).as(stderr()).isZero();
         QueuedMessage message = Spool.open(dir.resolve("spool")).sweep().getFirst();
-        assertThat(message.envelope().recipients()).extracting(r -> r.address()).containsExactly("bob@posthorn.test");
-        assertThat(message.envelope().sender()).endsWith("@mx.posthorn.test");
+        assertThat(message.envelope().recipients()).extracting(r -> r.address().toString())
+                .containsExactly("bob@posthorn.test");
+        assertThat(message.envelope().sender().toString()).endsWith("@mx.posthorn.test>");
     }
 
     @Test
@@ -297,7 +301,7 @@ class SendmailCommandTest {
         assertThat(exit.get(30, TimeUnit.SECONDS)).as(stderr()).isZero();
         List<QueuedMessage> queued = Spool.open(dir.resolve("spool")).sweep();
         assertThat(queued).hasSize(1);
-        assertThat(queued.getFirst().envelope().recipients()).extracting(r -> r.address())
+        assertThat(queued.getFirst().envelope().recipients()).extracting(r -> r.address().toString())
                 .containsExactly("bob@posthorn.test", "someone@elsewhere.example");
         assertThat(queued.getFirst().envelope().prependedHeaders()).asString(StandardCharsets.UTF_8)
                 .startsWith("DKIM-Signature: v=1; a=ed25519-sha256;");

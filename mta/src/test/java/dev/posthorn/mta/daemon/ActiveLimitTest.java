@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.Queue;
 import dev.posthorn.mta.schedule.RetrySchedule;
+import dev.posthorn.mta.spool.Envelopes;
 import dev.posthorn.mta.spool.MessageWriter;
 import dev.posthorn.mta.spool.Spool;
-import dev.posthorn.mta.spool.SpoolEnvelope;
 import dev.posthorn.smtp.Reply;
 import dev.posthorn.smtp.testing.DnsResponder;
-import dev.posthorn.smtp.testing.FakeSmtpServer;
 import dev.posthorn.smtp.testing.FakeSmtpServer.Script;
+import dev.posthorn.smtp.testing.FakeSmtpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -22,12 +22,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,8 +64,7 @@ class ActiveLimitTest {
             try (MessageWriter writer = spool.writer(id)) {
                 writer.body().write(("Message-ID: <" + id + "@a.test>\r\nSubject: " + id + "\r\n\r\nbody\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
-                writer.commit(new SpoolEnvelope(id, Instant.now(), "alice@a.test", Map.of("body", "7BIT"),
-                        List.of(new SpoolEnvelope.Recipient(to, "rfc822;" + to, ""))));
+                writer.commit(Envelopes.of(id, Instant.now(), "alice@a.test", to));
             }
             recipients.add(to);
         }

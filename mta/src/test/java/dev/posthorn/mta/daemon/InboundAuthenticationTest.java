@@ -7,6 +7,7 @@ import dev.posthorn.mta.config.Checks;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.Dns;
 import dev.posthorn.mta.config.Network;
+import dev.posthorn.mta.spool.Envelopes;
 import dev.posthorn.mta.spool.SpoolEnvelope;
 import dev.posthorn.smtp.ForwardPath;
 import dev.posthorn.smtp.MailParameters;
@@ -25,9 +26,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
+import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -214,11 +214,10 @@ class InboundAuthenticationTest {
 
     @Test
     void resultsGoOnTopOfHeaderFieldsAnotherStageAdded() {
-        Map<String, String> parameters = new HashMap<>();
-        SpoolSink.prependHeader(parameters, "X-First: 1\r\n");
-        SpoolSink.prependHeader(parameters, "Authentication-Results: mx.posthorn.test; none\r\n");
-        assertThat(parameters).containsExactly(Map.entry(SpoolEnvelope.HEADERS,
-                "Authentication-Results: mx.posthorn.test; none\r\nX-First: 1\r\n"));
+        SpoolEnvelope envelope = Envelopes.of("01TOP", Instant.now(), "", "bob@posthorn.test")
+                .withHeaderOnTop("X-First: 1\r\n")
+                .withHeaderOnTop("Authentication-Results: mx.posthorn.test; none\r\n");
+        assertThat(envelope.headers()).isEqualTo("Authentication-Results: mx.posthorn.test; none\r\nX-First: 1\r\n");
     }
 
     @Test

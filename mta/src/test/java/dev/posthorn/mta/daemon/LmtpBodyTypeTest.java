@@ -2,17 +2,21 @@ package dev.posthorn.mta.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.posthorn.mta.delivery.DeliveryTrace;
 import dev.posthorn.mta.delivery.Lmtp;
 import dev.posthorn.mta.delivery.Outcome;
+import dev.posthorn.mta.spool.Envelopes;
+import dev.posthorn.mta.spool.MessageBody;
 import dev.posthorn.mta.spool.SpoolEnvelope;
+import dev.posthorn.smtp.BodyType;
 import dev.posthorn.smtp.client.ClientTimeouts;
 import dev.posthorn.smtp.client.Endpoint;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,11 +34,14 @@ class LmtpBodyTypeTest {
         Lmtp lmtp = new Lmtp(new Endpoint.Tcp("127.0.0.1", server.port()), "mx.posthorn.test",
                 ClientTimeouts.all(Duration.ofSeconds(10)));
         List<String> to = recipients.length == 0 ? List.of("bob@posthorn.test") : List.of(recipients);
-        SpoolEnvelope envelope = new SpoolEnvelope("01BODY", Instant.now(), "s@far.test", Map.of("body", body),
-                to.stream().map(a -> new SpoolEnvelope.Recipient(a, "rfc822;" + a, "")).toList());
+        SpoolEnvelope envelope = Envelopes.of("01BODY", Instant.now(), "s@far.test", to)
+                .with(new SpoolEnvelope.Parameters(Stream.of(BodyType.values())
+                        .filter(type -> type.keyword().equals(body)).findFirst().orElseThrow(), false,
+                        Optional.empty(), Optional.empty()));
         byte[] message = body.equals("BINARYMIME") ? BINARY
                 : "Subject: t\r\n\r\n\u00e9t\u00e9\r\n".getBytes(StandardCharsets.UTF_8);
-        return lmtp.deliver(envelope, to, new ByteArrayInputStream(message), message.length);
+        return lmtp.deliver(envelope, Envelopes.mailboxes(to.toArray(String[]::new)), MessageBody.of(message),
+                new DeliveryTrace());
     }
 
     @Test

@@ -9,8 +9,8 @@ import dev.posthorn.mta.spool.Origin;
 import dev.posthorn.mta.spool.Spool;
 import dev.posthorn.mta.spool.SpoolEnvelope;
 import dev.posthorn.smtp.testing.DnsResponder;
-import dev.posthorn.smtp.testing.FakeSmtpServer;
 import dev.posthorn.smtp.testing.FakeSmtpServer.Script;
+import dev.posthorn.smtp.testing.FakeSmtpServer;
 import jakarta.mail.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -94,8 +94,7 @@ class ReportReflectionTest {
             List<String> ids = spool.ids(10);
             assertThat(ids).as("the original only, no report").hasSize(1);
             SpoolEnvelope envelope = spool.load(ids.getFirst()).orElseThrow().envelope();
-            assertThat(envelope.parameters()).containsEntry(Origin.PARAMETER, "untrusted");
-            assertThat(Origin.of(envelope)).isEqualTo(Origin.UNTRUSTED);
+            assertThat(envelope.client().origin()).isEqualTo(Origin.UNTRUSTED);
         }
     }
 

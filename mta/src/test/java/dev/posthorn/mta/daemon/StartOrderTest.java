@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.posthorn.mta.config.Config;
+import dev.posthorn.mta.spool.Envelopes;
 import dev.posthorn.mta.spool.MessageWriter;
 import dev.posthorn.mta.spool.Spool;
-import dev.posthorn.mta.spool.SpoolEnvelope;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,8 +30,7 @@ class StartOrderTest {
         Spool spool = Spool.open(good.spool());
         try (MessageWriter writer = spool.writer("01QUEUEDBEFORE")) {
             writer.body().write("Subject: waiting\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII));
-            writer.commit(new SpoolEnvelope("01QUEUEDBEFORE", Instant.now(), "s@client.test", Map.of(),
-                    List.of(new SpoolEnvelope.Recipient("alice@posthorn.test", "rfc822;alice@posthorn.test", ""))));
+            writer.commit(Envelopes.of("01QUEUEDBEFORE", Instant.now(), "s@client.test", "alice@posthorn.test"));
         }
         Config broken = new Config(good.hostname(), good.spool(), good.listeners(), good.tls(), good.trustedNetworks(),
                 good.limits(), good.domains(), Optional.of(dir.resolve("no-such-users.txt")), good.dns(),

@@ -1,7 +1,6 @@
 package dev.posthorn.mta.delivery;
 
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
+import dev.posthorn.mta.spool.MessageBody;
 import java.nio.charset.StandardCharsets;
 
 /** Message bodies for transport tests. */
@@ -10,18 +9,7 @@ final class Bodies {
     private Bodies() {
     }
 
-    static SmtpTransport.Body of(String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        return new SmtpTransport.Body() {
-            @Override
-            public InputStream open() {
-                return new ByteArrayInputStream(bytes);
-            }
-
-            @Override
-            public long size() {
-                return bytes.length;
-            }
-        };
+    static MessageBody of(String text) {
+        return MessageBody.of(text.getBytes(StandardCharsets.UTF_8));
     }
 }

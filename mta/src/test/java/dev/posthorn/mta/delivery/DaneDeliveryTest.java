@@ -2,14 +2,15 @@ package dev.posthorn.mta.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.mta.dane.Dane;
-import dev.posthorn.mta.dane.TestPki;
 import dev.posthorn.mta.dane.TestPki.Issued;
+import dev.posthorn.mta.dane.TestPki;
 import dev.posthorn.mta.dane.Tlsa;
 import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.dns.MxResolver;
+import dev.posthorn.mta.spool.Envelopes;
 import dev.posthorn.mta.spool.SpoolEnvelope;
+import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.mta.tls.Trust;
 import dev.posthorn.smtp.Replies;
 import dev.posthorn.smtp.client.ClientTimeouts;
@@ -43,9 +44,8 @@ import org.junit.jupiter.api.Test;
 class DaneDeliveryTest {
 
     private static final String MESSAGE = "Subject: dane\r\n\r\nauthenticated\r\n";
-    private static final SpoolEnvelope ENVELOPE = new SpoolEnvelope("01DANE", Instant.now(), "s@posthorn.test",
-            Map.of(), List.of(new SpoolEnvelope.Recipient("rcpt@dane.test", "rfc822;rcpt@dane.test", "")));
-    private static final List<String> RCPT = List.of("rcpt@dane.test");
+    private static final SpoolEnvelope ENVELOPE =
+            Envelopes.of("01DANE", Instant.now(), "s@posthorn.test", "rcpt@dane.test");
     private static final Issued CA = TestPki.rootCa("DANE Test CA");
 
     private final List<SmtpServer> servers = new ArrayList<>();
@@ -105,7 +105,8 @@ class DaneDeliveryTest {
         try (SmtpTransport transport = new SmtpTransport(plain, "out.posthorn.test", port,
                 ClientTimeouts.all(Duration.ofSeconds(5)), new DomainTls(TlsPolicy.DANE, Map.of(), Trust.jdk(),
                         Optional.empty(), Optional.of(dane)))) {
-            return transport.deliver(ENVELOPE, domain, RCPT, Bodies.of(MESSAGE), trace);
+            return transport.deliver(ENVELOPE, Envelopes.mailboxes("rcpt@" + domain), Bodies.of(MESSAGE),
+                    trace);
         }
     }
 

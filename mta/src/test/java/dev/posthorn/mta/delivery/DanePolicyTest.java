@@ -3,15 +3,17 @@ package dev.posthorn.mta.delivery;
 import static dev.posthorn.mta.sts.PolicyServer.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.posthorn.mta.routing.HostPort;
-import dev.posthorn.mta.routing.RouteTarget;
-import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.mta.dane.Dane;
-import dev.posthorn.mta.dane.TestPki;
 import dev.posthorn.mta.dane.TestPki.Issued;
+import dev.posthorn.mta.dane.TestPki;
 import dev.posthorn.mta.dane.Tlsa;
 import dev.posthorn.mta.dns.DnsClient;
+import dev.posthorn.mta.routing.HostPort;
+import dev.posthorn.mta.routing.RouteTarget;
+import dev.posthorn.mta.spool.Envelopes;
 import dev.posthorn.mta.spool.SpoolEnvelope;
+import dev.posthorn.mta.tls.TlsPolicy;
+import dev.posthorn.smtp.Mailbox;
 import dev.posthorn.smtp.testing.DnsResponder;
 import dev.posthorn.smtp.testing.DnsResponderBuilder;
 import dev.posthorn.smtp.testing.FakeSmtpServer;
@@ -37,7 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class DanePolicyTest {
 
-    private static final List<String> RCPT = List.of("rcpt@dane.test");
+    private static final List<Mailbox> RCPT = Envelopes.mailboxes("rcpt@dane.test");
 
     @RegisterExtension
     final MtaStsFixture fixture = new MtaStsFixture("dane.test");
@@ -89,9 +91,9 @@ class DanePolicyTest {
 
     private static Outcome send(SmtpTransport transport, String domain) {
         String rcpt = "rcpt@" + domain;
-        SpoolEnvelope envelope = new SpoolEnvelope("01DANEP", Instant.now(), "s@posthorn.test", Map.of(),
-                List.of(new SpoolEnvelope.Recipient(rcpt, "rfc822;" + rcpt, "")));
-        return transport.deliver(envelope, domain, List.of(rcpt), Bodies.of("Subject: x\r\n\r\nx\r\n")).getFirst();
+        SpoolEnvelope envelope = Envelopes.of("01DANEP", Instant.now(), "s@posthorn.test", rcpt);
+        return transport.deliver(envelope, Envelopes.mailboxes(rcpt), Bodies.of("Subject: x\r\n\r\nx\r\n"),
+                new DeliveryTrace()).getFirst();
     }
 
     @Test
@@ -166,9 +168,8 @@ class DanePolicyTest {
         for (TlsPolicy level : List.of(TlsPolicy.DANE, TlsPolicy.DANE_ONLY)) {
             Outbound outbound = new Outbound(transport(dns, TlsPolicy.MAY, Map.of("dane.test", level), 25),
                     Optional.empty(), routes, r -> null, SmtpTransport.Policy.of(TlsPolicy.MAY));
-            Outcome outcome = outbound.deliver(new SpoolEnvelope("01ROUTE", Instant.now(), "s@posthorn.test",
-                    Map.of(), List.of(new SpoolEnvelope.Recipient("rcpt@dane.test", "rfc822;rcpt@dane.test", ""))),
-                    "dane.test", RCPT, Bodies.of("x\r\n")).getFirst();
+            Outcome outcome = outbound.deliver(Envelopes.of("01ROUTE", Instant.now(), "s@posthorn.test",
+                    "rcpt@dane.test"), RCPT, Bodies.of("x\r\n"), new DeliveryTrace()).getFirst();
             if (level == TlsPolicy.DANE) {
                 assertThat(outcome).isInstanceOf(Outcome.Delivered.class);
                 assertThat(outcome.diagnostic()).contains("(TLSv1.").doesNotContain("tls=dane");

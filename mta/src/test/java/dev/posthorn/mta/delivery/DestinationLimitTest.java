@@ -3,16 +3,17 @@ package dev.posthorn.mta.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.posthorn.mta.routing.HostPort;
-import dev.posthorn.mta.routing.RouteTarget;
-import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.dns.MxResolver;
+import dev.posthorn.mta.routing.HostPort;
+import dev.posthorn.mta.routing.RouteTarget;
+import dev.posthorn.mta.spool.Envelopes;
 import dev.posthorn.mta.spool.SpoolEnvelope;
+import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.smtp.client.ClientTimeouts;
-import dev.posthorn.smtp.testing.FakeSmtpServer;
 import dev.posthorn.smtp.testing.FakeSmtpServer.Fault;
 import dev.posthorn.smtp.testing.FakeSmtpServer.Script;
+import dev.posthorn.smtp.testing.FakeSmtpServer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,8 +36,7 @@ class DestinationLimitTest {
     private static final Duration STALL = Duration.ofSeconds(2);
 
     private static SpoolEnvelope envelope(int n, String to) {
-        return new SpoolEnvelope("01LIMIT" + n, Instant.now(), "s@posthorn.test", Map.of(),
-                List.of(new SpoolEnvelope.Recipient(to, "rfc822;" + to, "")));
+        return Envelopes.of("01LIMIT" + n, Instant.now(), "s@posthorn.test", to);
     }
 
     @Test
@@ -59,13 +59,14 @@ class DestinationLimitTest {
             List<Future<List<Outcome>>> results = new ArrayList<>();
             for (int i = 0; i < deliveries; i++) {
                 SpoolEnvelope envelope = envelope(i, "x" + i + "@slow.test");
-                results.add(workers.submit(() -> outbound.deliver(envelope, "SLOW.test",
-                        List.of(envelope.recipients().getFirst().address()), Bodies.of("Subject: s\r\n\r\nslow\r\n"))));
+                results.add(workers.submit(() -> outbound.deliver(envelope,
+                        List.of(envelope.recipients().getFirst().address()), Bodies.of("Subject: s\r\n\r\nslow\r\n"),
+                        new DeliveryTrace())));
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> slow.received().isEmpty()
                     && slow.commands().stream().filter(c -> c.startsWith("DATA")).count() == Outbound.PER_DESTINATION);
-            List<Outcome> quick = outbound.deliver(envelope(99, "y@other.test"), "other.test", List.of("y@other.test"),
-                    Bodies.of("Subject: q\r\n\r\nquick\r\n"));
+            List<Outcome> quick = outbound.deliver(envelope(99, "y@other.test"), Envelopes.mailboxes("y@other.test"),
+                    Bodies.of("Subject: q\r\n\r\nquick\r\n"), new DeliveryTrace());
             assertThat(quick).singleElement().isInstanceOf(Outcome.Delivered.class);
             assertThat(slow.connections()).as("the other five wait for a place").isEqualTo(Outbound.PER_DESTINATION);
             for (Future<List<Outcome>> result : results) {

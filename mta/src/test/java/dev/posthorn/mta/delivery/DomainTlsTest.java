@@ -3,17 +3,18 @@ package dev.posthorn.mta.delivery;
 import static dev.posthorn.mta.sts.PolicyServer.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.posthorn.mta.routing.HostPort;
-import dev.posthorn.mta.routing.RouteTarget;
-import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.dns.MxResolver;
+import dev.posthorn.mta.routing.HostPort;
+import dev.posthorn.mta.routing.RouteTarget;
+import dev.posthorn.mta.spool.Envelopes;
 import dev.posthorn.mta.spool.SpoolEnvelope;
 import dev.posthorn.mta.sts.MtaSts;
 import dev.posthorn.mta.sts.PolicyFetcher;
 import dev.posthorn.mta.sts.PolicyServer;
 import dev.posthorn.mta.sts.PolicyStore;
 import dev.posthorn.mta.tls.TestCa;
+import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.mta.tls.Trust;
 import dev.posthorn.smtp.client.ClientTimeouts;
 import dev.posthorn.smtp.server.ServerTls;
@@ -39,8 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DomainTlsTest {
 
-    private static final SpoolEnvelope ENVELOPE = new SpoolEnvelope("01LEVEL", Instant.now(), "s@posthorn.test",
-            Map.of(), List.of(new SpoolEnvelope.Recipient("a@example.net", "rfc822;a@example.net", "")));
+    private static final SpoolEnvelope ENVELOPE =
+            Envelopes.of("01LEVEL", Instant.now(), "s@posthorn.test", "a@example.net");
 
     @TempDir
     Path dir;
@@ -73,7 +74,8 @@ class DomainTlsTest {
 
     private Outcome send(TlsPolicy level) {
         try (SmtpTransport transport = transport(level, mx.port(), Optional.empty())) {
-            return transport.deliver(ENVELOPE, "example.net", List.of("a@example.net"), Bodies.of("x\r\n")).getFirst();
+            return transport.deliver(ENVELOPE, Envelopes.mailboxes("a@example.net"), Bodies.of("x\r\n"),
+                    new DeliveryTrace()).getFirst();
         }
     }
 
@@ -122,8 +124,8 @@ class DomainTlsTest {
         try (FakeSmtpServer server = FakeSmtpServer.start(new InetSocketAddress("127.0.0.3", 0),
                 n -> FakeSmtpServer.Script.accepting());
              SmtpTransport transport = transport(TlsPolicy.DANE, server.port(), Optional.empty())) {
-            Outcome outcome = transport.deliver(ENVELOPE, "example.net", List.of("a@example.net"),
-                    Bodies.of("x\r\n")).getFirst();
+            Outcome outcome = transport.deliver(ENVELOPE, Envelopes.mailboxes("a@example.net"), Bodies.of("x\r\n"),
+                    new DeliveryTrace()).getFirst();
             assertThat(outcome.diagnostic()).startsWith("451 4.7.5").contains("DANE is required");
             assertThat(server.connections()).isZero();
         }
@@ -140,8 +142,8 @@ class DomainTlsTest {
                     Duration.ofSeconds(3), Duration.ofSeconds(6)), new PolicyStore(dir.resolve("sts")),
                     Clock.systemUTC());
             try (sts; SmtpTransport transport = transport(TlsPolicy.MAY, mx.port(), Optional.of(sts))) {
-                Outcome outcome = transport.deliver(ENVELOPE, "example.net", List.of("a@example.net"),
-                        Bodies.of("x\r\n")).getFirst();
+                Outcome outcome = transport.deliver(ENVELOPE, Envelopes.mailboxes("a@example.net"),
+                        Bodies.of("x\r\n"), new DeliveryTrace()).getFirst();
                 assertThat(outcome).isInstanceOf(Outcome.Delivered.class);
                 assertThat(https.requests()).isZero();   // the configured level is decided before MTA-STS is asked
             }
@@ -155,7 +157,8 @@ class DomainTlsTest {
             Outbound outbound = new Outbound(smtp, Optional.empty(),
                     Map.of("example.net", new RouteTarget.Smtp(new HostPort("127.0.0.3", mx.port()))), r -> null,
                     SmtpTransport.Policy.of(TlsPolicy.MAY));
-            Outcome outcome = outbound.deliver(ENVELOPE, "example.net", List.of("a@example.net"), Bodies.of("x\r\n"))
+            Outcome outcome = outbound.deliver(ENVELOPE, Envelopes.mailboxes("a@example.net"), Bodies.of("x\r\n"),
+                    new DeliveryTrace())
                     .getFirst();
             assertThat(outcome.diagnostic()).startsWith("451 4.7.5");
             assertThat(mx.received()).isEmpty();

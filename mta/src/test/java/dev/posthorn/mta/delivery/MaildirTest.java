@@ -3,10 +3,14 @@ package dev.posthorn.mta.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.posthorn.mta.spool.Envelopes;
+import dev.posthorn.mta.spool.MessageBody;
+import dev.posthorn.mta.spool.SpoolEnvelope;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -31,7 +35,7 @@ class MaildirTest {
     @Test
     void messageLandsInNewWithTraceHeadersAndUnixLineEnds() throws Exception {
         Maildir maildir = new Maildir(dir, "alice", "mx.posthorn.test");
-        Path file = maildir.deliver("sender@client.test", "alice@posthorn.test",
+        Path file = maildir.store("sender@client.test", "alice@posthorn.test",
                 message("Subject: hi\r\n\r\nline\r\nbare\rcr\r\n"));
         assertThat(file.getParent()).isEqualTo(dir.resolve("alice/new"));
         assertThat(Files.readString(file)).isEqualTo("Return-Path: <sender@client.test>\n"
@@ -40,6 +44,40 @@ class MaildirTest {
             assertThat(tmp).isEmpty();
         }
         assertThat(dir.resolve("alice/cur")).isDirectory();
+    }
+
+    /** As a {@link Transport}: each recipient its own copy from a fresh stream, the sender from the envelope. */
+    @Test
+    void asATransportEachRecipientGetsItsOwnCopy() throws Exception {
+        Maildir maildir = new Maildir(dir, "alice", "mx.posthorn.test");
+        SpoolEnvelope envelope = Envelopes.of("01MD", Instant.now(), "", "alice@posthorn.test");
+        List<Outcome> outcomes = maildir.deliver(envelope, Envelopes.mailboxes("alice@posthorn.test",
+                "alice+list@posthorn.test"), MessageBody.of("Subject: x\r\n\r\nx\r\n".getBytes(StandardCharsets.UTF_8)),
+                new DeliveryTrace());
+        assertThat(outcomes).hasSize(2).allMatch(o -> o instanceof Outcome.Delivered d
+                && d.handover() == Outcome.Handover.FINAL && d.diagnostic().startsWith("maildir "));
+        try (Stream<Path> files = Files.list(dir.resolve("alice/new"))) {
+            assertThat(files.map(f -> {
+                try {
+                    return Files.readString(f);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            })).containsExactlyInAnyOrder("Return-Path: <>\nDelivered-To: alice@posthorn.test\nSubject: x\n\nx\n",
+                    "Return-Path: <>\nDelivered-To: alice+list@posthorn.test\nSubject: x\n\nx\n");
+        }
+    }
+
+    /** As a {@link Transport}, a copy that cannot be written is deferred (4.3.0), never thrown. */
+    @Test
+    void asATransportARefusedFolderDefers() throws Exception {
+        Path mail = Files.createDirectories(dir.resolve("mail"));
+        Files.createSymbolicLink(mail.resolve("bob"), Files.createDirectories(dir.resolve("outside")));
+        List<Outcome> outcomes = new Maildir(mail, "bob", "mx").deliver(
+                Envelopes.of("01MD", Instant.now(), "s@x.test", "bob@x.test"), Envelopes.mailboxes("bob@x.test"),
+                MessageBody.of("x\r\n".getBytes(StandardCharsets.UTF_8)), new DeliveryTrace());
+        assertThat(outcomes).singleElement().isInstanceOf(Outcome.Deferred.class)
+                .satisfies(o -> assertThat(o.diagnostic()).startsWith("4.3.0 maildir ").contains("symbolic link"));
     }
 
     @org.junit.jupiter.params.ParameterizedTest
@@ -52,14 +90,14 @@ class MaildirTest {
                 return super.read(b, off, Math.min(len, piece));
             }
         };
-        Path file = new Maildir(dir, "p" + piece, "mx").deliver("s@x", "p@x", pieces);
+        Path file = new Maildir(dir, "p" + piece, "mx").store("s@x", "p@x", pieces);
         assertThat(Files.readString(file)).isEqualTo("Return-Path: <s@x>\nDelivered-To: p@x\n"
                 + "a\nb\rc\r\nd\n\n" + "x".repeat(70_000) + "\n\r");
     }
 
     @Test
     void nullSenderIsWrittenAsEmptyReturnPath() throws Exception {
-        Path file = new Maildir(dir, "bob", "mx").deliver("", "bob@x.test", message("x\r\n"));
+        Path file = new Maildir(dir, "bob", "mx").store("", "bob@x.test", message("x\r\n"));
         assertThat(Files.readString(file)).startsWith("Return-Path: <>\n");
     }
 
@@ -69,7 +107,7 @@ class MaildirTest {
         Set<Path> files = new HashSet<>();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Path>> futures = Stream.iterate(0, i -> i + 1).limit(100)
-                    .map(i -> pool.submit(() -> maildir.deliver("s@x", "carol@x", message("n " + i + "\r\n"))))
+                    .map(i -> pool.submit(() -> maildir.store("s@x", "carol@x", message("n " + i + "\r\n"))))
                     .toList();
             for (Future<Path> f : futures) {
                 files.add(f.get());
@@ -83,7 +121,7 @@ class MaildirTest {
 
     @Test
     void hostnameCannotMakeANameWithASlash() throws Exception {
-        Path file = new Maildir(dir, "d", "a/b:c").deliver("s@x", "d@x", message("x\r\n"));
+        Path file = new Maildir(dir, "d", "a/b:c").store("s@x", "d@x", message("x\r\n"));
         assertThat(file.getFileName().toString()).endsWith(".a\\057b\\072c");
     }
 
@@ -94,7 +132,7 @@ class MaildirTest {
         Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(
                 java.time.Instant.now().minus(java.time.Duration.ofHours(37))));
         Path recent = Files.writeString(tmp.resolve("2.M2P2Q2.host"), "being written right now");
-        new Maildir(dir, "old", "mx").deliver("s@x", "old@x", message("x\r\n"));
+        new Maildir(dir, "old", "mx").store("s@x", "old@x", message("x\r\n"));
         assertThat(stale).doesNotExist();
         assertThat(recent).exists();
     }
@@ -110,7 +148,7 @@ class MaildirTest {
         }
         Files.createSymbolicLink(mail.resolve(link), outside);
         Maildir maildir = new Maildir(mail, "bob", "mx");
-        assertThatThrownBy(() -> maildir.deliver("s@x", "bob@x", message("x\r\n")))
+        assertThatThrownBy(() -> maildir.store("s@x", "bob@x", message("x\r\n")))
                 .isInstanceOf(java.io.IOException.class).hasMessageContaining("symbolic link");
         try (Stream<Path> written = Files.walk(outside)) {
             assertThat(written).as("nothing outside the mail root").containsExactly(outside);
@@ -122,7 +160,7 @@ class MaildirTest {
     void aDanglingLinkIsNotFollowedEither() throws Exception {
         Path mail = Files.createDirectories(dir.resolve("mail"));
         Files.createSymbolicLink(mail.resolve("eve"), dir.resolve("nowhere"));
-        assertThatThrownBy(() -> new Maildir(mail, "eve", "mx").deliver("s@x", "eve@x", message("x\r\n")))
+        assertThatThrownBy(() -> new Maildir(mail, "eve", "mx").store("s@x", "eve@x", message("x\r\n")))
                 .isInstanceOf(java.io.IOException.class).hasMessageContaining("symbolic link");
         assertThat(dir.resolve("nowhere")).doesNotExist();
     }
@@ -131,7 +169,7 @@ class MaildirTest {
     void aLinkPlantedAfterTheFirstDeliveryIsRefusedToo() throws Exception {
         Path mail = Files.createDirectories(dir.resolve("mail"));
         Maildir maildir = new Maildir(mail, "bob", "mx");
-        maildir.deliver("s@x", "bob@x", message("first\r\n"));
+        maildir.store("s@x", "bob@x", message("first\r\n"));
         Path outside = Files.createDirectories(dir.resolve("outside"));
         Path fresh = mail.resolve("bob/new");
         try (Stream<Path> files = Files.list(fresh)) {
@@ -141,7 +179,7 @@ class MaildirTest {
         }
         Files.delete(fresh);
         Files.createSymbolicLink(fresh, outside);
-        assertThatThrownBy(() -> maildir.deliver("s@x", "bob@x", message("second\r\n")))
+        assertThatThrownBy(() -> maildir.store("s@x", "bob@x", message("second\r\n")))
                 .isInstanceOf(java.io.IOException.class).hasMessageContaining("symbolic link");
         try (Stream<Path> written = Files.walk(outside)) {
             assertThat(written).containsExactly(outside);
@@ -153,7 +191,7 @@ class MaildirTest {
         // /var/mail -> /var/spool/mail is common: the configured root may be a link; below it, none may.
         Path real = Files.createDirectories(dir.resolve("spool-mail"));
         Path mail = Files.createSymbolicLink(dir.resolve("mail"), real);
-        Path file = new Maildir(mail, "amy", "mx").deliver("s@x", "amy@x", message("x\r\n"));
+        Path file = new Maildir(mail, "amy", "mx").store("s@x", "amy@x", message("x\r\n"));
         assertThat(real.resolve("amy/new").resolve(file.getFileName())).exists();
     }
 }

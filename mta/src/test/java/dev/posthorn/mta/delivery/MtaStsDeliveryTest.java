@@ -6,10 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.mta.dns.DnsClient;
+import dev.posthorn.mta.spool.Envelopes;
 import dev.posthorn.mta.spool.SpoolEnvelope;
 import dev.posthorn.mta.sts.MtaSts;
+import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.smtp.server.ServerTls;
 import dev.posthorn.smtp.testing.DnsResponder;
 import dev.posthorn.smtp.testing.DnsResponderBuilder;
@@ -31,8 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 class MtaStsDeliveryTest {
 
-    private static final SpoolEnvelope ENVELOPE = new SpoolEnvelope("01STS", Instant.now(), "s@posthorn.test",
-            Map.of(), List.of(new SpoolEnvelope.Recipient("a@example.net", "rfc822;a@example.net", "")));
+    private static final SpoolEnvelope ENVELOPE =
+            Envelopes.of("01STS", Instant.now(), "s@posthorn.test", "a@example.net");
 
     @RegisterExtension
     final MtaStsFixture fixture = new MtaStsFixture("example.net");
@@ -56,7 +57,8 @@ class MtaStsDeliveryTest {
     }
 
     private Outcome send(SmtpTransport transport) {
-        return transport.deliver(ENVELOPE, "example.net", List.of("a@example.net"), Bodies.of("Subject: x\r\n\r\nx\r\n"))
+        return transport.deliver(ENVELOPE, Envelopes.mailboxes("a@example.net"), Bodies.of("Subject: x\r\n\r\nx\r\n"),
+                new DeliveryTrace())
                 .getFirst();
     }
 
@@ -111,8 +113,8 @@ class MtaStsDeliveryTest {
         fixture.https().serve(policy("enforce", "mx.example.net"));
         fixture.mx().start("127.0.0.3", "mx.example.net", ServerTls.selfSigned("mx.example.net"));
         DeliveryTrace trace = new DeliveryTrace();
-        Outcome outcome = transport(dns("1", "mx.example.net", "127.0.0.3")).deliver(ENVELOPE, "example.net",
-                List.of("a@example.net"), Bodies.of("Subject: x\r\n\r\nx\r\n"), trace).getFirst();
+        Outcome outcome = transport(dns("1", "mx.example.net", "127.0.0.3")).deliver(ENVELOPE,
+                Envelopes.mailboxes("a@example.net"), Bodies.of("Subject: x\r\n\r\nx\r\n"), trace).getFirst();
         assertThat(outcome).isInstanceOf(Outcome.Deferred.class);
         assertThat(trace.exchangers()).containsExactly("10 mx.example.net [127.0.0.3]");
         assertThat(trace.host()).isEqualTo("mx.example.net[127.0.0.3]");

@@ -2,12 +2,14 @@ package dev.posthorn.mta.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.posthorn.mta.routing.HostPort;
-import dev.posthorn.mta.routing.RouteTarget;
-import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.dns.MxResolver;
+import dev.posthorn.mta.routing.HostPort;
+import dev.posthorn.mta.routing.RouteTarget;
+import dev.posthorn.mta.spool.Envelopes;
+import dev.posthorn.mta.spool.MessageBody;
 import dev.posthorn.mta.spool.SpoolEnvelope;
+import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.smtp.Replies;
 import dev.posthorn.smtp.client.ClientTimeouts;
 import dev.posthorn.smtp.server.Authenticator;
@@ -27,8 +29,8 @@ import org.junit.jupiter.api.Test;
 /** A smarthost and per-domain routes, against Posthorn's own server as the relay (STARTTLS, AUTH). */
 class SmarthostTest {
 
-    private static final SpoolEnvelope ENVELOPE = new SpoolEnvelope("01RELAY", Instant.now(), "s@posthorn.test",
-            Map.of(), List.of(new SpoolEnvelope.Recipient("x@far.test", "rfc822;x@far.test", "")));
+    private static final SpoolEnvelope ENVELOPE =
+            Envelopes.of("01RELAY", Instant.now(), "s@posthorn.test", "x@far.test");
     private static final String MESSAGE = "Subject: relayed\r\n\r\nvia the smarthost\r\n";
     private static final Authenticator RELAY_USER = (session, c) -> c.username().equals("mta")
             && c.password().equals("s3cret") ? new Authenticator.AuthResult.Success("mta")
@@ -53,7 +55,7 @@ class SmarthostTest {
         return relay.port();
     }
 
-    private static SmtpTransport.Body body() {
+    private static MessageBody body() {
         return Bodies.of(MESSAGE);
     }
 
@@ -72,7 +74,8 @@ class SmarthostTest {
         Outbound outbound = new Outbound(smtp(), Optional.of(new Outbound.Smarthost("127.0.0.1", port,
                 new SmtpTransport.Policy(TlsPolicy.ENCRYPT, "mta", "s3cret"))), Map.of(), r -> null,
                 SmtpTransport.Policy.of(TlsPolicy.MAY));
-        List<Outcome> outcomes = outbound.deliver(ENVELOPE, "far.test", List.of("x@far.test"), body());
+        List<Outcome> outcomes = outbound.deliver(ENVELOPE, Envelopes.mailboxes("x@far.test"), body(),
+                new DeliveryTrace());
         assertThat(outcomes).singleElement().isInstanceOf(Outcome.Delivered.class);
         assertThat(outcomes.getFirst().diagnostic()).contains("(TLSv1.");
         assertThat(relayed.getFirst().session().authenticatedUser()).isEqualTo("mta");
@@ -83,8 +86,8 @@ class SmarthostTest {
     void wrongCredentialsDeferInsteadOfBouncing() throws Exception {
         int port = relay(SmtpServer.builder().tls(ServerTls.selfSigned("relay.posthorn.test"))
                 .authenticator(RELAY_USER));
-        List<Outcome> outcomes = smtp().deliverVia(ENVELOPE, "127.0.0.1", port,
-                new SmtpTransport.Policy(TlsPolicy.ENCRYPT, "mta", "wrong"), List.of("x@far.test"), body());
+        List<Outcome> outcomes = smtp().via("127.0.0.1", port, new SmtpTransport.Policy(TlsPolicy.ENCRYPT, "mta",
+                "wrong")).deliver(ENVELOPE, Envelopes.mailboxes("x@far.test"), body(), new DeliveryTrace());
         assertThat(outcomes.getFirst()).isInstanceOf(Outcome.Deferred.class);
         assertThat(outcomes.getFirst().diagnostic()).contains("535");
         assertThat(relayed).isEmpty();
@@ -93,8 +96,9 @@ class SmarthostTest {
     @Test
     void requiredTlsThatIsNotOfferedDefers() throws Exception {
         int port = relay(SmtpServer.builder());
-        List<Outcome> outcomes = smtp().deliverVia(ENVELOPE, "127.0.0.1", port,
-                SmtpTransport.Policy.of(TlsPolicy.ENCRYPT), List.of("x@far.test"), body());
+        List<Outcome> outcomes = smtp().via("127.0.0.1", port,
+                SmtpTransport.Policy.of(TlsPolicy.ENCRYPT)).deliver(ENVELOPE, Envelopes.mailboxes("x@far.test"), body(),
+                new DeliveryTrace());
         assertThat(outcomes.getFirst()).isInstanceOf(Outcome.Deferred.class);
         assertThat(outcomes.getFirst().diagnostic()).contains("TLS is required");
         assertThat(relayed).isEmpty();
@@ -103,8 +107,9 @@ class SmarthostTest {
     @Test
     void verifyRefusesAnUntrustedCertificate() throws Exception {
         int port = relay(SmtpServer.builder().tls(ServerTls.selfSigned("relay.posthorn.test")));
-        List<Outcome> outcomes = smtp().deliverVia(ENVELOPE, "127.0.0.1", port,
-                SmtpTransport.Policy.of(TlsPolicy.VERIFY), List.of("x@far.test"), body());
+        List<Outcome> outcomes = smtp().via("127.0.0.1", port,
+                SmtpTransport.Policy.of(TlsPolicy.VERIFY)).deliver(ENVELOPE, Envelopes.mailboxes("x@far.test"), body(),
+                new DeliveryTrace());
         assertThat(outcomes.getFirst()).isInstanceOf(Outcome.Deferred.class);
         assertThat(relayed).isEmpty();
     }
@@ -115,7 +120,8 @@ class SmarthostTest {
         Outbound outbound = new Outbound(smtp(), Optional.empty(),
                 Map.of("far.test", new RouteTarget.Smtp(new HostPort("127.0.0.1", port))), r -> null,
                 SmtpTransport.Policy.of(TlsPolicy.MAY));
-        List<Outcome> outcomes = outbound.deliver(ENVELOPE, "far.test", List.of("x@far.test"), body());
+        List<Outcome> outcomes = outbound.deliver(ENVELOPE, Envelopes.mailboxes("x@far.test"), body(),
+                new DeliveryTrace());
         assertThat(outcomes).singleElement().isInstanceOf(Outcome.Delivered.class);
         assertThat(relayed).hasSize(1);
     }

@@ -2,16 +2,23 @@ package dev.posthorn.mta.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.dns.MxResolver;
+import dev.posthorn.mta.spool.Envelopes;
+import dev.posthorn.mta.spool.MessageBody;
 import dev.posthorn.mta.spool.SpoolEnvelope;
+import dev.posthorn.mta.tls.TlsPolicy;
+import dev.posthorn.smtp.BodyType;
+import dev.posthorn.smtp.DsnNotify;
+import dev.posthorn.smtp.DsnReturn;
+import dev.posthorn.smtp.Mailbox;
+import dev.posthorn.smtp.OriginalRecipient;
 import dev.posthorn.smtp.Reply;
 import dev.posthorn.smtp.client.ClientTimeouts;
 import dev.posthorn.smtp.testing.DnsResponder;
-import dev.posthorn.smtp.testing.FakeSmtpServer;
 import dev.posthorn.smtp.testing.FakeSmtpServer.Fault;
 import dev.posthorn.smtp.testing.FakeSmtpServer.Script;
+import dev.posthorn.smtp.testing.FakeSmtpServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,7 +26,8 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -31,10 +39,10 @@ import org.junit.jupiter.api.Test;
 class SmtpTransportTest {
 
     private static final String MESSAGE = "Subject: out\r\n\r\nbody\r\n";
-    private static final SpoolEnvelope ENVELOPE = new SpoolEnvelope("01OUT", Instant.now(), "sender@posthorn.test",
-            Map.of("body", "7BIT"), List.of(new SpoolEnvelope.Recipient("a@example.net", "rfc822;a@example.net", "")));
+    private static final SpoolEnvelope ENVELOPE =
+            Envelopes.of("01OUT", Instant.now(), "sender@posthorn.test", "a@example.net");
 
-    private static SmtpTransport.Body body() {
+    private static MessageBody body() {
         return Bodies.of(MESSAGE);
     }
 
@@ -61,8 +69,8 @@ class SmtpTransportTest {
     @Test
     void unreachableBetterExchangerIsSkipped() throws Exception {
         try (FakeSmtpServer server = fake(Script.accepting()); DnsResponder dns = twoExchangers()) {
-            List<Outcome> outcomes = transport(dns, server.port()).deliver(ENVELOPE, "example.net",
-                    List.of("a@example.net", "b@example.net"), body());
+            List<Outcome> outcomes = transport(dns, server.port()).deliver(ENVELOPE,
+                    Envelopes.mailboxes("a@example.net", "b@example.net"), body(), new DeliveryTrace());
             assertThat(outcomes).allMatch(o -> o instanceof Outcome.Delivered d
                             && d.handover() == Outcome.Handover.RELAYED)
                     .allMatch(o -> o.diagnostic().startsWith("mx2.example.net[127.0.0.3] said: 250"));
@@ -79,8 +87,9 @@ class SmtpTransportTest {
         Script script = Script.accepting().withRcpt("busy@example.net", Reply.of(450, "4.2.1", "busy"))
                 .withRcpt("gone@example.net", Reply.of(550, "5.1.1", "no such user"));
         try (FakeSmtpServer server = fake(script); DnsResponder dns = twoExchangers()) {
-            List<Outcome> outcomes = transport(dns, server.port()).deliver(ENVELOPE, "example.net",
-                    List.of("busy@example.net", "ok@example.net", "gone@example.net"), body());
+            List<Outcome> outcomes = transport(dns, server.port()).deliver(ENVELOPE,
+                    Envelopes.mailboxes("busy@example.net", "ok@example.net",
+                    "gone@example.net"), body(), new DeliveryTrace());
             assertThat(outcomes.get(0)).isInstanceOf(Outcome.Deferred.class);
             assertThat(outcomes.get(1)).isInstanceOf(Outcome.Delivered.class);
             assertThat(outcomes.get(2)).isInstanceOf(Outcome.Failed.class);
@@ -92,8 +101,8 @@ class SmtpTransportTest {
     void refusingGreetingMovesOnAndThenDefers() throws Exception {
         try (FakeSmtpServer server = fake(Script.accepting().withGreeting(Reply.of(421, "4.3.2", "busy")));
              DnsResponder dns = twoExchangers()) {
-            List<Outcome> outcomes = transport(dns, server.port()).deliver(ENVELOPE, "example.net",
-                    List.of("a@example.net"), body());
+            List<Outcome> outcomes = transport(dns, server.port()).deliver(ENVELOPE,
+                    Envelopes.mailboxes("a@example.net"), body(), new DeliveryTrace());
             assertThat(outcomes.getFirst()).isInstanceOf(Outcome.Deferred.class);
             assertThat(outcomes.getFirst().diagnostic()).contains("4.4.1").contains("421");
             assertThat(server.connections()).isEqualTo(1);
@@ -103,8 +112,8 @@ class SmtpTransportTest {
     @Test
     void nullMxFailsAtOnce() throws Exception {
         try (DnsResponder dns = twoExchangers()) {
-            List<Outcome> outcomes = transport(dns, 25).deliver(ENVELOPE, "nullmx.test", List.of("a@nullmx.test"),
-                    body());
+            List<Outcome> outcomes = transport(dns, 25).deliver(ENVELOPE, Envelopes.mailboxes("a@nullmx.test"),
+                    body(), new DeliveryTrace());
             assertThat(outcomes.getFirst()).isInstanceOf(Outcome.Failed.class);
             assertThat(outcomes.getFirst().diagnostic()).startsWith("556 5.1.10");
         }
@@ -113,8 +122,8 @@ class SmtpTransportTest {
     @Test
     void dnsFailureDefers() throws Exception {
         try (DnsResponder dns = twoExchangers()) {
-            List<Outcome> outcomes = transport(dns, 25).deliver(ENVELOPE, "broken.test", List.of("a@broken.test"),
-                    body());
+            List<Outcome> outcomes = transport(dns, 25).deliver(ENVELOPE, Envelopes.mailboxes("a@broken.test"),
+                    body(), new DeliveryTrace());
             assertThat(outcomes.getFirst()).isInstanceOf(Outcome.Deferred.class);
             assertThat(outcomes.getFirst().diagnostic()).contains("4.4.3");
         }
@@ -122,13 +131,16 @@ class SmtpTransportTest {
 
     @Test
     void dsnParametersTravelOnWhereTheServerOffersDsn() throws Exception {
-        SpoolEnvelope envelope = new SpoolEnvelope("01DSN", Instant.now(), "sender@posthorn.test",
-                Map.of("ret", "HDRS", "envid", "QQ314159"), List.of(new SpoolEnvelope.Recipient("a@example.net",
-                        "rfc822;team@example.net", "FAILURE,SUCCESS")));
+        SpoolEnvelope envelope = new SpoolEnvelope("01DSN", Instant.now(), Envelopes.sender("sender@posthorn.test"),
+                List.of(new SpoolEnvelope.Recipient(Mailbox.parse("a@example.net", true),
+                        Optional.of(new OriginalRecipient("rfc822", "team@example.net")),
+                        Set.of(DsnNotify.FAILURE, DsnNotify.SUCCESS))))
+                .with(new SpoolEnvelope.Parameters(BodyType.SEVEN_BIT, false, Optional.of(DsnReturn.HDRS),
+                        Optional.of("QQ314159")));
         Script dsn = Script.accepting().withExtensions(List.of("PIPELINING", "DSN", "SIZE 1000000"));
         try (FakeSmtpServer server = fake(dsn); DnsResponder dns = twoExchangers()) {
-            List<Outcome> outcomes = transport(dns, server.port()).deliver(envelope, "example.net",
-                    List.of("a@example.net"), body());
+            List<Outcome> outcomes = transport(dns, server.port()).deliver(envelope,
+                    Envelopes.mailboxes("a@example.net"), body(), new DeliveryTrace());
             assertThat(outcomes.getFirst()).isEqualTo(new Outcome.Delivered(outcomes.getFirst().diagnostic(),
                     Outcome.Handover.PASSED_ON));
             assertThat(server.commands()).contains(
@@ -142,7 +154,8 @@ class SmtpTransportTest {
         try (FakeSmtpServer server = fake(Script.accepting()); DnsResponder dns = twoExchangers()) {
             SmtpTransport transport = transport(dns, server.port());
             for (int i = 0; i < 3; i++) {
-                assertThat(transport.deliver(ENVELOPE, "example.net", List.of("a@example.net"), body()).getFirst())
+                assertThat(transport.deliver(ENVELOPE, Envelopes.mailboxes("a@example.net"), body(),
+                        new DeliveryTrace()).getFirst())
                         .isInstanceOf(Outcome.Delivered.class);
             }
             transport.close();
@@ -159,9 +172,10 @@ class SmtpTransportTest {
                 n -> n == 0 ? accepting.withData(Reply.of(250, "2.0.0", "ok")) : accepting);
              DnsResponder dns = twoExchangers()) {
             SmtpTransport transport = transport(dns, server.port());
-            transport.deliver(ENVELOPE, "example.net", List.of("a@example.net"), body());
+            transport.deliver(ENVELOPE, Envelopes.mailboxes("a@example.net"), body(), new DeliveryTrace());
             server.closeConnections();
-            List<Outcome> second = transport.deliver(ENVELOPE, "example.net", List.of("b@example.net"), body());
+            List<Outcome> second = transport.deliver(ENVELOPE, Envelopes.mailboxes("b@example.net"), body(),
+                    new DeliveryTrace());
             assertThat(second.getFirst()).isInstanceOf(Outcome.Delivered.class);
             assertThat(server.connections()).isEqualTo(2);
             transport.close();
@@ -172,8 +186,8 @@ class SmtpTransportTest {
     void orcptIsLeftOutWhenItWouldOnlyRepeatTheRecipient() throws Exception {
         Script dsn = Script.accepting().withExtensions(List.of("PIPELINING", "DSN"));
         try (FakeSmtpServer server = fake(dsn); DnsResponder dns = twoExchangers()) {
-            List<Outcome> outcomes = transport(dns, server.port()).deliver(ENVELOPE, "example.net",
-                    List.of("a@example.net"), body());
+            List<Outcome> outcomes = transport(dns, server.port()).deliver(ENVELOPE,
+                    Envelopes.mailboxes("a@example.net"), body(), new DeliveryTrace());
             assertThat(server.commands()).contains("RCPT TO:<a@example.net>");
             assertThat(((Outcome.Delivered) outcomes.getFirst()).handover())
                     .as("offered DSN but no NOTIFY to pass on: nobody downstream reports")
@@ -191,8 +205,8 @@ class SmtpTransportTest {
              FakeSmtpServer first = FakeSmtpServer.start(new InetSocketAddress("127.0.0.2", second.port()),
                      n -> Script.accepting().withFault(new Fault.BrokenTls()));
              DnsResponder dns = twoExchangers()) {
-            Outcome outcome = transport(dns, second.port()).deliver(ENVELOPE, "example.net",
-                    List.of("a@example.net"), body()).getFirst();
+            Outcome outcome = transport(dns, second.port()).deliver(ENVELOPE, Envelopes.mailboxes("a@example.net"),
+                    body(), new DeliveryTrace()).getFirst();
 
             assertThat(first.commands()).contains("STARTTLS");
             assertThat(first.received()).isEmpty();
@@ -212,7 +226,8 @@ class SmtpTransportTest {
         try (FakeSmtpServer broken = fake(Script.accepting().withFault(new Fault.BrokenTls()));
              DnsResponder dns = twoExchangers()) {
             SmtpTransport transport = transport(dns, broken.port());
-            Outcome first = transport.deliver(ENVELOPE, "example.net", List.of("a@example.net"), body()).getFirst();
+            Outcome first = transport.deliver(ENVELOPE, Envelopes.mailboxes("a@example.net"), body(),
+                    new DeliveryTrace()).getFirst();
 
             assertThat(first).isInstanceOf(Outcome.Deferred.class);
             assertThat(first.diagnostic()).startsWith("451 4.4.1 ").contains("mx2.example.net[127.0.0.3]");
@@ -220,14 +235,16 @@ class SmtpTransportTest {
             assertThat(broken.received()).isEmpty();
 
             // The next attempt remembers the failed handshake: no STARTTLS, the message goes in plain text.
-            Outcome second = transport.deliver(ENVELOPE, "example.net", List.of("a@example.net"), body()).getFirst();
+            Outcome second = transport.deliver(ENVELOPE, Envelopes.mailboxes("a@example.net"), body(),
+                    new DeliveryTrace()).getFirst();
             assertThat(second).isInstanceOf(Outcome.Delivered.class);
             assertThat(broken.connections()).isEqualTo(2);
             assertThat(broken.commands().stream().filter("STARTTLS"::equals)).hasSize(1);
             assertThat(broken.received()).singleElement().satisfies(m -> assertThat(m.text()).isEqualTo(MESSAGE));
 
             // And the plain-text session is kept for the next message like any other.
-            Outcome third = transport.deliver(ENVELOPE, "example.net", List.of("b@example.net"), body()).getFirst();
+            Outcome third = transport.deliver(ENVELOPE, Envelopes.mailboxes("b@example.net"), body(),
+                    new DeliveryTrace()).getFirst();
             assertThat(third).isInstanceOf(Outcome.Delivered.class);
             assertThat(broken.connections()).isEqualTo(2);
             assertThat(broken.received()).hasSize(2);
@@ -243,8 +260,8 @@ class SmtpTransportTest {
                 n -> Script.accepting());
              DnsResponder dns = DnsResponder.builder().zone("v6.test").mx("v6.test", 10, "mx.v6.test")
                      .aaaa("mx.v6.test", "::1").start()) {
-            Outcome outcome = transport(dns, server.port()).deliver(ENVELOPE, "v6.test", List.of("a@v6.test"),
-                    body()).getFirst();
+            Outcome outcome = transport(dns, server.port()).deliver(ENVELOPE, Envelopes.mailboxes("a@v6.test"),
+                    body(), new DeliveryTrace()).getFirst();
 
             assertThat(outcome).isInstanceOf(Outcome.Delivered.class);
             // The diagnostic is what the mail log's "delivered" line shows: the host and the IPv6 address used.

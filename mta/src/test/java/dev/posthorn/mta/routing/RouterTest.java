@@ -50,6 +50,22 @@ class RouterTest {
         assertThat(addresses("ALICE@Example.ORG")).containsExactly("alice@example.org");
     }
 
+    /**
+     * A destination as the queue records it: a mailbox. A plain name that is no dot-atom (reached from a quoted RCPT
+     * where every name is a mailbox) is quoted, and routes back to the same mailbox at delivery.
+     */
+    @Test
+    void aDestinationIsAMailboxThatRoutesBackToItself() {
+        Route route = route("\"a..b\"@localhost");
+        assertThat(route).isInstanceOf(Route.Local.class);
+        Destination destination = ((Route.Local) route).destinations().getFirst();
+        assertThat(destination.path()).isEqualTo(Mailbox.parse("\"a..b\"@localhost", true));
+        assertThat(router.route(ForwardPath.of(destination.path()))).isEqualTo(route);
+        assertThat(((Route.Local) route("team@example.org")).destinations()).extracting(Destination::path)
+                .containsExactly(Mailbox.parse("alice@example.org", false), Mailbox.parse("bob@example.org", false),
+                        Mailbox.parse("carol@elsewhere.test", false));
+    }
+
     @Test
     void aliasExpandsToLocalAndRemoteTargets() {
         assertThat(addresses("team@example.org"))

@@ -4,19 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.posthorn.mta.bounce.Notifier;
+import dev.posthorn.mta.delivery.Outcome;
+import dev.posthorn.mta.delivery.Transport;
+import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.routing.LocalDelivery;
 import dev.posthorn.mta.routing.LocalDomain;
 import dev.posthorn.mta.routing.Mailboxes;
-import dev.posthorn.mta.delivery.Lmtp;
-import dev.posthorn.mta.delivery.Outbound;
-import dev.posthorn.mta.delivery.Outcome;
-import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.routing.Router;
 import dev.posthorn.mta.spool.DeliveryState;
+import dev.posthorn.mta.spool.Envelopes;
 import dev.posthorn.mta.spool.MessageWriter;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Spool;
-import dev.posthorn.mta.spool.SpoolEnvelope;
 import dev.posthorn.smtp.testing.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.InputStream;
@@ -53,22 +52,23 @@ class FailedAttemptTest {
         final List<String> delivered = new CopyOnWriteArrayList<>();
 
         @Override
-        public Outcome maildir(LocalDelivery.Maildir maildir, Destination.Mailbox mailbox, QueuedMessage message,
-                               Spool spool) {
-            if (mailbox.mailbox().equals("bob")) {
-                throw new IllegalStateException("bob's mailbox is in a state nobody foresaw");
-            }
-            delivered.add(mailbox.mailbox());
-            return new Outcome.Delivered("noted");
+        public Transport maildir(LocalDelivery.Maildir maildir, Destination.Mailbox mailbox) {
+            return (envelope, recipients, body, trace) -> {
+                if (mailbox.mailbox().equals("bob")) {
+                    throw new IllegalStateException("bob's mailbox is in a state nobody foresaw");
+                }
+                delivered.add(mailbox.mailbox());
+                return List.of(new Outcome.Delivered("noted"));
+            };
         }
 
         @Override
-        public Lmtp lmtp(LocalDelivery.Lmtp lmtp) {
+        public Transport lmtp(LocalDelivery.Lmtp lmtp) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public Outbound remote() {
+        public Transport remote() {
             throw new UnsupportedOperationException(); // every recipient here is local
         }
 
@@ -124,9 +124,7 @@ class FailedAttemptTest {
     private static QueuedMessage commit(Spool spool) throws Exception {
         try (MessageWriter writer = spool.writer("01A")) {
             writer.body().write("Subject: t\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII));
-            return writer.commit(new SpoolEnvelope("01A", START, "s@x.test", Map.of(), List.of(
-                    new SpoolEnvelope.Recipient("alice@a.test", "rfc822;alice@a.test", ""),
-                    new SpoolEnvelope.Recipient("bob@a.test", "rfc822;bob@a.test", ""))));
+            return writer.commit(Envelopes.of("01A", START, "s@x.test", "alice@a.test", "bob@a.test"));
         }
     }
 

@@ -5,18 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import dev.posthorn.mta.bounce.Notifier;
 import dev.posthorn.mta.bounce.UntrustedReports;
+import dev.posthorn.mta.delivery.Outcome;
+import dev.posthorn.mta.delivery.Transport;
+import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.routing.LocalDelivery;
 import dev.posthorn.mta.routing.LocalDomain;
 import dev.posthorn.mta.routing.Mailboxes;
-import dev.posthorn.mta.delivery.Lmtp;
-import dev.posthorn.mta.delivery.Outbound;
-import dev.posthorn.mta.delivery.Outcome;
-import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.routing.Router;
+import dev.posthorn.mta.spool.Envelopes;
 import dev.posthorn.mta.spool.MessageWriter;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Spool;
-import dev.posthorn.mta.spool.SpoolEnvelope;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -49,25 +48,26 @@ class ReconfigureTest {
         }
 
         @Override
-        public Outcome maildir(LocalDelivery.Maildir maildir, Destination.Mailbox mailbox, QueuedMessage message,
-                               Spool spool) {
-            entered.countDown();
-            try {
-                proceed.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            delivered.add(message.id());
-            return new Outcome.Delivered("noted");
+        public Transport maildir(LocalDelivery.Maildir maildir, Destination.Mailbox mailbox) {
+            return (envelope, recipients, body, trace) -> {
+                entered.countDown();
+                try {
+                    proceed.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                delivered.add(envelope.id());
+                return List.of(new Outcome.Delivered("noted"));
+            };
         }
 
         @Override
-        public Lmtp lmtp(LocalDelivery.Lmtp lmtp) {
+        public Transport lmtp(LocalDelivery.Lmtp lmtp) {
             throw new UnsupportedOperationException();
         }
 
         @Override
-        public Outbound remote() {
+        public Transport remote() {
             throw new UnsupportedOperationException();
         }
 
@@ -80,8 +80,7 @@ class ReconfigureTest {
     static QueuedMessage commit(Spool spool, String id) throws Exception {
         try (MessageWriter writer = spool.writer(id)) {
             writer.body().write("Subject: t\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII));
-            return writer.commit(new SpoolEnvelope(id, Instant.now(), "s@x.test", Map.of(),
-                    List.of(new SpoolEnvelope.Recipient("alice@a.test", "rfc822;alice@a.test", ""))));
+            return writer.commit(Envelopes.of(id, Instant.now(), "s@x.test", "alice@a.test"));
         }
     }
 

@@ -2,6 +2,10 @@ package dev.posthorn.mta.spool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.posthorn.smtp.BodyType;
+import dev.posthorn.smtp.DsnNotify;
+import dev.posthorn.smtp.Mailbox;
+import dev.posthorn.smtp.OriginalRecipient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,7 +15,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
@@ -27,10 +32,13 @@ class SpoolTest {
     static SpoolEnvelope envelope(String id, String... recipients) {
         List<SpoolEnvelope.Recipient> list = new ArrayList<>();
         for (String r : recipients) {
-            list.add(new SpoolEnvelope.Recipient(r, "rfc822;" + r, "FAILURE,DELAY"));
+            list.add(new SpoolEnvelope.Recipient(Mailbox.parse(r, true),
+                    Optional.of(new OriginalRecipient("rfc822", r)), Set.of(DsnNotify.FAILURE, DsnNotify.DELAY)));
         }
-        return new SpoolEnvelope(id, Instant.ofEpochMilli(1_795_000_000_000L), "sender@client.test",
-                Map.of("body", "8BITMIME", "helo", "client.test", "envid", "a b%c\r\nd"), list);
+        return new SpoolEnvelope(id, Instant.ofEpochMilli(1_795_000_000_000L), Envelopes.sender("sender@client.test"),
+                list).with(new SpoolEnvelope.Parameters(BodyType.EIGHT_BIT_MIME, false, Optional.empty(),
+                Optional.of("a b%c\r\nd"))).with(new SpoolEnvelope.Client(Origin.TRUSTED, Optional.empty(),
+                Optional.of("client.test"), Optional.empty()));
     }
 
     static QueuedMessage commit(Spool spool, String id, String body, String... recipients) throws IOException {
@@ -103,11 +111,7 @@ class SpoolTest {
             try (InputStream written = writer.written()) {
                 assertThat(new String(written.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(body);
             }
-            SpoolEnvelope plain = envelope("01H", "a@x.test");
-            Map<String, String> parameters = new java.util.HashMap<>(plain.parameters());
-            parameters.put(SpoolEnvelope.HEADERS, headers);
-            committed = writer.commit(new SpoolEnvelope("01H", plain.receivedAt(), plain.sender(), parameters,
-                    plain.recipients()));
+            committed = writer.commit(envelope("01H", "a@x.test").withHeaderOnTop(headers));
         }
         assertThat(read(spool, committed)).isEqualTo(headers + body);
         QueuedMessage recovered = Spool.open(root).sweep().getFirst();
