@@ -82,6 +82,49 @@ class SpoolTest {
         }
     }
 
+    /**
+     * A queue file written by the version before typed envelopes (its envelope text as that version's SpoolSink
+     * wrote it, DKIM-Signature field included) is recovered after the upgrade and delivers the same octets.
+     */
+    @Test
+    void aMessageQueuedByThePreviousVersionIsRecoveredWithItsTypedEnvelope() throws Exception {
+        Spool.open(root).sweep();
+        byte[] body = "Subject: old\r\n\r\nqueued before the upgrade\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] envelope = """
+                id 01OLD
+                received 1795000000000
+                sender alice@example.org
+                param body 7BIT
+                param client 192.0.2.1
+                param headers DKIM-Signature:%20v=1%0d%0a
+                param helo client.example
+                param origin untrusted
+                param received 1
+                rcpt bob@y.test rfc822;team@y.test SUCCESS
+                end
+                """.getBytes(StandardCharsets.US_ASCII);
+        java.nio.ByteBuffer footer = MessageFile.footer(body.length, envelope);
+        byte[] file = new byte[body.length + envelope.length + footer.remaining()];
+        System.arraycopy(body, 0, file, 0, body.length);
+        System.arraycopy(envelope, 0, file, body.length, envelope.length);
+        footer.get(file, body.length + envelope.length, footer.remaining());
+        Files.write(root.resolve("queue/01OLD"), file);
+
+        Spool reopened = Spool.open(root);
+        QueuedMessage message = reopened.sweep().getFirst();
+        assertThat(message.id()).isEqualTo("01OLD");
+        assertThat(message.envelope().client().origin()).isEqualTo(Origin.UNTRUSTED);
+        assertThat(message.envelope().receivedCount()).hasValue(1);
+        assertThat(message.envelope().recipients()).singleElement().satisfies(r -> {
+            assertThat(r.address()).isEqualTo(Mailbox.parse("bob@y.test", false));
+            assertThat(r.original()).contains(new OriginalRecipient("rfc822", "team@y.test"));
+            assertThat(r.notifications()).containsExactly(DsnNotify.SUCCESS);
+        });
+        assertThat(read(reopened, message)).isEqualTo("DKIM-Signature: v=1\r\nSubject: old\r\n\r\n"
+                + "queued before the upgrade\r\n");
+        assertThat(reopened.root().resolve("corrupt")).isEmptyDirectory();
+    }
+
     @Test
     void committedMessageSurvivesARestartWithEnvelopeAndBody() throws Exception {
         Spool spool = Spool.open(root);
