@@ -19,6 +19,7 @@ import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.schedule.QueueRunner;
+import dev.posthorn.mta.spool.DiskFull;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Spool;
 import dev.posthorn.mta.sts.MtaSts;
@@ -132,6 +133,9 @@ final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
         try (InputStream body = spool.body(message)) {
             return new Outcome.Delivered("maildir " + target.deliver(message.envelope().sender(), mailbox.address(),
                     body).getFileName());
+        } catch (DiskFull e) {
+            // RFC 3463 X.3.1 "mail system full": tried again at the next retry, by when room may have been made.
+            return new Outcome.Deferred("4.3.1 maildir " + target.root() + ": file system full: " + e.getMessage());
         } catch (IOException e) {
             return new Outcome.Deferred("4.3.0 maildir " + target.root() + ": " + e);
         }

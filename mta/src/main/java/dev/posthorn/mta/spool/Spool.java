@@ -269,13 +269,20 @@ public final class Spool {
                 StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Starts writing a new message with queue id {@code id}. */
+    /**
+     * Starts writing a new message with queue id {@code id}. Throws {@link DiskFull}, here or from the writer, when
+     * the spool's file system has no room for it.
+     */
     public MessageWriter writer(String id) throws IOException {
         if (!SpoolEnvelope.isId(id)) {
             throw new IllegalArgumentException("bad queue id");
         }
-        return new MessageWriter(id, queue, queueSync, local ? null : spares.take(), (local ? LOCAL : SPARE) + id,
-                local);
+        try {
+            return new MessageWriter(id, queue, queueSync, local ? null : spares.take(),
+                    (local ? LOCAL : SPARE) + id, local);
+        } catch (IOException e) {
+            throw DiskFull.classify(e, queue); // no room even for a new file
+        }
     }
 
     /** The message as delivered: the envelope's prepended header fields, then the body as received. */
