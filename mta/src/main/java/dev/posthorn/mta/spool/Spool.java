@@ -292,7 +292,10 @@ public final class Spool {
         return headers.length == 0 ? body : new SequenceInputStream(new ByteArrayInputStream(headers), body);
     }
 
-    /** Records delivery progress durably: the state file is replaced atomically. */
+    /**
+     * Records delivery progress durably: the state file is replaced atomically. When it cannot be written (a full
+     * disk: {@link DiskFull}) the state on disk stays as it was and no partial file is left in {@code tmp/}.
+     */
     public void save(String id, DeliveryState state) throws IOException {
         Path temporary = tmp.resolve(id + STATE);
         try (FileChannel channel = OwnerOnly.open(temporary, StandardOpenOption.CREATE,
@@ -306,6 +309,10 @@ public final class Spool {
             Files.setLastModifiedTime(temporary, java.nio.file.attribute.FileTime.from(
                     state.held() ? Scan.HELD : state.nextAttempt()));
             channel.force(true);
+        } catch (IOException e) {
+            IOException failure = DiskFull.classify(e, tmp); // before the partial file goes: that frees room
+            Files.deleteIfExists(temporary); // would hold room until the next save of this message or a restart
+            throw failure;
         }
         Files.move(temporary, queue.resolve(id + STATE), StandardCopyOption.ATOMIC_MOVE);
         queueSync.sync();

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A spool on a file system that fills up (a tmpfs of 256 KiB, {@link SmallDisk}; root only): a message that does not
- * fit fails with {@link DiskFull}, leaves no file and no lost room behind, and harms no message already committed.
+ * fit fails with {@link DiskFull}, leaves no file and no lost room behind, and harms no message already committed;
+ * nor does a delivery state that does not fit.
  */
 class SpoolFullTest {
 
@@ -69,14 +70,28 @@ class SpoolFullTest {
     }
 
     @Test
-    void aSpareFileTakesAMessageOfItsLengthEvenWhenTheDiskIsFull() throws Exception {
+    void aStateThatDoesNotFitLeavesNoFileBehindAndTheMessageAsItWas() throws Exception {
         Spool spool = Spool.open(disk.root().resolve("spool"));
         spool.sweep();
-        String text = "Subject: long\r\n\r\n" + "y".repeat(40_000) + "\r\n";
-        spool.remove(SpoolTest.commit(spool, "01OLD", text, "a@x.test"), false);
-        assertThat(queue()).containsExactly("spare.01OLD");
-        Path filler = disk.root().resolve("filler");
-        try (OutputStream out = Files.newOutputStream(filler)) {
+        QueuedMessage message = SpoolTest.commit(spool, "01STATE", "Subject: s\r\n\r\nbody\r\n", "a@x.test",
+                "b@x.test");
+        fill();
+
+        assertThatThrownBy(() -> spool.save("01STATE", message.state().with(0, DeliveryState.Status.DELIVERED,
+                "maildir 1.M1P1Q1.host"))).isInstanceOf(DiskFull.class);
+
+        try (Stream<Path> files = Files.list(disk.root().resolve("spool/tmp"))) {
+            assertThat(files).isEmpty();
+        }
+        assertThat(queue()).containsExactly("01STATE");
+        assertThat(spool.load("01STATE").orElseThrow().state().recipients())
+                .extracting(DeliveryState.RecipientState::status)
+                .containsExactly(DeliveryState.Status.PENDING, DeliveryState.Status.PENDING);
+    }
+
+    /** Fills what is left of the disk with a file of its own. */
+    private void fill() throws Exception {
+        try (OutputStream out = Files.newOutputStream(disk.root().resolve("filler"))) {
             byte[] page = new byte[4096];
             while (disk.usable() > 0) {
                 out.write(page);
@@ -86,6 +101,16 @@ class SpoolFullTest {
             // full
         }
         assertThat(disk.usable()).isZero();
+    }
+
+    @Test
+    void aSpareFileTakesAMessageOfItsLengthEvenWhenTheDiskIsFull() throws Exception {
+        Spool spool = Spool.open(disk.root().resolve("spool"));
+        spool.sweep();
+        String text = "Subject: long\r\n\r\n" + "y".repeat(40_000) + "\r\n";
+        spool.remove(SpoolTest.commit(spool, "01OLD", text, "a@x.test"), false);
+        assertThat(queue()).containsExactly("spare.01OLD");
+        fill();
 
         // The spare's blocks are the file's already: a message no longer than it is written into them.
         SpoolTest.commit(spool, "01NEW", text.replace('y', 'z'), "b@x.test");
