@@ -11,6 +11,7 @@ import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.routing.LocalDomain;
 import dev.posthorn.mta.routing.Route;
 import dev.posthorn.mta.routing.Router;
+import dev.posthorn.mta.spool.DiskFull;
 import dev.posthorn.mta.spool.MessageWriter;
 import dev.posthorn.mta.spool.Origin;
 import dev.posthorn.mta.spool.QueuedMessage;
@@ -48,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * the way ({@link InboundChecks}): forged Authentication-Results are filtered out as the message streams, and at the
  * end the message is refused or gets its Authentication-Results field on top. The queue id is the server's transaction id, so the Received header, the
  * reply and the mail log all name the same id.
+ *
+ * <p>A message that does not fit on the spool's file system (more than the room {@code limits.min_free_disk} kept
+ * when MAIL was accepted) gets {@code 452 4.3.1}, the MAIL check's words, and leaves no file behind ({@link
+ * DiskFull}).
  *
  * <p>The envelope records the message's {@link Origin}: whether the client authenticated, was in a trusted network,
  * or neither; which reports its sender may get is decided on it.
@@ -104,6 +109,8 @@ final class SpoolSink implements MessageSink {
                 if (!signatures.isEmpty()) {
                     queuedEnvelope = queuedEnvelope.withHeaderOnTop(signatures);
                 }
+            } catch (DiskFull e) {
+                throw e; // the body's last octets did not fit: 452 below, not a signing failure
             } catch (GeneralSecurityException | IOException e) {
                 // Unsigned mail from a domain that publishes DMARC would bounce at receivers: better the client retries
                 // (451 4.3.0, RFC 5321 4.2.3, RFC 3463 3.5).
@@ -135,6 +142,11 @@ final class SpoolSink implements MessageSink {
                     envelope.session().authenticatedUser(), messageId.messageId());
             submit.accept(queued);
             return Replies.queued(envelope.id());
+        } catch (DiskFull e) {
+            // The writer is closed by now: the partial file is gone. The client tries again later, as at MAIL when
+            // free space is below limits.min_free_disk (RFC 5321 4.2.2, RFC 3463 X.3.1).
+            log.warn("{}: not queued, the spool's file system is full: {}", envelope.id(), e.getMessage());
+            return Replies.INSUFFICIENT_STORAGE;
         }
     }
 

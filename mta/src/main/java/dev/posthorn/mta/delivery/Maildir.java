@@ -1,6 +1,7 @@
 package dev.posthorn.mta.delivery;
 
 import dev.posthorn.mta.spool.DirectorySync;
+import dev.posthorn.mta.spool.DiskFull;
 import dev.posthorn.mta.spool.MessageBody;
 import dev.posthorn.mta.spool.OwnerOnly;
 import dev.posthorn.mta.spool.SpoolEnvelope;
@@ -44,6 +45,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * not for linking; only someone who may write in the mailbox's folder could try it.) The mail root itself is the
  * operator's choice and may be a link (as {@code /var/mail -> /var/spool/mail} often is). A refusal is an
  * {@link IOException} naming the link, so the delivery is deferred (4.3.0) and nothing is written outside the root.
+ *
+ * <p>A message that does not fit on the Maildir's file system throws {@link DiskFull} (the delivery is deferred with
+ * 4.3.1, "mail system full") and leaves no partial file in {@code tmp/}.
  */
 public final class Maildir implements Transport {
 
@@ -90,6 +94,9 @@ public final class Maildir implements Transport {
             try (InputStream message = body.open()) {
                 outcomes.add(new Outcome.Delivered("maildir " + store(sender, recipient.toString(), message)
                         .getFileName()));
+            } catch (DiskFull e) {
+                // RFC 3463 X.3.1 "mail system full": tried again at the next retry, by when room may have been made.
+                outcomes.add(new Outcome.Deferred("4.3.1 maildir " + root + ": file system full: " + e.getMessage()));
             } catch (IOException e) {
                 outcomes.add(new Outcome.Deferred("4.3.0 maildir " + root + ": " + e));
             }
@@ -104,6 +111,7 @@ public final class Maildir implements Transport {
      * @param recipient the address written in Delivered-To
      * @param message   the message as queued (CRLF line ends)
      * @return the delivered file in {@code new/}
+     * @throws DiskFull when the message did not fit on the file system (nothing of it is left)
      */
     public Path store(String sender, String recipient, InputStream message) throws IOException {
         Path tmp = root.resolve("tmp");
@@ -121,7 +129,11 @@ public final class Maildir implements Transport {
             channel.force(true);
         } catch (FileAlreadyExistsException e) {
             throw e; // not ours (a unique name is never reused): leave it alone
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            IOException failure = DiskFull.classify(e, tmp); // before the partial file goes: that frees room
+            Files.deleteIfExists(file);
+            throw failure;
+        } catch (RuntimeException e) {
             Files.deleteIfExists(file);
             throw e;
         }

@@ -18,6 +18,10 @@ import java.time.Instant;
 /**
  * Writes one new message ({@link Spool#writer}): the body through {@link #body()}, then {@link #commit}, the commit
  * protocol of the package documentation. Closing a writer that was not committed deletes what was written.
+ *
+ * <p>A write, force or rename that fails because the file system is full throws {@link DiskFull} (a reused spare
+ * file may take a message of its own length even then: its blocks are already the file's). The caller closes the
+ * writer, which removes the partial file, spare or not.
  */
 public final class MessageWriter implements Closeable {
 
@@ -57,7 +61,7 @@ public final class MessageWriter implements Closeable {
             giveToQueueOwner();
         }
         // A small message and its envelope reach the file in one write; larger writes go straight through.
-        this.body = new CountingOutput(new BufferedOutputStream(Channels.newOutputStream(channel), 16 * 1024));
+        this.body = new CountingOutput(new BufferedOutputStream(Channels.newOutputStream(channel), 16 * 1024), queue);
     }
 
     public OutputStream body() {
@@ -112,7 +116,13 @@ public final class MessageWriter implements Closeable {
             channel.force(false);
             Files.move(file, target, StandardCopyOption.ATOMIC_MOVE); // renamed while open: a lock stays on it
             channel.close();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            IOException failure = DiskFull.classify(e, queue); // before the file goes: that frees room
+            queueSync.cancel();
+            channel.close();
+            Files.deleteIfExists(target);
+            throw failure;
+        } catch (RuntimeException e) {
             queueSync.cancel();
             channel.close();
             Files.deleteIfExists(target);
@@ -132,12 +142,17 @@ public final class MessageWriter implements Closeable {
         }
     }
 
-    /** Counts what passes, so the body's length is known without asking the file. */
+    /**
+     * Counts what passes, so the body's length is known without asking the file; a failure to write tells a full
+     * file system ({@link DiskFull}) from other failures.
+     */
     private static final class CountingOutput extends FilterOutputStream {
+        private final Path queue;
         private long count;
 
-        CountingOutput(OutputStream out) {
+        CountingOutput(OutputStream out, Path queue) {
             super(out);
+            this.queue = queue;
         }
 
         long count() {
@@ -146,14 +161,31 @@ public final class MessageWriter implements Closeable {
 
         @Override
         public void write(int b) throws IOException {
-            out.write(b);
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw DiskFull.classify(e, queue);
+            }
             count++;
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw DiskFull.classify(e, queue);
+            }
             count += len;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw DiskFull.classify(e, queue);
+            }
         }
     }
 }

@@ -269,13 +269,20 @@ public final class Spool {
                 StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** Starts writing a new message with queue id {@code id}. */
+    /**
+     * Starts writing a new message with queue id {@code id}. Throws {@link DiskFull}, here or from the writer, when
+     * the spool's file system has no room for it.
+     */
     public MessageWriter writer(String id) throws IOException {
         if (!SpoolEnvelope.isId(id)) {
             throw new IllegalArgumentException("bad queue id");
         }
-        return new MessageWriter(id, queue, queueSync, local ? null : spares.take(), (local ? LOCAL : SPARE) + id,
-                local);
+        try {
+            return new MessageWriter(id, queue, queueSync, local ? null : spares.take(),
+                    (local ? LOCAL : SPARE) + id, local);
+        } catch (IOException e) {
+            throw DiskFull.classify(e, queue); // no room even for a new file
+        }
     }
 
     /** The message as delivered: the envelope's prepended header fields, then the body as received. */
@@ -300,7 +307,10 @@ public final class Spool {
         };
     }
 
-    /** Records delivery progress durably: the state file is replaced atomically. */
+    /**
+     * Records delivery progress durably: the state file is replaced atomically. When it cannot be written (a full
+     * disk: {@link DiskFull}) the state on disk stays as it was and no partial file is left in {@code tmp/}.
+     */
     public void save(String id, DeliveryState state) throws IOException {
         Path temporary = tmp.resolve(id + STATE);
         try (FileChannel channel = OwnerOnly.open(temporary, StandardOpenOption.CREATE,
@@ -314,6 +324,10 @@ public final class Spool {
             Files.setLastModifiedTime(temporary, java.nio.file.attribute.FileTime.from(
                     state.held() ? Scan.HELD : state.nextAttempt()));
             channel.force(true);
+        } catch (IOException e) {
+            IOException failure = DiskFull.classify(e, tmp); // before the partial file goes: that frees room
+            Files.deleteIfExists(temporary); // would hold room until the next save of this message or a restart
+            throw failure;
         }
         Files.move(temporary, queue.resolve(id + STATE), StandardCopyOption.ATOMIC_MOVE);
         queueSync.sync();

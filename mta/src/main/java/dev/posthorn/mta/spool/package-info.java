@@ -27,6 +27,12 @@
  * crash before the rename leaves only a spare file (reused or deleted later); after it, a whole message that may not
  * have been acknowledged (a duplicate at worst, never a loss).
  *
+ * <p>A full file system: {@code limits.min_free_disk} keeps room at MAIL, and a message larger than the room left
+ * fails its write, force or rename with {@link dev.posthorn.mta.spool.DiskFull} (the receiver answers {@code 452
+ * 4.3.1}); closing the uncommitted writer removes its file, so nothing partial stays behind and the room comes back.
+ * A reused spare file takes a message no longer than itself even on a full disk: its blocks are already allocated.
+ * Nothing written before is touched: committed files are never written again, only renamed or removed.
+ *
  * <p>The message file is self-validating: body, then the envelope block, then a fixed footer holding a magic
  * number, the format version, the body and envelope lengths and a CRC-32 of the envelope. A file whose footer or
  * checksum does not match is torn or damaged and is moved to {@code corrupt/} by the start-up sweep, never
