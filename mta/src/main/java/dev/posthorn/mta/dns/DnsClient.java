@@ -74,7 +74,12 @@ public final class DnsClient {
      *                callers with a cache of their own, of what they made of the answers)
      */
     DnsClient(List<InetSocketAddress> servers, Duration timeout, boolean caching) {
-        this.resolver = resolver(servers, timeout);
+        this(resolver(servers, timeout), caching);
+    }
+
+    /** A client that does not validate, asking {@code resolver} (the fuzz tests give one that reads wire bytes). */
+    DnsClient(Resolver resolver, boolean caching) {
+        this.resolver = resolver;
         this.secure = null;
         this.cache = caching ? new Cache(DClass.IN) : null;
         if (cache != null) {
@@ -106,6 +111,14 @@ public final class DnsClient {
             throw new IOException("no DS or DNSKEY record among the trust anchors");
         }
         validator.setTimeout(timeout);
+        return validating(validator);
+    }
+
+    /**
+     * A validating client over {@code validator}, a resolver that validates itself and marks what it validated with
+     * the AD bit, as {@link ValidatingResolver} does (the fuzz tests give one that reads wire bytes).
+     */
+    static DnsClient validating(Resolver validator) {
         return new DnsClient(validator, new SecureLookup(validator));
     }
 
