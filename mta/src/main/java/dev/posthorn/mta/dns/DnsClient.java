@@ -169,7 +169,14 @@ public final class DnsClient {
         lookup.setHostsFileParser(null);
         // Keep DNS's order: the caller decides about order (RFC 5321 5.1 randomises only equal preferences).
         lookup.setCycleResults(false);
-        Record[] answers = lookup.run();
+        Record[] answers;
+        try {
+            answers = lookup.run();
+        } catch (RuntimeException e) {
+            // dnsjava reads some malformed answers into records its own code does not expect (a CNAME without
+            // rdata, in a response with the UPDATE opcode, failed a cast in Lookup): no answer, as for garbage.
+            return new Answer.Failed<>("malformed answer (" + e.getClass().getSimpleName() + ")");
+        }
         return switch (lookup.getResult()) {
             case Lookup.SUCCESSFUL -> new Answer.Found<>(List.of(answers));
             case Lookup.HOST_NOT_FOUND -> new Answer.NoSuchName<>();

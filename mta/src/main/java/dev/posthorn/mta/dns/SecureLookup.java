@@ -50,6 +50,9 @@ final class SecureLookup {
                 response = validator.send(Message.newQuery(Record.newRecord(current, type, DClass.IN)));
             } catch (IOException e) {
                 return new Answer.Failed<>(e.getMessage() == null ? e.toString() : e.getMessage());
+            } catch (RuntimeException e) {
+                // As in DnsClient.lookup: a malformed answer that dnsjava's own code trips over is no answer.
+                return new Answer.Failed<>("malformed answer (" + e.getClass().getSimpleName() + ")");
             }
             int rcode = response.getRcode();
             if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {

@@ -12,8 +12,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.TSIG;
+import org.xbill.DNS.WireParseException;
 
 /**
  * A resolver whose answers are wire bytes given in advance, for the fuzz tests: the n-th question gets the n-th
@@ -22,8 +24,9 @@ import org.xbill.DNS.TSIG;
  *
  * <p>The messages come as over TCP (RFC 1035 4.2.2): each after a two-octet length, so that one fuzz input holds the
  * answers to every question a lookup asks (an MX, then AAAA and A per host, then TLSA). The message id is set to the
- * question's, since a real resolver drops an answer with another id before reading it; nothing else is checked, so a
- * fuzz input reaches Posthorn's answer handling with anything dnsjava parses, a mismatched question included.
+ * question's, since a real resolver drops an answer with another id before reading it; then the answer is checked as
+ * dnsjava's {@code SimpleResolver} checks it (a question section, and the question asked), so that a fuzz input
+ * reaches Posthorn's answer handling with whatever the real resolver would hand over, and nothing it would not.
  */
 final class WireResolver implements Resolver {
 
@@ -57,11 +60,6 @@ final class WireResolver implements Resolver {
         return out.array();
     }
 
-    /** How many questions were asked. */
-    synchronized int asked() {
-        return next;
-    }
-
     @Override
     public synchronized CompletionStage<Message> sendAsync(Message query) {
         if (next >= messages.size()) {
@@ -74,12 +72,25 @@ final class WireResolver implements Resolver {
             wire[0] = (byte) (id >>> 8);
             wire[1] = (byte) id;
         }
+        Message response;
         try {
-            return CompletableFuture.completedFuture(new Message(wire));
+            response = new Message(wire);
         } catch (IOException | RuntimeException e) {
             // dnsjava's SimpleResolver parses inside a completion stage: whatever the parser throws fails the answer.
             return CompletableFuture.failedFuture(e);
         }
+        // SimpleResolver's checks after parsing, for a query that is no UPDATE: the question must be there and be
+        // the one asked. Lookup relies on them (it reads the question of every response it gets).
+        Record question = response.getQuestion();
+        Record asked = query.getQuestion();
+        if (question == null) {
+            return CompletableFuture.failedFuture(new WireParseException("invalid message: question section missing"));
+        }
+        if (!question.getName().equals(asked.getName()) || question.getDClass() != asked.getDClass()
+                || question.getType() != asked.getType()) {
+            return CompletableFuture.failedFuture(new WireParseException("invalid question: " + question));
+        }
+        return CompletableFuture.completedFuture(response);
     }
 
     @Override
