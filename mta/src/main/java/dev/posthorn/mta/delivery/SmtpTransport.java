@@ -6,6 +6,7 @@ import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.dns.Target;
 import dev.posthorn.mta.spool.SpoolEnvelope;
 import dev.posthorn.smtp.AddressLiteral;
+import dev.posthorn.smtp.LogText;
 import dev.posthorn.smtp.MailParameters;
 import dev.posthorn.smtp.Reply;
 import dev.posthorn.smtp.ReversePath;
@@ -201,7 +202,8 @@ public final class SmtpTransport implements AutoCloseable {
             try {
                 tls = HostTls.forMx(requirement, target, domainTls.trust());
             } catch (TlsFailure skipped) {
-                log.info("{}: {} skipped: {}{}", envelope.id(), target.host(), skipped.label(), skipped.getMessage());
+                log.info("{}: {} skipped: {}{}", envelope.id(), target.host(), skipped.label(),
+                        LogText.escape(skipped.getMessage()));
                 trace.trying(target.host(), null);
                 trace.tls("skipped: " + skipped.label() + skipped.getMessage());
                 failures.add(skipped);
@@ -215,7 +217,7 @@ public final class SmtpTransport implements AutoCloseable {
                 } catch (IOException e) {
                     failures.add(remote, e);
                 }
-                log.debug("{}: {} failed: {}", envelope.id(), remote, failures.last());
+                log.debug("{}: {} failed: {}", envelope.id(), remote, LogText.escape(failures.last()));
             }
         }
         return all(recipients, failures.deferral());
@@ -241,7 +243,8 @@ public final class SmtpTransport implements AutoCloseable {
                         body);
             } catch (IOException e) {
                 // A kept session the server has meanwhile closed: start over on a new connection.
-                log.debug("{}: kept session to {} failed ({}), reconnecting", envelope.id(), remote, e.toString());
+                log.debug("{}: kept session to {} failed ({}), reconnecting", envelope.id(), remote,
+                        LogText.escape(e));
             }
         }
         Optional<TlsFailure> refusal = tls.refusal(host, domainTls.dane().isPresent());
@@ -283,7 +286,7 @@ public final class SmtpTransport implements AutoCloseable {
             return transaction(client, key, 0, envelope, remote, tls.security(), recipients, body);
         }
         String note = "MTA-STS testing mode would have refused this: " + finding.get();
-        log.warn("{}: {}: {}", envelope.id(), remote, note);
+        log.warn("{}: {}: {}", envelope.id(), remote, LogText.escape(note));
         return transaction(client, key, 0, envelope, remote, tls.security(), recipients, body).stream()
                 .map(outcome -> noted(outcome, " [" + note + "]")).toList();
     }

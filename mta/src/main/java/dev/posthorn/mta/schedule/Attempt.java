@@ -13,6 +13,7 @@ import dev.posthorn.mta.routing.Router;
 import dev.posthorn.mta.spool.DeliveryState;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Spool;
+import dev.posthorn.smtp.LogText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -136,7 +137,7 @@ final class Attempt {
                 spool.save(message.id(), progress);
                 saved = true;
             } catch (IOException e) {
-                log.warn("{}: could not record delivery progress: {}", message.id(), e.toString());
+                log.warn("{}: could not record delivery progress: {}", message.id(), LogText.escape(e));
             }
             progressUnsaved = false;
         }

@@ -13,6 +13,7 @@ import dev.posthorn.mta.spool.DeliveryState;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Scan;
 import dev.posthorn.mta.spool.Spool;
+import dev.posthorn.smtp.LogText;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -287,7 +288,7 @@ public final class QueueRunner implements AutoCloseable {
             }
             current = recorded.get();
         } catch (IOException | RuntimeException e) {
-            log.warn("{}: could not read its state again: {}", message.id(), e.toString());
+            log.warn("{}: could not read its state again: {}", message.id(), LogText.escape(e));
             current = message;
         }
         DeliveryState state = current.state();
