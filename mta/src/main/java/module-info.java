@@ -7,6 +7,8 @@ module dev.posthorn.mta {
     requires dev.posthorn.smtp.client;
     requires info.picocli;
     requires org.slf4j;
+    requires ch.qos.logback.classic;
+    requires ch.qos.logback.core;
     requires org.bouncycastle.provider;
     requires com.fasterxml.jackson.core;
     requires org.snakeyaml.engine;
@@ -22,4 +24,6 @@ module dev.posthorn.mta {
     requires jdk.unsupported;
 
     opens dev.posthorn.mta.cli to info.picocli;
+    // logback.xml's escaping converters (%emsg, %eex), which logback makes by name.
+    exports dev.posthorn.mta.maillog to ch.qos.logback.core, ch.qos.logback.classic;
 }

@@ -1,5 +1,6 @@
 package dev.posthorn.mta.admin;
 
+import dev.posthorn.smtp.LogText;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -76,10 +77,11 @@ final class AdminHandler extends Handler.Abstract {
         try {
             answer = answer(request, path);
         } catch (Exception e) {
-            log.error("admin: {} {} failed", request.getMethod(), path, e);
+            log.error("admin: {} {} failed", request.getMethod(), LogText.escape(path), e);
             answer = INTERNAL;
         }
-        log.debug("admin: {} {} {} from {}", request.getMethod(), path, answer.status(), remote(request));
+        log.debug("admin: {} {} {} from {}", request.getMethod(), LogText.escape(path), answer.status(),
+                remote(request));
         send(response, callback, answer);
         return true;
     }
@@ -121,7 +123,8 @@ final class AdminHandler extends Handler.Abstract {
 
     private Answer api(Request request, String path) throws IOException {
         if (!authorized(request)) {
-            log.info("admin: {} {} from {}: no valid token", request.getMethod(), path, remote(request));
+            log.info("admin: {} {} from {}: no valid token", request.getMethod(), LogText.escape(path),
+                    remote(request));
             return UNAUTHORIZED;
         }
         // A declared length over the limit is refused before a byte is read; a chunked body is counted as it comes.

@@ -6,6 +6,7 @@ import dev.posthorn.mta.config.ConfigException;
 import dev.posthorn.mta.config.ConfigLoader;
 import dev.posthorn.mta.admin.ReloadResult;
 import dev.posthorn.mta.daemon.Daemon;
+import dev.posthorn.smtp.LogText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -60,9 +61,9 @@ final class RunCommand implements Callable<Integer> {
             ReloadResult result = daemon.reload();
             if (!result.applied()) {
                 log.warn("SIGHUP: configuration not reloaded; the running one stays: {}",
-                        String.join("; ", result.problems()));
+                        LogText.escape(String.join("; ", result.problems())));
             }
-            result.notes().forEach(note -> log.warn("SIGHUP: {}", note));
+            result.notes().forEach(note -> log.warn("SIGHUP: {}", LogText.escape(note)));
         });
         Daemon daemon = Daemon.start(settings, file == null ? Config::defaults : () -> ConfigLoader.load(file));
         started.set(daemon);

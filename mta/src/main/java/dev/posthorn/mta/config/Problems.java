@@ -1,5 +1,6 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.smtp.LogText;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -38,7 +39,7 @@ final class Problems {
      * problem, and not counted among the problems.
      */
     void warn(Node node, String key, String reason) {
-        log.warn("{}", at(node.getStartMark(), key, reason));
+        log.warn("{}", LogText.escape(at(node.getStartMark(), key, reason)));
     }
 
     private Problem at(Optional<Mark> mark, String key, String reason) {

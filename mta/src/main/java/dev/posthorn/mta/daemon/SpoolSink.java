@@ -19,6 +19,7 @@ import dev.posthorn.mta.spool.Spool;
 import dev.posthorn.mta.spool.SpoolEnvelope;
 import dev.posthorn.smtp.AddressLiteral;
 import dev.posthorn.smtp.DsnNotify;
+import dev.posthorn.smtp.LogText;
 import dev.posthorn.smtp.MailParameters;
 import dev.posthorn.smtp.Mailbox;
 import dev.posthorn.smtp.OriginalRecipient;
@@ -114,7 +115,7 @@ final class SpoolSink implements MessageSink {
             } catch (GeneralSecurityException | IOException e) {
                 // Unsigned mail from a domain that publishes DMARC would bounce at receivers: better the client retries
                 // (451 4.3.0, RFC 5321 4.2.3, RFC 3463 3.5).
-                log.error("dkim: signing {} failed: {}", envelope.id(), e.toString());
+                log.error("dkim: signing {} failed: {}", envelope.id(), LogText.escape(e));
                 return Replies.LOCAL_ERROR;
             }
             if (inbound.isPresent()) {
@@ -171,7 +172,7 @@ final class SpoolSink implements MessageSink {
         try {
             return signer.sign(message);
         } catch (HeaderTooLarge e) {
-            log.warn("dkim: {} not signed: {}", id, e.getMessage());
+            log.warn("dkim: {} not signed: {}", id, LogText.escape(e.getMessage()));
             return "";
         }
     }

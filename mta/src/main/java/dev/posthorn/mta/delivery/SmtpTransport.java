@@ -7,6 +7,7 @@ import dev.posthorn.mta.spool.MessageBody;
 import dev.posthorn.mta.spool.SpoolEnvelope;
 import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.smtp.AddressLiteral;
+import dev.posthorn.smtp.LogText;
 import dev.posthorn.smtp.MailParameters;
 import dev.posthorn.smtp.Mailbox;
 import dev.posthorn.smtp.Reply;
@@ -192,7 +193,8 @@ public final class SmtpTransport implements Transport, AutoCloseable {
             try {
                 tls = HostTls.forMx(requirement, target, domainTls.trust());
             } catch (TlsFailure skipped) {
-                log.info("{}: {} skipped: {}{}", envelope.id(), target.host(), skipped.label(), skipped.getMessage());
+                log.info("{}: {} skipped: {}{}", envelope.id(), target.host(), skipped.label(),
+                        LogText.escape(skipped.getMessage()));
                 trace.trying(target.host(), null);
                 trace.tls("skipped: " + skipped.label() + skipped.getMessage());
                 failures.add(skipped);
@@ -206,7 +208,7 @@ public final class SmtpTransport implements Transport, AutoCloseable {
                 } catch (IOException e) {
                     failures.add(remote, e);
                 }
-                log.debug("{}: {} failed: {}", envelope.id(), remote, failures.last());
+                log.debug("{}: {} failed: {}", envelope.id(), remote, LogText.escape(failures.last()));
             }
         }
         return all(recipients, failures.deferral());
@@ -232,7 +234,8 @@ public final class SmtpTransport implements Transport, AutoCloseable {
                         body);
             } catch (IOException e) {
                 // A kept session the server has meanwhile closed: start over on a new connection.
-                log.debug("{}: kept session to {} failed ({}), reconnecting", envelope.id(), remote, e.toString());
+                log.debug("{}: kept session to {} failed ({}), reconnecting", envelope.id(), remote,
+                        LogText.escape(e));
             }
         }
         Optional<TlsFailure> refusal = tls.refusal(host, domainTls.dane().isPresent());
@@ -274,7 +277,7 @@ public final class SmtpTransport implements Transport, AutoCloseable {
             return transaction(client, key, 0, envelope, remote, tls.security(), recipients, body);
         }
         String note = "MTA-STS testing mode would have refused this: " + finding.get();
-        log.warn("{}: {}: {}", envelope.id(), remote, note);
+        log.warn("{}: {}: {}", envelope.id(), remote, LogText.escape(note));
         return transaction(client, key, 0, envelope, remote, tls.security(), recipients, body).stream()
                 .map(outcome -> noted(outcome, " [" + note + "]")).toList();
     }

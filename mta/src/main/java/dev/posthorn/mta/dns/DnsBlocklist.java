@@ -3,6 +3,7 @@ package dev.posthorn.mta.dns;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.posthorn.smtp.AddressLiteral;
+import dev.posthorn.smtp.LogText;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -104,7 +105,7 @@ public final class DnsBlocklist {
             if (answer.failure() != null) {
                 definite = false;
                 log.warn("dnsbl {}: no answer about {} ({}); letting it in", answer.zone(), AddressLiteral.format(client),
-                        answer.failure());
+                        LogText.escape(answer.failure()));
             } else if (answer.verdict() instanceof Verdict.Listed listed) {
                 verdict = listed;
                 definite = true;

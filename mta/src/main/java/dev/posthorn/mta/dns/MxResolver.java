@@ -1,5 +1,6 @@
 package dev.posthorn.mta.dns;
 
+import dev.posthorn.smtp.LogText;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -121,7 +122,7 @@ public final class MxResolver {
                 case Answer.NoData<InetAddress> none ->
                         log.info("MX host {} of {} has no address; skipped", host, domain);
                 case Answer.Failed<InetAddress> failed -> {
-                    log.info("MX host {} of {}: {}; skipped", host, domain, failed.reason());
+                    log.info("MX host {} of {}: {}; skipped", host, domain, LogText.escape(failed.reason()));
                     failures.add(host + ": " + failed.reason());
                 }
             }

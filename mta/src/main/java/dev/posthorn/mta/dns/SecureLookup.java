@@ -13,12 +13,14 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.dnssec.ValidatingResolver;
 
 /**
- * One question through dnsjava's {@link ValidatingResolver}, read as an {@link Answer} that says whether it is secure.
+ * One question through dnsjava's {@link ValidatingResolver} (or, in the fuzz tests, a resolver that reads answers as
+ * such a validator gives them), read as an {@link Answer} that says whether it is secure.
  *
  * <p>The validator marks a validated answer with the AD bit (RFC 4035 3.2.3, set by the validator itself, never
  * taken from the network: it clears the bit of every response it receives) and turns a bogus one into SERVFAIL with
@@ -32,9 +34,10 @@ final class SecureLookup {
     /** Bounds a CNAME chain, like {@link org.xbill.DNS.Lookup}'s limit (RFC 1034 3.6.2 asks to detect loops). */
     private static final int MAX_CHAIN = 16;
 
-    private final ValidatingResolver validator;
+    private final Resolver validator;
 
-    SecureLookup(ValidatingResolver validator) {
+    /** @param validator a resolver that validates what it receives and marks a validated answer with the AD bit */
+    SecureLookup(Resolver validator) {
         this.validator = validator;
     }
 
@@ -47,6 +50,9 @@ final class SecureLookup {
                 response = validator.send(Message.newQuery(Record.newRecord(current, type, DClass.IN)));
             } catch (IOException e) {
                 return new Answer.Failed<>(e.getMessage() == null ? e.toString() : e.getMessage());
+            } catch (RuntimeException e) {
+                // As in DnsClient.lookup: a malformed answer that dnsjava's own code trips over is no answer.
+                return new Answer.Failed<>("malformed answer (" + e.getClass().getSimpleName() + ")");
             }
             int rcode = response.getRcode();
             if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {

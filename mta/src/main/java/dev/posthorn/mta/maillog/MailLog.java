@@ -3,6 +3,7 @@ package dev.posthorn.mta.maillog;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.posthorn.mta.config.Logging;
+import dev.posthorn.smtp.LogText;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -21,8 +22,8 @@ import org.slf4j.event.Level;
  * {@code event}, {@code id}, then the event's fields, written by Jackson so that every value is escaped.
  *
  * <p>Trust boundary: addresses, HELO-derived text, user names, Message-IDs and remote replies come from peers. Every
- * control character (CR and LF among them, and the Unicode line separators) is written as {@code \xHH} or
- * {@code \\uHHHH} in both formats, so that no peer can end a line and forge the next one.
+ * value goes through {@link LogText#escape} (control characters, CR and LF among them, the Unicode line separators and
+ * the bidirectional controls) in both formats, so that no peer can end a line, forge the next one or reorder one.
  */
 public final class MailLog {
 
@@ -180,30 +181,8 @@ public final class MailLog {
         return out.toString();
     }
 
-    /**
-     * The value with every control character (C0, DEL, C1) and the Unicode line and paragraph separators written as
-     * {@code \xHH} or {@code \\uHHHH}: nothing a peer sends can break a log line, in either format.
-     */
+    /** A peer's value as a log line may carry it: {@link LogText#escape}, the one escaper for log lines. */
     public static String clean(String value) {
-        StringBuilder out = null;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            int type = Character.getType(c);
-            boolean unsafe = type == Character.CONTROL || type == Character.LINE_SEPARATOR
-                    || type == Character.PARAGRAPH_SEPARATOR;
-            if (unsafe && out == null) {
-                out = new StringBuilder(value.length() + 8).append(value, 0, i);
-            }
-            if (out != null) {
-                if (!unsafe) {
-                    out.append(c);
-                } else if (c <= 0xff) {
-                    out.append(String.format("\\x%02x", (int) c));
-                } else {
-                    out.append(String.format("\\u%04x", (int) c));
-                }
-            }
-        }
-        return out == null ? value : out.toString();
+        return LogText.escape(value);
     }
 }

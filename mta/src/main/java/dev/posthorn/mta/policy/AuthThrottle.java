@@ -3,8 +3,8 @@ package dev.posthorn.mta.policy;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.posthorn.mta.maillog.MailLog;
 import dev.posthorn.smtp.AddressLiteral;
+import dev.posthorn.smtp.LogText;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -118,11 +118,11 @@ public final class AuthThrottle {
         if (byAddress == maxPerAddress || byPair == maxPerPair) {
             // The user name is the peer's text: cleaned, so it cannot start a line of its own (log forging).
             log.warn("AUTH locked out for {}: client {} ({} failures; {} as user <{}>)", window,
-                    AddressLiteral.format(client), byAddress, byPair, MailLog.clean(user));
+                    AddressLiteral.format(client), byAddress, byPair, LogText.escape(user));
         }
         if (byUser == maxPerUser) {
             log.warn("AUTH for user <{}> failed {} times within {}; further failures are answered after {}",
-                    MailLog.clean(user), byUser, window, delayStep.multipliedBy(MAX_STEPS));
+                    LogText.escape(user), byUser, window, delayStep.multipliedBy(MAX_STEPS));
         }
         int steps = byUser >= maxPerUser ? MAX_STEPS : Math.max(byAddress, byPair);
         return delayStep.multipliedBy(Math.min(MAX_STEPS, steps));

@@ -15,6 +15,7 @@ import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Spool;
 import dev.posthorn.mta.spool.SpoolEnvelope;
 import dev.posthorn.smtp.ForwardPath;
+import dev.posthorn.smtp.LogText;
 import dev.posthorn.smtp.Mailbox;
 import java.io.IOException;
 import java.io.InputStream;
@@ -139,7 +140,7 @@ final class Attempt {
                 spool.save(message.id(), progress);
                 saved = true;
             } catch (IOException e) {
-                log.warn("{}: could not record delivery progress: {}", message.id(), e.toString());
+                log.warn("{}: could not record delivery progress: {}", message.id(), LogText.escape(e));
             }
             progressUnsaved = false;
         }

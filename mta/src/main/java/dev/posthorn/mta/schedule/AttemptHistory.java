@@ -8,6 +8,7 @@ import dev.posthorn.mta.dns.Target;
 import dev.posthorn.mta.spool.DeliveryState;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.smtp.AddressLiteral;
+import dev.posthorn.smtp.LogText;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -56,7 +57,7 @@ final class AttemptHistory {
             }
             spool.appendHistory(message.id(), line);
         } catch (IOException | RuntimeException e) {
-            log.warn("{}: could not record the attempt in its history: {}", message.id(), e.toString());
+            log.warn("{}: could not record the attempt in its history: {}", message.id(), LogText.escape(e));
         }
     }
 

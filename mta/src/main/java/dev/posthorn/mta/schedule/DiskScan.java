@@ -2,6 +2,7 @@ package dev.posthorn.mta.schedule;
 
 import dev.posthorn.mta.spool.Scan;
 import dev.posthorn.mta.spool.Spool;
+import dev.posthorn.smtp.LogText;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -102,7 +103,8 @@ final class DiskScan {
                             } catch (IOException | RuntimeException e) {
                                 // This one is looked at again later (the loader put it back on disk); the messages
                                 // due after it are not held up behind it.
-                                log.warn("{}: cannot be loaded; trying again later: {}", due.id(), e.toString());
+                                log.warn("{}: cannot be loaded; trying again later: {}", due.id(),
+                                        LogText.escape(e));
                             }
                         }
                     }

@@ -11,6 +11,7 @@ import dev.posthorn.mta.spool.DeliveryState;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Scan;
 import dev.posthorn.mta.spool.Spool;
+import dev.posthorn.smtp.LogText;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -285,7 +286,7 @@ public final class QueueRunner implements AutoCloseable {
             }
             current = recorded.get();
         } catch (IOException | RuntimeException e) {
-            log.warn("{}: could not read its state again: {}", message.id(), e.toString());
+            log.warn("{}: could not read its state again: {}", message.id(), LogText.escape(e));
             current = message;
         }
         DeliveryState state = current.state();

@@ -1,5 +1,6 @@
 package dev.posthorn.mta.spool;
 
+import dev.posthorn.smtp.LogText;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -264,7 +265,7 @@ public final class Spool {
     }
 
     private void quarantine(Path file, String reason) throws IOException {
-        log.warn("spool: moving {} to corrupt/: {}", file.getFileName(), reason);
+        log.warn("spool: moving {} to corrupt/: {}", LogText.escape(file.getFileName()), LogText.escape(reason));
         Files.move(file, corrupt.resolve(file.getFileName().toString() + "." + System.currentTimeMillis()),
                 StandardCopyOption.ATOMIC_MOVE);
     }
@@ -370,7 +371,8 @@ public final class Spool {
                 return;
             }
             if (lock != null) {
-                log.warn("spool: removing {}: a local submission that was never committed", file.getFileName());
+                log.warn("spool: removing {}: a local submission that was never committed",
+                        LogText.escape(file.getFileName()));
                 Files.delete(file);
             }
         } catch (NoSuchFileException e) {

@@ -4,6 +4,7 @@ import dev.posthorn.mta.dns.Answer;
 import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.tls.Printable;
 import dev.posthorn.smtp.Domain;
+import dev.posthorn.smtp.LogText;
 import java.io.IOException;
 import java.net.IDN;
 import java.time.Clock;
@@ -120,14 +121,14 @@ public final class MtaSts implements AutoCloseable {
                 try {
                     yield Optional.of(StsRecord.parse(found.records()));
                 } catch (IllegalArgumentException e) {
-                    log.info("MTA-STS record of {} ignored: {}", domain, e.getMessage());
+                    log.info("MTA-STS record of {} ignored: {}", domain, LogText.escape(e.getMessage()));
                     yield Optional.empty();
                 }
             }
             case Answer.NoSuchName<String> none -> Optional.empty();
             case Answer.NoData<String> none -> Optional.empty();
             case Answer.Failed<String> failed -> {
-                log.info("MTA-STS record of {} not found: {}", domain, failed.reason());
+                log.info("MTA-STS record of {} not found: {}", domain, LogText.escape(failed.reason()));
                 yield Optional.empty();
             }
         };
@@ -151,14 +152,14 @@ public final class MtaSts implements AutoCloseable {
                     + Printable.of(e.getMessage()));
         }
         failures.remove(domain);
-        log.info("MTA-STS policy of {} (id {}): mode {}, mx {}, max_age {}s", domain, id, policy.policy().mode(),
-                policy.policy().mx(), policy.policy().maxAge().getSeconds());
+        log.info("MTA-STS policy of {} (id {}): mode {}, mx {}, max_age {}s", domain, LogText.escape(id),
+                policy.policy().mode(), LogText.escape(policy.policy().mx()), policy.policy().maxAge().getSeconds());
         keep(policy);
         return Optional.of(policy);
     }
 
     private Optional<CachedPolicy> failed(String domain, String id, Instant now, String reason) {
-        log.warn("MTA-STS: {}", reason);
+        log.warn("MTA-STS: {}", LogText.escape(reason));
         if (failures.size() >= MAX_DOMAINS) {
             failures.clear();
         }
@@ -177,7 +178,7 @@ public final class MtaSts implements AutoCloseable {
         try {
             store.save(policy);
         } catch (IOException | RuntimeException e) {
-            log.warn("MTA-STS policy of {} not kept on disk: {}", policy.domain(), e.toString());
+            log.warn("MTA-STS policy of {} not kept on disk: {}", policy.domain(), LogText.escape(e));
         }
     }
 
@@ -185,7 +186,7 @@ public final class MtaSts implements AutoCloseable {
         try {
             store.delete(domain);
         } catch (IOException | RuntimeException e) {
-            log.warn("MTA-STS cache file of {} not deleted: {}", domain, e.toString());
+            log.warn("MTA-STS cache file of {} not deleted: {}", domain, LogText.escape(e));
         }
     }
 

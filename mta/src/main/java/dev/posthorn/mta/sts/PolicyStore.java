@@ -1,6 +1,7 @@
 package dev.posthorn.mta.sts;
 
 import dev.posthorn.mta.spool.OwnerOnly;
+import dev.posthorn.smtp.LogText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -53,7 +54,7 @@ public final class PolicyStore {
                     policies.add(read(file));
                 } catch (IOException | IllegalArgumentException e) {
                     log.warn("MTA-STS cache file {} is unusable ({}); deleted, the policy will be fetched again",
-                            file, e.getMessage());
+                            LogText.escape(file), LogText.escape(e.getMessage()));
                     Files.deleteIfExists(file);
                 }
             }

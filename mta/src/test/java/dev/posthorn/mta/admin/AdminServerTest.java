@@ -118,6 +118,24 @@ class AdminServerTest {
         assertThat(Files.readString(named)).isEqualTo("operator-chosen-token\n"); // read, never written
     }
 
+    /** The path comes from whoever can reach the port, token or not: it reaches the log line escaped. */
+    @Test
+    void aPathWithControlsAndBidiIsLoggedEscaped() throws Exception {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                AdminHandler.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+                new ch.qos.logback.core.read.ListAppender<>();
+        appender.start();
+        log.addAppender(appender);
+        try {
+            assertThat(get("/api/v1/x%E2%80%AEy%C2%85z%E2%80%A8w", null).statusCode()).isEqualTo(401);
+        } finally {
+            log.detachAppender(appender);
+        }
+        assertThat(appender.list).singleElement().extracting(e -> e.getFormattedMessage()).asString()
+                .contains("GET /api/v1/x\\u202ey\\x85z\\u2028w from ").doesNotContain("\u202e", "\u0085", "\u2028");
+    }
+
     @Test
     void theApiWithoutOrWithAWrongTokenIs401AndSaysNothingMore() throws Exception {
         for (String bearer : new String[] {null, "wrong", token + "x", token.substring(1)}) {

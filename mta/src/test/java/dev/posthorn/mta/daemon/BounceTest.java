@@ -3,17 +3,15 @@ package dev.posthorn.mta.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.posthorn.mta.bounce.Dsns;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.routing.LocalDelivery;
 import dev.posthorn.mta.routing.LocalDomain;
 import dev.posthorn.mta.routing.Mailboxes;
 import dev.posthorn.mta.config.Network;
 import dev.posthorn.mta.schedule.RetrySchedule;
-import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.eclipse.angus.mail.dsn.DeliveryStatus;
@@ -63,11 +60,9 @@ class BounceTest {
 
     /** The delivery-status part of a report as delivered to a Maildir, parsed by Angus Mail. */
     static DeliveryStatus status(String maildirText) throws Exception {
-        byte[] crlf = maildirText.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
-        MimeMessage report = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(crlf));
-        assertThat(report.getContentType()).startsWith("multipart/report");
-        assertThat(report.getHeader("Return-Path")).containsExactly("<>");
-        return new DeliveryStatus(((MimeMultipart) report.getContent()).getBodyPart(1).getInputStream());
+        Dsns.Dsn report = Dsns.read(maildirText.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8));
+        assertThat(report.message().getHeader("Return-Path")).containsExactly("<>");
+        return report.status();
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.posthorn.mta.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.posthorn.mta.bounce.Dsns;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.routing.LmtpTarget;
 import dev.posthorn.mta.routing.RouteTarget;
@@ -23,10 +24,7 @@ import dev.posthorn.smtp.client.TransactionResult;
 import dev.posthorn.smtp.testing.DnsResponder;
 import dev.posthorn.smtp.testing.FakeSmtpServer;
 import dev.posthorn.smtp.testing.FakeSmtpServer.Script;
-import jakarta.mail.Session;
 import jakarta.mail.internet.InternetHeaders;
-import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.internet.MimeMultipart;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -39,7 +37,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Properties;
 import java.util.stream.Stream;
 import org.eclipse.angus.mail.dsn.DeliveryStatus;
 import org.junit.jupiter.api.Test;
@@ -92,10 +89,7 @@ class DsnRelayTest {
     }
 
     private static DeliveryStatus status(String maildirText) throws Exception {
-        byte[] crlf = maildirText.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8);
-        MimeMessage report = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(crlf));
-        assertThat(report.getContentType()).startsWith("multipart/report");
-        return new DeliveryStatus(((MimeMultipart) report.getContent()).getBodyPart(1).getInputStream());
+        return Dsns.read(maildirText.replace("\n", "\r\n").getBytes(StandardCharsets.UTF_8)).status();
     }
 
     private static InternetHeaders recipient(DeliveryStatus status, String finalRecipient) {

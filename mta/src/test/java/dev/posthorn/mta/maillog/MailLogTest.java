@@ -113,6 +113,19 @@ class MailLogTest {
         assertThat(captured.toString(StandardCharsets.UTF_8)).doesNotContain("\u2028").doesNotContain("\r");
     }
 
+    /** Bidi controls reorder what a terminal shows (CVE-2021-42574): a user name could make a line read otherwise. */
+    @Test
+    void bidiControlsAndNextLineAreEscapedInBothFormats() throws Exception {
+        String user = "admin\u202e\u2066 client=10.0.0.1\u2069\u0085";
+        List<String> text = lines(Logging.Format.TEXT, () -> MailLog.authFailed(user, "192.0.2.1"));
+        assertThat(text).singleElement().asString()
+                .endsWith("auth_failed user=<admin\\u202e\\u2066\\x20client=10.0.0.1\\u2069\\x85> client=192.0.2.1");
+        captured.reset();
+        List<String> json = lines(Logging.Format.JSON, () -> MailLog.authFailed(user, "192.0.2.1"));
+        assertThat(parse(json.getFirst())).containsEntry("user", "admin\\u202e\\u2066 client=10.0.0.1\\u2069\\x85");
+        assertThat(captured.toString(StandardCharsets.UTF_8)).doesNotContain("\u202e", "\u2066", "\u0085");
+    }
+
     @Test
     void jsonLinesAreOneObjectEachWithEveryField() throws Exception {
         List<String> lines = lines(Logging.Format.JSON, () -> {

@@ -4,6 +4,7 @@ import dev.posthorn.smtp.AddressLiteral;
 import dev.posthorn.smtp.Command;
 import dev.posthorn.smtp.CommandParser;
 import dev.posthorn.smtp.CommandSyntaxException;
+import dev.posthorn.smtp.LogText;
 import dev.posthorn.smtp.Replies;
 import dev.posthorn.smtp.Reply;
 import dev.posthorn.smtp.io.ChunkInputStream;
@@ -102,10 +103,10 @@ final class Connection implements Runnable {
             ended(ServerEvents.SessionEnd.PROTOCOL_VIOLATION);
             tryClose(Replies.LINE_TOO_LONG);
         } catch (SSLException e) {
-            log.debug("{}: TLS failed: {}", id, e.toString());
+            log.debug("{}: TLS failed: {}", id, LogText.escape(e));
             ended(ServerEvents.SessionEnd.TLS_FAILURE);
         } catch (IOException e) {
-            log.debug("{}: connection ended: {}", id, e.toString());
+            log.debug("{}: connection ended: {}", id, LogText.escape(e));
         } catch (RuntimeException e) {
             log.error("{}: internal error", id, e);
             ended(ServerEvents.SessionEnd.ERROR);
@@ -124,7 +125,7 @@ final class Connection implements Runnable {
             }
             case Decision.Reject reject -> {
                 // RFC 5321 3.1: a 554 greeting, then the session waits for QUIT (and refuses all else).
-                log.info("{}: refused at greeting: {}", id, reject.reply());
+                log.info("{}: refused at greeting: {}", id, LogText.escape(reject.reply()));
                 refused(ServerEvents.Refusal.POLICY, reject.reply());
                 session.refuseService(reject.reply());
                 output.write(reject.reply());

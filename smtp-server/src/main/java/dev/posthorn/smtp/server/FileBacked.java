@@ -1,5 +1,6 @@
 package dev.posthorn.smtp.server;
 
+import dev.posthorn.smtp.LogText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,7 +91,8 @@ public final class FileBacked<T> implements Supplier<T> {
                 value = Objects.requireNonNull(loader.load(), "loaded value");
                 log.info("{} reloaded from {}", what, files.getFirst());
             } catch (IOException | RuntimeException e) {
-                log.warn("{} in {} not reloaded, keeping the one in use: {}", what, files.getFirst(), e.toString());
+                log.warn("{} in {} not reloaded, keeping the one in use: {}", what, files.getFirst(),
+                        LogText.escape(e));
             }
             stamp = current;
         }

@@ -1,5 +1,6 @@
 package dev.posthorn.smtp.server;
 
+import dev.posthorn.smtp.LogText;
 import dev.posthorn.smtp.Reply;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
@@ -27,7 +28,7 @@ final class GuardedEvents implements ServerEvents {
         try {
             call.run();
         } catch (RuntimeException e) {
-            log.warn("server event {} failed", event, e);
+            log.warn("server event {} failed", LogText.escape(event), e);
         }
     }
 

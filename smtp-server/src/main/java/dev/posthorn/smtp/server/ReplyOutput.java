@@ -1,5 +1,6 @@
 package dev.posthorn.smtp.server;
 
+import dev.posthorn.smtp.LogText;
 import dev.posthorn.smtp.Reply;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -98,7 +99,7 @@ final class ReplyOutput {
                 writeNow(reply);
             }
         } catch (IOException e) {
-            log.trace("{}: could not send {}", id, reply, e);
+            log.trace("{}: could not send {}", id, LogText.escape(reply), e);
         } finally {
             lock.unlock();
         }
