@@ -9,7 +9,7 @@ import dev.posthorn.mta.delivery.DaneVerifier;
 import dev.posthorn.mta.delivery.DomainTls;
 import dev.posthorn.mta.delivery.Lmtp;
 import dev.posthorn.mta.delivery.Maildir;
-import dev.posthorn.mta.delivery.Outbound;
+import dev.posthorn.mta.delivery.RemoteDelivery;
 import dev.posthorn.mta.delivery.SmtpTransport;
 import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.dns.MxResolver;
@@ -45,7 +45,7 @@ final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
     static final int MAILDIRS = 10_000;
 
     private final String hostname;
-    private final Outbound remote;
+    private final RemoteDelivery remote;
     private final Optional<MtaSts> mtaSts;
     private final int maxReceivedHeaders;
     private final ClientTimeouts timeouts;
@@ -73,17 +73,17 @@ final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
         DomainTls domainTls = new DomainTls(outbound.tls(), outbound.tlsPolicy(), trust, mtaSts, dane(config));
         SmtpTransport smtp = new SmtpTransport(resolver, hostname, outbound.port(), outbound.timeouts(),
                 domainTls, outbound.bindAddress());
-        Optional<Outbound.Smarthost> smarthost = Optional.empty();
+        Optional<RemoteDelivery.Smarthost> smarthost = Optional.empty();
         if (config.relay().isPresent()) {
             Relay relay = config.relay().get();
             SmtpTransport.Policy policy = relay.auth().isPresent()
                     ? new SmtpTransport.Policy(relay.tls(), relay.auth().get().user(),
                             firstLine(relay.auth().get().passwordFile()))
                     : SmtpTransport.Policy.of(relay.tls());
-            smarthost = Optional.of(new Outbound.Smarthost(relay.smarthost().host(), relay.smarthost().port(),
+            smarthost = Optional.of(new RemoteDelivery.Smarthost(relay.smarthost().host(), relay.smarthost().port(),
                     policy));
         }
-        this.remote = new Outbound(smtp, smarthost, config.routes(), route -> lmtp(route.target()),
+        this.remote = new RemoteDelivery(smtp, smarthost, config.routes(), route -> lmtp(route.target()),
                 SmtpTransport.Policy.of(config.outbound().tls()));
     }
 
@@ -111,7 +111,7 @@ final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
     }
 
     @Override
-    public Outbound remote() {
+    public RemoteDelivery remote() {
         return remote;
     }
 

@@ -1,6 +1,6 @@
 /**
  * Transports that hand a queued message to its destination: SMTP to other domains ({@link
- * dev.posthorn.mta.delivery.SmtpTransport}, routed by {@link dev.posthorn.mta.delivery.Outbound}), Maildir (local
+ * dev.posthorn.mta.delivery.SmtpTransport}, routed by {@link dev.posthorn.mta.delivery.RemoteDelivery}), Maildir (local
  * mailboxes) and LMTP (a mailbox server such as Dovecot). All are one {@link dev.posthorn.mta.delivery.Transport}:
  * the typed envelope, the recipients that go that way, and the message as a {@link dev.posthorn.mta.spool.MessageBody}
  * opened afresh for each try; each returns one {@link dev.posthorn.mta.delivery.Outcome} per recipient, and a

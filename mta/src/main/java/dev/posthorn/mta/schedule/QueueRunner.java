@@ -471,7 +471,10 @@ public final class QueueRunner implements AutoCloseable {
         /** The LMTP server of a domain that delivers there. */
         Transport lmtp(LocalDelivery.Lmtp lmtp);
 
-        /** Other domains: routes, the smarthost, or the exchangers ({@link dev.posthorn.mta.delivery.Outbound}). */
+        /**
+         * Other domains: routes, the smarthost, or the exchangers
+         * ({@link dev.posthorn.mta.delivery.RemoteDelivery}).
+         */
         Transport remote();
 
         /** RFC 5321 6.3: more Received fields than this means a mail loop. */

@@ -166,7 +166,7 @@ class DanePolicyTest {
         Map<String, RouteTarget> routes = Map.of("dane.test",
                 new RouteTarget.Smtp(new HostPort("127.0.0.3", fixture.mx().port())));
         for (TlsPolicy level : List.of(TlsPolicy.DANE, TlsPolicy.DANE_ONLY)) {
-            Outbound outbound = new Outbound(transport(dns, TlsPolicy.MAY, Map.of("dane.test", level), 25),
+            RemoteDelivery outbound = new RemoteDelivery(transport(dns, TlsPolicy.MAY, Map.of("dane.test", level), 25),
                     Optional.empty(), routes, r -> null, SmtpTransport.Policy.of(TlsPolicy.MAY));
             Outcome outcome = outbound.deliver(Envelopes.of("01ROUTE", Instant.now(), "s@posthorn.test",
                     "rcpt@dane.test"), RCPT, Bodies.of("x\r\n"), new DeliveryTrace()).getFirst();

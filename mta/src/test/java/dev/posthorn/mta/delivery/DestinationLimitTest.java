@@ -27,7 +27,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
- * At most {@link Outbound#PER_DESTINATION} deliveries to one domain at once, so one slow domain cannot take every
+ * At most {@link RemoteDelivery#PER_DESTINATION} deliveries to one domain at once, so one slow domain cannot take every
  * worker; another domain is not held up by it. The fake server holds each session after the data, so the sessions
  * it sees at once are the deliveries running at once.
  */
@@ -41,7 +41,7 @@ class DestinationLimitTest {
 
     @Test
     void aSlowDomainGetsTenDeliveriesAtOnceAndOthersAreNotHeldUp() throws Exception {
-        int deliveries = Outbound.PER_DESTINATION + 5;
+        int deliveries = RemoteDelivery.PER_DESTINATION + 5;
         try (FakeSmtpServer slow = FakeSmtpServer.start(new InetSocketAddress("127.0.0.3", 0),
                      n -> Script.accepting().withFault(new Fault.StallInData(STALL)));
              FakeSmtpServer other = FakeSmtpServer.start(new InetSocketAddress("127.0.0.4", 0),
@@ -52,7 +52,7 @@ class DestinationLimitTest {
                     Duration.ofMillis(300)));
             SmtpTransport smtp = new SmtpTransport(resolver, "mx.posthorn.test", 25,
                     ClientTimeouts.all(Duration.ofSeconds(10)), SmtpTransport.Policy.of(TlsPolicy.MAY));
-            Outbound outbound = new Outbound(smtp, Optional.empty(), Map.of(
+            RemoteDelivery outbound = new RemoteDelivery(smtp, Optional.empty(), Map.of(
                     "slow.test", new RouteTarget.Smtp(new HostPort("127.0.0.3", slow.port())),
                     "other.test", new RouteTarget.Smtp(new HostPort("127.0.0.4", other.port()))), r -> null,
                     SmtpTransport.Policy.of(TlsPolicy.MAY));
@@ -64,11 +64,13 @@ class DestinationLimitTest {
                         new DeliveryTrace())));
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> slow.received().isEmpty()
-                    && slow.commands().stream().filter(c -> c.startsWith("DATA")).count() == Outbound.PER_DESTINATION);
+                    && slow.commands().stream().filter(c -> c.startsWith("DATA")).count()
+                    == RemoteDelivery.PER_DESTINATION);
             List<Outcome> quick = outbound.deliver(envelope(99, "y@other.test"), Envelopes.mailboxes("y@other.test"),
                     Bodies.of("Subject: q\r\n\r\nquick\r\n"), new DeliveryTrace());
             assertThat(quick).singleElement().isInstanceOf(Outcome.Delivered.class);
-            assertThat(slow.connections()).as("the other five wait for a place").isEqualTo(Outbound.PER_DESTINATION);
+            assertThat(slow.connections()).as("the other five wait for a place")
+                    .isEqualTo(RemoteDelivery.PER_DESTINATION);
             for (Future<List<Outcome>> result : results) {
                 assertThat(result.get()).singleElement().isInstanceOf(Outcome.Deferred.class);
             }

@@ -154,7 +154,7 @@ class DomainTlsTest {
     void aRouteForTheDomainTakesItsLevel() throws Exception {
         mx.start("127.0.0.3", "mx.example.net", ServerTls.selfSigned("mx.example.net"));
         try (SmtpTransport smtp = transport(TlsPolicy.VERIFY, 25, Optional.empty())) {
-            Outbound outbound = new Outbound(smtp, Optional.empty(),
+            RemoteDelivery outbound = new RemoteDelivery(smtp, Optional.empty(),
                     Map.of("example.net", new RouteTarget.Smtp(new HostPort("127.0.0.3", mx.port()))), r -> null,
                     SmtpTransport.Policy.of(TlsPolicy.MAY));
             Outcome outcome = outbound.deliver(ENVELOPE, Envelopes.mailboxes("a@example.net"), Bodies.of("x\r\n"),

@@ -71,7 +71,7 @@ class SmarthostTest {
     void smarthostWithTlsAndAuthTakesTheMail() throws Exception {
         int port = relay(SmtpServer.builder().tls(ServerTls.selfSigned("relay.posthorn.test"))
                 .authenticator(RELAY_USER));
-        Outbound outbound = new Outbound(smtp(), Optional.of(new Outbound.Smarthost("127.0.0.1", port,
+        RemoteDelivery outbound = new RemoteDelivery(smtp(), Optional.of(new RemoteDelivery.Smarthost("127.0.0.1", port,
                 new SmtpTransport.Policy(TlsPolicy.ENCRYPT, "mta", "s3cret"))), Map.of(), r -> null,
                 SmtpTransport.Policy.of(TlsPolicy.MAY));
         List<Outcome> outcomes = outbound.deliver(ENVELOPE, Envelopes.mailboxes("x@far.test"), body(),
@@ -117,7 +117,7 @@ class SmarthostTest {
     @Test
     void routeForADomainGoesToItsHost() throws Exception {
         int port = relay(SmtpServer.builder());
-        Outbound outbound = new Outbound(smtp(), Optional.empty(),
+        RemoteDelivery outbound = new RemoteDelivery(smtp(), Optional.empty(),
                 Map.of("far.test", new RouteTarget.Smtp(new HostPort("127.0.0.1", port))), r -> null,
                 SmtpTransport.Policy.of(TlsPolicy.MAY));
         List<Outcome> outcomes = outbound.deliver(ENVELOPE, Envelopes.mailboxes("x@far.test"), body(),

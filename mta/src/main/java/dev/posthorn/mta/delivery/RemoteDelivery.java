@@ -16,7 +16,7 @@ import java.util.function.Function;
  * Where mail for another domain goes: a route configured for the domain (an SMTP host, an LMTP server, or the MX),
  * else the smarthost when one is configured, else the domain's MX hosts.
  */
-public final class Outbound implements Transport, AutoCloseable {
+public final class RemoteDelivery implements Transport, AutoCloseable {
 
     /** At most this many deliveries to one domain at once, so one slow domain cannot take every worker. */
     static final int PER_DESTINATION = 10;
@@ -47,7 +47,7 @@ public final class Outbound implements Transport, AutoCloseable {
      * @param routes      per-domain routes, keyed by lower-case domain
      * @param routePolicy the TLS policy towards a route's SMTP host (the outbound default)
      */
-    public Outbound(SmtpTransport smtp, Optional<Smarthost> smarthost, Map<String, RouteTarget> routes,
+    public RemoteDelivery(SmtpTransport smtp, Optional<Smarthost> smarthost, Map<String, RouteTarget> routes,
                     Function<RouteTarget.Lmtp, Lmtp> lmtp, SmtpTransport.Policy routePolicy) {
         this.smtp = smtp;
         this.smarthost = smarthost;
