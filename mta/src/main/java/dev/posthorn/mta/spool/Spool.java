@@ -337,7 +337,8 @@ public final class Spool {
     /**
      * Removes a message whose delivery is finished, keeping its file as a spare for a message to come when it is
      * small: a new message then overwrites an inode the file system already has instead of allocating one (on ext4
-     * finding a free inode among recently deleted ones, and freeing one later, cost more than the fsync).
+     * finding a free inode among recently deleted ones, and freeing one later, cost more than the fsync). The spare is
+     * blanked first: nothing of the delivered message stays readable.
      * {@code hasState} false skips looking for a state file no attempt ever wrote.
      */
     public void remove(QueuedMessage message, boolean hasState) throws IOException {
@@ -345,7 +346,11 @@ public final class Spool {
             Path spare = queue.resolve(SPARE + message.id());
             try {
                 Files.move(queue.resolve(message.id()), spare, StandardCopyOption.ATOMIC_MOVE);
-                spares.keep(spare);
+                try {
+                    spares.keep(spare);
+                } catch (IOException e) {
+                    Files.deleteIfExists(spare); // a file that could not be blanked is not kept
+                }
                 if (hasState) {
                     Files.deleteIfExists(queue.resolve(message.id() + STATE));
                     Files.deleteIfExists(queue.resolve(message.id() + History.SUFFIX));

@@ -185,6 +185,28 @@ class SpoolTest {
     }
 
     @Test
+    void aSpareFileKeepsNothingOfTheMessageItHeld() throws Exception {
+        Spool spool = Spool.open(root);
+        spool.sweep();
+        String body = "Subject: private\r\n\r\nthe secret plan\r\n";
+        QueuedMessage delivered = commit(spool, "01U", body, "a@x.test");
+        long length = Files.size(root.resolve("queue/01U"));
+        spool.remove(delivered, false);
+
+        byte[] spare = Files.readAllBytes(root.resolve("queue/spare.01U"));
+        assertThat(spare).as("the file keeps its length (its blocks stay allocated for the next message)")
+                .hasSize((int) length);
+        assertThat(spare).as("but not a byte of the message or its envelope").containsOnly((byte) 0);
+
+        // A spare left by an earlier process (a crash, or a version that did not blank them) is blanked when kept.
+        Files.writeString(root.resolve("queue/spare.01V"), "Subject: old\r\n\r\nan earlier secret\r\n");
+        Spool reopened = Spool.open(root);
+        reopened.sweep();
+        assertThat(reopened.spares()).isEqualTo(2);
+        assertThat(Files.readAllBytes(root.resolve("queue/spare.01V"))).hasSize(35).containsOnly((byte) 0);
+    }
+
+    @Test
     void theSweepKeepsSpareFilesForReuse() throws Exception {
         Spool spool = Spool.open(root);
         spool.sweep();
