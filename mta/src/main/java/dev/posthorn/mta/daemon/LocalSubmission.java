@@ -26,6 +26,7 @@ import java.io.SequenceInputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -63,7 +64,7 @@ public final class LocalSubmission {
         this.spool = spool;
         this.router = router;
         // A short-lived process: its commit timings are nobody's to scrape.
-        this.sink = new SpoolSink(spool, router, committed, Setup.signer(config), LOCAL, Optional.empty(),
+        this.sink = new SpoolSink(spool, router, committed, Setup.signer(config, Clock.systemUTC()), LOCAL, Optional.empty(),
                 new SimpleMeterRegistry());
     }
 
@@ -126,7 +127,8 @@ public final class LocalSubmission {
      * with this user's rights. The caller closes it.
      */
     public SmtpServer smtpServer(InetSocketAddress client) throws IOException {
-        SessionPolicy local = RecipientPolicy.of(config, router, spool, AuthThrottle.defaults(), address -> true);
+        SessionPolicy local = RecipientPolicy.of(config, router, spool, AuthThrottle.defaults(Clock.systemUTC()),
+                address -> true, Clock.systemUTC());
         return SmtpServer.builder()
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .hostname(config.hostname())

@@ -66,17 +66,17 @@ final class RecipientPolicy implements SessionPolicy {
         this.blocklists = blocklists;
     }
 
-    /** The policy the configuration describes; per-address rates and blocklist caches run on the system clock. */
+    /** The policy the configuration describes; per-address rates and blocklist caches run on {@code clock}. */
     static RecipientPolicy of(Config config, Router router, Spool spool, AuthThrottle throttle,
-                              Predicate<InetAddress> trusted) {
+                              Predicate<InetAddress> trusted, Clock clock) {
         PerIp perIp = config.limits().perIp();
-        RateLimits rates = new RateLimits(Clock.systemUTC(), Map.of(
+        RateLimits rates = new RateLimits(clock, Map.of(
                 RateLimits.Kind.CONNECTIONS, limit(perIp.connectionRate()),
                 RateLimits.Kind.MESSAGES, limit(perIp.messages()),
                 RateLimits.Kind.RECIPIENTS, limit(perIp.recipients())));
         Blocklists blocklists = config.dnsbl().enabled()
                 ? new Blocklists(new DnsBlocklist(config.dns().resolvers(), config.dnsbl().timeout(),
-                        config.dnsbl().zones(), Clock.systemUTC()), config.dnsbl().action())
+                        config.dnsbl().zones(), clock), config.dnsbl().action())
                 : null;
         return new RecipientPolicy(router, trusted, spool, config.limits().minFreeDisk(), throttle, rates,
                 new SenderOwnership(router::isLocalDomain, config.senders().byUser()), blocklists);

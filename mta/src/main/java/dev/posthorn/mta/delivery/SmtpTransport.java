@@ -19,6 +19,7 @@ import dev.posthorn.smtp.client.TransactionResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
@@ -52,7 +53,7 @@ public final class SmtpTransport implements AutoCloseable {
     private final DomainTls domainTls;
     private final Optional<InetAddress> bindAddress;
     private final ConnectionCache connections = new ConnectionCache();
-    private final BrokenTls brokenTls = new BrokenTls(java.time.Clock.systemUTC());
+    private final BrokenTls brokenTls;
 
     /**
      * @param port      25 in production; tests give the port their servers listen on
@@ -68,16 +69,18 @@ public final class SmtpTransport implements AutoCloseable {
      */
     public SmtpTransport(MxResolver resolver, String helloName, int port, ClientTimeouts timeouts,
                          DomainTls domainTls) {
-        this(resolver, helloName, port, timeouts, domainTls, Optional.empty());
+        this(resolver, helloName, port, timeouts, domainTls, Optional.empty(), Clock.systemUTC());
     }
 
     /**
      * @param bindAddress the local address to connect from, to servers of its address family (the others get the
      *                    operating system's choice): on a host with several, the one that SPF records, PTR names and
      *                    blocklists know as this server's
+     * @param clock       how long a failed handshake is remembered is measured on it ({@link BrokenTls})
      */
     public SmtpTransport(MxResolver resolver, String helloName, int port, ClientTimeouts timeouts,
-                         DomainTls domainTls, Optional<InetAddress> bindAddress) {
+                         DomainTls domainTls, Optional<InetAddress> bindAddress, Clock clock) {
+        this.brokenTls = new BrokenTls(clock);
         this.bindAddress = bindAddress;
         this.resolver = resolver;
         this.helloName = helloName;
