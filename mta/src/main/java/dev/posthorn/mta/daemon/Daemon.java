@@ -43,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * finish or stay queued). {@link #reload()} reads the configuration again and swaps in a new {@link Setup}: new
  * connections and new delivery attempts get it, sessions and attempts in progress finish under the one they started
  * with, and a configuration with problems is refused while the old one keeps running.
+ *
+ * <p>Every part that counts time (retries and expiry, rate windows, the AUTH throttle, blocklist and MTA-STS caches,
+ * DKIM signature times, certificate checks) reads the one {@link Clock} the daemon starts with: the system's in
+ * production, a test's own that it moves forward instead of waiting.
  */
 public final class Daemon implements AutoCloseable, Control {
 
@@ -54,6 +58,7 @@ public final class Daemon implements AutoCloseable, Control {
     private final SpoolLock lock;
     private final ConfigSource source;
     private final Optional<RetrySchedule> fixedRetries;
+    private final Clock clock;
     private final Spool spool;
     private final QueueRunner runner;
     private final AuthThrottle throttle;
@@ -70,10 +75,12 @@ public final class Daemon implements AutoCloseable, Control {
     private final List<Setup> retired = new ArrayList<>();
     private volatile Setup current;
 
-    private Daemon(SpoolLock lock, ConfigSource source, Optional<RetrySchedule> fixedRetries, Spool spool, QueueRunner runner,
-                   AuthThrottle throttle, PrometheusMeterRegistry metrics, Map<Listener.Role, ServerMetrics> events,
-                   Map<InetSocketAddress, SmtpServer> servers, Setup current) {
+    private Daemon(SpoolLock lock, ConfigSource source, Optional<RetrySchedule> fixedRetries, Clock clock, Spool spool,
+                   QueueRunner runner, AuthThrottle throttle, PrometheusMeterRegistry metrics,
+                   Map<Listener.Role, ServerMetrics> events, Map<InetSocketAddress, SmtpServer> servers,
+                   Setup current) {
         this.lock = lock;
+        this.clock = clock;
         this.events = events;
         this.jvmMeters = JvmMeters.bind(metrics);
         this.source = source;
@@ -92,29 +99,37 @@ public final class Daemon implements AutoCloseable, Control {
 
     /** Starts with {@code config}; a reload reads {@code source} again (the file {@code config} came from). */
     public static Daemon start(Config config, ConfigSource source) throws IOException {
-        return start(config, source, Optional.empty());
+        return start(config, source, Optional.empty(), Optional.empty(), Clock.systemUTC());
     }
 
+    /** Starts with {@code config} and a test's retry schedule instead of the configured one. */
     static Daemon start(Config config, RetrySchedule retries) throws IOException {
-        return start(config, ConfigSource.fixed(config), Optional.of(retries));
+        return start(config, retries, Clock.systemUTC());
+    }
+
+    /** Starts with {@code config} and a test's retry schedule, every part reading the time from {@code clock}. */
+    static Daemon start(Config config, RetrySchedule retries, Clock clock) throws IOException {
+        return start(config, ConfigSource.fixed(config), Optional.of(retries), Optional.empty(), clock);
+    }
+
+    /** Starts with {@code config}, every part reading the time from {@code clock} (a test's, that it moves). */
+    static Daemon start(Config config, Clock clock) throws IOException {
+        return start(config, ConfigSource.fixed(config), Optional.empty(), Optional.empty(), clock);
     }
 
     /** Starts with {@code config} and the given AUTH throttle (a test's, on its own clock). */
     static Daemon start(Config config, AuthThrottle throttle) throws IOException {
-        return start(config, ConfigSource.fixed(config), Optional.empty(), throttle);
-    }
-
-    private static Daemon start(Config config, ConfigSource source, Optional<RetrySchedule> fixedRetries)
-            throws IOException {
-        return start(config, source, fixedRetries, AuthThrottle.defaults());
+        return start(config, ConfigSource.fixed(config), Optional.empty(), Optional.of(throttle), Clock.systemUTC());
     }
 
     /**
      * Claims the spool first ({@link SpoolLock}: a second daemon on it is refused before anything else touches it),
      * then starts; a start that fails lets go of the spool again.
+     *
+     * @param throttle the AUTH throttle; empty for the defaults on {@code clock}
      */
     private static Daemon start(Config config, ConfigSource source, Optional<RetrySchedule> fixedRetries,
-                                AuthThrottle throttle) throws IOException {
+                                Optional<AuthThrottle> throttle, Clock clock) throws IOException {
         SpoolLock lock;
         try {
             lock = SpoolLock.acquire(config.spool());
@@ -124,7 +139,8 @@ public final class Daemon implements AutoCloseable, Control {
             throw StartError.of("spool " + config.spool(), e);
         }
         try {
-            return start(config, source, fixedRetries, throttle, lock);
+            return start(config, source, fixedRetries, throttle.orElseGet(() -> AuthThrottle.defaults(clock)), clock,
+                    lock);
         } catch (IOException | RuntimeException e) {
             lock.close();
             throw e;
@@ -132,7 +148,7 @@ public final class Daemon implements AutoCloseable, Control {
     }
 
     private static Daemon start(Config config, ConfigSource source, Optional<RetrySchedule> fixedRetries,
-                                AuthThrottle throttle, SpoolLock lock) throws IOException {
+                                AuthThrottle throttle, Clock clock, SpoolLock lock) throws IOException {
         MailLog.format(config.log().format()); // before the first event: the mail log's lines are one format
         // One registry that every room records into; the admin listener's /metrics is its only reader.
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -142,7 +158,7 @@ public final class Daemon implements AutoCloseable, Control {
         } catch (IOException e) {
             throw StartError.of("spool " + config.spool(), e);
         }
-        Setup setup = Setup.of(config, spool, fixedRetries.orElseGet(() -> retries(config)));
+        Setup setup = Setup.of(config, spool, fixedRetries.orElseGet(() -> retries(config)), clock);
         try {
             spool.clean();
         } catch (IOException e) {
@@ -152,7 +168,7 @@ public final class Daemon implements AutoCloseable, Control {
         // Read (or made) before anything starts: an unusable token file stops the start here.
         Optional<AdminToken> token = config.admin().listen().isPresent()
                 ? Optional.of(AdminToken.loadOrCreate(config.admin().tokenFileIn(config.spool()))) : Optional.empty();
-        QueueRunner runner = new QueueRunner(spool, setup.parts(), Clock.systemUTC(), 20,
+        QueueRunner runner = new QueueRunner(spool, setup.parts(), clock, 20,
                 config.queue().activeLimit(), metrics);
         // One per role for the daemon's life: a reload's servers count into the same meters.
         Map<Listener.Role, ServerMetrics> events = new EnumMap<>(Listener.Role.class);
@@ -176,7 +192,8 @@ public final class Daemon implements AutoCloseable, Control {
             setup.close();
             throw e;
         }
-        Daemon daemon = new Daemon(lock, source, fixedRetries, spool, runner, throttle, metrics, events, servers, setup);
+        Daemon daemon = new Daemon(lock, source, fixedRetries, clock, spool, runner, throttle, metrics, events, servers,
+                setup);
         if (token.isPresent()) {
             try {
                 daemon.admin = Optional.of(AdminServer.start(config.admin().listen().get(), token.get(), metrics,
@@ -254,7 +271,7 @@ public final class Daemon implements AutoCloseable, Control {
     private ReloadResult swap(Config next, List<String> notes) {
         Setup fresh;
         try {
-            fresh = Setup.of(next, spool, fixedRetries.orElseGet(() -> retries(next)));
+            fresh = Setup.of(next, spool, fixedRetries.orElseGet(() -> retries(next)), clock);
         } catch (IOException | RuntimeException e) {
             return ReloadResult.refused(List.of("not reloaded: " + e.getMessage()));
         }

@@ -62,7 +62,7 @@ public final class LocalSubmission {
         this.spool = spool;
         this.router = router;
         // A short-lived process: its commit timings are nobody's to scrape.
-        this.sink = new SpoolSink(spool, router, committed, Setup.signer(config), Optional.empty(),
+        this.sink = new SpoolSink(spool, router, committed, Setup.signer(config, Clock.systemUTC()), Optional.empty(),
                 new SimpleMeterRegistry());
     }
 
@@ -125,7 +125,8 @@ public final class LocalSubmission {
      * with this user's rights. The caller closes it.
      */
     public SmtpServer smtpServer(InetSocketAddress client) throws IOException {
-        SessionPolicy local = RecipientPolicy.of(config, router, spool, AuthThrottle.defaults(), Clock.systemUTC());
+        SessionPolicy local = RecipientPolicy.of(config, router, spool, AuthThrottle.defaults(Clock.systemUTC()),
+                Clock.systemUTC());
         return SmtpServer.builder()
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .hostname(config.hostname())

@@ -57,9 +57,11 @@ final class Setup implements AutoCloseable {
     final Transports transports;
     final RetrySchedule retries;
     private final Optional<InboundChecks> inbound;
+    private final Clock clock;
 
     private Setup(Config config, Router router, Notifier notifier, Transports transports, RetrySchedule retries,
-                  Optional<InboundChecks> inbound) {
+                  Optional<InboundChecks> inbound, Clock clock) {
+        this.clock = clock;
         this.config = config;
         this.router = router;
         this.notifier = notifier;
@@ -70,16 +72,17 @@ final class Setup implements AutoCloseable {
 
     /**
      * The delivery side of {@code config}. Nothing is started; the inbound checks come first, so that a suffix list
-     * that cannot be read stops a start before anything else is built.
+     * that cannot be read stops a start before anything else is built. Every part that counts time reads
+     * {@code clock}: the daemon's, so a test can run it all on one clock it moves.
      */
-    static Setup of(Config config, Spool spool, RetrySchedule retries) throws IOException {
+    static Setup of(Config config, Spool spool, RetrySchedule retries, Clock clock) throws IOException {
         // One client, so one cache, for every plain DNS question: MX, MTA-STS, SPF, DMARC and DKIM keys.
         DnsClient dns = DnsClient.plain(config.dns().resolvers(), config.dns().timeout());
-        Optional<InboundChecks> inbound = inboundChecks(config, dns);
+        Optional<InboundChecks> inbound = inboundChecks(config, dns, clock);
         Router router = new Router(config.domains(), config.hostname());
         Notifier notifier = new Notifier(spool, config.hostname(), router.postmaster(), TransactionId::next,
                 FULL_RETURN_LIMIT, config.queue().reportsForUntrusted());
-        return new Setup(config, router, notifier, new Transports(config, dns), retries, inbound);
+        return new Setup(config, router, notifier, new Transports(config, dns, clock), retries, inbound, clock);
     }
 
     /**
@@ -111,9 +114,9 @@ final class Setup implements AutoCloseable {
                 .tls(tls)
                 .authenticator(config.usersFile().isPresent()
                         ? new ThrottledAuthenticator(users(config, config.usersFile().get()), throttle) : null)
-                .policy(RecipientPolicy.of(config, router, spool, throttle, Clock.systemUTC()))
+                .policy(RecipientPolicy.of(config, router, spool, throttle, clock))
                 .etrn(new Etrn(runner));
-        DkimSigner signer = signer(config);
+        DkimSigner signer = signer(config, clock);
         SpoolSink submission = new SpoolSink(spool, router, runner::submit, signer, Optional.empty(), metrics);
         SpoolSink mx = new SpoolSink(spool, router, runner::submit, signer, inbound, metrics);
         Map<Listener.Role, SmtpServer.Builder> roles = new EnumMap<>(Listener.Role.class);
@@ -138,17 +141,17 @@ final class Setup implements AutoCloseable {
     }
 
     /** The signer of locally submitted mail, as the configuration's {@code dkim.sign} keys make it. */
-    static DkimSigner signer(Config config) {
+    static DkimSigner signer(Config config, Clock clock) {
         Dkim dkim = config.dkim();
         Map<String, List<SigningKey>> keys = new LinkedHashMap<>();
         dkim.sign().forEach((domain, list) -> keys.put(domain, list.stream()
                 .map(key -> new SigningKey(key.selector(), key.privateKey())).toList()));
-        return new DkimSigner(keys, dkim.headers(), dkim.oversign(), dkim.expiration(), Clock.systemUTC());
+        return new DkimSigner(keys, dkim.headers(), dkim.oversign(), dkim.expiration(), clock);
     }
 
     /** The DKIM verifier as the inbound checks see it: keys from DNS, the message read from the spool. */
-    private static DkimVerification dkimVerification(DnsClient dns) {
-        DkimVerifier verifier = new DkimVerifier(dns::txt, Clock.systemUTC());
+    private static DkimVerification dkimVerification(DnsClient dns, Clock clock) {
+        DkimVerifier verifier = new DkimVerifier(dns::txt, clock);
         return message -> {
             try (InputStream in = message.open()) {
                 return verifier.verify(in);
@@ -160,7 +163,8 @@ final class Setup implements AutoCloseable {
      * The inbound authentication of the MX listeners, or empty when every check is off (forged
      * Authentication-Results are then left alone too: without checks, no field of this server is expected).
      */
-    private static Optional<InboundChecks> inboundChecks(Config config, DnsClient dns) throws IOException {
+    private static Optional<InboundChecks> inboundChecks(Config config, DnsClient dns, Clock clock)
+            throws IOException {
         Checks checks = config.checks();
         if (!checks.any()) {
             return Optional.empty();
@@ -168,7 +172,7 @@ final class Setup implements AutoCloseable {
         SuffixListSource suffixes = SuffixListSource.open(checks.publicSuffixList());
         return Optional.of(new InboundChecks(checks, config.hostname(),
                 new SpfVerifier(dns, SPF_TIME_LIMIT), new DmarcVerifier(dns, suffixes, new SplittableRandom()),
-                checks.dkim() ? dkimVerification(dns) : DkimVerification.NONE));
+                checks.dkim() ? dkimVerification(dns, clock) : DkimVerification.NONE));
     }
 
     /** What the queue runner's attempts use from this setup. */

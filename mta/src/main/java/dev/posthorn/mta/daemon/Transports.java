@@ -59,8 +59,11 @@ final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
     private final Cache<Path, Maildir> maildirs = Caffeine.newBuilder().maximumSize(MAILDIRS)
             .executor(Runnable::run).build();
 
-    /** The transports the configuration asks for; MX and MTA-STS questions go to {@code dns}. */
-    Transports(Config config, DnsClient dns) throws IOException {
+    /**
+     * The transports the configuration asks for; MX and MTA-STS questions go to {@code dns}. Policy lifetimes,
+     * certificate checks and the memory of failed handshakes run on {@code clock}.
+     */
+    Transports(Config config, DnsClient dns, Clock clock) throws IOException {
         this.hostname = config.hostname();
         this.maxReceivedHeaders = config.queue().maxReceivedHeaders();
         this.timeouts = config.outbound().timeouts();
@@ -69,10 +72,10 @@ final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
         Trust trust = Trust.of(outbound.caFile());
         this.mtaSts = outbound.mtaSts() ? Optional.of(new MtaSts(dns,
                 new PolicyFetcher(dns, trust, PolicyFetcher.HTTPS_PORT, STS_TIMEOUT, STS_DEADLINE),
-                new PolicyStore(outbound.mtaStsCacheIn(config.spool())), Clock.systemUTC())) : Optional.empty();
-        DomainTls domainTls = new DomainTls(outbound.tls(), outbound.tlsPolicy(), trust, mtaSts, dane(config));
+                new PolicyStore(outbound.mtaStsCacheIn(config.spool())), clock)) : Optional.empty();
+        DomainTls domainTls = new DomainTls(outbound.tls(), outbound.tlsPolicy(), trust, mtaSts, dane(config, clock));
         SmtpTransport smtp = new SmtpTransport(resolver, hostname, outbound.port(), outbound.timeouts(),
-                domainTls, outbound.bindAddress());
+                domainTls, outbound.bindAddress(), clock);
         Optional<RemoteDelivery.Smarthost> smarthost = Optional.empty();
         if (config.relay().isPresent()) {
             Relay relay = config.relay().get();
@@ -92,13 +95,13 @@ final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
      * or {@code dane-only} for a domain): DNSSEC validation is then the operator's choice, and a resolver that strips
      * DNSSEC records (which makes validated answers bogus) can only hold up mail for which DANE was asked.
      */
-    private static Optional<DaneVerifier> dane(Config config) throws IOException {
+    private static Optional<DaneVerifier> dane(Config config, Clock clock) throws IOException {
         var outbound = config.outbound();
         if (!outbound.tls().dane() && outbound.tlsPolicy().values().stream().noneMatch(TlsPolicy::dane)) {
             return Optional.empty();
         }
         return Optional.of(Dane.create(config.dns().resolvers(), config.dns().timeout(),
-                config.dns().dnssecTrustAnchor()));
+                config.dns().dnssecTrustAnchor(), clock));
     }
 
     /** The password file's first line: the file is read once, at start, by the daemon alone. */

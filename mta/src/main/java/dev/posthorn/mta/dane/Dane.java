@@ -64,17 +64,17 @@ public final class Dane implements DaneVerifier {
      * DANE with a validating client for {@code servers}.
      *
      * @param trustAnchor a file of DS or DNSKEY records (zone file format); empty for the IANA root anchors
+     * @param clock       the time certificates are checked at (DANE-TA)
      * @throws IOException when the trust anchor file cannot be read or holds no anchor
      */
-    public static Dane create(List<InetSocketAddress> servers, Duration timeout, Optional<Path> trustAnchor)
-            throws IOException {
+    public static Dane create(List<InetSocketAddress> servers, Duration timeout, Optional<Path> trustAnchor,
+                              Clock clock) throws IOException {
         try (InputStream anchors = trustAnchor.isPresent() ? Files.newInputStream(trustAnchor.get())
                 : Dane.class.getResourceAsStream(ROOT_ANCHORS)) {
             if (anchors == null) {
                 throw new IOException("the built-in root trust anchors are missing: " + ROOT_ANCHORS);
             }
-            return new Dane(DnsClient.validating(servers, timeout, anchors), new SplittableRandom(),
-                    Clock.systemUTC());
+            return new Dane(DnsClient.validating(servers, timeout, anchors), new SplittableRandom(), clock);
         }
     }
 

@@ -22,6 +22,7 @@ import dev.posthorn.smtp.client.TransactionResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
@@ -40,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * attacker. A domain's configured level, DANE or an MTA-STS policy in enforce mode may require TLS and an
  * authenticated server ({@link HostTls} says what each host gets and runs STARTTLS); a host that does not give it is
  * a {@link TlsFailure}, the next host is tried, and when none takes the mail it is deferred with 4.7.x, never sent in
- * clear. A domain at a DANE level is resolved through the {@link DaneVerifier}'s validating resolver. A configured relay or route ({@link #via})
- * may require TLS, verify the certificate and log in.
+ * clear. A domain at a DANE level is resolved through the {@link DaneVerifier}'s validating resolver. A configured
+ * relay or route ({@link #via}) may require TLS, verify the certificate and log in.
  */
 public final class SmtpTransport implements Transport, AutoCloseable {
 
@@ -55,7 +56,7 @@ public final class SmtpTransport implements Transport, AutoCloseable {
     private final DomainTls domainTls;
     private final Optional<InetAddress> bindAddress;
     private final ConnectionCache connections = new ConnectionCache();
-    private final BrokenTls brokenTls = new BrokenTls(java.time.Clock.systemUTC());
+    private final BrokenTls brokenTls;
 
     /**
      * @param port      25 in production; tests give the port their servers listen on
@@ -71,16 +72,18 @@ public final class SmtpTransport implements Transport, AutoCloseable {
      */
     public SmtpTransport(MxResolver resolver, String helloName, int port, ClientTimeouts timeouts,
                          DomainTls domainTls) {
-        this(resolver, helloName, port, timeouts, domainTls, Optional.empty());
+        this(resolver, helloName, port, timeouts, domainTls, Optional.empty(), Clock.systemUTC());
     }
 
     /**
      * @param bindAddress the local address to connect from, to servers of its address family (the others get the
      *                    operating system's choice): on a host with several, the one that SPF records, PTR names and
      *                    blocklists know as this server's
+     * @param clock       how long a failed handshake is remembered is measured on it ({@link BrokenTls})
      */
     public SmtpTransport(MxResolver resolver, String helloName, int port, ClientTimeouts timeouts,
-                         DomainTls domainTls, Optional<InetAddress> bindAddress) {
+                         DomainTls domainTls, Optional<InetAddress> bindAddress, Clock clock) {
+        this.brokenTls = new BrokenTls(clock);
         this.bindAddress = bindAddress;
         this.resolver = resolver;
         this.helloName = helloName;

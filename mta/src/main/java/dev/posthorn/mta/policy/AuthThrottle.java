@@ -82,10 +82,10 @@ public final class AuthThrottle {
 
     /**
      * Five failures per address or three per address and user in 15 minutes lock them out; ten per user make each
-     * further failure for that user wait the longest; one more second per failure.
+     * further failure for that user wait the longest; one more second per failure. Windows run on {@code clock}.
      */
-    public static AuthThrottle defaults() {
-        return new AuthThrottle(Clock.systemUTC(), Duration.ofMinutes(15), 5, 3, 10, Duration.ofSeconds(1));
+    public static AuthThrottle defaults(Clock clock) {
+        return new AuthThrottle(clock, Duration.ofMinutes(15), 5, 3, 10, Duration.ofSeconds(1));
     }
 
     /**

@@ -160,13 +160,18 @@ public final class QueueRunner implements AutoCloseable {
         }, FALLBACK_SCAN.toMillis(), FALLBACK_SCAN.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** A newly committed message: attempt it now, or, when the active set is full, once a scan finds it. */
+    /**
+     * A newly committed message: attempt it now, or, when the active set is full, once a scan finds it. Now is this
+     * runner's clock: the spool stamps a new message with the system's time, which a test's clock may be behind.
+     */
     public void submit(QueuedMessage message) {
         if (closed) {
             return;
         }
-        if (active.claim(message.id(), message.state().nextAttempt())) {
-            hold(message, message.state().nextAttempt());
+        Instant now = clock.instant();
+        Instant due = message.state().nextAttempt().isAfter(now) ? now : message.state().nextAttempt();
+        if (active.claim(message.id(), due)) {
+            hold(message, due);
         } else {
             scans.arm();
         }

@@ -53,7 +53,8 @@ class SpoolLockTest {
         Config config = TestConfigs.conformance(dir);
         Daemon.start(config).close();
         try (Daemon again = Daemon.start(config)) {
-            assertThat(again.addresses()).hasSize(1);
+            assertThatThrownBy(() -> SpoolLock.acquire(again.spoolRoot())).as("held by the daemon started again")
+                    .isInstanceOf(SpoolLock.InUseException.class);
         }
         // A start that fails after taking the lock (its port is taken) lets go of it.
         try (Daemon holder = Daemon.start(config)) {
@@ -65,8 +66,12 @@ class SpoolLockTest {
                     samePort.usersFile(), samePort.dns(), samePort.queue(), samePort.relay(), samePort.routes(),
                     samePort.outbound());
             assertThatThrownBy(() -> Daemon.start(clash)).isInstanceOf(IOException.class);
-            try (SpoolLock free = SpoolLock.acquire(dir.resolve("spool2"))) {
-                assertThat(free).isNotNull();
+            SpoolLock free = SpoolLock.acquire(dir.resolve("spool2"));
+            try {
+                assertThatThrownBy(() -> SpoolLock.acquire(dir.resolve("spool2"))).as("now held by this test")
+                        .isInstanceOf(SpoolLock.InUseException.class);
+            } finally {
+                free.close();
             }
         }
     }

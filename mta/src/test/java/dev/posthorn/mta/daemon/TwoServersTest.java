@@ -5,18 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import dev.posthorn.mta.config.Checks;
 import dev.posthorn.mta.config.Config;
-import dev.posthorn.mta.routing.LocalDelivery;
 import dev.posthorn.mta.config.Dkim;
 import dev.posthorn.mta.config.Dns;
 import dev.posthorn.mta.config.Limits;
 import dev.posthorn.mta.config.Listener;
-import dev.posthorn.mta.routing.LocalDomain;
-import dev.posthorn.mta.routing.Mailboxes;
 import dev.posthorn.mta.config.Network;
 import dev.posthorn.mta.config.Outbound;
-import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.mta.dkim.DkimSigner;
 import dev.posthorn.mta.dkim.KeyFile;
+import dev.posthorn.mta.routing.LocalDelivery;
+import dev.posthorn.mta.routing.LocalDomain;
+import dev.posthorn.mta.routing.Mailboxes;
+import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.smtp.ForwardPath;
 import dev.posthorn.smtp.MailParameters;
 import dev.posthorn.smtp.Mailbox;
@@ -126,7 +126,9 @@ class TwoServersTest {
 
             send(a.addresses().getFirst(), "alice@a.test", "nobody@b.test", "to nobody");
             await().atMost(Duration.ofSeconds(20)).until(() -> maildir("a.test", "alice").size() == 1);
-            assertThat(b.addresses()).hasSize(1);
+            assertThat(Counts.attempts(b, "delivered")).as("b delivered bob's copy").isEqualTo(1);
+            assertThat(Counts.attempts(a, "failed")).as("a's attempt for nobody failed for good").isEqualTo(1);
+            assertThat(Counts.reports(a, "failure")).as("and a reported it").isEqualTo(1);
         }
         String delivered = maildir("b.test", "bob").getFirst();
         assertThat(delivered).contains("by mx.b.test (Posthorn) with ESMTPS id", "by mx.a.test (Posthorn) with ESMTP id",

@@ -86,7 +86,15 @@ public final class ServerTls {
      * restart.
      */
     public static ServerTls fromPemReloading(Path certificateChain, Path privateKey) throws IOException {
-        return new ServerTls(FileBacked.load("TLS certificate", Duration.ofSeconds(2),
+        return fromPemReloading(certificateChain, privateKey, Duration.ofSeconds(2));
+    }
+
+    /**
+     * As {@link #fromPemReloading(Path, Path)}, looking at the files at most every {@code interval}: zero looks at
+     * every connection, so a test that replaces the files sees the next connection take them up, without waiting.
+     */
+    static ServerTls fromPemReloading(Path certificateChain, Path privateKey, Duration interval) throws IOException {
+        return new ServerTls(FileBacked.load("TLS certificate", interval,
                 () -> fromPem(certificateChain, privateKey).context(), certificateChain, privateKey));
     }
 
