@@ -152,8 +152,8 @@ public final class ConfigPrinter {
         line("  # Stress mode (Postfix's): when the open connections of a listener reach begin_percent of");
         line("  # max_connections, sessions waiting for a command (new ones, and those waiting already) may wait only");
         line("  # command_timeout instead of 5m, and a message's data gets data_timeout plus its size at");
-        line("  # min_data_rate. Ends below three quarters of the mark; both are logged once. begin_percent: 0 turns");
-        line("  # it off.");
+        line("  # min_data_rate. Ends once the connections stay below three quarters of the mark for the longer");
+        line("  # timeout; both are logged once. begin_percent: 0 turns it off.");
         line("  stress:");
         line("    begin_percent: " + limits.stress().percent());
         line("    command_timeout: " + duration(limits.stress().commandTimeout()));

@@ -35,8 +35,9 @@ final class Defaults {
     /** Postfix's smtpd_junk_command_limit: a real client sends a handful of NOOPs and RSETs, not hundreds. */
     static final int MAX_JUNK_COMMANDS = 100;
     /**
-     * Postfix's stress values (smtpd_timeout = ${stress?10}{300}), from 80 % of max_connections on: a real client
-     * answers in milliseconds, and a slot held by a silent one frees within ten seconds.
+     * Postfix's stress mode (smtpd_timeout = ${stress?10}{300}), from 80 % of max_connections on, with five seconds for
+     * a command: a real client answers in milliseconds, and a client queued behind a full house of silent ones gets a
+     * slot within ten seconds (see {@link Stress#DEFAULT}).
      */
     static final Stress STRESS = Stress.DEFAULT;
     /** 25 MiB: what large providers accept, so replies about size rarely surprise anyone. */

@@ -80,7 +80,7 @@ class AbuseConfigTest {
         assertThat(config.limits().maxConnectionsPerIp()).isEqualTo(50);
         assertThat(config.limits().minDataRate()).isEqualTo(500);
         assertThat(config.limits().maxJunkCommands()).isEqualTo(100);
-        assertThat(config.limits().stress()).isEqualTo(new Stress(80, Duration.ofSeconds(10), Duration.ofSeconds(10)));
+        assertThat(config.limits().stress()).isEqualTo(new Stress(80, Duration.ofSeconds(5), Duration.ofSeconds(10)));
         assertThat(config.tarpit()).isEqualTo(new Tarpit(3, Duration.ofSeconds(1), Duration.ofSeconds(10)));
         assertThat(config.dnsbl().enabled()).isFalse();
         assertThat(config.senders()).isEqualTo(Senders.NONE);

@@ -145,6 +145,7 @@ public final class SmtpServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             }
+            gauge.update(connections.size(), settings);
             long now = System.nanoTime();
             for (Connection connection : connections) {
                 try {

@@ -7,13 +7,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Whether one server is under {@link Stress}: told the open connections whenever one opens or closes, it switches
- * stress on at the settings' mark and off below three quarters of it, logging and telling the server's events once
- * each way. Deadlines read {@link #since()} on every read, so the switch itself takes no lock on that path.
+ * stress on at the settings' mark and off once they have stayed below three quarters of it for the longer stress
+ * deadline, logging and telling the server's events once each way. Deadlines read {@link #since()} on every read, so the switch itself takes no lock on that path.
  */
 final class StressGauge {
 
     /** {@link #since()} when the server is not under stress. */
     static final long CALM = Long.MIN_VALUE;
+    private static final long NOT_CALM = Long.MIN_VALUE;
 
     private static final Logger log = LoggerFactory.getLogger(StressGauge.class);
 
@@ -23,6 +24,8 @@ final class StressGauge {
 
     private final String server;
     private volatile Episode latest;
+    /** Since when the connections are under the end mark while under stress, or {@link #NOT_CALM}. */
+    private volatile long calmSince = NOT_CALM;
     private final AtomicLong cut = new AtomicLong();
     private long beganMillis;
 
@@ -63,23 +66,32 @@ final class StressGauge {
         }
     }
 
-    /** {@code open} connections are open now; switches stress on or off as {@code settings} say. */
+    /**
+     * {@code open} connections are open now; switches stress on or off as {@code settings} say. Called when a
+     * connection opens or closes, and by the deadline watch a few times a second (so that stress can end while no
+     * connection comes or goes).
+     */
     void update(int open, ServerSettings settings) {
         Stress stress = settings.stress();
         int max = settings.maxConnections();
-        boolean on = since() != CALM;
-        boolean begin = !on && stress.enabled() && open >= stress.beginsAt(max);
-        boolean end = on && (!stress.enabled() || open < stress.endsBelow(max));
-        if (begin || end) {
+        if (since() == CALM) {
+            if (stress.enabled() && open >= stress.beginsAt(max)) {
+                change(open, settings);
+            }
+        } else if (!stress.enabled() || open < stress.endsBelow(max)) {
             change(open, settings);
+        } else if (calmSince != NOT_CALM) {
+            calmSince = NOT_CALM; // back over the mark before stress could end: a wave of cuts, not the end
         }
     }
 
     private synchronized void change(int open, ServerSettings settings) {
         Stress stress = settings.stress();
         int max = settings.maxConnections();
+        long now = System.nanoTime();
         if (since() == CALM && stress.enabled() && open >= stress.beginsAt(max)) {
-            latest = new Episode(System.nanoTime(), 0, false);
+            latest = new Episode(now, 0, false);
+            calmSince = NOT_CALM;
             beganMillis = System.currentTimeMillis();
             cut.set(0);
             log.warn("{}: stress began: {} of {} connections open; sessions waiting for a command now get {}, message"
@@ -87,11 +99,28 @@ final class StressGauge {
                     text(stress.dataTimeout()), settings.minDataRate());
             settings.events().stressBegan(open, max);
         } else if (since() != CALM && (!stress.enabled() || open < stress.endsBelow(max))) {
-            latest = new Episode(latest.began(), System.nanoTime(), true);
+            if (calmSince == NOT_CALM) {
+                calmSince = now;
+            }
+            if (stress.enabled() && now - calmSince < settle(stress)) {
+                return;
+            }
+            latest = new Episode(latest.began(), now, true);
             log.warn("{}: stress ended after {}: {} of {} connections open; {} sessions ran out of time meanwhile",
                     server, text(Duration.ofMillis(System.currentTimeMillis() - beganMillis)), open, max, cut.get());
             settings.events().stressEnded(open, max);
         }
+    }
+
+    /**
+     * How long the connections must stay under the end mark before stress ends: the longer stress deadline, by
+     * which every session that began under stress has ended or been cut. A flood that is cut in waves and comes
+     * back drops under the mark for moments only, and stays one episode.
+     */
+    private static long settle(Stress stress) {
+        Duration longer = stress.commandTimeout().compareTo(stress.dataTimeout()) > 0 ? stress.commandTimeout()
+                : stress.dataTimeout();
+        return TimedInput.nanos(longer);
     }
 
     private static String text(Duration duration) {

@@ -33,8 +33,10 @@ final class TimedInput extends BulkFilterInputStream {
     private final ServerSettings settings;
     private final StressGauge gauge;
     private volatile Wait wait = Wait.COMMAND;
-    private volatile long start = System.nanoTime();
-    private volatile long limit = nanos(Duration.ofMinutes(1));
+    private volatile long commandStart = System.nanoTime();
+    private volatile long commandLimit = nanos(Duration.ofMinutes(1));
+    private volatile long dataStart;
+    private volatile long dataLimit;
     private volatile long octets;
     private volatile int idleMillis = 60_000;
     private volatile boolean reading;
@@ -55,8 +57,8 @@ final class TimedInput extends BulkFilterInputStream {
 
     /** From now on, all reads together must finish within {@code limit} (shorter under stress): a command. */
     void deadline(Duration limit) {
-        this.limit = nanos(limit);
-        start = System.nanoTime();
+        commandLimit = nanos(limit);
+        commandStart = System.nanoTime();
         wait = Wait.COMMAND;
     }
 
@@ -66,24 +68,31 @@ final class TimedInput extends BulkFilterInputStream {
      */
     void data(Duration idle) {
         idleMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, idle.toMillis()));
-        limit = nanos(idle);
+        dataLimit = nanos(idle);
         octets = 0;
-        start = System.nanoTime();
+        dataStart = System.nanoTime();
         wait = Wait.DATA;
     }
 
-    /** Back to the message data after a command between its chunks (BDAT): its deadline keeps running. */
-    void resumeData() {
+    /**
+     * Back to the message data after a command between its chunks (BDAT): its deadline keeps running, and is checked
+     * now, since a tiny chunk arrives with its command and needs no read of its own.
+     */
+    void resumeData() throws SocketTimeoutException {
         wait = Wait.DATA;
+        if (end() - System.nanoTime() <= 0) {
+            throw new SocketTimeoutException("deadline passed");
+        }
     }
 
     /** When the current wait ends, in {@link System#nanoTime()} terms. */
     private long end() {
-        Wait current = wait;
-        long extra = current == Wait.DATA ? octets * 1000 / settings.minDataRate() * 1_000_000 : 0;
         Stress stress = settings.stress();
-        return gauge.end(start, limit, nanos(current == Wait.DATA ? stress.dataTimeout() : stress.commandTimeout()),
-                extra);
+        if (wait == Wait.DATA) {
+            long extra = octets * 1000 / settings.minDataRate() * 1_000_000;
+            return gauge.end(dataStart, dataLimit, nanos(stress.dataTimeout()), extra);
+        }
+        return gauge.end(commandStart, commandLimit, nanos(stress.commandTimeout()), 0);
     }
 
     private void arm() throws IOException {

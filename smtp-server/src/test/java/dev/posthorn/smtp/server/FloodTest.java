@@ -207,6 +207,56 @@ class FloodTest extends ServerTest {
     }
 
     @Test
+    void aMessageTricklingInAsTinyChunksIsCutAtTheMinimumDataRate() throws Exception {
+        server = TestServers.builder(new RecordingSink()).dataTimeout(Duration.ofSeconds(1)).minDataRate(1000)
+                .build().start();
+        try (TestClient client = TestClient.connect(server)) {
+            client.hello();
+            TestClient.expect(client.command("MAIL FROM:<a@client.test>"), 250);
+            TestClient.expect(client.command("RCPT TO:<b@mx.posthorn.test>"), 250);
+            OutputStream out = client.socket().getOutputStream();
+            // One octet per BDAT every 100 ms: each chunk is quick, the message is not.
+            trickle.scheduleAtFixedRate(() -> {
+                try {
+                    out.write("BDAT 1\r\nx".getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    // cut by the server
+                }
+            }, 0, 100, TimeUnit.MILLISECONDS);
+            client.socket().setSoTimeout(10_000);
+            Reply reply = client.read();
+            int chunks = 0;
+            while (reply.code() == 250 && ++chunks < 100) { // 10 s of chunks: ten times the deadline
+                reply = client.read();
+            }
+            TestClient.assertReply(reply, 421, "4.4.2");
+        }
+    }
+
+    @Test
+    void aClientThatTakesNoRepliesIsClosedAtTheCommandTimeout() throws Exception {
+        server = TestServers.builder(new RecordingSink()).maxRecipients(1_000_000)
+                .commandTimeout(Duration.ofSeconds(1)).events(events).build().start();
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(4096);
+        slow.add(socket);
+        socket.connect(server.address(), 5000);
+        // Megabytes of replies that are never read: the server's write blocks once the socket buffers are full.
+        StringBuilder commands = new StringBuilder("EHLO client.test\r\nMAIL FROM:<a@client.test>\r\n");
+        commands.append("RCPT TO:<b@mx.posthorn.test>\r\n".repeat(200_000));
+        byte[] bytes = commands.toString().getBytes(StandardCharsets.US_ASCII);
+        Thread.ofVirtual().start(() -> {
+            try {
+                socket.getOutputStream().write(bytes);
+            } catch (IOException e) {
+                // closed by the server
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.ends.contains("TIMEOUT"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.connectionCount() == 0);
+    }
+
+    @Test
     void aPipelinedNoopFloodEndsAfterTheJunkLimitAndStarvesNoOne() throws Exception {
         RecordingSink sink = new RecordingSink();
         server = TestServers.builder(sink).maxJunkCommands(100).maxErrors(20).build().start();
