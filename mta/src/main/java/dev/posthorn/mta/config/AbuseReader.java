@@ -1,6 +1,7 @@
 package dev.posthorn.mta.config;
 
 import dev.posthorn.mta.routing.Names;
+import dev.posthorn.smtp.server.Stress;
 import dev.posthorn.smtp.server.Tarpit;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,13 +12,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads the sections that guard against abusive clients and users: {@code limits.per_ip}, {@code tarpit},
+ * Reads the sections that guard against abusive clients and users: {@code limits.per_ip}, {@code limits.stress},
+ * {@code tarpit},
  * {@code dnsbl} and {@code senders}. A key missing from a section takes its value from the defaults.
  */
 final class AbuseReader {
 
     static final List<String> PER_IP_KEYS = List.of("connection_rate", "messages", "recipients");
     static final List<String> TARPIT_KEYS = List.of("after_errors", "delay", "max_delay");
+    static final List<String> STRESS_KEYS = List.of("begin_percent", "command_timeout", "data_timeout");
     static final List<String> DNSBL_KEYS = List.of("zones", "action", "timeout");
 
     private final Config defaults;
@@ -35,6 +38,18 @@ final class AbuseReader {
 
     private static Rate rate(Section section, String key, Rate fallback) {
         return section.get(key).flatMap(v -> v.parsed(Rate::parse)).orElse(fallback);
+    }
+
+    Stress stress(Value value) {
+        Stress d = defaults.limits().stress();
+        return value.section(STRESS_KEYS).map(section -> {
+            long percent = section.get("begin_percent")
+                    .flatMap(v -> v.integer(0, 100, "must be between 0 (off) and 100")).orElse((long) d.percent());
+            Duration command = section.get("command_timeout").flatMap(AbuseReader::duration)
+                    .orElse(d.commandTimeout());
+            Duration data = section.get("data_timeout").flatMap(AbuseReader::duration).orElse(d.dataTimeout());
+            return new Stress((int) percent, command, data);
+        }).orElse(d);
     }
 
     Tarpit tarpit(Value value) {

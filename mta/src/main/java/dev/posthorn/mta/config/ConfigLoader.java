@@ -4,6 +4,7 @@ import dev.posthorn.mta.routing.IpLiteral;
 import dev.posthorn.mta.routing.LocalDomain;
 import dev.posthorn.mta.routing.Names;
 import dev.posthorn.mta.routing.RouteTarget;
+import dev.posthorn.smtp.server.Stress;
 import dev.posthorn.smtp.server.Tarpit;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ public final class ConfigLoader {
             "senders", "admin", "log");
     static final List<String> LISTENER_KEYS = List.of("address", "port", "role");
     static final List<String> LIMIT_KEYS = List.of("max_message_size", "max_recipients", "max_connections",
-            "max_connections_per_ip", "min_free_disk", "per_ip");
+            "max_connections_per_ip", "min_free_disk", "per_ip", "min_data_rate", "max_junk_commands", "stress");
 
     private final Path folder;
     private final Config defaults;
@@ -182,6 +183,9 @@ public final class ConfigLoader {
                 "must be between 0 (no limit of its own) and " + Integer.MAX_VALUE, d.maxConnectionsPerIp());
         PerIp rates = section.get("per_ip").map(new AbuseReader(defaults)::perIp).orElse(d.perIp());
         long minFree = limit(section, "min_free_disk", 1, Long.MAX_VALUE, positive, d.minFreeDisk());
+        long dataRate = limit(section, "min_data_rate", 1, Long.MAX_VALUE, positive, d.minDataRate());
+        long junk = limit(section, "max_junk_commands", 1, Integer.MAX_VALUE, positiveInt, d.maxJunkCommands());
+        Stress stress = section.get("stress").map(new AbuseReader(defaults)::stress).orElse(d.stress());
         if (perIp > connections) {
             Optional<Value> written = section.get("max_connections_per_ip");
             if (written.isPresent()) {
@@ -192,7 +196,8 @@ public final class ConfigLoader {
             }
             return d;
         }
-        return new Limits(size, (int) recipients, (int) connections, (int) perIp, minFree, rates);
+        return new Limits(size, (int) recipients, (int) connections, (int) perIp, minFree, rates, dataRate, (int) junk,
+                stress);
     }
 
     private static long limit(Section section, String key, long min, long max, String reason, long fallback) {

@@ -148,6 +148,21 @@ public final class ConfigPrinter {
         line("    messages: " + scalar(limits.perIp().messages().toString()));
         line("    # Recipients (RCPT commands); beyond: 452 4.5.3.");
         line("    recipients: " + scalar(limits.perIp().recipients().toString()));
+        line("  # Octets per second a message's data must keep: it may take the data timeout (5m) plus its size at");
+        line("  # this rate, so a client sending a byte a second cannot hold a connection for hours.");
+        line("  min_data_rate: " + limits.minDataRate());
+        line("  # Commands that move no mail (NOOP, RSET, VRFY, HELP, ETRN, HELO, EHLO) a session may send before");
+        line("  # each further one counts as an error; at 20 errors, 421 4.7.0. Starts over with each message.");
+        line("  max_junk_commands: " + limits.maxJunkCommands());
+        line("  # Stress mode (Postfix's): when the open connections of a listener reach begin_percent of");
+        line("  # max_connections, sessions waiting for a command (new ones, and those waiting already) may wait only");
+        line("  # command_timeout instead of 5m, and a message's data gets data_timeout plus its size at");
+        line("  # min_data_rate. Ends once the connections stay below three quarters of the mark for the longer");
+        line("  # timeout; both are logged once. begin_percent: 0 turns it off.");
+        line("  stress:");
+        line("    begin_percent: " + limits.stress().percent());
+        line("    command_timeout: " + duration(limits.stress().commandTimeout()));
+        line("    data_timeout: " + duration(limits.stress().dataTimeout()));
         line("");
     }
 

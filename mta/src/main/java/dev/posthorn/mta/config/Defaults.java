@@ -6,6 +6,7 @@ import dev.posthorn.mta.routing.LocalDelivery;
 import dev.posthorn.mta.routing.LocalDomain;
 import dev.posthorn.mta.routing.Mailboxes;
 import dev.posthorn.mta.tls.TlsPolicy;
+import dev.posthorn.smtp.server.Stress;
 import dev.posthorn.smtp.server.Tarpit;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -33,8 +34,19 @@ final class Defaults {
      */
     static final PerIp PER_IP = new PerIp(new Rate(60, Duration.ofMinutes(1)), new Rate(100, Duration.ofMinutes(1)),
             new Rate(500, Duration.ofMinutes(1)));
+    /** Postfix's smtpd_min_data_rate: a modem line's speed, below any real sender's. */
+    static final long MIN_DATA_RATE = 500;
+    /** Postfix's smtpd_junk_command_limit: a real client sends a handful of NOOPs and RSETs, not hundreds. */
+    static final int MAX_JUNK_COMMANDS = 100;
+    /**
+     * Postfix's stress mode (smtpd_timeout = ${stress?10}{300}), from 80 % of max_connections on, with five seconds for
+     * a command: a real client answers in milliseconds, and a client queued behind a full house of silent ones gets a
+     * slot within ten seconds (see {@link Stress#DEFAULT}).
+     */
+    static final Stress STRESS = Stress.DEFAULT;
     /** 25 MiB: what large providers accept, so replies about size rarely surprise anyone. */
-    static final Limits LIMITS = new Limits(26_214_400, Limits.MIN_RECIPIENTS, 1000, 50, 104_857_600, PER_IP);
+    static final Limits LIMITS = new Limits(26_214_400, Limits.MIN_RECIPIENTS, 1000, 50, 104_857_600, PER_IP,
+            MIN_DATA_RATE, MAX_JUNK_COMMANDS, STRESS);
     /**
      * From the third 5xx on, one second more before each reply, at most ten: a real sender seldom draws three
      * refusals in one session, a prober of addresses or relay tricks draws dozens.

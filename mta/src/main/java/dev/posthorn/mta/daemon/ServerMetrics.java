@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code posthorn_connections_refused_total{reason}}, {@code posthorn_sessions_total{outcome}},
  * {@code posthorn_messages_accepted_total}, {@code posthorn_messages_refused_total{reason}},
  * {@code posthorn_recipients_refused_total{reason}}, {@code posthorn_received_bytes_total},
+ * {@code posthorn_smtp_stress} (listeners under stress now), {@code posthorn_smtp_stress_episodes_total},
  * {@code posthorn_tls_sessions_total{direction="in",protocol}} and {@code posthorn_auth_total{mechanism,result}}.
  *
  * <p>Tag values come from closed sets (enums, the server's own reply codes, the TLS protocol names the server
@@ -35,6 +36,8 @@ final class ServerMetrics implements ServerEvents {
     private final MeterRegistry registry;
     private final Tags role;
     private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger stressed = new AtomicInteger();
+    private final Counter stressEpisodes;
     private final Counter connections;
     private final Counter accepted;
     private final Counter bytes;
@@ -44,6 +47,10 @@ final class ServerMetrics implements ServerEvents {
         this.role = Tags.of("role", listenerRole.name().toLowerCase(Locale.ROOT));
         Gauge.builder("posthorn.connections.open", open, AtomicInteger::get).tags(role)
                 .description("SMTP connections open now").register(registry);
+        Gauge.builder("posthorn.smtp.stress", stressed, AtomicInteger::get).tags(role)
+                .description("SMTP listeners under stress now (shortened deadlines)").register(registry);
+        stressEpisodes = Counter.builder("posthorn.smtp.stress.episodes").tags(role)
+                .description("Times an SMTP listener went under stress").register(registry);
         connections = Counter.builder("posthorn.connections").tags(role)
                 .description("SMTP connections accepted").register(registry);
         accepted = Counter.builder("posthorn.messages.accepted").tags(role)
@@ -71,6 +78,17 @@ final class ServerMetrics implements ServerEvents {
 
     private Counter counter(String name, String description, String... tags) {
         return Counter.builder(name).tags(role).tags(tags).description(description).register(registry);
+    }
+
+    @Override
+    public void stressBegan(int openNow, int max) {
+        stressed.incrementAndGet();
+        stressEpisodes.increment();
+    }
+
+    @Override
+    public void stressEnded(int openNow, int max) {
+        stressed.decrementAndGet();
     }
 
     @Override

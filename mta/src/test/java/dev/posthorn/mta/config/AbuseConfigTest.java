@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.posthorn.mta.config.ConfigFiles.Refusal;
 import dev.posthorn.mta.config.ConfigFiles.RefusalTable;
+import dev.posthorn.smtp.server.Stress;
 import dev.posthorn.smtp.server.Tarpit;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +16,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The keys against abuse: limits.per_ip, tarpit, dnsbl and senders; read, defaulted, refused, printed. */
+/**
+ * The keys against abuse: limits.per_ip, limits.stress, min_data_rate, max_junk_commands, tarpit, dnsbl and senders;
+ * read, defaulted, refused, printed.
+ */
 class AbuseConfigTest {
 
     @TempDir
@@ -28,6 +32,12 @@ class AbuseConfigTest {
                 connection_rate: 30/10s
                 messages: 0
                 recipients: 1000/1h
+              min_data_rate: 2000
+              max_junk_commands: 10
+              stress:
+                begin_percent: 50
+                command_timeout: 5s
+                data_timeout: 1500ms
             tarpit:
               after_errors: 5
               delay: 500ms
@@ -49,6 +59,9 @@ class AbuseConfigTest {
         assertThat(config.limits().effectiveConnectionsPerIp()).isEqualTo(config.limits().maxConnections());
         assertThat(config.limits().perIp()).isEqualTo(new PerIp(new Rate(30, Duration.ofSeconds(10)), Rate.OFF,
                 new Rate(1000, Duration.ofHours(1))));
+        assertThat(config.limits().minDataRate()).isEqualTo(2000);
+        assertThat(config.limits().maxJunkCommands()).isEqualTo(10);
+        assertThat(config.limits().stress()).isEqualTo(new Stress(50, Duration.ofSeconds(5), Duration.ofMillis(1500)));
         assertThat(config.tarpit()).isEqualTo(new Tarpit(5, Duration.ofMillis(500), Duration.ofSeconds(20)));
         assertThat(config.dnsbl()).isEqualTo(new Dnsbl(List.of("zen.example.test", "bl.example.test"),
                 Dnsbl.Action.LOG, Duration.ofMillis(1500)));
@@ -65,6 +78,9 @@ class AbuseConfigTest {
         assertThat(config.limits().perIp()).isEqualTo(new PerIp(new Rate(60, Duration.ofMinutes(1)),
                 new Rate(5, Duration.ofMinutes(1)), new Rate(500, Duration.ofMinutes(1))));
         assertThat(config.limits().maxConnectionsPerIp()).isEqualTo(50);
+        assertThat(config.limits().minDataRate()).isEqualTo(500);
+        assertThat(config.limits().maxJunkCommands()).isEqualTo(100);
+        assertThat(config.limits().stress()).isEqualTo(new Stress(80, Duration.ofSeconds(5), Duration.ofSeconds(10)));
         assertThat(config.tarpit()).isEqualTo(new Tarpit(3, Duration.ofSeconds(1), Duration.ofSeconds(10)));
         assertThat(config.dnsbl().enabled()).isFalse();
         assertThat(config.senders()).isEqualTo(Senders.NONE);
@@ -73,6 +89,13 @@ class AbuseConfigTest {
     @Test
     void afterErrorsZeroTurnsTheTarpitOff() throws Exception {
         assertThat(ConfigFiles.load(dir, "tarpit: { after_errors: 0 }\n").tarpit()).isEqualTo(Tarpit.OFF);
+    }
+
+    @Test
+    void beginPercentZeroTurnsStressOff() throws Exception {
+        Config config = ConfigFiles.load(dir, "limits: { stress: { begin_percent: 0 } }\n");
+        assertThat(config.limits().stress().enabled()).isFalse();
+        ConfigFiles.printedRoundTrip(dir, "limits: { stress: { begin_percent: 0, command_timeout: 3s } }\n");
     }
 
     @Test
@@ -92,6 +115,16 @@ class AbuseConfigTest {
                 refused("limits: { per_ip: { connections: 10 } }\n", 1, "limits.per_ip.connections", "unknown key"),
                 refused("limits: { max_connections_per_ip: -1 }\n", 1, "limits.max_connections_per_ip",
                         "between 0 (no limit of its own)"),
+                // limits.stress: a percent from 0 (off) to 100, positive durations; rates and counts positive.
+                refused("limits: { stress: { begin_percent: 101 } }\n", 1, "limits.stress.begin_percent",
+                        "between 0 (off) and 100"),
+                refused("limits: { stress: { command_timeout: 0s } }\n", 1, "limits.stress.command_timeout",
+                        "positive"),
+                refused("limits: { stress: { data_timeout: soon } }\n", 1, "limits.stress.data_timeout",
+                        "expected a duration"),
+                refused("limits: { stress: { idle: 5s } }\n", 1, "limits.stress.idle", "unknown key"),
+                refused("limits: { min_data_rate: 0 }\n", 1, "limits.min_data_rate", "positive"),
+                refused("limits: { max_junk_commands: 0 }\n", 1, "limits.max_junk_commands", "between 1 and"),
                 // tarpit: after_errors up to 1000, delay positive, max_delay at most 2m and not shorter than delay.
                 refused("tarpit: { after_errors: -1 }\n", 1, "tarpit.after_errors", "between 0 (off) and 1000"),
                 refused("tarpit: { delay: 0s }\n", 1, "tarpit.delay", "positive"),

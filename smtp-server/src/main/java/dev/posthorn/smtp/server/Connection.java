@@ -38,6 +38,7 @@ final class Connection implements Runnable {
     private static final int OUTPUT_BUFFER = 1024;
 
     private final SmtpServer server;
+    private final StressGauge gauge;
     private final ServerSettings settings;
     private final String id;
     private final InetSocketAddress remote;
@@ -45,7 +46,9 @@ final class Connection implements Runnable {
     private final ServerEvents events;
     private final ReplyOutput output;
     private volatile Socket socket;
-    private TimedInput timed;
+    /** The TCP socket, under TLS when there is TLS: what the deadline watch shuts or closes. */
+    private final Socket plain;
+    private volatile TimedInput timed;
     private LineReader in;
     private Session session;
     private LineReader.Line pending;
@@ -55,11 +58,14 @@ final class Connection implements Runnable {
     private volatile ServerEvents.SessionEnd end;
 
     /** @param trusted whether the client is one of the trusted clients, decided once at the accept */
-    Connection(SmtpServer server, ServerSettings settings, Socket socket, String id, boolean trusted) {
+    Connection(SmtpServer server, StressGauge gauge, ServerSettings settings, Socket socket, String id,
+               boolean trusted) {
         this.server = server;
+        this.gauge = gauge;
         this.trusted = trusted;
         this.settings = settings;
         this.socket = socket;
+        this.plain = socket;
         this.id = id;
         this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
         this.events = settings.events();
@@ -96,6 +102,7 @@ final class Connection implements Runnable {
             }
         } catch (SocketTimeoutException e) {
             log.debug("{}: timeout", id);
+            gauge.timedOut();
             ended(ServerEvents.SessionEnd.TIMEOUT);
             tryClose(Replies.TIMEOUT);
         } catch (LineReader.LineTooLongException e) {
@@ -227,7 +234,7 @@ final class Connection implements Runnable {
             case Action.ReceiveData data -> receiveData();
             case Action.ReceiveChunks chunks -> receiveChunks(chunks.first());
             case Action.SkipChunk skip -> {
-                timed.idle(settings.dataTimeout());
+                timed.data(settings.dataTimeout());
                 new ChunkInputStream(in, skip.bdat().size()).skipRest();
                 yield perform(session.respond(skip.reply()));
             }
@@ -262,12 +269,12 @@ final class Connection implements Runnable {
     private boolean receiveData() throws IOException {
         output.write(Replies.START_MAIL_INPUT);
         output.flush();
-        timed.idle(settings.dataTimeout());
+        timed.data(settings.dataTimeout());
         return deliver(new DotUnstuffingInputStream(in));
     }
 
     private boolean receiveChunks(Command.Bdat first) throws IOException {
-        timed.idle(settings.dataTimeout());
+        timed.data(settings.dataTimeout());
         try {
             return deliver(new ChunkedBody(in, first, this::nextChunk));
         } catch (ChunkedBody.InterruptedTransactionException e) {
@@ -284,6 +291,9 @@ final class Connection implements Runnable {
         try {
             Action result = Handover.deliver(settings.sink(), envelope, header, body, settings.maxMessageSize(),
                     events);
+            if (result instanceof Action.Respond respond && respond.reply().isPositive()) {
+                session.messageAccepted();
+            }
             return perform(result instanceof Action.Respond respond ? session.respond(respond.reply()) : result);
         } finally {
             session.endTransaction();
@@ -302,7 +312,7 @@ final class Connection implements Runnable {
                 try {
                     Command command = CommandParser.parse(line.content(), session.utf8Recipients());
                     if (command instanceof Command.Bdat bdat) {
-                        timed.idle(settings.dataTimeout());
+                        timed.resumeData();
                         return bdat;
                     }
                     if (command instanceof Command.Noop) {
@@ -334,7 +344,11 @@ final class Connection implements Runnable {
 
     private void upgrade() throws IOException {
         SSLSocket tls = settings.tls().wrap(socket);
-        tls.setSoTimeout((int) settings.tlsHandshakeTimeout().toMillis());
+        Duration handshake = settings.tlsHandshakeTimeout();
+        if (gauge.since() != StressGauge.CALM && settings.stress().commandTimeout().compareTo(handshake) < 0) {
+            handshake = settings.stress().commandTimeout(); // Postfix: smtpd_starttls_timeout = ${stress?10}{300}
+        }
+        tls.setSoTimeout((int) Math.min(Integer.MAX_VALUE, handshake.toMillis()));
         socket = tls;
         ServerTls.handshake(tls);
         open();
@@ -343,7 +357,7 @@ final class Connection implements Runnable {
 
     /** Fresh streams on the current socket: nothing buffered before a TLS upgrade survives it. */
     private void open() throws IOException {
-        timed = new TimedInput(socket);
+        timed = new TimedInput(socket, plain, settings, gauge);
         in = new LineReader(timed, INPUT_BUFFER);
         output.use(new BufferedOutputStream(socket.getOutputStream(), OUTPUT_BUFFER));
     }
@@ -386,6 +400,33 @@ final class Connection implements Runnable {
 
     private void tryClose(Reply reply) {
         output.tryClose(reply, socket);
+    }
+
+    /**
+     * Called by the server's deadline watch: ends a read blocked past its deadline (the session then times out with
+     * {@code 421 4.4.2}) and a reply the client has not taken within the command timeout (the connection is closed,
+     * since a reply cannot reach it). Never blocks.
+     */
+    void enforceDeadlines(long now) {
+        TimedInput input = timed;
+        if (input != null && input.overdue(now)) {
+            log.debug("{}: deadline passed while blocked in a read", id);
+            input.expire();
+            return;
+        }
+        long writing = output.writingSince();
+        if (writing != ReplyOutput.NOT_WRITING && now - gauge.end(writing,
+                TimedInput.nanos(settings.commandTimeout()), TimedInput.nanos(settings.stress().commandTimeout()), 0)
+                > 0) {
+            log.debug("{}: the client takes no replies, closing", id);
+            gauge.timedOut();
+            ended(ServerEvents.SessionEnd.TIMEOUT);
+            try {
+                plain.close(); // not the TLS socket: its close would send an alert, and wait behind the stuck write
+            } catch (IOException e) {
+                log.trace("{}: close failed", id, e);
+            }
+        }
     }
 
     /** Graceful shutdown: an idle session is told {@code 421} now; a busy one when it next waits for a command. */

@@ -33,6 +33,16 @@ final class GuardedEvents implements ServerEvents {
     }
 
     @Override
+    public void stressBegan(int open, int max) {
+        guard("stressBegan", () -> events.stressBegan(open, max));
+    }
+
+    @Override
+    public void stressEnded(int open, int max) {
+        guard("stressEnded", () -> events.stressEnded(open, max));
+    }
+
+    @Override
     public void connectionOpened(InetSocketAddress remote) {
         guard("connectionOpened", () -> events.connectionOpened(remote));
     }

@@ -25,6 +25,11 @@ final class ReplyOutput {
     private OutputStream out;
     private boolean idle;
     private boolean shuttingDown;
+    /** {@link #writingSince()} when no write is under way. */
+    static final long NOT_WRITING = Long.MIN_VALUE;
+
+    /** When the write under way began ({@link System#nanoTime()}): read by the server's deadline watch. */
+    private volatile long writingSince = NOT_WRITING;
 
     /** @param id the connection's id, for the log */
     ReplyOutput(String id) {
@@ -41,11 +46,11 @@ final class ReplyOutput {
         }
     }
 
-    /** Buffers a reply. */
+    /** Buffers a reply (written out when the buffer is full). */
     void write(Reply reply) throws IOException {
         lock.lock();
         try {
-            out.write(reply.toWire());
+            send(reply.toWire(), false);
         } finally {
             lock.unlock();
         }
@@ -54,10 +59,33 @@ final class ReplyOutput {
     void flush() throws IOException {
         lock.lock();
         try {
-            out.flush();
+            send(null, true);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Writes (when {@code bytes} is not null) and flushes (when asked), marked as under way: a client that does not
+     * read its replies blocks the write, and the deadline watch ends it ({@link #writingSince()}).
+     */
+    private void send(byte[] bytes, boolean flush) throws IOException {
+        writingSince = System.nanoTime();
+        try {
+            if (bytes != null) {
+                out.write(bytes);
+            }
+            if (flush) {
+                out.flush();
+            }
+        } finally {
+            writingSince = NOT_WRITING;
+        }
+    }
+
+    /** When the write under way began ({@link System#nanoTime()}), or {@link #NOT_WRITING}. */
+    long writingSince() {
+        return writingSince;
     }
 
     /**
@@ -72,7 +100,7 @@ final class ReplyOutput {
                 return false;
             }
             if (!moreBuffered) {
-                out.flush(); // end of a pipelined group: send its replies before waiting (RFC 2920 3.2)
+                send(null, true); // end of a pipelined group: send its replies before waiting (RFC 2920 3.2)
             }
             idle = true;
             return true;
@@ -122,8 +150,7 @@ final class ReplyOutput {
     void writeNow(Reply reply) throws IOException {
         lock.lock();
         try {
-            out.write(reply.toWire());
-            out.flush();
+            send(reply.toWire(), true);
         } finally {
             lock.unlock();
         }

@@ -53,6 +53,17 @@ public interface ServerEvents {
         ERROR
     }
 
+    /**
+     * Stress began: {@code open} of at most {@code max} connections are open, and sessions now get the shorter
+     * deadlines of {@link SmtpServer.Builder#stress(Stress)}. Told once per episode, not per connection.
+     */
+    default void stressBegan(int open, int max) {
+    }
+
+    /** Stress ended: only {@code open} of at most {@code max} connections are open; normal deadlines again. */
+    default void stressEnded(int open, int max) {
+    }
+
     /** A TCP connection was accepted (before any limit is applied). */
     default void connectionOpened(InetSocketAddress remote) {
     }

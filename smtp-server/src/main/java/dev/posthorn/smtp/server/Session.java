@@ -28,6 +28,7 @@ final class Session {
     private Transaction transaction;
     private int errors;
     private int failures;
+    private int junk;
     private Reply refusal;
 
     Session(ServerSettings settings, SessionInfo info) {
@@ -60,6 +61,9 @@ final class Session {
         if (refusal != null && !(command instanceof Command.Quit)) {
             return respond(Replies.badSequence("No service here (" + refusal.code() + " at greeting); send QUIT"));
         }
+        if (junk(command) && ++junk > settings.maxJunkCommands() && ++errors > settings.maxErrors()) {
+            return new Action.Close(Replies.TOO_MANY_ERRORS);
+        }
         return switch (command) {
             case Command.Helo helo -> greet(helo.domain(), false);
             case Command.Ehlo ehlo -> greet(ehlo.domain(), true);
@@ -80,6 +84,29 @@ final class Session {
             case Command.Auth auth -> auth(auth);
             case Command.Etrn etrn -> etrn(etrn);
         };
+    }
+
+    /**
+     * Commands that move no mail (Postfix's {@code smtpd_junk_command_limit} counts the same ones, and HELP): past
+     * the limit each counts as an error, so a flood of them (10,000 pipelined NOOPs) ends with {@code 421 4.7.0}
+     * instead of holding a connection and a thread for as long as the client likes.
+     */
+    private static boolean junk(Command command) {
+        return switch (command) {
+            case Command.Noop noop -> true;
+            case Command.Rset rset -> true;
+            case Command.Vrfy vrfy -> true;
+            case Command.Help help -> true;
+            case Command.Etrn etrn -> true;
+            case Command.Helo helo -> true;
+            case Command.Ehlo ehlo -> true;
+            default -> false;
+        };
+    }
+
+    /** A message was accepted: the session moves mail, so its commands that move none start to count anew. */
+    void messageAccepted() {
+        junk = 0;
     }
 
     /**

@@ -39,10 +39,12 @@ public final class SmtpServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SmtpServer.class);
     private static final AtomicLong SERVER_COUNTER = new AtomicLong();
+    private static final long WATCH_INTERVAL_MILLIS = 250;
 
     /** The settings new connections get; a connection keeps those it started with ({@link #reconfigure}). */
     private volatile ServerSettings settings;
     private final Permits permits;
+    private final StressGauge gauge;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
     private final AtomicLong connectionCounter = new AtomicLong();
@@ -51,12 +53,15 @@ public final class SmtpServer implements AutoCloseable {
     private volatile ServerSocket listener;
     /** Written by {@link #start} and read by {@link #shutdown}, both holding this server's lock. */
     private Thread acceptor;
+    /** Started with the acceptor; ends the reads and writes past their deadlines that no timeout of their own ends. */
+    private Thread watch;
     private volatile boolean stopping;
 
     private SmtpServer(ServerSettings settings) {
         this.settings = settings;
         this.permits = new Permits(settings.maxConnections());
         this.name = "smtp" + SERVER_COUNTER.incrementAndGet();
+        this.gauge = new StressGauge(name);
     }
 
     public static Builder builder() {
@@ -73,6 +78,7 @@ public final class SmtpServer implements AutoCloseable {
         socket.bind(settings.address(), 4096);
         listener = socket;
         acceptor = Thread.ofVirtual().name(name + "-accept-" + socket.getLocalPort()).start(this::acceptLoop);
+        watch = Thread.ofVirtual().name(name + "-deadlines").start(this::watchDeadlines);
         log.info("SMTP server {} listening on {}", settings.hostname(), socket.getLocalSocketAddress());
         return this;
     }
@@ -121,6 +127,31 @@ public final class SmtpServer implements AutoCloseable {
                 closeQuietly(socket);
                 if (!stopping) {
                     log.warn("accept failed on {}", listener.getLocalSocketAddress(), e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Four times a second, asks every connection to end a read or write past its deadline. Most reads end on their own
+     * timeout; this finds those armed before stress shortened their deadline, and writes to a client that does not
+     * read (a socket write has no timeout).
+     */
+    private void watchDeadlines() {
+        while (!stopping) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(WATCH_INTERVAL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            gauge.update(connections.size(), settings);
+            long now = System.nanoTime();
+            for (Connection connection : connections) {
+                try {
+                    connection.enforceDeadlines(now);
+                } catch (RuntimeException e) {
+                    log.error("{}: deadline check failed", connection.id(), e);
                 }
             }
         }
@@ -182,8 +213,9 @@ public final class SmtpServer implements AutoCloseable {
         int count = perAddress.merge(address, 1, Integer::sum);
         String id = name + "-" + connectionCounter.incrementAndGet();
         boolean trusted = settings.trustedClients().test(address);
-        Connection connection = new Connection(this, settings, socket, id, trusted);
+        Connection connection = new Connection(this, gauge, settings, socket, id, trusted);
         connections.add(connection);
+        gauge.update(connections.size(), settings);
         boolean over = count > settings.maxConnectionsPerIp() && !trusted;
         Runnable task = over ? () -> refuse(connection, socket) : connection;
         try {
@@ -215,6 +247,7 @@ public final class SmtpServer implements AutoCloseable {
         if (connections.remove(connection)) {
             perAddress.computeIfPresent(connection.remote().getAddress(), (a, n) -> n > 1 ? n - 1 : null);
             permits.release();
+            gauge.update(connections.size(), settings);
             // The events of the settings it was opened with: after a reconfigure, its close counts where its open did.
             connection.settings().events().connectionClosed(connection.remote());
         }
@@ -236,11 +269,16 @@ public final class SmtpServer implements AutoCloseable {
             log.trace("listener close failed", e);
         }
         Thread accepting;
+        Thread watching;
         synchronized (this) { // start() has finished: the listener it published comes with its acceptor
             accepting = acceptor;
+            watching = watch;
         }
         if (accepting != null) {
             accepting.interrupt();
+        }
+        if (watching != null) {
+            watching.interrupt();
         }
         connections.forEach(Connection::shutdown);
         long end = System.nanoTime() + deadline.toNanos();
@@ -278,6 +316,9 @@ public final class SmtpServer implements AutoCloseable {
         private Duration dataTimeout = Duration.ofMinutes(5);
         private Duration tlsHandshakeTimeout = Duration.ofSeconds(30);
         private Duration greetingDelay = Duration.ZERO;
+        private long minDataRate = 500;
+        private int maxJunkCommands = 100;
+        private Stress stress = Stress.DEFAULT;
         private ServerTls tls;
         private boolean implicitTls;
         private boolean authRequiresTls = true;
@@ -307,6 +348,9 @@ public final class SmtpServer implements AutoCloseable {
             b.dataTimeout = dataTimeout;
             b.tlsHandshakeTimeout = tlsHandshakeTimeout;
             b.greetingDelay = greetingDelay;
+            b.minDataRate = minDataRate;
+            b.maxJunkCommands = maxJunkCommands;
+            b.stress = stress;
             b.tls = tls;
             b.implicitTls = implicitTls;
             b.authRequiresTls = authRequiresTls;
@@ -389,6 +433,36 @@ public final class SmtpServer implements AutoCloseable {
         public Builder dataTimeout(Duration timeout) {
             Builder b = copy();
             b.dataTimeout = duration(timeout);
+            return b;
+        }
+
+        /**
+         * The slowest a message's data may arrive, in octets per second: the data of a message may take the data
+         * timeout plus its octets at this rate (Postfix's {@code smtpd_min_data_rate}), so a client that sends a byte
+         * just before each idle limit cannot hold its connection for the hours its size would allow. Default 500.
+         */
+        public Builder minDataRate(long octetsPerSecond) {
+            Builder b = copy();
+            b.minDataRate = positive(octetsPerSecond, "minDataRate");
+            return b;
+        }
+
+        /**
+         * Commands that move no mail (NOOP, RSET, VRFY, HELP, ETRN, HELO, EHLO) a session may send before each
+         * further one counts as an error toward {@link #maxErrors(int)} (Postfix's {@code smtpd_junk_command_limit}),
+         * so a flood of them ends with {@code 421 4.7.0}. The count starts over with each accepted message. Default
+         * 100.
+         */
+        public Builder maxJunkCommands(int count) {
+            Builder b = copy();
+            b.maxJunkCommands = (int) positive(count, "maxJunkCommands");
+            return b;
+        }
+
+        /** Shorter deadlines when connections run short (see {@link Stress}); default {@link Stress#DEFAULT}. */
+        public Builder stress(Stress stress) {
+            Builder b = copy();
+            b.stress = Objects.requireNonNull(stress, "stress");
             return b;
         }
 
@@ -504,8 +578,8 @@ public final class SmtpServer implements AutoCloseable {
                 throw new IllegalStateException("implicit or required TLS needs tls(...)");
             }
             return new ServerSettings(address, hostname, maxMessageSize, maxRecipients, maxConnections,
-                    maxConnectionsPerIp, maxErrors, commandTimeout, dataTimeout, tlsHandshakeTimeout, greetingDelay,
-                    tls, implicitTls, authRequiresTls, requireTls, requireAuth, authenticator, policy, sink, etrn, tarpit,
+                    maxConnectionsPerIp, maxErrors, maxJunkCommands, commandTimeout, dataTimeout, minDataRate, stress,
+                    tlsHandshakeTimeout, greetingDelay, tls, implicitTls, authRequiresTls, requireTls, requireAuth, authenticator, policy, sink, etrn, tarpit,
                     trustedClients, events);
         }
 

@@ -20,7 +20,11 @@
  * connection policy's {@code Reject} becomes a {@code 554} greeting after which only QUIT is served (RFC 5321 3.1);
  * the {@link dev.posthorn.smtp.server.Tarpit} delays replies to a client that keeps drawing 5xx, on its virtual thread
  * and before its command deadline starts. The embedder's trusted clients are exempt from the per-address limit and
- * the tarpit. TLS offers only TLS 1.2 and 1.3 with AEAD, forward-secret suites in the server's order
+ * the tarpit. Connection floods: when the open connections near the maximum, {@link dev.posthorn.smtp.server.Stress}
+ * shortens the deadlines of sessions waiting for a command or sending data (those already waiting too: a deadline
+ * watch thread ends reads armed before stress began, and writes to a client that takes no replies), and logs once
+ * when stress begins and ends; a message's data must also keep a minimum rate, and commands that move no mail
+ * (NOOP, RSET, ...) count as errors past a limit. TLS offers only TLS 1.2 and 1.3 with AEAD, forward-secret suites in the server's order
  * ({@link dev.posthorn.smtp.server.ServerTls}).
  *
  * <p>What happens (connections, refusals, sessions' ends, TLS, AUTH, messages) is told to the embedder's

@@ -28,6 +28,13 @@ final class TestClient implements AutoCloseable {
         streams();
     }
 
+    /** A client on a socket already connected (e.g. from a chosen source address). */
+    TestClient(Socket connected) throws IOException {
+        socket = connected;
+        socket.setSoTimeout(Math.max(socket.getSoTimeout(), 5000));
+        streams();
+    }
+
     static TestClient connect(SmtpServer server) throws IOException {
         return new TestClient(server.address());
     }
