@@ -47,7 +47,7 @@ final class SinkCommand implements Callable<Integer> {
     boolean tlsSelfSigned;
 
     @Option(names = "--auth", paramLabel = "USER:PASSWORD",
-            description = "Enable AUTH PLAIN and LOGIN and accept this user (repeatable).")
+            description = "Enable AUTH PLAIN and LOGIN, accept this user (repeatable) and refuse mail without AUTH.")
     List<String> users = new ArrayList<>();
 
     @Option(names = "--auth-without-tls", description = "Offer AUTH on plaintext connections too.")
@@ -64,20 +64,7 @@ final class SinkCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Files.createDirectories(dir);
-        SmtpServer.Builder builder = SmtpServer.builder()
-                .bind(address(listen))
-                .hostname(hostname)
-                .maxMessageSize(maxSize)
-                .maxConnections(maxConnections)
-                .maxConnectionsPerIp(maxConnectionsPerIp)
-                .sink(new CaptureSink(dir));
-        if (tlsSelfSigned) {
-            builder = builder.tls(ServerTls.selfSigned(hostname));
-        }
-        if (!users.isEmpty()) {
-            builder = builder.authenticator(authenticator(users)).authRequiresTls(!authWithoutTls);
-        }
-        SmtpServer server = builder.build().start();
+        SmtpServer server = server(address(listen)).build().start();
         CountDownLatch stopped = new CountDownLatch(1);
         Signals.onTermination(() -> {
             log.info("stopping");
@@ -88,6 +75,29 @@ final class SinkCommand implements Callable<Integer> {
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * The server these options describe, bound to {@code bind}. With {@code --auth} the credentials are enforced:
+     * MAIL before a successful AUTH gets {@code 530 5.7.0} (as on submission, RFC 6409 4.3) and wrong ones get
+     * {@code 535 5.7.8}; a capture server that took mail without AUTH could not show an application that its
+     * credentials are wrong or missing. Without {@code --auth} any mail is accepted and no AUTH is offered.
+     */
+    SmtpServer.Builder server(InetSocketAddress bind) {
+        SmtpServer.Builder builder = SmtpServer.builder()
+                .bind(bind)
+                .hostname(hostname)
+                .maxMessageSize(maxSize)
+                .maxConnections(maxConnections)
+                .maxConnectionsPerIp(maxConnectionsPerIp)
+                .sink(new CaptureSink(dir));
+        if (tlsSelfSigned) {
+            builder = builder.tls(ServerTls.selfSigned(hostname));
+        }
+        if (!users.isEmpty()) {
+            builder = builder.authenticator(authenticator(users)).authRequiresTls(!authWithoutTls).requireAuth(true);
+        }
+        return builder;
     }
 
     static InetSocketAddress address(String text) {
