@@ -22,7 +22,8 @@ import java.util.Objects;
 
 /**
  * A blocking SMTP or LMTP client for one connection; several transactions may follow one another on it. Not
- * thread-safe: one connection is used by one thread at a time.
+ * thread-safe: one connection is used by one thread at a time. For one message in one call, see the static
+ * {@link #send(String, int, String, List, byte[]) send}.
  *
  * <pre>{@code
  * try (SmtpClient client = SmtpClient.connect(new Endpoint.Tcp("127.0.0.1", 25), Protocol.SMTP, "me.example",
@@ -91,6 +92,78 @@ public final class SmtpClient implements AutoCloseable {
             throw e;
         }
         return client;
+    }
+
+    /**
+     * Sends one message in one call: connects, says EHLO (HELO for an old server), STARTTLS when offered (any
+     * certificate: see {@link SendOptions#opportunistic()}), MAIL FROM with SIZE, BODY=8BITMIME and SMTPUTF8 as the
+     * message, the addresses and the server call for, RCPT for each recipient, the data (dot-stuffed DATA, or BDAT
+     * when the server offers CHUNKING), QUIT. Meant for applications and tests talking to a known server, such as
+     * {@code posthorn sink} or {@code posthorn dev} on 127.0.0.1:1025; use {@link SendOptions#verifiedTls()} to
+     * prove who the server is.
+     *
+     * <pre>{@code
+     * byte[] message = "Subject: Hello\r\n\r\nHi there.\r\n".getBytes(StandardCharsets.UTF_8);
+     * SendResult result = SmtpClient.send("127.0.0.1", 1025, "app@example.com",
+     *         List.of("alice@example.com", "bob@example.com"), message);
+     * System.out.println(result.reply() + ", refused: " + result.refused());
+     * }</pre>
+     *
+     * @param from       the sender, {@code local@domain}, or {@code ""} for the null reverse path (a bounce)
+     * @param recipients {@code local@domain} each; a UTF-8 address asks for SMTPUTF8 (RFC 6531)
+     * @param message    the message in SMTP form (CRLF line ends; a bare CR or LF is repaired when sent as DATA)
+     * @return which recipients took the message and which refused it (a 4xx or 5xx RCPT reply each)
+     * @throws SmtpReplyException the greeting, EHLO, MAIL, or every recipient was refused (the reply says why)
+     * @throws IOException        the connection failed or a deadline ({@link ClientTimeouts#RFC_5321}) passed
+     */
+    public static SendResult send(String host, int port, String from, List<String> recipients, byte[] message)
+            throws IOException {
+        return send(host, port, from, recipients, message, SendOptions.opportunistic());
+    }
+
+    /** As {@link #send(String, int, String, List, byte[])}, with the given TLS, EHLO name and deadlines. */
+    public static SendResult send(String host, int port, String from, List<String> recipients, byte[] message,
+                                  SendOptions options) throws IOException {
+        boolean eightBit = false;
+        for (byte b : message) {
+            eightBit |= b < 0;
+        }
+        return OneCallSend.send(new Endpoint.Tcp(host, port), from, recipients,
+                new java.io.ByteArrayInputStream(message), message.length,
+                eightBit ? dev.posthorn.smtp.BodyType.EIGHT_BIT_MIME : dev.posthorn.smtp.BodyType.SEVEN_BIT, options);
+    }
+
+    /** As {@link #send(String, int, String, List, byte[])}, streaming the message from a file. */
+    public static SendResult send(String host, int port, String from, List<String> recipients,
+                                  java.nio.file.Path message) throws IOException {
+        return send(host, port, from, recipients, message, SendOptions.opportunistic());
+    }
+
+    /** As {@link #send(String, int, String, List, java.nio.file.Path)}, with the given options. */
+    public static SendResult send(String host, int port, String from, List<String> recipients,
+                                  java.nio.file.Path message, SendOptions options) throws IOException {
+        try (InputStream in = java.nio.file.Files.newInputStream(message)) {
+            return send(host, port, from, recipients, in, java.nio.file.Files.size(message), options);
+        }
+    }
+
+    /**
+     * As {@link #send(String, int, String, List, byte[])}, streaming the message, of unknown size (so no SIZE and no
+     * BDAT). The stream is read to its end and not closed.
+     */
+    public static SendResult send(String host, int port, String from, List<String> recipients, InputStream message)
+            throws IOException {
+        return send(host, port, from, recipients, message, -1, SendOptions.opportunistic());
+    }
+
+    /**
+     * As {@link #send(String, int, String, List, InputStream)}, with the message's size in octets (or -1) and the
+     * given options. With a size, SIZE is declared and BDAT used when offered; the stream must then hold exactly
+     * that many octets.
+     */
+    public static SendResult send(String host, int port, String from, List<String> recipients, InputStream message,
+                                  long size, SendOptions options) throws IOException {
+        return OneCallSend.send(new Endpoint.Tcp(host, port), from, recipients, message, size, null, options);
     }
 
     private void hello(String name) throws IOException {
