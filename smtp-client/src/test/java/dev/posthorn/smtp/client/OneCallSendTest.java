@@ -168,6 +168,18 @@ class OneCallSendTest {
     }
 
     @Test
+    void aMessageRefusedAtTheEndOfDataThrowsWithThatReply() throws Exception {
+        server = SmtpServer.builder().hostname("mx.posthorn.test")
+                .sink((envelope, message) -> {
+                    message.readAllBytes();
+                    return Reply.of(554, "5.6.0", "Content refused");
+                }).build().start();
+        assertThatThrownBy(() -> SmtpClient.send("127.0.0.1", server.port(), "app@client.test",
+                List.of("a@posthorn.test", "b@posthorn.test"), new ByteArrayInputStream(bytes("x\r\n"))))
+                .isInstanceOfSatisfying(SmtpReplyException.class, e -> assertThat(e.reply().code()).isEqualTo(554));
+    }
+
+    @Test
     void aStreamedMessageIsDotStuffedAndArrivesUnchanged() throws Exception {
         int port = start(SessionPolicy.ACCEPT_ALL, null);
         String text = "Subject: dots\r\n\r\n.\r\n..two\r\n.leading\r\nend\r\n";
