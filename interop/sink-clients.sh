@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Real SMTP clients (swaks, curl, Python's smtplib) against a running `posthorn sink`.
 #
-# Sourced by interop/run-all, which starts the sink and then calls run_all_clients. It can also be run by hand
-# against a sink that is already running (started with --tls-self-signed --auth alice:wonderland
-# --hostname sink.posthorn.test):
+# Sourced by interop/run-all, which starts an open sink and calls run_open_clients, then a sink with --auth and
+# calls run_auth_clients (that sink refuses mail without AUTH). It can also be run by hand against a sink that is
+# already running (started with --tls-self-signed --hostname sink.posthorn.test, and --auth alice:wonderland for
+# the auth group):
 #
-#     interop/sink-clients.sh PORT DIR
+#     interop/sink-clients.sh PORT DIR open|auth
 #
 # Every client sends one message that carries a unique token in its Subject and Message-ID. The test then finds
 # the DIR/<id>.eml holding that token, cuts off the Received header the sink put in front and compares the rest
@@ -350,34 +351,62 @@ client_smtplib_smtputf8() {
 
 # ---------------------------------------------------------------------------------------------------------------
 
-# run_all_clients: every client once, in order. Needs SINK_PORT, SINK_DIR and WORK.
-run_all_clients() {
+# auth_required: against a sink started with --auth, MAIL without AUTH is refused with 530 5.7.0 and nothing is
+# captured.
+auth_required() {
+  local name=auth-required log="$WORK/logs/auth-required.log" before after
+  before=$(find "$SINK_DIR" -name '*.eml' | wc -l)
+  if timeout "$CLIENT_TIMEOUT" swaks --server 127.0.0.1 --port "$SINK_PORT" --helo "$HELO" --timeout 30 --tls \
+      --from "$SENDER" --to "$RCPT1" </dev/null >"$log" 2>&1; then
+    fail "$name" "swaks without AUTH was accepted (transcript: $log)"
+    return
+  fi
+  after=$(find "$SINK_DIR" -name '*.eml' | wc -l)
+  if ! grep -q '<~\* 530 5\.7\.0' "$log" && ! grep -q '<\*\* 530 5\.7\.0' "$log"; then
+    fail "$name" "no 530 5.7.0 to MAIL without AUTH (transcript: $log)"
+    show_log "$log"
+  elif ((after != before)); then
+    fail "$name" "a message was captured without AUTH"
+  else
+    pass "$name (MAIL without AUTH: 530 5.7.0, nothing captured)"
+  fi
+}
+
+# run_open_clients: the clients that send without AUTH, against a sink started without --auth.
+run_open_clients() {
   mkdir -p "$WORK/msg" "$WORK/logs"
   client_swaks_plain
   client_swaks_pipeline
   client_swaks_starttls
-  client_swaks_auth_plain
-  client_swaks_auth_login
   client_curl_plain
-  client_curl_starttls_auth
   client_smtplib_plain
-  client_smtplib_starttls_auth
   client_smtplib_8bitmime
   client_smtplib_smtputf8
+}
+
+# run_auth_clients: the clients that authenticate, and the refusal without AUTH, against a sink started with --auth.
+run_auth_clients() {
+  mkdir -p "$WORK/msg" "$WORK/logs"
+  auth_required
+  client_swaks_auth_plain
+  client_swaks_auth_login
+  client_curl_starttls_auth
+  client_smtplib_starttls_auth
 }
 
 # Standalone: interop/sink-clients.sh PORT DIR, against a sink that is already running.
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
   set -euo pipefail
-  if (($# != 2)); then
-    echo "usage: $0 PORT DIR   (a posthorn sink already listening on 127.0.0.1:PORT, writing to DIR)" >&2
+  if (($# != 3)) || [[ $3 != open && $3 != auth ]]; then
+    echo "usage: $0 PORT DIR open|auth   (a posthorn sink already listening on 127.0.0.1:PORT, writing to DIR;" >&2
+    echo "       auth: one started with --auth $AUTH_USER:$AUTH_PASSWORD)" >&2
     exit 2
   fi
   SINK_PORT=$1
   SINK_DIR=$2
   WORK=$(mktemp -d "${TMPDIR:-/tmp}/posthorn-interop-clients.XXXXXX")
   echo "interop: messages and transcripts in $WORK" >&2
-  run_all_clients
+  "run_$3_clients"
   echo "interop: $INTEROP_PASSED passed, $INTEROP_FAILED failed"
   ((INTEROP_FAILED == 0))
 fi
