@@ -161,6 +161,17 @@ class FloodTest extends ServerTest {
         }
     }
 
+    /** Writes {@code bytes} to {@code out} every 100 ms, from now until the server cuts the connection. */
+    private void every100ms(OutputStream out, byte[] bytes) {
+        trickle.scheduleAtFixedRate(() -> {
+            try {
+                out.write(bytes);
+            } catch (IOException e) {
+                // cut by the server
+            }
+        }, 0, 100, TimeUnit.MILLISECONDS);
+    }
+
     @Test
     void aMessageTricklingInIsCutWhenStressBegins() throws Exception {
         server = flooded(new RecordingSink()).build().start();
@@ -170,13 +181,7 @@ class FloodTest extends ServerTest {
             TestClient.expect(client.command("RCPT TO:<b@mx.posthorn.test>"), 250);
             TestClient.expect(client.command("DATA"), 354);
             OutputStream body = client.socket().getOutputStream();
-            trickle.scheduleAtFixedRate(() -> {
-                try {
-                    body.write('x');
-                } catch (IOException e) {
-                    // cut by the server
-                }
-            }, 0, 100, TimeUnit.MILLISECONDS);
+            every100ms(body, new byte[] {'x'});
             fill(MAX - 1);
             await().atMost(Duration.ofSeconds(10)).until(() -> events.began.get() == 1);
             TestClient.assertReply(client.read(), 421, "4.4.2");
@@ -194,13 +199,7 @@ class FloodTest extends ServerTest {
             TestClient.expect(client.command("DATA"), 354);
             OutputStream body = client.socket().getOutputStream();
             // A byte every 100 ms: never idle for the second the data timeout allows between reads.
-            trickle.scheduleAtFixedRate(() -> {
-                try {
-                    body.write('x');
-                } catch (IOException e) {
-                    // cut by the server
-                }
-            }, 0, 100, TimeUnit.MILLISECONDS);
+            every100ms(body, new byte[] {'x'});
             client.socket().setSoTimeout(10_000);
             TestClient.assertReply(client.read(), 421, "4.4.2");
         }
@@ -216,13 +215,7 @@ class FloodTest extends ServerTest {
             TestClient.expect(client.command("RCPT TO:<b@mx.posthorn.test>"), 250);
             OutputStream out = client.socket().getOutputStream();
             // One octet per BDAT every 100 ms: each chunk is quick, the message is not.
-            trickle.scheduleAtFixedRate(() -> {
-                try {
-                    out.write("BDAT 1\r\nx".getBytes(StandardCharsets.US_ASCII));
-                } catch (IOException e) {
-                    // cut by the server
-                }
-            }, 0, 100, TimeUnit.MILLISECONDS);
+            every100ms(out, "BDAT 1\r\nx".getBytes(StandardCharsets.US_ASCII));
             client.socket().setSoTimeout(10_000);
             Reply reply = client.read();
             int chunks = 0;
