@@ -28,6 +28,9 @@ public final class CaptureStore implements MessageSink, AutoCloseable {
     public record Mailbox(String address, int messages) {
     }
 
+    private CaptureStore() {
+    }
+
     /**
      * Opens (creating or migrating) the store in {@code dir}.
      *

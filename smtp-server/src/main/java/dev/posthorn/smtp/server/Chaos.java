@@ -48,6 +48,9 @@ public final class Chaos {
         }
     }
 
+    private Chaos() {
+    }
+
     /** No rules, drawing from {@code seed}. */
     public static Chaos seeded(long seed) {
         throw new UnsupportedOperationException("issue 13: not written yet");
