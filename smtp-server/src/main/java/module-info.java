@@ -1,7 +1,8 @@
 /**
  * Posthorn's embeddable SMTP server: listener, connections, the session state machine and the SPI through which an
- * application decides and receives ({@link dev.posthorn.smtp.server.SessionPolicy},
- * {@link dev.posthorn.smtp.server.Authenticator}, {@link dev.posthorn.smtp.server.MessageSink}).
+ * application decides and receives ({@link dev.posthorn.smtp.server.SessionHandler},
+ * {@link dev.posthorn.smtp.server.SessionPolicy}, {@link dev.posthorn.smtp.server.Authenticator},
+ * {@link dev.posthorn.smtp.server.MessageSink}).
  */
 module dev.posthorn.smtp.server {
     requires transitive dev.posthorn.smtp.core;

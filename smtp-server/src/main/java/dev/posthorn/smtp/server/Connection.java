@@ -21,6 +21,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
@@ -97,8 +98,10 @@ final class Connection implements Runnable {
             } else {
                 open();
             }
-            session = new Session(settings, new SessionInfo(id, (InetSocketAddress) socket.getRemoteSocketAddress(),
-                    (InetSocketAddress) socket.getLocalSocketAddress(), null, false, tlsInfo(), null, trusted));
+            SessionInfo info = new SessionInfo(id, (InetSocketAddress) socket.getRemoteSocketAddress(),
+                    (InetSocketAddress) socket.getLocalSocketAddress(), null, false, tlsInfo(), null, trusted);
+            session = new Session(settings, info,
+                    Objects.requireNonNull(settings.handlers().newSession(info), "the factory made no handler"));
             if (greet()) {
                 loop();
             }
@@ -122,6 +125,9 @@ final class Connection implements Runnable {
             tryClose(Replies.INTERNAL_ERROR);
         } finally {
             closeSocket();
+            if (session != null) {
+                session.close();
+            }
             events.sessionEnded(remote, end != null ? end : ServerEvents.SessionEnd.DROPPED);
             server.closed(this);
         }
@@ -140,7 +146,7 @@ final class Connection implements Runnable {
             return perform(ChaosFaults.instead(fault, null));
         }
         Decision decision = connectDecision();
-        if (!(decision instanceof Decision.Accept)) {
+        if (!(decision instanceof Decision.Accept) && !(decision instanceof Decision.Pass)) {
             return refuseGreeting(decision, true);
         }
         if (talkedEarly()) {
@@ -161,6 +167,7 @@ final class Connection implements Runnable {
             case Decision.Defer defer -> defer.reply();
             case Decision.Disconnect disconnect -> disconnect.reply();
             case Decision.Accept accept -> throw new IllegalArgumentException("not a refusal");
+            case Decision.Pass pass -> throw new IllegalArgumentException("not a refusal");
         };
         if (told) {
             refused(ServerEvents.Refusal.POLICY, reply);
@@ -190,7 +197,7 @@ final class Connection implements Runnable {
 
     private Decision connectDecision() {
         try {
-            Decision decision = settings.policy().connect(session.info());
+            Decision decision = session.handler().connect(session.info());
             return decision == null ? Decision.disconnect(Replies.INTERNAL_ERROR) : decision;
         } catch (RuntimeException e) {
             log.warn("{}: connect policy failed", id, e);
@@ -352,7 +359,7 @@ final class Connection implements Runnable {
                 envelope.recipients(), transaction.parameters().smtpUtf8(), envelope.receivedAt());
         Chaos.Fault fault = faults.draw(Chaos.Stage.END_OF_DATA);
         try {
-            Action result = Handover.deliver(ChaosFaults.sink(fault, settings.sink()), envelope, header, body,
+            Action result = Handover.deliver(ChaosFaults.sink(fault, session.handler()::data), envelope, header, body,
                     settings.maxMessageSize(), events);
             if (result instanceof Action.Respond respond && respond.reply().isPositive()) {
                 session.messageAccepted();

@@ -3,7 +3,10 @@ package dev.posthorn.smtp.server;
 import dev.posthorn.smtp.Reply;
 import java.util.Objects;
 
-/** What a {@link SessionPolicy} decides about one step of a session: a closed set. */
+/**
+ * What a {@link SessionPolicy} or {@link SessionHandler} decides about one step of a session: a closed set.
+ * {@link Pass} is no decision: in a chain the next one is asked, and the server takes it as acceptance.
+ */
 public sealed interface Decision {
 
     /** Go on; {@code reply} replaces the server's default positive reply when not {@code null}. */
@@ -45,7 +48,18 @@ public sealed interface Decision {
         }
     }
 
+    /** No opinion: ask the next policy or handler ({@link SessionPolicy#chain}, {@link SessionHandler#chain}). */
+    record Pass() implements Decision {
+    }
+
     Decision ACCEPT = new Accept(null);
+
+    Decision PASS = new Pass();
+
+    /** No opinion (see {@link Pass}). */
+    static Decision next() {
+        return PASS;
+    }
 
     static Decision accept() {
         return ACCEPT;

@@ -16,14 +16,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The SMTP state machine of one connection (RFC 5321 4.1.4, 4.3.2): a command goes in, an {@link Action} comes out.
- * It holds the connection's state (greeting, TLS, authentication) and the current {@link Transaction}; it never
- * touches the socket.
+ * It holds the connection's state (greeting, TLS, authentication) and the current {@link Transaction}, and asks the
+ * connection's {@link SessionHandler}; it never touches the socket.
  */
 final class Session {
 
     private static final Logger log = LoggerFactory.getLogger(Session.class);
 
     private final ServerSettings settings;
+    private final SessionHandler handler;
     private SessionInfo info;
     private Transaction transaction;
     private int errors;
@@ -31,9 +32,14 @@ final class Session {
     private int junk;
     private Reply refusal;
 
-    Session(ServerSettings settings, SessionInfo info) {
+    Session(ServerSettings settings, SessionInfo info, SessionHandler handler) {
         this.settings = settings;
         this.info = info;
+        this.handler = handler;
+    }
+
+    SessionHandler handler() {
+        return handler;
     }
 
     SessionInfo info() {
@@ -77,7 +83,7 @@ final class Session {
             case Command.Data data -> data();
             case Command.Bdat bdat -> bdat(bdat);
             case Command.Rset rset -> {
-                transaction = null;
+                reset();
                 yield respond(Replies.OK);
             }
             case Command.Noop noop -> respond(Replies.OK);
@@ -135,9 +141,9 @@ final class Session {
     }
 
     private Action greet(String name, boolean extended) {
-        transaction = null;
+        reset(); // RFC 5321 4.1.4: HELO and EHLO clear the transaction as RSET does
         SessionInfo candidate = info.greeted(name, extended);
-        Decision decision = ask(() -> settings.policy().helo(candidate, name));
+        Decision decision = ask(() -> handler.helo(candidate, name));
         if (!(decision instanceof Decision.Accept accept)) {
             return refuse(decision);
         }
@@ -198,7 +204,7 @@ final class Session {
                     parameters.ret(), parameters.envelopeId(), "<>");
         }
         MailParameters accepted = parameters;
-        Decision decision = ask(() -> settings.policy().mail(info, mail.from(), accepted));
+        Decision decision = ask(() -> handler.mail(info, mail.from(), accepted));
         if (!(decision instanceof Decision.Accept accept)) {
             settings.events().messageRefused(info, replyOf(decision));
             return refuse(decision);
@@ -219,7 +225,7 @@ final class Session {
             return respond(Replies.TOO_MANY_RECIPIENTS);
         }
         Transaction current = transaction;
-        Decision decision = ask(() -> settings.policy().rcpt(info, current.sender(), rcpt.to(), rcpt.parameters()));
+        Decision decision = ask(() -> handler.rcpt(info, current.sender(), rcpt.to(), rcpt.parameters()));
         if (!(decision instanceof Decision.Accept accept)) {
             settings.events().recipientRefused(info, replyOf(decision));
             return refuse(decision);
@@ -254,7 +260,26 @@ final class Session {
 
     /** The message is done (or aborted): the transaction ends either way (RFC 5321 4.1.1.4, RFC 3030 2). */
     void endTransaction() {
+        reset();
+    }
+
+    /** The transaction is gone; the handler is told so (a failing handler is logged, the session goes on). */
+    private void reset() {
         transaction = null;
+        try {
+            handler.reset();
+        } catch (RuntimeException e) {
+            log.warn("{}: session handler's reset failed", info.connectionId(), e);
+        }
+    }
+
+    /** The connection has ended: the handler is closed (once: the connection calls this from its last step). */
+    void close() {
+        try {
+            handler.close();
+        } catch (RuntimeException e) {
+            log.warn("{}: session handler's close failed", info.connectionId(), e);
+        }
     }
 
     private Action startTls() {
@@ -269,7 +294,7 @@ final class Session {
 
     /** RFC 3207 4.2: after the handshake the session starts over; nothing learned before TLS is kept. */
     void tlsStarted(SessionInfo.TlsInfo tls) {
-        transaction = null;
+        reset();
         info = info.secured(tls);
     }
 
@@ -297,7 +322,7 @@ final class Session {
         if (!auth.mechanism().equals("PLAIN") && !auth.mechanism().equals("LOGIN")) {
             return respond(Replies.MECHANISM_UNSUPPORTED);
         }
-        Decision decision = ask(() -> settings.policy().auth(info, auth.mechanism()));
+        Decision decision = ask(() -> handler.auth(info, auth.mechanism()));
         if (!(decision instanceof Decision.Accept)) {
             return refuse(decision);
         }
@@ -345,6 +370,7 @@ final class Session {
             case Decision.Defer defer -> defer.reply();
             case Decision.Disconnect disconnect -> disconnect.reply();
             case Decision.Accept accept -> throw new IllegalStateException("not a refusal");
+            case Decision.Pass pass -> throw new IllegalStateException("not a refusal");
         };
     }
 
@@ -354,14 +380,19 @@ final class Session {
             case Decision.Defer defer -> respond(defer.reply());
             case Decision.Disconnect disconnect -> new Action.Close(disconnect.reply());
             case Decision.Accept accept -> throw new IllegalStateException("not a refusal");
+            case Decision.Pass pass -> throw new IllegalStateException("not a refusal");
         };
     }
 
-    /** Asks the embedder's policy; a policy that fails defers (a failed lookup is never an acceptance). */
+    /**
+     * Asks the embedder's handler; one that fails defers (a failed lookup is never an acceptance), and one with no
+     * opinion accepts.
+     */
     private Decision ask(Supplier<Decision> question) {
         try {
             Decision decision = question.get();
-            return decision == null ? Decision.defer(Replies.LOCAL_ERROR) : decision;
+            return decision == null ? Decision.defer(Replies.LOCAL_ERROR)
+                    : decision instanceof Decision.Pass ? Decision.accept() : decision;
         } catch (RuntimeException e) {
             log.warn("{}: policy failed", info.connectionId(), e);
             return Decision.defer(Replies.LOCAL_ERROR);

@@ -21,8 +21,9 @@ public interface SessionPolicy {
 
     /**
      * The policies asked in order, each about one thing (like Postfix's restriction lists): the first answer that is
-     * not an {@link Decision.Accept} is the answer; when all accept, the first accepting reply given replaces the
-     * default one. A policy therefore only objects or stays silent; none can wave a step past the ones after it.
+     * not an {@link Decision.Accept} (or a {@link Decision.Pass}, which counts as a plain acceptance here) is the
+     * answer; when all accept, the first accepting reply given replaces the default one. A policy therefore only
+     * objects or stays silent; none can wave a step past the ones after it. ({@link #chain} is the other way.)
      */
     static SessionPolicy inOrder(List<SessionPolicy> policies) {
         List<SessionPolicy> all = List.copyOf(policies);
@@ -54,6 +55,57 @@ public interface SessionPolicy {
         };
     }
 
+    /**
+     * The policies asked in order, each free to decide or to say "no opinion, ask the next"
+     * ({@link Decision#next()}): the first answer that is not a {@link Decision.Pass} is the answer, an
+     * {@link Decision.Accept} included (unlike {@link #inOrder}, an early acceptance ends the asking). When all pass
+     * the chain passes, which the server takes as acceptance (and an outer chain as "ask the next").
+     */
+    static SessionPolicy chain(List<SessionPolicy> policies) {
+        List<SessionPolicy> all = List.copyOf(policies);
+        return new SessionPolicy() {
+            @Override
+            public Decision connect(SessionInfo session) {
+                return firstOpinion(all, policy -> policy.connect(session));
+            }
+
+            @Override
+            public Decision helo(SessionInfo session, String name) {
+                return firstOpinion(all, policy -> policy.helo(session, name));
+            }
+
+            @Override
+            public Decision mail(SessionInfo session, ReversePath from, MailParameters parameters) {
+                return firstOpinion(all, policy -> policy.mail(session, from, parameters));
+            }
+
+            @Override
+            public Decision rcpt(SessionInfo session, ReversePath from, ForwardPath to, RcptParameters parameters) {
+                return firstOpinion(all, policy -> policy.rcpt(session, from, to, parameters));
+            }
+
+            @Override
+            public Decision auth(SessionInfo session, String mechanism) {
+                return firstOpinion(all, policy -> policy.auth(session, mechanism));
+            }
+        };
+    }
+
+    /** {@link #chain(List)} of {@code policies}. */
+    static SessionPolicy chain(SessionPolicy... policies) {
+        return chain(List.of(policies));
+    }
+
+    private static Decision firstOpinion(List<SessionPolicy> policies, Function<SessionPolicy, Decision> question) {
+        for (SessionPolicy policy : policies) {
+            Decision decision = Objects.requireNonNull(question.apply(policy), "a policy answered null");
+            if (!(decision instanceof Decision.Pass)) {
+                return decision;
+            }
+        }
+        return Decision.next();
+    }
+
     /** The policies {@code policies}, asked in order ({@link #inOrder(List)}). */
     static SessionPolicy inOrder(SessionPolicy... policies) {
         return inOrder(List.of(policies));
@@ -63,6 +115,9 @@ public interface SessionPolicy {
         Decision answer = Decision.accept();
         for (SessionPolicy policy : policies) {
             Decision decision = Objects.requireNonNull(question.apply(policy), "a policy answered null");
+            if (decision instanceof Decision.Pass) {
+                continue;
+            }
             if (!(decision instanceof Decision.Accept accept)) {
                 return decision;
             }

@@ -327,6 +327,7 @@ public final class SmtpServer implements AutoCloseable {
         private Authenticator authenticator;
         private SessionPolicy policy = SessionPolicy.ACCEPT_ALL;
         private MessageSink sink;
+        private SessionHandler.Factory handlers;
         private EtrnHandler etrn;
         private Tarpit tarpit = Tarpit.OFF;
         private Predicate<InetAddress> trustedClients = address -> false;
@@ -360,6 +361,7 @@ public final class SmtpServer implements AutoCloseable {
             b.authenticator = authenticator;
             b.policy = policy;
             b.sink = sink;
+            b.handlers = handlers;
             b.etrn = etrn;
             b.tarpit = tarpit;
             b.trustedClients = trustedClients;
@@ -529,10 +531,24 @@ public final class SmtpServer implements AutoCloseable {
             return b;
         }
 
-        /** Receives the messages; required. */
+        /**
+         * Receives the messages; required unless {@link #handlers} is given. With {@link #policy}, it runs as every
+         * session's {@link SessionHandler} ({@link SessionHandler#of}).
+         */
         public Builder sink(MessageSink sink) {
             Builder b = copy();
             b.sink = Objects.requireNonNull(sink, "sink");
+            return b;
+        }
+
+        /**
+         * A handler per connection ({@link SessionHandler}): decides each step, takes the messages, and is closed
+         * when the connection ends. Instead of {@link #policy} and {@link #sink}, which cannot be given with it (to
+         * ask a policy too, chain {@link SessionHandler#of} with the handler).
+         */
+        public Builder handlers(SessionHandler.Factory factory) {
+            Builder b = copy();
+            b.handlers = Objects.requireNonNull(factory, "factory");
             return b;
         }
 
@@ -602,15 +618,24 @@ public final class SmtpServer implements AutoCloseable {
         }
 
         private ServerSettings settings() {
-            if (sink == null) {
-                throw new IllegalStateException("a message sink is required");
+            SessionHandler.Factory factory = handlers;
+            if (factory == null) {
+                if (sink == null) {
+                    throw new IllegalStateException("a message sink or a session handler factory is required");
+                }
+                SessionHandler adapted = SessionHandler.of(policy, sink);
+                factory = session -> adapted;
+            } else if (sink != null || policy != SessionPolicy.ACCEPT_ALL) {
+                throw new IllegalStateException("handlers(...) replaces policy(...) and sink(...): give one or the"
+                        + " other");
             }
             if ((implicitTls || requireTls) && tls == null) {
                 throw new IllegalStateException("implicit or required TLS needs tls(...)");
             }
             return new ServerSettings(address, hostname, maxMessageSize, maxRecipients, maxConnections,
                     maxConnectionsPerIp, maxErrors, maxJunkCommands, commandTimeout, dataTimeout, minDataRate, stress,
-                    tlsHandshakeTimeout, greetingDelay, tls, implicitTls, authRequiresTls, requireTls, requireAuth, authenticator, policy, sink, etrn, tarpit,
+                    tlsHandshakeTimeout, greetingDelay, tls, implicitTls, authRequiresTls, requireTls, requireAuth,
+                    authenticator, factory, etrn, tarpit,
                     trustedClients, events, chaos);
         }
 

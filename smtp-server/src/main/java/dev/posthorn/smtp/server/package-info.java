@@ -38,7 +38,18 @@
  * never from the peer; a chaos reply is still a typed {@link dev.posthorn.smtp.Reply}, so no CR or LF can reach the
  * wire. At end of data a fault that refuses the message means the sink is never called.
  *
- * <p>Policy decisions come back as a closed set ({@link dev.posthorn.smtp.server.Decision}); an exception thrown by
- * an embedder's policy, authenticator or sink is a temporary failure (4xx), never an acceptance.
+ * <p>The SPI is per session: a {@link dev.posthorn.smtp.server.SessionHandler.Factory} makes a
+ * {@link dev.posthorn.smtp.server.SessionHandler} for each connection (as go-smtp's {@code Backend.NewSession}); it is
+ * asked at connect, HELO/EHLO, AUTH, MAIL and RCPT, given each message, told of each reset (RSET, HELO/EHLO,
+ * STARTTLS, the end of each message) and closed exactly once when the connection ends, however it ends, so state per
+ * session can be kept and freed. The builder's {@code policy(...)} and {@code sink(...)} run as such a handler
+ * ({@code SessionHandler.of}). Handlers and policies can be chained: a decision may be
+ * {@link dev.posthorn.smtp.server.Decision.Pass} ("no opinion, ask the next"), and a chain's first other answer wins
+ * ({@code SessionHandler.chain}, {@code SessionPolicy.chain}; {@code SessionPolicy.inOrder} keeps its rule that only
+ * objections end the asking). A pass that reaches the server is an acceptance.
+ *
+ * <p>Decisions come back as a closed set ({@link dev.posthorn.smtp.server.Decision}); an exception thrown by an
+ * embedder's handler, policy, authenticator or sink, or a {@code null} answer, is a temporary failure (4xx), never
+ * an acceptance.
  */
 package dev.posthorn.smtp.server;
