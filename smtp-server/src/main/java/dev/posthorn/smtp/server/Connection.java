@@ -162,13 +162,7 @@ final class Connection implements Runnable {
      * (chaos is no refusal of the client's, so the events only see the session end).
      */
     private boolean refuseGreeting(Decision decision, boolean told) throws IOException {
-        Reply reply = switch (decision) {
-            case Decision.Reject reject -> reject.reply();
-            case Decision.Defer defer -> defer.reply();
-            case Decision.Disconnect disconnect -> disconnect.reply();
-            case Decision.Accept accept -> throw new IllegalArgumentException("not a refusal");
-            case Decision.Pass pass -> throw new IllegalArgumentException("not a refusal");
-        };
+        Reply reply = Session.replyOf(decision);
         if (told) {
             refused(ServerEvents.Refusal.POLICY, reply);
         } else {

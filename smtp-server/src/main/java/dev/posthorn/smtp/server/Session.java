@@ -364,7 +364,8 @@ final class Session {
         return respond(reply);
     }
 
-    private static Reply replyOf(Decision decision) {
+    /** The reply of a refusal. */
+    static Reply replyOf(Decision decision) {
         return switch (decision) {
             case Decision.Reject reject -> reject.reply();
             case Decision.Defer defer -> defer.reply();

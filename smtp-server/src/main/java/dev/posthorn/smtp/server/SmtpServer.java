@@ -595,7 +595,8 @@ public final class SmtpServer implements AutoCloseable {
          * carried out;</li>
          * <li>{@code END_OF_DATA} (the whole message received): the reply is the final answer and the message sink is
          * never called (the message is read and dropped, so nothing can be kept by mistake); a message over the size
-         * limit still gets {@code 552 5.3.4};</li>
+         * limit still gets {@code 552 5.3.4}. This stage is drawn when the message starts (that is what lets the sink
+         * be skipped) and applied when it has ended;</li>
          * <li>a delay waits (on the session's virtual thread, after sending the replies already due) and then goes on
          * as usual: at {@code END_OF_DATA} the sink is called and its reply waits;</li>
          * <li>a disconnect closes the connection without a reply (replies to earlier commands still go out);</li>
@@ -604,8 +605,9 @@ public final class SmtpServer implements AutoCloseable {
          * timeout: making clients hit their timeouts is the point), but it shrinks like a command deadline under
          * {@link Stress}, and a shutdown ends it.</li>
          * </ul>
-         * A session refused at the greeting (554) draws no more. The same {@code Chaos} may be shared by servers and
-         * changed while they run.
+         * A session refused at the greeting (554) draws no more. Chaos replies do not count towards
+         * {@link #maxErrors} or the {@link #tarpit} (but a BDAT's refusal does, as any refused chunk). The same
+         * {@code Chaos} may be shared by servers and changed while they run.
          */
         public Builder chaos(Chaos chaos) {
             Builder b = copy();

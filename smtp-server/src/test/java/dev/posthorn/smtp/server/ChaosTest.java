@@ -69,9 +69,9 @@ class ChaosTest extends ServerTest {
 
     @Test
     void connectWith554RefusesEverythingButQuit() throws Exception {
-        try (TestClient c = start("connect:reply=554 5.7.1 Go away")) {
+        try (TestClient c = start("connect:reply=554 5.7.1 Go away", "ehlo:reply=421 4.3.0 Not drawn")) {
             assertReply(c.read(), 554, "5.7.1");
-            assertReply(c.command("EHLO client.test"), 503, "5.5.1");
+            assertReply(c.command("EHLO client.test"), 503, "5.5.1"); // a refused session draws no more
             assertReply(c.command("MAIL FROM:<a@client.test>"), 503, "5.5.1");
             assertReply(c.command("QUIT"), 221, "2.0.0");
         }
@@ -88,6 +88,14 @@ class ChaosTest extends ServerTest {
     @Test
     void connectDisconnectSendsNoGreeting() throws Exception {
         try (TestClient c = start("connect:disconnect")) {
+            assertThat(c.readToEnd()).isEmpty();
+        }
+    }
+
+    @Test
+    void connectStallSendsNothingThenCloses() throws Exception {
+        try (TestClient c = start("connect:stall=200ms")) {
+            c.send("EHLO client.test"); // read and dropped
             assertThat(c.readToEnd()).isEmpty();
         }
     }
