@@ -96,6 +96,7 @@ public final class CaptureStore implements MessageSink, AutoCloseable {
             throw new IOException("cannot open the capture index in " + dir + ": " + e.getMessage(), e);
         }
         CaptureStore store = new CaptureStore(messages, index, maxMessages, maxAge, Objects.requireNonNull(clock));
+        store.deleteUnindexedFiles();
         store.prune();
         if (store.pruner != null) {
             // Ages are checked every minute, or more often for short ages: a message outlives maxAge by at most that.
@@ -110,6 +111,19 @@ public final class CaptureStore implements MessageSink, AutoCloseable {
         try (DirectoryStream<Path> tmp = Files.newDirectoryStream(messages, ".*.tmp")) {
             for (Path file : tmp) {
                 Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    /** Message files whose index row was never committed (a crash between the rename and the commit). */
+    private void deleteUnindexedFiles() throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(messages, "*.eml")) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                String id = name.substring(0, name.length() - ".eml".length());
+                if (!ID.matcher(id).matches() || get(id).isEmpty()) {
+                    Files.deleteIfExists(file);
+                }
             }
         }
     }

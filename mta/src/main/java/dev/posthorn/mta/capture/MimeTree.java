@@ -32,6 +32,9 @@ final class MimeTree implements AutoCloseable {
     /** RFC 6532 header fields in UTF-8 are read as UTF-8; addresses are parsed leniently (what was sent is shown). */
     private static final Session SESSION = session();
 
+    /** Nesting beyond this is a hostile message, not a real one: deeper parts are shown as attachments. */
+    private static final int MAX_DEPTH = 30;
+
     private final SharedFileInputStream file;
     private final MimeMessage message;
     private Part text;
@@ -77,9 +80,6 @@ final class MimeTree implements AutoCloseable {
     List<Part> attachments() {
         return attachments;
     }
-
-    /** Nesting beyond this is a hostile message, not a real one: deeper parts are shown as attachments. */
-    private static final int MAX_DEPTH = 30;
 
     private void walk(Part part, int depth) throws IOException {
         String type = baseType(part);

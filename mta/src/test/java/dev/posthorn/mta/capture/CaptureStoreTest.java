@@ -252,6 +252,31 @@ class CaptureStoreTest {
     }
 
     @Test
+    void aPeriodicTaskPrunesByAgeWithoutBeingAsked() throws Exception {
+        ManualClock clock = new ManualClock(Instant.now());
+        start(100, Duration.ofSeconds(1), clock);
+        sendText("app@app.test", "a@one.test", "old", "text");
+        assertThat(store.list(CaptureQuery.ALL, 0, 10).total()).isEqualTo(1);
+        clock.advance(Duration.ofSeconds(2));
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.list(CaptureQuery.ALL, 0, 10).total() == 0);
+    }
+
+    @Test
+    void aFileLeftWithoutItsIndexRowIsRemovedAtOpen() throws Exception {
+        start();
+        sendText("app@app.test", "a@one.test", "kept", "text");
+        server.close();
+        store.close();
+        Path orphan = Files.writeString(dir.resolve("messages/01ORPHAN0000000000.eml"), "Subject: x\r\n\r\n");
+        Path partial = Files.writeString(dir.resolve("messages/.01PARTIAL000000000.eml.tmp"), "Subj");
+        store = CaptureStore.open(dir, 100, null, Clock.systemUTC());
+        assertThat(orphan).doesNotExist();
+        assertThat(partial).doesNotExist();
+        assertThat(emlFiles()).hasSize(1);
+        assertThat(subjects(CaptureQuery.ALL)).containsExactly("kept");
+    }
+
+    @Test
     void aRestartKeepsTheMessagesAndAgesArePrunedAtOpen() throws Exception {
         start();
         sendWithAttachment("a@one.test", "kept");
