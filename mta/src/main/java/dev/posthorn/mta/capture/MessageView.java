@@ -7,6 +7,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -49,11 +50,16 @@ public record MessageView(List<Header> headers, String text, String html, List<A
 
     /**
      * Parses the message in {@code file}. A malformed message still gives a view: what could be parsed, with any part
-     * whose structure is broken listed as an attachment.
+     * whose structure is broken listed as an attachment; one with a line too long to parse safely (over 1 MiB) is one
+     * {@code message/rfc822} attachment, its raw octets.
      *
      * @throws IOException if the file cannot be read, or its header section cannot be parsed at all
      */
     public static MessageView read(Path file) throws IOException {
+        if (!MimeTree.parsable(file)) {
+            return new MessageView(List.of(), null, null,
+                    List.of(new Attachment(0, null, "message/rfc822", null, Files.size(file))));
+        }
         try (MimeTree tree = MimeTree.open(file)) {
             List<Header> headers = new ArrayList<>();
             for (jakarta.mail.Header header : Collections.list(tree.message().getAllHeaders())) {
@@ -79,6 +85,10 @@ public record MessageView(List<Header> headers, String text, String html, List<A
      * @throws IllegalArgumentException if the message has no attachment {@code index}
      */
     public static void writeAttachment(Path file, int index, OutputStream out) throws IOException {
+        if (!MimeTree.parsable(file) && index == 0) {
+            Files.copy(file, out);
+            return;
+        }
         try (MimeTree tree = MimeTree.open(file)) {
             if (index < 0 || index >= tree.attachments().size()) {
                 throw new IllegalArgumentException("no attachment " + index);

@@ -327,6 +327,21 @@ class CaptureStoreTest {
     }
 
     @Test
+    void aMalformedMessageIsStoredNotRefused() throws Exception {
+        start();
+        byte[] broken = ("From: <<<@@@\r\nDate: soon\r\nSubject: =?UTF-8?Q?half\r\n"
+                + "Content-Type: multipart/mixed\r\n\r\n--\r\n\u00ff\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        dev.posthorn.smtp.client.SendResult result = dev.posthorn.smtp.client.SmtpClient.send("127.0.0.1",
+                server.port(), "app@app.test", List.of("a@one.test"), broken);
+        assertThat(result.reply().code()).isEqualTo(250);
+        CapturedMessage stored = store.list(CaptureQuery.ALL, 0, 1).messages().getFirst();
+        assertThat(result.reply().text()).contains(stored.id());
+        assertThat(stored.date()).isNull();
+        assertThat(stored.recipients()).containsExactly("a@one.test");
+        assertThat(store.view(stored.id())).isPresent();
+    }
+
+    @Test
     void aMessageThatFailsMidwayKeepsNothing() throws Exception {
         store = CaptureStore.open(dir, 100, null, Clock.systemUTC());
         server = SmtpServer.builder().bind("127.0.0.1", 0).maxMessageSize(200).sink(store).build().start();

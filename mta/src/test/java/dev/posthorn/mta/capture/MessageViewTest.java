@@ -118,7 +118,8 @@ class MessageViewTest {
 
     @Test
     void bodiesAreCutAtTheLimit() throws Exception {
-        MessageView view = MessageView.read(file("Subject: long\n\n" + "x".repeat(MessageView.MAX_BODY_CHARS + 10)));
+        MessageView view = MessageView.read(file("Subject: long\n\n"
+                + ("x".repeat(99) + "\n").repeat(MessageView.MAX_BODY_CHARS / 100 + 10)));
         assertThat(view.text()).hasSize(MessageView.MAX_BODY_CHARS);
     }
 
@@ -138,6 +139,21 @@ class MessageViewTest {
         ByteArrayOutputStream raw = new ByteArrayOutputStream();
         MessageView.writeAttachment(dir.resolve("m.eml"), 0, raw);
         assertThat(raw.toString(StandardCharsets.ISO_8859_1)).contains("no boundary ever appears here");
+    }
+
+    @Test
+    void aLineTooLongToParseSafelyIsServedRaw() throws Exception {
+        Path file = file("Subject: " + "x".repeat(MimeTree.MAX_LINE) + "\n\nbody\n");
+        MessageView view = MessageView.read(file);
+        assertThat(view.headers()).isEmpty();
+        assertThat(view.attachments()).containsExactly(
+                new MessageView.Attachment(0, null, "message/rfc822", null, Files.size(file)));
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        MessageView.writeAttachment(file, 0, raw);
+        assertThat(raw.toByteArray()).isEqualTo(Files.readAllBytes(file));
+        assertThat(MessageFacts.read(file)).isEqualTo(MessageFacts.EMPTY);
+        assertThat(MessageView.read(file("Subject: " + "x".repeat(MimeTree.MAX_LINE - 12) + "\n\nbody\n"))
+                .text()).isEqualTo("body\r\n");
     }
 
     @Test
