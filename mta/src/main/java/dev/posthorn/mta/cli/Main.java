@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "posthorn", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "A mail transfer agent for the JVM.",
-        subcommands = {RunCommand.class, SinkCommand.class, ConfigCommand.class, UserCommand.class,
+        subcommands = {RunCommand.class, SinkCommand.class, DevCommand.class, ConfigCommand.class, UserCommand.class,
             DkimCommand.class, ReloadCommand.class, SendmailCommand.class, QueueCommand.class,
             ExplainCommand.class, VersionCommand.class, HelpCommand.class})
 public final class Main {

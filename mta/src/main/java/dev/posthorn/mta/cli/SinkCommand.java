@@ -112,7 +112,8 @@ final class SinkCommand implements Callable<Integer> {
         return new InetSocketAddress(host, Integer.parseInt(text.substring(colon + 1)));
     }
 
-    private static Authenticator authenticator(List<String> pairs) {
+    /** Accepts exactly the {@code USER:PASSWORD} pairs given (compared in constant time); {@code posthorn dev} too. */
+    static Authenticator authenticator(List<String> pairs) {
         Map<String, String> passwords = new HashMap<>();
         for (String pair : pairs) {
             int colon = pair.indexOf(':');

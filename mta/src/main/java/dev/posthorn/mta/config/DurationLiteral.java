@@ -10,7 +10,7 @@ import java.util.Objects;
  * {@code 4h}, {@code 5d}. No fractions, no sums ({@code 1h30m} is {@code 90m}), no ISO 8601: one obvious form that
  * reads back to the same {@link Duration}. Every duration of the configuration is positive.
  */
-final class DurationLiteral {
+public final class DurationLiteral {
 
     /** The units, largest first: {@link #format} picks the first that divides the duration. */
     private static final List<Unit> UNITS = List.of(new Unit("d", ChronoUnit.DAYS), new Unit("h", ChronoUnit.HOURS),
@@ -27,7 +27,7 @@ final class DurationLiteral {
      *
      * @throws IllegalArgumentException with the reason, for anything else, zero included
      */
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         int digits = 0;
         while (digits < text.length() && text.charAt(digits) >= '0' && text.charAt(digits) <= '9') {
             digits++;
