@@ -2,6 +2,7 @@ package dev.posthorn.junit;
 
 import dev.posthorn.smtp.server.Authenticator;
 import dev.posthorn.smtp.server.Authenticator.AuthResult;
+import dev.posthorn.smtp.server.Chaos;
 import dev.posthorn.smtp.server.SmtpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,15 +23,18 @@ final class CaptureServer implements AutoCloseable {
     private final SmtpServer server;
     private final Inbox inbox;
     private final LoopbackCertificate certificate;
+    private final Chaos chaos;
 
-    private CaptureServer(SmtpServer server, Inbox inbox, LoopbackCertificate certificate) {
+    private CaptureServer(SmtpServer server, Inbox inbox, LoopbackCertificate certificate, Chaos chaos) {
         this.server = server;
         this.inbox = inbox;
         this.certificate = certificate;
+        this.chaos = chaos;
     }
 
     static CaptureServer start(CaptureSettings settings) {
         Inbox inbox = Inbox.inTemporaryDirectory();
+        Chaos chaos = Chaos.seeded(settings.chaosSeed());
         try {
             LoopbackCertificate certificate = settings.tls() == CaptureSettings.Tls.NONE ? null
                     : LoopbackCertificate.generate(settings.hostname());
@@ -42,12 +46,13 @@ final class CaptureServer implements AutoCloseable {
                     // AUTH waits for TLS only where TLS is offered: on a plaintext loopback test server, a client
                     // configured with credentials should still get to send.
                     .authRequiresTls(certificate != null)
-                    .sink(inbox);
+                    .sink(inbox)
+                    .chaos(chaos);
             if (certificate != null) {
                 builder = builder.tls(certificate.serverTls())
                         .implicitTls(settings.tls() == CaptureSettings.Tls.IMPLICIT);
             }
-            return new CaptureServer(builder.build().start(), inbox, certificate);
+            return new CaptureServer(builder.build().start(), inbox, certificate, chaos);
         } catch (IOException | RuntimeException e) {
             closeQuietly(inbox, e);
             if (e instanceof IOException io) {
@@ -88,6 +93,11 @@ final class CaptureServer implements AutoCloseable {
 
     Inbox inbox() {
         return inbox;
+    }
+
+    /** The server's chaos: no rules until a test sets some. */
+    Chaos chaos() {
+        return chaos;
     }
 
     /** The generated certificate, or null when TLS is off. */

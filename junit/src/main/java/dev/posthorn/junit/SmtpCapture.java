@@ -1,5 +1,6 @@
 package dev.posthorn.junit;
 
+import dev.posthorn.smtp.server.Chaos;
 import dev.posthorn.smtp.server.SmtpServer;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
@@ -217,7 +218,19 @@ public final class SmtpCapture implements BeforeAllCallback, AfterAllCallback, B
 
     /** Deletes the captured messages (numbering starts again at 1) and clears the chaos rules. */
     public void reset() {
-        running().inbox().clear();
+        CaptureServer server = running();
+        server.inbox().clear();
+        server.chaos().reset(settings.chaosSeed());
+    }
+
+    /**
+     * The server's faults on purpose, set per test: e.g. {@code smtp.chaos().set(Chaos.parse("rcpt:reply=451 4.3.0
+     * Busy"))} makes every RCPT get that reply. Rules set in one test are gone in the next: a per-test server is new,
+     * a per-class one is {@linkplain #reset() reset}, and the generator starts again from the builder's
+     * {@linkplain Builder#chaosSeed seed}, so rules with probabilities fire the same way in every run.
+     */
+    public Chaos chaos() {
+        return running().chaos();
     }
 
     /**
