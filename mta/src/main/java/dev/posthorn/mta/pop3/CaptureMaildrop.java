@@ -45,7 +45,7 @@ public final class CaptureMaildrop implements Maildrop {
         return mailbox -> new CaptureMaildrop(store, mailbox, limit);
     }
 
-    /** One query, so the snapshot is one consistent listing; the store lists newest first, POP3 numbers oldest first. */
+    /** One query, so the snapshot is one consistent listing; the store lists newest first, POP3 counts oldest first. */
     @Override
     public List<Entry> messages() {
         List<CapturedMessage> newestFirst = store.list(CaptureQuery.mailbox(mailbox), 0, limit).messages();

@@ -188,7 +188,8 @@ class Pop3TlsAndLimitsTest {
         InetSocketAddress address = start(settings().withIdleTimeout(Duration.ofMillis(500)));
         try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
             socket.setReceiveBufferSize(4096);
-            socket.getOutputStream().write(("USER " + BOX + "\r\nPASS x\r\nRETR 1\r\n").getBytes(StandardCharsets.US_ASCII));
+            String commands = "USER " + BOX + "\r\nPASS x\r\nRETR 1\r\n";
+            socket.getOutputStream().write(commands.getBytes(StandardCharsets.US_ASCII));
             await().atMost(Duration.ofSeconds(10)).until(() -> server.connectionCount() == 0);
         }
     }
