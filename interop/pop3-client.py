@@ -18,6 +18,14 @@ Standard library only.
     pop3-client.py refused --host HOST --port PORT --user USER --password PASSWORD [--mode ...]
         Checks that PASS is refused with -ERR [AUTH] (RFC 3206).
 
+    pop3-client.py injection --host HOST --port PORT
+        Sends "STLS" and "CAPA" in one segment: the server must answer -ERR to STLS (plaintext pipelined after
+        it, RFC 2595 4 and CVE-2011-0411) and close the connection without answering CAPA.
+
+    pop3-client.py long-line --host HOST --port PORT
+        Sends a 300-octet command line: the server must answer -ERR (RFC 2449 4: 255 octets with the CRLF) and go
+        on serving (NOOP before login then gets -ERR too, QUIT gets +OK).
+
 --mode stls upgrades with POP3.stls() and --mode pop3s connects with POP3_SSL, both with an unverified context
 (posthorn dev's certificate is self-signed). Each command exits 0 when everything matches; otherwise it prints one
 line saying why on stdout and exits 1.
@@ -28,6 +36,7 @@ import email
 import email.policy
 import os
 import poplib
+import socket
 import ssl
 import sys
 
@@ -134,14 +143,45 @@ def refused(args):
     raise Mismatch("PASS %r accepted" % args.password)
 
 
+def raw(args, data):
+    """Connects, reads the greeting, sends data; returns the socket's reader."""
+    sock = socket.create_connection((args.host, args.port), timeout=30)
+    reader = sock.makefile("rb")
+    greeting = reader.readline()
+    if not greeting.startswith(b"+OK"):
+        raise Mismatch("greeting %r" % greeting)
+    sock.sendall(data)
+    return sock, reader
+
+
+def injection(args):
+    sock, reader = raw(args, b"STLS\r\nCAPA\r\n")
+    with sock:
+        answer = reader.readline()
+        if not answer.startswith(b"-ERR"):
+            raise Mismatch("STLS with CAPA pipelined after it got %r" % answer)
+        rest = reader.read()
+        if rest:
+            raise Mismatch("the connection stayed open and said %r" % rest[:80])
+
+
+def long_line(args):
+    sock, reader = raw(args, b"USER " + b"x" * 293 + b"\r\nNOOP\r\nQUIT\r\n")
+    with sock:
+        answers = [reader.readline() for _ in range(3)]
+        if not answers[0].startswith(b"-ERR") or not answers[1].startswith(b"-ERR") \
+                or not answers[2].startswith(b"+OK"):
+            raise Mismatch("a 300-octet line, NOOP, QUIT got %r" % answers)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    for name in ("check", "delete", "refused"):
+    for name in ("check", "delete", "refused", "injection", "long-line"):
         sub = commands.add_parser(name)
         sub.add_argument("--host", default="127.0.0.1")
         sub.add_argument("--port", type=int, required=True)
-        sub.add_argument("--user", type=arg_text, required=True)
+        sub.add_argument("--user", type=arg_text, required=name not in ("injection", "long-line"))
         sub.add_argument("--password", type=arg_text, default="any")
         sub.add_argument("--mode", choices=("plain", "stls", "pop3s"), default="plain")
         if name == "check":
@@ -151,7 +191,8 @@ def main():
             sub.add_argument("--number", type=int, required=True)
     args = parser.parse_args()
     try:
-        {"check": check, "delete": delete, "refused": refused}[args.command](args)
+        {"check": check, "delete": delete, "refused": refused, "injection": injection,
+         "long-line": long_line}[args.command](args)
     except (Mismatch, poplib.error_proto, OSError) as e:
         print("%s: %s" % (args.command, e))
         sys.exit(1)

@@ -111,6 +111,13 @@ class Pop3ExternalClientsTest {
     }
 
     @Test
+    void rawChecksOfTheScriptPlaintextAfterStlsAndALongLine() throws Exception {
+        String port = String.valueOf(stls());
+        assertThat(poplib("injection", "--port", port)).isEqualTo(new Result(0, ""));
+        assertThat(poplib("long-line", "--port", port)).isEqualTo(new Result(0, ""));
+    }
+
+    @Test
     void poplibOverPop3sDeletesAndIsRefusedAWrongPassword() throws Exception {
         String port = String.valueOf(start(Pop3Server.Settings.of(new InetSocketAddress("127.0.0.1", 0))
                 .withImplicitTls(TLS).withUsers(Map.of(BOX, "right"))));
