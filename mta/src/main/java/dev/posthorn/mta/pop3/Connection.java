@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
+import java.time.Duration;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
@@ -25,6 +26,7 @@ final class Connection implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] END = {'.', '\r', '\n'};
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofMinutes(1);
 
     private final Pop3Server server;
     private final Pop3Server.Settings settings;
@@ -168,7 +170,9 @@ final class Connection implements Runnable {
 
     private void upgrade() throws IOException {
         SSLSocket tls = settings.tls().wrap(socket);
-        tls.setSoTimeout(Math.clamp(settings.idleTimeout().toMillis(), 1, Integer.MAX_VALUE));
+        // A handshake is a few round trips: a client that sends nothing holds a connection a minute at most.
+        long handshake = Math.min(settings.idleTimeout().toMillis(), HANDSHAKE_TIMEOUT.toMillis());
+        tls.setSoTimeout(Math.clamp(handshake, 1, Integer.MAX_VALUE));
         socket = tls;
         ServerTls.handshake(tls);
         open();
