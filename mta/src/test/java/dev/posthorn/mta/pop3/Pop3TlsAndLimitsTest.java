@@ -121,6 +121,31 @@ class Pop3TlsAndLimitsTest {
     }
 
     @Test
+    void aLineWithoutEndEndsTheConnection() throws IOException {
+        try (Pop3Client client = new Pop3Client(start(settings()))) {
+            client.line();
+            client.sendRaw("USER " + "x".repeat(1 << 20) + "y"); // past LineReader.MAX_DISCARD, no LF
+            assertThat(client.line()).isEqualTo("-ERR command line longer than 255 octets");
+            assertThat(client.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void aMaildropThatCannotBeOpenedIsATemporaryError() throws IOException {
+        server = Pop3Server.start(settings(), mailbox -> {
+            throw new IOException("the store is closed");
+        });
+        try (Pop3Client client = new Pop3Client(server.address())) {
+            client.line();
+            client.command("USER " + BOX);
+            assertThat(client.command("PASS x")).isEqualTo("-ERR [SYS/TEMP] cannot open the maildrop");
+            client.command("USER " + BOX);
+            assertThat(client.command("PASS x")).as("the lock was let go").startsWith("-ERR [SYS/TEMP]");
+            assertThat(client.command("QUIT")).isEqualTo("+OK bye");
+        }
+    }
+
+    @Test
     void tooManyBadCommandsCloseTheConnection() throws IOException {
         try (Pop3Client client = new Pop3Client(start(settings().withMaxBadCommands(3)))) {
             client.line();
