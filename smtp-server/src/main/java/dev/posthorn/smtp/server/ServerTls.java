@@ -288,8 +288,11 @@ public final class ServerTls {
         }
     }
 
-    /** Wraps an accepted (or STARTTLS-upgraded) socket as the server side; the handshake is not yet done. */
-    SSLSocket wrap(Socket socket) throws IOException {
+    /**
+     * Wraps an accepted (or STARTTLS-upgraded) socket as the server side, with this class's protocols, suites and
+     * groups; the handshake is not yet done. Public for the other servers of the project (POP3's STLS and pop3s).
+     */
+    public SSLSocket wrap(Socket socket) throws IOException {
         SSLContext current = context(); // one context for the socket and its parameters, even across a reload
         SSLSocket tls = (SSLSocket) current.getSocketFactory().createSocket(
                 socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
@@ -308,7 +311,7 @@ public final class ServerTls {
      * library must not change the JVM of the application that embeds it. Nothing is read before the handshake has
      * ended, so no ClientHello can come in between.
      */
-    static void handshake(SSLSocket tls) throws IOException {
+    public static void handshake(SSLSocket tls) throws IOException {
         tls.startHandshake();
         tls.setEnabledProtocols(new String[0]);
     }
