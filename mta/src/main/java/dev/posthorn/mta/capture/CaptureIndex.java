@@ -200,6 +200,24 @@ final class CaptureIndex implements AutoCloseable {
         return orphaned;
     }
 
+    /**
+     * Takes {@code mailbox} off message {@code id}; returns whether the message had no other recipient and was
+     * deleted with it.
+     */
+    synchronized boolean removeFromMailbox(String id, String mailbox) throws SQLException {
+        boolean[] orphaned = {false};
+        transaction(() -> {
+            try (PreparedStatement delete = prepare("DELETE FROM recipients WHERE message_id = ? AND mailbox = ?",
+                    List.of(id, QueryFilter.lower(mailbox)))) {
+                delete.executeUpdate();
+            }
+            if (strings("SELECT message_id FROM recipients WHERE message_id = ? LIMIT 1", List.of(id)).isEmpty()) {
+                orphaned[0] = !deleteRows(List.of(id)).isEmpty();
+            }
+        });
+        return orphaned[0];
+    }
+
     /** Deletes the rows of {@code ids}; returns those that existed. */
     synchronized List<String> delete(List<String> ids) throws SQLException {
         List<String> deleted = new ArrayList<>();

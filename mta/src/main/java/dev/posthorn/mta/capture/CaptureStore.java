@@ -198,6 +198,20 @@ public final class CaptureStore implements MessageSink, AutoCloseable {
     }
 
     /**
+     * Deletes message {@code id} from one mailbox (POP3's DELE): the mailbox is taken off the message, which stays
+     * in its other recipients' mailboxes and is deleted as a whole only when this was its last one; returns whether
+     * it was deleted as a whole (then {@link CaptureEvent.Deleted} is published).
+     */
+    public boolean delete(String id, String mailbox) {
+        if (!ID.matcher(id).matches() || !sql(() -> index.removeFromMailbox(id, Objects.requireNonNull(mailbox)))) {
+            return false;
+        }
+        deleteFiles(List.of(id));
+        events.publish(new CaptureEvent.Deleted(id));
+        return true;
+    }
+
+    /**
      * Deletes every message, or those of one mailbox when {@code mailbox} is not {@code null}; returns how many.
      *
      * <p>For a mailbox, the mailbox is taken off each of its messages: a message that has other recipients stays in

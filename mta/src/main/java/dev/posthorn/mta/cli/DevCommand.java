@@ -2,6 +2,8 @@ package dev.posthorn.mta.cli;
 
 import dev.posthorn.mta.capture.CaptureStore;
 import dev.posthorn.mta.config.DurationLiteral;
+import dev.posthorn.mta.pop3.CaptureMaildrop;
+import dev.posthorn.mta.pop3.Pop3Server;
 import dev.posthorn.smtp.server.Authenticator;
 import dev.posthorn.smtp.server.Chaos;
 import dev.posthorn.smtp.server.ServerTls;
@@ -90,7 +92,8 @@ final class DevCommand implements Callable<Integer> {
     Long chaosSeed;
 
     /** The running services; closing stops them and then closes the store. */
-    record Running(CaptureStore store, Chaos chaos, SmtpServer smtp, SmtpServer smtps) implements AutoCloseable {
+    record Running(CaptureStore store, Chaos chaos, SmtpServer smtp, SmtpServer smtps, Pop3Server pop3)
+            implements AutoCloseable {
 
         @Override
         public void close() {
@@ -98,6 +101,9 @@ final class DevCommand implements Callable<Integer> {
                 if (server != null) {
                     server.shutdown(Duration.ofSeconds(10));
                 }
+            }
+            if (pop3 != null) {
+                pop3.close();
             }
             store.close();
         }
@@ -124,6 +130,7 @@ final class DevCommand implements Callable<Integer> {
         CaptureStore store = CaptureStore.open(dir, maxMessages, age, Clock.systemUTC());
         SmtpServer smtpServer = null;
         SmtpServer smtpsServer = null;
+        Pop3Server pop3Server = null;
         try {
             ServerTls tls = ServerTls.selfSigned(hostname);
             SmtpServer.Builder server = server(store, tls, chaos);
@@ -135,18 +142,21 @@ final class DevCommand implements Callable<Integer> {
                 smtpsServer = server.implicitTls(true).bind(SinkCommand.address(smtps)).build().start();
                 out.println("smtps  " + hostPort(smtpsServer.address()));
             }
-            // POP3 (lead wires it): unless OFF.equals(pop3), start dev.posthorn.mta.pop3.Pop3Server on
-            // SinkCommand.address(pop3) over `store`, with STLS from `tls` and the --auth users (any password
-            // without them), print "pop3   HOST:PORT" and stop it in Running.close().
+            if (!OFF.equals(pop3)) {
+                pop3Server = Pop3Server.start(Pop3Server.Settings.of(SinkCommand.address(pop3)).withHostname(hostname)
+                        .withStls(tls).withUsers(SinkCommand.passwords(users)),
+                        CaptureMaildrop.factory(store, maxMessages));
+                out.println("pop3   " + hostPort(pop3Server.address()) + " (STLS)");
+            }
             // Web view (lead wires it): unless OFF.equals(http), start dev.posthorn.mta.capture.web.CaptureWeb on
             // SinkCommand.address(http) over `store` and `chaos`, print "http   http://HOST:PORT/" and stop it in
             // Running.close().
             out.println("dir    " + dir.toAbsolutePath());
             out.println("chaos  seed " + chaos.seed() + (chaos.rules().isEmpty() ? "" : ", " + chaos.rules()));
             out.flush();
-            return new Running(store, chaos, smtpServer, smtpsServer);
+            return new Running(store, chaos, smtpServer, smtpsServer, pop3Server);
         } catch (IOException | RuntimeException e) {
-            new Running(store, chaos, smtpServer, smtpsServer).close();
+            new Running(store, chaos, smtpServer, smtpsServer, pop3Server).close();
             throw e;
         }
     }

@@ -114,14 +114,7 @@ final class SinkCommand implements Callable<Integer> {
 
     /** Accepts exactly the {@code USER:PASSWORD} pairs given (compared in constant time); {@code posthorn dev} too. */
     static Authenticator authenticator(List<String> pairs) {
-        Map<String, String> passwords = new HashMap<>();
-        for (String pair : pairs) {
-            int colon = pair.indexOf(':');
-            if (colon <= 0) {
-                throw new IllegalArgumentException("--auth takes USER:PASSWORD");
-            }
-            passwords.put(pair.substring(0, colon), pair.substring(colon + 1));
-        }
+        Map<String, String> passwords = passwords(pairs);
         return (session, credentials) -> {
             String expected = passwords.get(credentials.username());
             boolean ok = expected != null && java.security.MessageDigest.isEqual(
@@ -130,5 +123,18 @@ final class SinkCommand implements Callable<Integer> {
             return ok ? new Authenticator.AuthResult.Success(credentials.username())
                     : new Authenticator.AuthResult.Failure();
         };
+    }
+
+    /** The {@code --auth USER:PASSWORD} pairs as a map from user to password. */
+    static Map<String, String> passwords(List<String> pairs) {
+        Map<String, String> passwords = new HashMap<>();
+        for (String pair : pairs) {
+            int colon = pair.indexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("--auth takes USER:PASSWORD");
+            }
+            passwords.put(pair.substring(0, colon), pair.substring(colon + 1));
+        }
+        return passwords;
     }
 }

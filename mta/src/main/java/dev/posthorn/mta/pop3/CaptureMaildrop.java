@@ -15,7 +15,8 @@ import java.util.Objects;
 /**
  * One mailbox of {@code posthorn dev}'s {@link CaptureStore} as a POP3 maildrop: the messages with the mailbox among
  * their recipients, oldest first, each by its store id (a transaction id: 18 characters of base32, a valid UIDL).
- * Deleting a message deletes it from the store, so from every mailbox it was captured for.
+ * Deleting a message takes it out of this mailbox only ({@link CaptureStore#delete(String, String)}): a message
+ * captured for several recipients stays in the others' mailboxes.
  */
 public final class CaptureMaildrop implements Maildrop {
 
@@ -60,6 +61,6 @@ public final class CaptureMaildrop implements Maildrop {
 
     @Override
     public void delete(Collection<String> ids) {
-        ids.forEach(store::delete);
+        ids.forEach(id -> store.delete(id, mailbox));
     }
 }

@@ -179,4 +179,27 @@ class DevCommandTest {
         assertThat(running.chaos().seed()).isEqualTo(7);
         assertThat(captured()).isEmpty();
     }
+
+    @Test
+    void pop3ServesEachRecipientsMailboxOverStls() throws Exception {
+        start("--pop3", "127.0.0.1:0", "--auth", "dev@one.test:secret");
+        send(running.smtp().port(), false, "dev@one.test", "secret");
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .containsPattern("(?m)^pop3   127\\.0\\.0\\.1:" + running.pop3().address().getPort() + " \\(STLS\\)$");
+        Properties p = new Properties();
+        p.put("mail.pop3.starttls.enable", "true");
+        p.put("mail.pop3.starttls.required", "true");
+        p.put("mail.pop3.ssl.trust", "*");
+        p.put("mail.pop3.ssl.checkserveridentity", "false");
+        jakarta.mail.Store pop3 = Session.getInstance(p).getStore("pop3");
+        assertThatThrownBy(() -> pop3.connect("127.0.0.1", running.pop3().address().getPort(), "dev@one.test", "wrong"))
+                .isInstanceOf(AuthenticationFailedException.class);
+        pop3.connect("127.0.0.1", running.pop3().address().getPort(), "DEV@one.test", "secret");
+        try (pop3) {
+            jakarta.mail.Folder inbox = pop3.getFolder("INBOX");
+            inbox.open(jakarta.mail.Folder.READ_ONLY);
+            assertThat(inbox.getMessages()).extracting(Message::getSubject).containsExactly("smtp as dev@one.test");
+            inbox.close(false);
+        }
+    }
 }

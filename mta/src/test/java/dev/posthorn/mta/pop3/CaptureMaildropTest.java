@@ -115,6 +115,24 @@ class CaptureMaildropTest {
     }
 
     @Test
+    void deleOfAMessageForTwoTakesItOutOfOneMailboxOnly() throws Exception {
+        send("shared", "s\r\n", "alice@example.test, bob@example.test");
+        String shared = ids("alice@example.test").getFirst();
+        try (Store client = connect(CaptureMaildrop.factory(store), "alice@example.test")) {
+            Folder inbox = client.getFolder("INBOX");
+            inbox.open(Folder.READ_WRITE);
+            inbox.getMessage(1).setFlag(Flags.Flag.DELETED, true);
+            inbox.close(true);
+        }
+        assertThat(ids("alice@example.test")).isEmpty();
+        assertThat(ids("bob@example.test")).containsExactly(shared);
+        assertThat(store.file(shared)).isPresent();
+        assertThat(store.delete(shared, "bob@example.test")).isTrue();
+        assertThat(store.get(shared)).isEmpty();
+        assertThat(store.file(shared)).isEmpty();
+    }
+
+    @Test
     void aSnapshotHoldsTheNewestUpToTheLimit() throws Exception {
         send("old", "o\r\n", "alice@example.test");
         send("new", "n\r\n", "alice@example.test");
