@@ -354,14 +354,13 @@ final class Connection implements Runnable {
         Chaos.Fault fault = faults.draw(Chaos.Stage.END_OF_DATA);
         try {
             Action result = Handover.deliver(ChaosFaults.sink(fault, session.handler()::data), envelope, header, body,
-                    settings.maxMessageSize(), events);
+                    settings.maxMessageSize(), events, ChaosFaults.hangsUp(fault));
             if (result instanceof Action.Respond respond && respond.reply().isPositive()) {
                 session.messageAccepted();
             }
             if (fault instanceof Chaos.Fault.Delay delay) {
                 pause(delay.delay());
-            } else if (result instanceof Action.Respond && (fault instanceof Chaos.Fault.Disconnect
-                    || fault instanceof Chaos.Fault.Stall)) {
+            } else if (result instanceof Action.Respond && ChaosFaults.hangsUp(fault)) {
                 return perform(ChaosFaults.instead(fault, null));
             }
             return perform(result instanceof Action.Respond respond ? session.respond(respond.reply()) : result);
