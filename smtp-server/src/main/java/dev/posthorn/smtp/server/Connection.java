@@ -38,7 +38,7 @@ final class Connection implements Runnable {
     private static final int INPUT_BUFFER = 4096;
     private static final int OUTPUT_BUFFER = 1024;
 
-    private final SmtpServer server;
+    private final Acceptor server;
     private final StressGauge gauge;
     private final ServerSettings settings;
     private final String id;
@@ -60,7 +60,7 @@ final class Connection implements Runnable {
     private volatile ServerEvents.SessionEnd end;
 
     /** @param trusted whether the client is one of the trusted clients, decided once at the accept */
-    Connection(SmtpServer server, StressGauge gauge, ServerSettings settings, Socket socket, String id,
+    Connection(Acceptor server, StressGauge gauge, ServerSettings settings, Socket socket, String id,
                boolean trusted) {
         this.server = server;
         this.gauge = gauge;
