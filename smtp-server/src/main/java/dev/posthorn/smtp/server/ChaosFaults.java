@@ -54,10 +54,15 @@ final class ChaosFaults {
         };
     }
 
+    /** Whether {@code fault} ends the connection without a reply (a disconnect or a stall). */
+    static boolean hangsUp(Chaos.Fault fault) {
+        return fault instanceof Chaos.Fault.Disconnect || fault instanceof Chaos.Fault.Stall;
+    }
+
     /**
      * The sink a message goes to when {@code fault} was drawn at END_OF_DATA: the embedder's for none or a delay,
      * else one that reads the message to its end and drops it, answering the fault's reply (a hang-up's placeholder
-     * reply is never sent).
+     * reply is never sent, nor told to the events: see {@link Handover}).
      */
     static MessageSink sink(Chaos.Fault fault, MessageSink sink) {
         if (fault == null || fault instanceof Chaos.Fault.Delay) {

@@ -38,7 +38,7 @@ final class Connection implements Runnable {
     private static final int INPUT_BUFFER = 4096;
     private static final int OUTPUT_BUFFER = 1024;
 
-    private final SmtpServer server;
+    private final Acceptor server;
     private final StressGauge gauge;
     private final ServerSettings settings;
     private final String id;
@@ -60,7 +60,7 @@ final class Connection implements Runnable {
     private volatile ServerEvents.SessionEnd end;
 
     /** @param trusted whether the client is one of the trusted clients, decided once at the accept */
-    Connection(SmtpServer server, StressGauge gauge, ServerSettings settings, Socket socket, String id,
+    Connection(Acceptor server, StressGauge gauge, ServerSettings settings, Socket socket, String id,
                boolean trusted) {
         this.server = server;
         this.gauge = gauge;
@@ -354,14 +354,13 @@ final class Connection implements Runnable {
         Chaos.Fault fault = faults.draw(Chaos.Stage.END_OF_DATA);
         try {
             Action result = Handover.deliver(ChaosFaults.sink(fault, session.handler()::data), envelope, header, body,
-                    settings.maxMessageSize(), events);
+                    settings.maxMessageSize(), events, ChaosFaults.hangsUp(fault));
             if (result instanceof Action.Respond respond && respond.reply().isPositive()) {
                 session.messageAccepted();
             }
             if (fault instanceof Chaos.Fault.Delay delay) {
                 pause(delay.delay());
-            } else if (result instanceof Action.Respond && (fault instanceof Chaos.Fault.Disconnect
-                    || fault instanceof Chaos.Fault.Stall)) {
+            } else if (result instanceof Action.Respond && ChaosFaults.hangsUp(fault)) {
                 return perform(ChaosFaults.instead(fault, null));
             }
             return perform(result instanceof Action.Respond respond ? session.respond(respond.reply()) : result);

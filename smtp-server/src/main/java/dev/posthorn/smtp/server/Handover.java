@@ -30,10 +30,13 @@ final class Handover {
 
     /**
      * @param body the client's message text, ending exactly at the end of data (dot or last chunk)
+     * @param silent whether a {@link Action.Respond} will not be sent (a chaos hang-up): the events then hear of no
+     *               acceptance or refusal, since the client was told neither and the message is lost as on a broken
+     *               connection (a {@link Action.Close}'s reply is always sent, so it is always told)
      * @throws IOException when the client's side failed: the connection is to be closed without a reply
      */
     static Action deliver(MessageSink sink, Envelope envelope, byte[] receivedHeader, InputStream body, long maxSize,
-                          ServerEvents events) throws IOException {
+                          ServerEvents events, boolean silent) throws IOException {
         ClientSide client = new ClientSide(new SizeLimitedInputStream(body, maxSize));
         try {
             Action action = deliver(sink, envelope, receivedHeader, body, maxSize, client);
@@ -42,6 +45,9 @@ final class Handover {
                 case Action.Close close -> close.reply();
                 default -> throw new IllegalStateException("not an answer to a message: " + action);
             };
+            if (silent && action instanceof Action.Respond) {
+                return action;
+            }
             if (reply.isPositive()) {
                 events.messageAccepted(envelope.session(), reply);
             } else {

@@ -97,7 +97,9 @@ public interface ServerEvents {
 
     /**
      * A message was refused: at MAIL (by the policy, or as too large, or for want of TLS or AUTH) or at the end of
-     * its data (by the sink, or as too large). Syntax and sequence errors are not refusals of a message.
+     * its data (by the sink, or as too large). Syntax and sequence errors are not refusals of a message. A message
+     * whose end of data gets no reply at all (the connection broke, or a {@link Chaos} disconnect or stall) is
+     * neither accepted nor refused: its octets are still told, and {@link #sessionEnded} says how it ended.
      */
     default void messageRefused(SessionInfo session, Reply reply) {
     }
