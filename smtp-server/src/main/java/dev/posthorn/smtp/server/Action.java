@@ -46,4 +46,14 @@ sealed interface Action {
     /** Run the SASL exchange of AUTH. */
     record Authenticate(Command.Auth auth) implements Action {
     }
+
+    /**
+     * Close the connection without a reply (chaos): at once when {@code silence} is zero, else after reading and
+     * dropping the client's input for that long or until it closes.
+     */
+    record HangUp(Duration silence) implements Action {
+        public HangUp {
+            Objects.requireNonNull(silence, "silence");
+        }
+    }
 }

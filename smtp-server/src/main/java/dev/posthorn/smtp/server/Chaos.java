@@ -2,9 +2,14 @@ package dev.posthorn.smtp.server;
 
 import dev.posthorn.smtp.Reply;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SplittableRandom;
 
 /**
  * Faults on purpose, for testing how mail senders cope: per SMTP stage a rule that, with a probability, answers
@@ -12,20 +17,67 @@ import java.util.Optional;
  * or the stall ends, then closes). Draws come from one seeded generator, so the same seed and the same sequence of
  * stages give the same faults. Rules can be changed while the server runs; the server asks {@link #draw} at each
  * stage.
+ *
+ * <p>Thread safety: rules and generator are guarded by one lock, so a rule set from another thread (the HTTP API, a
+ * test) applies from the next draw on. A draw takes a number from the generator only when its stage has a rule; one
+ * connection's sequence of stages therefore repeats exactly for one seed, while connections running at the same time
+ * interleave their draws in whatever order they reach them.
+ *
+ * <p>What the server does with each fault, per stage: see {@link SmtpServer.Builder#chaos(Chaos)}.
  */
 public final class Chaos {
 
+    /** What a {@code stall} without a duration lasts: longer than most clients wait for a reply they expect soon. */
+    public static final Duration DEFAULT_STALL = Duration.ofSeconds(60);
+
     /** Where in a session a fault can strike. */
-    public enum Stage { CONNECT, EHLO, AUTH, MAIL, RCPT, DATA, END_OF_DATA }
+    public enum Stage {
+        CONNECT, EHLO, AUTH, MAIL, RCPT, DATA, END_OF_DATA;
+
+        /** The name in the text form: {@code connect}, ..., {@code end-of-data}. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        /**
+         * The stage named {@code name}, case-insensitively; {@code end-of-data}, {@code end_of_data} and {@code eod}
+         * are one stage, as are {@code ehlo} and {@code helo}.
+         */
+        public static Stage of(String name) {
+            String key = name.strip().toLowerCase(Locale.ROOT).replace('_', '-');
+            return switch (key) {
+                case "eod", "end-of-data" -> END_OF_DATA;
+                case "helo" -> EHLO;
+                default -> {
+                    for (Stage stage : values()) {
+                        if (stage.label().equals(key)) {
+                            yield stage;
+                        }
+                    }
+                    throw new IllegalArgumentException("unknown chaos stage \"" + ChaosText.quote(name)
+                            + "\": expected connect, ehlo, auth, mail, rcpt, data or end-of-data");
+                }
+            };
+        }
+    }
 
     /** What happens when a rule fires. */
     public sealed interface Fault {
         /** Answer with {@code reply} (4xx or 5xx) instead of going on (at END_OF_DATA the message is discarded). */
         record Respond(Reply reply) implements Fault {
+            public Respond {
+                Objects.requireNonNull(reply, "reply");
+                if (reply.isPositive()) {
+                    throw new IllegalArgumentException("a chaos reply must be 4xx or 5xx: " + reply);
+                }
+            }
         }
 
         /** Wait {@code delay}, then go on as usual. */
         record Delay(Duration delay) implements Fault {
+            public Delay {
+                nonNegative(delay, "delay");
+            }
         }
 
         /** Close the connection without a reply. */
@@ -34,6 +86,9 @@ public final class Chaos {
 
         /** Say nothing for {@code duration} (or until the client closes), then close without a reply. */
         record Stall(Duration duration) implements Fault {
+            public Stall {
+                nonNegative(duration, "stall");
+            }
         }
     }
 
@@ -46,52 +101,120 @@ public final class Chaos {
                 throw new IllegalArgumentException("probability must be between 0 and 1: " + probability);
             }
         }
+
+        /** The text form, which {@link Chaos#parse} reads back. */
+        @Override
+        public String toString() {
+            return format(this);
+        }
     }
 
-    private Chaos() {
+    private final Object lock = new Object();
+    /** Guarded by {@link #lock}. */
+    private final Map<Stage, Rule> rules = new EnumMap<>(Stage.class);
+    /** Guarded by {@link #lock}. */
+    private long seed;
+    /** Guarded by {@link #lock}: SplittableRandom is not thread-safe, and one stream keeps draws repeatable. */
+    private SplittableRandom random;
+
+    private Chaos(long seed) {
+        this.seed = seed;
+        this.random = new SplittableRandom(seed);
     }
 
     /** No rules, drawing from {@code seed}. */
     public static Chaos seeded(long seed) {
-        throw new UnsupportedOperationException("issue 13: not written yet");
+        return new Chaos(seed);
     }
 
     /**
      * A rule from its text form, as given on the command line: {@code STAGE:FAULT[:p=PROBABILITY]} where FAULT is
      * {@code reply=CODE[ ENHANCED] TEXT}, {@code delay=DURATION}, {@code disconnect} or {@code stall[=DURATION]},
-     * e.g. {@code rcpt:reply=451 4.3.0 Try again later:p=0.5} or {@code data:delay=2s}.
+     * e.g. {@code rcpt:reply=451 4.3.0 Try again later:p=0.5} or {@code data:delay=2s}. Stages are named as in
+     * {@link Stage#of}; a DURATION is a whole number with {@code ns}, {@code ms}, {@code s}, {@code m} or {@code h};
+     * {@code stall} alone lasts {@link #DEFAULT_STALL}; the probability defaults to 1.
+     *
+     * @throws IllegalArgumentException naming what is wrong in {@code text}
      */
     public static Rule parse(String text) {
-        throw new UnsupportedOperationException("issue 13: not written yet");
+        return ChaosText.parse(text);
+    }
+
+    /** The text form of {@code rule}: {@code parse(format(rule))} equals {@code rule} for single-line replies. */
+    public static String format(Rule rule) {
+        return ChaosText.format(rule);
     }
 
     /** Sets the rule for its stage (replacing the one there); returns this. */
     public Chaos set(Rule rule) {
-        throw new UnsupportedOperationException("issue 13: not written yet");
+        Objects.requireNonNull(rule, "rule");
+        synchronized (lock) {
+            rules.put(rule.stage(), rule);
+        }
+        return this;
     }
 
     /** Removes the rule for {@code stage}; returns this. */
     public Chaos clear(Stage stage) {
-        throw new UnsupportedOperationException("issue 13: not written yet");
+        Objects.requireNonNull(stage, "stage");
+        synchronized (lock) {
+            rules.remove(stage);
+        }
+        return this;
     }
 
     /** Removes every rule and starts the generator again from {@code seed}; returns this. */
     public Chaos reset(long seed) {
-        throw new UnsupportedOperationException("issue 13: not written yet");
+        synchronized (lock) {
+            rules.clear();
+            this.seed = seed;
+            this.random = new SplittableRandom(seed);
+        }
+        return this;
     }
 
     /** The rules now in force, in stage order. */
     public List<Rule> rules() {
-        throw new UnsupportedOperationException("issue 13: not written yet");
+        synchronized (lock) {
+            return List.copyOf(new ArrayList<>(rules.values()));
+        }
     }
 
     /** The seed the generator started from. */
     public long seed() {
-        throw new UnsupportedOperationException("issue 13: not written yet");
+        synchronized (lock) {
+            return seed;
+        }
     }
 
-    /** The fault to apply at {@code stage} now, if its rule fires. */
+    /**
+     * The fault to apply at {@code stage} now, if its rule fires. A stage without a rule takes nothing from the
+     * generator; one with a rule always takes one number, whatever its probability (so setting p=0 or p=1 on one
+     * stage does not shift the draws of the others).
+     */
     public Optional<Fault> draw(Stage stage) {
-        throw new UnsupportedOperationException("issue 13: not written yet");
+        Objects.requireNonNull(stage, "stage");
+        synchronized (lock) {
+            Rule rule = rules.get(stage);
+            if (rule == null) {
+                return Optional.empty();
+            }
+            boolean fires = random.nextDouble() < rule.probability();
+            return fires ? Optional.of(rule.fault()) : Optional.empty();
+        }
+    }
+
+    @Override
+    public String toString() {
+        synchronized (lock) {
+            return "Chaos[seed=" + seed + ", rules=" + rules.values() + "]";
+        }
+    }
+
+    private static void nonNegative(Duration duration, String name) {
+        Objects.requireNonNull(duration, name);
+        if (duration.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative: " + duration);
+        }
     }
 }

@@ -45,6 +45,7 @@ final class Connection implements Runnable {
     private final boolean trusted;
     private final ServerEvents events;
     private final ReplyOutput output;
+    private final ChaosFaults faults;
     private volatile Socket socket;
     /** The TCP socket, under TLS when there is TLS: what the deadline watch shuts or closes. */
     private final Socket plain;
@@ -70,6 +71,7 @@ final class Connection implements Runnable {
         this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
         this.events = settings.events();
         this.output = new ReplyOutput(id);
+        this.faults = new ChaosFaults(settings.chaos());
     }
 
     String id() {
@@ -126,26 +128,20 @@ final class Connection implements Runnable {
     }
 
     private boolean greet() throws IOException {
+        Chaos.Fault fault = faults.draw(Chaos.Stage.CONNECT);
+        if (fault instanceof Chaos.Fault.Delay delay) {
+            pause(delay.delay());
+        } else if (fault instanceof Chaos.Fault.Respond respond) {
+            log.info("{}: chaos at greeting: {}", id, LogText.escape(respond.reply()));
+            // As a connection policy's refusal (RFC 5321 3.1): 554 and then only QUIT, or 421 and close.
+            return refuseGreeting(respond.reply().isPermanentFailure() ? Decision.reject(respond.reply())
+                    : Decision.defer(respond.reply()), false);
+        } else if (fault != null) {
+            return perform(ChaosFaults.instead(fault, null));
+        }
         Decision decision = connectDecision();
-        switch (decision) {
-            case Decision.Accept accept -> {
-            }
-            case Decision.Reject reject -> {
-                // RFC 5321 3.1: a 554 greeting, then the session waits for QUIT (and refuses all else).
-                log.info("{}: refused at greeting: {}", id, LogText.escape(reject.reply()));
-                refused(ServerEvents.Refusal.POLICY, reject.reply());
-                session.refuseService(reject.reply());
-                output.write(reject.reply());
-                return true;
-            }
-            case Decision.Defer defer -> {
-                refused(ServerEvents.Refusal.POLICY, defer.reply());
-                return closeWith(defer.reply());
-            }
-            case Decision.Disconnect disconnect -> {
-                refused(ServerEvents.Refusal.POLICY, disconnect.reply());
-                return closeWith(disconnect.reply());
-            }
+        if (!(decision instanceof Decision.Accept)) {
+            return refuseGreeting(decision, true);
         }
         if (talkedEarly()) {
             refused(ServerEvents.Refusal.EARLY_TALKER, Replies.EARLY_TALKER);
@@ -153,6 +149,32 @@ final class Connection implements Runnable {
         }
         output.write(Replies.greeting(settings.hostname()));
         return true;
+    }
+
+    /**
+     * The greeting refuses the client; {@code told} whether the embedder's events hear of it as a policy refusal
+     * (chaos is no refusal of the client's, so the events only see the session end).
+     */
+    private boolean refuseGreeting(Decision decision, boolean told) throws IOException {
+        Reply reply = switch (decision) {
+            case Decision.Reject reject -> reject.reply();
+            case Decision.Defer defer -> defer.reply();
+            case Decision.Disconnect disconnect -> disconnect.reply();
+            case Decision.Accept accept -> throw new IllegalArgumentException("not a refusal");
+        };
+        if (told) {
+            refused(ServerEvents.Refusal.POLICY, reply);
+        } else {
+            ended(ServerEvents.SessionEnd.REFUSED);
+        }
+        if (decision instanceof Decision.Reject) {
+            // RFC 5321 3.1: a 554 greeting, then the session waits for QUIT (and refuses all else).
+            log.info("{}: refused at greeting: {}", id, LogText.escape(reply));
+            session.refuseService(reply);
+            output.write(reply);
+            return true;
+        }
+        return closeWith(reply);
     }
 
     private void refused(ServerEvents.Refusal refusal, Reply reply) {
@@ -203,18 +225,27 @@ final class Connection implements Runnable {
         }
     }
 
-    private Action interpret(LineReader.Line line) {
+    private Action interpret(LineReader.Line line) throws IOException {
         if (line.tooLong()) {
             return session.respond(Replies.LINE_TOO_LONG);
         }
         if (line.bareLf()) {
             return session.respond(Replies.BARE_LF);
         }
+        Command command;
         try {
-            return session.handle(CommandParser.parse(line.content(), session.utf8Recipients()));
+            command = CommandParser.parse(line.content(), session.utf8Recipients());
         } catch (CommandSyntaxException e) {
             return session.respond(e.reply());
         }
+        Chaos.Fault fault = session.refused() ? null : faults.draw(ChaosFaults.stageOf(command));
+        if (fault instanceof Chaos.Fault.Delay delay) {
+            pause(delay.delay());
+        } else if (fault != null) {
+            log.debug("{}: chaos: {}", id, fault);
+            return ChaosFaults.instead(fault, command);
+        }
+        return session.handle(command);
     }
 
     /** Does what the session asked; {@code false} when the connection is to end. */
@@ -239,6 +270,7 @@ final class Connection implements Runnable {
                 yield perform(session.respond(skip.reply()));
             }
             case Action.StartTls startTls -> startTls();
+            case Action.HangUp hangUp -> hangUp(hangUp);
             case Action.Authenticate auth -> perform(session.respond(
                     AuthExchange.run(auth.auth(), session, settings.authenticator(), events, this::challenge)));
         };
@@ -256,6 +288,36 @@ final class Connection implements Runnable {
             tarpitted = true;
             log.info("{}: tarpit: {} keeps failing, replies now wait (first {} ms)", id,
                     AddressLiteral.format(socket.getInetAddress()), delay.toMillis());
+        }
+        pause(delay);
+    }
+
+    /**
+     * Closes without a reply (chaos); first, for a stall, reads and drops the client's bytes until it closes or the
+     * stall's time is up. The replies already due go out first: only the command that drew the fault goes unanswered.
+     */
+    private boolean hangUp(Action.HangUp hangUp) throws IOException {
+        output.flush();
+        ended(ServerEvents.SessionEnd.DISCONNECTED);
+        if (hangUp.silence().isZero()) {
+            return false;
+        }
+        timed.deadline(hangUp.silence());
+        byte[] scratch = new byte[INPUT_BUFFER];
+        try {
+            while (in.read(scratch, 0, scratch.length) >= 0) {
+                // said nothing back
+            }
+        } catch (SocketTimeoutException e) {
+            log.debug("{}: chaos stall over", id);
+        }
+        return false;
+    }
+
+    /** Waits {@code delay} on this virtual thread, after sending the replies already due. */
+    private void pause(Duration delay) throws IOException {
+        if (delay.isZero()) {
+            return;
         }
         output.flush();
         try {
@@ -288,11 +350,18 @@ final class Connection implements Runnable {
                 transaction.recipients(), session.info(), Instant.now());
         byte[] header = Received.header(settings.hostname(), session.info(), transaction.id(),
                 envelope.recipients(), transaction.parameters().smtpUtf8(), envelope.receivedAt());
+        Chaos.Fault fault = faults.draw(Chaos.Stage.END_OF_DATA);
         try {
-            Action result = Handover.deliver(settings.sink(), envelope, header, body, settings.maxMessageSize(),
-                    events);
+            Action result = Handover.deliver(ChaosFaults.sink(fault, settings.sink()), envelope, header, body,
+                    settings.maxMessageSize(), events);
             if (result instanceof Action.Respond respond && respond.reply().isPositive()) {
                 session.messageAccepted();
+            }
+            if (fault instanceof Chaos.Fault.Delay delay) {
+                pause(delay.delay());
+            } else if (result instanceof Action.Respond && (fault instanceof Chaos.Fault.Disconnect
+                    || fault instanceof Chaos.Fault.Stall)) {
+                return perform(ChaosFaults.instead(fault, null));
             }
             return perform(result instanceof Action.Respond respond ? session.respond(respond.reply()) : result);
         } finally {

@@ -5,7 +5,10 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.function.Predicate;
 
-/** The immutable settings of one server, made by {@link SmtpServer.Builder}. */
+/**
+ * The immutable settings of one server, made by {@link SmtpServer.Builder}. {@code chaos} is {@code null} when no
+ * faults are wanted (its rules change at run time; the object stays the same).
+ */
 record ServerSettings(
         InetSocketAddress address,
         String hostname,
@@ -32,7 +35,8 @@ record ServerSettings(
         EtrnHandler etrn,
         Tarpit tarpit,
         Predicate<InetAddress> trustedClients,
-        ServerEvents events) {
+        ServerEvents events,
+        Chaos chaos) {
 
     /** RFC 5321 4.5.3.1.4 allows 512 octets; extensions add to that. Posthorn takes up to 2048 and refuses more. */
     static final int MAX_COMMAND_LINE = 2048;

@@ -57,6 +57,11 @@ final class Session {
         refusal = greeting;
     }
 
+    /** Whether the greeting refused service (554): only QUIT is served, and no chaos is drawn. */
+    boolean refused() {
+        return refusal != null;
+    }
+
     Action handle(Command command) {
         if (refusal != null && !(command instanceof Command.Quit)) {
             return respond(Replies.badSequence("No service here (" + refusal.code() + " at greeting); send QUIT"));

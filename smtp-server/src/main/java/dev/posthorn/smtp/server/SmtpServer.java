@@ -331,6 +331,7 @@ public final class SmtpServer implements AutoCloseable {
         private Tarpit tarpit = Tarpit.OFF;
         private Predicate<InetAddress> trustedClients = address -> false;
         private ServerEvents events = ServerEvents.NONE;
+        private Chaos chaos;
 
         private Builder() {
         }
@@ -363,6 +364,7 @@ public final class SmtpServer implements AutoCloseable {
             b.tarpit = tarpit;
             b.trustedClients = trustedClients;
             b.events = events;
+            b.chaos = chaos;
             return b;
         }
 
@@ -566,6 +568,35 @@ public final class SmtpServer implements AutoCloseable {
             return b;
         }
 
+        /**
+         * Faults on purpose (see {@link Chaos}); default none. The server draws at each stage and, when a rule fires:
+         * <ul>
+         * <li>{@code CONNECT} (before the greeting, before the connection policy): a 5xx reply becomes the greeting
+         * and every command but QUIT then gets 503, a 4xx reply is sent and the connection closed (RFC 5321 3.1, as a
+         * connection policy's refusal);</li>
+         * <li>{@code EHLO} (HELO and EHLO), {@code AUTH}, {@code MAIL}, {@code RCPT}, {@code DATA} (DATA, and a BDAT
+         * that starts a message, whose chunk is then read and dropped): the reply answers the command, which is not
+         * carried out;</li>
+         * <li>{@code END_OF_DATA} (the whole message received): the reply is the final answer and the message sink is
+         * never called (the message is read and dropped, so nothing can be kept by mistake); a message over the size
+         * limit still gets {@code 552 5.3.4};</li>
+         * <li>a delay waits (on the session's virtual thread, after sending the replies already due) and then goes on
+         * as usual: at {@code END_OF_DATA} the sink is called and its reply waits;</li>
+         * <li>a disconnect closes the connection without a reply (replies to earlier commands still go out);</li>
+         * <li>a stall reads and drops whatever the client sends, answering nothing, until the client closes or the
+         * stall's duration passes, then closes. The stall is bounded by its own duration only (not by the command
+         * timeout: making clients hit their timeouts is the point), but it shrinks like a command deadline under
+         * {@link Stress}, and a shutdown ends it.</li>
+         * </ul>
+         * A session refused at the greeting (554) draws no more. The same {@code Chaos} may be shared by servers and
+         * changed while they run.
+         */
+        public Builder chaos(Chaos chaos) {
+            Builder b = copy();
+            b.chaos = chaos;
+            return b;
+        }
+
         public SmtpServer build() {
             return new SmtpServer(settings());
         }
@@ -580,7 +611,7 @@ public final class SmtpServer implements AutoCloseable {
             return new ServerSettings(address, hostname, maxMessageSize, maxRecipients, maxConnections,
                     maxConnectionsPerIp, maxErrors, maxJunkCommands, commandTimeout, dataTimeout, minDataRate, stress,
                     tlsHandshakeTimeout, greetingDelay, tls, implicitTls, authRequiresTls, requireTls, requireAuth, authenticator, policy, sink, etrn, tarpit,
-                    trustedClients, events);
+                    trustedClients, events, chaos);
         }
 
         private static long positive(long value, String name) {

@@ -31,6 +31,13 @@
  * {@link dev.posthorn.smtp.server.ServerEvents}, so it can count and log without this module knowing any metrics
  * library; the only peer text an event carries is the AUTH user name, never a password.
  *
+ * <p>Faults on purpose: a {@link dev.posthorn.smtp.server.Chaos} given to the builder is asked at each stage
+ * (connect, EHLO, AUTH, MAIL, RCPT, DATA, end of data) and may answer a 4xx/5xx reply, delay, disconnect or stall
+ * instead of the server (see {@code SmtpServer.Builder.chaos}); the connection applies it through
+ * {@code ChaosFaults}, so the {@code Session} knows nothing of it. Its rules come from the embedder or an operator,
+ * never from the peer; a chaos reply is still a typed {@link dev.posthorn.smtp.Reply}, so no CR or LF can reach the
+ * wire. At end of data a fault that refuses the message means the sink is never called.
+ *
  * <p>Policy decisions come back as a closed set ({@link dev.posthorn.smtp.server.Decision}); an exception thrown by
  * an embedder's policy, authenticator or sink is a temporary failure (4xx), never an acceptance.
  */

@@ -104,6 +104,16 @@ final class TestClient implements AutoCloseable {
         }
     }
 
+    /** Everything the server sends until it closes the connection (the read timeout still applies). */
+    byte[] readToEnd() throws IOException {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0) {
+            all.write(b);
+        }
+        return all.toByteArray();
+    }
+
     static Reply expect(Reply reply, int code) {
         if (reply.code() != code) {
             throw new AssertionError("expected " + code + " but got " + reply);
