@@ -22,6 +22,9 @@ module dev.posthorn.mta {
     requires micrometer.registry.prometheus;
     requires java.net.http;
     requires jdk.unsupported;
+    requires java.sql;
+    requires org.xerial.sqlitejdbc;
+    requires jakarta.mail;
 
     opens dev.posthorn.mta.cli to info.picocli;
     // logback.xml's escaping converters (%emsg, %eex), which logback makes by name.
