@@ -75,6 +75,10 @@ public final class CaptureWeb implements AutoCloseable {
         connector.setPort(listen.getPort());
         connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
         server.addConnector(connector);
+        EventStream events = new EventStream(store, HEARTBEAT);
+        Assets assets = Assets.load();
+        WebHandler handler = new WebHandler(assets, routes(assets, store, chaos, releaser, events), events);
+        server.setHandler(handler);
         ErrorHandler errors = new ErrorHandler();
         errors.setShowStacks(false);
         errors.setShowCauses(false);
@@ -88,10 +92,7 @@ public final class CaptureWeb implements AutoCloseable {
             throw failure(listen, e);
         }
         InetSocketAddress bound = new InetSocketAddress(listen.getAddress(), connector.getLocalPort());
-        EventStream events = new EventStream(store, HEARTBEAT);
-        WebHandler handler = new WebHandler(hosts(bound), Assets.load(), routes(store, chaos, releaser, events),
-                events);
-        server.setHandler(handler);
+        handler.hosts(hosts(bound));
         log.info("web view on http://{}/", AddressLiteral.format(bound));
         if (!listen.getAddress().isLoopbackAddress()) {
             log.warn("web view on {} is not on loopback: anyone who can reach it can read and delete the captured"
@@ -101,8 +102,8 @@ public final class CaptureWeb implements AutoCloseable {
         return new CaptureWeb(server, bound, events, handler);
     }
 
-    private static List<Route> routes(CaptureStore store, Chaos chaos, Releaser releaser, EventStream events) {
-        Assets assets = Assets.load();
+    private static List<Route> routes(Assets assets, CaptureStore store, Chaos chaos, Releaser releaser,
+                                      EventStream events) {
         List<Route> routes = new ArrayList<>(new MessagesApi(store).routes());
         routes.addAll(new ReleaseApi(store, releaser).routes());
         if (chaos != null) {

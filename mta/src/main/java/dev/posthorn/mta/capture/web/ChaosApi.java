@@ -2,10 +2,8 @@ package dev.posthorn.mta.capture.web;
 
 import dev.posthorn.mta.admin.Json;
 import dev.posthorn.smtp.server.Chaos;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -37,7 +35,7 @@ final class ChaosApi {
         List<String> rules;
         long seed;
         synchronized (chaos) {
-            rules = chaos.rules().stream().map(ChaosApi::format).toList();
+            rules = chaos.rules().stream().map(Chaos::format).toList();
             seed = chaos.seed();
         }
         return WebAnswer.ok(Json.object(json -> {
@@ -67,22 +65,5 @@ final class ChaosApi {
             rules.forEach(chaos::set);
         }
         return state();
-    }
-
-    /** A rule in the text form {@link Chaos#parse} reads. */
-    static String format(Chaos.Rule rule) {
-        String fault = switch (rule.fault()) {
-            case Chaos.Fault.Respond respond -> "reply=" + respond.reply().code()
-                    + respond.reply().enhancedStatus().map(s -> " " + s).orElse("") + " " + respond.reply().text();
-            case Chaos.Fault.Delay delay -> "delay=" + duration(delay.delay());
-            case Chaos.Fault.Disconnect disconnect -> "disconnect";
-            case Chaos.Fault.Stall stall -> "stall=" + duration(stall.duration());
-        };
-        String text = rule.stage().name().toLowerCase(Locale.ROOT) + ":" + fault;
-        return rule.probability() == 1 ? text : text + ":p=" + rule.probability();
-    }
-
-    private static String duration(Duration duration) {
-        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
     }
 }

@@ -43,19 +43,21 @@ final class WebHandler extends Handler.Abstract {
     private static final String API_CSP = "default-src 'none'; frame-ancestors 'none'";
     private static final String EVENTS = "/api/v1/events";
 
-    private final Set<String> hosts;
+    /** Empty until the listener is bound: no request passes the Host check before. */
+    private volatile Set<String> hosts = Set.of();
     private final Assets assets;
     private final List<Route> routes;
     private final EventStream events;
 
-    /**
-     * @param hosts the Host header values that name this listener, lower case (host and port)
-     */
-    WebHandler(Set<String> hosts, Assets assets, List<Route> routes, EventStream events) {
-        this.hosts = Set.copyOf(hosts);
+    WebHandler(Assets assets, List<Route> routes, EventStream events) {
         this.assets = assets;
         this.routes = List.copyOf(routes);
         this.events = events;
+    }
+
+    /** Sets the Host header values that name this listener, lower case (host and port). */
+    void hosts(Set<String> names) {
+        hosts = Set.copyOf(names);
     }
 
     /** The routes the handler dispatches (for the OpenAPI check). */

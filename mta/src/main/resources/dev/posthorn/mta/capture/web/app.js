@@ -1,5 +1,5 @@
 // The capture view. Plain JavaScript, nothing loaded from elsewhere. Every string that came in a message is set with
-// textContent (never innerHTML), and the HTML body is shown only in a sandboxed iframe without scripts.
+// textContent, never parsed as markup, and the HTML body is shown only in a sandboxed iframe without scripts.
 'use strict';
 
 const API = '/api/v1';

@@ -40,7 +40,9 @@ class CaptureWebSecurityTest {
 
     @AfterEach
     void stop() {
-        rig.close();
+        if (rig != null) {
+            rig.close();
+        }
     }
 
     @Test

@@ -29,7 +29,9 @@ class CaptureWebTest {
 
     @AfterEach
     void stop() {
-        rig.close();
+        if (rig != null) {
+            rig.close();
+        }
     }
 
     @Test
