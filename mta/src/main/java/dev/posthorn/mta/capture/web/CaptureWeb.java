@@ -159,6 +159,9 @@ public final class CaptureWeb implements AutoCloseable {
 
     @Override
     public void close() {
+        if (server.isStopped()) {
+            return;
+        }
         events.close();
         stopQuietly(server);
         log.info("web view on {} stopped", AddressLiteral.format(address));

@@ -4,6 +4,7 @@ import dev.posthorn.mta.admin.Json;
 import dev.posthorn.mta.capture.CaptureEvent;
 import dev.posthorn.mta.capture.CaptureStore;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -45,32 +46,54 @@ final class EventStream {
         return closed || serving.size() >= MAX_CLIENTS;
     }
 
-    /** Writes events to {@code out} until the client goes, falls behind, or the server closes; blocks meanwhile. */
+    /**
+     * Writes events to {@code out} until the client goes (an IOException), falls behind or the server closes (a
+     * normal return); blocks meanwhile.
+     */
     void serve(OutputStream out) throws IOException {
-        BlockingQueue<CaptureEvent> queue = new ArrayBlockingQueue<>(QUEUE);
-        Thread thread = Thread.currentThread();
-        boolean[] dropped = {false};
-        serving.add(thread);
-        AutoCloseable subscription = store.subscribe(event -> {
-            if (!queue.offer(event)) {
-                dropped[0] = true;
-                thread.interrupt();
-            }
-        });
+        Client client = new Client(Thread.currentThread());
+        serving.add(client.thread);
+        AutoCloseable subscription = store.subscribe(client::offer);
         try {
             write(out, "retry: 2000\n: posthorn events\n\n");
             while (!closed) {
-                CaptureEvent event = queue.poll(heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+                CaptureEvent event = client.queue.poll(heartbeat.toMillis(), TimeUnit.MILLISECONDS);
                 write(out, event == null ? ": heartbeat\n\n" : frame(event));
             }
-        } catch (InterruptedException e) {
-            if (dropped[0]) {
+        } catch (InterruptedException | InterruptedIOException e) {
+            // dropped (logged below) or the server is closing: the stream ends either way
+        } finally {
+            serving.remove(client.thread);
+            unsubscribe(subscription);
+            client.end();
+        }
+    }
+
+    /** One stream's queue, filled by the store's thread; the first event that does not fit drops the client. */
+    private static final class Client {
+        final BlockingQueue<CaptureEvent> queue = new ArrayBlockingQueue<>(QUEUE);
+        final Thread thread;
+        private boolean dropped;
+        private boolean ended;
+
+        Client(Thread thread) {
+            this.thread = thread;
+        }
+
+        synchronized void offer(CaptureEvent event) {
+            if (!queue.offer(event) && !dropped && !ended) {
+                dropped = true;
+                thread.interrupt();
+            }
+        }
+
+        /** No interrupt comes after this; one that came is cleared before the thread goes back to Jetty. */
+        synchronized void end() {
+            ended = true;
+            Thread.interrupted();
+            if (dropped) {
                 log.info("event stream: a client fell {} events behind and was dropped", QUEUE);
             }
-        } finally {
-            serving.remove(thread);
-            unsubscribe(subscription);
-            Thread.interrupted(); // clear a late interrupt before the thread goes back to Jetty
         }
     }
 

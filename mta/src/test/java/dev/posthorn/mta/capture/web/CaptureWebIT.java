@@ -115,6 +115,11 @@ class CaptureWebIT {
         assertThat(frame.getDomAttribute("src")).endsWith("/api/v1/messages/" + rich.id() + "/html");
         browser.switchTo().frame(frame);
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "html body"));
+        // The cid: image, rewritten to its attachment, loads from this server; the remote one does not load.
+        wait.until(driver -> Long.valueOf(1).equals(((JavascriptExecutor) driver)
+                .executeScript("return document.images[0].complete ? document.images[0].naturalWidth : -1;")));
+        assertThat(((JavascriptExecutor) browser).executeScript("return document.images[1].naturalWidth;"))
+                .isEqualTo(0L);
         browser.switchTo().defaultContent();
 
         browser.findElement(By.id("q")).sendKeys("Other");
