@@ -6,7 +6,10 @@ import dev.posthorn.smtp.server.Chaos;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -122,9 +125,11 @@ public final class CaptureWeb implements AutoCloseable {
      */
     static Set<String> hosts(InetSocketAddress bound) {
         int port = bound.getPort();
-        String own = AddressLiteral.format(bound.getAddress()).toLowerCase(Locale.ROOT);
-        Set<String> names = new HashSet<>(List.of("localhost", "127.0.0.1", "[::1]",
-                bound.getAddress() instanceof Inet6Address ? "[" + own + "]" : own));
+        Set<String> names = new HashSet<>(List.of("localhost", "127.0.0.1", "[::1]"));
+        names.add(literal(bound.getAddress()));
+        if (bound.getAddress().isAnyLocalAddress()) {
+            names.addAll(interfaceAddresses()); // the wildcard: reached by any of the machine's addresses
+        }
         Set<String> hosts = new HashSet<>();
         for (String name : names) {
             hosts.add(name + ":" + port);
@@ -133,6 +138,23 @@ public final class CaptureWeb implements AutoCloseable {
             }
         }
         return hosts;
+    }
+
+    /** An address as it appears in a Host header (RFC 9110 7.2, RFC 3986 3.2.2): IPv6 in brackets, lower case. */
+    private static String literal(InetAddress address) {
+        String text = AddressLiteral.format(address).toLowerCase(Locale.ROOT);
+        return address instanceof Inet6Address ? "[" + text + "]" : text;
+    }
+
+    private static List<String> interfaceAddresses() {
+        try {
+            return NetworkInterface.networkInterfaces().flatMap(NetworkInterface::inetAddresses)
+                    .filter(a -> !(a instanceof Inet6Address v6) || v6.getScopeId() == 0).map(CaptureWeb::literal)
+                    .toList();
+        } catch (SocketException e) {
+            log.warn("web view: cannot list the network interfaces: only loopback names pass the Host check", e);
+            return List.of();
+        }
     }
 
     /** Why the server did not start, naming the address as the operator wrote it. */

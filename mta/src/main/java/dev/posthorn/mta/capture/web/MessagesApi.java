@@ -36,14 +36,16 @@ final class MessagesApi {
 
     /**
      * The HTML body: nothing runs (sandbox without scripts), nothing loads from elsewhere; images only inline
-     * ({@code data:}) or from this server (the message's own attachments, to which {@code cid:} links are rewritten).
+     * ({@code data:}) or from this server (the message's own attachments, to which {@code cid:} links are rewritten);
+     * framed only by the page.
      */
-    static final String HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; sandbox";
+    static final String HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:;"
+            + " frame-ancestors 'self'; sandbox";
     /** The same after the user asked for remote content: images, styles and fonts over https, still no scripts. */
     static final String HTML_CSP_REMOTE = "default-src 'none'; style-src 'unsafe-inline' https:;"
-            + " img-src 'self' data: https:; font-src https:; sandbox";
+            + " img-src 'self' data: https:; font-src https:; frame-ancestors 'self'; sandbox";
     /** A download: never run or rendered as this origin's page. */
-    private static final String DOWNLOAD_CSP = "default-src 'none'; sandbox";
+    private static final String DOWNLOAD_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
     private static final WebAnswer NO_MESSAGE = WebAnswer.error(404, "no such message");
 

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.posthorn.mta.capture.CaptureQuery;
 import dev.posthorn.mta.capture.CapturedMessage;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,6 +56,19 @@ class CaptureWebSecurityTest {
         assertThat(rig.raw("localhost:" + port, "/api/v1/messages")).startsWith("HTTP/1.1 200 ");
         assertThat(rig.raw("LOCALHOST:" + port, "/")).startsWith("HTTP/1.1 200 ");
         assertThat(rig.raw("[::1]:" + port, "/")).startsWith("HTTP/1.1 200 ");
+    }
+
+    @Test
+    void theHostNamesAreTheListenersOwn() throws Exception {
+        assertThat(CaptureWeb.hosts(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 8025)))
+                .containsExactlyInAnyOrder("localhost:8025", "127.0.0.1:8025", "[::1]:8025");
+        assertThat(CaptureWeb.hosts(new InetSocketAddress(InetAddress.getByName("::1"), 80)))
+                .containsExactlyInAnyOrder("localhost:80", "127.0.0.1:80", "[::1]:80", "localhost", "127.0.0.1",
+                        "[::1]");
+        assertThat(CaptureWeb.hosts(new InetSocketAddress(InetAddress.getByName("192.0.2.7"), 8025)))
+                .contains("192.0.2.7:8025").doesNotContain("0.0.0.0:8025");
+        assertThat(CaptureWeb.hosts(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 8025)))
+                .contains("127.0.0.1:8025", "0.0.0.0:8025").hasSizeGreaterThan(3);
     }
 
     @Test

@@ -110,7 +110,7 @@ class CaptureWebTest {
         assertThat(html.statusCode()).isEqualTo(200);
         assertThat(html.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
         assertThat(html.headers().firstValue("Content-Security-Policy")).hasValue(
-                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; sandbox");
+                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'; sandbox");
         assertThat(html.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
         int png = indexOf(rig.get("/api/v1/messages/" + rich.id()).body(), "image/png");
         assertThat(html.body()).contains("src=\"/api/v1/messages/" + rich.id() + "/attachments/" + png + "\"")
