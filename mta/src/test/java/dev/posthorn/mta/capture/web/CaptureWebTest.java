@@ -151,8 +151,8 @@ class CaptureWebTest {
         CapturedMessage one = rig.sendText("s@client.test", "a@dev.test", "first", "x");
         rig.sendText("s@client.test", "b@dev.test", "second", "x");
         rig.sendText("s@client.test", "b@dev.test", "third", "x");
-        assertThat(rig.get("/api/v1/mailboxes").body()).isEqualTo(
-                "{\"mailboxes\":[{\"address\":\"a@dev.test\",\"messages\":1},{\"address\":\"b@dev.test\",\"messages\":2}]}");
+        assertThat(rig.get("/api/v1/mailboxes").body()).isEqualTo("{\"mailboxes\":["
+                + "{\"address\":\"a@dev.test\",\"messages\":1},{\"address\":\"b@dev.test\",\"messages\":2}]}");
         assertThat(rig.send("DELETE", "/api/v1/messages/" + one.id(), null, null).body())
                 .isEqualTo("{\"deleted\":1}");
         assertThat(rig.store.get(one.id())).isEmpty();
