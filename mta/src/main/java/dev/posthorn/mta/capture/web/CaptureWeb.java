@@ -68,26 +68,14 @@ public final class CaptureWeb implements AutoCloseable {
         VirtualThreadPool threads = new VirtualThreadPool(MAX_THREADS);
         threads.setName("web");
         Server server = new Server(threads);
-        HttpConfiguration http = new HttpConfiguration();
-        http.setRequestHeaderSize(HEADER_LIMIT);
-        http.setResponseHeaderSize(HEADER_LIMIT);
-        http.setSendServerVersion(false);
-        http.setSendXPoweredBy(false);
-        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
-        connector.setHost(listen.getAddress().getHostAddress());
-        connector.setPort(listen.getPort());
-        connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+        ServerConnector connector = connector(server, listen);
         server.addConnector(connector);
         EventStream events = new EventStream(store, HEARTBEAT);
         Assets assets = Assets.load();
         WebHandler handler = new WebHandler(assets, routes(assets, store, chaos, releaser, events), events);
         server.setHandler(handler);
-        ErrorHandler errors = new ErrorHandler();
-        errors.setShowStacks(false);
-        errors.setShowCauses(false);
-        errors.setShowMessageInTitle(false);
-        server.setErrorHandler(errors);
-        server.setStopTimeout(0);
+        server.setErrorHandler(quietErrors());
+        server.setStopTimeout(0); // as the admin listener: open event streams must not hold up a shutdown
         try {
             server.start();
         } catch (Exception e) {
@@ -103,6 +91,29 @@ public final class CaptureWeb implements AutoCloseable {
                     AddressLiteral.format(bound));
         }
         return new CaptureWeb(server, bound, events, handler);
+    }
+
+    /** HTTP/1.1 with the header limit, naming no version. */
+    private static ServerConnector connector(Server server, InetSocketAddress listen) {
+        HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(HEADER_LIMIT);
+        http.setResponseHeaderSize(HEADER_LIMIT);
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(listen.getAddress().getHostAddress());
+        connector.setPort(listen.getPort());
+        connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+        return connector;
+    }
+
+    /** Jetty's own error pages (a malformed request, 431, 414) without stack, cause or message. */
+    private static ErrorHandler quietErrors() {
+        ErrorHandler errors = new ErrorHandler();
+        errors.setShowStacks(false);
+        errors.setShowCauses(false);
+        errors.setShowMessageInTitle(false);
+        return errors;
     }
 
     private static List<Route> routes(Assets assets, CaptureStore store, Chaos chaos, Releaser releaser,

@@ -121,6 +121,14 @@ class CaptureWebSecurityTest {
     }
 
     @Test
+    void headersOverTheLimitAreRefusedWithoutDetail() throws Exception {
+        HttpResponse<String> big = rig.http.send(rig.request("/api/v1/messages").header("X-Big", "x".repeat(9000))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(big.statusCode()).isEqualTo(431);
+        assertThat(big.body()).doesNotContain("jetty", "Exception", "at org.");
+    }
+
+    @Test
     void theEventStreamTellsOfEachMessageAsItArrivesAndGoes() throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
         HttpResponse<Stream<String>> stream = rig.http.send(rig.request("/api/v1/events")
