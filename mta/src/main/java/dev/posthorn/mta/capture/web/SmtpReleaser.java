@@ -35,8 +35,9 @@ public final class SmtpReleaser implements Releaser {
     private final SendOptions options;
 
     /**
-     * @param mx     finds the exchangers when no host is given
-     * @param mxPort the port to use on an exchanger (25; tests give another)
+     * @param mx      finds the exchangers when no host is given
+     * @param mxPort  the port to use on an exchanger (25; tests give another)
+     * @param options TLS, EHLO name and deadlines of each send
      */
     public SmtpReleaser(MxResolver mx, int mxPort, SendOptions options) {
         this.mx = Objects.requireNonNull(mx, "mx");
