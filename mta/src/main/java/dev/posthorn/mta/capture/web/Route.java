@@ -1,0 +1,36 @@
+package dev.posthorn.mta.capture.web;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One route of the API: a method and a path template as the OpenAPI document writes it ({@code
+ * /api/v1/messages/{id}}), whose {@code {...}} segments match any one segment.
+ */
+record Route(String method, String template, Action action) {
+
+    /** What a route does. */
+    @FunctionalInterface
+    interface Action {
+        WebAnswer answer(WebRequest request) throws IOException;
+    }
+
+    /** The values of the template's parameters when {@code segments} (the path's, decoded) match it. */
+    Optional<List<String>> match(List<String> segments) {
+        String[] parts = template.substring(1).split("/");
+        if (parts.length != segments.size()) {
+            return Optional.empty();
+        }
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < parts.length; i++) {
+            if (parts[i].startsWith("{")) {
+                values.add(segments.get(i));
+            } else if (!parts[i].equals(segments.get(i))) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(values);
+    }
+}

@@ -1,0 +1,212 @@
+package dev.posthorn.mta.capture.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.posthorn.mta.capture.CaptureQuery;
+import dev.posthorn.mta.capture.CapturedMessage;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Host and Origin checks, the page's headers, the event stream, and the OpenAPI document against the routes. */
+class CaptureWebSecurityTest {
+
+    private static final String EVIL = "http://evil.example";
+
+    @TempDir
+    Path dir;
+
+    private WebRig rig;
+
+    @BeforeEach
+    void start() throws Exception {
+        rig = new WebRig(dir);
+    }
+
+    @AfterEach
+    void stop() {
+        if (rig != null) {
+            rig.close();
+        }
+    }
+
+    @Test
+    void aHostThatDoesNotNameTheListenerGets403() throws Exception {
+        int port = rig.web.address().getPort();
+        assertThat(rig.raw("evil.example:" + port, "/api/v1/messages")).startsWith("HTTP/1.1 403 ");
+        assertThat(rig.raw("evil.example", "/")).startsWith("HTTP/1.1 403 ");
+        assertThat(rig.raw("127.0.0.1:" + (port + 1), "/")).startsWith("HTTP/1.1 403 ");
+        assertThat(rig.raw("localhost:" + port, "/api/v1/messages")).startsWith("HTTP/1.1 200 ");
+        assertThat(rig.raw("LOCALHOST:" + port, "/")).startsWith("HTTP/1.1 200 ");
+        assertThat(rig.raw("[::1]:" + port, "/")).startsWith("HTTP/1.1 200 ");
+    }
+
+    @Test
+    void theHostNamesAreTheListenersOwn() throws Exception {
+        assertThat(CaptureWeb.hosts(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 8025)))
+                .containsExactlyInAnyOrder("localhost:8025", "127.0.0.1:8025", "[::1]:8025");
+        assertThat(CaptureWeb.hosts(new InetSocketAddress(InetAddress.getByName("::1"), 80)))
+                .containsExactlyInAnyOrder("localhost:80", "127.0.0.1:80", "[::1]:80", "localhost", "127.0.0.1",
+                        "[::1]");
+        assertThat(CaptureWeb.hosts(new InetSocketAddress(InetAddress.getByName("192.0.2.7"), 8025)))
+                .contains("192.0.2.7:8025").doesNotContain("0.0.0.0:8025");
+        assertThat(CaptureWeb.hosts(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 8025)))
+                .contains("127.0.0.1:8025", "0.0.0.0:8025").hasSizeGreaterThan(3);
+    }
+
+    @Test
+    void aForeignOriginChangesNothing() throws Exception {
+        CapturedMessage sent = rig.sendText("s@client.test", "r@dev.test", "Keep me", "x");
+        String id = sent.id();
+        assertThat(rig.send("DELETE", "/api/v1/messages/" + id, null, EVIL).statusCode()).isEqualTo(403);
+        assertThat(rig.send("DELETE", "/api/v1/messages", null, EVIL).statusCode()).isEqualTo(403);
+        assertThat(rig.send("DELETE", "/api/v1/messages", null, "null").statusCode()).isEqualTo(403);
+        assertThat(rig.send("POST", "/api/v1/messages/" + id + "/release",
+                "{\"host\":\"127.0.0.1:" + rig.secondSmtp.port() + "\"}", EVIL).statusCode()).isEqualTo(403);
+        assertThat(rig.send("PUT", "/api/v1/chaos", "{\"rules\":[\"connect:disconnect\"]}", EVIL).statusCode())
+                .isEqualTo(403);
+        String port = ":" + rig.web.address().getPort();
+        assertThat(rig.send("DELETE", "/api/v1/messages/" + id, null, "https://127.0.0.1" + port).statusCode())
+                .isEqualTo(403);
+        assertThat(rig.store.get(id)).isPresent();
+        assertThat(rig.second.list(CaptureQuery.ALL, 0, 1).total()).isZero();
+        assertThat(rig.chaos.rules()).isEmpty();
+        HttpResponse<String> events = rig.http.send(rig.request("/api/v1/events").header("Origin", EVIL).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(events.statusCode()).isEqualTo(403);
+        assertThat(rig.send("DELETE", "/api/v1/messages/" + id, null, "http://localhost" + port).statusCode())
+                .isEqualTo(403); // the page's origin is the Host it was loaded from: here 127.0.0.1
+        assertThat(rig.send("DELETE", "/api/v1/messages/" + id, null, rig.origin()).statusCode()).isEqualTo(200);
+        assertThat(rig.store.get(id)).isEmpty();
+    }
+
+    @Test
+    void thePageHasAStrictPolicyAndLoadsNothingFromElsewhere() throws Exception {
+        HttpResponse<String> page = rig.get("/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValue("default-src 'self';"
+                + " frame-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none';"
+                + " frame-ancestors 'none'");
+        assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+        assertThat(page.headers().firstValue("Server")).isEmpty();
+        assertThat(page.body()).contains("<iframe id=\"html-frame\" sandbox ").doesNotContain("//", "style=");
+        String script = rig.get("/app.js").body();
+        assertThat(script).doesNotContain("innerHTML", "http:", "https:", "eval(");
+        assertThat(rig.get("/app.css").headers().firstValue("Content-Type")).hasValue("text/css; charset=utf-8");
+        HttpResponse<String> api = rig.get("/api/v1/mailboxes");
+        assertThat(api.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(api.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+        assertThat(rig.get("/nothing").statusCode()).isEqualTo(404);
+        assertThat(rig.send("POST", "/", "{}", null).statusCode()).isEqualTo(405);
+        assertThat(rig.send("PATCH", "/api/v1/messages", "{}", null).statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void headersOverTheLimitAreRefusedWithoutDetail() throws Exception {
+        HttpResponse<String> big = rig.http.send(rig.request("/api/v1/messages").header("X-Big", "x".repeat(9000))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(big.statusCode()).isEqualTo(431);
+        assertThat(big.body()).doesNotContain("jetty", "Exception", "at org.");
+    }
+
+    @Test
+    void theEventStreamTellsOfEachMessageAsItArrivesAndGoes() throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        HttpResponse<Stream<String>> stream = rig.http.send(rig.request("/api/v1/events")
+                .header("Origin", rig.origin()).build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        assertThat(stream.headers().firstValue("Content-Type")).hasValue("text/event-stream; charset=utf-8");
+        Thread reader = Thread.ofVirtual().start(() -> stream.body().forEach(lines::add));
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines.contains(": posthorn events"));
+
+        CapturedMessage sent = rig.sendText("s@client.test", "live@dev.test", "Live <one>", "x");
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines.contains("event: added"));
+        String data = lines.get(lines.indexOf("event: added") + 1);
+        assertThat(data).startsWith("data: {\"id\":\"" + sent.id() + "\"").contains("\"subject\":\"Live <one>\"");
+
+        rig.send("DELETE", "/api/v1/messages/" + sent.id(), null, null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines.contains("event: deleted"));
+        assertThat(lines).contains("data: {\"id\":\"" + sent.id() + "\"}");
+        rig.send("DELETE", "/api/v1/messages", null, null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines.contains("event: cleared"));
+
+        rig.web.close(); // ends the stream: the reader sees its end
+        reader.join(Duration.ofSeconds(10));
+        assertThat(reader.isAlive()).isFalse();
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesEveryRouteAndNoOther() throws Exception {
+        HttpResponse<String> document = rig.get("/api/v1/openapi.json");
+        assertThat(document.statusCode()).isEqualTo(200);
+        assertThat(document.body()).contains("\"openapi\": \"3.1.0\"");
+        Set<String> served = rig.web.routes().stream().map(r -> r.method() + " " + r.template())
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(documented(document.body())).isEqualTo(served);
+        assertThat(served).contains("GET /api/v1/events", "POST /api/v1/messages/{id}/release",
+                "GET /api/v1/messages/{id}/attachments/{n}", "PUT /api/v1/chaos");
+    }
+
+    /** "METHOD /path" for each operation under the document's paths. */
+    private static Set<String> documented(String json) throws IOException {
+        Set<String> operations = new TreeSet<>();
+        Set<String> methods = Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
+        try (JsonParser parser = new JsonFactory().createParser(json)) {
+            parser.nextToken();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                parser.nextToken();
+                if (!field.equals("paths")) {
+                    parser.skipChildren();
+                    continue;
+                }
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String path = parser.currentName();
+                    parser.nextToken();
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                        String name = parser.currentName();
+                        parser.nextToken();
+                        if (methods.contains(name)) {
+                            operations.add(name.toUpperCase(java.util.Locale.ROOT) + " " + path);
+                        }
+                        parser.skipChildren();
+                    }
+                }
+            }
+        }
+        return operations;
+    }
+
+    @Test
+    void downloadNamesAreMadeSafe() {
+        assertThat(Downloads.disposition("../../etc/passwd", 0)).isEqualTo(
+                "attachment; filename=\"etcpasswd\"; filename*=UTF-8''....etcpasswd");
+        assertThat(Downloads.disposition("a\r\nSet-Cookie: x=1.txt", 1)).doesNotContain("\r", "\n")
+                .startsWith("attachment; filename=\"aSet-Cookie__x_1.txt\"");
+        assertThat(Downloads.disposition(null, 2)).isEqualTo("attachment; filename=\"attachment-2\"");
+        assertThat(Downloads.disposition("Grüße.pdf", 3))
+                .isEqualTo("attachment; filename=\"Gr__e.pdf\"; filename*=UTF-8''Gr%C3%BC%C3%9Fe.pdf");
+        assertThat(Downloads.contentType("text/html; charset=utf-8")).isEqualTo("application/octet-stream");
+        assertThat(Downloads.contentType("image/svg+xml")).isEqualTo("application/octet-stream");
+        assertThat(Downloads.contentType("IMAGE/PNG; name=x")).isEqualTo("image/png");
+    }
+}
