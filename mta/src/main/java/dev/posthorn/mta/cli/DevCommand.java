@@ -1,6 +1,8 @@
 package dev.posthorn.mta.cli;
 
 import dev.posthorn.mta.capture.CaptureStore;
+import dev.posthorn.mta.capture.web.CaptureWeb;
+import dev.posthorn.mta.capture.web.SmtpReleaser;
 import dev.posthorn.mta.config.DurationLiteral;
 import dev.posthorn.mta.pop3.CaptureMaildrop;
 import dev.posthorn.mta.pop3.Pop3Server;
@@ -92,11 +94,14 @@ final class DevCommand implements Callable<Integer> {
     Long chaosSeed;
 
     /** The running services; closing stops them and then closes the store. */
-    record Running(CaptureStore store, Chaos chaos, SmtpServer smtp, SmtpServer smtps, Pop3Server pop3)
-            implements AutoCloseable {
+    record Running(CaptureStore store, Chaos chaos, SmtpServer smtp, SmtpServer smtps, Pop3Server pop3,
+                   CaptureWeb web) implements AutoCloseable {
 
         @Override
         public void close() {
+            if (web != null) {
+                web.close();
+            }
             for (SmtpServer server : new SmtpServer[] {smtp, smtps}) {
                 if (server != null) {
                     server.shutdown(Duration.ofSeconds(10));
@@ -131,6 +136,7 @@ final class DevCommand implements Callable<Integer> {
         SmtpServer smtpServer = null;
         SmtpServer smtpsServer = null;
         Pop3Server pop3Server = null;
+        CaptureWeb webServer = null;
         try {
             ServerTls tls = ServerTls.selfSigned(hostname);
             SmtpServer.Builder server = server(store, tls, chaos);
@@ -148,15 +154,16 @@ final class DevCommand implements Callable<Integer> {
                         CaptureMaildrop.factory(store, maxMessages));
                 out.println("pop3   " + hostPort(pop3Server.address()) + " (STLS)");
             }
-            // Web view (lead wires it): unless OFF.equals(http), start dev.posthorn.mta.capture.web.CaptureWeb on
-            // SinkCommand.address(http) over `store` and `chaos`, print "http   http://HOST:PORT/" and stop it in
-            // Running.close().
+            if (!OFF.equals(http)) {
+                webServer = CaptureWeb.start(SinkCommand.address(http), store, chaos, SmtpReleaser.withSystemDns());
+                out.println("http   http://" + hostPort(webServer.address()) + "/");
+            }
             out.println("dir    " + dir.toAbsolutePath());
             out.println("chaos  seed " + chaos.seed() + (chaos.rules().isEmpty() ? "" : ", " + chaos.rules()));
             out.flush();
-            return new Running(store, chaos, smtpServer, smtpsServer, pop3Server);
+            return new Running(store, chaos, smtpServer, smtpsServer, pop3Server, webServer);
         } catch (IOException | RuntimeException e) {
-            new Running(store, chaos, smtpServer, smtpsServer, pop3Server).close();
+            new Running(store, chaos, smtpServer, smtpsServer, pop3Server, webServer).close();
             throw e;
         }
     }

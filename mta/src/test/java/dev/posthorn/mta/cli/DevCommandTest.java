@@ -202,4 +202,18 @@ class DevCommandTest {
             inbox.close(false);
         }
     }
+
+    @Test
+    void theWebViewListsWhatSmtpCaptured() throws Exception {
+        start("--http", "127.0.0.1:0");
+        send(running.smtp().port(), false, "web", "x");
+        int port = running.web().address().getPort();
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .containsPattern("(?m)^http   http://127\\.0\\.0\\.1:" + port + "/$");
+        java.net.http.HttpResponse<String> list = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/api/v1/messages"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(list.body()).contains("\"subject\":\"smtp as web\"").contains(captured().getFirst().id());
+    }
 }
