@@ -1,6 +1,7 @@
 package dev.posthorn.mta.capture.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -9,9 +10,14 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.posthorn.mta.capture.CaptureQuery;
 import dev.posthorn.mta.capture.CapturedMessage;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -95,6 +101,120 @@ class CaptureWebSecurityTest {
                 .isEqualTo(403); // the page's origin is the Host it was loaded from: here 127.0.0.1
         assertThat(rig.send("DELETE", "/api/v1/messages/" + id, null, rig.origin()).statusCode()).isEqualTo(200);
         assertThat(rig.store.get(id)).isEmpty();
+    }
+
+    @Test
+    void aTrailingSlashNeitherBypassesTheOriginCheckNorMatchesARoute() throws Exception {
+        assertThat(status("/api/v1/events/", EVIL)).isEqualTo(403);
+        assertThat(status("/api/v1/events/", null)).isEqualTo(404);
+        assertThat(status("/api/v1/events", rig.origin())).isEqualTo(200);
+        assertThat(rig.get("/api/v1/messages/").statusCode()).isEqualTo(404);
+        assertThat(rig.send("DELETE", "/api/v1/messages/", null, null).statusCode()).isEqualTo(404);
+        assertThat(rig.get("/api/v1//messages").statusCode()).isIn(400, 404);
+        assertThat(rig.get("/index.html/").statusCode()).isEqualTo(404);
+    }
+
+    /** The status of a GET, not waiting for the body (an event stream has no end). */
+    private int status(String path, String origin) throws Exception {
+        HttpRequest.Builder request = rig.request(path);
+        if (origin != null) {
+            request.header("Origin", origin);
+        }
+        HttpResponse<InputStream> response = rig.http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        response.body().close();
+        return response.statusCode();
+    }
+
+    @Test
+    void aForeignOriginIsRefusedOnReadsToo() throws Exception {
+        rig.sendText("s@client.test", "r@dev.test", "Secret", "x");
+        HttpResponse<String> list = rig.http.send(rig.request("/api/v1/messages").header("Origin", EVIL).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(list.statusCode()).isEqualTo(403);
+        assertThat(list.body()).doesNotContain("Secret");
+        assertThat(rig.http.send(rig.request("/api/v1/messages").header("Origin", rig.origin()).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).contains("Secret");
+        assertThat(rig.get("/api/v1/messages").body()).contains("Secret"); // curl names no origin
+    }
+
+    @Test
+    void aCrossSiteFetchIsRefused() throws Exception {
+        CapturedMessage sent = rig.sendText("s@client.test", "r@dev.test", "Stay", "x");
+        assertThat(fetch("GET", "/api/v1/messages", "cross-site").statusCode()).isEqualTo(403);
+        assertThat(fetch("DELETE", "/api/v1/messages", "cross-site").statusCode()).isEqualTo(403);
+        assertThat(fetch("DELETE", "/api/v1/messages", "same-site").statusCode()).isEqualTo(403);
+        assertThat(rig.store.get(sent.id())).isPresent();
+        assertThat(fetch("GET", "/api/v1/messages", "same-origin").statusCode()).isEqualTo(200);
+        assertThat(fetch("GET", "/", "none").statusCode()).isEqualTo(200);
+        assertThat(fetch("DELETE", "/api/v1/messages/" + sent.id(), "same-origin").statusCode()).isEqualTo(200);
+    }
+
+    private HttpResponse<String> fetch(String method, String path, String site) throws Exception {
+        return rig.http.send(rig.request(path).method(method, HttpRequest.BodyPublishers.noBody())
+                .header("Sec-Fetch-Site", site).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aBodyThatIsNotDeclaredJsonGets415AndChangesNothing() throws Exception {
+        CapturedMessage sent = rig.sendText("s@client.test", "r@dev.test", "Typed", "x");
+        String release = "{\"host\":\"127.0.0.1:" + rig.secondSmtp.port() + "\"}";
+        for (String type : List.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data")) {
+            HttpResponse<String> answer = rig.http.send(rig.request("/api/v1/messages/" + sent.id() + "/release")
+                    .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofString(release)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).isEqualTo(415);
+        }
+        HttpResponse<String> chaos = rig.http.send(rig.request("/api/v1/chaos").header("Content-Type", "text/plain")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"rules\":[\"connect:disconnect\"]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(chaos.statusCode()).isEqualTo(415);
+        assertThat(rig.chaos.rules()).isEmpty();
+        assertThat(rig.second.list(CaptureQuery.ALL, 0, 1).total()).isZero();
+        HttpResponse<String> json = rig.http.send(rig.request("/api/v1/messages/" + sent.id() + "/release")
+                .header("Content-Type", "application/json; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString(release)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(json.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void extraHostNamesPassTheHostCheck() throws Exception {
+        try (CaptureWeb web = CaptureWeb.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                rig.store, null, (file, from, to, host) -> {
+                    throw new java.io.IOException("not here");
+                }, List.of("Mail.Test", "forward.test:18025"))) {
+            int port = web.address().getPort();
+            assertThat(raw(port, "mail.test:18025", "/api/v1/messages", null)).startsWith("HTTP/1.1 200 ");
+            assertThat(raw(port, "mail.test", "/")).startsWith("HTTP/1.1 200 ");
+            assertThat(raw(port, "forward.test:18025", "/")).startsWith("HTTP/1.1 200 ");
+            assertThat(raw(port, "forward.test:18026", "/")).startsWith("HTTP/1.1 403 ");
+            assertThat(raw(port, "forward.test", "/")).startsWith("HTTP/1.1 403 ");
+            assertThat(raw(port, "evil.example:18025", "/")).startsWith("HTTP/1.1 403 ");
+            assertThat(raw(port, "127.0.0.1:" + port, "/")).startsWith("HTTP/1.1 200 ");
+            assertThat(raw(port, "mail.test:18025", "/api/v1/messages", "http://mail.test:18025"))
+                    .startsWith("HTTP/1.1 200 ");
+            assertThat(raw(port, "mail.test:18025", "/api/v1/messages", "http://mail.test:18026"))
+                    .startsWith("HTTP/1.1 403 ");
+        }
+        assertThatThrownBy(() -> CaptureWeb.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                rig.store, null, (file, from, to, host) -> null, List.of("bad name")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static String raw(int port, String host, String path) throws IOException {
+        return raw(port, host, path, null);
+    }
+
+    /** A GET with any Host header and, unless null, an Origin. */
+    private static String raw(int port, String host, String path, String origin) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n"
+                    + (origin == null ? "" : "Origin: " + origin + "\r\n") + "Connection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return new String(socket.getInputStream().readNBytes(1 << 20), StandardCharsets.ISO_8859_1);
+        }
     }
 
     @Test
