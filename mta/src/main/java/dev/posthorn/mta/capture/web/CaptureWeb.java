@@ -71,6 +71,8 @@ public final class CaptureWeb implements AutoCloseable {
      * Binds {@code listen} and starts serving {@code store}, answering to further host names besides the listener's
      * own (localhost, the loopback addresses, the bound address, each with the bound port).
      *
+     * @param listen     the address and port to bind (port 0: any free one)
+     * @param store      the captured mail served
      * @param chaos      the SMTP listener's faults, shown and set at {@code /api/v1/chaos}; {@code null} for none
      * @param releaser   sends messages on when the user releases them
      * @param extraHosts further Host header values to answer: {@code NAME} with any port (a port forward or a
