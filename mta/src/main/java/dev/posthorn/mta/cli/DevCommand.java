@@ -60,6 +60,13 @@ final class DevCommand implements Callable<Integer> {
             description = "The web view and its API (default: ${DEFAULT-VALUE}).")
     String http;
 
+    @Option(names = "--http-host", paramLabel = "NAME[:PORT]",
+            description = {"A further Host name the web view answers to (repeatable), besides localhost and the"
+                + " listener's addresses: NAME with any port, NAME:PORT with that port only. For a port forward"
+                + " (docker -p 18025:8025: --http-host localhost) or a name in /etc/hosts. Other names get 403"
+                + " (against DNS rebinding), so add only names that you control."})
+    List<String> httpHosts = new ArrayList<>();
+
     @Option(names = "--dir", defaultValue = "var/dev", paramLabel = "DIR",
             description = "Folder of the store, kept across restarts (default: ${DEFAULT-VALUE}).")
     Path dir;
@@ -155,7 +162,8 @@ final class DevCommand implements Callable<Integer> {
                 out.println("pop3   " + hostPort(pop3Server.address()) + " (STLS)");
             }
             if (!OFF.equals(http)) {
-                webServer = CaptureWeb.start(SinkCommand.address(http), store, chaos, SmtpReleaser.withSystemDns());
+                webServer = CaptureWeb.start(SinkCommand.address(http), store, chaos, SmtpReleaser.withSystemDns(),
+                        httpHosts);
                 out.println("http   http://" + hostPort(webServer.address()) + "/");
             }
             out.println("dir    " + dir.toAbsolutePath());

@@ -216,4 +216,25 @@ class DevCommandTest {
         assertThat(list.statusCode()).isEqualTo(200);
         assertThat(list.body()).contains("\"subject\":\"smtp as web\"").contains(captured().getFirst().id());
     }
+
+    @Test
+    void httpHostAddsNamesToTheHostCheckForAPortForward() throws Exception {
+        start("--http", "127.0.0.1:0", "--http-host", "mail.dev.test", "--http-host", "fwd.test:18025");
+        int port = running.web().address().getPort();
+        assertThat(get(port, "mail.dev.test:18025")).startsWith("HTTP/1.1 200 ");
+        assertThat(get(port, "fwd.test:18025")).startsWith("HTTP/1.1 200 ");
+        assertThat(get(port, "fwd.test:18026")).startsWith("HTTP/1.1 403 ");
+        assertThat(get(port, "other.test:18025")).startsWith("HTTP/1.1 403 ");
+        assertThat(new CommandLine(new DevCommand()).getUsageMessage()).contains("--http-host=NAME[:PORT]");
+    }
+
+    /** GET /api/v1/messages with the given Host header: the status line and the rest. */
+    private static String get(int port, String host) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /api/v1/messages HTTP/1.1\r\nHost: " + host
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readNBytes(1 << 16), StandardCharsets.ISO_8859_1);
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.posthorn.mta.capture.web;
 
 import dev.posthorn.mta.capture.CaptureStore;
 import dev.posthorn.smtp.AddressLiteral;
+import dev.posthorn.smtp.LogText;
 import dev.posthorn.smtp.server.Chaos;
 import java.io.IOException;
 import java.net.BindException;
@@ -63,7 +64,26 @@ public final class CaptureWeb implements AutoCloseable {
      */
     public static CaptureWeb start(InetSocketAddress listen, CaptureStore store, Chaos chaos, Releaser releaser)
             throws IOException {
+        return start(listen, store, chaos, releaser, List.of());
+    }
+
+    /**
+     * Binds {@code listen} and starts serving {@code store}, answering to further host names besides the listener's
+     * own (localhost, the loopback addresses, the bound address, each with the bound port).
+     *
+     * @param listen     the address and port to bind (port 0: any free one)
+     * @param store      the captured mail served
+     * @param chaos      the SMTP listener's faults, shown and set at {@code /api/v1/chaos}; {@code null} for none
+     * @param releaser   sends messages on when the user releases them
+     * @param extraHosts further Host header values to answer: {@code NAME} with any port (a port forward or a
+     *                   proxy in front), {@code NAME:PORT} with that port only
+     * @throws IOException              {@code cannot listen on HOST:PORT: address already in use} and the like
+     * @throws IllegalArgumentException an extra host that is not {@code NAME} or {@code NAME:PORT}
+     */
+    public static CaptureWeb start(InetSocketAddress listen, CaptureStore store, Chaos chaos, Releaser releaser,
+                                   List<String> extraHosts) throws IOException {
         Objects.requireNonNull(store, "store");
+        HostNames.of(Set.of(), extraHosts); // refused before anything is bound
         Objects.requireNonNull(releaser, "releaser");
         VirtualThreadPool threads = new VirtualThreadPool(MAX_THREADS);
         threads.setName("web");
@@ -83,8 +103,9 @@ public final class CaptureWeb implements AutoCloseable {
             throw failure(listen, e);
         }
         InetSocketAddress bound = new InetSocketAddress(listen.getAddress(), connector.getLocalPort());
-        handler.hosts(hosts(bound));
-        log.info("web view on http://{}/", AddressLiteral.format(bound));
+        handler.hosts(HostNames.of(hosts(bound), extraHosts));
+        log.info("web view on http://{}/{}", AddressLiteral.format(bound),
+                extraHosts.isEmpty() ? "" : ", also as " + LogText.escape(String.join(", ", extraHosts)));
         if (!listen.getAddress().isLoopbackAddress()) {
             log.warn("web view on {} is not on loopback: anyone who can reach it can read and delete the captured"
                     + " mail and release it anywhere; keep it on loopback or a private network",
@@ -123,7 +144,8 @@ public final class CaptureWeb implements AutoCloseable {
         if (chaos != null) {
             routes.addAll(new ChaosApi(chaos).routes());
         }
-        routes.add(new Route("GET", "/api/v1/events", request -> events.full()
+        // Guarded though a GET: the stream tells of every message that arrives
+        routes.add(new Route("GET", "/api/v1/events", Set.of(), true, request -> events.full()
                 ? WebAnswer.error(503, "too many event streams") : new WebAnswer.Events()));
         routes.add(new Route("GET", "/api/v1/openapi.json", request -> assets.openApi()));
         return routes;

@@ -7,6 +7,7 @@ import dev.posthorn.mta.capture.CapturedMessage;
 import dev.posthorn.mta.capture.MessageView;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -47,6 +49,17 @@ final class MessagesApi {
     /** A download: never run or rendered as this origin's page. */
     private static final String DOWNLOAD_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
+    /** The list's query parameters: the search and the page. */
+    private static final Set<String> SEARCH = Set.of("mailbox", "from", "to", "subject", "text", "after", "before",
+            "has_attachment", "min_size", "max_size", "offset", "limit");
+    /**
+     * Elements of a message's HTML that act without scripts: {@code <meta http-equiv=refresh>} navigates the frame
+     * (sandboxing does not stop it), {@code <base>} re-points every relative link. Renamed at the tag name, the one
+     * spot the HTML tokenizer (WHATWG 13.2.5.8) reads without regard to attributes and quotes, they become unknown
+     * elements that do nothing.
+     */
+    private static final Pattern ACTIVE = Pattern.compile("<(meta|base)(?=[\\s/>]|$)", Pattern.CASE_INSENSITIVE);
+
     private static final WebAnswer NO_MESSAGE = WebAnswer.error(404, "no such message");
 
     private final CaptureStore store;
@@ -57,15 +70,16 @@ final class MessagesApi {
 
     List<Route> routes() {
         return List.of(
-                new Route("GET", "/api/v1/messages", this::list),
-                new Route("DELETE", "/api/v1/messages", this::deleteAll),
+                new Route("GET", "/api/v1/messages", SEARCH, this::list),
+                new Route("DELETE", "/api/v1/messages", Set.of("mailbox"), this::deleteAll),
                 new Route("GET", "/api/v1/mailboxes", this::mailboxes),
                 new Route("GET", "/api/v1/messages/{id}", this::one),
                 new Route("DELETE", "/api/v1/messages/{id}", this::delete),
-                new Route("GET", "/api/v1/messages/{id}/raw", this::raw),
+                new Route("GET", "/api/v1/messages/{id}/raw", Set.of("limit"), this::raw),
                 new Route("GET", "/api/v1/messages/{id}/headers", r -> withView(r, MessagesApi::headers)),
                 new Route("GET", "/api/v1/messages/{id}/text", r -> withView(r, MessagesApi::text)),
-                new Route("GET", "/api/v1/messages/{id}/html", r -> withView(r, (v, req) -> html(v, req))),
+                new Route("GET", "/api/v1/messages/{id}/html", Set.of("remote"),
+                        r -> withView(r, (v, req) -> html(v, req))),
                 new Route("GET", "/api/v1/messages/{id}/attachments/{n}", this::attachment));
     }
 
@@ -178,6 +192,13 @@ final class MessagesApi {
     }
 
     private WebAnswer raw(WebRequest request) throws IOException {
+        long limit;
+        try {
+            limit = request.parameter("limit").map(value -> (long) integerValue("limit", value, 1, Integer.MAX_VALUE))
+                    .orElse(Long.MAX_VALUE);
+        } catch (IllegalArgumentException e) {
+            return WebAnswer.error(400, e.getMessage());
+        }
         Optional<Path> file = message(request).flatMap(m -> store.file(m.id()));
         if (file.isEmpty()) {
             return NO_MESSAGE;
@@ -192,9 +213,20 @@ final class MessagesApi {
                 "attachment; filename=\"" + request.parameters().getFirst() + ".eml\"",
                 "Content-Security-Policy", DOWNLOAD_CSP), out -> {
                     try (in) {
-                        in.transferTo(out);
+                        copy(in, out, limit);
                     }
                 });
+    }
+
+    /** The first {@code limit} octets of {@code in} (the page shows the start of a message, not all of it). */
+    private static void copy(InputStream in, OutputStream out, long limit) throws IOException {
+        byte[] buffer = new byte[16 * 1024];
+        long left = limit;
+        int n;
+        while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+            out.write(buffer, 0, n);
+            left -= n;
+        }
     }
 
     /** What a view route does with the message's structure. */
@@ -224,9 +256,15 @@ final class MessagesApi {
             return WebAnswer.error(404, "the message has no HTML part");
         }
         boolean remote = request.parameter("remote").filter("1"::equals).isPresent();
-        String html = inlineImages(view, request.parameters().getFirst());
+        String html = inert(inlineImages(view, request.parameters().getFirst()));
         return new WebAnswer.Bytes(200, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8),
-                Map.of("Content-Security-Policy", remote ? HTML_CSP_REMOTE : HTML_CSP));
+                Map.of("Content-Security-Policy", remote ? HTML_CSP_REMOTE : HTML_CSP,
+                        "X-DNS-Prefetch-Control", "off")); // <link rel=dns-prefetch> is outside the CSP's reach
+    }
+
+    /** The HTML with its {@link #ACTIVE} elements renamed: {@code <meta ...>} becomes {@code <x-inert-meta ...>}. */
+    static String inert(String html) {
+        return ACTIVE.matcher(html).replaceAll("<x-inert-$1");
     }
 
     /** Rewrites each {@code cid:} link to a part of this message (RFC 2392) to that attachment's URL. */

@@ -10,10 +10,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -28,9 +28,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every request to the web view: first the Host check (against DNS rebinding: only the names of this listener),
- * then, for state-changing methods and the event stream, the Origin check (against cross-site requests: only the
- * page's own origin, or none for non-browser clients), then the page's assets, the OpenAPI document, the event
- * stream and the API's {@link Route routes}. Every answer carries {@code nosniff}, {@code no-referrer} and
+ * then the Origin check on every request (against cross-site requests: only the page's own origin, or none for
+ * non-browser clients such as curl), the Fetch Metadata check ({@code Sec-Fetch-Site: cross-site} refused; a
+ * {@link Route#guarded() guarded} route only from the page itself), then the page's assets and the API's
+ * {@link Route routes} (a path with an empty segment matches none), each with its own query parameters and a JSON
+ * body only. Every answer carries {@code nosniff}, {@code no-referrer} and
  * {@code no-store}; no answer carries a stack trace.
  */
 final class WebHandler extends Handler.Abstract {
@@ -41,10 +43,12 @@ final class WebHandler extends Handler.Abstract {
             + " base-uri 'none'; frame-ancestors 'none'";
     /** API documents are data, never a page. */
     private static final String API_CSP = "default-src 'none'; frame-ancestors 'none'";
-    private static final String EVENTS = "/api/v1/events";
+    private static final String SEC_FETCH_SITE = "Sec-Fetch-Site";
+    /** An unknown parameter's name is echoed (JSON-escaped) up to this length. */
+    private static final int MAX_NAME_SHOWN = 40;
 
-    /** Empty until the listener is bound: no request passes the Host check before. */
-    private volatile Set<String> hosts = Set.of();
+    /** None until the listener is bound: no request passes the Host check before. */
+    private volatile HostNames hosts = new HostNames(Set.of(), Set.of());
     private final Assets assets;
     private final List<Route> routes;
     private final EventStream events;
@@ -55,9 +59,9 @@ final class WebHandler extends Handler.Abstract {
         this.events = events;
     }
 
-    /** Sets the Host header values that name this listener, lower case (host and port). */
-    void hosts(Set<String> names) {
-        hosts = Set.copyOf(names);
+    /** Sets the Host header values that name this listener. */
+    void hosts(HostNames names) {
+        hosts = names;
     }
 
     /** The routes the handler dispatches (for the OpenAPI check). */
@@ -86,32 +90,56 @@ final class WebHandler extends Handler.Abstract {
     }
 
     private WebAnswer answer(Request request, String method, String path) throws IOException {
-        String host = request.getHeaders().get(HttpHeader.HOST);
-        if (host == null || !hosts.contains(host.toLowerCase(Locale.ROOT))) {
+        HttpFields fields = request.getHeaders();
+        String host = fields.get(HttpHeader.HOST);
+        if (host == null || !hosts.allows(host)) {
             log.info("web: {} {} refused: Host {} does not name this listener", method, LogText.escape(path),
                     LogText.escape(String.valueOf(host)));
             return WebAnswer.error(403, "the Host header does not name this server");
         }
-        boolean read = method.equals("GET") || method.equals("HEAD");
-        if ((!read || path.equals(EVENTS)) && !sameOrigin(request.getHeaders().get(HttpHeader.ORIGIN), host)) {
+        String origin = fields.get(HttpHeader.ORIGIN);
+        if (origin != null && !origin.equalsIgnoreCase("http://" + host)) {
             log.info("web: {} {} refused: Origin {} is not this page's", method, LogText.escape(path),
-                    LogText.escape(request.getHeaders().get(HttpHeader.ORIGIN)));
+                    LogText.escape(origin));
             return WebAnswer.error(403, "cross-origin request refused");
         }
+        boolean read = method.equals("GET") || method.equals("HEAD");
         Optional<WebAnswer> asset = assets.get(path);
+        if (crossSite(fields) && !(read && asset.isPresent() && navigation(fields))) {
+            log.info("web: {} {} refused: a cross-site request", method, LogText.escape(path));
+            return WebAnswer.error(403, "cross-site request refused");
+        }
         if (asset.isPresent()) {
             return read ? asset.get() : WebAnswer.error(405, "method not allowed");
         }
         return api(request, method, path);
     }
 
-    /** RFC 6454 7: a browser names the page's origin; none at all is a client such as curl, which CSRF cannot use. */
-    private static boolean sameOrigin(String origin, String host) {
-        return origin == null || origin.equalsIgnoreCase("http://" + host);
+    /**
+     * Fetch Metadata (W3C): the browser says the request comes from another site. Only a top-level navigation to
+     * the page itself passes (a link to it from elsewhere); the page holds no mail, and its API calls are same-origin.
+     */
+    private static boolean crossSite(HttpFields fields) {
+        return "cross-site".equalsIgnoreCase(fields.get(SEC_FETCH_SITE));
+    }
+
+    private static boolean navigation(HttpFields fields) {
+        return "navigate".equalsIgnoreCase(fields.get("Sec-Fetch-Mode"))
+                && "document".equalsIgnoreCase(fields.get("Sec-Fetch-Dest"));
+    }
+
+    /** A guarded route is for the page's own script: a browser must say same-origin, or none (typed by the user). */
+    private static boolean fromThePage(HttpFields fields) {
+        String site = fields.get(SEC_FETCH_SITE);
+        return site == null || site.equalsIgnoreCase("same-origin") || site.equalsIgnoreCase("none");
     }
 
     private WebAnswer api(Request request, String method, String path) throws IOException {
-        List<String> segments = Arrays.stream(path.substring(1).split("/")).map(URIUtil::decodePath).toList();
+        // Split keeping empty segments: "/api/v1/events/" must not pass for "/api/v1/events" (nor skip its checks)
+        List<String> segments = Arrays.stream(path.substring(1).split("/", -1)).map(URIUtil::decodePath).toList();
+        if (segments.contains("")) {
+            return WebAnswer.error(404, "no such resource");
+        }
         boolean pathKnown = false;
         for (Route route : routes) {
             Optional<List<String>> parameters = route.match(segments);
@@ -120,20 +148,70 @@ final class WebHandler extends Handler.Abstract {
             }
             pathKnown = true;
             if (route.method().equals(method)) {
-                Optional<byte[]> body = body(request);
-                if (body.isEmpty()) {
-                    return WebAnswer.error(413, "request body over " + WebRequest.MAX_BODY + " octets");
-                }
-                Map<String, List<String>> query;
-                try {
-                    query = query(request);
-                } catch (IllegalArgumentException e) {
-                    return WebAnswer.error(400, "malformed query");
-                }
-                return route.action().answer(new WebRequest(method, parameters.get(), query, body.get()));
+                return call(request, route, parameters.get());
             }
         }
         return pathKnown ? WebAnswer.error(405, "method not allowed") : WebAnswer.error(404, "no such resource");
+    }
+
+    private static WebAnswer call(Request request, Route route, List<String> parameters) throws IOException {
+        HttpFields fields = request.getHeaders();
+        if (route.guarded() && !fromThePage(fields)) {
+            log.info("web: {} {} refused: Sec-Fetch-Site {}", route.method(), route.template(),
+                    LogText.escape(fields.get(SEC_FETCH_SITE)));
+            return WebAnswer.error(403, "only the page itself may call this");
+        }
+        Optional<byte[]> body = body(request);
+        if (body.isEmpty()) {
+            return WebAnswer.error(413, "request body over " + WebRequest.MAX_BODY + " octets");
+        }
+        if (body.get().length > 0 && Set.of("POST", "PUT").contains(route.method()) && !json(fields)) {
+            return WebAnswer.error(415, "the body must be Content-Type: application/json");
+        }
+        Map<String, List<String>> query;
+        try {
+            query = query(request);
+        } catch (IllegalArgumentException e) {
+            return WebAnswer.error(400, "malformed query");
+        }
+        Optional<String> wrong = wrongParameter(route, query);
+        if (wrong.isPresent()) {
+            return WebAnswer.error(400, wrong.get());
+        }
+        return route.action().answer(new WebRequest(route.method(), parameters, query, body.get()));
+    }
+
+    /**
+     * A form or text/plain body is what a cross-site form can send without a preflight (Fetch, CORS-safelisted
+     * request-header): only JSON is taken, so such a request never reaches a route.
+     */
+    private static boolean json(HttpFields fields) {
+        String type = fields.get(HttpHeader.CONTENT_TYPE);
+        if (type == null) {
+            return false;
+        }
+        int semicolon = type.indexOf(';');
+        return (semicolon < 0 ? type : type.substring(0, semicolon)).strip().equalsIgnoreCase("application/json");
+    }
+
+    /** Why the query does not fit the route: a name it does not take, or a name without a value. */
+    private static Optional<String> wrongParameter(Route route, Map<String, List<String>> query) {
+        for (Map.Entry<String, List<String>> parameter : query.entrySet()) {
+            String name = parameter.getKey();
+            String shown = name.length() > MAX_NAME_SHOWN ? name.substring(0, MAX_NAME_SHOWN) + "…" : name;
+            if (!route.query().contains(name)) {
+                return Optional.of("unknown query parameter: " + shown
+                        + (route.query().isEmpty() ? " (none taken)" : " (taken: " + taken(route) + ")"));
+            }
+            if (parameter.getValue().stream().anyMatch(String::isEmpty)) {
+                return Optional.of(shown + ": a value is needed");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String taken(Route route) {
+        return String.join(", ", new TreeSet<>(route.query()));
     }
 
     /** The body, read up to the limit (a declared length over it is refused unread); empty when over. */

@@ -4,6 +4,8 @@
 
 const API = '/api/v1';
 const PAGE = 50;
+// The source tab shows at most this much of a message (which may be tens of MiB): the rest is a download.
+const SOURCE_LIMIT = 1024 * 1024;
 const state = { offset: 0, total: 0, selected: null, tab: 'html' };
 const $ = id => document.getElementById(id);
 
@@ -176,7 +178,13 @@ async function show(tab) {
   } else if (tab === 'text') {
     $('tab-text').textContent = message.has_text ? await call('GET', base + '/text') : '(no text part)';
   } else if (tab === 'source') {
-    $('tab-source').textContent = await call('GET', base + '/raw');
+    const whole = el('a', 'download the whole message');
+    whole.href = API + base + '/raw';
+    whole.setAttribute('download', '');
+    $('source-note').replaceChildren('showing the first 1 MiB of ' + size(message.size) + '; ',
+      whole);
+    $('source-note').hidden = message.size <= SOURCE_LIMIT;
+    $('source-text').textContent = await call('GET', base + '/raw?limit=' + SOURCE_LIMIT);
   } else if (tab === 'headers') {
     const data = await call('GET', base + '/headers');
     $('headers').replaceChildren(...data.headers.map(header => {

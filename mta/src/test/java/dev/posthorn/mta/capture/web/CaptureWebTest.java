@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -163,6 +164,55 @@ class CaptureWebTest {
         assertThat(rig.store.list(CaptureQuery.ALL, 0, 10).total()).isEqualTo(1);
         assertThat(rig.send("DELETE", "/api/v1/messages", null, rig.origin()).body()).isEqualTo("{\"deleted\":1}");
         assertThat(rig.store.list(CaptureQuery.ALL, 0, 10).total()).isZero();
+    }
+
+    @Test
+    void anEmptyOrUnknownQueryParameterGets400AndDeletesNothing() throws Exception {
+        rig.sendText("s@client.test", "a@dev.test", "kept", "x");
+        for (String query : List.of("?mailbox=", "?mailboxx=a@dev.test", "?mailbox=a@dev.test&force=1")) {
+            HttpResponse<String> answer = rig.send("DELETE", "/api/v1/messages" + query, null, null);
+            assertThat(answer.statusCode()).as(query).isEqualTo(400);
+        }
+        assertThat(rig.store.list(CaptureQuery.ALL, 0, 10).total()).isEqualTo(1);
+        assertThat(rig.get("/api/v1/messages?subjekt=kept").statusCode()).isEqualTo(400);
+        assertThat(rig.get("/api/v1/messages?subject=").statusCode()).isEqualTo(400);
+        assertThat(rig.get("/api/v1/mailboxes?x=1").statusCode()).isEqualTo(400);
+        assertThat(rig.get("/api/v1/chaos?seed=1").statusCode()).isEqualTo(400);
+        assertThat(rig.get("/api/v1/messages?subject=kept&limit=5").body()).contains("\"total\":1");
+    }
+
+    @Test
+    void theRawMessageCanBeCutToItsFirstOctets() throws Exception {
+        CapturedMessage sent = rig.sendText("s@client.test", "r@dev.test", "Long", "y".repeat(5000));
+        byte[] whole = Files.readAllBytes(rig.store.file(sent.id()).orElseThrow());
+        String raw = "/api/v1/messages/" + sent.id() + "/raw";
+        assertThat(rig.getBytes(raw + "?limit=100").body()).isEqualTo(java.util.Arrays.copyOf(whole, 100));
+        assertThat(rig.getBytes(raw + "?limit=1048576").body()).isEqualTo(whole);
+        assertThat(rig.get(raw + "?limit=0").statusCode()).isEqualTo(400);
+        assertThat(rig.get(raw + "?limit=x").statusCode()).isEqualTo(400);
+        String script = rig.get("/app.js").body();
+        assertThat(script).contains("/raw?limit=' + SOURCE_LIMIT", "download the whole message")
+                .doesNotContain("base + '/raw')");
+        assertThat(rig.get("/").body()).contains("id=\"source-note\"");
+    }
+
+    @Test
+    void theHtmlBodyRefreshesNothingAndPrefetchesNoNames() throws Exception {
+        jakarta.mail.internet.MimeMessage message = new jakarta.mail.internet.MimeMessage(rig.session(rig.smtp));
+        message.setFrom("s@client.test");
+        message.setRecipients(jakarta.mail.Message.RecipientType.TO, "r@dev.test");
+        message.setSubject("Refresh");
+        message.setContent("<html><head><META HTTP-EQUIV=\"refresh\" content=\"0;url=https://evil.example/\">"
+                + "<meta/http-equiv=refresh content=\"1;url=https://evil.example/2\"><base href=\"https://evil.example/\">"
+                + "<link rel=\"dns-prefetch\" href=\"//tracker.example\"></head><body><p>hi</p></body></html>",
+                "text/html; charset=UTF-8");
+        message.saveChanges();
+        jakarta.mail.Transport.send(message);
+        CapturedMessage sent = rig.store.list(CaptureQuery.ALL, 0, 1).messages().getFirst();
+        HttpResponse<String> html = rig.get("/api/v1/messages/" + sent.id() + "/html");
+        assertThat(html.statusCode()).isEqualTo(200);
+        assertThat(html.headers().firstValue("X-DNS-Prefetch-Control")).hasValue("off");
+        assertThat(html.body()).contains("<p>hi</p>").doesNotContainPattern("(?i)<(meta|base)[\\s/>]");
     }
 
     @Test
