@@ -2,6 +2,7 @@ package dev.posthorn.mta.capture;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -13,7 +14,8 @@ import java.nio.file.Path;
  * kept and served as raw octets, unparsed.
  *
  * <p>The pass does not parse: every line starting with {@code --} counts as a boundary and starts a header section,
- * and the body after a header section that names {@code multipart/} counts as a preamble until the next such line.
+ * and the body after a header section whose Content-Type names {@code multipart/} counts as a preamble until the next
+ * such line.
  * That overcounts (a {@code -- } signature line is counted as a part), which only errs towards not parsing.
  */
 final class MimeLimits {
@@ -33,12 +35,15 @@ final class MimeLimits {
     /** Boundary-like lines: more parts than any real message carries. */
     static final int MAX_PARTS = 1_000;
 
-    private static final byte[] MULTIPART = "multipart/".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] CONTENT_TYPE = "content-type:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MULTIPART = "multipart/".getBytes(StandardCharsets.US_ASCII);
 
     private enum State { HEADER, BODY, PREAMBLE }
 
     private State state = State.HEADER;
     private boolean multipart;
+    private boolean prefix;
+    private boolean contentType;
     private int matched;
     private long line;
     private boolean dashes;
@@ -77,12 +82,26 @@ final class MimeLimits {
         }
         dashes = line == 1 ? b == '-' : line == 2 ? dashes && b == '-' : dashes;
         onlyCr = line == 1 && b == '\r';
-        if (state == State.HEADER && !multipart) {
-            int lower = b >= 'A' && b <= 'Z' ? b + 32 : b;
+        if (state == State.HEADER) {
+            header(b >= 'A' && b <= 'Z' ? b + 32 : b);
+        }
+        return true;
+    }
+
+    /** Looks for {@code multipart/} in a Content-Type field (RFC 2045 5.1), folded lines included. */
+    private void header(int lower) {
+        if (line == 1) {
+            boolean continuation = lower == ' ' || lower == '\t';
+            contentType &= continuation;
+            prefix = !continuation;
+        }
+        if (prefix && line <= CONTENT_TYPE.length) {
+            prefix = lower == CONTENT_TYPE[(int) line - 1];
+            contentType = prefix && line == CONTENT_TYPE.length;
+        } else if (contentType && !multipart) {
             matched = lower == MULTIPART[matched] ? matched + 1 : lower == MULTIPART[0] ? 1 : 0;
             multipart = matched == MULTIPART.length;
         }
-        return true;
     }
 
     private boolean endOfLine() {
@@ -95,6 +114,7 @@ final class MimeLimits {
             parts++;
             state = State.HEADER;
             multipart = false;
+            contentType = false;
             return parts <= MAX_PARTS;
         }
         if (state == State.BODY) {
