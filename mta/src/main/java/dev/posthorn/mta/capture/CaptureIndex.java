@@ -51,6 +51,12 @@ final class CaptureIndex implements AutoCloseable {
 
     private final Connection connection;
 
+    /**
+     * Rows in {@code messages}, counted at open and kept under this object's lock: pruning by count asks it rather than
+     * SQLite, whose COUNT and OFFSET both walk every row (with a million kept, each capture would).
+     */
+    private int count;
+
     private CaptureIndex(Connection connection) {
         this.connection = connection;
     }
@@ -66,6 +72,7 @@ final class CaptureIndex implements AutoCloseable {
         CaptureIndex index = new CaptureIndex(connection);
         try {
             index.migrate();
+            index.count = index.countRows();
         } catch (SQLException e) {
             connection.close();
             throw e;
@@ -96,6 +103,18 @@ final class CaptureIndex implements AutoCloseable {
                 });
             }
         }
+    }
+
+    private int countRows() throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM messages")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    /** The number of messages indexed. */
+    synchronized int count() {
+        return count;
     }
 
     synchronized void insert(CapturedMessage message, MessageFacts facts) throws SQLException {
@@ -129,6 +148,7 @@ final class CaptureIndex implements AutoCloseable {
             insertAddresses("INSERT INTO header_addresses (message_id, position, address, search) VALUES (?,?,?,?)",
                     message.id(), message.to());
         });
+        count++;
     }
 
     private void insertAddresses(String sql, String id, List<String> addresses) throws SQLException {
@@ -170,10 +190,13 @@ final class CaptureIndex implements AutoCloseable {
                 cutoff == null ? List.of() : List.of(QueryFilter.nanos(cutoff)));
     }
 
-    /** The ids of the oldest messages beyond the newest {@code keep}. */
+    /**
+     * The ids of the oldest messages beyond the newest {@code keep}: none without a query while there are at most
+     * {@code keep}, else the oldest {@code count - keep} read forwards along {@code messages_received}.
+     */
     synchronized List<String> beyond(int keep) throws SQLException {
-        return strings("SELECT id FROM messages ORDER BY received_at DESC, seq DESC LIMIT -1 OFFSET ?",
-                List.of(keep));
+        return count <= keep ? List.of()
+                : strings("SELECT id FROM messages ORDER BY received_at, seq LIMIT ?", List.of(count - keep));
     }
 
     /** The ids of the messages addressed to {@code mailbox}. */
@@ -195,8 +218,9 @@ final class CaptureIndex implements AutoCloseable {
             }
             orphaned.addAll(strings("SELECT id FROM messages m WHERE NOT EXISTS"
                     + " (SELECT 1 FROM recipients r WHERE r.message_id = m.id)", List.of()));
-            deleteRows(orphaned);
+            orphaned.retainAll(deleteRows(orphaned));
         });
+        count -= orphaned.size();
         return orphaned;
     }
 
@@ -215,13 +239,17 @@ final class CaptureIndex implements AutoCloseable {
                 orphaned[0] = !deleteRows(List.of(id)).isEmpty();
             }
         });
+        if (orphaned[0]) {
+            count--;
+        }
         return orphaned[0];
     }
 
-    /** Deletes the rows of {@code ids}; returns those that existed. */
+    /** Deletes the rows of {@code ids}; returns those that existed. The caller adjusts {@link #count} on commit. */
     synchronized List<String> delete(List<String> ids) throws SQLException {
         List<String> deleted = new ArrayList<>();
         transaction(() -> deleted.addAll(deleteRows(ids)));
+        count -= deleted.size();
         return deleted;
     }
 

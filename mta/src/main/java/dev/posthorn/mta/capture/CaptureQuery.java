@@ -10,7 +10,9 @@ import java.time.Instant;
  * @param from          in the envelope sender or the From field
  * @param to            in a recipient or the To/Cc fields
  * @param subject       in the subject
- * @param text          in the subject or the body text (text parts, and the HTML part's text)
+ * @param text          in the subject or the body text (the text part, then the HTML part's text): the first 64 KiB
+ *                      of text of each message ({@code MessageFacts.MAX_SEARCH_CHARS} characters) are indexed, so a
+ *                      word further in is not found
  * @param after         received at or after
  * @param before        received before
  * @param hasAttachment with ({@code true}) or without ({@code false}) attachments

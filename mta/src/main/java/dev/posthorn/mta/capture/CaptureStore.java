@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * The store behind {@code posthorn dev}: the index and metadata in an SQLite database ({@code DIR/index.db}), the
  * bytes of each message as a file beside it ({@code DIR/messages/<id>.eml}). Survives restarts; prunes the oldest
  * beyond {@code maxMessages} and those older than {@code maxAge}. Every path streams: no message is held whole in
- * memory. Thread-safe.
+ * memory. Thread-safe. The directories are created 0700 and the files 0600 on POSIX file systems
+ * ({@link PrivateFiles}): captured mail can hold real data.
  *
  * <p>A message file is written under a temporary name and renamed into place before its index row is committed, so
  * a listed message always has its bytes. The file is not forced to disk: this store holds captures for a developer
@@ -87,10 +88,12 @@ public final class CaptureStore implements MessageSink, AutoCloseable {
         if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) {
             throw new IllegalArgumentException("maxAge must be positive");
         }
-        Path messages = Files.createDirectories(dir.resolve("messages"));
+        Path messages = PrivateFiles.directory(PrivateFiles.directory(dir).resolve("messages"));
         deleteTemporaryFiles(messages);
         CaptureIndex index;
         try {
+            // SQLite gives the -wal and -shm files the permissions of the database file (its unix VFS does).
+            PrivateFiles.file(dir.resolve("index.db"));
             index = CaptureIndex.open(dir.resolve("index.db"));
         } catch (SQLException e) {
             throw new IOException("cannot open the capture index in " + dir + ": " + e.getMessage(), e);
@@ -139,7 +142,7 @@ public final class CaptureStore implements MessageSink, AutoCloseable {
         Path file = messages.resolve(id + ".eml");
         try {
             long size;
-            try (OutputStream out = Files.newOutputStream(tmp)) {
+            try (OutputStream out = PrivateFiles.newOutputStream(tmp)) {
                 size = message.transferTo(out);
             }
             MessageFacts facts = MessageFacts.read(tmp);

@@ -50,8 +50,9 @@ public record MessageView(List<Header> headers, String text, String html, List<A
 
     /**
      * Parses the message in {@code file}. A malformed message still gives a view: what could be parsed, with any part
-     * whose structure is broken listed as an attachment; one with a line too long to parse safely (over 1 MiB) is one
-     * {@code message/rfc822} attachment, its raw octets.
+     * whose structure is broken listed as an attachment; one over a limit of safe parsing ({@link MimeLimits}: a line
+     * over 1 MiB, header sections over 2 MiB in all, over 1,000 parts) is one {@code message/rfc822} attachment, its
+     * raw octets.
      *
      * @throws IOException if the file cannot be read, or its header section cannot be parsed at all
      */
@@ -60,7 +61,7 @@ public record MessageView(List<Header> headers, String text, String html, List<A
             return new MessageView(List.of(), null, null,
                     List.of(new Attachment(0, null, "message/rfc822", null, Files.size(file))));
         }
-        try (MimeTree tree = MimeTree.open(file)) {
+        try (MimeTree tree = MimeTree.parse(file)) {
             List<Header> headers = new ArrayList<>();
             for (jakarta.mail.Header header : Collections.list(tree.message().getAllHeaders())) {
                 headers.add(new Header(header.getName(), MimeTree.decodeHeader(header.getValue())));
@@ -85,11 +86,14 @@ public record MessageView(List<Header> headers, String text, String html, List<A
      * @throws IllegalArgumentException if the message has no attachment {@code index}
      */
     public static void writeAttachment(Path file, int index, OutputStream out) throws IOException {
-        if (!MimeTree.parsable(file) && index == 0) {
+        if (!MimeTree.parsable(file)) {
+            if (index != 0) {
+                throw new IllegalArgumentException("no attachment " + index);
+            }
             Files.copy(file, out);
             return;
         }
-        try (MimeTree tree = MimeTree.open(file)) {
+        try (MimeTree tree = MimeTree.parse(file)) {
             if (index < 0 || index >= tree.attachments().size()) {
                 throw new IllegalArgumentException("no attachment " + index);
             }

@@ -33,15 +33,10 @@ final class MimeTree implements AutoCloseable {
     private static final Session SESSION = session();
 
     /** Nesting beyond this is a hostile message, not a real one: deeper parts are shown as attachments. */
-    private static final int MAX_DEPTH = 30;
+    private static final int MAX_DEPTH = 20;
 
-    /**
-     * The longest line parsed. Angus Mail reads each header line (and a multipart preamble) whole into memory, and the
-     * data of an SMTP message has no line limit of its own, so one endless line could exhaust the heap. RFC 5322 2.1.1
-     * allows 998 octets and RFC 2045 6.8 lines of 76 for base64; a message with a longer line than this is no real
-     * message and is kept and served as raw octets, unparsed.
-     */
-    static final int MAX_LINE = 1 << 20;
+    /** The longest line parsed: see {@link MimeLimits#MAX_LINE}. */
+    static final int MAX_LINE = MimeLimits.MAX_LINE;
 
     private final SharedFileInputStream file;
     private final MimeMessage message;
@@ -62,12 +57,17 @@ final class MimeTree implements AutoCloseable {
     /**
      * Opens and walks the message in {@code path}; close it to release the file.
      *
-     * @throws IOException if the file cannot be read, or has a line longer than {@link #MAX_LINE} (see there)
+     * @throws IOException if the file cannot be read, or is over a limit of {@link MimeLimits} (see there)
      */
     static MimeTree open(Path path) throws IOException {
         if (!parsable(path)) {
-            throw new IOException("a line longer than " + MAX_LINE + " octets: not parsed");
+            throw new IOException("over the limits of a parsable message: not parsed");
         }
+        return parse(path);
+    }
+
+    /** Opens and walks a message already found {@link #parsable}: the pass over the file is not made twice. */
+    static MimeTree parse(Path path) throws IOException {
         MimeTree tree = new MimeTree(path);
         try {
             tree.walk(tree.message, 0);
@@ -122,22 +122,9 @@ final class MimeTree implements AutoCloseable {
         }
     }
 
-    /** Whether every line of the file is at most {@link #MAX_LINE} octets: one pass with a small buffer. */
+    /** Whether the message is safe to parse in a small heap: {@link MimeLimits#within}. */
     static boolean parsable(Path path) throws IOException {
-        try (InputStream in = java.nio.file.Files.newInputStream(path)) {
-            byte[] buffer = new byte[65536];
-            long run = 0;
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                for (int i = 0; i < n; i++) {
-                    run = buffer[i] == '\n' ? 0 : run + 1;
-                    if (run > MAX_LINE) {
-                        return false;
-                    }
-                }
-            }
-            return true;
-        }
+        return MimeLimits.within(path);
     }
 
     /** A part with {@code Content-Disposition: attachment} or a file name (RFC 2183). */

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -53,7 +52,8 @@ final class DevCommand implements Callable<Integer> {
     String smtps;
 
     @Option(names = "--pop3", defaultValue = "127.0.0.1:1110", paramLabel = "HOST:PORT|off",
-            description = "POP3 with STLS; the user name is the mailbox (default: ${DEFAULT-VALUE}).")
+            description = {"POP3 with STLS; the user name is the mailbox, a recipient address; any password, or with",
+                "--auth one of its passwords (default: ${DEFAULT-VALUE})."})
     String pop3;
 
     @Option(names = "--http", defaultValue = "127.0.0.1:8025", paramLabel = "HOST:PORT|off",
@@ -72,7 +72,8 @@ final class DevCommand implements Callable<Integer> {
     Path dir;
 
     @Option(names = "--auth", paramLabel = "USER:PASSWORD",
-            description = "Accept only this user (repeatable) and refuse mail without AUTH.")
+            description = {"SMTP accepts only this user (repeatable) and refuses mail without AUTH; POP3 then",
+                "opens a mailbox (the user name) with any of these passwords."})
     List<String> users = new ArrayList<>();
 
     @Option(names = "--max-messages", defaultValue = "10000", paramLabel = "N",
@@ -138,7 +139,6 @@ final class DevCommand implements Callable<Integer> {
     Running start(PrintStream out) throws IOException {
         Chaos chaos = chaos();
         Duration age = maxAge == null ? null : DurationLiteral.parse(maxAge);
-        Files.createDirectories(dir);
         CaptureStore store = CaptureStore.open(dir, maxMessages, age, Clock.systemUTC());
         SmtpServer smtpServer = null;
         SmtpServer smtpsServer = null;
@@ -157,7 +157,7 @@ final class DevCommand implements Callable<Integer> {
             }
             if (!OFF.equals(pop3)) {
                 pop3Server = Pop3Server.start(Pop3Server.Settings.of(SinkCommand.address(pop3)).withHostname(hostname)
-                        .withStls(tls).withUsers(SinkCommand.passwords(users)),
+                        .withStls(tls).withPasswords(SinkCommand.passwords(users).values()),
                         CaptureMaildrop.factory(store, maxMessages));
                 out.println("pop3   " + hostPort(pop3Server.address()) + " (STLS)");
             }

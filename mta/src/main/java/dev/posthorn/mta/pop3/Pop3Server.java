@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -52,15 +53,18 @@ public final class Pop3Server implements AutoCloseable {
      * @param hostname       named in the greeting
      * @param tls            the certificate, or {@code null} for no TLS
      * @param tlsMode        how {@code tls} is offered
-     * @param users          user name to password; empty means any password for any user name, else the pair
-     *                       must match (user names compared case-insensitively)
+     * @param users          user name to password; when it and {@code passwords} are empty any password opens any
+     *                       user name, else the pair must match (user names compared case-insensitively)
+     * @param passwords      passwords that open any user name (a user name being a mailbox, as in
+     *                       {@code posthorn dev --auth}); compared in constant time
      * @param idleTimeout    how long a command, or a client taking output, may keep the server waiting (RFC 1939
      *                       3: the autologout timer is at least 10 minutes)
      * @param maxConnections open connections at most
      * @param maxBadCommands bad commands (unknown, malformed, out of state, refused PASS) before the server closes
      */
     public record Settings(InetSocketAddress address, String hostname, ServerTls tls, TlsMode tlsMode,
-                           Map<String, String> users, Duration idleTimeout, int maxConnections, int maxBadCommands) {
+                           Map<String, String> users, Set<String> passwords, Duration idleTimeout,
+                           int maxConnections, int maxBadCommands) {
 
         public Settings {
             Objects.requireNonNull(address, "address");
@@ -68,6 +72,7 @@ public final class Pop3Server implements AutoCloseable {
             Objects.requireNonNull(tlsMode, "tlsMode");
             users = users.entrySet().stream().collect(Collectors.toUnmodifiableMap(
                     e -> e.getKey().toLowerCase(Locale.ROOT), Map.Entry::getValue));
+            passwords = Set.copyOf(passwords);
             if (idleTimeout.isNegative() || idleTimeout.isZero()) {
                 throw new IllegalArgumentException("idleTimeout must be positive");
             }
@@ -81,46 +86,60 @@ public final class Pop3Server implements AutoCloseable {
 
         /** No TLS, any password, 10 minutes idle, 100 connections, 10 bad commands. */
         public static Settings of(InetSocketAddress address) {
-            return new Settings(address, "localhost", null, TlsMode.STLS, Map.of(), Duration.ofMinutes(10), 100, 10);
+            return new Settings(address, "localhost", null, TlsMode.STLS, Map.of(), Set.of(), Duration.ofMinutes(10),
+                    100, 10);
         }
 
         public Settings withHostname(String name) {
-            return new Settings(address, name, tls, tlsMode, users, idleTimeout, maxConnections, maxBadCommands);
+            return new Settings(address, name, tls, tlsMode, users, passwords, idleTimeout, maxConnections,
+                    maxBadCommands);
         }
 
         /** Offers STLS with {@code certificate}. */
         public Settings withStls(ServerTls certificate) {
-            return new Settings(address, hostname, certificate, TlsMode.STLS, users, idleTimeout, maxConnections,
-                    maxBadCommands);
+            return new Settings(address, hostname, certificate, TlsMode.STLS, users, passwords, idleTimeout,
+                    maxConnections, maxBadCommands);
         }
 
         /** Speaks TLS from the first octet with {@code certificate}. */
         public Settings withImplicitTls(ServerTls certificate) {
-            return new Settings(address, hostname, certificate, TlsMode.IMPLICIT, users, idleTimeout, maxConnections,
+            return new Settings(address, hostname, certificate, TlsMode.IMPLICIT, users, passwords, idleTimeout,
+                    maxConnections, maxBadCommands);
+        }
+
+        /**
+         * Opens any user name (any mailbox) with one of {@code any} passwords, besides the pairs of
+         * {@link #withUsers} ({@code -ERR [AUTH]} otherwise, RFC 3206 4).
+         */
+        public Settings withPasswords(Collection<String> any) {
+            return new Settings(address, hostname, tls, tlsMode, users, Set.copyOf(any), idleTimeout, maxConnections,
                     maxBadCommands);
         }
 
         /** Enforces these user names and passwords ({@code -ERR [AUTH]} otherwise, RFC 3206 4). */
         public Settings withUsers(Map<String, String> pairs) {
-            return new Settings(address, hostname, tls, tlsMode, pairs, idleTimeout, maxConnections, maxBadCommands);
+            return new Settings(address, hostname, tls, tlsMode, pairs, passwords, idleTimeout, maxConnections,
+                    maxBadCommands);
         }
 
         public Settings withIdleTimeout(Duration timeout) {
-            return new Settings(address, hostname, tls, tlsMode, users, timeout, maxConnections, maxBadCommands);
+            return new Settings(address, hostname, tls, tlsMode, users, passwords, timeout, maxConnections,
+                    maxBadCommands);
         }
 
         public Settings withMaxConnections(int max) {
-            return new Settings(address, hostname, tls, tlsMode, users, idleTimeout, max, maxBadCommands);
+            return new Settings(address, hostname, tls, tlsMode, users, passwords, idleTimeout, max, maxBadCommands);
         }
 
         public Settings withMaxBadCommands(int max) {
-            return new Settings(address, hostname, tls, tlsMode, users, idleTimeout, maxConnections, max);
+            return new Settings(address, hostname, tls, tlsMode, users, passwords, idleTimeout, maxConnections, max);
         }
 
         @Override
         public String toString() {
             return "Settings[" + address + ", " + hostname + ", tls=" + (tls == null ? "none" : tlsMode) + ", users="
-                    + users.keySet() + ", idle " + idleTimeout + ", " + maxConnections + " connections]";
+                    + users.keySet() + (passwords.isEmpty() ? "" : ", " + passwords.size() + " passwords") + ", idle "
+                    + idleTimeout + ", " + maxConnections + " connections]";
         }
     }
 

@@ -2,6 +2,7 @@ package dev.posthorn.mta.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.posthorn.smtp.server.SmtpServer;
 import dev.posthorn.smtp.testing.ManualClock;
@@ -15,6 +16,8 @@ import jakarta.mail.internet.MimeMultipart;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -94,6 +98,24 @@ class CaptureStoreTest {
 
     private static CaptureQuery query(String from, String to, String subject, String text) {
         return new CaptureQuery(null, from, to, subject, text, null, null, null, null, null);
+    }
+
+    @Test
+    void theStoreIsReadableByItsOwnerOnly() throws Exception {
+        assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        Path storeDir = dir.resolve("var").resolve("dev");
+        store = CaptureStore.open(storeDir, 100, null, Clock.systemUTC());
+        server = SmtpServer.builder().bind("127.0.0.1", 0).hostname("dev.posthorn.test").sink(store).build().start();
+        sendText("app@app.test", "dev@one.test", "private", "real data");
+        String id = store.list(CaptureQuery.ALL, 0, 1).messages().getFirst().id();
+        Set<PosixFilePermission> directory = PosixFilePermissions.fromString("rwx------");
+        Set<PosixFilePermission> file = PosixFilePermissions.fromString("rw-------");
+        assertThat(Files.getPosixFilePermissions(storeDir)).isEqualTo(directory);
+        assertThat(Files.getPosixFilePermissions(storeDir.resolve("messages"))).isEqualTo(directory);
+        assertThat(Files.getPosixFilePermissions(store.file(id).orElseThrow())).isEqualTo(file);
+        assertThat(Files.getPosixFilePermissions(storeDir.resolve("index.db"))).isEqualTo(file);
+        assertThat(Files.getPosixFilePermissions(storeDir.resolve("index.db-wal"))).isEqualTo(file);
+        assertThat(Files.getPosixFilePermissions(storeDir.resolve("index.db-shm"))).isEqualTo(file);
     }
 
     @Test

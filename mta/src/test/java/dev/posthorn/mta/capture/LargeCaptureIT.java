@@ -19,8 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A message of about 200 MB (a 150 MB attachment, base64) is captured, indexed, viewed and its attachment read back,
- * all in a JVM whose whole heap is 64 MB: no path of the store holds a message in memory.
+ * Messages the store must take in a JVM whose whole heap is 64 MB: one of about 200 MB (a 150 MB attachment, base64)
+ * captured, indexed, viewed and its attachment read back, so no path of the store holds a message in memory; and
+ * messages built to make a MIME parser hold them in memory (a 60 MB header block, 100,000 tiny parts), stored
+ * unparsed with empty fields and served as raw source.
  */
 class LargeCaptureIT {
 
@@ -28,6 +30,47 @@ class LargeCaptureIT {
 
     @Test
     void twoHundredMegabytesStoredAndViewedInSixtyFourMegabytesOfHeap(@TempDir Path dir) throws Exception {
+        Generated message = new Generated();
+        List<String> lines = capture(dir, message);
+        assertThat(lines.get(0)).isEqualTo("large");
+        assertThat(Long.parseLong(lines.get(1))).isGreaterThan(message.sent);
+        assertThat(lines.get(2)).isEqualTo("a large file follows");
+        assertThat(Long.parseLong(lines.get(3))).isEqualTo(ATTACHMENT);
+        assertThat(lines.get(4)).isEqualTo(HexFormat.of().formatHex(message.sha.digest()));
+        assertThat(lines.get(5)).isEqualTo("1");
+    }
+
+    @Test
+    void aSixtyMegabyteHeaderBlockIsStoredUnparsed(@TempDir Path dir) throws Exception {
+        // 990-character lines (RFC 5322 2.1.1 allows 998), 60 MB of them before the body.
+        Repeated message = new Repeated("Subject: endless header\r\nFrom: app@app.test\r\n",
+                "X-Filler: " + "f".repeat(980) + "\r\n", 60 * 1024 * 1024 / 992, "\r\nbody\r\n");
+        assertStoredUnparsed(capture(dir, message), message);
+    }
+
+    @Test
+    void aHundredThousandPartsAreStoredUnparsed(@TempDir Path dir) throws Exception {
+        Repeated message = new Repeated("Subject: many parts\r\nFrom: app@app.test\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/mixed; boundary=b\r\n\r\n",
+                "--b\r\nContent-Type: text/plain\r\n\r\nx\r\n", 100_000, "--b--\r\n");
+        assertStoredUnparsed(capture(dir, message), message);
+    }
+
+    /** Indexed with empty fields; viewed as one raw attachment, the whole stored file, read back whole. */
+    private static void assertStoredUnparsed(List<String> lines, Repeated message) {
+        assertThat(lines.get(0)).isEmpty();
+        long size = Long.parseLong(lines.get(1));
+        assertThat(size).isGreaterThan(message.sent);
+        assertThat(lines.get(2)).isEqualTo("null");
+        assertThat(Long.parseLong(lines.get(3))).isEqualTo(size);
+        assertThat(lines.get(5)).isEqualTo("1");
+        assertThat(lines.get(6)).isEmpty();
+        assertThat(lines.get(7)).isEqualTo("1");
+        assertThat(lines.get(8)).isEqualTo("0");
+    }
+
+    /** Sends {@code message} to a {@link LargeCaptureServer} in a child JVM with 64 MB of heap; its result lines. */
+    private static List<String> capture(Path dir, InputStream message) throws Exception {
         Path portFile = dir.resolve("port");
         Path resultFile = dir.resolve("result");
         Process process = new ProcessBuilder(List.of(
@@ -45,18 +88,11 @@ class LargeCaptureIT {
             }
             assertThat(portFile).as(log(dir)).exists();
             int port = Integer.parseInt(Files.readString(portFile).trim());
-            Generated message = new Generated();
             SendResult result = SmtpClient.send("127.0.0.1", port, "big@app.test", List.of("dev@one.test"), message);
             assertThat(result.reply().code()).isEqualTo(250);
             assertThat(process.waitFor(10, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
             assertThat(process.exitValue()).as(log(dir)).isZero();
-            List<String> lines = Files.readAllLines(resultFile);
-            assertThat(lines.get(0)).isEqualTo("large");
-            assertThat(Long.parseLong(lines.get(1))).isGreaterThan(message.sent);
-            assertThat(lines.get(2)).isEqualTo("a large file follows");
-            assertThat(Long.parseLong(lines.get(3))).isEqualTo(ATTACHMENT);
-            assertThat(lines.get(4)).isEqualTo(HexFormat.of().formatHex(message.sha.digest()));
-            assertThat(lines.get(5)).isEqualTo("1");
+            return Files.readAllLines(resultFile);
         } finally {
             process.destroyForcibly().waitFor();
         }
@@ -119,6 +155,45 @@ class LargeCaptureIT {
             }
             position = 0;
             return true;
+        }
+    }
+
+    /** A head, a chunk {@code count} times, and a tail, made as it is read. */
+    private static final class Repeated extends InputStream {
+        private final byte[] chunk;
+        private final byte[] tail;
+        private byte[] current;
+        private int position;
+        private int left;
+        long sent;
+
+        Repeated(String head, String chunk, int count, String tail) {
+            this.current = head.getBytes(StandardCharsets.US_ASCII);
+            this.chunk = chunk.getBytes(StandardCharsets.US_ASCII);
+            this.tail = tail.getBytes(StandardCharsets.US_ASCII);
+            this.left = count;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) {
+            if (position == current.length) {
+                if (current == tail) {
+                    return -1;
+                }
+                current = left-- > 0 ? chunk : tail;
+                position = 0;
+            }
+            int n = Math.min(length, current.length - position);
+            System.arraycopy(current, position, buffer, offset, n);
+            position += n;
+            sent += n;
+            return n;
         }
     }
 }

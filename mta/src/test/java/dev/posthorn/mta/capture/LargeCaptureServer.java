@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The child JVM of {@link LargeCaptureIT}: a capture store behind an SMTP server, with a small heap. It writes its
- * port to {@code args[1]}, waits for one message, views it, streams its attachment through SHA-256, and writes the
- * results to {@code args[2]}.
+ * port to {@code args[1]}, waits for one message, views it, streams its first attachment through SHA-256, and writes
+ * the results to {@code args[2]}, one a line: subject, size, text, first attachment's size, its SHA-256, messages
+ * stored, From, attachments, header fields.
  */
 final class LargeCaptureServer {
 
@@ -41,9 +42,10 @@ final class LargeCaptureServer {
                 MessageView.writeAttachment(store.file(id).orElseThrow(), 0, out);
             }
             Files.writeString(Path.of(args[2]), String.join("\n", added.message().subject(),
-                    String.valueOf(added.message().size()), view.text(),
+                    String.valueOf(added.message().size()), String.valueOf(view.text()),
                     String.valueOf(view.attachments().getFirst().size()), HexFormat.of().formatHex(sha.digest()),
-                    String.valueOf(store.list(CaptureQuery.ALL, 0, 10).total())));
+                    String.valueOf(store.list(CaptureQuery.ALL, 0, 10).total()), added.message().from(),
+                    String.valueOf(view.attachments().size()), String.valueOf(view.headers().size())));
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,6 +155,64 @@ class MessageViewTest {
         assertThat(MessageFacts.read(file)).isEqualTo(MessageFacts.EMPTY);
         assertThat(MessageView.read(file("Subject: " + "x".repeat(MimeTree.MAX_LINE - 12) + "\n\nbody\n"))
                 .text()).isEqualTo("body\r\n");
+    }
+
+    private void assertServedRaw(Path file) throws Exception {
+        MessageView view = MessageView.read(file);
+        assertThat(view.headers()).isEmpty();
+        assertThat(view.attachments()).containsExactly(
+                new MessageView.Attachment(0, null, "message/rfc822", null, Files.size(file)));
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        MessageView.writeAttachment(file, 0, raw);
+        assertThat(raw.size()).isEqualTo(Files.size(file));
+        assertThatThrownBy(() -> MessageView.writeAttachment(file, 1, OutputStream.nullOutputStream()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(MessageFacts.read(file)).isEqualTo(MessageFacts.EMPTY);
+    }
+
+    @Test
+    void aHeaderSectionOverTheLimitIsServedRaw() throws Exception {
+        String filler = "X-Filler: " + "f".repeat(978) + "\n";
+        int lines = MimeLimits.MAX_HEADER_BYTES / filler.length() + 1;
+        assertServedRaw(file("Subject: long\n" + filler.repeat(lines) + "\nbody\n"));
+        assertThat(MessageView.read(file("Subject: long\n" + filler.repeat(lines / 2) + "\nbody\n")).text())
+                .isEqualTo("body\r\n");
+    }
+
+    @Test
+    void tooManyHeaderFieldsAreServedRaw() throws Exception {
+        assertServedRaw(file("Subject: many\n" + "X: y\n".repeat(MimeLimits.MAX_HEADER_LINES) + "\nbody\n"));
+    }
+
+    @Test
+    void partHeadersCountTowardsTheLimit() throws Exception {
+        String header = "X-Part: " + "p".repeat(980) + "\n";
+        String part = "--b\nContent-Type: text/plain\n" + header.repeat(300) + "\nx\n";
+        assertServedRaw(file("Subject: parts\nContent-Type: multipart/mixed; boundary=b\n\n"
+                + part.repeat(10) + "--b--\n"));
+    }
+
+    @Test
+    void tooManyPartsAreServedRaw() throws Exception {
+        String part = "--b\nContent-Type: text/plain\n\nx\n";
+        String head = "Subject: parts\nContent-Type: multipart/mixed; boundary=b\n\n";
+        assertServedRaw(file(head + part.repeat(MimeLimits.MAX_PARTS) + "--b--\n"));
+        MessageView view = MessageView.read(file(head + part.repeat(MimeLimits.MAX_PARTS - 1) + "--b--\n"));
+        assertThat(view.text()).isEqualTo("x");
+        assertThat(view.attachments()).hasSize(MimeLimits.MAX_PARTS - 2);
+    }
+
+    @Test
+    void aPreambleOverTheLimitIsServedRaw() throws Exception {
+        String line = "p".repeat(998) + "\n";
+        String head = "Subject: preamble\nContent-Type: multipart/mixed;\n boundary=b\n\n";
+        assertServedRaw(file(head + line.repeat(MimeLimits.MAX_HEADER_BYTES / line.length() + 1)
+                + "--b\n\nx\n--b--\n"));
+        // multipart/ outside a Content-Type field makes no preamble: a long text body is parsed.
+        String body = "Subject: about multipart/mixed\nX-Note: multipart/mixed\n"
+                + "Content-Type: text/plain;\n charset=us-ascii\n\n"
+                + line.repeat(MimeLimits.MAX_HEADER_BYTES / line.length() + 1);
+        assertThat(MessageView.read(file(body)).text()).startsWith("ppp");
     }
 
     @Test

@@ -182,8 +182,9 @@ class DevCommandTest {
 
     @Test
     void pop3ServesEachRecipientsMailboxOverStls() throws Exception {
-        start("--pop3", "127.0.0.1:0", "--auth", "dev@one.test:secret");
-        send(running.smtp().port(), false, "dev@one.test", "secret");
+        // --auth names the application's login; POP3 opens any recipient's mailbox with one of its passwords.
+        start("--pop3", "127.0.0.1:0", "--auth", "app:secret", "--auth", "other:second");
+        send(running.smtp().port(), false, "app", "secret");
         assertThat(printed.toString(StandardCharsets.UTF_8))
                 .containsPattern("(?m)^pop3   127\\.0\\.0\\.1:" + running.pop3().address().getPort() + " \\(STLS\\)$");
         Properties p = new Properties();
@@ -194,12 +195,14 @@ class DevCommandTest {
         jakarta.mail.Store pop3 = Session.getInstance(p).getStore("pop3");
         assertThatThrownBy(() -> pop3.connect("127.0.0.1", running.pop3().address().getPort(), "dev@one.test", "wrong"))
                 .isInstanceOf(AuthenticationFailedException.class);
-        pop3.connect("127.0.0.1", running.pop3().address().getPort(), "DEV@one.test", "secret");
-        try (pop3) {
-            jakarta.mail.Folder inbox = pop3.getFolder("INBOX");
-            inbox.open(jakarta.mail.Folder.READ_ONLY);
-            assertThat(inbox.getMessages()).extracting(Message::getSubject).containsExactly("smtp as dev@one.test");
-            inbox.close(false);
+        for (String password : List.of("secret", "second")) {
+            pop3.connect("127.0.0.1", running.pop3().address().getPort(), "DEV@one.test", password);
+            try (pop3) {
+                jakarta.mail.Folder inbox = pop3.getFolder("INBOX");
+                inbox.open(jakarta.mail.Folder.READ_ONLY);
+                assertThat(inbox.getMessages()).extracting(Message::getSubject).containsExactly("smtp as app");
+                inbox.close(false);
+            }
         }
     }
 

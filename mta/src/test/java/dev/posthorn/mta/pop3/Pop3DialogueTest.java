@@ -252,6 +252,26 @@ class Pop3DialogueTest {
     }
 
     @Test
+    void anyMailboxOpensWithOneOfThePasswords() throws IOException {
+        twoMessages();
+        InetSocketAddress address = start(Pop3Server.Settings.of(new InetSocketAddress("127.0.0.1", 0))
+                .withPasswords(List.of("first", "second")));
+        try (Pop3Client client = new Pop3Client(address)) {
+            client.line();
+            client.command("USER " + BOX);
+            assertThat(client.command("PASS firs")).isEqualTo("-ERR [AUTH] invalid user name or password");
+            client.command("USER " + BOX);
+            assertThat(client.command("PASS second")).isEqualTo("+OK maildrop has 2 messages (103 octets)");
+            assertThat(client.command("QUIT")).startsWith("+OK");
+        }
+        try (Pop3Client client = new Pop3Client(address)) {
+            client.line();
+            client.command("USER nobody@example.test");
+            assertThat(client.command("PASS first")).isEqualTo("+OK maildrop has 0 messages (0 octets)");
+        }
+    }
+
+    @Test
     void aMaildropIsLockedWhileASessionHasIt() throws IOException {
         twoMessages();
         InetSocketAddress address = start();
