@@ -79,7 +79,7 @@ public final class Chaos {
             }
         }
 
-        /** Wait {@code delay}, then go on as usual. */
+        /** Wait {@code delay} (at most {@link Chaos#MAX_DURATION}), then go on as usual. */
         record Delay(Duration delay) implements Fault {
             public Delay {
                 bounded(delay, "delay");
@@ -90,7 +90,10 @@ public final class Chaos {
         record Disconnect() implements Fault {
         }
 
-        /** Say nothing for {@code duration} (or until the client closes), then close without a reply. */
+        /**
+         * Say nothing for {@code duration} (at most {@link Chaos#MAX_DURATION}; or until the client closes), then close
+         * without a reply.
+         */
         record Stall(Duration duration) implements Fault {
             public Stall {
                 bounded(duration, "stall");
@@ -138,7 +141,8 @@ public final class Chaos {
      * {@code reply=CODE[ ENHANCED] TEXT}, {@code delay=DURATION}, {@code disconnect} or {@code stall[=DURATION]},
      * e.g. {@code rcpt:reply=451 4.3.0 Try again later:p=0.5} or {@code data:delay=2s}. Stages are named as in
      * {@link Stage#of}; a DURATION is a whole number with {@code ns}, {@code ms}, {@code s}, {@code m} or {@code h};
-     * {@code stall} alone lasts {@link #DEFAULT_STALL}; the probability defaults to 1.
+     * {@code stall} alone lasts {@link #DEFAULT_STALL}; a delay or stall lasts at most {@link #MAX_DURATION}; the
+     * probability defaults to 1.
      *
      * @throws IllegalArgumentException naming what is wrong in {@code text}
      */
