@@ -30,6 +30,12 @@ public final class Chaos {
     /** What a {@code stall} without a duration lasts: longer than most clients wait for a reply they expect soon. */
     public static final Duration DEFAULT_STALL = Duration.ofSeconds(60);
 
+    /**
+     * The longest delay or stall: each holds a connection and a thread, and a rule comes from the API as well as the
+     * command line, so a typo such as {@code 999999h} must not park connections for a century.
+     */
+    public static final Duration MAX_DURATION = Duration.ofHours(1);
+
     /** Where in a session a fault can strike. */
     public enum Stage {
         CONNECT, EHLO, AUTH, MAIL, RCPT, DATA, END_OF_DATA;
@@ -73,10 +79,10 @@ public final class Chaos {
             }
         }
 
-        /** Wait {@code delay}, then go on as usual. */
+        /** Wait {@code delay} (at most {@link Chaos#MAX_DURATION}), then go on as usual. */
         record Delay(Duration delay) implements Fault {
             public Delay {
-                nonNegative(delay, "delay");
+                bounded(delay, "delay");
             }
         }
 
@@ -84,10 +90,13 @@ public final class Chaos {
         record Disconnect() implements Fault {
         }
 
-        /** Say nothing for {@code duration} (or until the client closes), then close without a reply. */
+        /**
+         * Say nothing for {@code duration} (at most {@link Chaos#MAX_DURATION}; or until the client closes), then close
+         * without a reply.
+         */
         record Stall(Duration duration) implements Fault {
             public Stall {
-                nonNegative(duration, "stall");
+                bounded(duration, "stall");
             }
         }
     }
@@ -132,7 +141,8 @@ public final class Chaos {
      * {@code reply=CODE[ ENHANCED] TEXT}, {@code delay=DURATION}, {@code disconnect} or {@code stall[=DURATION]},
      * e.g. {@code rcpt:reply=451 4.3.0 Try again later:p=0.5} or {@code data:delay=2s}. Stages are named as in
      * {@link Stage#of}; a DURATION is a whole number with {@code ns}, {@code ms}, {@code s}, {@code m} or {@code h};
-     * {@code stall} alone lasts {@link #DEFAULT_STALL}; the probability defaults to 1.
+     * {@code stall} alone lasts {@link #DEFAULT_STALL}; a delay or stall lasts at most {@link #MAX_DURATION}; the
+     * probability defaults to 1.
      *
      * @throws IllegalArgumentException naming what is wrong in {@code text}
      */
@@ -150,6 +160,34 @@ public final class Chaos {
         Objects.requireNonNull(rule, "rule");
         synchronized (lock) {
             rules.put(rule.stage(), rule);
+        }
+        return this;
+    }
+
+    /**
+     * Replaces every rule by {@code replacement} and starts the generator again from {@code seed}, in one step: a
+     * draw at the same time sees either the old rules or the new ones, never none. Nothing changes when
+     * {@code replacement} holds two rules for one stage (which {@link #set} one after the other would let the last
+     * win without a word).
+     *
+     * @throws IllegalArgumentException naming the stage that has two rules
+     */
+    public Chaos replace(long seed, List<Rule> replacement) {
+        Map<Stage, Rule> byStage = new EnumMap<>(Stage.class);
+        for (Rule rule : replacement) {
+            Objects.requireNonNull(rule, "rule");
+            Rule before = byStage.putIfAbsent(rule.stage(), rule);
+            if (before != null) {
+                throw new IllegalArgumentException("two chaos rules for stage " + rule.stage().label() + ": \""
+                        + ChaosText.quote(format(before)) + "\" and \"" + ChaosText.quote(format(rule))
+                        + "\"; give one per stage");
+            }
+        }
+        synchronized (lock) {
+            rules.clear();
+            rules.putAll(byStage);
+            this.seed = seed;
+            this.random = new SplittableRandom(seed);
         }
         return this;
     }
@@ -211,10 +249,14 @@ public final class Chaos {
         }
     }
 
-    private static void nonNegative(Duration duration, String name) {
+    private static void bounded(Duration duration, String name) {
         Objects.requireNonNull(duration, name);
         if (duration.isNegative()) {
             throw new IllegalArgumentException(name + " must not be negative: " + duration);
+        }
+        if (duration.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException("a chaos " + name + " must be at most "
+                    + ChaosText.format(MAX_DURATION) + ", got " + ChaosText.format(duration));
         }
     }
 }

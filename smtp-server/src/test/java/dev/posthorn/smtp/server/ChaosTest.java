@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -335,5 +336,64 @@ class ChaosTest extends ServerTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Chaos.Rule(Chaos.Stage.MAIL, Double.NaN, new Chaos.Fault.Disconnect()))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThat(new Chaos.Fault.Delay(Chaos.MAX_DURATION).delay()).isEqualTo(Duration.ofHours(1));
+        assertThatThrownBy(() -> new Chaos.Fault.Delay(Duration.ofHours(1).plusNanos(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a chaos delay must be at most 1h, got 3600000000001ns");
+        assertThatThrownBy(() -> new Chaos.Fault.Stall(Duration.ofDays(365)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("a chaos stall must be at most 1h, got 8760h");
+    }
+
+    @Test
+    void replaceSetsRulesAndSeedTogether() {
+        Chaos c = Chaos.seeded(5).set(Chaos.parse("mail:disconnect")).set(Chaos.parse("rcpt:stall=5s"));
+        Chaos.Rule half = new Chaos.Rule(Chaos.Stage.MAIL, 0.5, new Chaos.Fault.Disconnect());
+        assertThat(c.replace(1234, List.of(Chaos.parse("connect:delay=1s"), half))).isSameAs(c);
+        assertThat(c.seed()).isEqualTo(1234);
+        assertThat(c.rules()).containsExactly(Chaos.parse("connect:delay=1s"), half);
+        // The generator starts again from the new seed: the same draws as a fresh Chaos with that seed.
+        assertThat(draws(c)).isEqualTo(draws(Chaos.seeded(1234).set(half)));
+        assertThat(c.replace(9, List.of()).rules()).isEmpty();
+        assertThat(c.seed()).isEqualTo(9);
+    }
+
+    @Test
+    void replaceRefusesTwoRulesForOneStageAndChangesNothing() {
+        Chaos c = Chaos.seeded(5).set(Chaos.parse("mail:disconnect"));
+        List<Chaos.Rule> two = List.of(Chaos.parse("rcpt:disconnect"), Chaos.parse("data:delay=1s"),
+                Chaos.parse("rcpt:stall"));
+        assertThatThrownBy(() -> c.replace(6, two)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("two chaos rules for stage rcpt: \"rcpt:disconnect\" and \"rcpt:stall=1m\";"
+                        + " give one per stage");
+        assertThat(c.rules()).containsExactly(Chaos.parse("mail:disconnect"));
+        assertThat(c.seed()).isEqualTo(5);
+    }
+
+    /**
+     * A draw while the rules are replaced by the same rule always finds it: no moment without rules (which
+     * {@code reset} followed by {@code set} would show another thread).
+     */
+    @Test
+    void aDrawDuringReplaceSeesOldOrNewRulesNeverNone() throws Exception {
+        Chaos.Rule always = Chaos.parse("rcpt:disconnect");
+        Chaos c = Chaos.seeded(1).set(always);
+        AtomicBoolean done = new AtomicBoolean();
+        CompletableFuture<Void> replacing = CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < 200_000; i++) {
+                c.replace(i, List.of(always));
+            }
+            done.set(true);
+        });
+        int draws = 0;
+        int missed = 0;
+        while (!done.get()) {
+            draws++;
+            if (c.draw(Chaos.Stage.RCPT).isEmpty()) {
+                missed++;
+            }
+        }
+        replacing.get();
+        assertThat(draws).isPositive();
+        assertThat(missed).as("draws without a rule, of %d", draws).isZero();
     }
 }

@@ -33,7 +33,8 @@ class ChaosTextTest {
             auth:reply=535 Denied       | auth:reply=535 Denied
             mail:reply=421              | mail:reply=421 Fault on purpose (chaos)
             mail:delay=0                | mail:delay=0ms
-            mail:delay=2h:p=.5          | mail:delay=2h:p=0.5
+            mail:delay=1h:p=.5          | mail:delay=1h:p=0.5
+            rcpt:stall=3600s            | rcpt:stall=1h
             rcpt:reply=550 5.1.1 No: such user here | rcpt:reply=550 5.1.1 No: such user here
             rcpt:reply=550 5.1.1 See x:p=b:p=0.1    | rcpt:reply=550 5.1.1 See x:p=b:p=0.1
             """)
@@ -67,9 +68,9 @@ class ChaosTextTest {
     private static Chaos.Fault randomFault(Random random) {
         Duration duration = switch (random.nextInt(4)) {
             case 0 -> Duration.ofMillis(random.nextInt(100_000));
-            case 1 -> Duration.ofSeconds(random.nextInt(5000));
+            case 1 -> Duration.ofSeconds(random.nextInt(3601));
             case 2 -> Duration.ofNanos(random.nextLong(1, 10_000_000_000L));
-            default -> Duration.ofMinutes(random.nextInt(200));
+            default -> Duration.ofMinutes(random.nextInt(61));
         };
         return switch (random.nextInt(4)) {
             case 0 -> new Chaos.Fault.Delay(duration);
@@ -108,6 +109,10 @@ class ChaosTextTest {
             rcpt:delay=-5s                    | whole number with ns, ms, s, m or h
             rcpt:stall=                       | whole number with ns, ms, s, m or h
             rcpt:delay=999999999999999999h    | too long
+            connect:delay=999999h             | a chaos delay must be at most 1h, got 999999h
+            connect:delay=61m                 | a chaos delay must be at most 1h, got 61m
+            data:stall=3600001ms              | a chaos stall must be at most 1h, got 3600001ms
+            data:stall=2h:p=0.5               | a chaos stall must be at most 1h, got 2h
             rcpt:disconnect:p=1.5             | from 0 to 1, got 1.5
             rcpt:disconnect:p=NaN             | must be a number
             rcpt:disconnect:p=-0.5            | must be a number

@@ -8,13 +8,20 @@ import java.util.Map;
 
 /**
  * {@code /api/v1/chaos}: the SMTP listener's faults as text rules ({@link Chaos#parse}) and the seed. PUT replaces
- * every rule (all parsed before any is set, so a bad one changes nothing), DELETE removes them.
+ * every rule (all parsed before any is set, so a bad one, or two for one stage, changes nothing; the swap is one
+ * step under Chaos's own lock, so a session drawing meanwhile sees the old rules or the new, never none), DELETE
+ * removes them.
  */
 final class ChaosApi {
 
     private static final int MAX_RULES = Chaos.Stage.values().length;
 
     private final Chaos chaos;
+    /**
+     * Serializes this API's callers, so that a PUT without a seed keeps the seed it read and GET reports the seed and
+     * rules of one state; the SMTP listener's draws do not take it (Chaos guards itself).
+     */
+    private final Object lock = new Object();
 
     ChaosApi(Chaos chaos) {
         this.chaos = chaos;
@@ -24,7 +31,7 @@ final class ChaosApi {
         return List.of(new Route("GET", "/api/v1/chaos", request -> state()),
                 new Route("PUT", "/api/v1/chaos", this::replace),
                 new Route("DELETE", "/api/v1/chaos", request -> {
-                    synchronized (chaos) {
+                    synchronized (lock) {
                         chaos.reset(chaos.seed());
                     }
                     return state();
@@ -34,7 +41,7 @@ final class ChaosApi {
     private WebAnswer state() {
         List<String> rules;
         long seed;
-        synchronized (chaos) {
+        synchronized (lock) {
             rules = chaos.rules().stream().map(Chaos::format).toList();
             seed = chaos.seed();
         }
@@ -45,24 +52,22 @@ final class ChaosApi {
     }
 
     private WebAnswer replace(WebRequest request) {
-        List<Chaos.Rule> rules = new ArrayList<>();
-        Long seed;
         try {
             Map<String, Object> body = JsonBody.parse(request.body());
-            seed = JsonBody.integer(body, "seed");
+            Long seed = JsonBody.integer(body, "seed");
             List<String> texts = JsonBody.strings(body, "rules");
             if (texts != null && texts.size() > MAX_RULES) {
                 throw new IllegalArgumentException("rules: at most one per stage");
             }
+            List<Chaos.Rule> rules = new ArrayList<>();
             for (String text : texts == null ? List.<String>of() : texts) {
                 rules.add(Chaos.parse(text));
             }
+            synchronized (lock) {
+                chaos.replace(seed == null ? chaos.seed() : seed, rules);
+            }
         } catch (IllegalArgumentException e) {
             return WebAnswer.error(400, e.getMessage());
-        }
-        synchronized (chaos) {
-            chaos.reset(seed == null ? chaos.seed() : seed);
-            rules.forEach(chaos::set);
         }
         return state();
     }
