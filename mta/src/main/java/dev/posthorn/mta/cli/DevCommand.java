@@ -200,12 +200,10 @@ final class DevCommand implements Callable<Integer> {
         return (session, credentials) -> new Authenticator.AuthResult.Success(credentials.username());
     }
 
+    /** The --chaos rules, one per stage: two for one stage are refused, not the last silently kept. */
     private Chaos chaos() {
-        Chaos chaos = Chaos.seeded(chaosSeed != null ? chaosSeed : new SecureRandom().nextLong());
-        for (String rule : chaosRules) {
-            chaos.set(Chaos.parse(rule));
-        }
-        return chaos;
+        long seed = chaosSeed != null ? chaosSeed : new SecureRandom().nextLong();
+        return Chaos.seeded(seed).replace(seed, chaosRules.stream().map(Chaos::parse).toList());
     }
 
     private static String hostPort(InetSocketAddress address) {

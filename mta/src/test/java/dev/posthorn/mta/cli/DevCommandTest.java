@@ -240,4 +240,11 @@ class DevCommandTest {
             return new String(socket.getInputStream().readNBytes(1 << 16), StandardCharsets.ISO_8859_1);
         }
     }
+
+    @Test
+    void twoChaosRulesForOneStageAreRefusedBeforeAnythingListens() {
+        assertThatThrownBy(() -> start("--chaos", "rcpt:disconnect", "--chaos", "rcpt:delay=1s"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rcpt");
+        assertThat(running).isNull();
+    }
 }
