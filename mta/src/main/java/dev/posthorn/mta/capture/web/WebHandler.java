@@ -44,6 +44,8 @@ final class WebHandler extends Handler.Abstract {
     /** API documents are data, never a page. */
     private static final String API_CSP = "default-src 'none'; frame-ancestors 'none'";
     private static final String SEC_FETCH_SITE = "Sec-Fetch-Site";
+    private static final java.util.regex.Pattern ATTACHMENT =
+            java.util.regex.Pattern.compile("/api/v1/messages/[^/]+/attachments/[^/]+");
     /** An unknown parameter's name is echoed (JSON-escaped) up to this length. */
     private static final int MAX_NAME_SHOWN = 40;
 
@@ -98,14 +100,16 @@ final class WebHandler extends Handler.Abstract {
             return WebAnswer.error(403, "the Host header does not name this server");
         }
         String origin = fields.get(HttpHeader.ORIGIN);
-        if (origin != null && !origin.equalsIgnoreCase("http://" + host)) {
+        boolean read = method.equals("GET") || method.equals("HEAD");
+        boolean image = read && embeddedImage(fields, path);
+        // The sandboxed frame's origin is opaque: its image requests say "Origin: null"
+        if (origin != null && !origin.equalsIgnoreCase("http://" + host) && !(image && origin.equals("null"))) {
             log.info("web: {} {} refused: Origin {} is not this page's", method, LogText.escape(path),
                     LogText.escape(origin));
             return WebAnswer.error(403, "cross-origin request refused");
         }
-        boolean read = method.equals("GET") || method.equals("HEAD");
         Optional<WebAnswer> asset = assets.get(path);
-        if (crossSite(fields) && !(read && asset.isPresent() && navigation(fields))) {
+        if (crossSite(fields) && !(image || read && asset.isPresent() && navigation(fields))) {
             log.info("web: {} {} refused: a cross-site request", method, LogText.escape(path));
             return WebAnswer.error(403, "cross-site request refused");
         }
@@ -121,6 +125,17 @@ final class WebHandler extends Handler.Abstract {
      */
     private static boolean crossSite(HttpFields fields) {
         return "cross-site".equalsIgnoreCase(fields.get(SEC_FETCH_SITE));
+    }
+
+    /**
+     * An image of a message's HTML part: that part is shown in a sandboxed frame, whose origin is opaque, so the
+     * browser calls its {@code cid:} images (rewritten to their attachment's address) cross-site. Another site could
+     * embed such an image too, but not read it, and only knowing the message's random id.
+     */
+    private static boolean embeddedImage(HttpFields fields, String path) {
+        return "image".equalsIgnoreCase(fields.get("Sec-Fetch-Dest"))
+                && "no-cors".equalsIgnoreCase(fields.get("Sec-Fetch-Mode"))
+                && ATTACHMENT.matcher(path).matches();
     }
 
     private static boolean navigation(HttpFields fields) {

@@ -188,6 +188,15 @@ class CaptureWebIT {
 
     @Test
     void mailAppearsOpensSearchesDeletesAndReleases() throws Exception {
+        try {
+            mailAppearsOpensSearchesDeletesAndReleasesIn();
+        } catch (AssertionError | RuntimeException e) {
+            e.addSuppressed(new AssertionError("posthorn dev's log:\n" + dev.log()));
+            throw e;
+        }
+    }
+
+    private void mailAppearsOpensSearchesDeletesAndReleasesIn() throws Exception {
         browser.get(dev.base() + "/");
         wait.until(ExpectedConditions.textToBe(By.id("live"), "live"));
         ((JavascriptExecutor) browser).executeScript("window.notReloaded = true;");

@@ -150,6 +150,19 @@ class CaptureWebSecurityTest {
         assertThat(rig.http.send(rig.request("/api/v1/messages").header("Sec-Fetch-Site", "cross-site")
                 .header("Sec-Fetch-Mode", "navigate").header("Sec-Fetch-Dest", "document").build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
+        // the sandboxed HTML view (an opaque origin) loads its cid: images cross-site: an attachment as an image
+        // passes (this message has none: 404, not 403); nothing else does, as an image or not
+        String other = rig.sendText("s@client.test", "r@dev.test", "Img", "x").id();
+        assertThat(image("/api/v1/messages/" + other + "/attachments/0").statusCode()).isEqualTo(404);
+        assertThat(image("/api/v1/messages/" + other + "/raw").statusCode()).isEqualTo(403);
+        assertThat(fetch("GET", "/api/v1/messages/" + other + "/attachments/0", "cross-site").statusCode())
+                .isEqualTo(403);
+    }
+
+    private HttpResponse<String> image(String path) throws Exception {
+        return rig.http.send(rig.request(path).header("Sec-Fetch-Site", "cross-site").header("Sec-Fetch-Mode", "no-cors")
+                .header("Sec-Fetch-Dest", "image").header("Origin", "null").build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> fetch(String method, String path, String site) throws Exception {
