@@ -2,19 +2,30 @@ package dev.posthorn.mta.capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.posthorn.mta.capture.web.DevProcess;
+import dev.posthorn.smtp.client.SendOptions;
 import dev.posthorn.smtp.client.SendResult;
 import dev.posthorn.smtp.client.SmtpClient;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,11 +33,15 @@ import org.junit.jupiter.api.io.TempDir;
  * Messages the store must take in a JVM whose whole heap is 64 MB: one of about 200 MB (a 150 MB attachment, base64)
  * captured, indexed, viewed and its attachment read back, so no path of the store holds a message in memory; and
  * messages built to make a MIME parser hold them in memory (a 60 MB header block, 100,000 tiny parts), stored
- * unparsed with empty fields and served as raw source.
+ * unparsed with empty fields and served as raw source. And the 200 MB message through {@code bin/posthorn dev} run
+ * with {@code -Xmx64m}: SMTP in, then out again whole over HTTP (raw and the attachment) and POP3 (RETR).
  */
 class LargeCaptureIT {
 
     private static final long ATTACHMENT = 150L * 1024 * 1024;
+    private static final String MAILBOX = "dev@one.test";
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final Pattern LISTED = Pattern.compile("\"id\":\"([^\"]+)\".*?\"size\":(\\d+)");
 
     @Test
     void twoHundredMegabytesStoredAndViewedInSixtyFourMegabytesOfHeap(@TempDir Path dir) throws Exception {
@@ -38,6 +53,98 @@ class LargeCaptureIT {
         assertThat(Long.parseLong(lines.get(3))).isEqualTo(ATTACHMENT);
         assertThat(lines.get(4)).isEqualTo(HexFormat.of().formatHex(message.sha.digest()));
         assertThat(lines.get(5)).isEqualTo("1");
+    }
+
+    /**
+     * The issue's words, "a 200 MB message through with -Xmx64m", as a user would run it: the launcher's
+     * ExitOnOutOfMemoryError makes any path that holds the message in the child's heap kill the child.
+     */
+    @Test
+    void twoHundredMegabytesThroughPosthornDevInSixtyFourMegabytesOfHeap(@TempDir Path dir) throws Exception {
+        Path eml = dir.resolve("big.eml");
+        Sent sent = Sent.write(eml);
+        DevProcess dev = DevProcess.start(dir, List.of("--pop3", "127.0.0.1:0", "--max-size", "262144000"),
+                Map.of("POSTHORN_JAVA_OPTS", "-Xmx64m"));
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            SendResult result = SmtpClient.send("127.0.0.1", dev.smtpPort(), "big@app.test", List.of(MAILBOX), eml,
+                    SendOptions.opportunistic());
+            assertThat(result.reply().code()).as(state(dev)).isEqualTo(250);
+            Matcher listed = LISTED.matcher(new String(get(http, dev, "/api/v1/messages").readNBytes(1 << 20),
+                    StandardCharsets.UTF_8));
+            assertThat(listed.find()).as(state(dev)).isTrue();
+            String id = listed.group(1);
+            long size = Long.parseLong(listed.group(2));
+            assertThat(size).isGreaterThan(sent.size());
+            long received = size - sent.size(); // the Received field in front of what was sent
+
+            ReadBack raw;
+            try (InputStream in = get(http, dev, "/api/v1/messages/" + id + "/raw")) {
+                raw = ReadBack.of(in, received);
+            }
+            assertThat(raw.size()).isEqualTo(size);
+            assertThat(raw.head()).startsWith("Received: ");
+            assertThat(raw.tailSha()).isEqualTo(sent.sha());
+
+            ReadBack part;
+            try (InputStream in = get(http, dev, "/api/v1/messages/" + id + "/attachments/0")) {
+                part = ReadBack.of(in, 0);
+            }
+            assertThat(part.size()).isEqualTo(ATTACHMENT);
+            assertThat(part.sha()).isEqualTo(sent.attachmentSha());
+
+            ReadBack retr = ReadBack.pop3(dev.pop3Port(), MAILBOX, received, DEADLINE);
+            assertThat(retr.size()).isEqualTo(size);
+            assertThat(retr.sha()).isEqualTo(raw.sha());
+            assertThat(retr.tailSha()).isEqualTo(sent.sha());
+
+            assertThat(dev.alive()).as(state(dev)).isTrue();
+            assertThat(dev.printed() + dev.log()).doesNotContain("OutOfMemoryError");
+        } catch (IOException e) {
+            throw new AssertionError(e + "; " + state(dev), e);
+        } finally {
+            dev.stop();
+        }
+    }
+
+    /**
+     * The generated message written to {@code eml} as it is made, never whole in this JVM's heap either.
+     *
+     * @param size          octets sent
+     * @param sha           their SHA-256, in hex
+     * @param attachmentSha the SHA-256 of the attachment's decoded octets, in hex
+     */
+    private record Sent(long size, String sha, String attachmentSha) {
+        static Sent write(Path eml) throws Exception {
+            Generated message = new Generated();
+            try (DigestInputStream in = new DigestInputStream(message, ReadBack.sha256());
+                 OutputStream out = Files.newOutputStream(eml)) {
+                in.transferTo(out);
+                return new Sent(Files.size(eml), HexFormat.of().formatHex(in.getMessageDigest().digest()),
+                        HexFormat.of().formatHex(message.sha.digest()));
+            }
+        }
+    }
+
+    /** A GET of the dev server's {@code path}, which must answer 200; its body as it streams in. */
+    private static InputStream get(HttpClient http, DevProcess dev, String path) throws Exception {
+        HttpResponse<InputStream> answer;
+        try {
+            answer = http.send(HttpRequest.newBuilder(URI.create(dev.base() + path)).timeout(DEADLINE).GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new AssertionError("GET " + path + " failed: " + e + "; " + state(dev), e);
+        }
+        if (answer.statusCode() != 200) {
+            answer.body().close();
+            throw new AssertionError("GET " + path + " answered " + answer.statusCode() + "; " + state(dev));
+        }
+        return answer.body();
+    }
+
+    /** Whether the child runs, what it printed (an OutOfMemoryError ends up there) and its log: for a failure. */
+    private static String state(DevProcess dev) throws IOException {
+        return "posthorn dev " + (dev.alive() ? "runs" : "has exited") + "; printed " + dev.printed() + "; log:\n"
+                + dev.log();
     }
 
     @Test
