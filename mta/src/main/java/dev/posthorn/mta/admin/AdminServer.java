@@ -1,19 +1,12 @@
 package dev.posthorn.mta.admin;
 
+import dev.posthorn.mta.http.JettyListener;
 import dev.posthorn.smtp.AddressLiteral;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ErrorHandler;
-import org.eclipse.jetty.util.thread.VirtualThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,12 +27,13 @@ public final class AdminServer implements AutoCloseable {
     private static final int MAX_THREADS = 64;
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
 
-    private final Server server;
-    private final InetSocketAddress address;
+    private static final JettyListener.Limits LIMITS =
+            new JettyListener.Limits("admin listener", "admin", MAX_THREADS, HEADER_LIMIT, IDLE_TIMEOUT, log);
 
-    private AdminServer(Server server, InetSocketAddress address) {
-        this.server = server;
-        this.address = address;
+    private final JettyListener listener;
+
+    private AdminServer(JettyListener listener) {
+        this.listener = listener;
     }
 
     /**
@@ -50,71 +44,26 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer start(InetSocketAddress listen, AdminToken token, PrometheusMeterRegistry metrics,
                                     Readiness readiness, List<ApiRoutes> routes) throws IOException {
-        VirtualThreadPool threads = new VirtualThreadPool(MAX_THREADS);
-        threads.setName("admin");
-        Server server = new Server(threads);
-        HttpConfiguration http = new HttpConfiguration();
-        http.setRequestHeaderSize(HEADER_LIMIT);
-        http.setResponseHeaderSize(HEADER_LIMIT);
-        http.setSendServerVersion(false);
-        http.setSendXPoweredBy(false);
-        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
-        connector.setHost(listen.getAddress().getHostAddress());
-        connector.setPort(listen.getPort());
-        connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
-        server.addConnector(connector);
-        server.setHandler(new AdminHandler(token, metrics, readiness, routes));
-        ErrorHandler errors = new ErrorHandler();
-        errors.setShowStacks(false);
-        errors.setShowCauses(false);
-        errors.setShowMessageInTitle(false);
-        server.setErrorHandler(errors);
-        // No graceful wait at stop: an API call cut by the daemon's own shutdown fails at the client, which says so;
-        // waiting would only hold up the SMTP listeners' drain behind idle keep-alive connections.
-        server.setStopTimeout(0);
-        try {
-            server.start();
-        } catch (Exception e) {
-            stopQuietly(server);
-            throw failure(listen, e);
-        }
-        InetSocketAddress bound = new InetSocketAddress(listen.getAddress(), connector.getLocalPort());
+        JettyListener listener =
+                JettyListener.start(listen, LIMITS, new AdminHandler(token, metrics, readiness, routes));
+        InetSocketAddress bound = listener.address();
         log.info("admin listener on {}", AddressLiteral.format(bound));
         if (!listen.getAddress().isLoopbackAddress()) {
             // Plain HTTP: the bearer token crosses the network readable by anyone on the path.
             log.warn("admin listener on {} is not on loopback: its token and answers travel unencrypted; keep it on a"
                     + " private network or behind a TLS proxy", AddressLiteral.format(bound));
         }
-        return new AdminServer(server, bound);
-    }
-
-    /** Why the server did not start, naming the address as the operator wrote it. */
-    private static IOException failure(InetSocketAddress listen, Exception e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof BindException bind) {
-                String why = bind.getMessage() == null ? "cannot bind" : bind.getMessage().toLowerCase(Locale.ROOT);
-                return new IOException("cannot listen on " + AddressLiteral.format(listen) + ": " + why, e);
-            }
-        }
-        return new IOException("admin listener on " + AddressLiteral.format(listen) + " did not start: " + e.getMessage(), e);
+        return new AdminServer(listener);
     }
 
     /** The bound address (the real port when port 0 was asked for). */
     public InetSocketAddress address() {
-        return address;
+        return listener.address();
     }
 
     @Override
     public void close() {
-        stopQuietly(server);
-        log.info("admin listener on {} stopped", AddressLiteral.format(address));
-    }
-
-    private static void stopQuietly(Server server) {
-        try {
-            server.stop();
-        } catch (Exception e) {
-            log.warn("admin listener did not stop cleanly", e);
-        }
+        listener.stop();
+        log.info("admin listener on {} stopped", AddressLiteral.format(listener.address()));
     }
 }

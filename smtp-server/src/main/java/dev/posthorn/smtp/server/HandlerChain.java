@@ -41,13 +41,7 @@ final class HandlerChain implements SessionHandler {
     }
 
     private Decision first(Function<SessionHandler, Decision> question) {
-        for (SessionHandler handler : handlers) {
-            Decision decision = Objects.requireNonNull(question.apply(handler), "a session handler answered null");
-            if (!(decision instanceof Decision.Pass)) {
-                return decision;
-            }
-        }
-        return Decision.next();
+        return PolicySequence.firstOpinion(handlers, question, "a session handler answered null");
     }
 
     @Override

@@ -5,8 +5,6 @@ import dev.posthorn.smtp.MailParameters;
 import dev.posthorn.smtp.RcptParameters;
 import dev.posthorn.smtp.ReversePath;
 import java.util.List;
-import java.util.Objects;
-import java.util.function.Function;
 
 /**
  * The questions a server asks its embedder during a session. Each answer is a {@link Decision}; every method
@@ -26,33 +24,7 @@ public interface SessionPolicy {
      * objects or stays silent; none can wave a step past the ones after it. ({@link #chain} is the other way.)
      */
     static SessionPolicy inOrder(List<SessionPolicy> policies) {
-        List<SessionPolicy> all = List.copyOf(policies);
-        return new SessionPolicy() {
-            @Override
-            public Decision connect(SessionInfo session) {
-                return first(all, policy -> policy.connect(session));
-            }
-
-            @Override
-            public Decision helo(SessionInfo session, String name) {
-                return first(all, policy -> policy.helo(session, name));
-            }
-
-            @Override
-            public Decision mail(SessionInfo session, ReversePath from, MailParameters parameters) {
-                return first(all, policy -> policy.mail(session, from, parameters));
-            }
-
-            @Override
-            public Decision rcpt(SessionInfo session, ReversePath from, ForwardPath to, RcptParameters parameters) {
-                return first(all, policy -> policy.rcpt(session, from, to, parameters));
-            }
-
-            @Override
-            public Decision auth(SessionInfo session, String mechanism) {
-                return first(all, policy -> policy.auth(session, mechanism));
-            }
-        };
+        return new PolicySequence(policies, PolicySequence::firstObjection);
     }
 
     /**
@@ -62,33 +34,7 @@ public interface SessionPolicy {
      * the chain passes, which the server takes as acceptance (and an outer chain as "ask the next").
      */
     static SessionPolicy chain(List<SessionPolicy> policies) {
-        List<SessionPolicy> all = List.copyOf(policies);
-        return new SessionPolicy() {
-            @Override
-            public Decision connect(SessionInfo session) {
-                return firstOpinion(all, policy -> policy.connect(session));
-            }
-
-            @Override
-            public Decision helo(SessionInfo session, String name) {
-                return firstOpinion(all, policy -> policy.helo(session, name));
-            }
-
-            @Override
-            public Decision mail(SessionInfo session, ReversePath from, MailParameters parameters) {
-                return firstOpinion(all, policy -> policy.mail(session, from, parameters));
-            }
-
-            @Override
-            public Decision rcpt(SessionInfo session, ReversePath from, ForwardPath to, RcptParameters parameters) {
-                return firstOpinion(all, policy -> policy.rcpt(session, from, to, parameters));
-            }
-
-            @Override
-            public Decision auth(SessionInfo session, String mechanism) {
-                return firstOpinion(all, policy -> policy.auth(session, mechanism));
-            }
-        };
+        return new PolicySequence(policies, PolicySequence::firstOpinion);
     }
 
     /** {@link #chain(List)} of {@code policies}. */
@@ -96,36 +42,9 @@ public interface SessionPolicy {
         return chain(List.of(policies));
     }
 
-    private static Decision firstOpinion(List<SessionPolicy> policies, Function<SessionPolicy, Decision> question) {
-        for (SessionPolicy policy : policies) {
-            Decision decision = Objects.requireNonNull(question.apply(policy), "a policy answered null");
-            if (!(decision instanceof Decision.Pass)) {
-                return decision;
-            }
-        }
-        return Decision.next();
-    }
-
     /** The policies {@code policies}, asked in order ({@link #inOrder(List)}). */
     static SessionPolicy inOrder(SessionPolicy... policies) {
         return inOrder(List.of(policies));
-    }
-
-    private static Decision first(List<SessionPolicy> policies, Function<SessionPolicy, Decision> question) {
-        Decision answer = Decision.accept();
-        for (SessionPolicy policy : policies) {
-            Decision decision = Objects.requireNonNull(question.apply(policy), "a policy answered null");
-            if (decision instanceof Decision.Pass) {
-                continue;
-            }
-            if (!(decision instanceof Decision.Accept accept)) {
-                return decision;
-            }
-            if (accept.reply() != null && answer == Decision.ACCEPT) {
-                answer = accept;
-            }
-        }
-        return answer;
     }
 
     /**

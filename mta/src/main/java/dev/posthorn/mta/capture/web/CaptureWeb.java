@@ -1,11 +1,11 @@
 package dev.posthorn.mta.capture.web;
 
 import dev.posthorn.mta.capture.CaptureStore;
+import dev.posthorn.mta.http.JettyListener;
 import dev.posthorn.smtp.AddressLiteral;
 import dev.posthorn.smtp.LogText;
 import dev.posthorn.smtp.server.Chaos;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,12 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ErrorHandler;
-import org.eclipse.jetty.util.thread.VirtualThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,14 +37,15 @@ public final class CaptureWeb implements AutoCloseable {
     /** Half the idle timeout, so an open event stream is never idle. */
     static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
-    private final Server server;
-    private final InetSocketAddress address;
+    private static final JettyListener.Limits LIMITS =
+            new JettyListener.Limits("web view", "web", MAX_THREADS, HEADER_LIMIT, IDLE_TIMEOUT, log);
+
+    private final JettyListener listener;
     private final EventStream events;
     private final WebHandler handler;
 
-    private CaptureWeb(Server server, InetSocketAddress address, EventStream events, WebHandler handler) {
-        this.server = server;
-        this.address = address;
+    private CaptureWeb(JettyListener listener, EventStream events, WebHandler handler) {
+        this.listener = listener;
         this.events = events;
         this.handler = handler;
     }
@@ -85,24 +80,11 @@ public final class CaptureWeb implements AutoCloseable {
         Objects.requireNonNull(store, "store");
         HostNames.of(Set.of(), extraHosts); // refused before anything is bound
         Objects.requireNonNull(releaser, "releaser");
-        VirtualThreadPool threads = new VirtualThreadPool(MAX_THREADS);
-        threads.setName("web");
-        Server server = new Server(threads);
-        ServerConnector connector = connector(server, listen);
-        server.addConnector(connector);
         EventStream events = new EventStream(store, HEARTBEAT);
         Assets assets = Assets.load();
         WebHandler handler = new WebHandler(assets, routes(assets, store, chaos, releaser, events), events);
-        server.setHandler(handler);
-        server.setErrorHandler(quietErrors());
-        server.setStopTimeout(0); // as the admin listener: open event streams must not hold up a shutdown
-        try {
-            server.start();
-        } catch (Exception e) {
-            stopQuietly(server);
-            throw failure(listen, e);
-        }
-        InetSocketAddress bound = new InetSocketAddress(listen.getAddress(), connector.getLocalPort());
+        JettyListener listener = JettyListener.start(listen, LIMITS, handler);
+        InetSocketAddress bound = listener.address();
         handler.hosts(HostNames.of(hosts(bound), extraHosts));
         log.info("web view on http://{}/{}", AddressLiteral.format(bound),
                 extraHosts.isEmpty() ? "" : ", also as " + LogText.escape(String.join(", ", extraHosts)));
@@ -111,30 +93,7 @@ public final class CaptureWeb implements AutoCloseable {
                     + " mail and release it anywhere; keep it on loopback or a private network",
                     AddressLiteral.format(bound));
         }
-        return new CaptureWeb(server, bound, events, handler);
-    }
-
-    /** HTTP/1.1 with the header limit, naming no version. */
-    private static ServerConnector connector(Server server, InetSocketAddress listen) {
-        HttpConfiguration http = new HttpConfiguration();
-        http.setRequestHeaderSize(HEADER_LIMIT);
-        http.setResponseHeaderSize(HEADER_LIMIT);
-        http.setSendServerVersion(false);
-        http.setSendXPoweredBy(false);
-        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
-        connector.setHost(listen.getAddress().getHostAddress());
-        connector.setPort(listen.getPort());
-        connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
-        return connector;
-    }
-
-    /** Jetty's own error pages (a malformed request, 431, 414) without stack, cause or message. */
-    private static ErrorHandler quietErrors() {
-        ErrorHandler errors = new ErrorHandler();
-        errors.setShowStacks(false);
-        errors.setShowCauses(false);
-        errors.setShowMessageInTitle(false);
-        return errors;
+        return new CaptureWeb(listener, events, handler);
     }
 
     private static List<Route> routes(Assets assets, CaptureStore store, Chaos chaos, Releaser releaser,
@@ -190,21 +149,9 @@ public final class CaptureWeb implements AutoCloseable {
         }
     }
 
-    /** Why the server did not start, naming the address as the operator wrote it. */
-    private static IOException failure(InetSocketAddress listen, Exception e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof BindException bind) {
-                String why = bind.getMessage() == null ? "cannot bind" : bind.getMessage().toLowerCase(Locale.ROOT);
-                return new IOException("cannot listen on " + AddressLiteral.format(listen) + ": " + why, e);
-            }
-        }
-        return new IOException("web view on " + AddressLiteral.format(listen) + " did not start: " + e.getMessage(),
-                e);
-    }
-
     /** The bound address (the real port when port 0 was asked for). */
     public InetSocketAddress address() {
-        return address;
+        return listener.address();
     }
 
     /** The routes served, for the OpenAPI document's test. */
@@ -214,19 +161,11 @@ public final class CaptureWeb implements AutoCloseable {
 
     @Override
     public void close() {
-        if (server.isStopped()) {
+        if (listener.isStopped()) {
             return;
         }
         events.close();
-        stopQuietly(server);
-        log.info("web view on {} stopped", AddressLiteral.format(address));
-    }
-
-    private static void stopQuietly(Server server) {
-        try {
-            server.stop();
-        } catch (Exception e) {
-            log.warn("web view did not stop cleanly", e);
-        }
+        listener.stop();
+        log.info("web view on {} stopped", AddressLiteral.format(listener.address()));
     }
 }
