@@ -28,6 +28,8 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
 class LifecycleTest {
 
     static final List<SmtpServer> servers = new CopyOnWriteArrayList<>();
+    /** In {@link WithNested}, the servers of its instance field's capture, one a test. */
+    static final List<SmtpServer> ownServers = new CopyOnWriteArrayList<>();
     static final List<CapturedMail> mails = new CopyOnWriteArrayList<>();
 
     @Test
@@ -45,11 +47,7 @@ class LifecycleTest {
 
     @Test
     void anInstanceFieldGivesEachTestItsOwnServerStoppedAfterIt() {
-        TestExecutionSummary summary = run(PerMethod.class);
-
-        assertThat(summary.getTestsSucceededCount()).as(failures(summary)).isEqualTo(2);
-        assertThat(servers).hasSize(2).doesNotHaveDuplicates();
-        assertThat(servers).noneMatch(SmtpServer::listening);
+        assertAServerPerTestEachStopped(run(PerMethod.class), servers, 2);
     }
 
     @Test
@@ -64,15 +62,19 @@ class LifecycleTest {
 
     @Test
     void nestedClassesWithAnInstanceFieldOfTheEnclosingClassGetAServerPerTest() {
-        TestExecutionSummary summary = run(WithNestedPerMethod.class);
+        assertAServerPerTestEachStopped(run(WithNested.class), ownServers, 3);
+    }
 
-        assertThat(summary.getTestsSucceededCount()).as(failures(summary)).isEqualTo(2);
-        assertThat(servers).hasSize(2).doesNotHaveDuplicates();
-        assertThat(servers).noneMatch(SmtpServer::listening);
+    private static void assertAServerPerTestEachStopped(TestExecutionSummary summary, List<SmtpServer> seen,
+                                                        int tests) {
+        assertThat(summary.getTestsSucceededCount()).as(failures(summary)).isEqualTo(tests);
+        assertThat(seen).hasSize(tests).doesNotHaveDuplicates();
+        assertThat(seen).noneMatch(SmtpServer::listening);
     }
 
     private static TestExecutionSummary run(Class<?> fixture) {
         servers.clear();
+        ownServers.clear();
         mails.clear();
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
         LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request()
@@ -90,8 +92,13 @@ class LifecycleTest {
 
     /** Sends one message and checks it is the only one the server holds. */
     static void sendAndSeeOnlyIt(SmtpCapture smtp, String subject) throws Exception {
+        sendAndSeeOnlyIt(smtp, servers, subject);
+    }
+
+    /** The same, recording the server in {@code seen}. */
+    static void sendAndSeeOnlyIt(SmtpCapture smtp, List<SmtpServer> seen, String subject) throws Exception {
         assertThat(smtp.messages()).isEmpty();
-        servers.add(smtp.server());
+        seen.add(smtp.server());
         Send.text(smtp.session(), "app@example.com", "user@example.org", subject, "Hello");
         CapturedMail mail = smtp.awaitMessage();
         mails.add(mail);
@@ -135,43 +142,34 @@ class LifecycleTest {
         }
     }
 
+    /** A class with a capture in a static field and one in an instance field, and a nested class. */
     static class WithNested {
         @RegisterExtension
         static final SmtpCapture smtp = SmtpCapture.create();
 
+        @RegisterExtension
+        final SmtpCapture own = SmtpCapture.create();
+
+        void sendToBoth(String subject) throws Exception {
+            sendAndSeeOnlyIt(smtp, servers, subject);
+            sendAndSeeOnlyIt(own, ownServers, subject);
+        }
+
         @Test
         void outer() throws Exception {
-            sendAndSeeOnlyIt(smtp, "outer");
+            sendToBoth("outer");
         }
 
         @Nested
         class Inner {
             @Test
             void inner() throws Exception {
-                sendAndSeeOnlyIt(smtp, "inner");
+                sendToBoth("inner");
             }
 
             @Test
             void again() throws Exception {
-                sendAndSeeOnlyIt(smtp, "again");
-            }
-        }
-    }
-
-    static class WithNestedPerMethod {
-        @RegisterExtension
-        final SmtpCapture smtp = SmtpCapture.create();
-
-        @Test
-        void outer() throws Exception {
-            sendAndSeeOnlyIt(smtp, "outer");
-        }
-
-        @Nested
-        class Inner {
-            @Test
-            void inner() throws Exception {
-                sendAndSeeOnlyIt(smtp, "inner");
+                sendToBoth("again");
             }
         }
     }

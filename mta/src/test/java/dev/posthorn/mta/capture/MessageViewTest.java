@@ -144,15 +144,7 @@ class MessageViewTest {
 
     @Test
     void aLineTooLongToParseSafelyIsServedRaw() throws Exception {
-        Path file = file("Subject: " + "x".repeat(MimeTree.MAX_LINE) + "\n\nbody\n");
-        MessageView view = MessageView.read(file);
-        assertThat(view.headers()).isEmpty();
-        assertThat(view.attachments()).containsExactly(
-                new MessageView.Attachment(0, null, "message/rfc822", null, Files.size(file)));
-        ByteArrayOutputStream raw = new ByteArrayOutputStream();
-        MessageView.writeAttachment(file, 0, raw);
-        assertThat(raw.toByteArray()).isEqualTo(Files.readAllBytes(file));
-        assertThat(MessageFacts.read(file)).isEqualTo(MessageFacts.EMPTY);
+        assertServedRaw(file("Subject: " + "x".repeat(MimeTree.MAX_LINE) + "\n\nbody\n"));
         assertThat(MessageView.read(file("Subject: " + "x".repeat(MimeTree.MAX_LINE - 12) + "\n\nbody\n"))
                 .text()).isEqualTo("body\r\n");
     }
@@ -164,7 +156,7 @@ class MessageViewTest {
                 new MessageView.Attachment(0, null, "message/rfc822", null, Files.size(file)));
         ByteArrayOutputStream raw = new ByteArrayOutputStream();
         MessageView.writeAttachment(file, 0, raw);
-        assertThat(raw.size()).isEqualTo(Files.size(file));
+        assertThat(raw.toByteArray()).isEqualTo(Files.readAllBytes(file));
         assertThatThrownBy(() -> MessageView.writeAttachment(file, 1, OutputStream.nullOutputStream()))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(MessageFacts.read(file)).isEqualTo(MessageFacts.EMPTY);

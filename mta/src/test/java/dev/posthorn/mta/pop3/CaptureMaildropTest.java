@@ -62,6 +62,16 @@ class CaptureMaildropTest {
         Transport.send(message);
     }
 
+    /** Alice marks message {@code number} (1-based) deleted and quits, which deletes it (RFC 1939, UPDATE state). */
+    private void deleteAsAlice(int number) throws Exception {
+        try (Store client = connect(CaptureMaildrop.factory(store), "alice@example.test")) {
+            Folder inbox = client.getFolder("INBOX");
+            inbox.open(Folder.READ_WRITE);
+            inbox.getMessage(number).setFlag(Flags.Flag.DELETED, true);
+            inbox.close(true);
+        }
+    }
+
     private Store connect(Maildrop.Factory factory, String user) throws Exception {
         pop3 = Pop3Server.start(Pop3Server.Settings.of(new InetSocketAddress("127.0.0.1", 0)), factory);
         Properties p = new Properties();
@@ -104,12 +114,7 @@ class CaptureMaildropTest {
         send("keep", "k\r\n", "alice@example.test");
         send("drop", "d\r\n", "alice@example.test");
         String drop = ids("alice@example.test").getFirst();
-        try (Store client = connect(CaptureMaildrop.factory(store), "alice@example.test")) {
-            Folder inbox = client.getFolder("INBOX");
-            inbox.open(Folder.READ_WRITE);
-            inbox.getMessage(2).setFlag(Flags.Flag.DELETED, true);
-            inbox.close(true);
-        }
+        deleteAsAlice(2);
         assertThat(store.get(drop)).isEmpty();
         assertThat(ids("alice@example.test")).hasSize(1).doesNotContain(drop);
     }
@@ -118,12 +123,7 @@ class CaptureMaildropTest {
     void deleOfAMessageForTwoTakesItOutOfOneMailboxOnly() throws Exception {
         send("shared", "s\r\n", "alice@example.test, bob@example.test");
         String shared = ids("alice@example.test").getFirst();
-        try (Store client = connect(CaptureMaildrop.factory(store), "alice@example.test")) {
-            Folder inbox = client.getFolder("INBOX");
-            inbox.open(Folder.READ_WRITE);
-            inbox.getMessage(1).setFlag(Flags.Flag.DELETED, true);
-            inbox.close(true);
-        }
+        deleteAsAlice(1);
         assertThat(ids("alice@example.test")).isEmpty();
         assertThat(ids("bob@example.test")).containsExactly(shared);
         assertThat(store.file(shared)).isPresent();

@@ -3,7 +3,6 @@ package dev.posthorn.mta.pop3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.posthorn.smtp.server.ServerTls;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
@@ -17,40 +16,19 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import org.eclipse.angus.mail.pop3.POP3Folder;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Angus Mail's POP3 provider (a real client) against the server: plain, STLS required, and pop3s. */
 class Pop3AngusMailTest {
 
-    static final ServerTls TLS = ServerTls.selfSigned("pop3.test");
     static final String BOX = "alice@example.test";
 
-    @TempDir
-    Path root;
-
-    private Pop3Server server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    private InetSocketAddress start(Pop3Server.Settings settings) throws IOException {
-        server = Pop3Server.start(settings, DirectoryMaildrop.factory(root));
-        return server.address();
-    }
-
-    private static Pop3Server.Settings stls() {
-        return Pop3Server.Settings.of(new InetSocketAddress("127.0.0.1", 0)).withStls(TLS);
-    }
+    @RegisterExtension
+    final Pop3Rig rig = new Pop3Rig();
 
     private static Store connect(String protocol, InetSocketAddress address, String user, String password,
                                  Map<String, String> extra) throws MessagingException {
@@ -73,14 +51,14 @@ class Pop3AngusMailTest {
         message.saveChanges();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         message.writeTo(bytes);
-        DirectoryMaildrop.put(root, BOX, id, bytes.toString(StandardCharsets.UTF_8));
+        DirectoryMaildrop.put(rig.root(), BOX, id, bytes.toString(StandardCharsets.UTF_8));
     }
 
     @Test
     void readsSubjectsAndTextsWithUidsOverStlsRequired() throws Exception {
         put("m1", "first", "hello\r\n.dotted line\r\n.\r\nend\r\n");
         put("m2", "second", "two\r\n");
-        Store store = connect("pop3", start(stls()), "Alice@Example.test", "any",
+        Store store = connect("pop3", rig.start(Pop3Rig.stls()), "Alice@Example.test", "any",
                 Map.of("starttls.enable", "true", "starttls.required", "true"));
         try (store) {
             Folder inbox = store.getFolder("INBOX");
@@ -98,7 +76,7 @@ class Pop3AngusMailTest {
 
     @Test
     void stlsRequiredFailsAgainstAServerWithoutTls() throws Exception {
-        InetSocketAddress address = start(Pop3Server.Settings.of(new InetSocketAddress("127.0.0.1", 0)));
+        InetSocketAddress address = rig.start(Pop3Server.Settings.of(new InetSocketAddress("127.0.0.1", 0)));
         assertThatThrownBy(() -> connect("pop3", address, BOX, "any",
                 Map.of("starttls.enable", "true", "starttls.required", "true")))
                 .isInstanceOf(MessagingException.class);
@@ -108,14 +86,14 @@ class Pop3AngusMailTest {
     void deletedMessagesAreGoneAfterCloseWithExpunge() throws Exception {
         put("m1", "keep", "k\r\n");
         put("m2", "drop", "d\r\n");
-        InetSocketAddress address = start(stls());
+        InetSocketAddress address = rig.start(Pop3Rig.stls());
         try (Store store = connect("pop3", address, BOX, "any", Map.of())) {
             Folder inbox = store.getFolder("INBOX");
             inbox.open(Folder.READ_WRITE);
             inbox.getMessage(2).setFlag(Flags.Flag.DELETED, true);
             inbox.close(true); // DELE 2, QUIT
         }
-        assertThat(Files.exists(DirectoryMaildrop.folder(root, BOX).resolve("m2.eml"))).isFalse();
+        assertThat(Files.exists(DirectoryMaildrop.folder(rig.root(), BOX).resolve("m2.eml"))).isFalse();
         try (Store store = connect("pop3", address, BOX, "any", Map.of())) {
             Folder inbox = store.getFolder("INBOX");
             inbox.open(Folder.READ_ONLY);
@@ -128,8 +106,8 @@ class Pop3AngusMailTest {
     @Test
     void pop3sWithEnforcedPasswords() throws Exception {
         put("m1", "secret", "s\r\n");
-        InetSocketAddress address = start(Pop3Server.Settings.of(new InetSocketAddress("127.0.0.1", 0))
-                .withImplicitTls(TLS).withUsers(Map.of(BOX, "right")));
+        InetSocketAddress address = rig.start(Pop3Server.Settings.of(new InetSocketAddress("127.0.0.1", 0))
+                .withImplicitTls(Pop3Rig.TLS).withUsers(Map.of(BOX, "right")));
         assertThatThrownBy(() -> connect("pop3s", address, BOX, "wrong", Map.of()))
                 .isInstanceOf(jakarta.mail.AuthenticationFailedException.class);
         try (Store store = connect("pop3s", address, BOX, "right", Map.of())) {

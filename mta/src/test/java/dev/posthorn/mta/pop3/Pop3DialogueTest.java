@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Each POP3 command over a real socket, line by line (RFC 1939), against a maildrop of plain files. */
 class Pop3DialogueTest {
@@ -19,30 +17,16 @@ class Pop3DialogueTest {
     static final String FIRST = "From: a@example.test\r\nSubject: one\r\n\r\nbody one\r\n";
     static final String SECOND = "From: b@example.test\nSubject: two\n\n.leading dot\n.\nlast\n";
 
-    @TempDir
-    Path root;
-
-    private Pop3Server server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    private InetSocketAddress start(Pop3Server.Settings settings) throws IOException {
-        server = Pop3Server.start(settings, DirectoryMaildrop.factory(root));
-        return server.address();
-    }
+    @RegisterExtension
+    final Pop3Rig rig = new Pop3Rig();
 
     private InetSocketAddress start() throws IOException {
-        return start(Pop3Server.Settings.of(new InetSocketAddress("127.0.0.1", 0)).withHostname("pop3.test"));
+        return rig.start(Pop3Server.Settings.of(new InetSocketAddress("127.0.0.1", 0)).withHostname("pop3.test"));
     }
 
     private void twoMessages() throws IOException {
-        DirectoryMaildrop.put(root, BOX, "m1", FIRST);
-        DirectoryMaildrop.put(root, BOX, "m2", SECOND);
+        DirectoryMaildrop.put(rig.root(), BOX, "m1", FIRST);
+        DirectoryMaildrop.put(rig.root(), BOX, "m2", SECOND);
     }
 
     private static Pop3Client login(InetSocketAddress address, String user) throws IOException {
@@ -84,7 +68,7 @@ class Pop3DialogueTest {
 
     @Test
     void aMessageWithoutAFinalLineEndGetsOne() throws IOException {
-        DirectoryMaildrop.put(root, BOX, "m1", "Subject: x\r\n\r\nno end");
+        DirectoryMaildrop.put(rig.root(), BOX, "m1", "Subject: x\r\n\r\nno end");
         try (Pop3Client client = login(start(), BOX)) {
             assertThat(client.command("RETR 1")).startsWith("+OK");
             assertThat(client.lines()).containsExactly("Subject: x", "", "no end");
@@ -93,7 +77,7 @@ class Pop3DialogueTest {
 
     @Test
     void topSendsTheHeaderTheBlankLineAndNBodyLines() throws IOException {
-        DirectoryMaildrop.put(root, BOX, "m1", "Subject: t\nX: y\n\nb1\n.b2\nb3\nb4\n");
+        DirectoryMaildrop.put(rig.root(), BOX, "m1", "Subject: t\nX: y\n\nb1\n.b2\nb3\nb4\n");
         try (Pop3Client client = login(start(), BOX)) {
             assertThat(client.command("TOP 1 2")).isEqualTo("+OK top of message follows");
             assertThat(client.lines()).containsExactly("Subject: t", "X: y", "", "b1", "..b2");
@@ -131,10 +115,10 @@ class Pop3DialogueTest {
             assertThat(client.command("STAT")).isEqualTo("+OK 1 55");
             assertThat(client.command("LIST")).startsWith("+OK");
             assertThat(client.lines()).containsExactly("2 55");
-            assertThat(Files.exists(DirectoryMaildrop.folder(root, BOX).resolve("m1.eml"))).isTrue();
+            assertThat(Files.exists(DirectoryMaildrop.folder(rig.root(), BOX).resolve("m1.eml"))).isTrue();
             assertThat(client.command("QUIT")).isEqualTo("+OK 1 messages deleted");
         }
-        assertThat(Files.exists(DirectoryMaildrop.folder(root, BOX).resolve("m1.eml"))).isFalse();
+        assertThat(Files.exists(DirectoryMaildrop.folder(rig.root(), BOX).resolve("m1.eml"))).isFalse();
         try (Pop3Client client = login(address, BOX)) {
             assertThat(client.command("UIDL")).startsWith("+OK");
             assertThat(client.lines()).containsExactly("1 m2");
@@ -150,7 +134,7 @@ class Pop3DialogueTest {
             assertThat(client.command("LIST 2")).isEqualTo("+OK 2 55");
             assertThat(client.command("QUIT")).isEqualTo("+OK 0 messages deleted");
         }
-        assertThat(Files.exists(DirectoryMaildrop.folder(root, BOX).resolve("m2.eml"))).isTrue();
+        assertThat(Files.exists(DirectoryMaildrop.folder(rig.root(), BOX).resolve("m2.eml"))).isTrue();
     }
 
     @Test
@@ -167,10 +151,10 @@ class Pop3DialogueTest {
 
     @Test
     void theSnapshotIsTakenAtPass() throws IOException {
-        DirectoryMaildrop.put(root, BOX, "m1", FIRST);
+        DirectoryMaildrop.put(rig.root(), BOX, "m1", FIRST);
         InetSocketAddress address = start();
         try (Pop3Client client = login(address, BOX)) {
-            DirectoryMaildrop.put(root, BOX, "m2", SECOND);
+            DirectoryMaildrop.put(rig.root(), BOX, "m2", SECOND);
             assertThat(client.command("STAT")).isEqualTo("+OK 1 48");
             assertThat(client.command("QUIT")).startsWith("+OK");
         }
@@ -183,7 +167,7 @@ class Pop3DialogueTest {
     void aMessageGoneSinceTheSnapshotIsAnError() throws IOException {
         twoMessages();
         try (Pop3Client client = login(start(), BOX)) {
-            Files.delete(DirectoryMaildrop.folder(root, BOX).resolve("m1.eml"));
+            Files.delete(DirectoryMaildrop.folder(rig.root(), BOX).resolve("m1.eml"));
             assertThat(client.command("RETR 1")).isEqualTo("-ERR [SYS/TEMP] the message is no longer there");
             assertThat(client.command("RETR 2")).startsWith("+OK");
             assertThat(client.lines()).hasSize(6);
@@ -207,7 +191,7 @@ class Pop3DialogueTest {
     @Test
     void commandsOutOfStateAreRefused() throws IOException {
         twoMessages();
-        InetSocketAddress address = start(Pop3Server.Settings.of(new InetSocketAddress("127.0.0.1", 0))
+        InetSocketAddress address = rig.start(Pop3Server.Settings.of(new InetSocketAddress("127.0.0.1", 0))
                 .withMaxBadCommands(20)); // each refusal below counts
         try (Pop3Client client = new Pop3Client(address)) {
             client.line();
@@ -237,7 +221,7 @@ class Pop3DialogueTest {
     @Test
     void passwordsAreEnforcedWhenUsersAreConfigured() throws IOException {
         twoMessages();
-        InetSocketAddress address = start(Pop3Server.Settings.of(new InetSocketAddress("127.0.0.1", 0))
+        InetSocketAddress address = rig.start(Pop3Server.Settings.of(new InetSocketAddress("127.0.0.1", 0))
                 .withUsers(Map.of("Alice@Example.test", "s3cret pass")));
         try (Pop3Client client = new Pop3Client(address)) {
             client.line();
@@ -254,7 +238,7 @@ class Pop3DialogueTest {
     @Test
     void anyMailboxOpensWithOneOfThePasswords() throws IOException {
         twoMessages();
-        InetSocketAddress address = start(Pop3Server.Settings.of(new InetSocketAddress("127.0.0.1", 0))
+        InetSocketAddress address = rig.start(Pop3Server.Settings.of(new InetSocketAddress("127.0.0.1", 0))
                 .withPasswords(List.of("first", "second")));
         try (Pop3Client client = new Pop3Client(address)) {
             client.line();
@@ -314,6 +298,6 @@ class Pop3DialogueTest {
             assertThat(client.line()).isEqualTo("+OK 1 messages deleted");
             assertThat(client.closedByServer()).isTrue();
         }
-        assertThat(Files.exists(DirectoryMaildrop.folder(root, BOX).resolve("m2.eml"))).isFalse();
+        assertThat(Files.exists(DirectoryMaildrop.folder(rig.root(), BOX).resolve("m2.eml"))).isFalse();
     }
 }

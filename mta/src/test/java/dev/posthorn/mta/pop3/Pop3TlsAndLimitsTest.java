@@ -3,7 +3,6 @@ package dev.posthorn.mta.pop3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.posthorn.smtp.server.ServerTls;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -12,41 +11,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** STLS and pop3s (RFC 2595), and the limits: line length, bad commands, idle time, connections, slow readers. */
 class Pop3TlsAndLimitsTest {
 
-    static final ServerTls TLS = ServerTls.selfSigned("pop3.test");
     static final String BOX = "alice@example.test";
 
-    @TempDir
-    Path root;
-
-    private Pop3Server server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    private static Pop3Server.Settings settings() {
-        return Pop3Server.Settings.of(new InetSocketAddress("127.0.0.1", 0)).withStls(TLS);
-    }
-
-    private InetSocketAddress start(Pop3Server.Settings settings) throws IOException {
-        server = Pop3Server.start(settings, DirectoryMaildrop.factory(root));
-        return server.address();
-    }
+    @RegisterExtension
+    final Pop3Rig rig = new Pop3Rig();
 
     @Test
     void stlsThenLoginOverTls() throws IOException {
-        DirectoryMaildrop.put(root, BOX, "m1", "Subject: s\r\n\r\nover tls\r\n");
-        try (Pop3Client client = new Pop3Client(start(settings()))) {
+        DirectoryMaildrop.put(rig.root(), BOX, "m1", "Subject: s\r\n\r\nover tls\r\n");
+        try (Pop3Client client = new Pop3Client(rig.start(Pop3Rig.stls()))) {
             client.line();
             assertThat(client.command("CAPA")).startsWith("+OK");
             assertThat(client.lines()).contains("STLS", "USER");
@@ -65,7 +44,7 @@ class Pop3TlsAndLimitsTest {
 
     @Test
     void plaintextPipelinedAfterStlsIsRefusedAndTheConnectionClosed() throws IOException {
-        try (Pop3Client client = new Pop3Client(start(settings()))) {
+        try (Pop3Client client = new Pop3Client(rig.start(Pop3Rig.stls()))) {
             client.line();
             client.sendRaw("STLS\r\nUSER " + BOX + "\r\n");
             assertThat(client.line()).isEqualTo("-ERR command sent after STLS before TLS, closing");
@@ -75,7 +54,7 @@ class Pop3TlsAndLimitsTest {
 
     @Test
     void whatUserSaidBeforeStlsIsForgotten() throws IOException {
-        try (Pop3Client client = new Pop3Client(start(settings()))) {
+        try (Pop3Client client = new Pop3Client(rig.start(Pop3Rig.stls()))) {
             client.line();
             assertThat(client.command("USER " + BOX)).startsWith("+OK");
             assertThat(client.command("STLS")).startsWith("+OK");
@@ -86,7 +65,8 @@ class Pop3TlsAndLimitsTest {
 
     @Test
     void stlsWithoutACertificateIsRefused() throws IOException {
-        try (Pop3Client client = new Pop3Client(start(Pop3Server.Settings.of(new InetSocketAddress("127.0.0.1", 0))))) {
+        InetSocketAddress address = rig.start(Pop3Server.Settings.of(new InetSocketAddress("127.0.0.1", 0)));
+        try (Pop3Client client = new Pop3Client(address)) {
             client.line();
             assertThat(client.command("STLS")).isEqualTo("-ERR STLS not available");
             assertThat(client.command("NOOP")).startsWith("-ERR"); // still plaintext, still talking
@@ -95,9 +75,9 @@ class Pop3TlsAndLimitsTest {
 
     @Test
     void implicitTlsFromTheFirstOctet() throws IOException {
-        DirectoryMaildrop.put(root, BOX, "m1", "Subject: s\r\n\r\nx\r\n");
-        InetSocketAddress address = start(Pop3Server.Settings.of(new InetSocketAddress("127.0.0.1", 0))
-                .withHostname("pop3.test").withImplicitTls(TLS));
+        DirectoryMaildrop.put(rig.root(), BOX, "m1", "Subject: s\r\n\r\nx\r\n");
+        InetSocketAddress address = rig.start(Pop3Server.Settings.of(new InetSocketAddress("127.0.0.1", 0))
+                .withHostname("pop3.test").withImplicitTls(Pop3Rig.TLS));
         try (Pop3Client client = Pop3Client.implicitTls(address)) {
             assertThat(client.line()).isEqualTo("+OK POP3 pop3.test ready");
             assertThat(client.command("CAPA")).startsWith("+OK");
@@ -110,7 +90,7 @@ class Pop3TlsAndLimitsTest {
 
     @Test
     void aCommandLineOver255OctetsIsRefused() throws IOException {
-        try (Pop3Client client = new Pop3Client(start(settings()))) {
+        try (Pop3Client client = new Pop3Client(rig.start(Pop3Rig.stls()))) {
             client.line();
             client.command("USER " + BOX);
             // RFC 2449 4: 255 octets with the CRLF. "PASS " and 248 octets is 253 before the CRLF: allowed.
@@ -122,7 +102,7 @@ class Pop3TlsAndLimitsTest {
 
     @Test
     void aLineWithoutEndEndsTheConnection() throws IOException {
-        try (Pop3Client client = new Pop3Client(start(settings()))) {
+        try (Pop3Client client = new Pop3Client(rig.start(Pop3Rig.stls()))) {
             client.line();
             client.sendRaw("USER " + "x".repeat(1 << 20) + "y"); // past LineReader.MAX_DISCARD, no LF
             assertThat(client.line()).isEqualTo("-ERR command line longer than 255 octets");
@@ -132,10 +112,10 @@ class Pop3TlsAndLimitsTest {
 
     @Test
     void aMaildropThatCannotBeOpenedIsATemporaryError() throws IOException {
-        server = Pop3Server.start(settings(), mailbox -> {
+        InetSocketAddress address = rig.start(Pop3Rig.stls(), mailbox -> {
             throw new IOException("the store is closed");
         });
-        try (Pop3Client client = new Pop3Client(server.address())) {
+        try (Pop3Client client = new Pop3Client(address)) {
             client.line();
             client.command("USER " + BOX);
             assertThat(client.command("PASS x")).isEqualTo("-ERR [SYS/TEMP] cannot open the maildrop");
@@ -147,7 +127,7 @@ class Pop3TlsAndLimitsTest {
 
     @Test
     void tooManyBadCommandsCloseTheConnection() throws IOException {
-        try (Pop3Client client = new Pop3Client(start(settings().withMaxBadCommands(3)))) {
+        try (Pop3Client client = new Pop3Client(rig.start(Pop3Rig.stls().withMaxBadCommands(3)))) {
             client.line();
             for (int i = 0; i < 3; i++) {
                 assertThat(client.command("XYZZY")).isEqualTo("-ERR unknown command");
@@ -159,7 +139,7 @@ class Pop3TlsAndLimitsTest {
 
     @Test
     void refusedPasswordsCountAsBadCommands() throws IOException {
-        InetSocketAddress address = start(settings().withMaxBadCommands(2)
+        InetSocketAddress address = rig.start(Pop3Rig.stls().withMaxBadCommands(2)
                 .withUsers(java.util.Map.of(BOX, "right")));
         try (Pop3Client client = new Pop3Client(address)) {
             client.line();
@@ -175,18 +155,18 @@ class Pop3TlsAndLimitsTest {
 
     @Test
     void anIdleClientIsToldAndDisconnected() throws IOException {
-        try (Pop3Client client = new Pop3Client(start(settings().withIdleTimeout(Duration.ofMillis(300))))) {
+        try (Pop3Client client = new Pop3Client(rig.start(Pop3Rig.stls().withIdleTimeout(Duration.ofMillis(300))))) {
             client.line();
             client.sendRaw("NO"); // half a command: the deadline is the line's, not each octet's
             assertThat(client.line()).isEqualTo("-ERR idle too long, closing");
             assertThat(client.closedByServer()).isTrue();
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> server.connectionCount() == 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> rig.server().connectionCount() == 0);
     }
 
     @Test
     void connectionsOverTheLimitAreRefused() throws IOException {
-        InetSocketAddress address = start(settings().withMaxConnections(1));
+        InetSocketAddress address = rig.start(Pop3Rig.stls().withMaxConnections(1));
         try (Pop3Client first = new Pop3Client(address)) {
             assertThat(first.line()).startsWith("+OK");
             try (Pop3Client second = new Pop3Client(address)) {
@@ -195,7 +175,7 @@ class Pop3TlsAndLimitsTest {
             }
             assertThat(first.command("NOOP")).startsWith("-ERR"); // the first is served as before
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> server.connectionCount() == 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> rig.server().connectionCount() == 0);
         try (Pop3Client third = new Pop3Client(address)) {
             assertThat(third.line()).startsWith("+OK POP3");
         }
@@ -203,25 +183,25 @@ class Pop3TlsAndLimitsTest {
 
     @Test
     void aClientThatTakesNoOutputIsCutOff() throws IOException {
-        Path big = Files.createDirectories(DirectoryMaildrop.folder(root, BOX)).resolve("big.eml");
+        Path big = Files.createDirectories(DirectoryMaildrop.folder(rig.root(), BOX)).resolve("big.eml");
         try (OutputStream out = Files.newOutputStream(big)) {
             byte[] line = ("x".repeat(998) + "\r\n").getBytes(StandardCharsets.US_ASCII);
             for (int i = 0; i < 32 * 1024; i++) { // 32 MB: far more than the socket buffers hold
                 out.write(line);
             }
         }
-        InetSocketAddress address = start(settings().withIdleTimeout(Duration.ofMillis(500)));
+        InetSocketAddress address = rig.start(Pop3Rig.stls().withIdleTimeout(Duration.ofMillis(500)));
         try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
             socket.setReceiveBufferSize(4096);
             String commands = "USER " + BOX + "\r\nPASS x\r\nRETR 1\r\n";
             socket.getOutputStream().write(commands.getBytes(StandardCharsets.US_ASCII));
-            await().atMost(Duration.ofSeconds(10)).until(() -> server.connectionCount() == 0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> rig.server().connectionCount() == 0);
         }
     }
 
     @Test
     void aFailedHandshakeEndsOnlyThatConnection() throws IOException {
-        InetSocketAddress address = start(settings().withImplicitTls(TLS));
+        InetSocketAddress address = rig.start(Pop3Rig.stls().withImplicitTls(Pop3Rig.TLS));
         try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
             socket.getOutputStream().write("USER plaintext\r\n".getBytes(StandardCharsets.US_ASCII));
             socket.setSoTimeout(5000);

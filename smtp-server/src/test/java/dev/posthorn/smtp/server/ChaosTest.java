@@ -231,7 +231,17 @@ class ChaosTest extends ServerTest {
 
     @Test
     void endOfDataDisconnectKeepsNothing() throws Exception {
-        try (TestClient c = start("end-of-data:disconnect").hello()) {
+        assertEndOfDataGetsNoReplyAndKeepsNothing("end-of-data:disconnect");
+    }
+
+    @Test
+    void endOfDataStallKeepsNothing() throws Exception {
+        assertEndOfDataGetsNoReplyAndKeepsNothing("eod:stall=200ms");
+    }
+
+    /** The whole message goes in, the client hears nothing more before the end, and the sink was never called. */
+    private void assertEndOfDataGetsNoReplyAndKeepsNothing(String rule) throws Exception {
+        try (TestClient c = start(rule).hello()) {
             transaction(c);
             TestClient.expect(c.command("DATA"), 354);
             c.send("Subject: x\r\n\r\nbody\r\n.");
@@ -257,17 +267,6 @@ class ChaosTest extends ServerTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> server.connectionCount() == 1);
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> server.connectionCount() == 0);
-    }
-
-    @Test
-    void endOfDataStallKeepsNothing() throws Exception {
-        try (TestClient c = start("eod:stall=200ms").hello()) {
-            transaction(c);
-            TestClient.expect(c.command("DATA"), 354);
-            c.send("Subject: x\r\n\r\nbody\r\n.");
-            assertThat(c.readToEnd()).isEmpty();
-        }
-        assertThat(sinkCalls).hasValue(0);
     }
 
     @Test

@@ -79,6 +79,12 @@ class SessionHandlerTest extends ServerTest {
         return handlers.values().iterator().next();
     }
 
+    /** MAIL FROM a@client.test and RCPT TO the one recipient, both accepted. */
+    private static void envelope(TestClient c, String recipient) throws IOException {
+        expect(c.command("MAIL FROM:<a@client.test>"), 250);
+        expect(c.command("RCPT TO:<" + recipient + ">"), 250);
+    }
+
     private static Reply message(TestClient c) throws IOException {
         expect(c.command("DATA"), 354);
         return c.command("Subject: x\r\n\r\nbody\r\n.");
@@ -103,14 +109,11 @@ class SessionHandlerTest extends ServerTest {
     void resetAtRsetAndAfterEachMessageAndCloseOnceAfterQuit() throws Exception {
         server = recording().build().start();
         try (TestClient c = TestClient.connect(server).hello()) {
-            expect(c.command("MAIL FROM:<a@client.test>"), 250);
-            expect(c.command("RCPT TO:<x@posthorn.test>"), 250);
+            envelope(c, "x@posthorn.test");
             expect(c.command("RSET"), 250);
-            expect(c.command("MAIL FROM:<a@client.test>"), 250);
-            expect(c.command("RCPT TO:<x@posthorn.test>"), 250);
+            envelope(c, "x@posthorn.test");
             assertThat(message(c).text()).isEqualTo("seen <x@posthorn.test>");
-            expect(c.command("MAIL FROM:<a@client.test>"), 250);
-            expect(c.command("RCPT TO:<y@posthorn.test>"), 250);
+            envelope(c, "y@posthorn.test");
             assertThat(message(c).text()).isEqualTo("seen <y@posthorn.test>"); // the reset cleared the first
             expect(c.command("QUIT"), 221);
         }

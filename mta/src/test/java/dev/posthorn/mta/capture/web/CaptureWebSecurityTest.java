@@ -15,38 +15,21 @@ import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Host, Origin and Fetch Metadata checks, the page's headers, the event stream, safe download names. */
 class CaptureWebSecurityTest {
 
     private static final String EVIL = "http://evil.example";
 
-    @TempDir
-    Path dir;
-
-    private WebRig rig;
-
-    @BeforeEach
-    void start() throws Exception {
-        rig = new WebRig(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        if (rig != null) {
-            rig.close();
-        }
-    }
+    @RegisterExtension
+    final WebRig rig = new WebRig();
 
     @Test
     void aHostThatDoesNotNameTheListenerGets403() throws Exception {

@@ -7,33 +7,16 @@ import dev.posthorn.mta.capture.CapturedMessage;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The web view's API over real HTTP, against a real store fed by a real SMTP server and client. */
 class CaptureWebTest {
 
-    @TempDir
-    Path dir;
-
-    private WebRig rig;
-
-    @BeforeEach
-    void start() throws Exception {
-        rig = new WebRig(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        if (rig != null) {
-            rig.close();
-        }
-    }
+    @RegisterExtension
+    final WebRig rig = new WebRig();
 
     @Test
     void listsNewestFirstInPages() throws Exception {

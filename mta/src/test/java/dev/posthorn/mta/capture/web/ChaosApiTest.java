@@ -4,34 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.posthorn.smtp.server.Chaos;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code /api/v1/chaos} over real HTTP: what a PUT refuses, and that a PUT replaces the rules in one step. */
 class ChaosApiTest {
 
-    @TempDir
-    Path dir;
-
-    private WebRig rig;
+    @RegisterExtension
+    final WebRig rig = new WebRig();
 
     @BeforeEach
-    void start() throws Exception {
-        rig = new WebRig(dir);
+    void start() {
         rig.chaos.replace(42, List.of(Chaos.parse("mail:disconnect")));
-    }
-
-    @AfterEach
-    void stop() {
-        if (rig != null) {
-            rig.close();
-        }
     }
 
     private HttpResponse<String> put(String body) throws Exception {

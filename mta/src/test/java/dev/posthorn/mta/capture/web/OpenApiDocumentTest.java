@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,30 +15,14 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The OpenAPI document served against the routes: every operation, and the query parameters each takes. */
 class OpenApiDocumentTest {
 
-    @TempDir
-    Path dir;
-
-    private WebRig rig;
-
-    @BeforeEach
-    void start() throws Exception {
-        rig = new WebRig(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        if (rig != null) {
-            rig.close();
-        }
-    }
+    @RegisterExtension
+    final WebRig rig = new WebRig();
 
     @Test
     void theOpenApiDocumentDescribesEveryRouteAndNoOther() throws Exception {

@@ -32,28 +32,43 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A capture server as {@code posthorn dev} runs it, on port 0: a store fed by a real SMTP server, the web view over
- * it, and a second SMTP server capturing into a second store, to release to.
+ * it, and a second SMTP server capturing into a second store, to release to. Register it as an extension
+ * ({@code @RegisterExtension final WebRig rig = new WebRig();}): each test gets a fresh rig in a fresh directory,
+ * started before the test's own {@code @BeforeEach} methods and closed and deleted after it.
  */
-final class WebRig implements AutoCloseable {
+final class WebRig implements BeforeEachCallback, AfterEachCallback {
 
     /** A 1x1 transparent PNG. */
     static final byte[] PNG = java.util.Base64.getDecoder().decode(
             "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
 
-    final CaptureStore store;
-    final CaptureStore second;
-    final SmtpServer smtp;
-    final SmtpServer secondSmtp;
     final Chaos chaos = Chaos.seeded(7);
-    final CaptureWeb web;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // Set by beforeEach: a rig is one test's, and JUnit makes a new test instance (and rig) for every test.
+    CaptureStore store;
+    CaptureStore second;
+    SmtpServer smtp;
+    SmtpServer secondSmtp;
+    CaptureWeb web;
+    private Path dir;
 
-    WebRig(Path dir) throws IOException {
+    WebRig() {
+        // started by beforeEach
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        dir = Files.createTempDirectory("webrig");
         Files.createDirectories(dir.resolve("one"));
         Files.createDirectories(dir.resolve("two"));
         store = CaptureStore.open(dir.resolve("one"), 10_000, null, Clock.systemUTC());
@@ -169,12 +184,24 @@ final class WebRig implements AutoCloseable {
                 .messages().getFirst();
     }
 
+    /** Closes what beforeEach started (as far as it got) and deletes the directory. */
     @Override
-    public void close() {
-        web.close();
-        smtp.close();
-        secondSmtp.close();
-        store.close();
-        second.close();
+    public void afterEach(ExtensionContext context) throws IOException {
+        for (AutoCloseable part : new AutoCloseable[] {web, smtp, secondSmtp, store, second}) {
+            if (part != null) {
+                try {
+                    part.close();
+                } catch (Exception e) {
+                    throw new IOException("closing " + part, e);
+                }
+            }
+        }
+        if (dir != null) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
     }
 }
