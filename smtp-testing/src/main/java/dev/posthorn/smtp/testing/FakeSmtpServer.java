@@ -138,6 +138,8 @@ public final class FakeSmtpServer implements AutoCloseable {
     private final java.util.Map<Socket, java.util.concurrent.locks.ReentrantLock> open =
             new java.util.concurrent.ConcurrentHashMap<>();
 
+    private volatile Thread acceptor;
+
     private FakeSmtpServer(ServerSocket listener, IntFunction<Script> scripts) {
         this.listener = listener;
         this.scripts = scripts;
@@ -149,7 +151,7 @@ public final class FakeSmtpServer implements AutoCloseable {
         socket.setReuseAddress(true);
         socket.bind(address, 50);
         FakeSmtpServer server = new FakeSmtpServer(socket, scripts);
-        Thread.ofVirtual().name("fake-smtp-accept").start(server::accept);
+        server.acceptor = Thread.ofVirtual().name("fake-smtp-accept").start(server::accept);
         return server;
     }
 
@@ -227,9 +229,22 @@ public final class FakeSmtpServer implements AutoCloseable {
         received.add(message);
     }
 
+    /**
+     * Stops listening, and returns once the accept loop has ended: a socket closed while a (virtual) thread is in
+     * {@code accept} is released when that thread leaves it, so without the wait a test that connects right after
+     * could still be greeted (seen in posthorn-junit's TestServersTest).
+     */
     @Override
     public void close() throws IOException {
         listener.close();
+        Thread thread = acceptor;
+        if (thread != null) {
+            try {
+                thread.join(java.time.Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** One connection's conversation. */
