@@ -3,6 +3,7 @@ package dev.posthorn.smtp.io;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Objects;
 
 /**
  * Writes message text for DATA (RFC 5321 4.5.2): doubles a dot at the start of a line, turns bare CR and bare LF
@@ -45,11 +46,47 @@ public final class DotStuffingOutputStream extends FilterOutputStream {
         }
     }
 
+    /**
+     * The same as {@link #write(int)} for each octet, but the octets between line ends and stuffed dots go on in one
+     * call: a message of a gigabyte written an octet at a time into a buffered socket stream spends most of its time
+     * in that stream's lock (bench/big-message).
+     */
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        for (int i = off; i < off + len; i++) {
-            write(b[i]);
+        Objects.checkFromIndexSize(off, len, b.length);
+        if (finished) {
+            throw new IOException("message already finished");
         }
+        int end = off + len;
+        int run = off; // the first octet not yet written
+        for (int i = off; i < end; i++) {
+            byte c = b[i];
+            if (pendingCr) {
+                pendingCr = false;
+                lineEnd();
+                if (c == '\n') {
+                    run = i + 1;
+                    continue;
+                }
+            }
+            if (c == '\r' || c == '\n') {
+                out.write(b, run, i - run);
+                run = i + 1;
+                if (c == '\r') {
+                    pendingCr = true;
+                } else {
+                    lineEnd();
+                }
+            } else {
+                if (lineStart && c == '.') {
+                    out.write(b, run, i - run);
+                    out.write('.');
+                    run = i; // the dot itself goes out with the rest of the line
+                }
+                lineStart = false;
+            }
+        }
+        out.write(b, run, end - run);
     }
 
     private void lineEnd() throws IOException {
