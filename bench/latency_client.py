@@ -106,7 +106,7 @@ def main():
     ap.add_argument("--duration", type=float, default=30.0, help="measured seconds after the warm-up")
     ap.add_argument("--warmup", type=float, default=5.0, help="seconds of arrivals run but not counted")
     ap.add_argument("--size", type=int, default=1000, help="message size in octets")
-    ap.add_argument("--max-in-flight", type=int, default=64)
+    ap.add_argument("--max-in-flight", type=int, default=128)
     ap.add_argument("--arrivals", choices=["poisson", "even"], default="poisson")
     ap.add_argument("--seed", type=int, default=14)
     ap.add_argument("--timeout", type=float, default=30.0, help="socket timeout for each read and connect")
