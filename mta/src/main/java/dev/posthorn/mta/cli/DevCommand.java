@@ -6,14 +6,13 @@ import dev.posthorn.mta.capture.web.SmtpReleaser;
 import dev.posthorn.mta.config.DurationLiteral;
 import dev.posthorn.mta.pop3.CaptureMaildrop;
 import dev.posthorn.mta.pop3.Pop3Server;
+import dev.posthorn.smtp.AddressLiteral;
 import dev.posthorn.smtp.server.Authenticator;
 import dev.posthorn.smtp.server.Chaos;
 import dev.posthorn.smtp.server.ServerTls;
 import dev.posthorn.smtp.server.SmtpServer;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.Inet6Address;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -149,22 +148,22 @@ final class DevCommand implements Callable<Integer> {
             SmtpServer.Builder server = server(store, tls, chaos);
             if (!OFF.equals(smtp)) {
                 smtpServer = server.bind(SinkCommand.address(smtp)).build().start();
-                out.println("smtp   " + hostPort(smtpServer.address()) + " (STARTTLS)");
+                out.println("smtp   " + AddressLiteral.format(smtpServer.address()) + " (STARTTLS)");
             }
             if (!OFF.equals(smtps)) {
                 smtpsServer = server.implicitTls(true).bind(SinkCommand.address(smtps)).build().start();
-                out.println("smtps  " + hostPort(smtpsServer.address()));
+                out.println("smtps  " + AddressLiteral.format(smtpsServer.address()));
             }
             if (!OFF.equals(pop3)) {
                 pop3Server = Pop3Server.start(Pop3Server.Settings.of(SinkCommand.address(pop3)).withHostname(hostname)
                         .withStls(tls).withPasswords(SinkCommand.passwords(users).values()),
                         CaptureMaildrop.factory(store, maxMessages));
-                out.println("pop3   " + hostPort(pop3Server.address()) + " (STLS)");
+                out.println("pop3   " + AddressLiteral.format(pop3Server.address()) + " (STLS)");
             }
             if (!OFF.equals(http)) {
                 webServer = CaptureWeb.start(SinkCommand.address(http), store, chaos, SmtpReleaser.withSystemDns(),
                         httpHosts);
-                out.println("http   http://" + hostPort(webServer.address()) + "/");
+                out.println("http   http://" + AddressLiteral.format(webServer.address()) + "/");
             }
             out.println("dir    " + dir.toAbsolutePath());
             out.println("chaos  seed " + chaos.seed() + (chaos.rules().isEmpty() ? "" : ", " + chaos.rules()));
@@ -204,10 +203,5 @@ final class DevCommand implements Callable<Integer> {
     private Chaos chaos() {
         long seed = chaosSeed != null ? chaosSeed : new SecureRandom().nextLong();
         return Chaos.seeded(seed).replace(seed, chaosRules.stream().map(Chaos::parse).toList());
-    }
-
-    private static String hostPort(InetSocketAddress address) {
-        String host = address.getAddress().getHostAddress();
-        return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 }

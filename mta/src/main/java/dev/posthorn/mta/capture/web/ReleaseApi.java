@@ -3,6 +3,7 @@ package dev.posthorn.mta.capture.web;
 import dev.posthorn.mta.admin.Json;
 import dev.posthorn.mta.capture.CaptureStore;
 import dev.posthorn.mta.capture.CapturedMessage;
+import dev.posthorn.mta.routing.HostPort;
 import dev.posthorn.smtp.LogText;
 import dev.posthorn.smtp.Reply;
 import dev.posthorn.smtp.client.SendResult;
@@ -44,12 +45,12 @@ final class ReleaseApi {
         if (file.isEmpty()) {
             return WebAnswer.error(404, "no such message");
         }
-        Releaser.HostPort host;
+        HostPort host;
         List<String> to;
         try {
             Map<String, Object> body = JsonBody.parse(request.body());
             String hostText = JsonBody.string(body, "host");
-            host = hostText == null || hostText.isBlank() ? null : Releaser.HostPort.parse(hostText.strip());
+            host = hostText == null || hostText.isBlank() ? null : HostPort.parse(hostText.strip());
             to = JsonBody.strings(body, "to");
             to = to == null || to.isEmpty() ? message.get().recipients() : to;
             if (to.size() > MAX_RECIPIENTS || to.stream().anyMatch(r -> !r.matches("[^\\s@]+@[^\\s@]+"))) {
@@ -61,8 +62,8 @@ final class ReleaseApi {
         return send(message.get(), file.get(), to, host);
     }
 
-    private WebAnswer send(CapturedMessage message, Path file, List<String> to, Releaser.HostPort host) {
-        String where = host == null ? "MX" : host.host() + ":" + host.port();
+    private WebAnswer send(CapturedMessage message, Path file, List<String> to, HostPort host) {
+        String where = host == null ? "MX" : host.toString();
         try {
             SendResult result = releaser.release(file, message.envelopeFrom(), to, host);
             log.info("release of {} to {} via {}: {}", message.id(), LogText.escape(String.join(",", to)),

@@ -4,6 +4,7 @@ import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.dns.MxAnswer;
 import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.dns.Target;
+import dev.posthorn.mta.routing.HostPort;
 import dev.posthorn.smtp.Reply;
 import dev.posthorn.smtp.client.SendOptions;
 import dev.posthorn.smtp.client.SendResult;

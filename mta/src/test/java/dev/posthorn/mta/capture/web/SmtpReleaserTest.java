@@ -1,13 +1,11 @@
 package dev.posthorn.mta.capture.web;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.posthorn.mta.capture.CaptureQuery;
 import dev.posthorn.mta.capture.CaptureStore;
 import dev.posthorn.mta.capture.CapturedMessage;
 import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.dns.MxResolver;
+import dev.posthorn.mta.routing.HostPort;
 import dev.posthorn.smtp.client.SendOptions;
 import dev.posthorn.smtp.client.SendResult;
 import dev.posthorn.smtp.server.SmtpServer;
@@ -22,6 +20,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Release by MX: the exchangers in preference order, the next when one cannot be reached, per recipient domain. */
 class SmtpReleaserTest {
@@ -63,11 +63,11 @@ class SmtpReleaserTest {
 
     @Test
     void hostPortIsParsedStrictly() {
-        assertThat(Releaser.HostPort.parse("127.0.0.1:2525")).isEqualTo(new Releaser.HostPort("127.0.0.1", 2525));
-        assertThat(Releaser.HostPort.parse("[::1]:25")).isEqualTo(new Releaser.HostPort("::1", 25));
-        assertThat(Releaser.HostPort.parse("mx.example:587")).isEqualTo(new Releaser.HostPort("mx.example", 587));
+        assertThat(HostPort.parse("127.0.0.1:2525")).isEqualTo(new HostPort("127.0.0.1", 2525));
+        assertThat(HostPort.parse("[::1]:25")).isEqualTo(new HostPort("::1", 25));
+        assertThat(HostPort.parse("mx.example:587")).isEqualTo(new HostPort("mx.example", 587));
         for (String bad : List.of("host", "host:", ":25", "host:0", "host:70000", "ho st:25", "a/b:25", "h:x")) {
-            assertThatThrownBy(() -> Releaser.HostPort.parse(bad)).as(bad)
+            assertThatThrownBy(() -> HostPort.parse(bad)).as(bad)
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }
