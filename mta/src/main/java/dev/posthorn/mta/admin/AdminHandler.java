@@ -1,9 +1,9 @@
 package dev.posthorn.mta.admin;
 
+import dev.posthorn.mta.http.RequestBody;
 import dev.posthorn.smtp.LogText;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -127,17 +126,11 @@ final class AdminHandler extends Handler.Abstract {
                     remote(request));
             return UNAUTHORIZED;
         }
-        // A declared length over the limit is refused before a byte is read; a chunked body is counted as it comes.
-        if (request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH) > ApiRequest.MAX_BODY) {
+        Optional<byte[]> read = RequestBody.read(request, ApiRequest.MAX_BODY);
+        if (read.isEmpty()) {
             return TOO_LARGE;
         }
-        byte[] body;
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            body = in.readNBytes(ApiRequest.MAX_BODY + 1);
-        }
-        if (body.length > ApiRequest.MAX_BODY) {
-            return TOO_LARGE;
-        }
+        byte[] body = read.get();
         Map<String, List<String>> query;
         try {
             query = query(request);

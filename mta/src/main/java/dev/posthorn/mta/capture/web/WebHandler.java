@@ -1,8 +1,8 @@
 package dev.posthorn.mta.capture.web;
 
+import dev.posthorn.mta.http.RequestBody;
 import dev.posthorn.smtp.LogText;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -44,8 +44,6 @@ final class WebHandler extends Handler.Abstract {
     /** API documents are data, never a page. */
     private static final String API_CSP = "default-src 'none'; frame-ancestors 'none'";
     private static final String SEC_FETCH_SITE = "Sec-Fetch-Site";
-    /** The most of an over-long request body read (and dropped) so that its client sees the 413. */
-    private static final int DRAIN_LIMIT = 1 << 20;
     private static final java.util.regex.Pattern ATTACHMENT =
             java.util.regex.Pattern.compile("/api/v1/messages/[^/]+/attachments/[^/]+");
     /** An unknown parameter's name is echoed (JSON-escaped) up to this length. */
@@ -231,30 +229,8 @@ final class WebHandler extends Handler.Abstract {
         return String.join(", ", new TreeSet<>(route.query()));
     }
 
-    /**
-     * The request body, or empty when it is over {@link WebRequest#MAX_BODY}. The rest of a body over the limit is
-     * read and dropped up to {@link #DRAIN_LIMIT} before the 413 goes out: a client still sending would otherwise
-     * meet a reset connection instead of the answer (seen in CaptureWebTest). A larger one is not read at all.
-     */
     private static Optional<byte[]> body(Request request) throws IOException {
-        if (request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH) > DRAIN_LIMIT) {
-            return Optional.empty();
-        }
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            byte[] body = in.readNBytes(WebRequest.MAX_BODY + 1);
-            if (body.length <= WebRequest.MAX_BODY) {
-                return Optional.of(body);
-            }
-            byte[] dropped = new byte[8192];
-            for (long left = DRAIN_LIMIT; left > 0; ) {
-                int n = in.read(dropped, 0, (int) Math.min(dropped.length, left));
-                if (n < 0) {
-                    break;
-                }
-                left -= n;
-            }
-            return Optional.empty();
-        }
+        return RequestBody.read(request, WebRequest.MAX_BODY);
     }
 
     private static Map<String, List<String>> query(Request request) {
