@@ -5,17 +5,21 @@ import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.ConfigException;
 import dev.posthorn.mta.config.ConfigLoader;
 import dev.posthorn.mta.admin.ReloadResult;
+import dev.posthorn.mta.config.DurationLiteral;
 import dev.posthorn.mta.daemon.Daemon;
+import dev.posthorn.mta.daemon.Warmup;
 import dev.posthorn.smtp.LogText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,6 +38,21 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", description = "The configuration file (YAML).")
     Path config;
+
+    @Option(names = "--warmup", paramLabel = "DURATION", converter = DurationOption.class,
+            description = {"Before the listeners open, run mail through the accept and delivery path of a throw-away"
+                    + " daemon for this long (e.g. 10s), so that the first clients meet compiled code, not a JVM still"
+                    + " compiling (default: none). The start takes that much longer; 20s measured warm on a"
+                    + " 2-core machine (bench/RESULTS.md)."})
+    Duration warmup;
+
+    /** {@code --warmup}'s value in the configuration file's duration form ({@code 20s}); anything else is a usage error. */
+    static final class DurationOption implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return DurationLiteral.parse(value);
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -65,6 +84,10 @@ final class RunCommand implements Callable<Integer> {
             }
             result.notes().forEach(note -> log.warn("SIGHUP: {}", LogText.escape(note)));
         });
+        if (warmup != null) {
+            Warmup.Result done = Warmup.run(warmup);
+            log.info("warm-up: {} messages in {} ms", done.messages(), done.took().toMillis());
+        }
         Daemon daemon = Daemon.start(settings, file == null ? Config::defaults : () -> ConfigLoader.load(file));
         started.set(daemon);
         CountDownLatch stopped = new CountDownLatch(1);

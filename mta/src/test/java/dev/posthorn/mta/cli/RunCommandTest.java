@@ -53,6 +53,13 @@ class RunCommandTest {
     }
 
     @Test
+    void aWarmupThatIsNoDurationIsAUsageError() {
+        assertThat(terminal.run("run", "--warmup", "20x")).isEqualTo(2);
+        assertThat(terminal.err()).contains("--warmup").contains("20x");
+        assertThat(terminal.out()).isEmpty();
+    }
+
+    @Test
     void runWithAMissingConfigSaysSoAndExitsOne() {
         Path file = dir.resolve("absent.yaml");
 
