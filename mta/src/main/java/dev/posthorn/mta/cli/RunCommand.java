@@ -7,7 +7,6 @@ import dev.posthorn.mta.config.ConfigLoader;
 import dev.posthorn.mta.admin.ReloadResult;
 import dev.posthorn.mta.config.DurationLiteral;
 import dev.posthorn.mta.daemon.Daemon;
-import dev.posthorn.mta.daemon.Warmup;
 import dev.posthorn.smtp.LogText;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -84,11 +83,8 @@ final class RunCommand implements Callable<Integer> {
             }
             result.notes().forEach(note -> log.warn("SIGHUP: {}", LogText.escape(note)));
         });
-        if (warmup != null) {
-            Warmup.Result done = Warmup.run(warmup);
-            log.info("warm-up: {} messages in {} ms", done.messages(), done.took().toMillis());
-        }
-        Daemon daemon = Daemon.start(settings, file == null ? Config::defaults : () -> ConfigLoader.load(file));
+        Daemon daemon = Daemon.start(settings, file == null ? Config::defaults : () -> ConfigLoader.load(file),
+                warmup == null ? Duration.ZERO : warmup);
         started.set(daemon);
         CountDownLatch stopped = new CountDownLatch(1);
         Signals.onTermination(() -> {

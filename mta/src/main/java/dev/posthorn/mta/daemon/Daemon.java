@@ -99,7 +99,15 @@ public final class Daemon implements AutoCloseable, Control {
 
     /** Starts with {@code config}; a reload reads {@code source} again (the file {@code config} came from). */
     public static Daemon start(Config config, ConfigSource source) throws IOException {
-        return start(config, source, Optional.empty(), Optional.empty(), Clock.systemUTC());
+        return start(config, source, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #start(Config, ConfigSource)}, with a {@link Warmup} of {@code warmup} once the spool is claimed and
+     * before anything listens (a spool in use is refused first, not after the warm-up).
+     */
+    public static Daemon start(Config config, ConfigSource source, Duration warmup) throws IOException {
+        return start(config, source, Optional.empty(), Optional.empty(), Clock.systemUTC(), warmup);
     }
 
     /** Starts with {@code config} and a test's retry schedule instead of the configured one. */
@@ -130,6 +138,11 @@ public final class Daemon implements AutoCloseable, Control {
      */
     private static Daemon start(Config config, ConfigSource source, Optional<RetrySchedule> fixedRetries,
                                 Optional<AuthThrottle> throttle, Clock clock) throws IOException {
+        return start(config, source, fixedRetries, throttle, clock, Duration.ZERO);
+    }
+
+    private static Daemon start(Config config, ConfigSource source, Optional<RetrySchedule> fixedRetries,
+                                Optional<AuthThrottle> throttle, Clock clock, Duration warmup) throws IOException {
         SpoolLock lock;
         try {
             lock = SpoolLock.acquire(config.spool());
@@ -139,6 +152,10 @@ public final class Daemon implements AutoCloseable, Control {
             throw StartError.of("spool " + config.spool(), e);
         }
         try {
+            if (warmup.isPositive()) {
+                Warmup.Result done = Warmup.run(warmup);
+                log.info("warm-up: {} messages in {} ms", done.messages(), done.took().toMillis());
+            }
             return start(config, source, fixedRetries, throttle.orElseGet(() -> AuthThrottle.defaults(clock)), clock,
                     lock);
         } catch (IOException | RuntimeException e) {

@@ -1,10 +1,12 @@
 package dev.posthorn.mta.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.posthorn.mta.spool.SpoolLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /** {@code posthorn run --warmup}: a throw-away daemon takes mail for the time given, then leaves no trace. */
@@ -52,6 +55,22 @@ class WarmupTest {
         // And the log's appenders are back: a line written now arrives.
         mail.info("after the warm-up");
         assertThat(seen.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly("after the warm-up");
+    }
+
+    /** The spool is claimed before the warm-up: a daemon that could not start anyway says so at once. */
+    @Test
+    void aSpoolInUseIsRefusedBeforeTheWarmup(@TempDir Path dir) throws IOException {
+        Path spool = dir.resolve("spool");
+        SpoolLock held = SpoolLock.acquire(spool);
+        try {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> Daemon.start(TestConfigs.conformance(dir), ConfigSource.fixed(
+                    TestConfigs.conformance(dir)), Duration.ofSeconds(30)))
+                    .isInstanceOf(SpoolLock.InUseException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        } finally {
+            held.close();
+        }
     }
 
     @Test
