@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.posthorn.mta.config.Config;
+import dev.posthorn.mta.config.ConfigLoader;
 import dev.posthorn.mta.config.Limits;
 import dev.posthorn.mta.config.Listener;
 import dev.posthorn.mta.config.Network;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -128,6 +130,43 @@ class ProxyProtocolDaemonTest {
         try (Daemon daemon = Daemon.start(behindProxy(50));
              Proxied talk = new Proxied(daemon, "EHLO client.test\r\n")) {
             assertThat(talk.closedWithoutAByte()).isTrue();
+        }
+    }
+
+    @Test
+    void aReloadTurnsTheProtocolOnForNewConnections() throws Exception {
+        int port = FreePorts.loopback();
+        Path file = dir.resolve("posthorn.yaml");
+        String yaml = """
+                hostname: mx.posthorn.test
+                spool: spool
+                listeners:
+                  - { address: 127.0.0.1, port: %d, role: mx%s }
+                trusted_networks: []
+                dns: { resolvers: [ "127.0.0.1:9" ], timeout: 500ms }
+                checks: { spf: false, dkim: false, dmarc: false }
+                admin: { listen: none }
+                domains:
+                  posthorn.test:
+                    mailboxes: [ alice ]
+                    delivery: { maildir: mail }
+                """;
+        Files.writeString(file, yaml.formatted(port, ""));
+        try (Daemon daemon = Daemon.start(ConfigLoader.load(file), () -> ConfigLoader.load(file))) {
+            try (Proxied direct = new Proxied(daemon, "")) {
+                assertThat(direct.read().code()).isEqualTo(220);
+                Files.writeString(file, yaml.formatted(port, ", proxy_protocol: true, proxy_from: [ 127.0.0.1 ]"));
+                assertThat(daemon.reload().applied()).isTrue();
+                // The session already open keeps its settings; a new one must start with the header.
+                assertThat(direct.command("EHLO client.test").lines().getFirst()).contains("[127.0.0.1]");
+            }
+            try (Proxied skipping = new Proxied(daemon, "EHLO client.test\r\n")) {
+                assertThat(skipping.closedWithoutAByte()).isTrue();
+            }
+            try (Proxied proxied = proxied(daemon, "203.0.113.9", 40005)) {
+                assertThat(proxied.read().code()).isEqualTo(220);
+                assertThat(proxied.command("EHLO client.test").lines().getFirst()).contains("[203.0.113.9]");
+            }
         }
     }
 }
