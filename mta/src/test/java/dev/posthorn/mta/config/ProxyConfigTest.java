@@ -56,7 +56,8 @@ class ProxyConfigTest {
                   - { address: "::1", port: 2525, role: mx, proxy_protocol: true, proxy_from: [ "::1", 10.0.0.0/8 ] }
                   - { address: 127.0.0.1, port: 2525, role: mx, proxy_protocol: false, proxy_from: [] }
                 """);
-        assertThat(printed).contains("    proxy_protocol: true\n    proxy_from:\n      - \"::1/128\"\n      - 10.0.0.0/8\n");
+        assertThat(printed)
+                .contains("    proxy_protocol: true\n    proxy_from:\n      - \"::1/128\"\n      - 10.0.0.0/8\n");
     }
 
     static Stream<Refusal> proxyMistakes() {
@@ -78,7 +79,7 @@ class ProxyConfigTest {
                         """, 5, "listeners[0].proxy_from", "only for a listener with proxy_protocol: true"),
                 refused("""
                         listeners:
-                          - { address: 127.0.0.1, port: 25, role: mx, proxy_protocol: "yes", proxy_from: [ 10.0.0.0/8 ] }
+                          - { address: 127.0.0.1, port: 25, role: mx, proxy_protocol: "yes", proxy_from: [ 10.0.0.1 ] }
                         """, 2, "listeners[0].proxy_protocol", "expected true or false"),
                 refused("""
                         listeners:
