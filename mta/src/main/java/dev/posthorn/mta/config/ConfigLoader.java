@@ -25,7 +25,7 @@ public final class ConfigLoader {
     static final List<String> KEYS = List.of("hostname", "spool", "listeners", "tls", "trusted_networks", "limits",
             "domains", "users_file", "dns", "queue", "relay", "routes", "outbound", "dkim", "checks", "tarpit", "dnsbl",
             "senders", "admin", "log");
-    static final List<String> LISTENER_KEYS = List.of("address", "port", "role");
+    static final List<String> LISTENER_KEYS = List.of("address", "port", "role", "proxy_protocol", "proxy_from");
     static final List<String> LIMIT_KEYS = List.of("max_message_size", "max_recipients", "max_connections",
             "max_connections_per_ip", "min_free_disk", "per_ip", "min_data_rate", "max_junk_commands", "stress");
 
@@ -151,10 +151,48 @@ public final class ConfigLoader {
         Optional<Listener.Role> role = listener.require("role").flatMap(v -> v.parsed(name -> Listener.Role
                 .named(name).orElseThrow(() -> new IllegalArgumentException(
                         "expected mx, submission or submissions, got " + name))));
-        if (address.isEmpty() || port.isEmpty() || role.isEmpty()) {
+        Optional<Boolean> proxy = listener.get("proxy_protocol").isPresent()
+                ? listener.get("proxy_protocol").flatMap(Value::bool) : Optional.of(false);
+        Optional<List<Network>> proxies = proxy.flatMap(on -> proxyFrom(listener, on));
+        if (address.isEmpty() || port.isEmpty() || role.isEmpty() || proxy.isEmpty() || proxies.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Listener(address.get(), port.get().intValue(), role.get()));
+        return Optional.of(new Listener(address.get(), port.get().intValue(), role.get(), proxy.get(),
+                proxies.get()));
+    }
+
+    /**
+     * A listener's {@code proxy_from}: the networks of the proxies, required and not empty with
+     * {@code proxy_protocol: true} (a header from anyone would let any client choose its address); without it empty
+     * or absent (networks there would make the operator believe the listener reads headers it does not).
+     */
+    private Optional<List<Network>> proxyFrom(Section listener, boolean proxyProtocol) {
+        Optional<Value> value = listener.get("proxy_from");
+        if (!proxyProtocol) {
+            Optional<List<Value>> items = value.isPresent() ? value.get().list() : Optional.of(List.of());
+            if (items.isPresent() && !items.get().isEmpty()) {
+                value.get().problem("only for a listener with proxy_protocol: true");
+                return Optional.empty();
+            }
+            return items.map(none -> List.<Network>of());
+        }
+        if (value.isEmpty()) {
+            listener.self().problem("proxy_protocol: true needs proxy_from, the networks of the proxies");
+            return Optional.empty();
+        }
+        Optional<List<Value>> items = value.get().list();
+        if (items.isEmpty()) {
+            return Optional.empty();
+        }
+        if (items.get().isEmpty()) {
+            value.get().problem("at least one network is needed with proxy_protocol: true");
+            return Optional.empty();
+        }
+        List<Network> networks = new ArrayList<>();
+        for (Value item : items.get()) {
+            item.parsed(Network::parse).ifPresent(networks::add);
+        }
+        return networks.size() == items.get().size() ? Optional.of(networks) : Optional.empty();
     }
 
     private List<Network> networks(Value value) {

@@ -101,12 +101,19 @@ public final class ConfigPrinter {
     private void listeners(List<Listener> listeners) {
         line("# Where to listen. address: an IP address (never a host name). role: mx (mail from other servers,");
         line("# port 25), submission (mail from users: STARTTLS and AUTH, port 587) or submissions (the same over");
-        line("# implicit TLS, port 465, RFC 8314).");
+        line("# implicit TLS, port 465, RFC 8314). proxy_protocol: true (behind HAProxy's send-proxy or");
+        line("# send-proxy-v2): each connection starts with a PROXY header (v1 or v2) naming the real client,");
+        line("# used for everything (Received, limits, trusted_networks, SPF, logs); proxy_from (required with");
+        line("# it) lists the proxies' networks, and a connection from elsewhere, or without a valid header in");
+        line("# 10 s, is closed without a reply. Default false.");
         line("listeners:");
         for (Listener listener : listeners) {
             line("  - address: " + scalar(AddressLiteral.format(listener.address())));
             line("    port: " + listener.port());
             line("    role: " + listener.role().configName());
+            line("    proxy_protocol: " + listener.proxyProtocol());
+            line("    proxy_from:" + (listener.proxyFrom().isEmpty() ? " []" : ""));
+            listener.proxyFrom().forEach(network -> line("      - " + scalar(network.toString())));
         }
         line("");
     }

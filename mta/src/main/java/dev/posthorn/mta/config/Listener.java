@@ -3,25 +3,46 @@ package dev.posthorn.mta.config;
 import dev.posthorn.smtp.AddressLiteral;
 import java.net.InetAddress;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * One listening socket: the address and port to bind and what kind of SMTP service it offers.
  *
- * @param address the local IP address to bind (a literal: binding never waits on DNS)
- * @param port    the TCP port, 1 to 65535
- * @param role    the service offered there
+ * @param address       the local IP address to bind (a literal: binding never waits on DNS)
+ * @param port          the TCP port, 1 to 65535
+ * @param role          the service offered there
+ * @param proxyProtocol whether every connection starts with a PROXY protocol header (HAProxy's
+ *                      {@code proxy-protocol.txt}, v1 or v2) naming the real client, which then counts for
+ *                      everything: Received, limits, trusted networks, SPF, logs
+ * @param proxyFrom     the proxies whose headers are believed; with {@code proxyProtocol}, at least one, and a
+ *                      connection from anywhere else is closed without a reply; without it, none
  */
-public record Listener(InetAddress address, int port, Role role) {
+public record Listener(InetAddress address, int port, Role role, boolean proxyProtocol, List<Network> proxyFrom) {
 
     public Listener {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(role, "role");
+        proxyFrom = List.copyOf(proxyFrom);
+        if (proxyProtocol == proxyFrom.isEmpty()) {
+            throw new IllegalArgumentException(proxyProtocol ? "proxy_protocol needs proxy_from"
+                    : "proxy_from needs proxy_protocol: true");
+        }
         // 0 (any free port) is for embedding and tests; the loader accepts only 1..65535 from a file.
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be between 0 and 65535");
         }
+    }
+
+    /** A listener whose clients connect directly (no PROXY protocol). */
+    public Listener(InetAddress address, int port, Role role) {
+        this(address, port, role, false, List.of());
+    }
+
+    /** Whether {@code peer} is one of the proxies whose PROXY headers this listener believes. */
+    public boolean fromProxy(InetAddress peer) {
+        return proxyFrom.stream().anyMatch(network -> network.contains(peer));
     }
 
     /**

@@ -242,10 +242,19 @@ public final class Daemon implements AutoCloseable, Control {
         return new InetSocketAddress(listener.address(), listener.port());
     }
 
+    /**
+     * The server settings of {@code listener}: its role's, its address, and behind a proxy the PROXY protocol from
+     * its {@code proxy_from} (the header's client then counts for every per-client rule the role has).
+     */
+    private static SmtpServer.Builder settings(Map<Listener.Role, SmtpServer.Builder> roles, Listener listener) {
+        SmtpServer.Builder builder = roles.get(listener.role()).bind(address(listener));
+        return listener.proxyProtocol() ? builder.proxyProtocol(listener::fromProxy) : builder;
+    }
+
     /** Starts the server for {@code listener} with its role's settings. */
     private static SmtpServer listen(Map<Listener.Role, SmtpServer.Builder> roles, Listener listener)
             throws IOException {
-        SmtpServer server = roles.get(listener.role()).bind(address(listener)).build();
+        SmtpServer server = settings(roles, listener).build();
         try {
             return server.start();
         } catch (IOException e) {
@@ -313,7 +322,7 @@ public final class Daemon implements AutoCloseable, Control {
         for (Listener listener : next.listeners()) {
             SmtpServer server = servers.get(address(listener));
             if (server != null) {
-                server.reconfigure(roles.get(listener.role()).bind(address(listener)));
+                server.reconfigure(settings(roles, listener));
                 kept.put(address(listener), server);
             } else {
                 kept.put(address(listener), started.get(address(listener)));

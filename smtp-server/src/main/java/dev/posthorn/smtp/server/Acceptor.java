@@ -1,6 +1,7 @@
 package dev.posthorn.smtp.server;
 
 import dev.posthorn.smtp.AddressLiteral;
+import dev.posthorn.smtp.LogText;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -33,6 +34,8 @@ final class Acceptor {
     private final Permits permits;
     private final StressGauge gauge;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    /** Accepted from a proxy, their PROXY header not read yet: a shutdown closes them. */
+    private final Set<Socket> awaitingHeader = ConcurrentHashMap.newKeySet();
     private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
     private final AtomicLong connectionCounter = new AtomicLong();
     private final AtomicLong refusedPerAddress = new AtomicLong();
@@ -179,16 +182,83 @@ final class Acceptor {
 
     private void admit(Socket socket) {
         ServerSettings settings = this.settings;
-        InetAddress address = socket.getInetAddress();
-        settings.events().connectionOpened((InetSocketAddress) socket.getRemoteSocketAddress());
+        if (settings.proxyFrom() == null) {
+            enter(socket, (InetSocketAddress) socket.getRemoteSocketAddress(), settings, false);
+            return;
+        }
+        if (!settings.proxyFrom().test(socket.getInetAddress())) {
+            log.info("{}: closed {}: not a proxy the PROXY protocol is taken from", name,
+                    AddressLiteral.format(socket.getInetAddress()));
+            drop(socket);
+            return;
+        }
+        awaitingHeader.add(socket);
+        if (stopping) { // a shutdown that began after the accept may have missed it in awaitingHeader
+            awaitingHeader.remove(socket);
+            drop(socket);
+            return;
+        }
+        try {
+            Thread.ofVirtual().name(name + "-proxied-" + socket.getPort()).start(() -> proxied(socket, settings));
+        } catch (RuntimeException e) {
+            log.error("{}: cannot start a thread for a proxied connection", name, e);
+            awaitingHeader.remove(socket);
+            drop(socket);
+        }
+    }
+
+    /**
+     * Reads the PROXY header, then admits the connection as coming from the client it names: the per-address count,
+     * the trusted check and the events see the original client, never the proxy. On this thread, which becomes the
+     * connection's.
+     */
+    private void proxied(Socket socket, ServerSettings settings) {
+        InetSocketAddress peer = (InetSocketAddress) socket.getRemoteSocketAddress();
+        ProxyHeader header;
+        try {
+            header = ProxyHeader.read(socket, settings.proxyHeaderTimeout());
+        } catch (IOException e) {
+            log.info("{}: closed {}: no valid PROXY header: {}", name, AddressLiteral.format(peer),
+                    LogText.escape(String.valueOf(e.getMessage())));
+            drop(socket);
+            return;
+        } finally {
+            awaitingHeader.remove(socket);
+        }
+        if (stopping) {
+            drop(socket);
+            return;
+        }
+        log.debug("{}: {} from {}", name, header, AddressLiteral.format(peer));
+        enter(socket, header.source() != null ? header.source() : peer, settings, true);
+    }
+
+    /** Closes a connection that never became one: no reply, no events, its permit back. */
+    private void drop(Socket socket) {
+        closeQuietly(socket);
+        permits.release();
+    }
+
+    /**
+     * Counts the connection for {@code remote} (the client: the TCP peer, or the one a PROXY header named) and runs
+     * it, or its refusal when the address is over its limit, on a new thread or, {@code here}, on this one.
+     */
+    private void enter(Socket socket, InetSocketAddress remote, ServerSettings settings, boolean here) {
+        InetAddress address = remote.getAddress();
+        settings.events().connectionOpened(remote);
         int count = perAddress.merge(address, 1, Integer::sum);
         String id = name + "-" + connectionCounter.incrementAndGet();
         boolean trusted = settings.trustedClients().test(address);
-        Connection connection = new Connection(this, gauge, settings, socket, id, trusted);
+        Connection connection = new Connection(this, gauge, settings, socket, remote, id, trusted);
         connections.add(connection);
         gauge.update(connections.size(), settings);
         boolean over = count > settings.maxConnectionsPerIp() && !trusted;
         Runnable task = over ? () -> refuse(connection, socket) : connection;
+        if (here) {
+            Thread.currentThread().setName(id);
+            task.run();
+            return;
+        }
         try {
             Thread.ofVirtual().name(id).start(task);
         } catch (RuntimeException e) {
@@ -200,9 +270,9 @@ final class Acceptor {
 
     private void refuse(Connection connection, Socket socket) {
         log.info("{}: refused {}: over {} open connections from one address ({} refused so far)", connection.id(),
-                AddressLiteral.format(socket.getInetAddress()), settings.maxConnectionsPerIp(),
+                AddressLiteral.format(connection.remote().getAddress()), settings.maxConnectionsPerIp(),
                 refusedPerAddress.incrementAndGet());
-        connection.settings().events().connectionRefused((InetSocketAddress) socket.getRemoteSocketAddress(),
+        connection.settings().events().connectionRefused(connection.remote(),
                 ServerEvents.Refusal.PER_IP_LIMIT, dev.posthorn.smtp.Replies.TOO_MANY_CONNECTIONS_FROM_YOU);
         try (socket) {
             socket.setSoTimeout(1000);
@@ -248,6 +318,7 @@ final class Acceptor {
         if (watching != null) {
             watching.interrupt();
         }
+        awaitingHeader.forEach(Acceptor::closeQuietly);
         connections.forEach(Connection::shutdown);
         long end = System.nanoTime() + deadline.toNanos();
         while (!connections.isEmpty() && System.nanoTime() < end) {

@@ -59,9 +59,12 @@ final class Connection implements Runnable {
     /** How the session ended: the first cause seen wins (a refused client's QUIT stays a refusal). */
     private volatile ServerEvents.SessionEnd end;
 
-    /** @param trusted whether the client is one of the trusted clients, decided once at the accept */
-    Connection(Acceptor server, StressGauge gauge, ServerSettings settings, Socket socket, String id,
-               boolean trusted) {
+    /**
+     * @param remote  the client: the TCP peer, or the one a PROXY header named
+     * @param trusted whether the client is one of the trusted clients, decided once at the accept
+     */
+    Connection(Acceptor server, StressGauge gauge, ServerSettings settings, Socket socket, InetSocketAddress remote,
+               String id, boolean trusted) {
         this.server = server;
         this.gauge = gauge;
         this.trusted = trusted;
@@ -69,7 +72,7 @@ final class Connection implements Runnable {
         this.socket = socket;
         this.plain = socket;
         this.id = id;
-        this.remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+        this.remote = remote;
         this.events = settings.events();
         this.output = new ReplyOutput(id);
         this.faults = new ChaosFaults(settings.chaos());
@@ -79,7 +82,10 @@ final class Connection implements Runnable {
         return id;
     }
 
-    /** The client's address, as accepted (it stays readable after the socket is closed). */
+    /**
+     * The client's address: the TCP peer's, or the one its proxy's PROXY header named (it stays readable after the
+     * socket is closed).
+     */
     InetSocketAddress remote() {
         return remote;
     }
@@ -98,7 +104,7 @@ final class Connection implements Runnable {
             } else {
                 open();
             }
-            SessionInfo info = new SessionInfo(id, (InetSocketAddress) socket.getRemoteSocketAddress(),
+            SessionInfo info = new SessionInfo(id, remote,
                     (InetSocketAddress) socket.getLocalSocketAddress(), null, false, tlsInfo(), null, trusted);
             session = new Session(settings, info,
                     Objects.requireNonNull(settings.handlers().newSession(info), "the factory made no handler"));
@@ -288,7 +294,7 @@ final class Connection implements Runnable {
         if (!tarpitted) {
             tarpitted = true;
             log.info("{}: tarpit: {} keeps failing, replies now wait (first {} ms)", id,
-                    AddressLiteral.format(socket.getInetAddress()), delay.toMillis());
+                    AddressLiteral.format(remote.getAddress()), delay.toMillis());
         }
         pause(delay);
     }

@@ -64,7 +64,11 @@ public interface ServerEvents {
     default void stressEnded(int open, int max) {
     }
 
-    /** A TCP connection was accepted (before any limit is applied). */
+    /**
+     * A TCP connection was accepted (before any limit is applied). Behind a proxy
+     * ({@link SmtpServer.Builder#proxyProtocol}), once its PROXY header is read, with the client the header named; a
+     * connection closed for its header (or for not coming from a proxy) is never told, opened or closed.
+     */
     default void connectionOpened(InetSocketAddress remote) {
     }
 

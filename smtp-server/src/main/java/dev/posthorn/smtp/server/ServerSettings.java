@@ -7,7 +7,8 @@ import java.util.function.Predicate;
 
 /**
  * The immutable settings of one server, made by {@link SmtpServer.Builder}. {@code chaos} is {@code null} when no
- * faults are wanted (its rules change at run time; the object stays the same).
+ * faults are wanted (its rules change at run time; the object stays the same); {@code proxyFrom} is {@code null} when
+ * connections carry no PROXY header.
  */
 record ServerSettings(
         InetSocketAddress address,
@@ -34,6 +35,7 @@ record ServerSettings(
         EtrnHandler etrn,
         Tarpit tarpit,
         Predicate<InetAddress> trustedClients,
+        Predicate<InetAddress> proxyFrom,
         ServerEvents events,
         Chaos chaos) {
 
@@ -41,6 +43,12 @@ record ServerSettings(
     static final int MAX_COMMAND_LINE = 2048;
     /** RFC 4954 4: a server should accept AUTH responses of at least 12288 octets. */
     static final int MAX_AUTH_LINE = 12288;
+
+    /** proxy-protocol.txt 2: the header must arrive at once; 10 s, or the command timeout when shorter. */
+    Duration proxyHeaderTimeout() {
+        Duration limit = Duration.ofSeconds(10);
+        return commandTimeout.compareTo(limit) < 0 ? commandTimeout : limit;
+    }
 
     boolean authOffered(boolean tlsActive) {
         return authenticator != null && (tlsActive || !authRequiresTls);

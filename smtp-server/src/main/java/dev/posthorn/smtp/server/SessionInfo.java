@@ -7,7 +7,8 @@ import java.util.Objects;
  * What the server knows about a session at one moment: an immutable snapshot handed to the SPI.
  *
  * @param connectionId      unique id of the connection (also the name of its thread)
- * @param remote            the client's address
+ * @param remote            the client's address: behind a proxy ({@link SmtpServer.Builder#proxyProtocol}), the one
+ *                          its PROXY header named
  * @param local             the listener's address
  * @param heloName          the name the client gave in HELO/EHLO, or {@code null} before it
  * @param extended          whether the client greeted with EHLO

@@ -117,6 +117,7 @@ public final class SmtpServer implements AutoCloseable {
         private EtrnHandler etrn;
         private Tarpit tarpit = Tarpit.OFF;
         private Predicate<InetAddress> trustedClients = address -> false;
+        private Predicate<InetAddress> proxyFrom;
         private ServerEvents events = ServerEvents.NONE;
         private Chaos chaos;
 
@@ -151,6 +152,7 @@ public final class SmtpServer implements AutoCloseable {
             b.etrn = etrn;
             b.tarpit = tarpit;
             b.trustedClients = trustedClients;
+            b.proxyFrom = proxyFrom;
             b.events = events;
             b.chaos = chaos;
             return b;
@@ -363,6 +365,23 @@ public final class SmtpServer implements AutoCloseable {
             return b;
         }
 
+        /**
+         * Every connection starts with a PROXY protocol header (HAProxy's {@code proxy-protocol.txt}, version 1 or 2)
+         * from a proxy whose address {@code from} accepts; the client the header names is then the session's client
+         * for everything: {@link SessionInfo#remote()}, the Received field, {@link #maxConnectionsPerIp(int)},
+         * {@link #trustedClients(Predicate)}, the events and logs. A header that names no client (v1 {@code UNKNOWN},
+         * v2 {@code LOCAL}: a proxy's health check) leaves the proxy's address. A connection from an address
+         * {@code from} refuses, or whose header is malformed, over its size or not complete within 10 s (the command
+         * timeout when shorter), is closed without a reply: the peer is no proxy of ours, or it does not speak the
+         * protocol, and an SMTP reply would only be read as the header's answer. {@code null} (the default): no
+         * header, the TCP peer is the client.
+         */
+        public Builder proxyProtocol(Predicate<InetAddress> from) {
+            Builder b = copy();
+            b.proxyFrom = from;
+            return b;
+        }
+
         /** Tells {@code events} what happens on the server (metrics, logs); default {@link ServerEvents#NONE}. */
         public Builder events(ServerEvents events) {
             Builder b = copy();
@@ -424,7 +443,7 @@ public final class SmtpServer implements AutoCloseable {
                     maxConnectionsPerIp, maxErrors, maxJunkCommands, commandTimeout, dataTimeout, minDataRate, stress,
                     tlsHandshakeTimeout, greetingDelay, tls, implicitTls, authRequiresTls, requireTls, requireAuth,
                     authenticator, factory, etrn, tarpit,
-                    trustedClients, events, chaos);
+                    trustedClients, proxyFrom, events, chaos);
         }
 
         private static long positive(long value, String name) {

@@ -16,6 +16,17 @@
  * dev.posthorn.smtp.server.MessageSink} as a stream that ends only at a proper end of data; a message that grows past
  * the size limit makes the stream throw, so a sink never takes a cut message for a whole one.
  *
+ * <p>Behind a proxy ({@code SmtpServer.Builder.proxyProtocol}): each connection starts with a PROXY protocol header
+ * (HAProxy's {@code proxy-protocol.txt}, v1 or v2, {@code ProxyHeader}), read before the greeting on the
+ * connection's thread, octet by octet up to its end and never further, at most 107 octets (v1) or 16 plus 1024 (v2,
+ * TLVs skipped), within 10 s. The header is believed only from the embedder's proxies: a connection from any other
+ * address is closed at once without a reply, since a header from anyone would let any client choose its address.
+ * Malformed, oversized, late or missing: closed without a reply (an SMTP reply would reach the proxy, not a
+ * client). The client the header names then replaces the TCP peer everywhere: {@code SessionInfo.remote}, the
+ * Received field, the per-address count (taken only once the header is read, so it counts the original clients,
+ * never the proxy), the trusted-client check, events and logs. A header naming no client (v1 {@code UNKNOWN}, v2
+ * {@code LOCAL}: health checks) leaves the proxy's address.
+ *
  * <p>Abusive clients: a connection over the per-address limit gets {@code 421 4.7.0} before any session starts; a
  * connection policy's {@code Reject} becomes a {@code 554} greeting after which only QUIT is served (RFC 5321 3.1);
  * the {@link dev.posthorn.smtp.server.Tarpit} delays replies to a client that keeps drawing 5xx, on its virtual thread
