@@ -182,7 +182,8 @@ public final class Warmup {
 
     private static String config(Path spool, int port) {
         return """
-                # Written by posthorn run --warmup; removed when the warm-up ends.
+                # Written by posthorn run --warmup; removed when the warm-up ends. One listener on a free port and
+                # no admin listener: nothing the real daemon, or another on this machine, may be using.
                 hostname: %s
                 spool: "%s"
                 listeners:
@@ -196,6 +197,8 @@ public final class Warmup {
                 limits:
                   max_connections: 1000
                   max_connections_per_ip: 1000
+                admin:
+                  listen: none
                 domains:
                   %s:
                     mailboxes: "*"

@@ -8,6 +8,10 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.posthorn.mta.spool.SpoolLock;
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,6 +74,22 @@ class WarmupTest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         } finally {
             held.close();
+        }
+    }
+
+    /** The warm-up daemon listens on one free port and nothing else: not on the admin listener's default port. */
+    @Test
+    void theAdminListenersDefaultPortInUseDoesNotStopTheWarmup() throws IOException {
+        try (ServerSocket taken = new ServerSocket()) {
+            try {
+                taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 2580));
+            } catch (BindException e) {
+                // already in use by someone else: the same condition
+            }
+            Warmup.Result result = Warmup.run(Duration.ofSeconds(2)); // the budget includes its daemon's start
+
+            assertThat(result.failures()).isZero();
+            assertThat(result.messages()).isPositive();
         }
     }
 
