@@ -4,8 +4,14 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.OutputStreamAppender;
-import dev.posthorn.mta.config.ConfigException;
-import dev.posthorn.mta.config.ConfigLoader;
+import dev.posthorn.mta.config.Config;
+import dev.posthorn.mta.config.Dns;
+import dev.posthorn.mta.config.Limits;
+import dev.posthorn.mta.config.Listener;
+import dev.posthorn.mta.config.Network;
+import dev.posthorn.mta.routing.LocalDelivery;
+import dev.posthorn.mta.routing.LocalDomain;
+import dev.posthorn.mta.routing.Mailboxes;
 import dev.posthorn.smtp.client.SendOptions;
 import dev.posthorn.smtp.client.SmtpClient;
 import java.io.ByteArrayInputStream;
@@ -16,7 +22,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +30,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,9 +49,9 @@ import org.slf4j.LoggerFactory;
  * listeners open moves that cost to the start, where no client waits.
  *
  * <p>What runs: a second daemon, complete (policy, spool with its forces, queue runner, discard delivery), on a
- * configuration of its own in a temporary folder, with one MX listener on a free loopback port; {@value #SESSIONS}
- * virtual threads send it 1 KB messages, a new connection each, through the daemon's SMTP client until the time is
- * up. Then it is closed and its folder removed. It shares nothing with the real daemon but the code: not its spool,
+ * configuration of its own with its spool in a temporary folder and one MX listener on a free loopback port;
+ * {@value #SESSIONS} virtual threads send it 1 KB messages, a new connection each, half through the daemon's SMTP
+ * client (EHLO), half HELO one command at a time, until the time is up. Then it is closed and its folder removed. It shares nothing with the real daemon but the code: not its spool,
  * not its metrics, not its log: while it runs, the log's lines are encoded as configured but written nowhere.
  */
 public final class Warmup {
@@ -68,24 +75,37 @@ public final class Warmup {
         }
         Path dir = Files.createTempDirectory("posthorn-warmup"); // 0700 on POSIX
         List<Diversion> diverted = Diversion.divert(org.slf4j.Logger.ROOT_LOGGER_NAME, "posthorn.mail");
-        try {
-            Path file = dir.resolve("warmup.yaml");
-            Files.writeString(file, config(dir.resolve("spool"), freePort()));
-            try (Daemon daemon = Daemon.start(ConfigLoader.load(file))) {
-                InetSocketAddress address = daemon.addresses().getFirst();
-                Result result = send(address, start + budget.toNanos());
-                return new Result(result.messages(), result.failures(), Duration.ofNanos(System.nanoTime() - start));
-            }
-        } catch (ConfigException e) {
-            throw new IllegalStateException("warm-up configuration refused: " + e.problems(), e);
+        try (Daemon daemon = Daemon.start(config(dir))) {
+            return send(daemon.addresses().getFirst(), start, start + budget.toNanos());
         } finally {
             diverted.forEach(Diversion::restore);
             removeTree(dir);
         }
     }
 
-    /** Sends from {@value #SESSIONS} virtual threads until {@code deadline} (System.nanoTime). */
-    private static Result send(InetSocketAddress address, long deadline) {
+    /**
+     * The warm-up daemon's configuration, built by hand (so no admin listener, no inbound checks, no users file): one
+     * MX listener on any free loopback port, nothing the real daemon or another on this machine may be using; mail for
+     * {@value #DOMAIN} discarded after its commit; loopback trusted; DNS never asked.
+     */
+    private static Config config(Path dir) {
+        Config defaults = Config.defaults(dir);
+        Limits limits = defaults.limits();
+        LocalDomain domain = new LocalDomain(DOMAIN, new Mailboxes.Any(), Map.of(), Optional.empty(), true,
+                new LocalDelivery.Discard());
+        return new Config(DOMAIN, dir.resolve("spool"),
+                List.of(new Listener(InetAddress.getLoopbackAddress(), 0, Listener.Role.MX)), Optional.empty(),
+                List.of(Network.parse("127.0.0.0/8")),
+                new Limits(limits.maxMessageSize(), limits.maxRecipients(), 1_000, 1_000,
+                        limits.minFreeDisk(), limits.perIp(), limits.minDataRate(), limits.maxJunkCommands(),
+                        limits.stress()),
+                Map.of(DOMAIN, domain), Optional.empty(),
+                new Dns(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 9)), Duration.ofSeconds(1)),
+                defaults.queue(), Optional.empty(), Map.of(), defaults.outbound());
+    }
+
+    /** Sends from {@value #SESSIONS} virtual threads until {@code deadline} (System.nanoTime, as {@code start}). */
+    private static Result send(InetSocketAddress address, long start, long deadline) {
         byte[] message = message();
         AtomicLong sent = new AtomicLong();
         AtomicLong failed = new AtomicLong();
@@ -116,7 +136,7 @@ public final class Warmup {
         if (failed.get() > 0) {
             log.warn("warm-up: {} of {} messages failed", failed.get(), sent.get() + failed.get());
         }
-        return new Result(sent.get(), failed.get(), Duration.ZERO);
+        return new Result(sent.get(), failed.get(), Duration.ofNanos(System.nanoTime() - start));
     }
 
     /**
@@ -171,40 +191,6 @@ public final class Warmup {
             text.append("The quick brown fox jumps over the lazy dog, again and again and again.\r\n");
         }
         return text.toString().getBytes(StandardCharsets.US_ASCII);
-    }
-
-    /** A loopback port free a moment ago (the configuration takes no port 0). */
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static String config(Path spool, int port) {
-        return """
-                # Written by posthorn run --warmup; removed when the warm-up ends. One listener on a free port and
-                # no admin listener: nothing the real daemon, or another on this machine, may be using.
-                hostname: %s
-                spool: "%s"
-                listeners:
-                  - address: 127.0.0.1
-                    port: %d
-                    role: mx
-                dns:
-                  resolvers: [ "127.0.0.1:9" ]
-                  timeout: 1s
-                trusted_networks: [ 127.0.0.0/8 ]
-                limits:
-                  max_connections: 1000
-                  max_connections_per_ip: 1000
-                admin:
-                  listen: none
-                domains:
-                  %s:
-                    mailboxes: "*"
-                    delivery:
-                      discard: true
-                """.formatted(DOMAIN, spool.toString().replace("\\", "\\\\").replace("\"", "\\\""), port, DOMAIN);
     }
 
     /**
