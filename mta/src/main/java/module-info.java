@@ -23,6 +23,7 @@ module dev.posthorn.mta {
     requires java.net.http;
     requires jdk.unsupported;
     requires java.sql;
+    requires java.xml;
     requires org.xerial.sqlitejdbc;
     requires jakarta.mail;
 

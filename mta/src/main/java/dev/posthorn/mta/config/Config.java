@@ -38,12 +38,13 @@ import java.util.Optional;
  * @param senders         the envelope senders of authenticated users, where the default is not enough
  * @param admin           the admin listener (HTTP: metrics, health, the API the command line uses)
  * @param log             how the mail log is written
+ * @param dmarcReports    DMARC aggregate reports about the mail the inbound checks evaluated
  */
 public record Config(String hostname, Path spool, List<Listener> listeners, Optional<TlsFiles> tls,
                      List<Network> trustedNetworks, Limits limits, Map<String, LocalDomain> domains,
                      Optional<Path> usersFile, Dns dns, Queue queue, Optional<Relay> relay,
                      Map<String, RouteTarget> routes, Outbound outbound, Dkim dkim, Checks checks, Tarpit tarpit,
-                     Dnsbl dnsbl, Senders senders, Admin admin, Logging log) {
+                     Dnsbl dnsbl, Senders senders, Admin admin, Logging log, DmarcReports dmarcReports) {
 
     public Config {
         Names.domainProblem(hostname).ifPresent(reason -> {
@@ -64,6 +65,10 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
         Objects.requireNonNull(senders, "senders");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(log, "log");
+        Objects.requireNonNull(dmarcReports, "dmarcReports");
+        if (dmarcReports.enabled() && !checks.dmarc()) {
+            throw new IllegalArgumentException("dmarc.reports need checks.dmarc");
+        }
         listeners = List.copyOf(listeners);
         if (listeners.isEmpty()) {
             throw new IllegalArgumentException("at least one listener is needed");
@@ -98,8 +103,8 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
 
     /**
      * A configuration for code that builds one by hand: no DKIM signing, no inbound checks (it signs nothing and checks
-     * nothing), the default tarpit, no blocklist, no sender entries and no admin listener; the {@code with...}
-     * methods add them.
+     * nothing), the default tarpit, no blocklist, no sender entries, no admin listener and no DMARC reports;
+     * the {@code with...} methods add them.
      */
     public Config(String hostname, Path spool, List<Listener> listeners, Optional<TlsFiles> tls,
                   List<Network> trustedNetworks, Limits limits, Map<String, LocalDomain> domains,
@@ -107,7 +112,7 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
                   Map<String, RouteTarget> routes, Outbound outbound) {
         this(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue, relay, routes,
                 outbound, Defaults.DKIM, Checks.OFF, Defaults.TARPIT, Defaults.DNSBL, Senders.NONE, Admin.OFF,
-                Defaults.LOG);
+                Defaults.LOG, Defaults.DMARC_REPORTS);
     }
 
     /**
@@ -137,36 +142,42 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
     /** The same configuration with other local domains (for tests and tools that vary one part). */
     public Config withDomains(Map<String, LocalDomain> newDomains) {
         return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, newDomains, usersFile, dns, queue,
-                relay, routes, outbound, dkim, checks, tarpit, dnsbl, senders, admin, log);
+                relay, routes, outbound, dkim, checks, tarpit, dnsbl, senders, admin, log, dmarcReports);
     }
 
     /** The same configuration with other trusted networks and limits. */
     public Config withTrust(List<Network> newTrustedNetworks, Limits newLimits) {
         return new Config(hostname, spool, listeners, tls, newTrustedNetworks, newLimits, domains, usersFile, dns,
-                queue, relay, routes, outbound, dkim, checks, tarpit, dnsbl, senders, admin, log);
+                queue, relay, routes, outbound, dkim, checks, tarpit, dnsbl, senders, admin, log, dmarcReports);
     }
 
     /** The same configuration with other DKIM signing. */
     public Config withDkim(Dkim newDkim) {
         return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue,
-                relay, routes, outbound, newDkim, checks, tarpit, dnsbl, senders, admin, log);
+                relay, routes, outbound, newDkim, checks, tarpit, dnsbl, senders, admin, log, dmarcReports);
     }
 
     /** The same configuration with other inbound checks. */
     public Config withChecks(Checks newChecks) {
         return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue,
-                relay, routes, outbound, dkim, newChecks, tarpit, dnsbl, senders, admin, log);
+                relay, routes, outbound, dkim, newChecks, tarpit, dnsbl, senders, admin, log, dmarcReports);
     }
 
     /** The same configuration with another admin listener and mail log format. */
     public Config withOperation(Admin newAdmin, Logging newLog) {
         return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue,
-                relay, routes, outbound, dkim, checks, tarpit, dnsbl, senders, newAdmin, newLog);
+                relay, routes, outbound, dkim, checks, tarpit, dnsbl, senders, newAdmin, newLog, dmarcReports);
     }
 
     /** The same configuration with another tarpit, blocklists and sender entries. */
     public Config withAbuseRules(Tarpit newTarpit, Dnsbl newDnsbl, Senders newSenders) {
         return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue,
-                relay, routes, outbound, dkim, checks, newTarpit, newDnsbl, newSenders, admin, log);
+                relay, routes, outbound, dkim, checks, newTarpit, newDnsbl, newSenders, admin, log, dmarcReports);
+    }
+
+    /** The same configuration with other DMARC reports. */
+    public Config withDmarcReports(DmarcReports newDmarcReports) {
+        return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue,
+                relay, routes, outbound, dkim, checks, tarpit, dnsbl, senders, admin, log, newDmarcReports);
     }
 }

@@ -74,6 +74,7 @@ public final class ConfigPrinter {
         outbound(config.outbound());
         dkim(config.dkim());
         checks(config.checks());
+        dmarc(config.dmarcReports());
         domains(config.domains());
         admin(config.admin());
         log(config.log());
@@ -376,7 +377,7 @@ public final class ConfigPrinter {
         line("  spf: " + checks.spf());
         line("  # DKIM signatures (RFC 6376).");
         line("  dkim: " + checks.dkim());
-        line("  # DMARC (RFC 7489) for the From domain. No aggregate or failure reports are sent.");
+        line("  # DMARC (RFC 7489) for the From domain. Aggregate reports: dmarc.reports; failure reports: none.");
         line("  dmarc: " + checks.dmarc());
         line("  # Refuse SPF fail with 550 5.7.23, unless DMARC passes.");
         line("  reject_spf_fail: " + checks.rejectSpfFail());
@@ -389,6 +390,25 @@ public final class ConfigPrinter {
         line("  # package file when installed, else a copy bundled with Posthorn (which ages with the release).");
         checks.publicSuffixList().ifPresentOrElse(file -> line("  public_suffix_list: " + path(file)),
                 () -> line("  # public_suffix_list: /usr/share/publicsuffix/public_suffix_list.dat"));
+        line("");
+    }
+
+    private void dmarc(DmarcReports reports) {
+        line("# DMARC aggregate reports (RFC 7489 7.2) of what checks.dmarc saw, one a domain and interval, gzipped");
+        line("# XML by mail, only to domains whose policy asks (rua=mailto:) and, outside the domain, only where the");
+        line("# destination agrees (<domain>._report._dmarc.<destination>, RFC 7489 7.1). Signed with DKIM when");
+        line("# dkim.sign has a key for the sender's domain. Counts are kept in dmarc-reports.db in the spool.");
+        line("dmarc:");
+        line("  reports:");
+        line("    enabled: " + reports.enabled());
+        line("    # Intervals start at multiples of it since the epoch: a day starts at midnight UTC.");
+        line("    interval: " + DurationLiteral.format(reports.interval()));
+        reports.orgName().ifPresentOrElse(name -> line("    org_name: " + scalar(name)),
+                () -> line("    # org_name: the hostname"));
+        reports.email().ifPresentOrElse(email -> line("    email: " + scalar(email)),
+                () -> line("    # email: postmaster@<hostname> (From and MAIL FROM of the reports)"));
+        reports.extraContactInfo().ifPresentOrElse(text -> line("    extra_contact_info: " + scalar(text)),
+                () -> line("    # extra_contact_info: (none)"));
         line("");
     }
 

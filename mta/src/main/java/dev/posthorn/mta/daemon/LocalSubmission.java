@@ -101,8 +101,21 @@ public final class LocalSubmission {
      */
     public void commit(String id, String user, ReversePath sender, List<ForwardPath> recipients, InputStream message)
             throws IOException {
+        commit(sink, config.hostname(), id, "local user " + user, user, sender, recipients, message);
+    }
+
+    /**
+     * Commits {@code message} through {@code sink} as mail of this machine's own making: a local, authenticated
+     * session (signed with DKIM where a key is configured, and free to go anywhere), a Received field naming
+     * {@code source} on top.
+     *
+     * @param source what made the mail, for the Received field ({@code local user alice (1000)})
+     * @param user   the authenticated identity the mail log names
+     */
+    static void commit(SpoolSink sink, String hostname, String id, String source, String user, ReversePath sender,
+                       List<ForwardPath> recipients, InputStream message) throws IOException {
         Instant now = Instant.now();
-        String received = "Received: by " + config.hostname() + " (Posthorn, from local user " + user + ")\r\n\tid "
+        String received = "Received: by " + hostname + " (Posthorn, from " + source + ")\r\n\tid "
                 + id + ";\r\n\t" + DATE.format(now) + "\r\n";
         SessionInfo session = new SessionInfo("local", LOOPBACK, LOOPBACK, null, false, null, user, true);
         // 8BITMIME: local mail is whatever octets the user wrote; the lines are already checked and bounded.

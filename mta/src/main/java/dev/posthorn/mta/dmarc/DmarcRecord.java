@@ -1,32 +1,45 @@
 package dev.posthorn.mta.dmarc;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * A DMARC policy record (RFC 7489 6.3), the tags that decide what happens to a message. Reporting tags ({@code rua},
- * {@code ruf}, {@code fo}, {@code rf}, {@code ri}) are read only as far as 6.6.3 needs them: Posthorn sends no
- * aggregate or failure reports.
+ * A DMARC policy record (RFC 7489 6.3), the tags that decide what happens to a message and where aggregate reports
+ * go. Failure reports ({@code ruf}, {@code rf}) are not sent, so those tags are not kept; {@code ri} is a request
+ * that the reporting interval of the configuration answers for every domain alike (RFC 7489 7.2: at least daily).
  *
  * @param policy          {@code p}: for the domain itself
  * @param subdomainPolicy {@code sp}: for names below it; empty means {@code p}
  * @param strictDkim      {@code adkim=s}
  * @param strictSpf       {@code aspf=s}
  * @param percent         {@code pct}: the share of failing mail the policy applies to, 0 to 100
+ * @param aggregate       {@code rua}: where aggregate reports go, the URIs Posthorn can use ({@code mailto:})
+ * @param failureOptions  {@code fo} as written, {@code 0} when absent; only echoed in aggregate reports
  */
 public record DmarcRecord(Policy policy, Optional<Policy> subdomainPolicy, boolean strictDkim, boolean strictSpf,
-                          int percent) {
+                          int percent, List<ReportUri> aggregate, String failureOptions) {
 
     private static final Pattern TAG = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
     private static final Pattern URI = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:[^\\s,!]+(?:![0-9]+[kmgt]?)?");
+    /** {@code fo} (RFC 7489 6.3): options from {@code 0 1 d s} separated by colons; echoed only when it is that. */
+    private static final Pattern FO = Pattern.compile("[01ds](?::[01ds]){0,3}");
 
     public DmarcRecord {
         if (percent < 0 || percent > 100) {
             throw new IllegalArgumentException("pct is 0 to 100");
         }
+        aggregate = List.copyOf(aggregate);
+        java.util.Objects.requireNonNull(failureOptions, "failureOptions");
+    }
+
+    /** A record that asks for no reports. */
+    public DmarcRecord(Policy policy, Optional<Policy> subdomainPolicy, boolean strictDkim, boolean strictSpf,
+                       int percent) {
+        this(policy, subdomainPolicy, strictDkim, strictSpf, percent, List.of(), "0");
     }
 
     /** The requested handling of failing mail (RFC 7489 6.3, {@code p}). */
@@ -88,8 +101,11 @@ public record DmarcRecord(Policy policy, Optional<Policy> subdomainPolicy, boole
             p = Optional.of(Policy.NONE);
             sp = Optional.empty();
         }
+        String fo = tags.getOrDefault("fo", "0");
         return Optional.of(new DmarcRecord(p.get(), sp, "s".equalsIgnoreCase(tags.get("adkim")),
-                "s".equalsIgnoreCase(tags.get("aspf")), percent(tags.get("pct"))));
+                "s".equalsIgnoreCase(tags.get("aspf")), percent(tags.get("pct")),
+                ReportUri.parseList(tags.getOrDefault("rua", "")),
+                FO.matcher(fo).matches() ? fo : "0"));
     }
 
     /** {@code pct}: an integer 0 to 100; anything else is taken as the default, 100. */

@@ -13,7 +13,8 @@ import java.util.random.RandomGenerator;
  * else at {@code _dmarc.<organisational domain>}, 6.6.3), checks whether SPF or DKIM passed for an identifier aligned
  * with it (3.1, relaxed or strict as the record asks) and says what the policy asks for (6.6.4, 6.7).
  *
- * <p>Safe for concurrent use. Aggregate and failure reports ({@code rua}, {@code ruf}) are not sent.
+ * <p>Safe for concurrent use. The verdict carries what an aggregate report needs ({@link DmarcVerdict.Evaluated});
+ * failure reports ({@code ruf}) are not sent.
  */
 public final class DmarcVerifier {
 
@@ -56,26 +57,29 @@ public final class DmarcVerifier {
                     "policy lookup failed: " + failed.reason());
             case Discovery.Absent absent -> verdict(DmarcResult.NONE, from, Optional.empty(), "no policy");
             case Discovery.Ignored ignored -> verdict(DmarcResult.NONE, from, Optional.empty(), ignored.reason());
-            case Discovery.Found record -> judge(record.record(), from, atOrganization, list, spfPass, dkimPasses);
+            case Discovery.Found record -> judge(record.record(), from, atOrganization ? organizational : from,
+                    list, spfPass, dkimPasses);
         };
     }
 
-    private DmarcVerdict judge(DmarcRecord record, String from, boolean atOrganization, PublicSuffixList list,
+    private DmarcVerdict judge(DmarcRecord record, String from, String policyDomain, PublicSuffixList list,
                                Optional<String> spfPass, List<String> dkimPasses) {
-        DmarcRecord.Policy policy = atOrganization ? record.subdomainPolicy().orElse(record.policy())
+        DmarcRecord.Policy policy = !policyDomain.equals(from) ? record.subdomainPolicy().orElse(record.policy())
                 : record.policy();
         boolean spfAligned = spfPass.filter(d -> aligned(d, from, record.strictSpf(), list)).isPresent();
         boolean dkimAligned = dkimPasses.stream().anyMatch(d -> aligned(d, from, record.strictDkim(), list));
         if (spfAligned || dkimAligned) {
             return new DmarcVerdict(DmarcResult.PASS, from, Optional.of(policy), DmarcRecord.Policy.NONE,
-                    spfAligned ? "aligned SPF pass" : "aligned DKIM pass");
+                    spfAligned ? "aligned SPF pass" : "aligned DKIM pass",
+                    Optional.of(new DmarcVerdict.Evaluated(policyDomain, record, dkimAligned, spfAligned, false)));
         }
         DmarcRecord.Policy disposition = policy;
         if (record.percent() < 100 && policy != DmarcRecord.Policy.NONE && !sampled(record.percent())) {
             disposition = policy.weaker();   // RFC 7489 6.6.4: outside pct, the next weaker policy applies
         }
         return new DmarcVerdict(DmarcResult.FAIL, from, Optional.of(policy), disposition,
-                "no aligned SPF or DKIM pass");
+                "no aligned SPF or DKIM pass", Optional.of(new DmarcVerdict.Evaluated(policyDomain, record, false,
+                        false, disposition != policy)));
     }
 
     private boolean sampled(int percent) {

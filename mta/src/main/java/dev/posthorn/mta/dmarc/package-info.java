@@ -13,8 +13,10 @@
  * <p>Choices where RFC 7489 leaves room: a message without exactly one From field, or whose From addresses are in
  * several domains, is {@code permerror} ({@link dev.posthorn.mta.dmarc.Author}); {@code pct} is honoured by random
  * sampling, the next weaker policy applying to the rest (6.6.4); several policy records, or one without a usable
- * {@code p} (and no {@code rua}), mean no policy. Aggregate and failure reporting ({@code rua}, {@code ruf}) is out of
- * scope: no reports are sent.
+ * {@code p} (and no {@code rua}), mean no policy. Aggregate reports: {@link dev.posthorn.mta.dmarc.AggregateReport}
+ * writes one (appendix C), {@link dev.posthorn.mta.dmarc.ReportUri} reads {@code rua}, and
+ * {@link dev.posthorn.mta.dmarc.ExternalDestinations} says where one may go (7.1); counting and sending are the
+ * daemon's ({@code dev.posthorn.mta.reports}). Failure reports ({@code ruf}) are not sent.
  *
  * <p>Trust boundary: the From field is attacker-controlled and bounded ({@value dev.posthorn.mta.dmarc.Author#MAX_FIELD}
  * characters); policy records come from DNS; a DNS failure is {@code temperror}, never a pass or a fail.

@@ -48,6 +48,7 @@ public final class InboundChecks {
     private final SpfVerifier spf;
     private final DmarcVerifier dmarc;
     private final DkimVerification dkim;
+    private final DmarcObserver observer;
 
     /**
      * @param settings   which checks run and which results refuse mail
@@ -58,11 +59,18 @@ public final class InboundChecks {
      */
     public InboundChecks(Checks settings, String authservId, SpfVerifier spf, DmarcVerifier dmarc,
                          DkimVerification dkim) {
+        this(settings, authservId, spf, dmarc, dkim, DmarcObserver.NONE);
+    }
+
+    /** @param observer told of each DMARC evaluation against a record that asks for aggregate reports */
+    public InboundChecks(Checks settings, String authservId, SpfVerifier spf, DmarcVerifier dmarc,
+                         DkimVerification dkim, DmarcObserver observer) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.authservId = Objects.requireNonNull(authservId, "authservId");
         this.spf = Objects.requireNonNull(spf, "spf");
         this.dmarc = Objects.requireNonNull(dmarc, "dmarc");
         this.dkim = Objects.requireNonNull(dkim, "dkim");
+        this.observer = Objects.requireNonNull(observer, "observer");
     }
 
     /** Whether messages of this session are checked: the client is neither trusted nor authenticated. */
@@ -102,7 +110,12 @@ public final class InboundChecks {
             dmarcVerdict = Optional.of(dmarc.evaluate(Author.of(filtered.fromFields()), spfPass, dkimPasses));
             results.dmarc(dmarcVerdict.get());
         }
-        return decide(results, spfVerdict, signatures, dmarcVerdict, filtered.removed());
+        InboundVerdict verdict = decide(results, spfVerdict, signatures, dmarcVerdict, filtered.removed());
+        if (dmarcVerdict.isPresent() && spfVerdict.isPresent()) {
+            ReportRows.of(envelope, spfVerdict.get(), signatures, dmarcVerdict.get(), verdict)
+                    .ifPresent(row -> observer.observed(row.policyDomain(), row.published(), row.row()));
+        }
+        return verdict;
     }
 
     private InboundVerdict decide(AuthenticationResults results, Optional<SpfVerdict> spfVerdict,

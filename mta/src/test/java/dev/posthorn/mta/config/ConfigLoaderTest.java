@@ -85,7 +85,8 @@ class ConfigLoaderTest {
                 new Limits(26_214_400, 100, 1000, 50, 104_857_600),
                 Map.of("example.org", exampleOrg), Optional.of(dir.resolve("var/spool/users")), defaults.dns(), defaults.queue(),
                 Optional.empty(), Map.of(), defaults.outbound(), defaults.dkim(), defaults.checks(),
-                defaults.tarpit(), defaults.dnsbl(), defaults.senders(), defaults.admin(), defaults.log());
+                defaults.tarpit(), defaults.dnsbl(), defaults.senders(), defaults.admin(), defaults.log(),
+                defaults.dmarcReports());
         assertThat(config).isEqualTo(expected);
         assertThat(config.domains().get("example.org").aliases()).containsOnlyKeys("postmaster", "team");
     }

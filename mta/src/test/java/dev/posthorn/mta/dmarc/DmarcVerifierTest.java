@@ -67,7 +67,9 @@ class DmarcVerifierTest {
     void aFailureCarriesThePolicyAsDisposition() throws IOException {
         assertThat(evaluate(policy("v=DMARC1; p=reject"), EXAMPLE, null, List.of()))
                 .isEqualTo(new DmarcVerdict(DmarcResult.FAIL, "example.com", Optional.of(DmarcRecord.Policy.REJECT),
-                        DmarcRecord.Policy.REJECT, "no aligned SPF or DKIM pass"));
+                        DmarcRecord.Policy.REJECT, "no aligned SPF or DKIM pass", Optional.of(
+                        new DmarcVerdict.Evaluated("example.com", new DmarcRecord(DmarcRecord.Policy.REJECT,
+                                Optional.empty(), false, false, 100), false, false, false))));
         assertThat(evaluate(policy("v=DMARC1; p=quarantine"), EXAMPLE, null, List.of()).disposition())
                 .isEqualTo(DmarcRecord.Policy.QUARANTINE);
         assertThat(evaluate(policy("v=DMARC1; p=reject"), EXAMPLE, "example.com", List.of()).disposition())
@@ -80,12 +82,17 @@ class DmarcVerifierTest {
         DmarcVerdict sub = evaluate(zones, new Author.Domain("news.example.com"), null, List.of());
         assertThat(sub.result()).isEqualTo(DmarcResult.FAIL);
         assertThat(sub.policy()).contains(DmarcRecord.Policy.QUARANTINE);
+        assertThat(sub.evaluated().orElseThrow().policyDomain()).as("where the record was found")
+                .isEqualTo("example.com");
         DmarcVerdict own = evaluate(zones.txt("_dmarc.news.example.com", "v=DMARC1; p=none"),
                 new Author.Domain("news.example.com"), null, List.of());
         assertThat(own.policy()).contains(DmarcRecord.Policy.NONE);
         DmarcVerdict uk = evaluate(ZONES.txt("_dmarc.example.co.uk", "v=DMARC1; p=reject"),
                 new Author.Domain("shop.example.co.uk"), "example.co.uk", List.of());
         assertThat(uk.result()).isEqualTo(DmarcResult.PASS);
+        assertThat(uk.evaluated().orElseThrow()).extracting(DmarcVerdict.Evaluated::policyDomain,
+                DmarcVerdict.Evaluated::spfAligned, DmarcVerdict.Evaluated::dkimAligned)
+                .containsExactly("example.co.uk", true, false);
     }
 
     @ParameterizedTest
@@ -131,6 +138,8 @@ class DmarcVerifierTest {
                 DmarcVerdict v = verifier.evaluate(EXAMPLE, Optional.empty(), List.of());
                 assertThat(v.disposition()).isIn(DmarcRecord.Policy.REJECT, DmarcRecord.Policy.QUARANTINE);
                 count += v.disposition() == DmarcRecord.Policy.REJECT ? 1 : 0;
+                assertThat(v.evaluated().orElseThrow().sampledOut())
+                        .isEqualTo(v.disposition() == DmarcRecord.Policy.QUARANTINE);
             }
             return count;
         });
