@@ -39,12 +39,14 @@ import java.util.Optional;
  * @param admin           the admin listener (HTTP: metrics, health, the API the command line uses)
  * @param log             how the mail log is written
  * @param dmarcReports    DMARC aggregate reports about the mail the inbound checks evaluated
+ * @param tlsReports      SMTP TLS reports (RFC 8460) about the outbound sessions
  */
 public record Config(String hostname, Path spool, List<Listener> listeners, Optional<TlsFiles> tls,
                      List<Network> trustedNetworks, Limits limits, Map<String, LocalDomain> domains,
                      Optional<Path> usersFile, Dns dns, Queue queue, Optional<Relay> relay,
                      Map<String, RouteTarget> routes, Outbound outbound, Dkim dkim, Checks checks, Tarpit tarpit,
-                     Dnsbl dnsbl, Senders senders, Admin admin, Logging log, DmarcReports dmarcReports) {
+                     Dnsbl dnsbl, Senders senders, Admin admin, Logging log, ReportSettings dmarcReports,
+                     ReportSettings tlsReports) {
 
     public Config {
         Names.domainProblem(hostname).ifPresent(reason -> {
@@ -66,6 +68,7 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(dmarcReports, "dmarcReports");
+        Objects.requireNonNull(tlsReports, "tlsReports");
         if (dmarcReports.enabled() && !checks.dmarc()) {
             throw new IllegalArgumentException("dmarc.reports need checks.dmarc");
         }
@@ -103,7 +106,7 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
 
     /**
      * A configuration for code that builds one by hand: no DKIM signing, no inbound checks (it signs nothing and checks
-     * nothing), the default tarpit, no blocklist, no sender entries, no admin listener and no DMARC reports;
+     * nothing), the default tarpit, no blocklist, no sender entries, no admin listener and no reports;
      * the {@code with...} methods add them.
      */
     public Config(String hostname, Path spool, List<Listener> listeners, Optional<TlsFiles> tls,
@@ -112,7 +115,7 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
                   Map<String, RouteTarget> routes, Outbound outbound) {
         this(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue, relay, routes,
                 outbound, Defaults.DKIM, Checks.OFF, Defaults.TARPIT, Defaults.DNSBL, Senders.NONE, Admin.OFF,
-                Defaults.LOG, Defaults.DMARC_REPORTS);
+                Defaults.LOG, ReportSettings.OFF, ReportSettings.OFF);
     }
 
     /**
@@ -142,42 +145,48 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
     /** The same configuration with other local domains (for tests and tools that vary one part). */
     public Config withDomains(Map<String, LocalDomain> newDomains) {
         return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, newDomains, usersFile, dns, queue,
-                relay, routes, outbound, dkim, checks, tarpit, dnsbl, senders, admin, log, dmarcReports);
+                relay, routes, outbound, dkim, checks, tarpit, dnsbl, senders, admin, log, dmarcReports, tlsReports);
     }
 
     /** The same configuration with other trusted networks and limits. */
     public Config withTrust(List<Network> newTrustedNetworks, Limits newLimits) {
         return new Config(hostname, spool, listeners, tls, newTrustedNetworks, newLimits, domains, usersFile, dns,
-                queue, relay, routes, outbound, dkim, checks, tarpit, dnsbl, senders, admin, log, dmarcReports);
+                queue, relay, routes, outbound, dkim, checks, tarpit, dnsbl, senders, admin, log, dmarcReports, tlsReports);
     }
 
     /** The same configuration with other DKIM signing. */
     public Config withDkim(Dkim newDkim) {
         return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue,
-                relay, routes, outbound, newDkim, checks, tarpit, dnsbl, senders, admin, log, dmarcReports);
+                relay, routes, outbound, newDkim, checks, tarpit, dnsbl, senders, admin, log, dmarcReports, tlsReports);
     }
 
     /** The same configuration with other inbound checks. */
     public Config withChecks(Checks newChecks) {
         return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue,
-                relay, routes, outbound, dkim, newChecks, tarpit, dnsbl, senders, admin, log, dmarcReports);
+                relay, routes, outbound, dkim, newChecks, tarpit, dnsbl, senders, admin, log, dmarcReports, tlsReports);
     }
 
     /** The same configuration with another admin listener and mail log format. */
     public Config withOperation(Admin newAdmin, Logging newLog) {
         return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue,
-                relay, routes, outbound, dkim, checks, tarpit, dnsbl, senders, newAdmin, newLog, dmarcReports);
+                relay, routes, outbound, dkim, checks, tarpit, dnsbl, senders, newAdmin, newLog, dmarcReports, tlsReports);
     }
 
     /** The same configuration with another tarpit, blocklists and sender entries. */
     public Config withAbuseRules(Tarpit newTarpit, Dnsbl newDnsbl, Senders newSenders) {
         return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue,
-                relay, routes, outbound, dkim, checks, newTarpit, newDnsbl, newSenders, admin, log, dmarcReports);
+                relay, routes, outbound, dkim, checks, newTarpit, newDnsbl, newSenders, admin, log, dmarcReports, tlsReports);
     }
 
     /** The same configuration with other DMARC reports. */
-    public Config withDmarcReports(DmarcReports newDmarcReports) {
+    public Config withDmarcReports(ReportSettings newDmarcReports) {
         return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue,
-                relay, routes, outbound, dkim, checks, tarpit, dnsbl, senders, admin, log, newDmarcReports);
+                relay, routes, outbound, dkim, checks, tarpit, dnsbl, senders, admin, log, newDmarcReports, tlsReports);
+    }
+
+    /** The same configuration with other TLS reports. */
+    public Config withTlsReports(ReportSettings newTlsReports) {
+        return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue,
+                relay, routes, outbound, dkim, checks, tarpit, dnsbl, senders, admin, log, dmarcReports, newTlsReports);
     }
 }

@@ -24,7 +24,7 @@ public final class ConfigLoader {
 
     static final List<String> KEYS = List.of("hostname", "spool", "listeners", "tls", "trusted_networks", "limits",
             "domains", "users_file", "dns", "queue", "relay", "routes", "outbound", "dkim", "checks", "tarpit", "dnsbl",
-            "senders", "admin", "log", "dmarc");
+            "senders", "admin", "log", "dmarc", "tls_rpt");
     static final List<String> LISTENER_KEYS = List.of("address", "port", "role", "proxy_protocol", "proxy_from");
     static final List<String> LIMIT_KEYS = List.of("max_message_size", "max_recipients", "max_connections",
             "max_connections_per_ip", "min_free_disk", "per_ip", "min_data_rate", "max_junk_commands", "stress");
@@ -89,8 +89,10 @@ public final class ConfigLoader {
         Dkim dkim = section.get("dkim").map(new DkimReader(folder, defaults.dkim())::read).orElse(defaults.dkim());
         Checks checks = section.get("checks").map(v -> ChecksReader.read(v, folder, defaults.checks()))
                 .orElse(defaults.checks());
-        DmarcReports dmarcReports = section.get("dmarc")
-                .map(v -> DmarcReader.read(v, defaults.dmarcReports(), checks)).orElse(defaults.dmarcReports());
+        ReportSettings dmarcReports = section.get("dmarc")
+                .map(v -> ReportsReader.dmarc(v, defaults.dmarcReports(), checks)).orElse(defaults.dmarcReports());
+        ReportSettings tlsReports = section.get("tls_rpt").map(v -> ReportsReader.tls(v, defaults.tlsReports()))
+                .orElse(defaults.tlsReports());
         AbuseReader abuse = new AbuseReader(defaults);
         Tarpit tarpit = section.get("tarpit").map(abuse::tarpit).orElse(defaults.tarpit());
         Dnsbl dnsbl = section.get("dnsbl").map(abuse::dnsbl).orElse(defaults.dnsbl());
@@ -103,7 +105,8 @@ public final class ConfigLoader {
         }
         try {
             return new Config(hostname, spool, listeners, tls, trusted, limits, domains, usersFile, dns, queue, relay,
-                    routes, outbound, dkim, checks, tarpit, dnsbl, senders, admin, log, dmarcReports);
+                    routes, outbound, dkim, checks, tarpit, dnsbl, senders, admin, log, dmarcReports,
+                    tlsReports);
         } catch (IllegalArgumentException e) {
             // The checks above should leave nothing for the records to refuse; if they do, still name the file.
             root.problem(e.getMessage());

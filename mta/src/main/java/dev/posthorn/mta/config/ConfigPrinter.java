@@ -75,6 +75,7 @@ public final class ConfigPrinter {
         dkim(config.dkim());
         checks(config.checks());
         dmarc(config.dmarcReports());
+        tlsRpt(config.tlsReports());
         domains(config.domains());
         admin(config.admin());
         log(config.log());
@@ -393,7 +394,7 @@ public final class ConfigPrinter {
         line("");
     }
 
-    private void dmarc(DmarcReports reports) {
+    private void dmarc(ReportSettings reports) {
         line("# DMARC aggregate reports (RFC 7489 7.2) of what checks.dmarc saw, one a domain and interval, gzipped");
         line("# XML by mail, only to domains whose policy asks (rua=mailto:) and, outside the domain, only where the");
         line("# destination agrees (<domain>._report._dmarc.<destination>, RFC 7489 7.1). Signed with DKIM when");
@@ -409,6 +410,22 @@ public final class ConfigPrinter {
                 () -> line("    # email: postmaster@<hostname> (From and MAIL FROM of the reports)"));
         reports.extraContactInfo().ifPresentOrElse(text -> line("    extra_contact_info: " + scalar(text)),
                 () -> line("    # extra_contact_info: (none)"));
+        line("");
+    }
+
+    private void tlsRpt(ReportSettings reports) {
+        line("# SMTP TLS reports (RFC 8460) of the outbound sessions' TLS (successes, and failures by kind, per");
+        line("# policy: MTA-STS, DANE or none), one a domain and interval, gzipped JSON, to each domain that");
+        line("# publishes _smtp._tls: by mail to its mailto: destinations (DKIM-signed when dkim.sign has a key for");
+        line("# the sender's domain), by HTTPS POST to its https: ones. Counts are kept in tls-reports.db in the spool.");
+        line("tls_rpt:");
+        line("  enabled: " + reports.enabled());
+        line("  # Intervals start at multiples of it since the epoch: a day starts at midnight UTC.");
+        line("  interval: " + DurationLiteral.format(reports.interval()));
+        reports.orgName().ifPresentOrElse(name -> line("  org_name: " + scalar(name)),
+                () -> line("  # org_name: the hostname"));
+        reports.email().ifPresentOrElse(email -> line("  email: " + scalar(email)),
+                () -> line("  # email: postmaster@<hostname> (From, MAIL FROM and contact-info of the reports)"));
         line("");
     }
 

@@ -80,8 +80,6 @@ final class Defaults {
      * Every check on, since it only adds an Authentication-Results field; nothing refused, since a refusal on SPF or
      * DMARC loses forwarded mail and is the operator's choice.
      */
-    static final DmarcReports DMARC_REPORTS = new DmarcReports(false, java.time.Duration.ofDays(1), Optional.empty(),
-            Optional.empty(), Optional.empty());
     static final Checks CHECKS = new Checks(true, true, true, false, false, false, Optional.empty());
 
     /** The admin listener on loopback only: metrics there need no token, the API always does. */
@@ -107,7 +105,7 @@ final class Defaults {
         return new Config(HOSTNAME, spool, listeners, Optional.empty(), TRUSTED_NETWORKS, LIMITS,
                 Map.of(localhost.name(), localhost), Optional.of(Config.defaultUsersFile(spool)), DNS, QUEUE, Optional.empty(), Map.of(),
                 OUTBOUND, DKIM, CHECKS, TARPIT, DNSBL, Senders.NONE, ADMIN, LOG,
-                DMARC_REPORTS);
+                ReportSettings.OFF, ReportSettings.OFF);
     }
 
     private static InetAddress loopback() {

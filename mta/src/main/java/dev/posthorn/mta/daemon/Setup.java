@@ -10,14 +10,7 @@ import dev.posthorn.mta.dkim.DkimSigner;
 import dev.posthorn.mta.dkim.DkimVerifier;
 import dev.posthorn.mta.dkim.SigningKey;
 import dev.posthorn.mta.dmarc.DmarcVerifier;
-import dev.posthorn.mta.dmarc.ExternalDestinations;
 import dev.posthorn.mta.inbound.DmarcObserver;
-import dev.posthorn.mta.reports.DmarcReporter;
-import dev.posthorn.mta.reports.DmarcStore;
-import dev.posthorn.smtp.ForwardPath;
-import dev.posthorn.smtp.ReversePath;
-import java.io.ByteArrayInputStream;
-import java.sql.SQLException;
 import dev.posthorn.mta.dmarc.SuffixListSource;
 import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.inbound.DkimVerification;
@@ -65,13 +58,13 @@ final class Setup implements AutoCloseable {
     final Transports transports;
     final RetrySchedule retries;
     private final Optional<InboundChecks> inbound;
-    private final Optional<DmarcReporter> dmarcReports;
+    private final Reporting reporting;
     private final Clock clock;
 
     private Setup(Config config, Router router, Notifier notifier, Transports transports, RetrySchedule retries,
-                  Optional<InboundChecks> inbound, Optional<DmarcReporter> dmarcReports, Clock clock) {
+                  Optional<InboundChecks> inbound, Reporting reporting, Clock clock) {
         this.clock = clock;
-        this.dmarcReports = dmarcReports;
+        this.reporting = reporting;
         this.config = config;
         this.router = router;
         this.notifier = notifier;
@@ -90,29 +83,18 @@ final class Setup implements AutoCloseable {
         DnsClient dns = DnsClient.plain(config.dns().resolvers(), config.dns().timeout());
         Optional<SuffixListSource> suffixes = config.checks().any()
                 ? Optional.of(SuffixListSource.open(config.checks().publicSuffixList())) : Optional.empty();
-        Optional<DmarcReporter> dmarcReports = dmarcReporter(config, spool, dns, suffixes, clock);
+        Reporting reporting = Reporting.of(config, spool, dns, suffixes, clock);
         Optional<InboundChecks> inbound = suffixes.map(list -> inboundChecks(config, dns, list,
-                dmarcReports.<DmarcObserver>map(r -> r).orElse(DmarcObserver.NONE), clock));
+                reporting.dmarcObserver(), clock));
         Router router = new Router(config.domains(), config.hostname());
         Notifier notifier = new Notifier(spool, config.hostname(), router.postmaster(), TransactionId::next,
                 FULL_RETURN_LIMIT, config.queue().reportsForUntrusted());
-        return new Setup(config, router, notifier, new Transports(config, dns, clock), retries, inbound, dmarcReports,
-                clock);
-    }
-
-    /** The DMARC report counter of {@code dmarc.reports}, its store in the spool; not started. */
-    private static Optional<DmarcReporter> dmarcReporter(Config config, Spool spool, DnsClient dns,
-                                                         Optional<SuffixListSource> suffixes, Clock clock)
-            throws IOException {
-        if (!config.dmarcReports().enabled() || suffixes.isEmpty()) {
-            return Optional.empty();
-        }
         try {
-            return Optional.of(new DmarcReporter(DmarcStore.open(spool.root()), config.dmarcReports(),
-                    config.hostname(), new ExternalDestinations(dns, suffixes.get()), clock));
-        } catch (SQLException e) {
-            throw StartError.of("dmarc.reports " + spool.root().resolve(DmarcStore.FILE),
-                    new IOException(e.getMessage(), e));
+            return new Setup(config, router, notifier, new Transports(config, dns, clock), retries, inbound,
+                    reporting, clock);
+        } catch (IOException | RuntimeException e) {
+            reporting.close();
+            throw e;
         }
     }
 
@@ -153,9 +135,7 @@ final class Setup implements AutoCloseable {
         DkimSigner signer = signer(config, clock);
         SpoolSink submission = new SpoolSink(spool, router, runner::submit, signer, Optional.empty(), metrics);
         SpoolSink mx = new SpoolSink(spool, router, runner::submit, signer, inbound, metrics);
-        dmarcReports.ifPresent(reporter -> reporter.start((sender, to, message) -> LocalSubmission.commit(submission,
-                config.hostname(), TransactionId.next(), "DMARC reports", "dmarc-reports", ReversePath.of(sender),
-                List.of(ForwardPath.of(to)), new ByteArrayInputStream(message))));
+        reporting.start(submission);
         Map<Listener.Role, SmtpServer.Builder> roles = new EnumMap<>(Listener.Role.class);
         roles.put(Listener.Role.MX, base.sink(mx).events(events.get(Listener.Role.MX)));
         roles.put(Listener.Role.SUBMISSION, base.sink(submission).requireTls(true).requireAuth(true)
@@ -213,10 +193,10 @@ final class Setup implements AutoCloseable {
         return new QueueRunner.Parts(router, transports, notifier, retries);
     }
 
-    /** Ends the kept outbound sessions, the MTA-STS client and the DMARC report counter. */
+    /** Ends the kept outbound sessions, the MTA-STS client and the report counters. */
     @Override
     public void close() {
-        dmarcReports.ifPresent(DmarcReporter::close);
+        reporting.close();
         transports.close();
     }
 }

@@ -1,6 +1,6 @@
 package dev.posthorn.mta.reports;
 
-import dev.posthorn.mta.config.DmarcReports;
+import dev.posthorn.mta.config.ReportSettings;
 import dev.posthorn.mta.dmarc.AggregateReport;
 import dev.posthorn.mta.dmarc.DmarcRecord;
 import dev.posthorn.mta.dmarc.ExternalDestinations;
@@ -10,13 +10,9 @@ import dev.posthorn.smtp.Mailbox;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,41 +20,21 @@ import org.slf4j.LoggerFactory;
  * Counts what the inbound DMARC checks saw ({@link DmarcObserver}) and, once an interval has ended, queues each
  * domain's aggregate report to the destinations its record named that RFC 7489 7.1 allows, then forgets that data.
  * A report is queued before its data is forgotten, so a crash in between sends it twice (with the same report id),
- * never not at all. Checks for ended intervals at start and then every quarter interval (at most every five
- * minutes).
+ * never not at all. Looks for ended intervals as {@link Ticker} says.
  */
 public final class DmarcReporter implements DmarcObserver, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DmarcReporter.class);
-    private static final Duration MAX_TICK = Duration.ofMinutes(5);
-    /**
-     * One report run at a time in this process: a reload's new setup runs its reporter beside the retiring one's,
-     * over the same store file; the second to come finds the data already forgotten.
-     */
-    private static final ReentrantLock RUNS = new ReentrantLock();
 
     private final DmarcStore store;
-    private final DmarcReports settings;
+    private final ReportSettings settings;
     private final String hostname;
     private final ExternalDestinations destinations;
     private final Clock clock;
-    /** Counted down by {@link #close()}: ends the ticker's wait without interrupting it (a spool write would fail). */
-    private final CountDownLatch stop = new CountDownLatch(1);
-    private volatile Thread ticker;
+    private volatile Ticker ticker;
     private volatile boolean closed;
 
-    /** Queues one report message. */
-    @FunctionalInterface
-    public interface Submission {
-        /**
-         * @param sender  MAIL FROM
-         * @param to      the one recipient
-         * @param message the whole message, CRLF line ends
-         */
-        void submit(Mailbox sender, Mailbox to, byte[] message) throws IOException;
-    }
-
-    public DmarcReporter(DmarcStore store, DmarcReports settings, String hostname, ExternalDestinations destinations,
+    public DmarcReporter(DmarcStore store, ReportSettings settings, String hostname, ExternalDestinations destinations,
                          Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -67,37 +43,19 @@ public final class DmarcReporter implements DmarcObserver, AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** The start of the interval {@code time} falls in: a multiple of the interval since the epoch. */
-    Instant periodOf(Instant time) {
-        long length = settings.interval().toSeconds();
-        return Instant.ofEpochSecond(Math.floorDiv(time.getEpochSecond(), length) * length);
-    }
-
     @Override
     public void observed(String policyDomain, DmarcRecord published, AggregateReport.Row row) {
         try {
-            store.count(periodOf(clock.instant()), policyDomain, published, row);
+            store.count(Ticker.periodOf(clock.instant(), settings.interval()), policyDomain, published, row);
         } catch (SQLException | RuntimeException e) {
             log.warn("DMARC reports: counting a message for {} failed: {}", policyDomain, e.toString());
         }
     }
 
     /** Starts checking for ended intervals, sending through {@code submission}. */
-    public void start(Submission submission) {
+    public void start(ReportSubmission submission) {
         Objects.requireNonNull(submission, "submission");
-        Duration quarter = settings.interval().dividedBy(4);
-        Duration tick = quarter.compareTo(MAX_TICK) > 0 ? MAX_TICK
-                : quarter.compareTo(Duration.ofMillis(250)) < 0 ? Duration.ofMillis(250) : quarter;
-        ticker = Thread.ofVirtual().name("dmarc-reports").start(() -> {
-            while (!closed) {
-                sendDue(submission);
-                try {
-                    stop.await(tick.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
+        ticker = Ticker.start("dmarc-reports", settings.interval(), () -> sendDue(submission));
     }
 
     /**
@@ -105,11 +63,10 @@ public final class DmarcReporter implements DmarcObserver, AutoCloseable {
      *
      * @return the number of report messages queued
      */
-    public int sendDue(Submission submission) {
-        RUNS.lock();
+    public int sendDue(ReportSubmission submission) {
         try {
             int sent = 0;
-            Instant current = periodOf(clock.instant());
+            Instant current = Ticker.periodOf(clock.instant(), settings.interval());
             for (Instant period : store.periodsBefore(current)) {
                 for (String domain : store.domains(period)) {
                     if (closed) {
@@ -122,12 +79,10 @@ public final class DmarcReporter implements DmarcObserver, AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             log.warn("DMARC reports: reading the counts failed: {}", e.toString());
             return 0;
-        } finally {
-            RUNS.unlock();
         }
     }
 
-    private int report(Submission submission, Instant period, String domain) throws SQLException {
+    private int report(ReportSubmission submission, Instant period, String domain) throws SQLException {
         Optional<DmarcStore.Entry> entry = store.entry(period, domain);
         if (entry.isEmpty()) {
             return 0;
@@ -139,7 +94,7 @@ public final class DmarcReporter implements DmarcObserver, AutoCloseable {
                 entry.get().published(), entry.get().rows());
         int sent = 0;
         try {
-            ReportMail mail = ReportMail.of(report, hostname, settings.orgName(hostname), clock.instant());
+            ReportMail mail = ReportMail.dmarc(report, hostname, settings.orgName(hostname), clock.instant());
             Mailbox sender = Mailbox.parse(settings.email(hostname), false);
             for (ReportUri destination : entry.get().published().aggregate()) {
                 sent += send(submission, mail, sender, domain, destination);
@@ -153,7 +108,7 @@ public final class DmarcReporter implements DmarcObserver, AutoCloseable {
         return sent;
     }
 
-    private int send(Submission submission, ReportMail mail, Mailbox sender, String domain, ReportUri destination)
+    private int send(ReportSubmission submission, ReportMail mail, Mailbox sender, String domain, ReportUri destination)
             throws IOException {
         if (!destinations.permits(domain, destination)) {
             log.info("DMARC reports: not sending the report for {} to {}: that destination did not agree to take"
@@ -175,14 +130,9 @@ public final class DmarcReporter implements DmarcObserver, AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        stop.countDown();
-        Thread running = ticker;
+        Ticker running = ticker;
         if (running != null) {
-            try {
-                running.join(Duration.ofSeconds(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            running.close();
         }
         try {
             store.close();

@@ -6,25 +6,20 @@ import dev.posthorn.mta.dmarc.ReportUri;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.sqlite.SQLiteConfig;
 
 /**
  * What the inbound DMARC checks saw, counted per reporting interval, policy domain and combination of results: the
- * data of the aggregate reports still to be sent. SQLite in the spool folder ({@value #FILE}), one connection used
- * under this object's lock; rows are counted up in place ({@code ON CONFLICT ... count + 1}), so the file grows with
- * the distinct combinations, not with the mail. A crash loses at most the last counts (WAL, synchronous NORMAL):
- * reports are statistics, not mail.
+ * data of the aggregate reports still to be sent, in SQLite in the spool folder ({@value #FILE}, see
+ * {@link Database}), used under this object's lock. Rows are counted up in place, so the file grows with the distinct
+ * combinations, not with the mail.
  *
  * <p>Everything here came from untrusted messages and DNS, but only after the checks bounded it: domains are
  * validated names, selectors are bounded, and at most {@link #MAX_ROWS} distinct rows are kept per interval (a sender
@@ -40,14 +35,14 @@ public final class DmarcStore implements AutoCloseable {
     private static final int VERSION = 1;
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DmarcStore.class);
 
-    private final Connection connection;
+    private final Database db;
     private final int maxRows;
     private long countedPeriod = Long.MIN_VALUE;
     private int rowsInPeriod;
     private boolean warned;
 
-    private DmarcStore(Connection connection, int maxRows) {
-        this.connection = connection;
+    private DmarcStore(Database db, int maxRows) {
+        this.db = db;
         this.maxRows = maxRows;
     }
 
@@ -58,35 +53,17 @@ public final class DmarcStore implements AutoCloseable {
 
     /** With another row limit per interval (tests). */
     static DmarcStore open(Path spool, int maxRows) throws SQLException {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-        config.setBusyTimeout(10_000);   // a reload's new setup opens a second connection beside the old one
-        Connection connection = config.createConnection("jdbc:sqlite:" + spool.resolve(FILE).toAbsolutePath());
-        try (Statement statement = connection.createStatement()) {
-            int version;
-            try (ResultSet rs = statement.executeQuery("PRAGMA user_version")) {
-                version = rs.next() ? rs.getInt(1) : 0;
-            }
-            if (version > VERSION) {
-                throw new SQLException(FILE + " is at schema version " + version + ", newer than this Posthorn");
-            }
-            statement.execute("CREATE TABLE IF NOT EXISTS policies (period INTEGER NOT NULL, domain TEXT NOT NULL,"
-                    + " p TEXT NOT NULL, sp TEXT, adkim INTEGER NOT NULL, aspf INTEGER NOT NULL, pct INTEGER NOT NULL,"
-                    + " fo TEXT NOT NULL, rua TEXT NOT NULL, PRIMARY KEY (period, domain))");
-            statement.execute("CREATE TABLE IF NOT EXISTS rows (period INTEGER NOT NULL, domain TEXT NOT NULL,"
-                    + " source_ip TEXT NOT NULL, disposition TEXT NOT NULL, dkim_aligned INTEGER NOT NULL,"
-                    + " spf_aligned INTEGER NOT NULL, overrides TEXT NOT NULL, envelope_from TEXT NOT NULL,"
-                    + " header_from TEXT NOT NULL, dkim TEXT NOT NULL, spf_domain TEXT NOT NULL,"
-                    + " spf_helo INTEGER NOT NULL, spf_result TEXT NOT NULL, count INTEGER NOT NULL,"
-                    + " PRIMARY KEY (period, domain, source_ip, disposition, dkim_aligned, spf_aligned, overrides,"
-                    + " envelope_from, header_from, dkim, spf_domain, spf_helo, spf_result))");
-            statement.execute("PRAGMA user_version = " + VERSION);
-        } catch (SQLException e) {
-            connection.close();
-            throw e;
-        }
-        return new DmarcStore(connection, maxRows);
+        return new DmarcStore(Database.open(spool.resolve(FILE), VERSION, List.of(
+                "CREATE TABLE IF NOT EXISTS policies (period INTEGER NOT NULL, domain TEXT NOT NULL,"
+                        + " p TEXT NOT NULL, sp TEXT, adkim INTEGER NOT NULL, aspf INTEGER NOT NULL,"
+                        + " pct INTEGER NOT NULL, fo TEXT NOT NULL, rua TEXT NOT NULL, PRIMARY KEY (period, domain))",
+                "CREATE TABLE IF NOT EXISTS rows (period INTEGER NOT NULL, domain TEXT NOT NULL,"
+                        + " source_ip TEXT NOT NULL, disposition TEXT NOT NULL, dkim_aligned INTEGER NOT NULL,"
+                        + " spf_aligned INTEGER NOT NULL, overrides TEXT NOT NULL, envelope_from TEXT NOT NULL,"
+                        + " header_from TEXT NOT NULL, dkim TEXT NOT NULL, spf_domain TEXT NOT NULL,"
+                        + " spf_helo INTEGER NOT NULL, spf_result TEXT NOT NULL, count INTEGER NOT NULL,"
+                        + " PRIMARY KEY (period, domain, source_ip, disposition, dkim_aligned, spf_aligned, overrides,"
+                        + " envelope_from, header_from, dkim, spf_domain, spf_helo, spf_result))")), maxRows);
     }
 
     /**
@@ -101,11 +78,11 @@ public final class DmarcStore implements AutoCloseable {
         long key = period.getEpochSecond();
         if (key != countedPeriod) {
             countedPeriod = key;
-            rowsInPeriod = rowsIn(key);
+            rowsInPeriod = db.rowsIn("rows", key);
             warned = false;
         }
         boolean roomForNew = rowsInPeriod < maxRows;
-        transaction(() -> {
+        db.transaction(() -> {
             savePolicy(key, domain, published);
             int changed = saveRow(key, domain, row, roomForNew);
             if (changed == 0 && !warned) {
@@ -116,34 +93,8 @@ public final class DmarcStore implements AutoCloseable {
         });
     }
 
-    private interface Work {
-        void run() throws SQLException;
-    }
-
-    private void transaction(Work work) throws SQLException {
-        connection.setAutoCommit(false);
-        try {
-            work.run();
-            connection.commit();
-        } catch (SQLException | RuntimeException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
-        }
-    }
-
-    private int rowsIn(long period) throws SQLException {
-        try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM rows WHERE period = ?")) {
-            count.setLong(1, period);
-            try (ResultSet rs = count.executeQuery()) {
-                return rs.next() ? rs.getInt(1) : 0;
-            }
-        }
-    }
-
     private void savePolicy(long period, String domain, DmarcRecord record) throws SQLException {
-        try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO policies VALUES (?,?,?,?,?,?,?,?,?)"
+        try (PreparedStatement upsert = db.prepare("INSERT INTO policies VALUES (?,?,?,?,?,?,?,?,?)"
                 + " ON CONFLICT (period, domain) DO UPDATE SET p = excluded.p, sp = excluded.sp,"
                 + " adkim = excluded.adkim, aspf = excluded.aspf, pct = excluded.pct, fo = excluded.fo,"
                 + " rua = excluded.rua")) {
@@ -163,7 +114,7 @@ public final class DmarcStore implements AutoCloseable {
 
     /** @return 1 when counted (one more, or a new row), 0 when a new row had no room */
     private int saveRow(long period, String domain, AggregateReport.Row row, boolean roomForNew) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement("UPDATE rows SET count = count + 1"
+        try (PreparedStatement update = db.prepare("UPDATE rows SET count = count + 1"
                 + " WHERE period = ? AND domain = ? AND source_ip = ? AND disposition = ? AND dkim_aligned = ?"
                 + " AND spf_aligned = ? AND overrides = ? AND envelope_from = ? AND header_from = ? AND dkim = ?"
                 + " AND spf_domain = ? AND spf_helo = ? AND spf_result = ?")) {
@@ -173,7 +124,7 @@ public final class DmarcStore implements AutoCloseable {
                 return counted > 0 ? 1 : 0;
             }
         }
-        try (PreparedStatement insert = connection.prepareStatement(
+        try (PreparedStatement insert = db.prepare(
                 "INSERT INTO rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,1)")) {
             bind(insert, period, domain, row);
             insert.executeUpdate();
@@ -203,32 +154,14 @@ public final class DmarcStore implements AutoCloseable {
 
     /** The intervals that began before {@code before} and still hold rows, oldest first. */
     public synchronized List<Instant> periodsBefore(Instant before) throws SQLException {
-        return column("SELECT DISTINCT period FROM rows WHERE period < ? ORDER BY period", before,
+        return db.query("SELECT DISTINCT period FROM rows WHERE period < ? ORDER BY period", before,
                 rs -> Instant.ofEpochSecond(rs.getLong(1)));
     }
 
     /** The policy domains with rows in the interval starting at {@code period}. */
     public synchronized List<String> domains(Instant period) throws SQLException {
-        return column("SELECT DISTINCT domain FROM rows WHERE period = ? ORDER BY domain", period,
+        return db.query("SELECT DISTINCT domain FROM rows WHERE period = ? ORDER BY domain", period,
                 rs -> rs.getString(1));
-    }
-
-    private interface Column<T> {
-        T read(ResultSet rs) throws SQLException;
-    }
-
-    /** The first column of {@code sql}'s rows, its one parameter an interval start. */
-    private <T> List<T> column(String sql, Instant period, Column<T> column) throws SQLException {
-        List<T> values = new ArrayList<>();
-        try (PreparedStatement query = connection.prepareStatement(sql)) {
-            query.setLong(1, period.getEpochSecond());
-            try (ResultSet rs = query.executeQuery()) {
-                while (rs.next()) {
-                    values.add(column.read(rs));
-                }
-            }
-        }
-        return values;
     }
 
     /** One domain's data in one interval: the record last seen and the rows. */
@@ -241,23 +174,15 @@ public final class DmarcStore implements AutoCloseable {
         if (record.isEmpty()) {
             return Optional.empty();
         }
-        List<AggregateReport.Row> rows = new ArrayList<>();
-        try (PreparedStatement query = connection.prepareStatement("SELECT source_ip, disposition, dkim_aligned,"
-                + " spf_aligned, overrides, envelope_from, header_from, dkim, spf_domain, spf_helo, spf_result, count"
-                + " FROM rows WHERE period = ? AND domain = ? ORDER BY count DESC, source_ip")) {
-            query.setLong(1, period.getEpochSecond());
-            query.setString(2, domain);
-            try (ResultSet rs = query.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(row(rs));
-                }
-            }
-        }
+        List<AggregateReport.Row> rows = db.query("SELECT source_ip, disposition, dkim_aligned, spf_aligned,"
+                + " overrides, envelope_from, header_from, dkim, spf_domain, spf_helo, spf_result, count"
+                + " FROM rows WHERE period = ? AND domain = ? ORDER BY count DESC, source_ip", period,
+                DmarcStore::row, domain);
         return rows.isEmpty() ? Optional.empty() : Optional.of(new Entry(record.get(), rows));
     }
 
     private Optional<DmarcRecord> policy(long period, String domain) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(
+        try (PreparedStatement query = db.prepare(
                 "SELECT p, sp, adkim, aspf, pct, fo, rua FROM policies WHERE period = ? AND domain = ?")) {
             query.setLong(1, period);
             query.setString(2, domain);
@@ -292,20 +217,11 @@ public final class DmarcStore implements AutoCloseable {
 
     /** Forgets {@code domain}'s data of the interval starting at {@code period}, once its report is queued. */
     public synchronized void forget(Instant period, String domain) throws SQLException {
-        transaction(() -> {
-            for (String table : List.of("rows", "policies")) {
-                try (PreparedStatement delete = connection.prepareStatement(
-                        "DELETE FROM " + table + " WHERE period = ? AND domain = ?")) {
-                    delete.setLong(1, period.getEpochSecond());
-                    delete.setString(2, domain);
-                    delete.executeUpdate();
-                }
-            }
-        });
+        db.forget(period, domain, "rows", "policies");
     }
 
     @Override
     public synchronized void close() throws SQLException {
-        connection.close();
+        db.close();
     }
 }

@@ -1,34 +1,21 @@
 package dev.posthorn.mta.sts;
 
-import dev.posthorn.mta.dns.Answer;
 import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.tls.Printable;
 import dev.posthorn.mta.tls.Trust;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
-import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
-import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
-import org.apache.hc.core5.http.ssl.TLS;
-import org.apache.hc.core5.util.Timeout;
 
 /**
  * Fetches a domain's policy body from {@code https://mta-sts.<domain>/.well-known/mta-sts.txt} (RFC 8461 3.3) with
@@ -62,44 +49,7 @@ public final class PolicyFetcher implements AutoCloseable {
     public PolicyFetcher(DnsClient dns, Trust trust, int port, Duration timeout, Duration deadline) {
         this.port = port;
         this.deadline = deadline;
-        Timeout each = Timeout.of(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        DnsResolver resolver = new DnsResolver() {
-            @Override
-            public InetAddress[] resolve(String host) throws UnknownHostException {
-                return switch (dns.hostAddresses(host)) {
-                    case Answer.Found<InetAddress> found -> found.records().toArray(InetAddress[]::new);
-                    case Answer.Failed<InetAddress> failed -> throw new UnknownHostException(host + ": "
-                            + failed.reason());
-                    default -> throw new UnknownHostException(host + " has no address");
-                };
-            }
-
-            @Override
-            public String resolveCanonicalHostname(String host) {
-                return host;   // no reverse lookups: the name asked for is the name checked
-            }
-        };
-        this.client = HttpClients.custom()
-                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setDnsResolver(resolver)
-                        .setTlsSocketStrategy(ClientTlsStrategyBuilder.create()
-                                .setSslContext(trust.context())
-                                .setTlsVersions(TLS.V_1_3, TLS.V_1_2)
-                                .setHostVerificationPolicy(HostnameVerificationPolicy.BUILTIN)
-                                .buildClassic())
-                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(each)
-                                .setSocketTimeout(each).build())
-                        .setMaxConnTotal(16)
-                        .build())
-                .setDefaultRequestConfig(RequestConfig.custom().setRedirectsEnabled(false)
-                        .setResponseTimeout(each).setConnectionRequestTimeout(each).build())
-                .disableRedirectHandling()
-                .disableAutomaticRetries()
-                .disableCookieManagement()
-                .disableAuthCaching()
-                .disableContentCompression()
-                .setUserAgent("Posthorn MTA-STS")
-                .build();
+        this.client = HttpsClients.create(dns, trust, timeout, "Posthorn MTA-STS");
     }
 
     /**

@@ -83,7 +83,7 @@ class QueueCommandTest {
         return new Config(c.hostname(), c.spool(), List.of(new Listener(loopback, 0, Listener.Role.MX)), c.tls(),
                 c.trustedNetworks(), c.limits(), c.domains(), c.usersFile(), c.dns(), c.queue(), c.relay(), c.routes(),
                 c.outbound(), c.dkim(), c.checks(), c.tarpit(), c.dnsbl(), c.senders(), c.admin(), c.log(),
-                c.dmarcReports())
+                c.dmarcReports(), c.tlsReports())
                 .withOperation(new Admin(Optional.of(new InetSocketAddress(loopback, 0)), Optional.empty()), c.log());
     }
 

@@ -86,7 +86,7 @@ class ConfigLoaderTest {
                 Map.of("example.org", exampleOrg), Optional.of(dir.resolve("var/spool/users")), defaults.dns(), defaults.queue(),
                 Optional.empty(), Map.of(), defaults.outbound(), defaults.dkim(), defaults.checks(),
                 defaults.tarpit(), defaults.dnsbl(), defaults.senders(), defaults.admin(), defaults.log(),
-                defaults.dmarcReports());
+                defaults.dmarcReports(), defaults.tlsReports());
         assertThat(config).isEqualTo(expected);
         assertThat(config.domains().get("example.org").aliases()).containsOnlyKeys("postmaster", "team");
     }

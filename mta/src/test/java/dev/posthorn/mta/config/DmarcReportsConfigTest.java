@@ -17,7 +17,7 @@ class DmarcReportsConfigTest {
 
     @Test
     void reportsAreOffByDefault() {
-        DmarcReports reports = Config.defaults(dir).dmarcReports();
+        ReportSettings reports = Config.defaults(dir).dmarcReports();
         assertThat(reports.enabled()).isFalse();
         assertThat(reports.interval()).isEqualTo(Duration.ofDays(1));
         assertThat(reports.email("mx.example.org")).isEqualTo("postmaster@mx.example.org");
@@ -35,11 +35,11 @@ class DmarcReportsConfigTest {
                     email: dmarc-noreply@example.org
                     extra_contact_info: https://example.org/dmarc
                 """);
-        DmarcReports expected = new DmarcReports(true, Duration.ofHours(6), Optional.of("Example Mail"),
+        ReportSettings expected = new ReportSettings(true, Duration.ofHours(6), Optional.of("Example Mail"),
                 Optional.of("dmarc-noreply@example.org"), Optional.of("https://example.org/dmarc"));
         assertThat(config.dmarcReports()).isEqualTo(expected);
         String printed = ConfigPrinter.print(config, dir);
-        for (String key : DmarcReader.REPORT_KEYS) {
+        for (String key : ReportsReader.REPORT_KEYS) {
             assertThat(printed).containsPattern("\ndmarc:\n  reports:\n(    .*\n)*    (# )?" + key + ": ");
         }
         assertThat(ConfigFiles.load(dir, printed)).isEqualTo(config);

@@ -489,6 +489,7 @@ class OutboundValidationTest {
     private static Config withRoutes(Config c, Map<String, RouteTarget> routes) {
         return new Config(c.hostname(), c.spool(), c.listeners(), c.tls(), c.trustedNetworks(), c.limits(),
                 c.domains(), c.usersFile(), c.dns(), c.queue(), c.relay(), routes, c.outbound(),
-                c.dkim(), c.checks(), c.tarpit(), c.dnsbl(), c.senders(), c.admin(), c.log(), c.dmarcReports());
+                c.dkim(), c.checks(), c.tarpit(), c.dnsbl(), c.senders(), c.admin(), c.log(), c.dmarcReports(),
+                c.tlsReports());
     }
 }

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.posthorn.mta.config.Checks;
 import dev.posthorn.mta.config.Config;
-import dev.posthorn.mta.config.DmarcReports;
+import dev.posthorn.mta.config.ReportSettings;
 import dev.posthorn.mta.config.Dns;
 import dev.posthorn.mta.dmarc.AggregateSchema;
 import dev.posthorn.mta.reports.DmarcStore;
@@ -82,7 +82,7 @@ class DmarcReportsTest {
                 c.domains(), c.usersFile(), new Dns(List.of(dns.address()), Duration.ofSeconds(1)), c.queue(),
                 c.relay(), c.routes(), c.outbound())
                 .withChecks(new Checks(true, true, true, true, true, false, Optional.of(list)))
-                .withDmarcReports(new DmarcReports(reports, Duration.ofSeconds(2), Optional.of("Posthorn test"),
+                .withDmarcReports(new ReportSettings(reports, Duration.ofSeconds(2), Optional.of("Posthorn test"),
                         Optional.of("dmarc-reports@posthorn.test"), Optional.empty()));
     }
 
