@@ -30,6 +30,7 @@ record ServerSettings(
         boolean authRequiresTls,
         boolean requireTls,
         boolean requireAuth,
+        boolean offerRequireTls,
         Authenticator authenticator,
         SessionHandler.Factory handlers,
         EtrnHandler etrn,
@@ -48,6 +49,11 @@ record ServerSettings(
     Duration proxyHeaderTimeout() {
         Duration limit = Duration.ofSeconds(10);
         return commandTimeout.compareTo(limit) < 0 ? commandTimeout : limit;
+    }
+
+    /** RFC 8689 2: REQUIRETLS is advertised only on a TLS session, and only when the embedder turned it on. */
+    boolean requireTlsOffered(boolean tlsActive) {
+        return offerRequireTls && tls != null && tlsActive;
     }
 
     boolean authOffered(boolean tlsActive) {

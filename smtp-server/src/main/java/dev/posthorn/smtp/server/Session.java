@@ -175,7 +175,22 @@ final class Session {
         if (settings.etrn() != null) {
             lines.add("ETRN");
         }
+        if (settings.requireTlsOffered(info.isTls())) {
+            lines.add("REQUIRETLS"); // RFC 8689 2: advertised only in the EHLO reply after TLS is negotiated
+        }
         return respond(new Reply(250, null, lines));
+    }
+
+    /**
+     * Why MAIL ... REQUIRETLS is refused here, or {@code null} when it may be accepted. A server that does not offer
+     * the extension answers as for any unknown parameter (RFC 5321 4.1.2, {@code 555 5.5.4}); one that offers it
+     * takes the option only on a TLS session (RFC 8689 2), so on plaintext it says TLS is needed.
+     */
+    private Reply requireTlsRefusal() {
+        if (!settings.offerRequireTls() || settings.tls() == null) {
+            return Replies.parameterUnrecognised("Unsupported parameter REQUIRETLS");
+        }
+        return info.isTls() ? null : Replies.REQUIRETLS_NEEDS_TLS;
     }
 
     private Action mail(Command.Mail mail) {
@@ -195,13 +210,19 @@ final class Session {
         if (!info.extended() && !parameters.equals(MailParameters.NONE)) {
             return respond(Replies.parameterUnrecognised("ESMTP parameters need EHLO"));
         }
+        if (parameters.requireTls()) {
+            Reply refused = requireTlsRefusal();
+            if (refused != null) {
+                return refuseMessage(refused);
+            }
+        }
         if (parameters.size().isPresent() && parameters.size().getAsLong() > settings.maxMessageSize()) {
             return refuseMessage(Replies.MESSAGE_TOO_BIG);
         }
         if (parameters.auth() != null && info.authenticatedUser() == null) {
             // RFC 4954 5: an AUTH= from an unauthenticated client is not trusted; pass it on as unknown.
             parameters = new MailParameters(parameters.size(), parameters.body(), parameters.smtpUtf8(),
-                    parameters.ret(), parameters.envelopeId(), "<>");
+                    parameters.ret(), parameters.envelopeId(), "<>", parameters.requireTls());
         }
         MailParameters accepted = parameters;
         Decision decision = ask(() -> handler.mail(info, mail.from(), accepted));
