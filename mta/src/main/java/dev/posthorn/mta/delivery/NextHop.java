@@ -15,7 +15,8 @@ import java.util.OptionalLong;
 
 /**
  * A queued envelope as the next hop gets it: the MAIL parameters (SIZE, BODY, SMTPUTF8, the DSN parameters RET
- * and ENVID, which travel on, RFC 3461 5.2, and REQUIRETLS, RFC 8689 4.2.1) and each recipient's NOTIFY and ORCPT, from the envelope's typed values.
+ * and ENVID, which travel on, RFC 3461 5.2, and REQUIRETLS, RFC 8689 4.2.1) and each recipient's NOTIFY and ORCPT,
+ * from the envelope's typed values.
  */
 final class NextHop {
 

@@ -109,7 +109,8 @@ class RequireTlsDaemonTest {
     private static Reply submit(Daemon daemon, boolean requireTls, String message) throws IOException {
         InetSocketAddress server = daemon.addresses().getFirst();
         try (SmtpClient client = SmtpClient.connect(new Endpoint.Tcp(server.getAddress().getHostAddress(),
-                server.getPort()), SmtpClient.Protocol.SMTP, "client.a.test", ClientTimeouts.all(Duration.ofSeconds(20)))) {
+                server.getPort()), SmtpClient.Protocol.SMTP, "client.a.test",
+                ClientTimeouts.all(Duration.ofSeconds(20)))) {
             assertThat(client.startTls(OpportunisticTls.context(), "mx.a.test", false)).isTrue();
             assertThat(client.capabilities().supports("REQUIRETLS")).isTrue();
             return client.send(ReversePath.of(Mailbox.parse("alice@a.test", false)),

@@ -181,18 +181,6 @@ final class Session {
         return respond(new Reply(250, null, lines));
     }
 
-    /**
-     * Why MAIL ... REQUIRETLS is refused here, or {@code null} when it may be accepted. A server that does not offer
-     * the extension answers as for any unknown parameter (RFC 5321 4.1.2, {@code 555 5.5.4}); one that offers it
-     * takes the option only on a TLS session (RFC 8689 2), so on plaintext it says TLS is needed.
-     */
-    private Reply requireTlsRefusal() {
-        if (!settings.offerRequireTls() || settings.tls() == null) {
-            return Replies.parameterUnrecognised("Unsupported parameter REQUIRETLS");
-        }
-        return info.isTls() ? null : Replies.REQUIRETLS_NEEDS_TLS;
-    }
-
     private Action mail(Command.Mail mail) {
         if (info.heloName() == null) {
             return respond(Replies.badSequence("Send HELO or EHLO first"));
@@ -210,11 +198,9 @@ final class Session {
         if (!info.extended() && !parameters.equals(MailParameters.NONE)) {
             return respond(Replies.parameterUnrecognised("ESMTP parameters need EHLO"));
         }
-        if (parameters.requireTls()) {
-            Reply refused = requireTlsRefusal();
-            if (refused != null) {
-                return refuseMessage(refused);
-            }
+        Reply requireTls = parameters.requireTls() ? settings.requireTlsRefusal(info.isTls()) : null;
+        if (requireTls != null) {
+            return refuseMessage(requireTls);
         }
         if (parameters.size().isPresent() && parameters.size().getAsLong() > settings.maxMessageSize()) {
             return refuseMessage(Replies.MESSAGE_TOO_BIG);
