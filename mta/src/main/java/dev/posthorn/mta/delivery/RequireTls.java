@@ -57,18 +57,15 @@ final class RequireTls {
         return HostTls.of(new SmtpTransport.Policy(TlsPolicy.VERIFY, policy.user(), policy.password()));
     }
 
-    /**
-     * After STARTTLS (and the EHLO that follows it): the session is under TLS and the server advertised REQUIRETLS.
-     *
-     * @throws TlsFailure when it did not
-     */
-    static void check(SmtpClient client, String host) throws TlsFailure {
-        if (client.tlsSession() == null) {
-            throw refused(host + " gave no TLS session");
-        }
-        if (!client.capabilities().supports("REQUIRETLS")) {
-            throw refused(host + " does not advertise REQUIRETLS after STARTTLS");
-        }
+    /** After STARTTLS (and the EHLO that follows it): whether the session is under TLS and REQUIRETLS advertised. */
+    static boolean satisfied(SmtpClient client) {
+        return client.tlsSession() != null && client.capabilities().supports("REQUIRETLS");
+    }
+
+    /** Why a session that is not {@link #satisfied} gets nothing. */
+    static TlsFailure refusal(SmtpClient client, String host) {
+        return refused(client.tlsSession() == null ? host + " gave no TLS session"
+                : host + " does not advertise REQUIRETLS after STARTTLS");
     }
 
     /** Whether the domain's MTA-STS policy (enforce or testing, possibly behind DANE) lists {@code host}. */

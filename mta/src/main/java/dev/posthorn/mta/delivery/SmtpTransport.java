@@ -260,8 +260,9 @@ public final class SmtpTransport implements Transport, AutoCloseable {
         Optional<String> finding;
         try {
             secure(client, host, tls);
-            if (requireTls) {
-                RequireTls.check(client, host);
+            if (requireTls && !RequireTls.satisfied(client)) {
+                ConnectionCache.quit(client); // RFC 8689 4.2.1: QUIT, and the message is not sent there
+                throw RequireTls.refusal(client, host);
             }
             if (client.tlsSession() != null) {
                 trace.negotiated(client.tlsSession().getProtocol());

@@ -52,6 +52,15 @@ public final class QueueRunner implements AutoCloseable {
     /** What a pending recipient's diagnostic says after an attempt that threw (RFC 5321 4.2.3, RFC 3463 4.3.0). */
     static final String LOCAL_ERROR = "451 4.3.0 local error in processing";
 
+    /** A deferral for TLS reasons ({@code 451 4.7.x}): no host gave the TLS the message needs. */
+    private static final Pattern TLS_DEFERRAL = Pattern.compile("^4\\d\\d 4\\.7\\.");
+    /**
+     * RFC 8689 4.2.1, 6: a REQUIRETLS message that no next hop could take over validated TLS with REQUIRETLS
+     * advertised fails, when the queue gives up, with 5.7.30 "REQUIRETLS support required" rather than 4.4.7.
+     */
+    private static final String REQUIRETLS_EXPIRED =
+            "5.7.30 REQUIRETLS support required: no next hop met the requirements before the message expired; last: ";
+
     private final Spool spool;
     /** Attempts running now, by the parts they started with. */
     private final java.util.concurrent.ConcurrentMap<Parts, Integer> inUse =
@@ -409,15 +418,6 @@ public final class QueueRunner implements AutoCloseable {
             hold(message, state.nextAttempt());
         }
     }
-
-    /** A deferral for TLS reasons ({@code 451 4.7.x}): no host gave the TLS the message needs. */
-    private static final Pattern TLS_DEFERRAL = Pattern.compile("^4\\d\\d 4\\.7\\.");
-    /**
-     * RFC 8689 4.2.1, 6: a REQUIRETLS message that no next hop could take over validated TLS with REQUIRETLS
-     * advertised fails, when the queue gives up, with 5.7.30 "REQUIRETLS support required" rather than 4.4.7.
-     */
-    private static final String REQUIRETLS_EXPIRED =
-            "5.7.30 REQUIRETLS support required: no next hop met the requirements before the message expired; last: ";
 
     private static DeliveryState expire(QueuedMessage message, DeliveryState state) {
         for (int i = 0; i < state.recipients().size(); i++) {

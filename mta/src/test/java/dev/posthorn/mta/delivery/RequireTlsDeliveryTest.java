@@ -88,11 +88,17 @@ class RequireTlsDeliveryTest {
 
     @Test
     void notDeliveredToAHostThatDoesNotAdvertiseRequireTls() throws Exception {
-        Outcome outcome = underSts("enforce", fixture.signed("mx.example.net"), false, TlsRequest.REQUIRETLS);
+        fixture.https().serve(policy("enforce", "mx.example.net"));
+        fixture.mx().start("127.0.0.3", "mx.example.net", fixture.signed("mx.example.net"), false);
+        DeliveryTrace trace = new DeliveryTrace();
+        Outcome outcome = transport(true).deliver(envelope(TlsRequest.REQUIRETLS),
+                Envelopes.mailboxes("a@example.net"), Bodies.of(MESSAGE), trace).getFirst();
         assertThat(outcome).isInstanceOf(Outcome.Deferred.class);
         assertThat(outcome.diagnostic()).startsWith("451 4.7.30 ")
                 .contains("mx.example.net does not advertise REQUIRETLS after STARTTLS");
         assertThat(fixture.mx().received()).isEmpty();
+        // RFC 8689 4.2.1: QUIT, and no transaction.
+        assertThat(trace.transcript()).contains("C: QUIT").noneMatch(line -> line.startsWith("C: MAIL"));
     }
 
     @Test
