@@ -5,6 +5,7 @@ import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.dns.Target;
 import dev.posthorn.mta.spool.MessageBody;
 import dev.posthorn.mta.spool.SpoolEnvelope;
+import dev.posthorn.mta.spool.TlsRequest;
 import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.smtp.AddressLiteral;
 import dev.posthorn.smtp.LogText;
@@ -43,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * a {@link TlsFailure}, the next host is tried, and when none takes the mail it is deferred with 4.7.x, never sent in
  * clear. A domain at a DANE level is resolved through the {@link DaneVerifier}'s validating resolver. A configured
  * relay or route ({@link #via}) may require TLS, verify the certificate and log in.
+ *
+ * <p>The sender's request (RFC 8689) comes first: a message sent with REQUIRETLS goes only where {@link RequireTls}
+ * allows (validated MX name, authenticated certificate, REQUIRETLS advertised), and one with {@code TLS-Required: No}
+ * is sent as if the domain published neither MTA-STS nor DANE ({@link DomainTls#forMx(String, List, TlsRequest)}).
  */
 public final class SmtpTransport implements Transport, AutoCloseable {
 
