@@ -161,4 +161,17 @@ class RequireTlsDeliveryTest {
                 .isNotNull());
         assertThat(fixture.mx().texts()).singleElement().asString().contains("\r\nTLS-Required: No\r\n");
     }
+
+    /** TLS-Required: No sets aside the recipient's policies (MTA-STS, DANE), not the operator's own levels. */
+    @Test
+    void tlsRequiredNoKeepsTheOperatorsOwnLevelButNotDane() {
+        DomainTls tls = new DomainTls(TlsPolicy.MAY, Map.of("verify.test", TlsPolicy.VERIFY, "dane.test",
+                TlsPolicy.DANE_ONLY), fixture.trust(), Optional.empty(), Optional.empty());
+        DomainTls.Requirement may = new DomainTls.Requirement.Level(TlsPolicy.MAY, "TLS-Required: No");
+        assertThat(tls.forMx("verify.test", List.of(), TlsRequest.TLS_OPTIONAL))
+                .isEqualTo(new DomainTls.Requirement.Level(TlsPolicy.VERIFY, "outbound.tls_policy"));
+        assertThat(tls.forMx("dane.test", List.of(), TlsRequest.TLS_OPTIONAL)).isEqualTo(may);
+        assertThat(tls.forMx("other.test", List.of(), TlsRequest.TLS_OPTIONAL)).isEqualTo(may);
+        assertThat(tls.forMx("dane.test", List.of(), TlsRequest.NONE)).isNotEqualTo(may);
+    }
 }
