@@ -4,7 +4,9 @@ import java.util.OptionalLong;
 
 /**
  * The ESMTP parameters of MAIL FROM that Posthorn knows: SIZE (RFC 1870), BODY (RFC 6152, RFC 3030), SMTPUTF8
- * (RFC 6531), RET and ENVID (RFC 3461), AUTH (RFC 4954 5). Any other keyword is refused with {@code 555 5.5.4}.
+ * (RFC 6531), RET and ENVID (RFC 3461), AUTH (RFC 4954 5), REQUIRETLS (RFC 8689 2). Any other keyword is refused
+ * with {@code 555 5.5.4}. Whether REQUIRETLS may be given at all (only on a TLS session whose server offers it) is the
+ * server's decision, not the parser's.
  *
  * @param size       the declared message size, if given
  * @param body       the declared body type, or {@code null} when not given
@@ -12,9 +14,10 @@ import java.util.OptionalLong;
  * @param ret        the DSN RET value, or {@code null}
  * @param envelopeId the decoded DSN ENVID, or {@code null}
  * @param auth       the decoded AUTH= mailbox ({@code <>} when unknown), or {@code null}
+ * @param requireTls whether REQUIRETLS was given: the message travels on only over validated TLS (RFC 8689 4.2.1)
  */
 public record MailParameters(OptionalLong size, BodyType body, boolean smtpUtf8, DsnReturn ret, String envelopeId,
-                             String auth) {
+                             String auth, boolean requireTls) {
 
     public static final MailParameters NONE = new MailParameters(OptionalLong.empty(), null, false, null, null, null);
 
@@ -25,6 +28,17 @@ public record MailParameters(OptionalLong size, BodyType body, boolean smtpUtf8,
         if (size == null) {
             throw new IllegalArgumentException("size must be present or empty, not null");
         }
+    }
+
+    /** Parameters without REQUIRETLS. */
+    public MailParameters(OptionalLong size, BodyType body, boolean smtpUtf8, DsnReturn ret, String envelopeId,
+                          String auth) {
+        this(size, body, smtpUtf8, ret, envelopeId, auth, false);
+    }
+
+    /** These parameters with REQUIRETLS set as given. */
+    public MailParameters withRequireTls(boolean required) {
+        return new MailParameters(size, body, smtpUtf8, ret, envelopeId, auth, required);
     }
 
     /** The body type the message is to be treated as: the declared one, else 7BIT. */
@@ -39,6 +53,7 @@ public record MailParameters(OptionalLong size, BodyType body, boolean smtpUtf8,
         DsnReturn ret = null;
         String envid = null;
         String auth = null;
+        boolean requireTls = false;
         for (EsmtpParameter p : EsmtpParameter.parseAll(text)) {
             try {
                 switch (p.keyword()) {
@@ -47,6 +62,10 @@ public record MailParameters(OptionalLong size, BodyType body, boolean smtpUtf8,
                     case "SMTPUTF8" -> {
                         p.requireNoValue();
                         utf8 = true;
+                    }
+                    case "REQUIRETLS" -> {
+                        p.requireNoValue(); // RFC 8689 2: the parameter takes no value
+                        requireTls = true;
                     }
                     case "RET" -> ret = DsnReturn.parse(p.requireValue());
                     case "ENVID" -> {
@@ -72,7 +91,7 @@ public record MailParameters(OptionalLong size, BodyType body, boolean smtpUtf8,
                 throw new CommandSyntaxException(Replies.syntaxInParameters("Invalid " + p.keyword() + " value"));
             }
         }
-        return new MailParameters(size, body, utf8, ret, envid, auth);
+        return new MailParameters(size, body, utf8, ret, envid, auth, requireTls);
     }
 
     private static long parseSize(String value) {
@@ -101,6 +120,9 @@ public record MailParameters(OptionalLong size, BodyType body, boolean smtpUtf8,
         }
         if (auth != null) {
             out.append(" AUTH=").append(Xtext.encode(auth));
+        }
+        if (requireTls) {
+            out.append(" REQUIRETLS");
         }
         return out.toString();
     }

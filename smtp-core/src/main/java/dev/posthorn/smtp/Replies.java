@@ -81,6 +81,13 @@ public final class Replies {
     public static final Reply MECHANISM_UNSUPPORTED = Reply.of(504, "5.5.4", "Unrecognized authentication type");
     public static final Reply AUTH_REQUIRED = Reply.of(530, "5.7.0", "Authentication required");
     public static final Reply STARTTLS_REQUIRED = Reply.of(530, "5.7.0", "Must issue a STARTTLS command first");
+    /**
+     * MAIL FROM with REQUIRETLS on a session without TLS. RFC 8689 2 lets the option be given only on a TLS session
+     * (and the keyword is only advertised after STARTTLS); it names no reply for this case, so Posthorn answers as
+     * for any command that needs encryption first: 530 with 5.7.10 "Encryption needed" (RFC 5248).
+     */
+    public static final Reply REQUIRETLS_NEEDS_TLS =
+            Reply.of(530, "5.7.10", "REQUIRETLS needs a TLS session; issue STARTTLS first");
     public static final Reply AUTH_FAILED = Reply.of(535, "5.7.8", "Authentication credentials invalid");
     public static final Reply ENCRYPTION_REQUIRED =
             Reply.of(538, "5.7.11", "Encryption required for requested authentication mechanism");

@@ -39,6 +39,8 @@ class MailParametersTest {
                 arguments(" ENVID=a+2Bb+3Dc+20d", new MailParameters(NO_SIZE, null, false, null, "a+b=c d", null)),
                 arguments(" AUTH=<>", new MailParameters(NO_SIZE, null, false, null, null, "<>")),
                 arguments(" AUTH=e+2Bmail@example.org", new MailParameters(NO_SIZE, null, false, null, null, "e+mail@example.org")),
+                arguments(" REQUIRETLS", new MailParameters(NO_SIZE, null, false, null, null, null, true)),
+                arguments(" RequireTls", new MailParameters(NO_SIZE, null, false, null, null, null, true)),
                 arguments("  SIZE=10   BODY=8BITMIME  SMTPUTF8 RET=HDRS ENVID=x AUTH=<> ",
                         new MailParameters(OptionalLong.of(10), BodyType.EIGHT_BIT_MIME, true, DsnReturn.HDRS, "x", "<>")));
     }
@@ -65,6 +67,9 @@ class MailParametersTest {
             BODY=8BIT                           | 501 5.5.4
             BODY=BINARY                         | 501 5.5.4
             SMTPUTF8=YES                        | 501 5.5.4
+            REQUIRETLS=YES                      | 501 5.5.4
+            REQUIRETLS=                         | 501 5.5.4
+            REQUIRETLS REQUIRETLS               | 555 5.5.4
             SMTPUTF8=                           | 501 5.5.4
             RET                                 | 501 5.5.4
             RET=NONE                            | 501 5.5.4
@@ -162,7 +167,8 @@ class MailParametersTest {
                     random.nextBoolean(),
                     random.nextBoolean() ? DsnReturn.values()[random.nextInt(2)] : null,
                     random.nextBoolean() ? printableAscii(random, 1 + random.nextInt(100)) : null,
-                    random.nextBoolean() ? printableAscii(random, 1 + random.nextInt(200)) : null);
+                    random.nextBoolean() ? printableAscii(random, 1 + random.nextInt(200)) : null,
+                    random.nextBoolean());
             String wire = original.toWire();
 
             assertThat(MailParameters.parse(wire)).as(wire).isEqualTo(original);

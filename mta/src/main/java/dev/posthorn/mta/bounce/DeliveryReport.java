@@ -28,9 +28,13 @@ import java.util.function.Supplier;
  * @param recipients      one entry per recipient reported on
  * @param returnFull      whether to attach the whole original (RET=FULL) or only its headers
  * @param date            when the report is made
+ * @param withheld        whether the original is left out altogether (the report has no third part, which RFC 3462
+ *                        allows): for a message sent with REQUIRETLS, whose content must not travel where its sender
+ *                        did not allow (RFC 8689 5)
  */
 public record DeliveryReport(String reportingMta, String id, String recipient, Optional<String> envelopeId,
-                             Instant arrivalDate, List<RecipientReport> recipients, boolean returnFull, Instant date) {
+                             Instant arrivalDate, List<RecipientReport> recipients, boolean returnFull, Instant date,
+                             boolean withheld) {
 
     private static final DateTimeFormatter RFC_5322 =
             DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT).withZone(ZoneId.systemDefault());
@@ -49,6 +53,12 @@ public record DeliveryReport(String reportingMta, String id, String recipient, O
         if (recipient.isEmpty()) {
             throw new IllegalArgumentException("no report is sent to the null reverse path (RFC 3464 2, RFC 5321 6.1)");
         }
+    }
+
+    /** A report with the original, whole or its headers. */
+    public DeliveryReport(String reportingMta, String id, String recipient, Optional<String> envelopeId,
+                          Instant arrivalDate, List<RecipientReport> recipients, boolean returnFull, Instant date) {
+        this(reportingMta, id, recipient, envelopeId, arrivalDate, recipients, returnFull, date, false);
     }
 
     /** Whether the report needs SMTPUTF8 (an address in it is not ASCII). */
@@ -84,14 +94,18 @@ public record DeliveryReport(String reportingMta, String id, String recipient, O
         StringBuilder fields = new StringBuilder(1024);
         Fields.append(fields, this, global);
         String boundary = Boundary.choose(boundaries, human + "\r\n" + fields, sink -> {
-            try (InputStream in = original.open()) {
-                copyOriginal(in, sink);
+            if (!withheld) {
+                try (InputStream in = original.open()) {
+                    copyOriginal(in, sink);
+                }
             }
         });
         out.write(head(boundary, global, human, fields).getBytes(StandardCharsets.UTF_8));
-        boolean endsWithCrlf;
-        try (InputStream in = original.open()) {
-            endsWithCrlf = copyOriginal(in, out);
+        boolean endsWithCrlf = true; // the delivery-status part ends with its empty line
+        if (!withheld) {
+            try (InputStream in = original.open()) {
+                endsWithCrlf = copyOriginal(in, out);
+            }
         }
         out.write(((endsWithCrlf ? "" : "\r\n") + "\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
@@ -123,6 +137,9 @@ public record DeliveryReport(String reportingMta, String id, String recipient, O
         line(head, "Content-Description: Delivery report");
         line(head, "");
         head.append(fields);
+        if (withheld) {
+            return head.toString();
+        }
         line(head, "--" + boundary);
         line(head, "Content-Type: " + (returnFull ? (global ? "message/global" : "message/rfc822")
                 : (global ? "message/global-headers" : "text/rfc822-headers")));

@@ -12,7 +12,9 @@ final class HumanText {
         switch (report.recipients().getFirst().action()) {
             case FAILED -> {
                 DeliveryReport.line(out, "Your message could not be delivered to one or more recipients.");
-                DeliveryReport.line(out, "It is attached below. The mail system said:");
+                DeliveryReport.line(out, report.withheld()
+                        ? "It was sent with REQUIRETLS, so it is not attached. The mail system said:"
+                        : "It is attached below. The mail system said:");
             }
             case DELAYED -> {
                 DeliveryReport.line(out, "Your message could not be delivered yet. This is only a warning:");

@@ -170,8 +170,11 @@ public final class Notifier {
                 && message.bodyLength() <= fullReturnLimit
                 && (untrusted == UntrustedReports.FULL || envelope.client().origin() != Origin.UNTRUSTED);
         String id = ids.get();
+        // RFC 8689 5: the report of a REQUIRETLS message must not carry its content where the sender did not allow.
+        // Reports go from the null reverse path, to which RFC 8689 4.2.1's requirements do not apply, so no flag on
+        // the report could keep later hops to them: the original (headers too) is left out instead.
         DeliveryReport report = new DeliveryReport(hostname, id, to.toString(), envelope.parameters().envelopeId(),
-                envelope.receivedAt(), recipients, full, now);
+                envelope.receivedAt(), recipients, full, now, envelope.parameters().requireTls());
         SpoolEnvelope.Parameters parameters = new SpoolEnvelope.Parameters(BodyType.EIGHT_BIT_MIME,
                 report.needsUtf8(), Optional.empty(), Optional.empty());
         try (MessageWriter writer = spool.writer(id)) {

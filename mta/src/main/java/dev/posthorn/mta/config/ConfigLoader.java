@@ -25,7 +25,8 @@ public final class ConfigLoader {
     static final List<String> KEYS = List.of("hostname", "spool", "listeners", "tls", "trusted_networks", "limits",
             "domains", "users_file", "dns", "queue", "relay", "routes", "outbound", "dkim", "checks", "tarpit", "dnsbl",
             "senders", "admin", "log", "dmarc", "tls_rpt");
-    static final List<String> LISTENER_KEYS = List.of("address", "port", "role", "proxy_protocol", "proxy_from");
+    static final List<String> LISTENER_KEYS = List.of("address", "port", "role", "proxy_protocol", "proxy_from",
+            "requiretls");
     static final List<String> LIMIT_KEYS = List.of("max_message_size", "max_recipients", "max_connections",
             "max_connections_per_ip", "min_free_disk", "per_ip", "min_data_rate", "max_junk_commands", "stress");
 
@@ -159,11 +160,15 @@ public final class ConfigLoader {
         Optional<Boolean> proxy = listener.get("proxy_protocol").isPresent()
                 ? listener.get("proxy_protocol").flatMap(Value::bool) : Optional.of(false);
         Optional<List<Network>> proxies = proxy.flatMap(on -> proxyFrom(listener, on));
-        if (address.isEmpty() || port.isEmpty() || role.isEmpty() || proxy.isEmpty() || proxies.isEmpty()) {
+        // RFC 8689: offered on TLS sessions unless turned off (true by default, as Posthorn honours it outbound).
+        Optional<Boolean> requireTls = listener.get("requiretls").isPresent()
+                ? listener.get("requiretls").flatMap(Value::bool) : Optional.of(true);
+        if (address.isEmpty() || port.isEmpty() || role.isEmpty() || proxy.isEmpty() || proxies.isEmpty()
+                || requireTls.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new Listener(address.get(), port.get().intValue(), role.get(), proxy.get(),
-                proxies.get()));
+                proxies.get(), requireTls.get()));
     }
 
     /**

@@ -107,7 +107,9 @@ public final class ConfigPrinter {
         line("# send-proxy-v2): each connection starts with a PROXY header (v1 or v2) naming the real client,");
         line("# used for everything (Received, limits, trusted_networks, SPF, logs); proxy_from (required with");
         line("# it) lists the proxies' networks, and a connection from elsewhere, or without a valid header in");
-        line("# 10 s, is closed without a reply. Default false.");
+        line("# 10 s, is closed without a reply. Default false. requiretls: offer REQUIRETLS (RFC 8689) after");
+        line("# STARTTLS (and on submissions): such mail then goes on only over validated TLS to servers offering");
+        line("# it too, else returns to its sender. Default true.");
         line("listeners:");
         for (Listener listener : listeners) {
             line("  - address: " + scalar(AddressLiteral.format(listener.address())));
@@ -116,6 +118,7 @@ public final class ConfigPrinter {
             line("    proxy_protocol: " + listener.proxyProtocol());
             line("    proxy_from:" + (listener.proxyFrom().isEmpty() ? " []" : ""));
             listener.proxyFrom().forEach(network -> line("      - " + scalar(network.toString())));
+            line("    requiretls: " + listener.requireTls());
         }
         line("");
     }

@@ -18,8 +18,12 @@ import java.util.Optional;
  *                      everything: Received, limits, trusted networks, SPF, logs
  * @param proxyFrom     the proxies whose headers are believed; with {@code proxyProtocol}, at least one, and a
  *                      connection from anywhere else is closed without a reply; without it, none
+ * @param requireTls    whether REQUIRETLS (RFC 8689) is offered on this listener's TLS sessions: Posthorn keeps the
+ *                      promise it makes (validated TLS to next hops that offer REQUIRETLS too), so on by default; off
+ *                      for a listener whose mail must never be held for it, or to see how senders fare without
  */
-public record Listener(InetAddress address, int port, Role role, boolean proxyProtocol, List<Network> proxyFrom) {
+public record Listener(InetAddress address, int port, Role role, boolean proxyProtocol, List<Network> proxyFrom,
+                       boolean requireTls) {
 
     public Listener {
         Objects.requireNonNull(address, "address");
@@ -38,6 +42,16 @@ public record Listener(InetAddress address, int port, Role role, boolean proxyPr
     /** A listener whose clients connect directly (no PROXY protocol). */
     public Listener(InetAddress address, int port, Role role) {
         this(address, port, role, false, List.of());
+    }
+
+    /** A listener offering REQUIRETLS (the default). */
+    public Listener(InetAddress address, int port, Role role, boolean proxyProtocol, List<Network> proxyFrom) {
+        this(address, port, role, proxyProtocol, proxyFrom, true);
+    }
+
+    /** This listener with REQUIRETLS offered or not. */
+    public Listener withRequireTls(boolean offer) {
+        return new Listener(address, port, role, proxyProtocol, proxyFrom, offer);
     }
 
     /** Whether {@code peer} is one of the proxies whose PROXY headers this listener believes. */

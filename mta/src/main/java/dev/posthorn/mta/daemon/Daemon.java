@@ -243,11 +243,12 @@ public final class Daemon implements AutoCloseable, Control {
     }
 
     /**
-     * The server settings of {@code listener}: its role's, its address, and behind a proxy the PROXY protocol from
-     * its {@code proxy_from} (the header's client then counts for every per-client rule the role has).
+     * The server settings of {@code listener}: its role's, its address, REQUIRETLS as it says, and behind a proxy
+     * the PROXY protocol from its {@code proxy_from} (the header's client then counts for every per-client rule the role has).
      */
     private static SmtpServer.Builder settings(Map<Listener.Role, SmtpServer.Builder> roles, Listener listener) {
-        SmtpServer.Builder builder = roles.get(listener.role()).bind(address(listener));
+        SmtpServer.Builder builder = roles.get(listener.role()).bind(address(listener))
+                .offerRequireTls(listener.requireTls());
         return listener.proxyProtocol() ? builder.proxyProtocol(listener::fromProxy) : builder;
     }
 

@@ -17,6 +17,7 @@ import dev.posthorn.mta.spool.Origin;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Spool;
 import dev.posthorn.mta.spool.SpoolEnvelope;
+import dev.posthorn.mta.spool.TlsRequest;
 import dev.posthorn.smtp.AddressLiteral;
 import dev.posthorn.smtp.DsnNotify;
 import dev.posthorn.smtp.LogText;
@@ -99,12 +100,13 @@ final class SpoolSink implements MessageSink {
         try (MessageWriter writer = spool.writer(envelope.id())) {
             Optional<HeaderFilter> filtered = inbound.map(c -> c.filter(message));
             MessageIdCapture messageId = new MessageIdCapture(filtered.isPresent() ? filtered.get() : message);
-            ReceivedCount.Counting counting = new ReceivedCount.Counting(messageId);
+            FieldCapture tlsRequired = new FieldCapture(messageId, "TLS-Required", FieldCapture.SHORT);
+            ReceivedCount.Counting counting = new ReceivedCount.Counting(tlsRequired);
             long size = counting.transferTo(writer.body());
             String sender = envelope.sender().isNull() ? "" : envelope.sender().mailbox().toString();
             SpoolEnvelope queuedEnvelope = new SpoolEnvelope(envelope.id(), envelope.receivedAt(), envelope.sender(),
-                    parameters(envelope), client(envelope), recipients, "", OptionalInt.of(counting.count()),
-                    Optional.empty());
+                    parameters(envelope, tlsRequiredNo(tlsRequired)), client(envelope), recipients, "",
+                    OptionalInt.of(counting.count()), Optional.empty());
             try {
                 String signatures = signatures(envelope, writer);
                 if (!signatures.isEmpty()) {
@@ -149,6 +151,11 @@ final class SpoolSink implements MessageSink {
             log.warn("{}: not queued, the spool's file system is full: {}", envelope.id(), e.getMessage());
             return Replies.INSUFFICIENT_STORAGE;
         }
+    }
+
+    /** RFC 8689 3: {@code TLS-Required: No} (the only value the field has; case-insensitive as ABNF strings are). */
+    private static boolean tlsRequiredNo(FieldCapture field) {
+        return field.value() != null && field.value().equalsIgnoreCase("No");
     }
 
     /** The DKIM-Signature fields for a message from an authenticated user or a trusted client; else none. */
@@ -219,11 +226,17 @@ final class SpoolSink implements MessageSink {
         return new ArrayList<>(byAddress.values());
     }
 
-    /** The MAIL parameters the message keeps (BODY, SMTPUTF8, and RET and ENVID, which travel on). */
-    private static SpoolEnvelope.Parameters parameters(Envelope envelope) {
+    /**
+     * The MAIL parameters the message keeps (BODY, SMTPUTF8, and RET, ENVID and REQUIRETLS, which travel on), and
+     * its TLS request: RFC 8689 4.1 tags a message with REQUIRETLS when MAIL had it (a TLS-Required field is then
+     * ignored), else with what its {@code TLS-Required: No} field asks.
+     */
+    private static SpoolEnvelope.Parameters parameters(Envelope envelope, boolean tlsOptional) {
         MailParameters p = envelope.parameters();
+        TlsRequest tls = p.requireTls() ? TlsRequest.REQUIRETLS
+                : tlsOptional ? TlsRequest.TLS_OPTIONAL : TlsRequest.NONE;
         return new SpoolEnvelope.Parameters(p.effectiveBody(), p.smtpUtf8(), Optional.ofNullable(p.ret()),
-                Optional.ofNullable(p.envelopeId()));
+                Optional.ofNullable(p.envelopeId()), tls);
     }
 
     private SpoolEnvelope.Client client(Envelope envelope) {

@@ -4,6 +4,7 @@ import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.dns.Target;
 import dev.posthorn.mta.sts.MtaSts;
+import dev.posthorn.mta.spool.TlsRequest;
 import dev.posthorn.mta.sts.StsPolicy;
 import dev.posthorn.mta.tls.Trust;
 import java.util.LinkedHashMap;
@@ -122,6 +123,21 @@ public final class DomainTls {
         return new DomainTls(level, Map.of(), Trust.jdk(), Optional.empty(), Optional.empty());
     }
 
+    /**
+     * What a message asking {@code request} requires towards {@code domain}'s MX hosts: with {@code TLS-Required: No}
+     * (RFC 8689 4.3), the domain's MTA-STS policy and DANE are not consulted, so their failures cannot hold the
+     * message: STARTTLS when offered ({@code may}), or the operator's own level for the domain when it is not a DANE
+     * one (the operator's choice, not the recipient's policy). Otherwise as {@link #forMx(String, List)}.
+     */
+    public Requirement forMx(String domain, List<Target> targets, TlsRequest request) {
+        if (request != TlsRequest.TLS_OPTIONAL) {
+            return forMx(domain, targets);
+        }
+        TlsPolicy own = perDomain.get(key(domain));
+        return own == null || own.dane() ? new Requirement.Level(TlsPolicy.MAY, "TLS-Required: No")
+                : new Requirement.Level(own, "outbound.tls_policy");
+    }
+
     /** What mail for {@code domain}, going to its MX hosts {@code targets}, requires. */
     public Requirement forMx(String domain, List<Target> targets) {
         TlsPolicy own = perDomain.get(key(domain));
@@ -161,6 +177,20 @@ public final class DomainTls {
         Optional<Requirement> otherHosts = level == TlsPolicy.DANE_ONLY ? Optional.empty()
                 : Optional.of(allApply ? new Requirement.Level(TlsPolicy.MAY, origin) : withoutDane.get());
         return new Requirement.Dane(origin + " (" + level.configName() + ")", verdicts, otherHosts);
+    }
+
+    /**
+     * The resolver for a message asking {@code request}: for REQUIRETLS, DANE's validating one whenever there is a
+     * verifier (a signed MX answer validates the MX host names, RFC 8689 4.2.1); for {@code TLS-Required: No},
+     * {@code plain} (a DNSSEC failure is a DANE failure, which must not hold it); else {@link #resolver(String,
+     * MxResolver)}.
+     */
+    public MxResolver resolver(String domain, MxResolver plain, TlsRequest request) {
+        return switch (request) {
+            case REQUIRETLS -> dane.isPresent() ? dane.get().resolver() : plain;
+            case TLS_OPTIONAL -> plain;
+            case NONE -> resolver(domain, plain);
+        };
     }
 
     /**

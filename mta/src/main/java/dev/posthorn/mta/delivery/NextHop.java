@@ -14,8 +14,9 @@ import java.util.Locale;
 import java.util.OptionalLong;
 
 /**
- * A queued envelope as the next hop gets it: the MAIL parameters (SIZE, BODY, SMTPUTF8, and the DSN parameters RET
- * and ENVID, which travel on, RFC 3461 5.2) and each recipient's NOTIFY and ORCPT, from the envelope's typed values.
+ * A queued envelope as the next hop gets it: the MAIL parameters (SIZE, BODY, SMTPUTF8, the DSN parameters RET
+ * and ENVID, which travel on, RFC 3461 5.2, and REQUIRETLS, RFC 8689 4.2.1) and each recipient's NOTIFY and ORCPT,
+ * from the envelope's typed values.
  */
 final class NextHop {
 
@@ -26,7 +27,7 @@ final class NextHop {
     static MailParameters mailParameters(SpoolEnvelope envelope, long size) {
         SpoolEnvelope.Parameters p = envelope.parameters();
         return new MailParameters(OptionalLong.of(size), bodyType(envelope), p.smtpUtf8(), p.ret().orElse(null),
-                p.envelopeId().orElse(null), null);
+                p.envelopeId().orElse(null), null, p.requireTls());
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.dns.Target;
 import dev.posthorn.mta.spool.MessageBody;
 import dev.posthorn.mta.spool.SpoolEnvelope;
+import dev.posthorn.mta.spool.TlsRequest;
 import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.smtp.AddressLiteral;
 import dev.posthorn.smtp.LogText;
@@ -43,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * a {@link TlsFailure}, the next host is tried, and when none takes the mail it is deferred with 4.7.x, never sent in
  * clear. A domain at a DANE level is resolved through the {@link DaneVerifier}'s validating resolver. A configured
  * relay or route ({@link #via}) may require TLS, verify the certificate and log in.
+ *
+ * <p>The sender's request (RFC 8689) comes first: a message sent with REQUIRETLS goes only where {@link RequireTls}
+ * allows (validated MX name, authenticated certificate, REQUIRETLS advertised), and one with {@code TLS-Required: No}
+ * is sent as if the domain published neither MTA-STS nor DANE ({@link DomainTls#forMx(String, List, TlsRequest)}).
  */
 public final class SmtpTransport implements Transport, AutoCloseable {
 
@@ -99,7 +104,7 @@ public final class SmtpTransport implements Transport, AutoCloseable {
                                  DeliveryTrace trace) {
         String domain = NextHop.domain(recipients);
         // A domain at a DANE level: validated MX and address records, each target saying whether it is secure.
-        return switch (domainTls.resolver(domain, resolver).resolve(domain)) {
+        return switch (domainTls.resolver(domain, resolver, envelope.parameters().tls()).resolve(domain)) {
             case MxAnswer.NullMx nullMx -> all(recipients, new Outcome.Failed(
                     "556 " + nullMx.status() + " " + domain + " accepts no mail (null MX, RFC 7505)"));
             case MxAnswer.NoSuchDomain none -> all(recipients, new Outcome.Failed(
@@ -168,7 +173,7 @@ public final class SmtpTransport implements Transport, AutoCloseable {
         Failures failures = new Failures("no address of " + host + " answered");
         for (InetAddress address : addresses) {
             String remote = host + "[" + AddressLiteral.format(address) + "]";
-            HostTls tls = HostTls.of(policy);
+            HostTls tls = envelope.parameters().requireTls() ? RequireTls.forRelay(policy) : HostTls.of(policy);
             trace.trying(remote, tls);
             try {
                 return attempt(envelope, host, address, viaPort, tls, remote, recipients, body, trace);
@@ -187,7 +192,7 @@ public final class SmtpTransport implements Transport, AutoCloseable {
 
     private List<Outcome> toTargets(SpoolEnvelope envelope, String domain, List<Target> targets,
                                     List<Mailbox> recipients, MessageBody body, DeliveryTrace trace) {
-        DomainTls.Requirement requirement = domainTls.forMx(domain, targets);
+        DomainTls.Requirement requirement = domainTls.forMx(domain, targets, envelope.parameters().tls());
         trace.exchangers(targets);
         trace.requirement(requirement);
         Failures failures = new Failures("no exchanger answered");
@@ -195,6 +200,9 @@ public final class SmtpTransport implements Transport, AutoCloseable {
             HostTls tls;
             try {
                 tls = HostTls.forMx(requirement, target, domainTls.trust());
+                if (envelope.parameters().requireTls()) {
+                    tls = RequireTls.forMx(requirement, target, tls);
+                }
             } catch (TlsFailure skipped) {
                 log.info("{}: {} skipped: {}{}", envelope.id(), target.host(), skipped.label(),
                         LogText.escape(skipped.getMessage()));
@@ -226,7 +234,9 @@ public final class SmtpTransport implements Transport, AutoCloseable {
         if (plainAfterFailure) {
             tls = tls.plainText();
         }
-        String key = server + "|" + host + "|" + tls.key();
+        // A REQUIRETLS message reuses only sessions checked for it (TLS, REQUIRETLS advertised).
+        boolean requireTls = envelope.parameters().requireTls();
+        String key = server + "|" + host + "|" + tls.key() + (requireTls ? "|requiretls" : "");
         ConnectionCache.Lease lease = connections.take(key);
         if (lease != null) {
             lease.client().transcript(trace);
@@ -255,6 +265,10 @@ public final class SmtpTransport implements Transport, AutoCloseable {
         Optional<String> finding;
         try {
             secure(client, host, tls);
+            if (requireTls && !RequireTls.satisfied(client)) {
+                ConnectionCache.quit(client); // RFC 8689 4.2.1: QUIT, and the message is not sent there
+                throw RequireTls.refusal(client, host);
+            }
             if (client.tlsSession() != null) {
                 trace.negotiated(client.tlsSession().getProtocol());
             } else {

@@ -37,6 +37,14 @@
  * is kept only for mail under the same TLSA records. The mechanics live in {@code dev.posthorn.mta.dane}; without a
  * verifier (no level asks for DANE), a domain at a DANE level is deferred with 4.7.5 without connecting.
  *
+ * <p>The sender's own request (RFC 8689) goes before all of that. A message sent with REQUIRETLS goes to an MX host
+ * only when the host name is validated (DNSSEC-signed MX answer, or the domain's MTA-STS policy lists it), the
+ * certificate is authenticated (DANE, else {@code verify} with the MX name) and the EHLO after TLS advertises
+ * REQUIRETLS; to a relay or route only with {@code verify} and REQUIRETLS advertised. Any other host gets QUIT and
+ * nothing, and without one the recipients are deferred with {@code 4.7.30} ({@link
+ * dev.posthorn.mta.delivery.RequireTls}). A message with {@code TLS-Required: No} gets {@code may} (or the
+ * operator's own non-DANE level for the domain): neither MTA-STS nor DANE is consulted, so neither can hold it.
+ *
  * <p>Each SMTP delivery may be given a {@link dev.posthorn.mta.delivery.DeliveryTrace}: the route, the MX list, the
  * host tried with its TLS policy and outcome, and the last 20 lines of its dialogue (the client's transcript hook,
  * which never sees credentials or message data), kept as references and formatted only for a message that stays

@@ -24,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,15 @@ public final class QueueRunner implements AutoCloseable {
 
     /** What a pending recipient's diagnostic says after an attempt that threw (RFC 5321 4.2.3, RFC 3463 4.3.0). */
     static final String LOCAL_ERROR = "451 4.3.0 local error in processing";
+
+    /** A deferral for TLS reasons ({@code 451 4.7.x}): no host gave the TLS the message needs. */
+    private static final Pattern TLS_DEFERRAL = Pattern.compile("^4\\d\\d 4\\.7\\.");
+    /**
+     * RFC 8689 4.2.1, 6: a REQUIRETLS message that no next hop could take over validated TLS with REQUIRETLS
+     * advertised fails, when the queue gives up, with 5.7.30 "REQUIRETLS support required" rather than 4.4.7.
+     */
+    private static final String REQUIRETLS_EXPIRED =
+            "5.7.30 REQUIRETLS support required: no next hop met the requirements before the message expired; last: ";
 
     private final Spool spool;
     /** Attempts running now, by the parts they started with. */
@@ -412,7 +422,9 @@ public final class QueueRunner implements AutoCloseable {
     private static DeliveryState expire(QueuedMessage message, DeliveryState state) {
         for (int i = 0; i < state.recipients().size(); i++) {
             if (state.recipients().get(i).status() == DeliveryState.Status.PENDING) {
-                String why = "4.4.7 message expired in queue; last: " + state.recipients().get(i).diagnostic();
+                String last = state.recipients().get(i).diagnostic();
+                String why = (message.envelope().parameters().requireTls() && TLS_DEFERRAL.matcher(last).find()
+                        ? REQUIRETLS_EXPIRED : "4.4.7 message expired in queue; last: ") + last;
                 state = state.with(i, DeliveryState.Status.FAILED, why);
                 MailLog.failed(message.id(), message.envelope().recipients().get(i).address().toString(), why);
             }

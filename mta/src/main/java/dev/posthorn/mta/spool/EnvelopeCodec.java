@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
  *
  * <p>The text is the one every earlier version wrote, parameters as {@code param <name> <value>} lines in name
  * order: files queued before an upgrade read as they were written, and a typed envelope encodes to the same text.
+ * Newer parameters ({@code tls}, RFC 8689) are written only when they differ from what their absence means.
  * Decoding is strict: an unknown record type or parameter name, a value outside its grammar, a missing field or a
  * missing {@code end} is an error. Two readings are lenient, as they always were: a missing or unknown origin is
  * {@link Origin#UNTRUSTED}, and an ORCPT that does not parse (any more) is dropped, since it is only informative
@@ -39,7 +40,7 @@ final class EnvelopeCodec {
     private static final Pattern COUNT = Pattern.compile("[0-9]{1,9}");
     /** The parameter names earlier versions wrote; no other is valid. */
     private static final Set<String> PARAMETERS = Set.of("body", "smtputf8", "ret", "envid", "origin", "client",
-            "helo", "user", "headers", "received", "dsn");
+            "helo", "user", "headers", "received", "dsn", "tls");
 
     private EnvelopeCodec() {
     }
@@ -73,6 +74,9 @@ final class EnvelopeCodec {
         }
         p.ret().ifPresent(ret -> map.put("ret", ret.name()));
         p.envelopeId().ifPresent(envid -> map.put("envid", envid));
+        if (p.tls() != TlsRequest.NONE) {
+            map.put("tls", p.tls().keyword()); // absent in files written before RFC 8689 support: NONE, as then
+        }
         SpoolEnvelope.Client client = envelope.client();
         map.put("origin", client.origin().keyword());
         client.address().ifPresent(address -> map.put("client", address));
@@ -129,7 +133,8 @@ final class EnvelopeCodec {
         }
         SpoolEnvelope.Parameters mail = new SpoolEnvelope.Parameters(bodyType(parameters.get("body")),
                 smtpUtf8 != null, Optional.ofNullable(parameters.get("ret")).map(DsnReturn::valueOf),
-                Optional.ofNullable(parameters.get("envid")));
+                Optional.ofNullable(parameters.get("envid")),
+                parameters.containsKey("tls") ? TlsRequest.of(parameters.get("tls")) : TlsRequest.NONE);
         SpoolEnvelope.Client client = new SpoolEnvelope.Client(
                 Origin.of(parameters.getOrDefault("origin", "")), Optional.ofNullable(parameters.get("client")),
                 Optional.ofNullable(parameters.get("helo")), Optional.ofNullable(parameters.get("user")));

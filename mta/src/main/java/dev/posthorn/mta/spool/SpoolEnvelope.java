@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * @param id            the queue id: letters and digits, time-sortable
  * @param receivedAt    when the message was accepted
  * @param sender        the reverse path; the null path for reports (RFC 5321 4.5.5)
- * @param parameters    the MAIL parameters that travel on with the message (BODY, SMTPUTF8, RET, ENVID)
+ * @param parameters    the MAIL parameters that travel on with the message (BODY, SMTPUTF8, RET, ENVID, REQUIRETLS)
  * @param client        who handed the message in, as far as this MTA knows
  * @param recipients    the recipients to deliver to, in order (after alias expansion)
  * @param headers       header fields to put on top of the body at delivery (CRLF-terminated lines, e.g.
@@ -101,8 +101,10 @@ public record SpoolEnvelope(String id, Instant receivedAt, ReversePath sender, P
      * @param smtpUtf8   whether the message needs SMTPUTF8
      * @param ret        the DSN RET value, when given
      * @param envelopeId the decoded DSN ENVID, when given
+     * @param tls        what the sender asked about TLS (REQUIRETLS, {@code TLS-Required: No}, or nothing; RFC 8689)
      */
-    public record Parameters(BodyType body, boolean smtpUtf8, Optional<DsnReturn> ret, Optional<String> envelopeId) {
+    public record Parameters(BodyType body, boolean smtpUtf8, Optional<DsnReturn> ret, Optional<String> envelopeId,
+                             TlsRequest tls) {
 
         /** 7BIT, nothing else. */
         public static final Parameters PLAIN = new Parameters(BodyType.SEVEN_BIT, false, Optional.empty(),
@@ -112,6 +114,17 @@ public record SpoolEnvelope(String id, Instant receivedAt, ReversePath sender, P
             Objects.requireNonNull(body, "body");
             Objects.requireNonNull(ret, "ret");
             Objects.requireNonNull(envelopeId, "envelopeId");
+            Objects.requireNonNull(tls, "tls");
+        }
+
+        /** Parameters with no TLS request. */
+        public Parameters(BodyType body, boolean smtpUtf8, Optional<DsnReturn> ret, Optional<String> envelopeId) {
+            this(body, smtpUtf8, ret, envelopeId, TlsRequest.NONE);
+        }
+
+        /** Whether the message was sent with REQUIRETLS (RFC 8689 4.2.1). */
+        public boolean requireTls() {
+            return tls == TlsRequest.REQUIRETLS;
         }
     }
 

@@ -10,6 +10,7 @@ import dev.posthorn.mta.spool.Origin;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Spool;
 import dev.posthorn.mta.spool.SpoolEnvelope;
+import dev.posthorn.mta.spool.TlsRequest;
 import dev.posthorn.smtp.BodyType;
 import dev.posthorn.smtp.DsnNotify;
 import dev.posthorn.smtp.DsnReturn;
@@ -66,6 +67,12 @@ class NotifierTest {
     /** A queued message from {@code sender} to each recipient, handed in by {@code client}, with {@code ret}. */
     private QueuedMessage queued(String sender, SpoolEnvelope.Client client, Optional<DsnReturn> ret,
                                  SpoolEnvelope.Recipient... to) throws IOException {
+        return queued(sender, client, new SpoolEnvelope.Parameters(BodyType.SEVEN_BIT, false, ret, Optional.empty()),
+                to);
+    }
+
+    private QueuedMessage queued(String sender, SpoolEnvelope.Client client, SpoolEnvelope.Parameters parameters,
+                                 SpoolEnvelope.Recipient... to) throws IOException {
         if (spool == null) {
             open();
         }
@@ -73,7 +80,7 @@ class NotifierTest {
         try (MessageWriter writer = spool.writer(id)) {
             writer.body().write("Subject: hello\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII));
             return writer.commit(new SpoolEnvelope(id, ARRIVAL, Envelopes.sender(sender), List.of(to))
-                    .with(new SpoolEnvelope.Parameters(BodyType.SEVEN_BIT, false, ret, Optional.empty()))
+                    .with(parameters)
                     .with(client));
         }
     }
@@ -260,5 +267,20 @@ class NotifierTest {
         assertThat(report.envelope().client().origin()).isEqualTo(Origin.TRUSTED);
         assertThat(failed(report).reports()).singleElement()
                 .satisfies(notice -> assertThat(text(notice)).contains("message/rfc822"));
+    }
+
+    /** RFC 8689 5: the report on a REQUIRETLS message leaves its content out, headers included; others keep it. */
+    @Test
+    void theReportOnARequireTlsMessageLeavesTheOriginalOut() throws IOException {
+        QueuedMessage plain = queued("sue@senders.test", to("x@far.test", ""));
+        assertThat(text(failed(plain).reports().getFirst())).contains("Subject: hello", "body");
+        QueuedMessage required = queued("sue@senders.test", client(Origin.TRUSTED), new SpoolEnvelope.Parameters(
+                BodyType.SEVEN_BIT, false, Optional.empty(), Optional.empty(), TlsRequest.REQUIRETLS),
+                to("x@far.test", ""));
+        String report = text(failed(required).reports().getFirst());
+        assertThat(report).contains("Final-Recipient: rfc822; x@far.test", "Status: 5.1.1",
+                        "sent with REQUIRETLS, so it is not attached")
+                .doesNotContain("Subject: hello", "body\r\n", "text/rfc822-headers", "message/rfc822");
+        assertThat(report).endsWith("--\r\n");
     }
 }

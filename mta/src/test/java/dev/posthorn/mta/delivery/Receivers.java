@@ -17,13 +17,20 @@ final class Receivers implements AutoCloseable {
 
     private final List<SmtpServer> servers = new ArrayList<>();
     private final List<Envelope> received = new CopyOnWriteArrayList<>();
+    private final List<String> texts = new CopyOnWriteArrayList<>();
     private int port;
 
     /** Starts a server on {@code address} at the shared port, offering STARTTLS with {@code tls} (null: no TLS). */
     Receivers start(String address, String hostname, ServerTls tls) throws IOException {
+        return start(address, hostname, tls, false);
+    }
+
+    /** As {@link #start(String, String, ServerTls)}, offering REQUIRETLS (RFC 8689) on TLS sessions when asked. */
+    Receivers start(String address, String hostname, ServerTls tls, boolean requireTls) throws IOException {
         SmtpServer.Builder builder = SmtpServer.builder().bind(address, port).hostname(hostname)
+                .offerRequireTls(requireTls)
                 .sink((envelope, message) -> {
-                    message.readAllBytes();
+                    texts.add(new String(message.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
                     received.add(envelope);
                     return Replies.queued(envelope.id());
                 });
@@ -43,6 +50,11 @@ final class Receivers implements AutoCloseable {
     /** The messages taken, by any of the servers, in order. */
     List<Envelope> received() {
         return received;
+    }
+
+    /** The texts of the messages taken, by any of the servers, in order (Received field on top). */
+    List<String> texts() {
+        return texts;
     }
 
     /** The messages taken by the server on {@code address}. */

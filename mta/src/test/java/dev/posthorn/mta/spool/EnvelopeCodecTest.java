@@ -68,7 +68,8 @@ class EnvelopeCodecTest {
         }
         SpoolEnvelope.Parameters parameters = new SpoolEnvelope.Parameters(
                 BodyType.values()[random.nextInt(BodyType.values().length)], random.nextBoolean(),
-                maybe(random, DsnReturn.values()[random.nextInt(2)]), maybe(random, randomText(random)));
+                maybe(random, DsnReturn.values()[random.nextInt(2)]), maybe(random, randomText(random)),
+                TlsRequest.values()[random.nextInt(TlsRequest.values().length)]);
         SpoolEnvelope.Client client = new SpoolEnvelope.Client(Origin.values()[random.nextInt(3)],
                 maybe(random, randomText(random)), maybe(random, randomText(random)),
                 maybe(random, randomText(random)));
@@ -120,6 +121,7 @@ class EnvelopeCodecTest {
         assertThat(envelope.sender()).isEqualTo(ReversePath.of(Mailbox.parse("alice@example.org", false)));
         assertThat(envelope.parameters()).isEqualTo(new SpoolEnvelope.Parameters(BodyType.EIGHT_BIT_MIME, true,
                 Optional.of(DsnReturn.HDRS), Optional.of("QQ 314159")));
+        assertThat(envelope.parameters().tls()).isEqualTo(TlsRequest.NONE); // no RFC 8689 request then
         assertThat(envelope.client()).isEqualTo(new SpoolEnvelope.Client(Origin.AUTHENTICATED,
                 Optional.of("192.0.2.1"), Optional.of("client.example"), Optional.of("alice")));
         assertThat(envelope.headers()).isEqualTo("DKIM-Signature: v=1; a=ed25519-sha256\r\n");
@@ -184,5 +186,35 @@ class EnvelopeCodecTest {
     void emptyValuesAndALoneDashAreDistinct() {
         assertThat(EnvelopeCodec.unescape(EnvelopeCodec.escape(""))).isEmpty();
         assertThat(EnvelopeCodec.unescape(EnvelopeCodec.escape("-"))).isEqualTo("-");
+    }
+
+    /** RFC 8689: the TLS request is one {@code param tls} line, written only when there is one. */
+    @ParameterizedTest
+    @ValueSource(strings = {"requiretls", "optional"})
+    void theTlsRequestIsKeptAsOneParameterLine(String keyword) {
+        String text = """
+                id 01KQ0B5V3M2Z
+                received 1795000000000
+                sender alice@example.org
+                param body 7BIT
+                param origin untrusted
+                param tls %s
+                rcpt bob@posthorn.test - -
+                end
+                """.formatted(keyword);
+        SpoolEnvelope envelope = EnvelopeCodec.decode(text.getBytes(StandardCharsets.US_ASCII));
+        assertThat(envelope.parameters().tls()).isEqualTo(TlsRequest.of(keyword));
+        assertThat(envelope.parameters().requireTls()).isEqualTo(keyword.equals("requiretls"));
+        assertThat(new String(EnvelopeCodec.encode(envelope), StandardCharsets.US_ASCII)).isEqualTo(text);
+        SpoolEnvelope none = envelope.with(new SpoolEnvelope.Parameters(BodyType.SEVEN_BIT, false, Optional.empty(),
+                Optional.empty()));
+        assertThat(new String(EnvelopeCodec.encode(none), StandardCharsets.US_ASCII)).doesNotContain("param tls");
+    }
+
+    @Test
+    void anUnknownTlsRequestMakesTheEnvelopeInvalid() {
+        String text = "id A\nreceived 1\nsender -\nparam tls maybe\nrcpt bob@posthorn.test - -\nend\n";
+        assertThatThrownBy(() -> EnvelopeCodec.decode(text.getBytes(StandardCharsets.US_ASCII)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

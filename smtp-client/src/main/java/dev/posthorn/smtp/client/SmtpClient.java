@@ -349,6 +349,12 @@ public final class SmtpClient implements AutoCloseable {
         if (p.smtpUtf8() && !capabilities.supports("SMTPUTF8")) {
             return Reply.of(553, "5.6.7", "message needs SMTPUTF8 and the server does not offer it (RFC 6531 3.2)");
         }
+        if (p.requireTls() && !(capabilities.supports("REQUIRETLS") && wire.tlsSession() != null)) {
+            // RFC 8689 4.2.1: such a message goes only to a server that advertised REQUIRETLS after TLS. Transient:
+            // another host, or the same one later, may offer it; the sender decides when to give up (5.7.30).
+            return Reply.of(450, "4.7.30", "message needs REQUIRETLS and the server does not offer it over TLS"
+                    + " (RFC 8689 4.2.1)");
+        }
         return null;
     }
 
@@ -389,7 +395,8 @@ public final class SmtpClient implements AutoCloseable {
                 p.smtpUtf8() && capabilities.supports("SMTPUTF8"),
                 capabilities.supports("DSN") ? p.ret() : null,
                 capabilities.supports("DSN") ? p.envelopeId() : null,
-                capabilities.supports("AUTH") ? p.auth() : null);
+                capabilities.supports("AUTH") ? p.auth() : null,
+                p.requireTls());
         return offered.toWire();
     }
 

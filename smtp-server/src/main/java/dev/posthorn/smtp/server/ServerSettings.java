@@ -1,5 +1,7 @@
 package dev.posthorn.smtp.server;
 
+import dev.posthorn.smtp.Replies;
+import dev.posthorn.smtp.Reply;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -30,6 +32,7 @@ record ServerSettings(
         boolean authRequiresTls,
         boolean requireTls,
         boolean requireAuth,
+        boolean offerRequireTls,
         Authenticator authenticator,
         SessionHandler.Factory handlers,
         EtrnHandler etrn,
@@ -48,6 +51,23 @@ record ServerSettings(
     Duration proxyHeaderTimeout() {
         Duration limit = Duration.ofSeconds(10);
         return commandTimeout.compareTo(limit) < 0 ? commandTimeout : limit;
+    }
+
+    /** RFC 8689 2: REQUIRETLS is advertised only on a TLS session, and only when the embedder turned it on. */
+    boolean requireTlsOffered(boolean tlsActive) {
+        return offerRequireTls && tls != null && tlsActive;
+    }
+
+    /**
+     * Why MAIL ... REQUIRETLS is refused, or {@code null} when it may be accepted. A server that does not offer the
+     * extension answers as for any unknown parameter (RFC 5321 4.1.2, {@code 555 5.5.4}); one that offers it takes
+     * the option only on a TLS session (RFC 8689 2), so on plain text it says TLS is needed.
+     */
+    Reply requireTlsRefusal(boolean tlsActive) {
+        if (!offerRequireTls || tls == null) {
+            return Replies.parameterUnrecognised("Unsupported parameter REQUIRETLS");
+        }
+        return tlsActive ? null : Replies.REQUIRETLS_NEEDS_TLS;
     }
 
     boolean authOffered(boolean tlsActive) {

@@ -175,6 +175,9 @@ final class Session {
         if (settings.etrn() != null) {
             lines.add("ETRN");
         }
+        if (settings.requireTlsOffered(info.isTls())) {
+            lines.add("REQUIRETLS"); // RFC 8689 2: advertised only in the EHLO reply after TLS is negotiated
+        }
         return respond(new Reply(250, null, lines));
     }
 
@@ -195,13 +198,17 @@ final class Session {
         if (!info.extended() && !parameters.equals(MailParameters.NONE)) {
             return respond(Replies.parameterUnrecognised("ESMTP parameters need EHLO"));
         }
+        Reply requireTls = parameters.requireTls() ? settings.requireTlsRefusal(info.isTls()) : null;
+        if (requireTls != null) {
+            return refuseMessage(requireTls);
+        }
         if (parameters.size().isPresent() && parameters.size().getAsLong() > settings.maxMessageSize()) {
             return refuseMessage(Replies.MESSAGE_TOO_BIG);
         }
         if (parameters.auth() != null && info.authenticatedUser() == null) {
             // RFC 4954 5: an AUTH= from an unauthenticated client is not trusted; pass it on as unknown.
             parameters = new MailParameters(parameters.size(), parameters.body(), parameters.smtpUtf8(),
-                    parameters.ret(), parameters.envelopeId(), "<>");
+                    parameters.ret(), parameters.envelopeId(), "<>", parameters.requireTls());
         }
         MailParameters accepted = parameters;
         Decision decision = ask(() -> handler.mail(info, mail.from(), accepted));

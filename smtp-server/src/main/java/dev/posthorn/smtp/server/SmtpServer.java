@@ -110,6 +110,7 @@ public final class SmtpServer implements AutoCloseable {
         private boolean authRequiresTls = true;
         private boolean requireTls;
         private boolean requireAuth;
+        private boolean offerRequireTls;
         private Authenticator authenticator;
         private SessionPolicy policy = SessionPolicy.ACCEPT_ALL;
         private MessageSink sink;
@@ -145,6 +146,7 @@ public final class SmtpServer implements AutoCloseable {
             b.authRequiresTls = authRequiresTls;
             b.requireTls = requireTls;
             b.requireAuth = requireAuth;
+            b.offerRequireTls = offerRequireTls;
             b.authenticator = authenticator;
             b.policy = policy;
             b.sink = sink;
@@ -306,6 +308,19 @@ public final class SmtpServer implements AutoCloseable {
             return b;
         }
 
+        /**
+         * Offer REQUIRETLS (RFC 8689) on TLS sessions and accept {@code MAIL FROM:<...> REQUIRETLS} there; the flag
+         * reaches the handler as {@link dev.posthorn.smtp.MailParameters#requireTls()}. Off by default: accepting
+         * the option promises that the message travels on only over validated TLS to servers that offer it too
+         * (RFC 8689 4.2.1), a promise only the embedder's onward delivery can keep, so it has to opt in. Has no
+         * effect without {@link #tls(ServerTls)}.
+         */
+        public Builder offerRequireTls(boolean offer) {
+            Builder b = copy();
+            b.offerRequireTls = offer;
+            return b;
+        }
+
         /** Enables AUTH PLAIN and LOGIN with this credential check. */
         public Builder authenticator(Authenticator authenticator) {
             Builder b = copy();
@@ -442,7 +457,7 @@ public final class SmtpServer implements AutoCloseable {
             return new ServerSettings(address, hostname, maxMessageSize, maxRecipients, maxConnections,
                     maxConnectionsPerIp, maxErrors, maxJunkCommands, commandTimeout, dataTimeout, minDataRate, stress,
                     tlsHandshakeTimeout, greetingDelay, tls, implicitTls, authRequiresTls, requireTls, requireAuth,
-                    authenticator, factory, etrn, tarpit,
+                    offerRequireTls, authenticator, factory, etrn, tarpit,
                     trustedClients, proxyFrom, events, chaos);
         }
 

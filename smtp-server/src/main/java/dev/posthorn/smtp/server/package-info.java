@@ -1,6 +1,6 @@
 /**
  * The embeddable SMTP server (RFC 5321 with PIPELINING, SIZE, 8BITMIME, BINARYMIME, CHUNKING, SMTPUTF8, DSN,
- * ENHANCEDSTATUSCODES, STARTTLS, AUTH).
+ * ENHANCEDSTATUSCODES, STARTTLS, AUTH, and REQUIRETLS when the embedder turns it on).
  *
  * <p>Shape: {@link dev.posthorn.smtp.server.SmtpServer} accepts connections (a semaphore bounds them before
  * {@code accept()}) and runs each on its own named virtual thread as a {@code Connection}: socket, TLS upgrade,
