@@ -1,5 +1,6 @@
 package dev.posthorn.mta.daemon;
 
+import dev.posthorn.mta.arc.ArcVerifier;
 import dev.posthorn.mta.auth.UserStore;
 import dev.posthorn.mta.bounce.Notifier;
 import dev.posthorn.mta.config.Checks;
@@ -12,6 +13,7 @@ import dev.posthorn.mta.dkim.SigningKey;
 import dev.posthorn.mta.dmarc.DmarcVerifier;
 import dev.posthorn.mta.dmarc.SuffixListSource;
 import dev.posthorn.mta.dns.DnsClient;
+import dev.posthorn.mta.inbound.ArcVerification;
 import dev.posthorn.mta.inbound.DkimVerification;
 import dev.posthorn.mta.inbound.InboundChecks;
 import dev.posthorn.mta.policy.AuthThrottle;
@@ -175,7 +177,18 @@ final class Setup implements AutoCloseable {
         SuffixListSource suffixes = SuffixListSource.open(checks.publicSuffixList());
         return Optional.of(new InboundChecks(checks, config.hostname(),
                 new SpfVerifier(dns, SPF_TIME_LIMIT), new DmarcVerifier(dns, suffixes, new SplittableRandom()),
-                checks.dkim() ? dkimVerification(dns, clock) : DkimVerification.NONE));
+                checks.dkim() ? dkimVerification(dns, clock) : DkimVerification.NONE,
+                checks.dkim() ? Optional.of(arcVerification(dns, clock)) : Optional.empty()));
+    }
+
+    /** The ARC verifier as the inbound checks see it: on with DKIM, keys from DNS, the message from the spool. */
+    private static ArcVerification arcVerification(DnsClient dns, Clock clock) {
+        ArcVerifier verifier = new ArcVerifier(dns::txt, clock);
+        return message -> {
+            try (InputStream in = message.open()) {
+                return verifier.verify(in);
+            }
+        };
     }
 
     /** What the queue runner's attempts use from this setup. */
