@@ -29,7 +29,8 @@ import java.util.Objects;
  * server's Authentication-Results, an ARC-Message-Signature over the fields a DKIM signature covers and the body
  * (relaxed/relaxed), and an ARC-Seal over the chain with the chain's status in {@code cv=}. A chain that arrived
  * failed is sealed with {@code cv=fail}, the seal covering only the new set (RFC 8617 5.1.2); a chain whose newest
- * seal says {@code cv=fail} already, or that has 50 sets, gets nothing (RFC 8617 4.2.1: nothing can follow).
+ * seal says {@code cv=fail} already, or that has 50 sets, gets nothing (RFC 8617 4.2.1: nothing can follow); nor
+ * does a message with sets whose chain was not checked (status none given).
  * Safe for concurrent use.
  */
 public final class ArcSealer {
@@ -49,7 +50,8 @@ public final class ArcSealer {
      * @param domain  the sealing domain ({@code d=}), lower case, with {@code key} published under it
      * @param results the value of this server's Authentication-Results field for the message (after the colon):
      *                authserv-id and results, with the {@code arc=} result of {@code chain}
-     * @param chain   the chain validation status of the message as it arrived ({@link ArcVerifier})
+     * @param chain   the chain validation status of the message as it arrived ({@link ArcVerifier}); none for a
+     *                message with ARC sets means not checked, and nothing is added
      * @throws dev.posthorn.mta.dkim.HeaderTooLarge when the header section is too large to seal
      */
     public String seal(InputStream message, String domain, SigningKey key, String results, ArcResult.Status chain)
@@ -67,7 +69,9 @@ public final class ArcSealer {
         };
         boolean terminated = section.fields().stream().filter(f -> f.is(Seal.NAME))
                 .anyMatch(f -> cvFail(f, instance - 1));
-        if (instance > ArcStructure.MAX_INSTANCE || terminated) {
+        // A chain that was not checked (none given for a message with sets) cannot be vouched for either way.
+        boolean unchecked = instance > 1 && chain == ArcResult.Status.NONE;
+        if (instance > ArcStructure.MAX_INSTANCE || terminated || unchecked) {
             return "";
         }
         ArcResult.Status cv = instance == 1 ? ArcResult.Status.NONE

@@ -363,6 +363,12 @@ public final class ConfigPrinter {
         line("  # How long a signature is valid (x=); without it, signatures do not expire.");
         dkim.expiration().ifPresentOrElse(x -> line("  expiration: " + duration(x)),
                 () -> line("  # expiration: 7d"));
+        line("  # ARC (RFC 8617): seal mail this server forwards (aliases to other domains; relays from trusted");
+        line("  # networks and authenticated users to remote domains) with an ARC set, signed with the RSA key of");
+        line("  # the forwarding domain (the alias's, or the author's as for DKIM). Verifying arriving ARC chains");
+        line("  # needs no key: it runs with checks.dkim and writes arc=pass|fail to Authentication-Results.");
+        line("  arc:");
+        line("    seal: " + dkim.arcSeal());
         line("");
     }
 

@@ -122,8 +122,9 @@ final class Setup implements AutoCloseable {
                 .policy(RecipientPolicy.of(config, router, spool, throttle, clock))
                 .etrn(new Etrn(runner));
         DkimSigner signer = signer(config, clock);
-        SpoolSink submission = new SpoolSink(spool, router, runner::submit, signer, Optional.empty(), metrics);
-        SpoolSink mx = new SpoolSink(spool, router, runner::submit, signer, inbound, metrics);
+        ArcSealing arc = ArcSealing.of(config.dkim(), config.hostname(), clock);
+        SpoolSink submission = new SpoolSink(spool, router, runner::submit, signer, Optional.empty(), arc, metrics);
+        SpoolSink mx = new SpoolSink(spool, router, runner::submit, signer, inbound, arc, metrics);
         Map<Listener.Role, SmtpServer.Builder> roles = new EnumMap<>(Listener.Role.class);
         roles.put(Listener.Role.MX, base.sink(mx).events(events.get(Listener.Role.MX)));
         roles.put(Listener.Role.SUBMISSION, base.sink(submission).requireTls(true).requireAuth(true)

@@ -140,7 +140,8 @@ public final class InboundChecks {
         Optional<Reply> refusal = dmarcRefusal(dmarcVerdict, transientTrouble)
                 .or(() -> spfRefusal(spfVerdict, dmarcVerdict));
         return refusal.<InboundVerdict>map(reply -> new InboundVerdict.Refuse(reply, summary))
-                .orElseGet(() -> new InboundVerdict.Accept(results.field(), summary));
+                .orElseGet(() -> new InboundVerdict.Accept(results.field(), summary,
+                        chain.map(ArcResult::status).orElse(ArcResult.Status.NONE)));
     }
 
     /**
