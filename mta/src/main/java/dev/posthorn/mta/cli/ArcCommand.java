@@ -101,6 +101,10 @@ final class ArcCommand {
                 description = "More results, e.g. 'spf=pass smtp.mailfrom=example.com'.")
         String results;
 
+        @Option(names = "--out", paramLabel = "FILE",
+                description = "Write the sealed message to this file (CRLF line ends); standard output without it.")
+        Path out;
+
         @Parameters(arity = "0..1", paramLabel = "FILE", description = "The message; standard input without it.")
         Path message;
 
@@ -121,11 +125,28 @@ final class ArcCommand {
             if (set.isEmpty()) {
                 err.println("the chain has ended (cv=fail or 50 sets): no set added");
             }
-            OutputStream out = System.out;
-            out.write(set.getBytes(StandardCharsets.ISO_8859_1));
-            out.write(bytes);
-            out.flush();
+            try (OutputStream to = out == null ? new UnclosedOutput(System.out) : Files.newOutputStream(out)) {
+                to.write(set.getBytes(StandardCharsets.ISO_8859_1));
+                to.write(bytes);
+            }
             return set.isEmpty() ? 1 : 0;
+        }
+    }
+
+    /** Standard output, flushed but left open when the sealed message has been written. */
+    private static final class UnclosedOutput extends java.io.FilterOutputStream {
+        UnclosedOutput(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
         }
     }
 }
