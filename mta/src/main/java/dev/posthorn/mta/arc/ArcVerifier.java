@@ -92,9 +92,10 @@ public final class ArcVerifier {
         int n = sets.size();
         long now = clock.instant().getEpochSecond();
         Lookups lookups = new Lookups();
+        // Newest first: the lookups the verdict needs come before those only oldest-pass needs (step 6, optional).
         List<Prepared> prepared = new ArrayList<>();
-        for (ArcSet set : sets) {
-            prepared.add(prepare(set, now, lookups));
+        for (ArcSet set : sets.reversed()) {
+            prepared.addFirst(prepare(set, now, lookups));
         }
         List<BodyHash.Spec> specs = prepared.stream().flatMap(p -> p.signature().stream())
                 .map(s -> new BodyHash.Spec(s.body(), s.length().orElse(Long.MAX_VALUE))).toList();

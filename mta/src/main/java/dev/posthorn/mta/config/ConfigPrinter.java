@@ -380,7 +380,7 @@ public final class ConfigPrinter {
         line("checks:");
         line("  # SPF (RFC 7208) for the MAIL FROM domain, or the HELO name when MAIL FROM is empty.");
         line("  spf: " + checks.spf());
-        line("  # DKIM signatures (RFC 6376).");
+        line("  # DKIM signatures (RFC 6376), and with them ARC chains (RFC 8617: arc=pass|fail, refusing nothing).");
         line("  dkim: " + checks.dkim());
         line("  # DMARC (RFC 7489) for the From domain. No aggregate or failure reports are sent.");
         line("  dmarc: " + checks.dmarc());

@@ -140,6 +140,74 @@ class ArcVerifierTest {
         }
     }
 
+    @Test
+    void moreThanTwentyKeyRecordsAreNotLookedUp() throws Exception {
+        String[] domains = new String[21];
+        for (int i = 0; i < domains.length; i++) {
+            domains[i] = "hop" + i + ".test";
+        }
+        KeyLookup keys = keys(domains);
+        String message = MESSAGE;
+        for (String domain : domains) {
+            message = seal(message, domain, ArcFixture.rsa(), keys);
+        }
+        assertThat(message).contains("ARC-Seal: i=21; cv=pass;");
+        AtomicInteger lookups = new AtomicInteger();
+        ArcResult result = verify(message, name -> {
+            lookups.incrementAndGet();
+            return keys.lookup(name);
+        });
+        assertThat(result.reason()).isEqualTo("ARC-Seal i=1: more than 20 key records to look up");
+        assertThat(lookups).hasValue(20);
+    }
+
+    @Test
+    void keysAreNotLookedUpAfterTheTimeLimit() throws Exception {
+        String twice = seal(seal(MESSAGE, "forwarder.test", ArcFixture.rsa(), KEYS), "list.test",
+                ArcFixture.rsa(), KEYS);
+        MutableClock clock = new MutableClock();
+        ArcResult result = new ArcVerifier(name -> {
+            clock.advance(ArcVerifier.TIME_LIMIT.plusSeconds(1));
+            return KEYS.lookup(name);
+        }, clock).verify(ArcFixture.stream(twice));
+        assertThat(result.status()).isEqualTo(Status.FAIL);
+        // The message signatures are read (and their keys fetched) first, newest to oldest.
+        assertThat(result.reason()).isEqualTo("ARC-Seal i=1: key lookups took longer than 20 s");
+    }
+
+    @Test
+    void aSealWithHAndAMessageSignatureOverArcSealAreRefused() throws Exception {
+        String sealed = seal(MESSAGE, "forwarder.test", ArcFixture.rsa(), KEYS);
+        assertThat(verify(sealed.replace("ARC-Seal: i=1; cv=none;", "ARC-Seal: i=1; cv=none; h=From;"), KEYS)
+                .reason()).isEqualTo("ARC-Seal i=1: h= in an ARC-Seal (RFC 8617 4.1.3)");
+        assertThat(verify(sealed.replace("h=From:", "h=ARC-Seal:From:"), KEYS).reason()).isEqualTo(
+                "ARC-Message-Signature i=1: an ARC-Message-Signature may not sign ARC-Seal (RFC 8617 4.1.2)");
+    }
+
+    /** A clock the test moves. */
+    private static final class MutableClock extends java.time.Clock {
+        private java.time.Instant now = ArcFixture.NOW.instant();
+
+        void advance(java.time.Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+
     /** The fields of a header section, each with its continuation lines. */
     static List<String> fields(String header) {
         List<String> fields = new ArrayList<>();
