@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Adds an ARC set to a message this server passes on (RFC 8617 5.1): ARC-Authentication-Results copying this
@@ -62,6 +63,36 @@ public final class ArcSealer {
         InputStream in = new BufferedInputStream(message, 64 * 1024);
         HeaderSection section = HeaderSection.read(in);
         ArcStructure.Chain structure = ArcStructure.read(section);
+        Optional<Next> next = next(section, structure, chain);
+        if (next.isEmpty()) {
+            return "";
+        }
+        int instance = next.get().instance();
+        Algorithm algorithm = Algorithm.of(key.key()).orElseThrow();
+        String common = " a=" + algorithm.tagValue() + "; d=" + domain + "; s=" + key.selector() + "; t="
+                + clock.instant().getEpochSecond() + ";";
+        HeaderField aar = field(ArcStructure.RESULTS + ": i=" + instance + "; " + oneLine(results));
+        HeaderField ams = field(messageSignature(section, in, instance, common, key, algorithm));
+        StringBuilder sealed = new StringBuilder();
+        if (next.get().cv() != ArcResult.Status.FAIL && structure instanceof ArcStructure.Sets sets) {
+            for (ArcSet set : sets.sets()) {
+                sealed.append(set.sealed(true));
+            }
+        }
+        sealed.append(Canonicalization.RELAXED.header(aar)).append(Canonicalization.RELAXED.header(ams));
+        FieldFolder as = new FieldFolder(Seal.NAME + ": i=" + instance + "; cv=" + next.get().cv().keyword() + ";");
+        as.add(common).add(" b=");
+        sealed.append(Canonicalization.relaxed(Seal.NAME, as.text().substring(Seal.NAME.length() + 1)));
+        byte[] b = algorithm.sign(key.key(), sealed.toString().getBytes(StandardCharsets.ISO_8859_1));
+        return as.addBase64(Base64.getEncoder().encodeToString(b)).text() + "\r\n" + ams.raw() + aar.raw();
+    }
+
+    /** The instance and {@code cv=} of the set to add. */
+    private record Next(int instance, ArcResult.Status cv) {
+    }
+
+    /** What comes next in the chain, or empty when nothing can (see the class comment). */
+    private static Optional<Next> next(HeaderSection section, ArcStructure.Chain structure, ArcResult.Status chain) {
         int instance = 1 + switch (structure) {
             case ArcStructure.Absent absent -> 0;
             case ArcStructure.Broken broken -> broken.highest();
@@ -72,28 +103,12 @@ public final class ArcSealer {
         // A chain that was not checked (none given for a message with sets) cannot be vouched for either way.
         boolean unchecked = instance > 1 && chain == ArcResult.Status.NONE;
         if (instance > ArcStructure.MAX_INSTANCE || terminated || unchecked) {
-            return "";
+            return Optional.empty();
         }
         ArcResult.Status cv = instance == 1 ? ArcResult.Status.NONE
                 : structure instanceof ArcStructure.Sets && chain == ArcResult.Status.PASS ? ArcResult.Status.PASS
                 : ArcResult.Status.FAIL;
-        Algorithm algorithm = Algorithm.of(key.key()).orElseThrow();
-        String common = " a=" + algorithm.tagValue() + "; d=" + domain + "; s=" + key.selector() + "; t="
-                + clock.instant().getEpochSecond() + ";";
-        HeaderField aar = field(ArcStructure.RESULTS + ": i=" + instance + "; " + oneLine(results));
-        HeaderField ams = field(messageSignature(section, in, instance, common, key, algorithm));
-        StringBuilder sealed = new StringBuilder();
-        if (cv != ArcResult.Status.FAIL && structure instanceof ArcStructure.Sets sets) {
-            for (ArcSet set : sets.sets()) {
-                sealed.append(set.sealed(true));
-            }
-        }
-        sealed.append(Canonicalization.RELAXED.header(aar)).append(Canonicalization.RELAXED.header(ams));
-        FieldFolder as = new FieldFolder(Seal.NAME + ": i=" + instance + "; cv=" + cv.keyword() + ";");
-        as.add(common).add(" b=");
-        sealed.append(Canonicalization.relaxed(Seal.NAME, as.text().substring(Seal.NAME.length() + 1)));
-        byte[] b = algorithm.sign(key.key(), sealed.toString().getBytes(StandardCharsets.ISO_8859_1));
-        return as.addBase64(Base64.getEncoder().encodeToString(b)).text() + "\r\n" + ams.raw() + aar.raw();
+        return Optional.of(new Next(instance, cv));
     }
 
     private static String messageSignature(HeaderSection section, InputStream body, int instance, String common,
@@ -132,8 +147,8 @@ public final class ArcSealer {
     private static boolean cvFail(HeaderField field, int instance) {
         try {
             TagList tags = TagList.parse(field.value());
-            return tags.get("i").equals(java.util.Optional.of(Integer.toString(instance)))
-                    && tags.get("cv").equals(java.util.Optional.of("fail"));
+            return tags.get("i").equals(Optional.of(Integer.toString(instance)))
+                    && tags.get("cv").equals(Optional.of("fail"));
         } catch (IllegalArgumentException e) {
             return false;
         }

@@ -95,6 +95,14 @@ class ArcVerifierTest {
     }
 
     @Test
+    void aChainThatWasNotCheckedIsNotSealed() throws Exception {
+        String once = seal(MESSAGE, "forwarder.test", ArcFixture.rsa(), KEYS);
+        String set = new ArcSealer(ArcFixture.NOW).seal(ArcFixture.stream(once), "list.test", ArcFixture.rsa(),
+                "mx.list.test; none", Status.NONE);
+        assertThat(set).isEmpty();
+    }
+
+    @Test
     void anUnknownKeyFails() throws Exception {
         String sealed = seal(MESSAGE, "forwarder.test", ArcFixture.rsa(), KEYS);
         ArcResult result = verify(sealed, keys("elsewhere.test"));
