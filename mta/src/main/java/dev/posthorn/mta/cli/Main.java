@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "posthorn", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "A mail transfer agent for the JVM.",
         subcommands = {RunCommand.class, SinkCommand.class, DevCommand.class, ConfigCommand.class, UserCommand.class,
-            DkimCommand.class, ReloadCommand.class, SendmailCommand.class, QueueCommand.class,
+            DkimCommand.class, ArcCommand.class, ReloadCommand.class, SendmailCommand.class, QueueCommand.class,
             ExplainCommand.class, VersionCommand.class, HelpCommand.class})
 public final class Main {
 

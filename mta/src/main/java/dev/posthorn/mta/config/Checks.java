@@ -11,7 +11,7 @@ import java.util.Optional;
  * refuses a message, and defers it only when {@code deferOnTemperror} asks for that.
  *
  * @param spf              check SPF (RFC 7208) for the MAIL FROM domain, or the HELO name for a null MAIL FROM
- * @param dkim             verify DKIM signatures (RFC 6376)
+ * @param dkim             verify DKIM signatures (RFC 6376), and ARC chains (RFC 8617) with them
  * @param dmarc            evaluate DMARC (RFC 7489) for the From domain; needs {@code spf} and {@code dkim}, since a
  *                         message passes through either
  * @param rejectSpfFail    refuse a message whose SPF result is fail with {@code 550 5.7.23} (RFC 7372), unless DMARC

@@ -368,6 +368,12 @@ public final class ConfigPrinter {
         line("  # How long a signature is valid (x=); without it, signatures do not expire.");
         dkim.expiration().ifPresentOrElse(x -> line("  expiration: " + duration(x)),
                 () -> line("  # expiration: 7d"));
+        line("  # ARC (RFC 8617): seal mail this server forwards (aliases to other domains; relays from trusted");
+        line("  # networks and authenticated users to remote domains) with an ARC set, signed with the RSA key of");
+        line("  # the forwarding domain (the alias's, or the author's as for DKIM). Verifying arriving ARC chains");
+        line("  # needs no key: it runs with checks.dkim and writes arc=pass|fail to Authentication-Results.");
+        line("  arc:");
+        line("    seal: " + dkim.arcSeal());
         line("");
     }
 
@@ -379,7 +385,7 @@ public final class ConfigPrinter {
         line("checks:");
         line("  # SPF (RFC 7208) for the MAIL FROM domain, or the HELO name when MAIL FROM is empty.");
         line("  spf: " + checks.spf());
-        line("  # DKIM signatures (RFC 6376).");
+        line("  # DKIM signatures (RFC 6376), and with them ARC chains (RFC 8617: arc=pass|fail, refusing nothing).");
         line("  dkim: " + checks.dkim());
         line("  # DMARC (RFC 7489) for the From domain. Aggregate reports: dmarc.reports; failure reports: none.");
         line("  dmarc: " + checks.dmarc());

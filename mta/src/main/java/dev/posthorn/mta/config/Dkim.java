@@ -20,9 +20,18 @@ import java.util.Optional;
  * @param headers    the header fields to sign, From among them
  * @param oversign   the fields signed once more than the message has them, so that none can be added
  * @param expiration how long signatures are valid ({@code x=}); empty for no limit
+ * @param arcSeal    add an ARC set (RFC 8617) with the domain's RSA key to mail this server forwards: aliases that
+ *                   point to other domains, and relays from trusted networks and authenticated users to remote
+ *                   domains ({@code dkim: arc: seal:})
  */
 public record Dkim(Map<String, List<Key>> sign, List<String> headers, List<String> oversign,
-                   Optional<Duration> expiration) {
+                   Optional<Duration> expiration, boolean arcSeal) {
+
+    /** Without ARC sealing. */
+    public Dkim(Map<String, List<Key>> sign, List<String> headers, List<String> oversign,
+                Optional<Duration> expiration) {
+        this(sign, headers, oversign, expiration, false);
+    }
 
     /**
      * One key: read and checked when the configuration is loaded, so that a bad key stops the start.

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  */
 final class DkimReader {
 
-    static final List<String> KEYS = List.of("sign", "headers", "oversign", "expiration");
+    static final List<String> KEYS = List.of("sign", "headers", "oversign", "expiration", "arc");
+    static final List<String> ARC_KEYS = List.of("seal");
     static final List<String> KEY_KEYS = List.of("selector", "key");
     /** RFC 5322 3.6.8 field names: printable ASCII but the colon. */
     private static final Pattern FIELD_NAME = Pattern.compile("[\\x21-\\x39\\x3b-\\x7e]+");
@@ -51,7 +52,15 @@ final class DkimReader {
         List<String> oversign = section.get("oversign").map(this::names).orElse(defaults.oversign());
         Optional<Duration> expiration = section.get("expiration").isPresent()
                 ? section.get("expiration").flatMap(v -> v.parsed(DurationLiteral::parse)) : defaults.expiration();
-        return value.problems().isEmpty() ? new Dkim(sign, headers, oversign, expiration) : defaults;
+        boolean arcSeal = section.get("arc").map(this::arcSeal).orElse(defaults.arcSeal());
+        return value.problems().isEmpty() ? new Dkim(sign, headers, oversign, expiration, arcSeal) : defaults;
+    }
+
+    /** {@code arc: { seal: true }}. */
+    private boolean arcSeal(Value value) {
+        Optional<Section> section = value.section();
+        section.ifPresent(s -> s.allowOnly(ARC_KEYS));
+        return section.flatMap(s -> s.get("seal")).flatMap(Value::bool).orElse(false);
     }
 
     private Map<String, List<Dkim.Key>> sign(Value value) {

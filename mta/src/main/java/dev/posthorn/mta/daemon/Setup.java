@@ -1,5 +1,6 @@
 package dev.posthorn.mta.daemon;
 
+import dev.posthorn.mta.arc.ArcVerifier;
 import dev.posthorn.mta.auth.UserStore;
 import dev.posthorn.mta.bounce.Notifier;
 import dev.posthorn.mta.config.Checks;
@@ -13,6 +14,7 @@ import dev.posthorn.mta.dmarc.DmarcVerifier;
 import dev.posthorn.mta.inbound.DmarcObserver;
 import dev.posthorn.mta.dmarc.SuffixListSource;
 import dev.posthorn.mta.dns.DnsClient;
+import dev.posthorn.mta.inbound.ArcVerification;
 import dev.posthorn.mta.inbound.DkimVerification;
 import dev.posthorn.mta.inbound.InboundChecks;
 import dev.posthorn.mta.policy.AuthThrottle;
@@ -133,8 +135,9 @@ final class Setup implements AutoCloseable {
                 .policy(RecipientPolicy.of(config, router, spool, throttle, clock))
                 .etrn(new Etrn(runner));
         DkimSigner signer = signer(config, clock);
-        SpoolSink submission = new SpoolSink(spool, router, runner::submit, signer, Optional.empty(), metrics);
-        SpoolSink mx = new SpoolSink(spool, router, runner::submit, signer, inbound, metrics);
+        ArcSealing arc = ArcSealing.of(config.dkim(), config.hostname(), clock);
+        SpoolSink submission = new SpoolSink(spool, router, runner::submit, signer, Optional.empty(), arc, metrics);
+        SpoolSink mx = new SpoolSink(spool, router, runner::submit, signer, inbound, arc, metrics);
         reporting.start(submission);
         Map<Listener.Role, SmtpServer.Builder> roles = new EnumMap<>(Listener.Role.class);
         roles.put(Listener.Role.MX, base.sink(mx).events(events.get(Listener.Role.MX)));
@@ -185,7 +188,18 @@ final class Setup implements AutoCloseable {
         Checks checks = config.checks();
         return new InboundChecks(checks, config.hostname(),
                 new SpfVerifier(dns, SPF_TIME_LIMIT), new DmarcVerifier(dns, suffixes, new SplittableRandom()),
-                checks.dkim() ? dkimVerification(dns, clock) : DkimVerification.NONE, observer);
+                checks.dkim() ? dkimVerification(dns, clock) : DkimVerification.NONE,
+                checks.dkim() ? Optional.of(arcVerification(dns, clock)) : Optional.empty(), observer);
+    }
+
+    /** The ARC verifier as the inbound checks see it: on with DKIM, keys from DNS, the message from the spool. */
+    private static ArcVerification arcVerification(DnsClient dns, Clock clock) {
+        ArcVerifier verifier = new ArcVerifier(dns::txt, clock);
+        return message -> {
+            try (InputStream in = message.open()) {
+                return verifier.verify(in);
+            }
+        };
     }
 
     /** What the queue runner's attempts use from this setup. */

@@ -1,5 +1,6 @@
 package dev.posthorn.mta.daemon;
 
+import dev.posthorn.mta.arc.ArcResult;
 import dev.posthorn.mta.delivery.ReceivedCount;
 import dev.posthorn.mta.dkim.DkimSigner;
 import dev.posthorn.mta.dkim.HeaderTooLarge;
@@ -36,6 +37,7 @@ import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -62,6 +64,12 @@ import org.slf4j.LoggerFactory;
  * <p>Mail from authenticated users and trusted networks (never mail from the Internet at large) is DKIM-signed
  * before the commit: the signer reads the body back from the spool file, and the DKIM-Signature fields go into the
  * envelope's header fields, delivered on top of the body, so the body is neither held in memory nor rewritten.
+ *
+ * <p>With {@code dkim.arc.seal}, mail this server forwards gets an ARC set the same way, on top of everything else
+ * (RFC 8617 5.1: the sealer's set comes last, after its other changes): mail an alias sends to another domain,
+ * sealed by the alias's domain with the inbound checks' results and chain status, and mail from trusted networks
+ * and authenticated users to remote domains, sealed by the author's domain ({@link ArcSealing}). A set that cannot be
+ * made is logged and left out: unlike a DKIM signature, no receiver's verdict depends on it.
  */
 final class SpoolSink implements MessageSink {
 
@@ -72,6 +80,7 @@ final class SpoolSink implements MessageSink {
     private final Consumer<QueuedMessage> submit;
     private final DkimSigner signer;
     private final Optional<InboundChecks> checks;
+    private final ArcSealing arc;
     private final Timer commits;
 
     /**
@@ -83,6 +92,13 @@ final class SpoolSink implements MessageSink {
      */
     SpoolSink(Spool spool, Router router, Consumer<QueuedMessage> submit, DkimSigner signer,
               Optional<InboundChecks> checks, MeterRegistry metrics) {
+        this(spool, router, submit, signer, checks, ArcSealing.OFF, metrics);
+    }
+
+    /** As above, sealing forwarded mail with {@code arc}. */
+    SpoolSink(Spool spool, Router router, Consumer<QueuedMessage> submit, DkimSigner signer,
+              Optional<InboundChecks> checks, ArcSealing arc, MeterRegistry metrics) {
+        this.arc = arc;
         this.spool = spool;
         this.router = router;
         this.submit = submit;
@@ -120,6 +136,7 @@ final class SpoolSink implements MessageSink {
                 log.error("dkim: signing {} failed: {}", envelope.id(), LogText.escape(e));
                 return Replies.LOCAL_ERROR;
             }
+            Optional<InboundVerdict.Accept> accepted = Optional.empty();
             if (inbound.isPresent()) {
                 InboundVerdict verdict = inbound.get().check(envelope, filtered.get(), writer::written);
                 switch (verdict) {
@@ -131,8 +148,13 @@ final class SpoolSink implements MessageSink {
                     case InboundVerdict.Accept accept -> {
                         queuedEnvelope = queuedEnvelope.withHeaderOnTop(accept.headerField());
                         MailLog.checked(envelope.id(), accept.summary());
+                        accepted = Optional.of(accept);
                     }
                 }
+            }
+            String set = arcSet(envelope, writer, accepted);
+            if (!set.isEmpty()) {
+                queuedEnvelope = queuedEnvelope.withHeaderOnTop(set);
             }
             Timer.Sample commit = Timer.start();
             QueuedMessage queued;
@@ -166,6 +188,39 @@ final class SpoolSink implements MessageSink {
         try (InputStream written = writer.written()) {
             return sign(signer, written, envelope.id());
         }
+    }
+
+    /** The ARC set for a message this server forwards, or an empty string (see the class comment). */
+    private String arcSet(Envelope envelope, MessageWriter writer, Optional<InboundVerdict.Accept> accepted) {
+        if (!arc.enabled()) {
+            return "";
+        }
+        Optional<String> forwarder = forwarder(envelope);
+        boolean relayed = origin(envelope) != Origin.UNTRUSTED && envelope.recipients().stream()
+                .anyMatch(r -> !r.path().isBarePostmaster() && router.route(r.path()) instanceof Route.Remote);
+        if (forwarder.isEmpty() && !relayed) {
+            return "";
+        }
+        Optional<String> results = accepted.map(a -> a.headerField().substring(a.headerField().indexOf(':') + 1));
+        ArcResult.Status chain = accepted.map(InboundVerdict.Accept::arc).orElse(ArcResult.Status.NONE);
+        try {
+            return arc.seal(writer::written, forwarder, results, chain);
+        } catch (GeneralSecurityException | IOException e) {
+            log.warn("arc: {} not sealed: {}", envelope.id(), LogText.escape(e.getMessage()));
+            return "";
+        }
+    }
+
+    /** The domain of the first recipient an alias sends to another domain; empty when none does. */
+    private Optional<String> forwarder(Envelope envelope) {
+        for (Envelope.Recipient recipient : envelope.recipients()) {
+            if (!recipient.path().isBarePostmaster() && router.route(recipient.path()) instanceof Route.Local local
+                    && local.destinations().stream().anyMatch(d -> d instanceof Destination.Forward)
+                    && recipient.path().mailbox().domain() != null) {
+                return Optional.of(recipient.path().mailbox().domain().text().toLowerCase(Locale.ROOT));
+            }
+        }
+        return Optional.empty();
     }
 
     /**

@@ -11,7 +11,7 @@ import java.util.Optional;
  * The signing algorithms Posthorn signs and verifies with: rsa-sha256 (RFC 6376 3.3.2) and ed25519-sha256 (RFC 8463).
  * rsa-sha1 is neither made nor accepted (RFC 8301 3.1). Both run on the JDK's own providers.
  */
-enum Algorithm {
+public enum Algorithm {
     RSA_SHA256("rsa-sha256", "rsa", "RSA"),
     ED25519_SHA256("ed25519-sha256", "ed25519", "EdDSA");
 
@@ -26,7 +26,7 @@ enum Algorithm {
     }
 
     /** The value of {@code a=}. */
-    String tagValue() {
+    public String tagValue() {
         return tagValue;
     }
 
@@ -35,7 +35,7 @@ enum Algorithm {
         return keyType;
     }
 
-    static Optional<Algorithm> named(String value) {
+    public static Optional<Algorithm> named(String value) {
         for (Algorithm algorithm : values()) {
             if (algorithm.tagValue.equals(value)) {
                 return Optional.of(algorithm);
@@ -45,7 +45,7 @@ enum Algorithm {
     }
 
     /** The algorithm a key signs with; empty for keys of other kinds (Ed448, EC, DSA). */
-    static Optional<Algorithm> of(java.security.Key key) {
+    public static Optional<Algorithm> of(java.security.Key key) {
         if (key instanceof java.security.interfaces.RSAKey) {
             return Optional.of(RSA_SHA256);
         }
@@ -59,14 +59,14 @@ enum Algorithm {
         return jcaKeyAlgorithm;
     }
 
-    byte[] sign(PrivateKey key, byte[] data) throws GeneralSecurityException {
+    public byte[] sign(PrivateKey key, byte[] data) throws GeneralSecurityException {
         Signature signature = engine();
         signature.initSign(key);
         signature.update(input(data));
         return signature.sign();
     }
 
-    boolean verify(PublicKey key, byte[] data, byte[] signed) throws GeneralSecurityException {
+    public boolean verify(PublicKey key, byte[] data, byte[] signed) throws GeneralSecurityException {
         Signature signature = engine();
         signature.initVerify(key);
         signature.update(input(data));

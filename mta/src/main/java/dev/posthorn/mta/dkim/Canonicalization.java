@@ -10,14 +10,14 @@ import java.util.Optional;
  * change in transit; {@code relaxed} tolerates changes of white space, folding and the case of field names, which
  * mail systems commonly make. The body forms stream: they never hold more than a count of pending line breaks.
  */
-enum Canonicalization {
+public enum Canonicalization {
     SIMPLE, RELAXED;
 
-    String tagValue() {
+    public String tagValue() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    static Optional<Canonicalization> named(String name) {
+    public static Optional<Canonicalization> named(String name) {
         return switch (name) {
             case "simple" -> Optional.of(SIMPLE);
             case "relaxed" -> Optional.of(RELAXED);
@@ -26,7 +26,7 @@ enum Canonicalization {
     }
 
     /** The field in canonical form, line break included (RFC 6376 3.4.1, 3.4.2). */
-    String header(HeaderField field) {
+    public String header(HeaderField field) {
         return this == SIMPLE ? field.raw() : relaxed(field.name(), field.value()) + "\r\n";
     }
 
@@ -34,7 +34,7 @@ enum Canonicalization {
      * RFC 6376 3.4.2: the name in lower case, the value unfolded, each run of white space one space, no white space at
      * its ends or around the colon. Without the line break.
      */
-    static String relaxed(String name, String value) {
+    public static String relaxed(String name, String value) {
         StringBuilder out = new StringBuilder(name.length() + value.length() + 1);
         out.append(name.toLowerCase(Locale.ROOT)).append(':');
         boolean space = false;
@@ -59,7 +59,7 @@ enum Canonicalization {
     }
 
     /** A stream that writes the body it is given in this canonical form to {@code sink}; close it at the end. */
-    OutputStream body(OutputStream sink) {
+    public OutputStream body(OutputStream sink) {
         return new BodyStream(sink, this == RELAXED);
     }
 

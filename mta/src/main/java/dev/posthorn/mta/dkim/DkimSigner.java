@@ -35,8 +35,6 @@ public final class DkimSigner {
     /** Fields signed once more than the message has them, so that none can be added. */
     public static final List<String> DEFAULT_OVERSIGNED = List.of("From");
 
-    private static final int LINE = 76;
-
     private final Map<String, List<SigningKey>> keys;
     private final List<String> headers;
     private final Set<String> oversigned;
@@ -132,7 +130,7 @@ public final class DkimSigner {
     private String field(HeaderSection section, List<String> names, String domain, SigningKey key, String bodyHash,
                          long now) throws GeneralSecurityException {
         Algorithm algorithm = Algorithm.of(key.key()).orElseThrow();
-        Folder folder = new Folder(SignatureField.NAME + ":");
+        FieldFolder folder = new FieldFolder(SignatureField.NAME + ":");
         folder.add(" v=1;").add(" a=" + algorithm.tagValue() + ";").add(" c=relaxed/relaxed;")
                 .add(" d=" + domain + ";").add(" s=" + key.selector() + ";").add(" t=" + now + ";");
         expiration.ifPresent(x -> folder.add(" x=" + (now + Math.max(1, x.toSeconds())) + ";"));
@@ -145,41 +143,6 @@ public final class DkimSigner {
         String data = HeaderSelection.canonical(section, names, Canonicalization.RELAXED)
                 + Canonicalization.relaxed(SignatureField.NAME, unsigned.substring(unsigned.indexOf(':') + 1));
         byte[] signature = algorithm.sign(key.key(), data.getBytes(StandardCharsets.ISO_8859_1));
-        String b = Base64.getEncoder().encodeToString(signature);
-        for (int i = 0; i < b.length(); i += 64) {
-            folder.add(b.substring(i, Math.min(b.length(), i + 64)));
-        }
-        return folder.text() + "\r\n";
-    }
-
-    /**
-     * Writes a field in lines of at most {@value #LINE} characters where it can, folding (CRLF TAB) only between
-     * pieces: between tags, after a colon of {@code h=}, inside base64, all places where RFC 6376 3.5 allows
-     * folding white space.
-     */
-    private static final class Folder {
-        private final StringBuilder text;
-        private int column;
-
-        Folder(String start) {
-            text = new StringBuilder(start);
-            column = start.length();
-        }
-
-        Folder add(String piece) {
-            if (column + piece.length() > LINE) {
-                String rest = piece.startsWith(" ") ? piece.substring(1) : piece;
-                text.append("\r\n\t").append(rest);
-                column = 8 + rest.length();
-            } else {
-                text.append(piece);
-                column += piece.length();
-            }
-            return this;
-        }
-
-        String text() {
-            return text.toString();
-        }
+        return folder.addBase64(Base64.getEncoder().encodeToString(signature)).text() + "\r\n";
     }
 }

@@ -5,14 +5,10 @@ import dev.posthorn.mta.dns.Answer;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -53,11 +49,8 @@ public final class DkimVerifier {
     }
 
     /** Tags and key are good: waiting for the body hash. */
-    private record Candidate(SignatureField signature, TagList tags, KeyRecord key, BodyKey body) implements Outcome {
-    }
-
-    /** Signatures with the same body canonicalization and length share one hash. */
-    private record BodyKey(Canonicalization canonicalization, long limit) {
+    private record Candidate(SignatureField signature, TagList tags, KeyRecord key, BodyHash.Spec body)
+            implements Outcome {
     }
 
     /**
@@ -80,7 +73,7 @@ public final class DkimVerifier {
         for (HeaderField field : fields.subList(0, Math.min(fields.size(), MAX_SIGNATURES))) {
             outcomes.add(prepare(field, now, answers));
         }
-        Map<BodyKey, BodyHash> hashes = hashBody(in, outcomes);
+        Map<BodyHash.Spec, BodyHash> hashes = hashBody(in, outcomes);
         List<DkimResult> results = new ArrayList<>();
         for (Outcome outcome : outcomes) {
             results.add(switch (outcome) {
@@ -106,48 +99,25 @@ public final class DkimVerifier {
                 throw Refusal.permanent("key record (t=s) wants i= in d= itself");
             }
             long limit = signature.length().orElse(Long.MAX_VALUE);
-            return new Candidate(signature, tags, key, new BodyKey(signature.body(), limit));
+            return new Candidate(signature, tags, key, new BodyHash.Spec(signature.body(), limit));
         } catch (Refusal refusal) {
             return new Done(SignatureField.result(tags, refusal.status(), refusal.getMessage()));
         }
     }
 
     private KeyRecord key(SignatureField signature, Map<String, Answer<String>> answers) throws Refusal {
-        String name = signature.selector() + "._domainkey." + signature.domain();
-        Answer<String> answer = answers.computeIfAbsent(name, keys::lookup);
-        return switch (answer) {
-            case Answer.Failed<String> failed ->
-                    throw new Refusal(Status.TEMPERROR, "key lookup failed: " + failed.reason());
-            case Answer.NoSuchName<String> none -> throw Refusal.permanent("no key record at " + name);
-            case Answer.NoData<String> none -> throw Refusal.permanent("no key record at " + name);
-            case Answer.Found<String> found when found.records().size() != 1 ->
-                    throw Refusal.permanent(found.records().size() + " key records at " + name);
-            case Answer.Found<String> found -> KeyRecord.parse(found.records().getFirst(), signature.algorithm());
-        };
+        return KeyRecord.fetch(keys, signature.selector(), signature.domain(), signature.algorithm(), answers);
     }
 
     /** Reads the body once into every hash the candidates need. */
-    private static Map<BodyKey, BodyHash> hashBody(InputStream in, List<Outcome> outcomes) throws IOException {
-        Map<BodyKey, BodyHash> hashes = new LinkedHashMap<>();
-        Map<BodyKey, OutputStream> streams = new LinkedHashMap<>();
+    private static Map<BodyHash.Spec, BodyHash> hashBody(InputStream in, List<Outcome> outcomes) throws IOException {
+        List<BodyHash.Spec> specs = new ArrayList<>();
         for (Outcome outcome : outcomes) {
-            if (outcome instanceof Candidate c && !hashes.containsKey(c.body())) {
-                BodyHash hash = new BodyHash(c.body().limit());
-                hashes.put(c.body(), hash);
-                streams.put(c.body(), c.body().canonicalization().body(hash));
+            if (outcome instanceof Candidate c) {
+                specs.add(c.body());
             }
         }
-        byte[] buffer = new byte[64 * 1024];
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-            for (OutputStream stream : streams.values()) {
-                stream.write(buffer, 0, n);
-            }
-        }
-        for (OutputStream stream : streams.values()) {
-            stream.close();
-        }
-        return hashes;
+        return BodyHash.read(in, specs);
     }
 
     private static DkimResult check(HeaderSection section, Candidate candidate, BodyHash hash) {
@@ -159,16 +129,7 @@ public final class DkimVerifier {
         if (!MessageDigest.isEqual(hash.hash(), signature.bodyHash())) {
             return SignatureField.result(candidate.tags(), Status.FAIL, "body hash did not verify");
         }
-        String data = HeaderSelection.canonical(section, signature.signed(), signature.header())
-                + signature.canonicalWithoutB();
-        boolean good;
-        try {
-            good = signature.algorithm().verify(candidate.key().key(), data.getBytes(StandardCharsets.ISO_8859_1),
-                    signature.signature());
-        } catch (GeneralSecurityException e) {
-            good = false; // a malformed signature value: as good as a wrong one
-        }
-        if (!good) {
+        if (!signature.headerVerifies(section, candidate.key())) {
             return SignatureField.result(candidate.tags(), Status.FAIL, "signature did not verify");
         }
         if (hash.length() > limit) {

@@ -10,12 +10,12 @@ import java.util.Optional;
  * in angle brackets, comments removed. Anything else (no From, several From fields, several authors, a group) gets
  * no signature: DMARC receivers refuse such messages anyway.
  */
-final class FromDomain {
+public final class FromDomain {
 
     private FromDomain() {
     }
 
-    static Optional<String> of(HeaderSection section) {
+    public static Optional<String> of(HeaderSection section) {
         List<HeaderField> from = section.named("From");
         if (from.size() != 1) {
             return Optional.empty();

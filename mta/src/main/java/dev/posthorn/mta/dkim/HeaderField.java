@@ -10,20 +10,20 @@ import java.util.Locale;
  * @param name the name as written, without the white space some writers put before the colon
  * @param raw  the whole field, as received
  */
-record HeaderField(String name, String raw) {
+public record HeaderField(String name, String raw) {
 
     /** The name in lower case, for comparisons (field names are case-insensitive, RFC 5322 1.2.2). */
-    String key() {
+    public String key() {
         return name.toLowerCase(Locale.ROOT);
     }
 
     /** The text after the colon, as written (leading space, folding and line break included). */
-    String value() {
+    public String value() {
         int colon = raw.indexOf(':');
         return colon < 0 ? "" : raw.substring(colon + 1);
     }
 
-    boolean is(String other) {
+    public boolean is(String other) {
         return name.equalsIgnoreCase(other);
     }
 }

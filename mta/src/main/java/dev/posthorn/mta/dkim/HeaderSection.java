@@ -19,13 +19,13 @@ import java.util.List;
  *
  * @param fields the fields, top to bottom
  */
-record HeaderSection(List<HeaderField> fields) {
+public record HeaderSection(List<HeaderField> fields) {
 
     /** As for the Received count: header sections of real mail are far smaller. */
-    static final int MAX_OCTETS = 1 << 20;
-    static final int MAX_FIELDS = 10_000;
+    public static final int MAX_OCTETS = 1 << 20;
+    public static final int MAX_FIELDS = 10_000;
 
-    HeaderSection {
+    public HeaderSection {
         fields = Collections.unmodifiableList(new ArrayList<>(fields));
     }
 
@@ -33,7 +33,7 @@ record HeaderSection(List<HeaderField> fields) {
      * Reads the header section and the empty line after it; {@code in} is then at the body. {@code in} should be
      * buffered: it is read one octet at a time, so that not one octet of the body is taken.
      */
-    static HeaderSection read(InputStream in) throws IOException {
+    public static HeaderSection read(InputStream in) throws IOException {
         List<HeaderField> fields = new ArrayList<>();
         ByteArrayOutputStream field = new ByteArrayOutputStream();
         ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -91,7 +91,7 @@ record HeaderSection(List<HeaderField> fields) {
     }
 
     /** The fields named {@code name}, top to bottom. */
-    List<HeaderField> named(String name) {
+    public List<HeaderField> named(String name) {
         return fields.stream().filter(f -> f.is(name)).toList();
     }
 }

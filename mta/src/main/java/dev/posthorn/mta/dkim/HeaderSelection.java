@@ -12,12 +12,12 @@ import java.util.Map;
  * {@code From} once more than the message has {@code From} fields signs the absence of another one, so a
  * {@code From} added later (at the top, where readers look) breaks the signature.
  */
-final class HeaderSelection {
+public final class HeaderSelection {
 
     private HeaderSelection() {
     }
 
-    static List<HeaderField> select(HeaderSection section, List<String> names) {
+    public static List<HeaderField> select(HeaderSection section, List<String> names) {
         Map<String, List<HeaderField>> byName = new HashMap<>();
         for (HeaderField field : section.fields()) {
             byName.computeIfAbsent(field.key(), k -> new ArrayList<>()).add(field);
@@ -36,7 +36,7 @@ final class HeaderSelection {
     }
 
     /** The canonical form of the selected fields, in order, each with its line break (RFC 6376 3.7). */
-    static String canonical(HeaderSection section, List<String> names, Canonicalization canonicalization) {
+    public static String canonical(HeaderSection section, List<String> names, Canonicalization canonicalization) {
         StringBuilder out = new StringBuilder();
         for (HeaderField field : select(section, names)) {
             out.append(canonicalization.header(field));

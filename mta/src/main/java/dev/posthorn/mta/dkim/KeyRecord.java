@@ -1,6 +1,7 @@
 package dev.posthorn.mta.dkim;
 
 import java.io.ByteArrayOutputStream;
+import dev.posthorn.mta.dns.Answer;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
@@ -8,6 +9,7 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -16,7 +18,7 @@ import java.util.Optional;
  * @param key    the public key
  * @param strict whether {@code t=s} forbids {@code i=} in a subdomain of {@code d=}
  */
-record KeyRecord(PublicKey key, boolean strict) {
+public record KeyRecord(PublicKey key, boolean strict) {
 
     /** RFC 8301 3.2: verifiers must not accept smaller RSA keys. */
     static final int MIN_RSA_BITS = 1024;
@@ -29,6 +31,27 @@ record KeyRecord(PublicKey key, boolean strict) {
     /** DER of the AlgorithmIdentifier rsaEncryption with NULL parameters (RFC 3279 2.3.1). */
     private static final byte[] RSA_ALGORITHM = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86,
         (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
+
+    /**
+     * The one key record at {@code selector._domainkey.domain} for {@code algorithm} (RFC 6376 3.6.2.2), asked of
+     * {@code keys} once per name: {@code answers} keeps what each name gave, for the other signatures of a message.
+     *
+     * @throws Refusal TEMPERROR when the lookup failed for now, PERMERROR when there is no usable single record
+     */
+    public static KeyRecord fetch(KeyLookup keys, String selector, String domain, Algorithm algorithm,
+                                  Map<String, Answer<String>> answers) throws Refusal {
+        String name = selector + "._domainkey." + domain;
+        Answer<String> answer = answers.computeIfAbsent(name, keys::lookup);
+        return switch (answer) {
+            case Answer.Failed<String> failed ->
+                    throw new Refusal(DkimResult.Status.TEMPERROR, "key lookup failed: " + failed.reason());
+            case Answer.NoSuchName<String> none -> throw Refusal.permanent("no key record at " + name);
+            case Answer.NoData<String> none -> throw Refusal.permanent("no key record at " + name);
+            case Answer.Found<String> found when found.records().size() != 1 ->
+                    throw Refusal.permanent(found.records().size() + " key records at " + name);
+            case Answer.Found<String> found -> parse(found.records().getFirst(), algorithm);
+        };
+    }
 
     /**
      * Reads the record for a signature made with {@code algorithm}.
@@ -153,7 +176,7 @@ record KeyRecord(PublicKey key, boolean strict) {
     }
 
     /** The key record to publish for {@code key} (for {@code posthorn dkim keygen}). */
-    static String of(PublicKey key) {
+    public static String of(PublicKey key) {
         Algorithm algorithm = Algorithm.of(key).orElseThrow(() -> new IllegalArgumentException(
                 "not an RSA or Ed25519 key"));
         byte[] der = key.getEncoded();

@@ -1,7 +1,7 @@
 package dev.posthorn.mta.dkim;
 
 /** Why a signature cannot pass, found before or instead of the cryptography: a status and its reason. */
-final class Refusal extends Exception {
+public final class Refusal extends Exception {
 
     private static final long serialVersionUID = 1L;
 
@@ -12,11 +12,11 @@ final class Refusal extends Exception {
         this.status = status;
     }
 
-    static Refusal permanent(String reason) {
+    public static Refusal permanent(String reason) {
         return new Refusal(DkimResult.Status.PERMERROR, reason);
     }
 
-    DkimResult.Status status() {
+    public DkimResult.Status status() {
         return status;
     }
 }

@@ -1,6 +1,8 @@
 package dev.posthorn.mta.dkim;
 
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -12,6 +14,10 @@ import java.util.regex.Pattern;
  * A DKIM-Signature field, read and checked as RFC 6376 3.5 and 6.1.1 say: every required tag present, every value
  * well formed, {@code i=} within {@code d=}, {@code From} among the signed fields, {@code x=} after {@code t=} and
  * not yet past. Anything else is a {@link Refusal} with status PERMERROR.
+ *
+ * <p>An ARC-Message-Signature (RFC 8617 4.1.2) is read by the same rules, with the differences that section lists:
+ * no {@code v=}, and {@code i=} is the ARC instance (checked by the ARC code), not an identity; it may not sign
+ * ARC-Seal fields.
  *
  * @param field      the field as received
  * @param algorithm  {@code a=}
@@ -28,7 +34,7 @@ import java.util.regex.Pattern;
  * @param expiration {@code x=}, seconds since the epoch
  * @param bValue     where {@code b=}'s value is in {@code field.raw()}: start and end
  */
-record SignatureField(HeaderField field, Algorithm algorithm, byte[] signature, byte[] bodyHash,
+public record SignatureField(HeaderField field, Algorithm algorithm, byte[] signature, byte[] bodyHash,
                       Canonicalization header, Canonicalization body, String domain, List<String> signed,
                       String identity, OptionalLong length, String selector, OptionalLong timestamp,
                       OptionalLong expiration, int[] bValue) {
@@ -41,7 +47,7 @@ record SignatureField(HeaderField field, Algorithm algorithm, byte[] signature, 
     private static final Pattern FIELD_NAME = Pattern.compile("[\\x21-\\x39\\x3b-\\x7e]+");
 
     /** Whether {@code text} is a domain name or selector as DKIM writes them (RFC 6376 3.5 sub-domain labels). */
-    static boolean isDomain(String text) {
+    public static boolean isDomain(String text) {
         return text.length() <= 253 && LABELS.matcher(text).matches();
     }
 
@@ -62,14 +68,23 @@ record SignatureField(HeaderField field, Algorithm algorithm, byte[] signature, 
      */
     static SignatureField parse(HeaderField field, TagList tags, long now) throws Refusal {
         try {
-            return read(field, tags, now);
+            return read(field, tags, now, false);
         } catch (IllegalArgumentException e) {
             throw Refusal.permanent(e.getMessage());
         }
     }
 
-    private static SignatureField read(HeaderField field, TagList tags, long now) throws Refusal {
-        if (!tags.require("v").equals("1")) {
+    /** Checks the tags of an ARC-Message-Signature field (RFC 8617 4.1.2), {@code tags} being its parsed value. */
+    public static SignatureField parseArc(HeaderField field, TagList tags, long now) throws Refusal {
+        try {
+            return read(field, tags, now, true);
+        } catch (IllegalArgumentException e) {
+            throw Refusal.permanent(e.getMessage());
+        }
+    }
+
+    private static SignatureField read(HeaderField field, TagList tags, long now, boolean arc) throws Refusal {
+        if (!arc && !tags.require("v").equals("1")) {
             throw Refusal.permanent("incompatible version v=" + tags.require("v"));
         }
         String a = tags.require("a");
@@ -97,7 +112,10 @@ record SignatureField(HeaderField field, Algorithm algorithm, byte[] signature, 
         }
         Canonicalization header = canonicalization(c[0]);
         Canonicalization body = c.length == 2 ? canonicalization(c[1]) : Canonicalization.SIMPLE;
-        String identity = tags.get("i").orElse("@" + domain);
+        if (arc && signed.stream().anyMatch(n -> n.equalsIgnoreCase("ARC-Seal"))) {
+            throw Refusal.permanent("an ARC-Message-Signature may not sign ARC-Seal (RFC 8617 4.1.2)");
+        }
+        String identity = arc ? "@" + domain : tags.get("i").orElse("@" + domain);
         checkIdentity(identity, domain);
         if (tags.get("q").isPresent() && !List.of(tags.require("q").split(":")).stream().map(TagList::trimSpace)
                 .toList().contains("dns/txt")) {
@@ -159,7 +177,7 @@ record SignatureField(HeaderField field, Algorithm algorithm, byte[] signature, 
         return OptionalLong.of(value.bitLength() < 63 ? value.longValue() : Long.MAX_VALUE);
     }
 
-    static byte[] base64(String name, String value) throws Refusal {
+    public static byte[] base64(String name, String value) throws Refusal {
         String text = TagList.withoutSpace(value);
         try {
             byte[] decoded = Base64.getDecoder().decode(text);
@@ -169,6 +187,19 @@ record SignatureField(HeaderField field, Algorithm algorithm, byte[] signature, 
             return decoded;
         } catch (IllegalArgumentException e) {
             throw Refusal.permanent(name + "= is not base64");
+        }
+    }
+
+    /**
+     * Whether {@code b=} is a good signature by {@code key} of the fields {@code h=} names in {@code section} and of
+     * this field without its {@code b=} value (RFC 6376 3.7); the body hash is the caller's to check.
+     */
+    public boolean headerVerifies(HeaderSection section, KeyRecord key) {
+        String data = HeaderSelection.canonical(section, signed, header) + canonicalWithoutB();
+        try {
+            return algorithm.verify(key.key(), data.getBytes(StandardCharsets.ISO_8859_1), signature);
+        } catch (GeneralSecurityException e) {
+            return false; // a malformed signature value: as good as a wrong one
         }
     }
 

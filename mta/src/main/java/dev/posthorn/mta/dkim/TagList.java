@@ -13,7 +13,7 @@ import java.util.Optional;
  *
  * @param tags by name, in the order written
  */
-record TagList(Map<String, Tag> tags) {
+public record TagList(Map<String, Tag> tags) {
 
     /**
      * One tag.
@@ -24,15 +24,15 @@ record TagList(Map<String, Tag> tags) {
      * @param valueEnd   where it ends (at the {@code ;} or the end): the span that holds the value and the white space
      *                   around it, what is removed to blank {@code b=} (RFC 6376 3.7)
      */
-    record Tag(String name, String value, int valueStart, int valueEnd) {
+    public record Tag(String name, String value, int valueStart, int valueEnd) {
     }
 
-    TagList {
+    public TagList {
         tags = Collections.unmodifiableMap(new LinkedHashMap<>(tags));
     }
 
     /** @throws IllegalArgumentException with the reason when {@code text} is not a tag list */
-    static TagList parse(String text) {
+    public static TagList parse(String text) {
         Map<String, Tag> tags = new LinkedHashMap<>();
         int start = 0;
         while (start <= text.length()) {
@@ -69,12 +69,12 @@ record TagList(Map<String, Tag> tags) {
         return new TagList(tags);
     }
 
-    Optional<String> get(String name) {
+    public Optional<String> get(String name) {
         return Optional.ofNullable(tags.get(name)).map(Tag::value);
     }
 
     /** The value of a tag that must be there. */
-    String require(String name) {
+    public String require(String name) {
         return get(name).orElseThrow(() -> new IllegalArgumentException("no " + name + "= tag"));
     }
 
@@ -106,7 +106,7 @@ record TagList(Map<String, Tag> tags) {
     }
 
     /** Removes folding white space at both ends. */
-    static String trimSpace(String text) {
+    public static String trimSpace(String text) {
         int from = skipSpace(text, 0, text.length());
         int to = text.length();
         while (to > from && isFws(text.charAt(to - 1))) {
@@ -116,7 +116,7 @@ record TagList(Map<String, Tag> tags) {
     }
 
     /** The text with every folding white space character removed (base64 values, RFC 6376 3.5 b= and bh=). */
-    static String withoutSpace(String text) {
+    public static String withoutSpace(String text) {
         StringBuilder out = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             if (!isFws(text.charAt(i))) {

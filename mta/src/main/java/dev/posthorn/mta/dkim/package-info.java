@@ -32,6 +32,11 @@
  * {@code pass}, since the unsigned rest could say anything (RFC 6376 8.2). A key lookup that fails for now is a
  * TEMPERROR, never a pass or a permanent failure. Text from the message reaches a result only as printable ASCII.
  *
+ * <p>Shared with ARC ({@code dev.posthorn.mta.arc}), whose fields are DKIM signatures under other names: the header
+ * section and fields, tag lists, canonicalizations, body hashes ({@code BodyHash.read}), key records
+ * ({@code KeyRecord.fetch}), algorithms, {@code SignatureField.parseArc} and {@code FieldFolder} are public for it
+ * (the module exports neither package). The trust rules above hold for ARC's use of them.
+ *
  * <p>Not done: {@code z=} copied headers are ignored; the verifier takes one key record per selector (RFC 6376
  * 3.6.2.2 leaves several undefined, and they are refused); the testing flag {@code t=y} does not change results
  * (receivers weigh it, RFC 6376 3.6.1).

@@ -1,5 +1,6 @@
 package dev.posthorn.mta.inbound;
 
+import dev.posthorn.mta.arc.ArcResult;
 import dev.posthorn.mta.dkim.DkimResult;
 import dev.posthorn.mta.dmarc.DmarcVerdict;
 import dev.posthorn.mta.spf.SpfVerdict;
@@ -62,6 +63,29 @@ final class AuthenticationResults {
             property(text, "header.b", outcome.signatureB());
             results.add(text.toString());
         }
+        return this;
+    }
+
+    /**
+     * {@code arc=<result> (i=<instances> d=<domain>) header.oldest-pass=<n> smtp.remote-ip=<address>}: the
+     * properties RFC 8617 10.1 registers for the {@code arc} method; a failure gives its reason, none just
+     * {@code arc=none}.
+     */
+    AuthenticationResults arc(ArcResult result, String remoteIp) {
+        StringBuilder text = new StringBuilder("arc=").append(result.status().keyword());
+        if (result.status() == ArcResult.Status.NONE) {
+            results.add(text.toString());
+            return this;
+        }
+        if (result.status() == ArcResult.Status.PASS) {
+            text.append(" (i=").append(result.instances()).append(result.domain().isEmpty() ? "" : " d="
+                    + pvalue(result.domain())).append(')');
+            text.append(" header.oldest-pass=").append(result.oldestPass());
+        } else {
+            text.append(reason(result.reason()));
+        }
+        property(text, "smtp.remote-ip", remoteIp);
+        results.add(text.toString());
         return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.posthorn.mta.inbound;
 
+import dev.posthorn.mta.arc.ArcResult;
 import dev.posthorn.mta.config.Checks;
 import dev.posthorn.mta.dkim.DkimResult;
 import dev.posthorn.mta.dmarc.Author;
@@ -10,6 +11,7 @@ import dev.posthorn.mta.dmarc.DmarcVerifier;
 import dev.posthorn.mta.spf.SpfResult;
 import dev.posthorn.mta.spf.SpfVerdict;
 import dev.posthorn.mta.spf.SpfVerifier;
+import dev.posthorn.smtp.AddressLiteral;
 import dev.posthorn.smtp.Reply;
 import dev.posthorn.smtp.server.Envelope;
 import dev.posthorn.smtp.server.SessionInfo;
@@ -23,7 +25,10 @@ import java.util.stream.Collectors;
 /**
  * The inbound authentication of one MX listener: which sessions are checked, the streaming removal of forged
  * Authentication-Results ({@link HeaderFilter}), and at the end of DATA the SPF, DKIM and DMARC checks, the
- * Authentication-Results field and the decision to take or refuse the message ({@link InboundVerdict}).
+ * Authentication-Results field and the decision to take or refuse the message ({@link InboundVerdict}). The ARC
+ * chain (RFC 8617) is validated along with DKIM and recorded as {@code arc=} when the message has ARC fields
+ * (pass or fail); it refuses nothing (a receiver's use
+ * of ARC is local policy, RFC 8617 7.2).
  *
  * <p>Only clients that are neither in a trusted network nor authenticated are checked: mail from one's own users and
  * relays is not the Internet's, and their Authentication-Results fields (a content filter re-injecting mail, say)
@@ -48,6 +53,7 @@ public final class InboundChecks {
     private final SpfVerifier spf;
     private final DmarcVerifier dmarc;
     private final DkimVerification dkim;
+    private final Optional<ArcVerification> arc;
     private final DmarcObserver observer;
 
     /**
@@ -59,12 +65,19 @@ public final class InboundChecks {
      */
     public InboundChecks(Checks settings, String authservId, SpfVerifier spf, DmarcVerifier dmarc,
                          DkimVerification dkim) {
-        this(settings, authservId, spf, dmarc, dkim, DmarcObserver.NONE);
+        this(settings, authservId, spf, dmarc, dkim, Optional.empty(), DmarcObserver.NONE);
     }
 
-    /** @param observer told of each DMARC evaluation against a record that asks for aggregate reports */
+    /**
+     * As above, with ARC and the DMARC report counter: the chain is validated when DKIM is ({@code settings.dkim()}),
+     * its result written as {@code arc=} after the DKIM results.
+     *
+     * @param arc      the ARC verifier; empty for none (no {@code arc=} result then)
+     * @param observer told of each DMARC evaluation against a record that asks for aggregate reports
+     */
     public InboundChecks(Checks settings, String authservId, SpfVerifier spf, DmarcVerifier dmarc,
-                         DkimVerification dkim, DmarcObserver observer) {
+                         DkimVerification dkim, Optional<ArcVerification> arc, DmarcObserver observer) {
+        this.arc = Objects.requireNonNull(arc, "arc");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.authservId = Objects.requireNonNull(authservId, "authservId");
         this.spf = Objects.requireNonNull(spf, "spf");
@@ -102,6 +115,12 @@ public final class InboundChecks {
         if (settings.dkim()) {
             results.dkim(signatures);
         }
+        Optional<ArcResult> chain = Optional.empty();
+        if (settings.dkim() && arc.isPresent()) {
+            chain = Optional.of(arc.get().verify(message)).filter(c -> c.status() != ArcResult.Status.NONE);
+            // arc=none is left out: most mail has no ARC sets, and a sealer reads a missing arc= as none.
+            chain.ifPresent(c -> results.arc(c, AddressLiteral.format(session.remote().getAddress())));
+        }
         Optional<DmarcVerdict> dmarcVerdict = Optional.empty();
         if (settings.dmarc()) {
             Optional<String> spfPass = spfVerdict.filter(v -> v.result() == SpfResult.PASS).map(SpfVerdict::domain);
@@ -110,7 +129,7 @@ public final class InboundChecks {
             dmarcVerdict = Optional.of(dmarc.evaluate(Author.of(filtered.fromFields()), spfPass, dkimPasses));
             results.dmarc(dmarcVerdict.get());
         }
-        InboundVerdict verdict = decide(results, spfVerdict, signatures, dmarcVerdict, filtered.removed());
+        InboundVerdict verdict = decide(results, spfVerdict, signatures, chain, dmarcVerdict, filtered.removed());
         if (dmarcVerdict.isPresent() && spfVerdict.isPresent()) {
             ReportRows.of(envelope, spfVerdict.get(), signatures, dmarcVerdict.get(), verdict)
                     .ifPresent(row -> observer.observed(row.policyDomain(), row.published(), row.row()));
@@ -119,15 +138,18 @@ public final class InboundChecks {
     }
 
     private InboundVerdict decide(AuthenticationResults results, Optional<SpfVerdict> spfVerdict,
-                                  List<DkimResult> signatures, Optional<DmarcVerdict> dmarcVerdict, int removed) {
-        String summary = summary(spfVerdict, settings.dkim() ? Optional.of(signatures) : Optional.empty(),
+                                  List<DkimResult> signatures, Optional<ArcResult> chain,
+                                  Optional<DmarcVerdict> dmarcVerdict, int removed) {
+        String checked = summary(spfVerdict, settings.dkim() ? Optional.of(signatures) : Optional.empty(),
                 dmarcVerdict, removed);
+        String summary = chain.map(c -> (checked + " arc=" + c.status().keyword()).strip()).orElse(checked);
         boolean transientTrouble = spfVerdict.filter(v -> v.result() == SpfResult.TEMPERROR).isPresent()
                 || signatures.stream().anyMatch(s -> s.status() == DkimResult.Status.TEMPERROR);
         Optional<Reply> refusal = dmarcRefusal(dmarcVerdict, transientTrouble)
                 .or(() -> spfRefusal(spfVerdict, dmarcVerdict));
         return refusal.<InboundVerdict>map(reply -> new InboundVerdict.Refuse(reply, summary))
-                .orElseGet(() -> new InboundVerdict.Accept(results.field(), summary));
+                .orElseGet(() -> new InboundVerdict.Accept(results.field(), summary,
+                        chain.map(ArcResult::status).orElse(ArcResult.Status.NONE)));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.posthorn.mta.inbound;
 
+import dev.posthorn.mta.arc.ArcResult;
 import dev.posthorn.smtp.Reply;
 import java.util.Objects;
 
@@ -11,11 +12,19 @@ public sealed interface InboundVerdict {
 
     /**
      * Take the message, with {@code headerField} (an Authentication-Results field, CRLF-terminated) put on top.
+     *
+     * @param arc the ARC chain validation status, for a set this server adds when it forwards the message; none
+     *            when the message had no ARC sets or ARC was not checked
      */
-    record Accept(String headerField, String summary) implements InboundVerdict {
+    record Accept(String headerField, String summary, ArcResult.Status arc) implements InboundVerdict {
         public Accept {
             Objects.requireNonNull(headerField, "headerField");
             Objects.requireNonNull(summary, "summary");
+            Objects.requireNonNull(arc, "arc");
+        }
+
+        public Accept(String headerField, String summary) {
+            this(headerField, summary, ArcResult.Status.NONE);
         }
     }
 

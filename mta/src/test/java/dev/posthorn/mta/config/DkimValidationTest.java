@@ -174,4 +174,24 @@ class DkimValidationTest {
                   sing: {}
                 """, 2, "dkim.sing", "unknown key");
     }
+
+    @Test
+    void arcSealingIsOffByDefaultAndReadPrintedAndReadBack() throws Exception {
+        assertThat(ConfigFiles.load(dir, TWO_KEYS).dkim().arcSeal()).isFalse();
+        Config config = ConfigFiles.load(dir, TWO_KEYS + "  arc:\n    seal: true\n");
+        assertThat(config.dkim().arcSeal()).isTrue();
+        String printed = ConfigPrinter.print(config, dir);
+        assertThat(printed).contains("  arc:\n    seal: true\n");
+        assertThat(ConfigFiles.load(dir, printed)).isEqualTo(config);
+        assertThat(ConfigPrinter.print(Config.defaults(dir), dir)).contains("  arc:\n    seal: false\n");
+    }
+
+    @Test
+    void unknownArcKeysAreRefused() {
+        onlyProblem(dir, """
+                dkim:
+                  arc:
+                    verify: true
+                """, 3, "dkim.arc.verify", "unknown key");
+    }
 }

@@ -2,6 +2,7 @@ package dev.posthorn.mta.inbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.posthorn.mta.arc.ArcResult;
 import dev.posthorn.mta.dkim.DkimResult;
 import dev.posthorn.mta.dmarc.DmarcRecord;
 import dev.posthorn.mta.dmarc.DmarcResult;
@@ -20,6 +21,19 @@ class AuthenticationResultsTest {
 
     private static SpfVerdict spf(SpfResult result, String mailFrom, String reason) {
         return new SpfVerdict(result, SpfVerdict.Identity.MAILFROM, mailFrom, "example.com", reason);
+    }
+
+    @Test
+    void arcResultsCarryTheRegisteredProperties() {
+        String field = new AuthenticationResults("mx.example.org", false)
+                .arc(new ArcResult(ArcResult.Status.PASS, 2, 2, "list.example", "chain of 2 validated"), "192.0.2.1")
+                .arc(new ArcResult(ArcResult.Status.FAIL, 1, 0, "", "ARC-Seal i=1: \"bad\"\r\nX: y"), "2001:db8::1")
+                .arc(ArcResult.NONE, "192.0.2.1")
+                .field();
+        assertThat(field).isEqualTo("Authentication-Results: mx.example.org;\r\n"
+                + "\tarc=pass (i=2 d=list.example) header.oldest-pass=2 smtp.remote-ip=192.0.2.1;\r\n"
+                + "\tarc=fail reason=\"ARC-Seal i=1: \\\"bad\\\"??X: y\" smtp.remote-ip=\"2001:db8::1\";\r\n"
+                + "\tarc=none\r\n");
     }
 
     @Test
