@@ -92,8 +92,8 @@ final class Setup implements AutoCloseable {
         Notifier notifier = new Notifier(spool, config.hostname(), router.postmaster(), TransactionId::next,
                 FULL_RETURN_LIMIT, config.queue().reportsForUntrusted());
         try {
-            return new Setup(config, router, notifier, new Transports(config, dns, clock), retries, inbound,
-                    reporting, clock);
+            return new Setup(config, router, notifier, new Transports(config, dns, clock, reporting.tlsObserver()),
+                    retries, inbound, reporting, clock);
         } catch (IOException | RuntimeException e) {
             reporting.close();
             throw e;

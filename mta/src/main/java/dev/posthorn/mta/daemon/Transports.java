@@ -22,6 +22,7 @@ import dev.posthorn.mta.sts.PolicyFetcher;
 import dev.posthorn.mta.sts.PolicyStore;
 import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.mta.tls.Trust;
+import dev.posthorn.mta.tlsrpt.TlsRptObserver;
 import dev.posthorn.smtp.client.ClientTimeouts;
 import dev.posthorn.smtp.client.Endpoint;
 import java.io.IOException;
@@ -61,9 +62,10 @@ final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
 
     /**
      * The transports the configuration asks for; MX and MTA-STS questions go to {@code dns}. Policy lifetimes,
-     * certificate checks and the memory of failed handshakes run on {@code clock}.
+     * certificate checks and the memory of failed handshakes run on {@code clock}; every new session's TLS to an MX
+     * host is told to {@code tlsReports}.
      */
-    Transports(Config config, DnsClient dns, Clock clock) throws IOException {
+    Transports(Config config, DnsClient dns, Clock clock, TlsRptObserver tlsReports) throws IOException {
         this.hostname = config.hostname();
         this.maxReceivedHeaders = config.queue().maxReceivedHeaders();
         this.timeouts = config.outbound().timeouts();
@@ -75,7 +77,7 @@ final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
                 new PolicyStore(outbound.mtaStsCacheIn(config.spool())), clock)) : Optional.empty();
         DomainTls domainTls = new DomainTls(outbound.tls(), outbound.tlsPolicy(), trust, mtaSts, dane(config, clock));
         SmtpTransport smtp = new SmtpTransport(resolver, hostname, outbound.port(), outbound.timeouts(),
-                domainTls, outbound.bindAddress(), clock);
+                domainTls, outbound.bindAddress(), clock, tlsReports);
         Optional<RemoteDelivery.Smarthost> smarthost = Optional.empty();
         if (config.relay().isPresent()) {
             Relay relay = config.relay().get();

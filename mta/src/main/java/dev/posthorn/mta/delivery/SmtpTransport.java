@@ -7,6 +7,7 @@ import dev.posthorn.mta.spool.MessageBody;
 import dev.posthorn.mta.spool.SpoolEnvelope;
 import dev.posthorn.mta.spool.TlsRequest;
 import dev.posthorn.mta.tls.TlsPolicy;
+import dev.posthorn.mta.tlsrpt.TlsRptObserver;
 import dev.posthorn.smtp.AddressLiteral;
 import dev.posthorn.smtp.LogText;
 import dev.posthorn.smtp.MailParameters;
@@ -62,6 +63,7 @@ public final class SmtpTransport implements Transport, AutoCloseable {
     private final Optional<InetAddress> bindAddress;
     private final ConnectionCache connections = new ConnectionCache();
     private final BrokenTls brokenTls;
+    private final TlsReporting tlsReporting;
 
     /**
      * @param port      25 in production; tests give the port their servers listen on
@@ -88,6 +90,14 @@ public final class SmtpTransport implements Transport, AutoCloseable {
      */
     public SmtpTransport(MxResolver resolver, String helloName, int port, ClientTimeouts timeouts,
                          DomainTls domainTls, Optional<InetAddress> bindAddress, Clock clock) {
+        this(resolver, helloName, port, timeouts, domainTls, bindAddress, clock, TlsRptObserver.NONE);
+    }
+
+    /** @param tlsReports told of every new session's TLS to an MX host (RFC 8460) */
+    public SmtpTransport(MxResolver resolver, String helloName, int port, ClientTimeouts timeouts,
+                         DomainTls domainTls, Optional<InetAddress> bindAddress, Clock clock,
+                         TlsRptObserver tlsReports) {
+        this.tlsReporting = new TlsReporting(tlsReports);
         this.brokenTls = new BrokenTls(clock);
         this.bindAddress = bindAddress;
         this.resolver = resolver;
@@ -176,7 +186,8 @@ public final class SmtpTransport implements Transport, AutoCloseable {
             HostTls tls = envelope.parameters().requireTls() ? RequireTls.forRelay(policy) : HostTls.of(policy);
             trace.trying(remote, tls);
             try {
-                return attempt(envelope, host, address, viaPort, tls, remote, recipients, body, trace);
+                return attempt(envelope, Session.relay(host, address), viaPort, tls, remote, recipients, body,
+                        trace);
             } catch (IOException e) {
                 failures.add(remote, e);
             }
@@ -204,6 +215,9 @@ public final class SmtpTransport implements Transport, AutoCloseable {
                     tls = RequireTls.forMx(requirement, target, tls);
                 }
             } catch (TlsFailure skipped) {
+                if (!envelope.parameters().requireTls()) {   // the domain's policy refused it, not the sender
+                    tlsReporting.refused(domain, requirement, target, skipped);
+                }
                 log.info("{}: {} skipped: {}{}", envelope.id(), target.host(), skipped.label(),
                         LogText.escape(skipped.getMessage()));
                 trace.trying(target.host(), null);
@@ -215,7 +229,8 @@ public final class SmtpTransport implements Transport, AutoCloseable {
                 String remote = target.host() + "[" + AddressLiteral.format(address) + "]";
                 trace.trying(remote, tls);
                 try {
-                    return attempt(envelope, target.host(), address, port, tls, remote, recipients, body, trace);
+                    return attempt(envelope, new Session(domain, requirement, target.host(), address), port, tls,
+                            remote, recipients, body, trace);
                 } catch (IOException e) {
                     failures.add(remote, e);
                 }
@@ -225,9 +240,25 @@ public final class SmtpTransport implements Transport, AutoCloseable {
         return all(recipients, failures.deferral());
     }
 
-    private List<Outcome> attempt(SpoolEnvelope envelope, String host, InetAddress address, int toPort, HostTls tls,
+    /**
+     * Where an attempt goes: for an MX host, also its domain and the domain's requirement, which TLS reporting
+     * (RFC 8460) names; a smarthost or route has neither ({@code null}) and is not reported on.
+     */
+    private record Session(String domain, DomainTls.Requirement requirement, String host, InetAddress address) {
+        static Session relay(String host, InetAddress address) {
+            return new Session(null, null, host, address);
+        }
+
+        boolean reported() {
+            return domain != null;
+        }
+    }
+
+    private List<Outcome> attempt(SpoolEnvelope envelope, Session session, int toPort, HostTls tls,
                                   String remote, List<Mailbox> recipients, MessageBody body, DeliveryTrace trace)
             throws IOException {
+        String host = session.host();
+        InetAddress address = session.address();
         String server = address.getHostAddress() + "|" + toPort;
         // Decided before the kept sessions are looked at, so that a plain-text session is found again.
         boolean plainAfterFailure = tls.mayFallBackToPlainText() && brokenTls.failedRecently(server);
@@ -275,9 +306,17 @@ public final class SmtpTransport implements Transport, AutoCloseable {
                 trace.tls("none");
             }
             finding = tls.audit().inspect(client, host);
+            if (session.reported() && !plainAfterFailure) {
+                tlsReporting.session(session.domain(), session.requirement(), host, address, tls,
+                        client.tlsSession() != null, finding.map(f -> new TlsFailure(TlsFailure.NOT_AUTHENTICATED, f)));
+            }
         } catch (IOException e) {
             if (e instanceof TlsFailure || e instanceof javax.net.ssl.SSLException) {
                 trace.tls("failed: " + e.getMessage());
+                if (session.reported() && !plainAfterFailure && !requireTls) {
+                    tlsReporting.session(session.domain(), session.requirement(), host, address, tls, false,
+                            Optional.of(e));
+                }
             }
             client.close();
             if (tls.mayFallBackToPlainText() && !(e instanceof TlsFailure)) {

@@ -125,15 +125,17 @@ final class ReportMail {
                     new ByteArrayDataSource(gzipped, mediaType)));
             attachment.setFileName(fileName);
             attachment.setDisposition(MimeBodyPart.ATTACHMENT);
-            MimeMultipart parts = reportType.isEmpty() ? new MimeMultipart(textPart, attachment)
-                    : new MimeMultipart("report", textPart, attachment);
+            // Made as multipart/mixed even for a report: Angus Mail's handler for multipart/report writes only its own
+            // MultipartReport (a DSN); the Content-Type field below names the report type over the same boundary.
+            MimeMultipart parts = new MimeMultipart(textPart, attachment);
             message.setContent(parts);
             message.saveChanges();
             // After saveChanges, which would make its own: one id per report and destination, readable in logs.
             message.setHeader("Message-ID", "<" + id.replace('@', '.') + "." + Integer.toHexString(to.hashCode())
                     + "@" + hostname + ">");
             if (!reportType.isEmpty()) {
-                message.setHeader("Content-Type", parts.getContentType() + "; report-type=\"" + reportType + "\"");
+                message.setHeader("Content-Type", parts.getContentType().replaceFirst("^multipart/mixed",
+                        "multipart/report") + "; report-type=\"" + reportType + "\"");
             }
             for (Map.Entry<String, String> field : fields.entrySet()) {
                 message.setHeader(field.getKey(), field.getValue());

@@ -9,7 +9,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The dmarc section: reports off by default, every key read and printed, the mistakes an operator can make. */
+/**
+ * The report sections, dmarc.reports and tls_rpt: off by default, every key read and printed, the mistakes an
+ * operator can make.
+ */
 class DmarcReportsConfigTest {
 
     @TempDir
@@ -60,5 +63,26 @@ class DmarcReportsConfigTest {
         onlyProblem(dir, "dmarc:\n  reports:\n    email: not an address\n", 3, "dmarc.reports", "");
         onlyProblem(dir, "dmarc:\n  reports:\n    enable: true\n", 3, "dmarc.reports.enable", "unknown key");
         onlyProblem(dir, "dmarc:\n  report: {}\n", 2, "dmarc.report", "unknown key");
+    }
+
+    @Test
+    void tlsReportsAreOffByDefaultAndEveryKeyIsReadAndPrintedBack() throws ConfigException {
+        assertThat(Config.defaults(dir).tlsReports()).isEqualTo(ReportSettings.OFF);
+        Config config = ConfigFiles.load(dir, """
+                tls_rpt:
+                  enabled: true
+                  interval: 12h
+                  org_name: Example Mail
+                  email: tls-reports@example.org
+                """);
+        assertThat(config.tlsReports()).isEqualTo(new ReportSettings(true, Duration.ofHours(12),
+                Optional.of("Example Mail"), Optional.of("tls-reports@example.org"), Optional.empty()));
+        String printed = ConfigPrinter.print(config, dir);
+        for (String key : ReportsReader.TLS_KEYS) {
+            assertThat(printed).containsPattern("\ntls_rpt:\n(  .*\n)*  (# )?" + key + ": ");
+        }
+        assertThat(ConfigFiles.load(dir, printed)).isEqualTo(config);
+        onlyProblem(dir, "tls_rpt:\n  extra_contact_info: x\n", 2, "tls_rpt.extra_contact_info", "unknown key");
+        onlyProblem(dir, "tls_rpt:\n  interval: 0s\n", 2, "tls_rpt.interval", "");
     }
 }

@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 import dev.posthorn.mta.config.Checks;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.ReportSettings;
+import dev.posthorn.mta.config.Dkim;
 import dev.posthorn.mta.config.Dns;
+import dev.posthorn.mta.dkim.DkimSigner;
+import dev.posthorn.mta.dkim.KeyFile;
 import dev.posthorn.mta.dmarc.AggregateSchema;
 import dev.posthorn.mta.reports.DmarcStore;
 import dev.posthorn.smtp.ForwardPath;
@@ -31,6 +34,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.zip.GZIPInputStream;
@@ -75,7 +79,7 @@ class DmarcReportsTest {
         dns.close();
     }
 
-    private Config config(boolean reports) throws IOException {
+    private Config config(boolean reports) throws IOException, java.security.GeneralSecurityException {
         Path list = Files.writeString(dir.resolve("suffixes.dat"), "// the test top-level domain\ntest\n");
         Config c = TestConfigs.conformance(dir);
         return new Config(c.hostname(), c.spool(), c.listeners(), c.tls(), c.trustedNetworks(), c.limits(),
@@ -83,7 +87,11 @@ class DmarcReportsTest {
                 c.relay(), c.routes(), c.outbound())
                 .withChecks(new Checks(true, true, true, true, true, false, Optional.of(list)))
                 .withDmarcReports(new ReportSettings(reports, Duration.ofSeconds(2), Optional.of("Posthorn test"),
-                        Optional.of("dmarc-reports@posthorn.test"), Optional.empty()));
+                        Optional.of("dmarc-reports@posthorn.test"), Optional.empty()))
+                // A key for the reports' domain: they are mail of this server's making, so they are signed.
+                .withDkim(new Dkim(Map.of("posthorn.test", List.of(new Dkim.Key("r2026", Path.of("rsa.pem"),
+                        KeyFile.generate("rsa").getPrivate()))), DkimSigner.DEFAULT_HEADERS,
+                        DkimSigner.DEFAULT_OVERSIGNED, Optional.empty()));
     }
 
     private static int send(Daemon daemon, String sender, String from) throws IOException {
@@ -99,7 +107,7 @@ class DmarcReportsTest {
     }
 
     /** The reports in alice's mailbox: each one's subject, attachment file name and XML. */
-    private record Report(String subject, String from, String fileName, byte[] xml) {
+    private record Report(String subject, String from, String fileName, byte[] xml, String signature) {
     }
 
     private List<Report> reports() throws Exception {
@@ -115,8 +123,9 @@ class DmarcReportsTest {
                 Part part = parts.getBodyPart(i);
                 if (part.isMimeType("application/gzip")) {
                     try (InputStream in = new GZIPInputStream(part.getInputStream())) {
+                        String[] signature = message.getHeader("DKIM-Signature");
                         reports.add(new Report(message.getSubject(), message.getFrom()[0].toString(),
-                                part.getFileName(), in.readAllBytes()));
+                                part.getFileName(), in.readAllBytes(), signature == null ? "" : signature[0]));
                     }
                 }
             }
@@ -159,6 +168,7 @@ class DmarcReportsTest {
                 assertThat(report.subject()).startsWith("Report Domain: sender.test Submitter: mx.posthorn.test"
                         + " Report-ID: <");
                 assertThat(report.from()).isEqualTo("dmarc-reports@posthorn.test");
+                assertThat(report.signature()).contains("d=posthorn.test").contains("s=r2026");
                 assertThat(report.fileName()).matches("mx\\.posthorn\\.test!sender\\.test![0-9]+![0-9]+\\.xml\\.gz");
                 Document doc = AggregateSchema.parse(report.xml());
                 XPath x = XPathFactory.newInstance().newXPath();
