@@ -74,7 +74,7 @@ final class Transports implements QueueRunner.LocalTransports, AutoCloseable {
         Trust trust = Trust.of(outbound.caFile());
         this.mtaSts = outbound.mtaSts() ? Optional.of(new MtaSts(dns,
                 new PolicyFetcher(dns, trust, PolicyFetcher.HTTPS_PORT, STS_TIMEOUT, STS_DEADLINE),
-                new PolicyStore(outbound.mtaStsCacheIn(config.spool())), clock)) : Optional.empty();
+                new PolicyStore(outbound.mtaStsCacheIn(config.spool())), clock, tlsReports)) : Optional.empty();
         DomainTls domainTls = new DomainTls(outbound.tls(), outbound.tlsPolicy(), trust, mtaSts, dane(config, clock));
         SmtpTransport smtp = new SmtpTransport(resolver, hostname, outbound.port(), outbound.timeouts(),
                 domainTls, outbound.bindAddress(), clock, tlsReports);

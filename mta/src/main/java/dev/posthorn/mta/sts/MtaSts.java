@@ -3,6 +3,10 @@ package dev.posthorn.mta.sts;
 import dev.posthorn.mta.dns.Answer;
 import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.tls.Printable;
+import dev.posthorn.mta.tlsrpt.PolicyRef;
+import dev.posthorn.mta.tlsrpt.ResultType;
+import dev.posthorn.mta.tlsrpt.SessionResult;
+import dev.posthorn.mta.tlsrpt.TlsRptObserver;
 import dev.posthorn.smtp.Domain;
 import dev.posthorn.smtp.LogText;
 import java.io.IOException;
@@ -11,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -43,6 +48,7 @@ public final class MtaSts implements AutoCloseable {
     private final PolicyFetcher fetcher;
     private final PolicyStore store;
     private final Clock clock;
+    private final TlsRptObserver tlsReports;
     private final Map<String, CachedPolicy> cache = new ConcurrentHashMap<>();
     /** Fetches that failed, by domain: the id they were for and when to try again. */
     private final Map<String, Failure> failures = new ConcurrentHashMap<>();
@@ -53,6 +59,17 @@ public final class MtaSts implements AutoCloseable {
 
     /** Loads the policies kept in {@code store}; expired ones are deleted. */
     public MtaSts(DnsClient dns, PolicyFetcher fetcher, PolicyStore store, Clock clock) throws IOException {
+        this(dns, fetcher, store, clock, TlsRptObserver.NONE);
+    }
+
+    /**
+     * As above, telling TLS reporting (RFC 8460 4.3.2.2) of each fetch that fails: {@code sts-webpki-invalid} when
+     * the policy host's certificate did not validate, {@code sts-policy-invalid} for a policy that does not parse,
+     * {@code sts-policy-fetch-error} otherwise.
+     */
+    public MtaSts(DnsClient dns, PolicyFetcher fetcher, PolicyStore store, Clock clock, TlsRptObserver tlsReports)
+            throws IOException {
+        this.tlsReports = tlsReports;
         this.dns = dns;
         this.fetcher = fetcher;
         this.store = store;
@@ -146,8 +163,10 @@ public final class MtaSts implements AutoCloseable {
             String body = fetcher.fetch(domain);
             policy = new CachedPolicy(domain, id, body, StsPolicy.parse(body), now);
         } catch (IOException e) {
+            report(domain, webPki(e) ? ResultType.STS_WEBPKI_INVALID : ResultType.STS_POLICY_FETCH_ERROR, e);
             return failed(domain, id, now, "policy of " + domain + " not fetched: " + e.getMessage());
         } catch (IllegalArgumentException e) {
+            report(domain, ResultType.STS_POLICY_INVALID, e);
             return failed(domain, id, now, "malformed policy of " + domain + " ignored, as if there were none: "
                     + Printable.of(e.getMessage()));
         }
@@ -156,6 +175,28 @@ public final class MtaSts implements AutoCloseable {
                 policy.policy().mode(), LogText.escape(policy.policy().mx()), policy.policy().maxAge().getSeconds());
         keep(policy);
         return Optional.of(policy);
+    }
+
+    /** The policy host's certificate was refused: the handshake failed on a certificate or its name. */
+    private static boolean webPki(IOException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof javax.net.ssl.SSLHandshakeException
+                    || cause instanceof javax.net.ssl.SSLPeerUnverifiedException
+                    || cause instanceof java.security.cert.CertificateException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void report(String domain, ResultType type, Exception e) {
+        try {
+            tlsReports.session(new SessionResult(domain, new PolicyRef(PolicyRef.Type.STS, List.of(), List.of()),
+                    Optional.of(new SessionResult.Failure(type, "mta-sts." + domain, "",
+                            Printable.of(String.valueOf(e.getMessage()))))));
+        } catch (RuntimeException ignored) {
+            // counting never stops a delivery
+        }
     }
 
     private Optional<CachedPolicy> failed(String domain, String id, Instant now, String reason) {

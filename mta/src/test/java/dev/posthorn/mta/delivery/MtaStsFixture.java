@@ -8,6 +8,7 @@ import dev.posthorn.mta.sts.PolicyServer;
 import dev.posthorn.mta.sts.PolicyStore;
 import dev.posthorn.mta.tls.TestCa;
 import dev.posthorn.mta.tls.Trust;
+import dev.posthorn.mta.tlsrpt.TlsRptObserver;
 import dev.posthorn.smtp.client.ClientTimeouts;
 import dev.posthorn.smtp.server.ServerTls;
 import java.io.IOException;
@@ -114,8 +115,13 @@ final class MtaStsFixture implements BeforeEachCallback, AfterEachCallback {
 
     /** MTA-STS as the daemon builds it, fetching from the policy host through {@code dns}, its cache in {@code sts}. */
     MtaSts mtaSts(DnsClient dns) throws IOException {
+        return mtaSts(dns, TlsRptObserver.NONE);
+    }
+
+    /** The same, telling TLS reporting of failed fetches. */
+    MtaSts mtaSts(DnsClient dns, TlsRptObserver tlsReports) throws IOException {
         return closeAfter(new MtaSts(dns, new PolicyFetcher(dns, trust, https.port(), Duration.ofSeconds(3),
-                Duration.ofSeconds(6)), new PolicyStore(dir.resolve("sts")), Clock.systemUTC()));
+                Duration.ofSeconds(6)), new PolicyStore(dir.resolve("sts")), Clock.systemUTC(), tlsReports));
     }
 
     /** A transport as the daemon builds it, MX hosts from {@code dns}, every MX host on {@code port}. */

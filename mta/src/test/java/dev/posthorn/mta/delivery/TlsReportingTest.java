@@ -50,7 +50,7 @@ class TlsReportingTest {
         DnsResponder dns = fixture.closeAfter(zone.start());
         DnsClient client = DnsClient.plain(List.of(dns.address()), Duration.ofSeconds(2));
         DomainTls tls = new DomainTls(TlsPolicy.MAY, Map.of(), fixture.trust(),
-                mtaSts ? Optional.of(fixture.mtaSts(client)) : Optional.empty(), Optional.empty());
+                mtaSts ? Optional.of(fixture.mtaSts(client, seen::add)) : Optional.empty(), Optional.empty());
         return fixture.closeAfter(new SmtpTransport(new MxResolver(client, new SplittableRandom(3)),
                 "out.posthorn.test", fixture.mx().port(), ClientTimeouts.all(Duration.ofSeconds(5)), tls,
                 Optional.empty(), Clock.systemUTC(), seen::add));
@@ -144,5 +144,27 @@ class TlsReportingTest {
         send(transport);
         assertThat(fixture.mx().received()).hasSize(2);
         assertThat(seen).hasSize(1);
+    }
+
+    @Test
+    void aPolicyThatDoesNotParseIsReportedAsStsPolicyInvalid() throws Exception {
+        fixture.https().serve("version: STSv1\nmode: sometimes\n");
+        fixture.mx().start("127.0.0.3", "mx.example.net", fixture.signed("mx.example.net"));
+        assertThat(send(transport(true, "mx.example.net"))).isInstanceOf(Outcome.Delivered.class);
+        assertThat(seen).hasSize(2);
+        SessionResult fetch = seen.getFirst();
+        assertThat(fetch.policy().type()).isEqualTo(PolicyRef.Type.STS);
+        assertThat(fetch.failure().orElseThrow().type()).isEqualTo(ResultType.STS_POLICY_INVALID);
+        assertThat(fetch.failure().orElseThrow().receivingMx()).isEqualTo("mta-sts.example.net");
+        assertThat(seen.get(1).policy()).as("the session itself, under no policy").isEqualTo(PolicyRef.NONE);
+        assertThat(seen.get(1).successful()).isTrue();
+    }
+
+    @Test
+    void aPolicyHostThatRedirectsIsReportedAsStsPolicyFetchError() throws Exception {
+        fixture.https().serve("").redirect("https://elsewhere.example.net/");
+        fixture.mx().start("127.0.0.3", "mx.example.net", fixture.signed("mx.example.net"));
+        send(transport(true, "mx.example.net"));
+        assertThat(seen.getFirst().failure().orElseThrow().type()).isEqualTo(ResultType.STS_POLICY_FETCH_ERROR);
     }
 }
