@@ -410,16 +410,21 @@ public final class ConfigPrinter {
         line("# dkim.sign has a key for the sender's domain. Counts are kept in dmarc-reports.db in the spool.");
         line("dmarc:");
         line("  reports:");
-        line("    enabled: " + reports.enabled());
-        line("    # Intervals start at multiples of it since the epoch: a day starts at midnight UTC.");
-        line("    interval: " + DurationLiteral.format(reports.interval()));
-        reports.orgName().ifPresentOrElse(name -> line("    org_name: " + scalar(name)),
-                () -> line("    # org_name: the hostname"));
-        reports.email().ifPresentOrElse(email -> line("    email: " + scalar(email)),
-                () -> line("    # email: postmaster@<hostname> (From and MAIL FROM of the reports)"));
+        reportKeys(reports, "    ");
         reports.extraContactInfo().ifPresentOrElse(text -> line("    extra_contact_info: " + scalar(text)),
                 () -> line("    # extra_contact_info: (none)"));
         line("");
+    }
+
+    /** The keys both report sections have, at {@code indent}. */
+    private void reportKeys(ReportSettings reports, String indent) {
+        line(indent + "enabled: " + reports.enabled());
+        line(indent + "# Intervals start at multiples of it since the epoch: a day starts at midnight UTC.");
+        line(indent + "interval: " + DurationLiteral.format(reports.interval()));
+        reports.orgName().ifPresentOrElse(name -> line(indent + "org_name: " + scalar(name)),
+                () -> line(indent + "# org_name: the hostname"));
+        reports.email().ifPresentOrElse(email -> line(indent + "email: " + scalar(email)),
+                () -> line(indent + "# email: postmaster@<hostname> (From, MAIL FROM and contact of the reports)"));
     }
 
     private void tlsRpt(ReportSettings reports) {
@@ -428,13 +433,7 @@ public final class ConfigPrinter {
         line("# publishes _smtp._tls: by mail to its mailto: destinations (DKIM-signed when dkim.sign has a key for");
         line("# the sender's domain), by HTTPS POST to its https: ones. Counts are kept in tls-reports.db in the spool.");
         line("tls_rpt:");
-        line("  enabled: " + reports.enabled());
-        line("  # Intervals start at multiples of it since the epoch: a day starts at midnight UTC.");
-        line("  interval: " + DurationLiteral.format(reports.interval()));
-        reports.orgName().ifPresentOrElse(name -> line("  org_name: " + scalar(name)),
-                () -> line("  # org_name: the hostname"));
-        reports.email().ifPresentOrElse(email -> line("  email: " + scalar(email)),
-                () -> line("  # email: postmaster@<hostname> (From, MAIL FROM and contact-info of the reports)"));
+        reportKeys(reports, "  ");
         line("");
     }
 
