@@ -1,7 +1,6 @@
 package dev.posthorn.mta.dkim;
 
 import dev.posthorn.mta.dns.Answer;
-import dev.posthorn.mta.dns.DnsClient;
 
 /**
  * Where a verifier finds key records: the TXT records at {@code selector._domainkey.domain} (RFC 6376 3.6.2.2).

@@ -7,7 +7,7 @@
  * body; {@link dev.posthorn.mta.dkim.DkimVerifier} checks a received message and gives one
  * {@link dev.posthorn.mta.dkim.DkimResult} per signature, in Authentication-Results terms (RFC 8601), for the code
  * that writes that field and evaluates DMARC. Key records come through a {@link dev.posthorn.mta.dkim.KeyLookup}:
- * DNS TXT in the daemon ({@link dev.posthorn.mta.dns.DnsClient#txt}), a file on the command line.
+ * DNS TXT in the daemon ({@link dev.posthorn.mta.dns.DnsLookup#txt}), a file on the command line.
  * {@link dev.posthorn.mta.dkim.KeyFile} reads and writes PKCS#8 PEM keys and writes the DNS record to publish.
  * Inside: {@code TagList} (RFC 6376 3.2), {@code HeaderSection}/{@code HeaderField} (the header read as octets),
  * {@code Canonicalization} (3.4, streaming for bodies), {@code BodyHash} (with {@code l=}), {@code HeaderSelection}

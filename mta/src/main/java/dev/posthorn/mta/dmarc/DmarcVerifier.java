@@ -1,7 +1,7 @@
 package dev.posthorn.mta.dmarc;
 
 import dev.posthorn.mta.dns.Answer;
-import dev.posthorn.mta.dns.DnsClient;
+import dev.posthorn.mta.dns.DnsLookup;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,7 +18,7 @@ import java.util.random.RandomGenerator;
  */
 public final class DmarcVerifier {
 
-    private final DnsClient dns;
+    private final DnsLookup dns;
     private final Supplier<PublicSuffixList> suffixes;
     private final RandomGenerator random;
 
@@ -27,7 +27,7 @@ public final class DmarcVerifier {
      * @param suffixes the public suffix list, for organisational domains
      * @param random   samples {@code pct} (RFC 7489 6.6.4); used under a lock, so it need not be thread-safe
      */
-    public DmarcVerifier(DnsClient dns, Supplier<PublicSuffixList> suffixes, RandomGenerator random) {
+    public DmarcVerifier(DnsLookup dns, Supplier<PublicSuffixList> suffixes, RandomGenerator random) {
         this.dns = Objects.requireNonNull(dns, "dns");
         this.suffixes = Objects.requireNonNull(suffixes, "suffixes");
         this.random = Objects.requireNonNull(random, "random");

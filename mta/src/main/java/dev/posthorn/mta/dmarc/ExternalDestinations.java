@@ -1,7 +1,7 @@
 package dev.posthorn.mta.dmarc;
 
 import dev.posthorn.mta.dns.Answer;
-import dev.posthorn.mta.dns.DnsClient;
+import dev.posthorn.mta.dns.DnsLookup;
 import dev.posthorn.smtp.Domain;
 import java.util.Locale;
 import java.util.Objects;
@@ -19,10 +19,10 @@ import java.util.function.Supplier;
  */
 public final class ExternalDestinations {
 
-    private final DnsClient dns;
+    private final DnsLookup dns;
     private final Supplier<PublicSuffixList> suffixes;
 
-    public ExternalDestinations(DnsClient dns, Supplier<PublicSuffixList> suffixes) {
+    public ExternalDestinations(DnsLookup dns, Supplier<PublicSuffixList> suffixes) {
         this.dns = Objects.requireNonNull(dns, "dns");
         this.suffixes = Objects.requireNonNull(suffixes, "suffixes");
     }

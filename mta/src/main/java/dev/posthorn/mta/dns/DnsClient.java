@@ -2,7 +2,6 @@ package dev.posthorn.mta.dns;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +51,7 @@ import org.xbill.DNS.dnssec.ValidatingResolver;
  *
  * <p>Safe for concurrent use.
  */
-public final class DnsClient {
+public final class DnsClient implements DnsLookup {
 
     /** Each server is asked at most this many times per question, like resolv.conf's {@code attempts:2}. */
     private static final int ATTEMPTS = 2;
@@ -190,26 +189,24 @@ public final class DnsClient {
      * DKIM, DMARC and MTA-STS read them (RFC 7208 3.3, RFC 6376 3.6.2.2, RFC 8461 3.1). Decoded as ISO-8859-1, so that
      * every octet survives as one character. Their number is bounded by the DNS message (64 KiB at most).
      */
+    @Override
     public Answer<String> txt(String name) {
         return ask(name, Type.TXT, record -> record instanceof TXTRecord txt ? Optional.of(joined(txt))
                 : Optional.empty());
     }
 
     /** The IPv4 addresses of {@code name}. */
+    @Override
     public Answer<InetAddress> a(String name) {
         return ask(name, Type.A, record -> record instanceof ARecord a ? Optional.of(a.getAddress())
                 : Optional.empty());
     }
 
     /** The IPv6 addresses of {@code name}. */
+    @Override
     public Answer<InetAddress> aaaa(String name) {
         return ask(name, Type.AAAA, record -> record instanceof AAAARecord aaaa ? Optional.of(aaaa.getAddress())
                 : Optional.empty());
-    }
-
-    /** The addresses of {@code name} of the same family as {@code like}: A for IPv4, AAAA for IPv6 (SPF). */
-    public Answer<InetAddress> addresses(String name, InetAddress like) {
-        return like instanceof Inet4Address ? a(name) : aaaa(name);
     }
 
     /**
@@ -222,12 +219,14 @@ public final class DnsClient {
     }
 
     /** The MX records of {@code name}, in DNS order. */
+    @Override
     public Answer<Exchanger> mx(String name) {
         return ask(name, Type.MX, record -> record instanceof MXRecord mx
                 ? Optional.of(new Exchanger(mx.getPriority(), QueryName.text(mx.getTarget()))) : Optional.empty());
     }
 
     /** The names the reverse zone gives for {@code address} (PTR records, RFC 1035 3.5, RFC 3596 2.5). */
+    @Override
     public Answer<String> ptr(InetAddress address) {
         return decoded(lookup(ReverseMap.fromAddress(address), Type.PTR), record -> record instanceof PTRRecord ptr
                 ? Optional.of(QueryName.text(ptr.getTarget())) : Optional.empty());

@@ -1,7 +1,7 @@
 package dev.posthorn.mta.spf;
 
 import dev.posthorn.mta.dns.Answer;
-import dev.posthorn.mta.dns.DnsClient;
+import dev.posthorn.mta.dns.DnsLookup;
 import dev.posthorn.mta.dns.Exchanger;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -36,7 +36,7 @@ final class Evaluation {
         }
     }
 
-    private final DnsClient dns;
+    private final DnsLookup dns;
     private final InetAddress ip;
     private final String sender;
     private final String helo;
@@ -44,7 +44,7 @@ final class Evaluation {
     private int dnsTerms;
     private int voidLookups;
 
-    Evaluation(DnsClient dns, InetAddress ip, String sender, String helo, long deadline) {
+    Evaluation(DnsLookup dns, InetAddress ip, String sender, String helo, long deadline) {
         this.dns = dns;
         this.ip = ip;
         this.sender = sender;

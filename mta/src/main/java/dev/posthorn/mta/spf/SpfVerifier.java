@@ -1,6 +1,6 @@
 package dev.posthorn.mta.spf;
 
-import dev.posthorn.mta.dns.DnsClient;
+import dev.posthorn.mta.dns.DnsLookup;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -24,14 +24,14 @@ public final class SpfVerifier {
     /** RFC 7208 4.6.4: the names of one MX or PTR query that are looked at. */
     static final int MAX_NAMES = 10;
 
-    private final DnsClient dns;
+    private final DnsLookup dns;
     private final Duration timeLimit;
 
     /**
      * @param dns       where the records come from
      * @param timeLimit how long one check may take in all; RFC 7208 4.6.4 asks for at least 20 seconds
      */
-    public SpfVerifier(DnsClient dns, Duration timeLimit) {
+    public SpfVerifier(DnsLookup dns, Duration timeLimit) {
         this.dns = Objects.requireNonNull(dns, "dns");
         this.timeLimit = Objects.requireNonNull(timeLimit, "timeLimit");
     }

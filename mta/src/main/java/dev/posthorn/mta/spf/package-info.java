@@ -13,7 +13,7 @@
  * can cause is bounded as RFC 7208 4.6.4 asks: ten DNS-querying terms in all (includes and redirects share the count,
  * so loops end there), two void lookups, ten MX names per {@code mx}, the first ten PTR names, and an overall time
  * limit after which the result is temperror. Macro expansion escapes nothing into zone-file syntax: names are handed
- * to DNS label by label ({@link dev.posthorn.mta.dns.DnsClient}), and reasons are plain text for logs and comments.
+ * to DNS label by label ({@link dev.posthorn.mta.dns.DnsLookup}), and reasons are plain text for logs and comments.
  * A DNS failure is temperror, never a pass or a fail.
  */
 package dev.posthorn.mta.spf;
