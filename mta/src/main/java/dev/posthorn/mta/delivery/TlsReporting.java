@@ -2,6 +2,7 @@ package dev.posthorn.mta.delivery;
 
 import dev.posthorn.mta.dns.Target;
 import dev.posthorn.mta.tls.Printable;
+import dev.posthorn.mta.tls.TlsPolicy;
 import dev.posthorn.mta.tlsrpt.PolicyRef;
 import dev.posthorn.mta.tlsrpt.ResultType;
 import dev.posthorn.mta.tlsrpt.SessionResult;
@@ -54,13 +55,16 @@ final class TlsReporting {
 
     /** A host the requirement refused before any connection. */
     void refused(String domain, DomainTls.Requirement requirement, Target target, TlsFailure failure) {
+        if (observer == TlsRptObserver.NONE) {
+            return;   // reports are off: nothing to build
+        }
         report(domain, requirement, target.host(), Optional.empty(), Optional.of(failure));
     }
 
     /** A new session whose TLS was set up as {@code tls} asks ({@code problem}: what failed, if anything). */
     void session(String domain, DomainTls.Requirement requirement, String host, InetAddress address, HostTls tls,
                  boolean encrypted, Optional<Exception> problem) {
-        if (tls.policy().tls() == dev.posthorn.mta.tls.TlsPolicy.NONE && problem.isEmpty()) {
+        if (observer == TlsRptObserver.NONE || tls.policy().tls() == TlsPolicy.NONE && problem.isEmpty()) {
             return;
         }
         Optional<Exception> failure = problem.isEmpty() && !encrypted

@@ -130,7 +130,7 @@ public final class InboundChecks {
             results.dmarc(dmarcVerdict.get());
         }
         InboundVerdict verdict = decide(results, spfVerdict, signatures, chain, dmarcVerdict, filtered.removed());
-        if (dmarcVerdict.isPresent() && spfVerdict.isPresent()) {
+        if (observer != DmarcObserver.NONE && dmarcVerdict.isPresent() && spfVerdict.isPresent()) {
             ReportRows.of(envelope, spfVerdict.get(), signatures, dmarcVerdict.get(), verdict)
                     .ifPresent(row -> observer.observed(row.policyDomain(), row.published(), row.row()));
         }
