@@ -65,17 +65,8 @@ public final class DmarcReporter implements DmarcObserver, AutoCloseable {
      */
     public int sendDue(ReportSubmission submission) {
         try {
-            int sent = 0;
-            Instant current = Ticker.periodOf(clock.instant(), settings.interval());
-            for (Instant period : store.periodsBefore(current)) {
-                for (String domain : store.domains(period)) {
-                    if (closed) {
-                        return sent;
-                    }
-                    sent += report(submission, period, domain);
-                }
-            }
-            return sent;
+            return Ticker.sendEnded(store, Ticker.periodOf(clock.instant(), settings.interval()), () -> closed,
+                    (period, domain) -> report(submission, period, domain));
         } catch (SQLException | RuntimeException e) {
             log.warn("DMARC reports: reading the counts failed: {}", e.toString());
             return 0;
@@ -88,7 +79,7 @@ public final class DmarcReporter implements DmarcObserver, AutoCloseable {
             return 0;
         }
         Instant end = period.plus(settings.interval());
-        String reportId = period.getEpochSecond() + "." + domain + "@" + hostname;
+        String reportId = Ticker.reportId(period, domain, hostname);
         AggregateReport report = new AggregateReport(new AggregateReport.Metadata(settings.orgName(hostname),
                 settings.email(hostname), settings.extraContactInfo(), reportId, period, end), domain,
                 entry.get().published(), entry.get().rows());

@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  * validated names, selectors are bounded, and at most {@link #MAX_ROWS} distinct rows are kept per interval (a sender
  * that varies its results cannot grow the file without end; messages beyond it go uncounted, with one warning).
  */
-public final class DmarcStore implements AutoCloseable {
+public final class DmarcStore implements Ticker.Counts, AutoCloseable {
 
     /** The database file in the spool folder. */
     public static final String FILE = "dmarc-reports.db";
@@ -153,12 +153,14 @@ public final class DmarcStore implements AutoCloseable {
     }
 
     /** The intervals that began before {@code before} and still hold rows, oldest first. */
+    @Override
     public synchronized List<Instant> periodsBefore(Instant before) throws SQLException {
         return db.query("SELECT DISTINCT period FROM rows WHERE period < ? ORDER BY period", before,
                 rs -> Instant.ofEpochSecond(rs.getLong(1)));
     }
 
     /** The policy domains with rows in the interval starting at {@code period}. */
+    @Override
     public synchronized List<String> domains(Instant period) throws SQLException {
         return db.query("SELECT DISTINCT domain FROM rows WHERE period = ? ORDER BY domain", period,
                 rs -> rs.getString(1));

@@ -1,8 +1,11 @@
 package dev.posthorn.mta.reports;
 
 import java.time.Duration;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -57,6 +60,45 @@ final class Ticker implements AutoCloseable {
         Ticker ticker = new Ticker(thread, stop);
         thread.start();
         return ticker;
+    }
+
+    /** The counts a reporter keeps, by interval and domain. */
+    interface Counts {
+        /** The intervals that began before {@code before} and still hold counts, oldest first. */
+        List<Instant> periodsBefore(Instant before) throws SQLException;
+
+        /** The domains with counts in the interval starting at {@code period}. */
+        List<String> domains(Instant period) throws SQLException;
+    }
+
+    /** Sends one domain's report of one interval. */
+    interface Report {
+        /** @return the destinations it went to */
+        int send(Instant period, String domain) throws SQLException;
+    }
+
+    /**
+     * Sends the report of every domain in every interval that ended before {@code current}, oldest first, until
+     * {@code stop} says so (between domains).
+     *
+     * @return the destinations the reports went to
+     */
+    static int sendEnded(Counts counts, Instant current, BooleanSupplier stop, Report report) throws SQLException {
+        int sent = 0;
+        for (Instant period : counts.periodsBefore(current)) {
+            for (String domain : counts.domains(period)) {
+                if (stop.getAsBoolean()) {
+                    return sent;
+                }
+                sent += report.send(period, domain);
+            }
+        }
+        return sent;
+    }
+
+    /** A report's id: its interval, domain and this server; the same when a crash makes it go twice. */
+    static String reportId(Instant period, String domain, String hostname) {
+        return period.getEpochSecond() + "." + domain + "@" + hostname;
     }
 
     /** The start of the interval {@code time} falls in. */

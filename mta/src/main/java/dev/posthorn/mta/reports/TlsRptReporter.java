@@ -1,7 +1,7 @@
 package dev.posthorn.mta.reports;
 
 import dev.posthorn.mta.config.ReportSettings;
-import dev.posthorn.mta.dns.DnsClient;
+import dev.posthorn.mta.dns.DnsLookup;
 import dev.posthorn.mta.tls.Printable;
 import dev.posthorn.mta.tlsrpt.SessionResult;
 import dev.posthorn.mta.tlsrpt.TlsReport;
@@ -34,11 +34,11 @@ public final class TlsRptReporter implements TlsRptObserver, AutoCloseable {
     private final TlsRptStore store;
     private final ReportSettings settings;
     private final String hostname;
-    private final DnsClient dns;
+    private final DnsLookup dns;
     private final Clock clock;
     private volatile Ticker ticker;
 
-    public TlsRptReporter(TlsRptStore store, ReportSettings settings, String hostname, DnsClient dns, Clock clock) {
+    public TlsRptReporter(TlsRptStore store, ReportSettings settings, String hostname, DnsLookup dns, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.hostname = Objects.requireNonNull(hostname, "hostname");
@@ -69,15 +69,12 @@ public final class TlsRptReporter implements TlsRptObserver, AutoCloseable {
      */
     public int sendDue(ReportSubmission submission, ReportPoster poster) {
         try {
-            int sent = 0;
-            Instant current = Ticker.periodOf(clock.instant(), settings.interval());
-            for (Instant period : store.periodsBefore(current)) {
-                for (String domain : store.domains(period)) {
-                    sent += report(submission, poster, period, domain);
-                    store.forget(period, domain);
-                }
-            }
-            return sent;
+            return Ticker.sendEnded(store, Ticker.periodOf(clock.instant(), settings.interval()), () -> false,
+                    (period, domain) -> {
+                        int sent = report(submission, poster, period, domain);
+                        store.forget(period, domain);   // sent once: a failed destination is not retried
+                        return sent;
+                    });
         } catch (SQLException | RuntimeException e) {
             log.warn("TLS reports: reading the counts failed: {}", e.toString());
             return 0;
@@ -91,7 +88,7 @@ public final class TlsRptReporter implements TlsRptObserver, AutoCloseable {
         if (record.isEmpty() || results.isEmpty()) {
             return 0;   // RFC 8460 3: no record, no reports
         }
-        String reportId = period.getEpochSecond() + "." + domain + "@" + hostname;
+        String reportId = Ticker.reportId(period, domain, hostname);
         TlsReport report = new TlsReport(settings.orgName(hostname), settings.email(hostname), reportId, period,
                 period.plus(settings.interval()), results);
         ReportMail mail;

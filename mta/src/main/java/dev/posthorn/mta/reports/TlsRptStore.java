@@ -18,7 +18,7 @@ import java.util.Optional;
  * Failures are counted per kind, MX host and address. At most {@link #MAX_ROWS} policy and failure rows are kept per
  * interval: domains come from the mail, so their number is the sender's to choose.
  */
-public final class TlsRptStore implements AutoCloseable {
+public final class TlsRptStore implements Ticker.Counts, AutoCloseable {
 
     /** The database file in the spool folder. */
     public static final String FILE = "tls-reports.db";
@@ -115,12 +115,14 @@ public final class TlsRptStore implements AutoCloseable {
     }
 
     /** The intervals that began before {@code before} and still hold counts, oldest first. */
+    @Override
     public synchronized List<Instant> periodsBefore(Instant before) throws SQLException {
         return db.query("SELECT DISTINCT period FROM policies WHERE period < ? ORDER BY period", before,
                 rs -> Instant.ofEpochSecond(rs.getLong(1)));
     }
 
     /** The domains with counts in the interval starting at {@code period}. */
+    @Override
     public synchronized List<String> domains(Instant period) throws SQLException {
         return db.query("SELECT DISTINCT domain FROM policies WHERE period = ? ORDER BY domain", period,
                 rs -> rs.getString(1));

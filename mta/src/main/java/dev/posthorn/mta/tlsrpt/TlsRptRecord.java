@@ -2,7 +2,7 @@ package dev.posthorn.mta.tlsrpt;
 
 import dev.posthorn.mta.dmarc.ReportUri;
 import dev.posthorn.mta.dns.Answer;
-import dev.posthorn.mta.dns.DnsClient;
+import dev.posthorn.mta.dns.DnsLookup;
 import dev.posthorn.smtp.Mailbox;
 import java.net.URI;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ public record TlsRptRecord(List<Mailbox> mail, List<URI> https) {
     }
 
     /** The record of {@code domain}; empty when there is none usable or the lookup failed. */
-    public static Optional<TlsRptRecord> lookup(DnsClient dns, String domain) {
+    public static Optional<TlsRptRecord> lookup(DnsLookup dns, String domain) {
         Answer<String> answer = dns.txt("_smtp._tls." + domain);
         if (answer instanceof Answer.Failed<String>) {
             return Optional.empty();
