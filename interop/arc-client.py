@@ -25,7 +25,6 @@ Prints "PASS name" or "FAIL name: reason" per check; exits 0 (the driver counts 
 
 import argparse
 import os
-import re
 import smtplib
 import subprocess
 import sys
@@ -33,29 +32,17 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from checks import check, expect, log, result  # noqa: E402
+from mailauth_tools import delivered, dnsfunc_for, read_records  # noqa: E402
 
 import dkim  # noqa: E402
 
 TIMEOUT = 15
 
 
-def read_records(path):
-    """name -> TXT text (strings joined) from zone-file lines: NAME IN TXT "..." "..."."""
-    records = {}
-    with open(path, encoding="ascii") as f:
-        for line in f:
-            m = re.match(r'^(\S+)\s+(?:IN\s+)?TXT\s+(.*)$', line.strip())
-            if m:
-                records[m.group(1).rstrip(".").lower()] = "".join(re.findall(r'"([^"]*)"', m.group(2)))
-    return records
 
 
-def dnsfunc_for(records):
-    def dnsfunc(name, timeout=5):
-        key = (name.decode("ascii") if isinstance(name, bytes) else name).rstrip(".").lower()
-        text = records.get(key)
-        return text.encode("ascii") if text is not None else None
-    return dnsfunc
+
+
 
 
 def message(to, subject, results=None):
@@ -120,16 +107,7 @@ def submit(args, data):
         expect(not refused, "refused: %r" % refused)
 
 
-def delivered(maildir, timeout):
-    folder = os.path.join(maildir, "carol", "new")
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        files = os.listdir(folder) if os.path.isdir(folder) else []
-        if files:
-            with open(os.path.join(folder, files[0]), "rb") as f:
-                return f.read().replace(b"\n", b"\r\n")
-        time.sleep(0.1)
-    raise AssertionError("nothing in %s after %ss" % (folder, timeout))
+
 
 
 def dkimpy_verify(data, records):
@@ -140,7 +118,7 @@ def dkimpy_verify(data, records):
 def posthorn_sealed(args, records, twice):
     """(b), and (c) on dkimpy's side."""
     check("b-submit-to-the-alias", submit, args, message("list@near.test", "Posthorn seals"))
-    wire = check("b-forwarded-to-far-test", delivered, args.maildir, args.delivery_timeout)
+    wire = check("b-forwarded-to-far-test", delivered, args.maildir, "carol", args.delivery_timeout)
     if wire is not None:
         result("b-posthorn-sealed-i1", wire.startswith(b"Return-Path:") and b"\r\nARC-Seal: i=1; cv=none;" in wire,
                "no ARC-Seal i=1 in %r" % wire[:600])

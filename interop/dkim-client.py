@@ -32,6 +32,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from checks import check, expect, log, result  # noqa: E402
+from mailauth_tools import delivered, dnsfunc_for, read_records  # noqa: E402
 
 import dkim  # noqa: E402
 
@@ -39,23 +40,10 @@ HOST = "127.0.0.1"
 TIMEOUT = 15
 
 
-def read_records(path):
-    """name -> TXT text (strings joined) from zone-file lines: NAME IN TXT "..." "..."."""
-    records = {}
-    with open(path, encoding="ascii") as f:
-        for line in f:
-            m = re.match(r'^(\S+)\s+(?:IN\s+)?TXT\s+(.*)$', line.strip())
-            if m:
-                records[m.group(1).rstrip(".").lower()] = "".join(re.findall(r'"([^"]*)"', m.group(2)))
-    return records
 
 
-def dnsfunc_for(records):
-    def dnsfunc(name, timeout=5):
-        key = (name.decode("ascii") if isinstance(name, bytes) else name).rstrip(".").lower()
-        text = records.get(key)
-        return text.encode("ascii") if text is not None else None
-    return dnsfunc
+
+
 
 
 def message(subject, body):
@@ -77,22 +65,13 @@ def submit(port, data):
         expect(not refused, "refused: %r" % refused)
 
 
-def delivered(maildir, timeout):
-    folder = os.path.join(maildir, "bob", "new")
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        files = os.listdir(folder) if os.path.isdir(folder) else []
-        if files:
-            with open(os.path.join(folder, files[0]), "rb") as f:
-                return f.read().replace(b"\n", b"\r\n")
-        time.sleep(0.1)
-    raise AssertionError("nothing in %s after %ss" % (folder, timeout))
+
 
 
 def posthorn_signed(args, records):
     data = message("Posthorn signs, dkimpy verifies", "Hello Bob,\r\n\r\nüber  alles   \r\n\r\n")
     check("a-submit-with-auth", submit, args.port, data)
-    wire = check("a-delivered-to-maildir", delivered, args.maildir, args.delivery_timeout)
+    wire = check("a-delivered-to-maildir", delivered, args.maildir, "bob", args.delivery_timeout)
     if wire is None:
         return
     fields = re.findall(rb"^DKIM-Signature:.*?a=([a-z0-9-]+)", wire, re.M)
