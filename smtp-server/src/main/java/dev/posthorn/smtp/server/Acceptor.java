@@ -43,11 +43,7 @@ final class Acceptor {
     private volatile ServerSocket listener;
     /** Written by {@link #start} and read by {@link #shutdown}, both holding this acceptor's lock. */
     private Thread acceptor;
-    /**
-     * Started with the acceptor; ends the reads and writes past their deadlines that no timeout of their own ends. A
-     * platform thread (one per server, asleep but four times a second): the sessions it polices are virtual threads,
-     * and a carrier held by busy or pinned sessions must not be able to stop the one thing that ends them.
-     */
+    /** Started with the acceptor; ends the reads and writes past their deadlines that no timeout of their own ends. */
     private Thread watch;
     private volatile boolean stopping;
 
@@ -68,7 +64,7 @@ final class Acceptor {
         socket.bind(settings.address(), 4096);
         listener = socket;
         acceptor = Thread.ofVirtual().name(name + "-accept-" + socket.getLocalPort()).start(this::acceptLoop);
-        watch = Thread.ofPlatform().daemon(true).name(name + "-deadlines").start(this::watchDeadlines);
+        watch = Thread.ofVirtual().name(name + "-deadlines").start(this::watchDeadlines);
         log.info("SMTP server {} listening on {}", settings.hostname(), socket.getLocalSocketAddress());
     }
 
