@@ -30,7 +30,11 @@ final class LargeCaptureServer {
              SmtpServer server = SmtpServer.builder().bind("127.0.0.1", 0).maxMessageSize(400L << 20).sink(store)
                      .build().start()) {
             store.subscribe(events::add);
-            Files.writeString(Path.of(args[1]), String.valueOf(server.port()));
+            // Written beside it and renamed: the test polls for the file, and must never read it half written.
+            Path portFile = Path.of(args[1]);
+            Path written = Files.writeString(portFile.resolveSibling(portFile.getFileName() + ".tmp"),
+                    String.valueOf(server.port()));
+            Files.move(written, portFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             CaptureEvent event = events.poll(10, TimeUnit.MINUTES);
             if (!(event instanceof CaptureEvent.Added added)) {
                 throw new IllegalStateException("no message arrived");
