@@ -5,6 +5,7 @@
 module dev.posthorn.mta {
     requires dev.posthorn.smtp.server;
     requires dev.posthorn.smtp.client;
+    requires dev.posthorn.mailauth;
     requires info.picocli;
     requires org.slf4j;
     requires ch.qos.logback.classic;

@@ -1,10 +1,10 @@
 package dev.posthorn.mta.cli;
 
-import dev.posthorn.mta.arc.ArcResult;
-import dev.posthorn.mta.arc.ArcSealer;
-import dev.posthorn.mta.arc.ArcVerifier;
-import dev.posthorn.mta.dkim.KeyFile;
-import dev.posthorn.mta.dkim.SigningKey;
+import dev.posthorn.mailauth.arc.ArcResult;
+import dev.posthorn.mailauth.arc.ArcSealer;
+import dev.posthorn.mailauth.arc.ArcVerifier;
+import dev.posthorn.mailauth.dkim.KeyFile;
+import dev.posthorn.mailauth.dkim.SigningKey;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -1,12 +1,12 @@
 package dev.posthorn.mta.cli;
 
+import dev.posthorn.mailauth.dkim.DkimResult;
+import dev.posthorn.mailauth.dkim.DkimVerifier;
+import dev.posthorn.mailauth.dkim.KeyFile;
+import dev.posthorn.mailauth.dkim.KeyLookup;
+import dev.posthorn.mailauth.dns.Answer;
+import dev.posthorn.mailauth.dns.DnsClient;
 import dev.posthorn.mta.config.Config;
-import dev.posthorn.mta.dkim.DkimResult;
-import dev.posthorn.mta.dkim.DkimVerifier;
-import dev.posthorn.mta.dkim.KeyFile;
-import dev.posthorn.mta.dkim.KeyLookup;
-import dev.posthorn.mta.dns.Answer;
-import dev.posthorn.mta.dns.DnsClient;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

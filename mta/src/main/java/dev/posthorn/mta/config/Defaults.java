@@ -1,7 +1,7 @@
 package dev.posthorn.mta.config;
 
+import dev.posthorn.mailauth.dkim.DkimSigner;
 import dev.posthorn.mta.bounce.UntrustedReports;
-import dev.posthorn.mta.dkim.DkimSigner;
 import dev.posthorn.mta.routing.LocalDelivery;
 import dev.posthorn.mta.routing.LocalDomain;
 import dev.posthorn.mta.routing.Mailboxes;

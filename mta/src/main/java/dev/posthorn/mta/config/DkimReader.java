@@ -1,6 +1,6 @@
 package dev.posthorn.mta.config;
 
-import dev.posthorn.mta.dkim.KeyFile;
+import dev.posthorn.mailauth.dkim.KeyFile;
 import dev.posthorn.mta.routing.Names;
 import java.io.IOException;
 import java.nio.file.Path;

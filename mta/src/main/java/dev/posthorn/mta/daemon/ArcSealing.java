@@ -1,11 +1,11 @@
 package dev.posthorn.mta.daemon;
 
-import dev.posthorn.mta.arc.ArcResult;
-import dev.posthorn.mta.arc.ArcSealer;
+import dev.posthorn.mailauth.arc.ArcResult;
+import dev.posthorn.mailauth.arc.ArcSealer;
+import dev.posthorn.mailauth.dkim.FromDomain;
+import dev.posthorn.mailauth.dkim.HeaderSection;
+import dev.posthorn.mailauth.dkim.SigningKey;
 import dev.posthorn.mta.config.Dkim;
-import dev.posthorn.mta.dkim.FromDomain;
-import dev.posthorn.mta.dkim.HeaderSection;
-import dev.posthorn.mta.dkim.SigningKey;
 import dev.posthorn.mta.inbound.DkimVerification.MessageSource;
 import java.io.BufferedInputStream;
 import java.io.IOException;

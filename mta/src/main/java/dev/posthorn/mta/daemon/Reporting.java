@@ -1,10 +1,10 @@
 package dev.posthorn.mta.daemon;
 
+import dev.posthorn.mailauth.dmarc.ExternalDestinations;
+import dev.posthorn.mailauth.dns.DnsClient;
 import dev.posthorn.mta.config.Config;
-import dev.posthorn.mta.dmarc.ExternalDestinations;
-import dev.posthorn.mta.dmarc.SuffixListSource;
-import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.inbound.DmarcObserver;
+import dev.posthorn.mta.inbound.SuffixListSource;
 import dev.posthorn.mta.reports.DmarcReporter;
 import dev.posthorn.mta.reports.DmarcStore;
 import dev.posthorn.mta.reports.HttpsReportPoster;

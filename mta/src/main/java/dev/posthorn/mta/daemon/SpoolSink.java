@@ -1,9 +1,9 @@
 package dev.posthorn.mta.daemon;
 
-import dev.posthorn.mta.arc.ArcResult;
+import dev.posthorn.mailauth.arc.ArcResult;
+import dev.posthorn.mailauth.dkim.DkimSigner;
+import dev.posthorn.mailauth.dkim.HeaderTooLarge;
 import dev.posthorn.mta.delivery.ReceivedCount;
-import dev.posthorn.mta.dkim.DkimSigner;
-import dev.posthorn.mta.dkim.HeaderTooLarge;
 import dev.posthorn.mta.inbound.HeaderFilter;
 import dev.posthorn.mta.inbound.InboundChecks;
 import dev.posthorn.mta.inbound.InboundVerdict;

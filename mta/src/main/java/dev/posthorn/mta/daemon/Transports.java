@@ -2,6 +2,7 @@ package dev.posthorn.mta.daemon;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.posthorn.mailauth.dns.DnsClient;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.Relay;
 import dev.posthorn.mta.dane.Dane;
@@ -11,7 +12,6 @@ import dev.posthorn.mta.delivery.Lmtp;
 import dev.posthorn.mta.delivery.Maildir;
 import dev.posthorn.mta.delivery.RemoteDelivery;
 import dev.posthorn.mta.delivery.SmtpTransport;
-import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.routing.LmtpTarget;

@@ -1,9 +1,9 @@
 package dev.posthorn.mta.dane;
 
+import dev.posthorn.mailauth.dns.Answer;
+import dev.posthorn.mailauth.dns.DnsClient;
 import dev.posthorn.mta.delivery.DaneVerdict;
 import dev.posthorn.mta.delivery.DaneVerifier;
-import dev.posthorn.mta.dns.Answer;
-import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.dns.Target;
 import java.io.IOException;

@@ -7,7 +7,7 @@
  * the delivery package says when DANE applies and what a failure does (the levels {@code dane} and {@code dane-only},
  * DANE ahead of MTA-STS, see {@link dev.posthorn.mta.delivery.DomainTls}); this package does the DNSSEC and TLSA work
  * and imports nothing of delivery but that interface and its {@link dev.posthorn.mta.delivery.DaneVerdict}. DNSSEC is
- * validated in-process by dnsjava's validating resolver ({@link dev.posthorn.mta.dns.DnsClient} in its validating
+ * validated in-process by dnsjava's validating resolver ({@link dev.posthorn.mailauth.dns.DnsClient} in its validating
  * form), from configured trust anchors (by default the IANA root KSKs shipped as a resource), so that the recursive
  * resolver is not trusted to set the AD bit. A {@code Dane} is built only when a level asks for DANE, and its
  * validating client is used only for domains at a DANE level: a resolver that strips DNSSEC records would make

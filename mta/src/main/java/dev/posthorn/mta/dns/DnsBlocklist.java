@@ -2,6 +2,8 @@ package dev.posthorn.mta.dns;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.posthorn.mailauth.dns.Answer;
+import dev.posthorn.mailauth.dns.DnsClient;
 import dev.posthorn.smtp.AddressLiteral;
 import dev.posthorn.smtp.LogText;
 import java.net.Inet4Address;
@@ -83,7 +85,7 @@ public final class DnsBlocklist {
      * @param zones   the lists, in order of precedence
      */
     public DnsBlocklist(List<InetSocketAddress> servers, Duration timeout, List<String> zones, Clock clock) {
-        this.dns = new DnsClient(List.copyOf(servers), timeout, false); // the verdicts are cached below
+        this.dns = DnsClient.uncached(servers, timeout); // the verdicts are cached below
         this.zones = List.copyOf(zones);
         this.timeout = timeout;
         long origin = clock.millis();

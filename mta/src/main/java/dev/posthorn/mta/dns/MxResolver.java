@@ -1,5 +1,8 @@
 package dev.posthorn.mta.dns;
 
+import dev.posthorn.mailauth.dns.Answer;
+import dev.posthorn.mailauth.dns.DnsClient;
+import dev.posthorn.mailauth.dns.HostAddresses;
 import dev.posthorn.smtp.LogText;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -81,7 +84,7 @@ public final class MxResolver {
 
     /** RFC 5321 5.1: without MX records the domain itself is the one exchanger, if it has an address. */
     private MxAnswer implicitMx(HostName domain, boolean secureMx) {
-        HostAddresses addresses = HostAddresses.of(dns, domain.toName());
+        HostAddresses addresses = dns.host(domain.toName());
         return switch (addresses.answer()) {
             case Answer.Found<InetAddress> some ->
                     new MxAnswer.Targets(List.of(target(domain.ascii(), some, addresses.canonical(), 0, secureMx)));
@@ -113,7 +116,7 @@ public final class MxResolver {
                 log.info("MX of {} names {}, which is not a host name; skipped", domain, printable(candidate.host()));
                 continue;
             }
-            HostAddresses addresses = HostAddresses.of(dns, host.toName());
+            HostAddresses addresses = dns.host(host.toName());
             switch (addresses.answer()) {
                 case Answer.Found<InetAddress> some -> targets.add(
                         target(host.ascii(), some, addresses.canonical(), candidate.preference(), secureMx));

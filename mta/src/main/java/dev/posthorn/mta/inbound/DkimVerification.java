@@ -1,6 +1,6 @@
 package dev.posthorn.mta.inbound;
 
-import dev.posthorn.mta.dkim.DkimResult;
+import dev.posthorn.mailauth.dkim.DkimResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.posthorn.mta.inbound;
 
-import dev.posthorn.mta.dmarc.AggregateReport;
-import dev.posthorn.mta.dmarc.DmarcRecord;
+import dev.posthorn.mailauth.dmarc.AggregateReport;
+import dev.posthorn.mailauth.dmarc.DmarcRecord;
 
 /**
  * Told of each message the DMARC check evaluated against a record that asks for aggregate reports, once its fate

@@ -1,6 +1,7 @@
 package dev.posthorn.mta.inbound;
 
-import dev.posthorn.mta.dmarc.Author;
+import dev.posthorn.mailauth.AuthservId;
+import dev.posthorn.mailauth.dmarc.Author;
 import dev.posthorn.smtp.io.BulkFilterInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

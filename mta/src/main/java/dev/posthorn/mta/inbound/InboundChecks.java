@@ -1,16 +1,17 @@
 package dev.posthorn.mta.inbound;
 
-import dev.posthorn.mta.arc.ArcResult;
+import dev.posthorn.mailauth.AuthenticationResults;
+import dev.posthorn.mailauth.arc.ArcResult;
+import dev.posthorn.mailauth.dkim.DkimResult;
+import dev.posthorn.mailauth.dmarc.Author;
+import dev.posthorn.mailauth.dmarc.DmarcRecord;
+import dev.posthorn.mailauth.dmarc.DmarcResult;
+import dev.posthorn.mailauth.dmarc.DmarcVerdict;
+import dev.posthorn.mailauth.dmarc.DmarcVerifier;
+import dev.posthorn.mailauth.spf.SpfResult;
+import dev.posthorn.mailauth.spf.SpfVerdict;
+import dev.posthorn.mailauth.spf.SpfVerifier;
 import dev.posthorn.mta.config.Checks;
-import dev.posthorn.mta.dkim.DkimResult;
-import dev.posthorn.mta.dmarc.Author;
-import dev.posthorn.mta.dmarc.DmarcRecord;
-import dev.posthorn.mta.dmarc.DmarcResult;
-import dev.posthorn.mta.dmarc.DmarcVerdict;
-import dev.posthorn.mta.dmarc.DmarcVerifier;
-import dev.posthorn.mta.spf.SpfResult;
-import dev.posthorn.mta.spf.SpfVerdict;
-import dev.posthorn.mta.spf.SpfVerifier;
 import dev.posthorn.smtp.AddressLiteral;
 import dev.posthorn.smtp.Reply;
 import dev.posthorn.smtp.server.Envelope;

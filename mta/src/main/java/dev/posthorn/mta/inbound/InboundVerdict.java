@@ -1,6 +1,6 @@
 package dev.posthorn.mta.inbound;
 
-import dev.posthorn.mta.arc.ArcResult;
+import dev.posthorn.mailauth.arc.ArcResult;
 import dev.posthorn.smtp.Reply;
 import java.util.Objects;
 

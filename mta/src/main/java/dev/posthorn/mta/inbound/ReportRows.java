@@ -1,10 +1,10 @@
 package dev.posthorn.mta.inbound;
 
-import dev.posthorn.mta.dkim.DkimResult;
-import dev.posthorn.mta.dmarc.AggregateReport;
-import dev.posthorn.mta.dmarc.DmarcRecord;
-import dev.posthorn.mta.dmarc.DmarcVerdict;
-import dev.posthorn.mta.spf.SpfVerdict;
+import dev.posthorn.mailauth.dkim.DkimResult;
+import dev.posthorn.mailauth.dmarc.AggregateReport;
+import dev.posthorn.mailauth.dmarc.DmarcRecord;
+import dev.posthorn.mailauth.dmarc.DmarcVerdict;
+import dev.posthorn.mailauth.spf.SpfVerdict;
 import dev.posthorn.smtp.Domain;
 import dev.posthorn.smtp.server.Envelope;
 import java.util.ArrayList;

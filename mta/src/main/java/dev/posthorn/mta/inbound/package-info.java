@@ -1,8 +1,10 @@
 /**
- * Inbound message authentication on the MX listeners: SPF ({@link dev.posthorn.mta.spf}), DKIM (a verifier plugged
- * in through {@link dev.posthorn.mta.inbound.DkimVerification}) and DMARC ({@link dev.posthorn.mta.dmarc}), their
- * results written to an {@code Authentication-Results} field (RFC 8601) and, where configured, a refusal at the end
- * of DATA. {@link dev.posthorn.mta.inbound.InboundChecks} is the one entry point; the daemon's spool sink calls it.
+ * Inbound message authentication on the MX listeners: SPF ({@link dev.posthorn.mailauth.spf}), DKIM (a verifier plugged
+ * in through {@link dev.posthorn.mta.inbound.DkimVerification}), ARC and DMARC ({@link dev.posthorn.mailauth.dmarc}),
+ * all from {@code posthorn-mailauth}, their results written to an {@code Authentication-Results} field (RFC 8601,
+ * {@link dev.posthorn.mailauth.AuthenticationResults}) and, where configured, a refusal at the end of DATA. The
+ * library's {@code Authenticator} runs the same checks on a finished message; the daemon composes the verifiers
+ * itself, since it checks only what is switched on and takes the From fields from the stream as it spools it. {@link dev.posthorn.mta.inbound.InboundChecks} is the one entry point; the daemon's spool sink calls it.
  *
  * <p>Flow: while the message streams into the spool, {@link dev.posthorn.mta.inbound.HeaderFilter} removes
  * Authentication-Results fields that claim this server's name (RFC 8601 5) and notes the From fields; the body is
@@ -10,7 +12,7 @@
  * new field travels in the spool envelope's header parameter, to be put on top of the message at delivery.
  *
  * <p>The DKIM seam: {@link dev.posthorn.mta.inbound.DkimVerification} takes a re-readable message and returns one
- * {@link dev.posthorn.mta.dkim.DkimResult} per signature; the default verifies nothing ({@code dkim=none}).
+ * {@link dev.posthorn.mailauth.dkim.DkimResult} per signature; the default verifies nothing ({@code dkim=none}).
  *
  * <p>Decisions (see {@link dev.posthorn.mta.config.Checks}): refusals happen at the end of DATA, when all results are
  * known, so that an SPF fail is not refused when DMARC passes through DKIM (RFC 7489 10.1); SPF fail gets

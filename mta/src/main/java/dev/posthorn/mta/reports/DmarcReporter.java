@@ -1,10 +1,10 @@
 package dev.posthorn.mta.reports;
 
+import dev.posthorn.mailauth.dmarc.AggregateReport;
+import dev.posthorn.mailauth.dmarc.DmarcRecord;
+import dev.posthorn.mailauth.dmarc.ExternalDestinations;
+import dev.posthorn.mailauth.dmarc.ReportUri;
 import dev.posthorn.mta.config.ReportSettings;
-import dev.posthorn.mta.dmarc.AggregateReport;
-import dev.posthorn.mta.dmarc.DmarcRecord;
-import dev.posthorn.mta.dmarc.ExternalDestinations;
-import dev.posthorn.mta.dmarc.ReportUri;
 import dev.posthorn.mta.inbound.DmarcObserver;
 import dev.posthorn.smtp.Mailbox;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package dev.posthorn.mta.reports;
 
-import dev.posthorn.mta.dmarc.AggregateReport;
-import dev.posthorn.mta.dmarc.DmarcRecord;
-import dev.posthorn.mta.dmarc.ReportUri;
+import dev.posthorn.mailauth.dmarc.AggregateReport;
+import dev.posthorn.mailauth.dmarc.DmarcRecord;
+import dev.posthorn.mailauth.dmarc.ReportUri;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.posthorn.mta.reports;
 
-import dev.posthorn.mta.dns.DnsClient;
+import dev.posthorn.mailauth.dns.DnsClient;
 import dev.posthorn.mta.sts.HttpsClients;
 import dev.posthorn.mta.tls.Trust;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.posthorn.mta.reports;
 
-import dev.posthorn.mta.dmarc.AggregateReport;
+import dev.posthorn.mailauth.dmarc.AggregateReport;
 import dev.posthorn.mta.tlsrpt.TlsReport;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;

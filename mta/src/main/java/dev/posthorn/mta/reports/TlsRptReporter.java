@@ -1,7 +1,7 @@
 package dev.posthorn.mta.reports;
 
+import dev.posthorn.mailauth.dns.DnsLookup;
 import dev.posthorn.mta.config.ReportSettings;
-import dev.posthorn.mta.dns.DnsLookup;
 import dev.posthorn.mta.tls.Printable;
 import dev.posthorn.mta.tlsrpt.SessionResult;
 import dev.posthorn.mta.tlsrpt.TlsReport;

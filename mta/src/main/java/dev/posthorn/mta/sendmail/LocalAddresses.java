@@ -1,6 +1,6 @@
 package dev.posthorn.mta.sendmail;
 
-import dev.posthorn.mta.dmarc.AddressList;
+import dev.posthorn.mailauth.dmarc.AddressList;
 import dev.posthorn.smtp.ForwardPath;
 import dev.posthorn.smtp.Mailbox;
 import dev.posthorn.smtp.ReversePath;

@@ -1,6 +1,6 @@
 package dev.posthorn.mta.sendmail;
 
-import dev.posthorn.mta.dmarc.AddressList;
+import dev.posthorn.mailauth.dmarc.AddressList;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.posthorn.mta.sts;
 
-import dev.posthorn.mta.dns.Answer;
-import dev.posthorn.mta.dns.DnsClient;
+import dev.posthorn.mailauth.dns.Answer;
+import dev.posthorn.mailauth.dns.DnsClient;
 import dev.posthorn.mta.tls.Trust;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -15,7 +15,7 @@
  *
  * <p>The HTTP client: Apache HttpClient 5 (classic API), because the policy host's name must resolve through
  * Posthorn's configured resolvers (the same rule as for MX: never the system resolver), and HttpClient takes a
- * {@code DnsResolver} per connection manager, here backed by {@link dev.posthorn.mta.dns.DnsClient}. The JDK's
+ * {@code DnsResolver} per connection manager, here backed by {@link dev.posthorn.mailauth.dns.DnsClient}. The JDK's
  * {@code java.net.http.HttpClient} resolves only through the JVM-wide {@code InetAddress} resolver (replaceable only
  * for the whole JVM, through the {@code InetAddressResolverProvider} service), and connecting it to an address
  * resolved beforehand would need a {@code Host} header it refuses to send and would check the certificate against

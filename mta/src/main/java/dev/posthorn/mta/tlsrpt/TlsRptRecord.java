@@ -1,8 +1,8 @@
 package dev.posthorn.mta.tlsrpt;
 
-import dev.posthorn.mta.dmarc.ReportUri;
-import dev.posthorn.mta.dns.Answer;
-import dev.posthorn.mta.dns.DnsLookup;
+import dev.posthorn.mailauth.dmarc.ReportUri;
+import dev.posthorn.mailauth.dns.Answer;
+import dev.posthorn.mailauth.dns.DnsLookup;
 import dev.posthorn.smtp.Mailbox;
 import java.net.URI;
 import java.util.ArrayList;

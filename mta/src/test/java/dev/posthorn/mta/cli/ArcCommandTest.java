@@ -2,8 +2,8 @@ package dev.posthorn.mta.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.posthorn.mailauth.dkim.KeyFile;
 import dev.posthorn.mta.delivery.Maildir;
-import dev.posthorn.mta.dkim.KeyFile;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

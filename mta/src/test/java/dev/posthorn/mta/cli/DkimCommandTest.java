@@ -2,10 +2,10 @@ package dev.posthorn.mta.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.posthorn.mailauth.dkim.DkimSigner;
+import dev.posthorn.mailauth.dkim.KeyFile;
+import dev.posthorn.mailauth.dkim.SigningKey;
 import dev.posthorn.mta.delivery.Maildir;
-import dev.posthorn.mta.dkim.DkimSigner;
-import dev.posthorn.mta.dkim.KeyFile;
-import dev.posthorn.mta.dkim.SigningKey;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

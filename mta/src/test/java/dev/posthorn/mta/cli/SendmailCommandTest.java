@@ -3,14 +3,14 @@ package dev.posthorn.mta.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.posthorn.mailauth.dkim.DkimResult;
+import dev.posthorn.mailauth.dkim.DkimVerifier;
+import dev.posthorn.mailauth.dkim.KeyFile;
+import dev.posthorn.mailauth.dns.Answer;
 import dev.posthorn.mta.config.ConfigLoader;
 import dev.posthorn.mta.daemon.Daemon;
 import dev.posthorn.mta.daemon.FreePorts;
 import dev.posthorn.mta.daemon.Maildirs;
-import dev.posthorn.mta.dkim.DkimResult;
-import dev.posthorn.mta.dkim.DkimVerifier;
-import dev.posthorn.mta.dkim.KeyFile;
-import dev.posthorn.mta.dns.Answer;
 import dev.posthorn.mta.spool.Origin;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Spool;

@@ -3,7 +3,7 @@ package dev.posthorn.mta.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import dev.posthorn.mta.dkim.KeyFile;
+import dev.posthorn.mailauth.dkim.KeyFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

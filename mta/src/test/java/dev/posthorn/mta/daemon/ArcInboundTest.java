@@ -3,13 +3,13 @@ package dev.posthorn.mta.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.posthorn.mta.arc.ArcResult;
-import dev.posthorn.mta.arc.ArcSealer;
+import dev.posthorn.mailauth.arc.ArcResult;
+import dev.posthorn.mailauth.arc.ArcSealer;
+import dev.posthorn.mailauth.dkim.KeyFile;
+import dev.posthorn.mailauth.dkim.SigningKey;
 import dev.posthorn.mta.config.Checks;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.Dns;
-import dev.posthorn.mta.dkim.KeyFile;
-import dev.posthorn.mta.dkim.SigningKey;
 import dev.posthorn.smtp.ForwardPath;
 import dev.posthorn.smtp.MailParameters;
 import dev.posthorn.smtp.Mailbox;

@@ -3,14 +3,13 @@ package dev.posthorn.mta.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.posthorn.mailauth.dkim.DkimSigner;
+import dev.posthorn.mailauth.dkim.KeyFile;
 import dev.posthorn.mta.config.Checks;
 import dev.posthorn.mta.config.Config;
-import dev.posthorn.mta.config.ReportSettings;
 import dev.posthorn.mta.config.Dkim;
 import dev.posthorn.mta.config.Dns;
-import dev.posthorn.mta.dkim.DkimSigner;
-import dev.posthorn.mta.dkim.KeyFile;
-import dev.posthorn.mta.dmarc.AggregateSchema;
+import dev.posthorn.mta.config.ReportSettings;
 import dev.posthorn.mta.reports.DmarcStore;
 import dev.posthorn.smtp.ForwardPath;
 import dev.posthorn.smtp.MailParameters;
@@ -38,6 +37,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.zip.GZIPInputStream;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPath;
 import javax.xml.xpath.XPathConstants;
 import javax.xml.xpath.XPathFactory;
@@ -133,12 +134,22 @@ class DmarcReportsTest {
         return reports;
     }
 
+    /**
+     * The report as a document, for XPath. Its validity against the appendix C schema is posthorn-mailauth's test
+     * (AggregateReportTest), for the same writer; here the daemon's rows are checked.
+     */
+    private static Document parse(byte[] xml) throws Exception {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+        return factory.newDocumentBuilder().parse(new ByteArrayInputStream(xml));
+    }
+
     /** The sum of the counts of the rows with {@code disposition} over every report. */
     private static long counted(List<Report> reports, String disposition) throws Exception {
         XPath x = XPathFactory.newInstance().newXPath();
         long sum = 0;
         for (Report report : reports) {
-            Document doc = AggregateSchema.parse(report.xml());
+            Document doc = parse(report.xml());
             NodeList counts = (NodeList) x.evaluate("/feedback/record/row[policy_evaluated/disposition='"
                     + disposition + "']/count", doc, XPathConstants.NODESET);
             for (int i = 0; i < counts.getLength(); i++) {
@@ -164,19 +175,18 @@ class DmarcReportsTest {
             assertThat(counted(reports, "none")).isEqualTo(2);
             assertThat(counted(reports, "reject")).isEqualTo(1);
             for (Report report : reports) {
-                AggregateSchema.validate(report.xml());
                 assertThat(report.subject()).startsWith("Report Domain: sender.test Submitter: mx.posthorn.test"
                         + " Report-ID: <");
                 assertThat(report.from()).isEqualTo("dmarc-reports@posthorn.test");
                 assertThat(report.signature()).contains("d=posthorn.test").contains("s=r2026");
                 assertThat(report.fileName()).matches("mx\\.posthorn\\.test!sender\\.test![0-9]+![0-9]+\\.xml\\.gz");
-                Document doc = AggregateSchema.parse(report.xml());
+                Document doc = parse(report.xml());
                 XPath x = XPathFactory.newInstance().newXPath();
                 assertThat(x.evaluate("/feedback/report_metadata/org_name", doc)).isEqualTo("Posthorn test");
                 assertThat(x.evaluate("/feedback/policy_published/domain", doc)).isEqualTo("sender.test");
                 assertThat(x.evaluate("/feedback/record[1]/row/source_ip", doc)).isEqualTo("127.0.0.1");
             }
-            Document any = AggregateSchema.parse(reports.getFirst().xml());
+            Document any = parse(reports.getFirst().xml());
             XPath x = XPathFactory.newInstance().newXPath();
             String rejected = "/feedback/record[row/policy_evaluated/disposition='reject']";
             if (!x.evaluate(rejected, any).isEmpty()) {

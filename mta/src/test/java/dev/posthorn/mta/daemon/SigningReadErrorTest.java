@@ -3,9 +3,9 @@ package dev.posthorn.mta.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.posthorn.mta.dkim.DkimSigner;
-import dev.posthorn.mta.dkim.KeyFile;
-import dev.posthorn.mta.dkim.SigningKey;
+import dev.posthorn.mailauth.dkim.DkimSigner;
+import dev.posthorn.mailauth.dkim.KeyFile;
+import dev.posthorn.mailauth.dkim.SigningKey;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

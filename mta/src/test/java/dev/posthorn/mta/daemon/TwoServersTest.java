@@ -3,6 +3,8 @@ package dev.posthorn.mta.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.posthorn.mailauth.dkim.DkimSigner;
+import dev.posthorn.mailauth.dkim.KeyFile;
 import dev.posthorn.mta.config.Checks;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.Dkim;
@@ -11,8 +13,6 @@ import dev.posthorn.mta.config.Limits;
 import dev.posthorn.mta.config.Listener;
 import dev.posthorn.mta.config.Network;
 import dev.posthorn.mta.config.Outbound;
-import dev.posthorn.mta.dkim.DkimSigner;
-import dev.posthorn.mta.dkim.KeyFile;
 import dev.posthorn.mta.routing.LocalDelivery;
 import dev.posthorn.mta.routing.LocalDomain;
 import dev.posthorn.mta.routing.Mailboxes;

@@ -3,11 +3,11 @@ package dev.posthorn.mta.delivery;
 import static dev.posthorn.mta.sts.PolicyServer.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.posthorn.mailauth.dns.DnsClient;
 import dev.posthorn.mta.dane.Dane;
 import dev.posthorn.mta.dane.TestPki.Issued;
 import dev.posthorn.mta.dane.TestPki;
 import dev.posthorn.mta.dane.Tlsa;
-import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.routing.HostPort;
 import dev.posthorn.mta.routing.RouteTarget;
 import dev.posthorn.mta.spool.Envelopes;

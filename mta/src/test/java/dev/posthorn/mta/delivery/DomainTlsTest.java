@@ -3,7 +3,7 @@ package dev.posthorn.mta.delivery;
 import static dev.posthorn.mta.sts.PolicyServer.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.posthorn.mta.dns.DnsClient;
+import dev.posthorn.mailauth.dns.DnsClient;
 import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.routing.HostPort;
 import dev.posthorn.mta.routing.RouteTarget;

@@ -1,6 +1,6 @@
 package dev.posthorn.mta.delivery;
 
-import dev.posthorn.mta.dns.DnsClient;
+import dev.posthorn.mailauth.dns.DnsClient;
 import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.sts.MtaSts;
 import dev.posthorn.mta.sts.PolicyFetcher;

@@ -2,7 +2,7 @@ package dev.posthorn.mta.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.posthorn.mta.dns.DnsClient;
+import dev.posthorn.mailauth.dns.DnsClient;
 import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.routing.HostPort;
 import dev.posthorn.mta.routing.RouteTarget;

@@ -3,6 +3,8 @@ package dev.posthorn.mta.dns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.posthorn.mailauth.dns.Answer;
+import dev.posthorn.mailauth.dns.DnsClient;
 import dev.posthorn.mta.dane.Dane;
 import dev.posthorn.mta.delivery.DaneVerdict;
 import java.io.IOException;
@@ -53,14 +55,14 @@ class DnsAnswerFuzzTest {
     /** The seeds reach what they were made for, so that fuzzing starts deep in the answer handling. */
     @Test
     void seedsAreReadAsTheAnswersTheyAre() throws IOException {
-        MxResolver mx = new MxResolver(new DnsClient(WireResolver.of(seed("mx", "two-hosts")), true));
+        MxResolver mx = new MxResolver(DnsClient.plain(WireResolver.of(seed("mx", "two-hosts"))));
         assertThat(mx.resolve(DOMAIN)).isInstanceOfSatisfying(MxAnswer.Targets.class, t -> assertThat(t.targets())
                 .extracting(Target::host).containsExactly("mx1.example.com", "mx2.example.com"));
-        assertThat(new MxResolver(new DnsClient(WireResolver.of(seed("mx", "null-mx")), true)).resolve(DOMAIN))
+        assertThat(new MxResolver(DnsClient.plain(WireResolver.of(seed("mx", "null-mx")))).resolve(DOMAIN))
                 .isInstanceOf(MxAnswer.NullMx.class);
-        assertThat(new MxResolver(new DnsClient(WireResolver.of(seed("mx", "nxdomain")), true)).resolve(DOMAIN))
+        assertThat(new MxResolver(DnsClient.plain(WireResolver.of(seed("mx", "nxdomain")))).resolve(DOMAIN))
                 .isInstanceOf(MxAnswer.NoSuchDomain.class);
-        assertThat(new DnsClient(WireResolver.of(seed("txt", "split-strings")), true).txt(DOMAIN).recordsOrEmpty())
+        assertThat(DnsClient.plain(WireResolver.of(seed("txt", "split-strings"))).txt(DOMAIN).recordsOrEmpty())
                 .contains("v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 -all");
 
         Dane dane = dane(seed("tlsa", "dane-ee"));
@@ -78,7 +80,7 @@ class DnsAnswerFuzzTest {
 
     @FuzzTest
     void mx(byte[] answers) {
-        DnsClient dns = new DnsClient(WireResolver.of(answers), true);
+        DnsClient dns = DnsClient.plain(WireResolver.of(answers));
         MxAnswer answer = new MxResolver(dns, new SplittableRandom(1)).resolve(DOMAIN);
         assertThat(answer).isNotNull();
         if (answer instanceof MxAnswer.Targets targets) {
@@ -93,7 +95,7 @@ class DnsAnswerFuzzTest {
 
     @FuzzTest
     void txt(byte[] answers) {
-        DnsClient dns = new DnsClient(WireResolver.of(answers), true);
+        DnsClient dns = DnsClient.plain(WireResolver.of(answers));
         Answer<String> answer = dns.txt(DOMAIN);
         for (String text : answer.recordsOrEmpty()) {
             assertThat(text.chars()).allMatch(c -> c <= 0xff);

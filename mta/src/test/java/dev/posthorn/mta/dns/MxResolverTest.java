@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.posthorn.mailauth.dns.DnsClient;
 import dev.posthorn.smtp.EnhancedStatus;
 import dev.posthorn.smtp.testing.DnsResponder;
 import dev.posthorn.smtp.testing.DnsResponderBuilder;

@@ -91,7 +91,7 @@ class HeaderFilterTest {
                 + fold.repeat(70) + "\r\n\r\nbody\r\n");
         assertThat(filter.removed()).isEqualTo(2);
         assertThat(filter.fromFields()).singleElement().satisfies(v -> assertThat(v.length())
-                .isGreaterThan(dev.posthorn.mta.dmarc.Author.MAX_FIELD));
+                .isGreaterThan(dev.posthorn.mailauth.dmarc.Author.MAX_FIELD));
     }
 
     /** Whatever sizes the reads come in, the output is the same: a property over seeded random messages. */

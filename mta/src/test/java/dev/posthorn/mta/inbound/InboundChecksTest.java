@@ -2,14 +2,14 @@ package dev.posthorn.mta.inbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.posthorn.mailauth.dkim.DkimResult;
+import dev.posthorn.mailauth.dmarc.DmarcVerifier;
+import dev.posthorn.mailauth.dmarc.PublicSuffixList;
+import dev.posthorn.mailauth.dns.DnsClient;
+import dev.posthorn.mailauth.spf.SpfVerifier;
 import dev.posthorn.mta.config.Checks;
 import dev.posthorn.mta.config.Network;
-import dev.posthorn.mta.dkim.DkimResult;
-import dev.posthorn.mta.dmarc.DmarcVerifier;
-import dev.posthorn.mta.dmarc.PublicSuffixList;
-import dev.posthorn.mta.dmarc.SuffixListSource;
-import dev.posthorn.mta.dns.DnsClient;
-import dev.posthorn.mta.spf.SpfVerifier;
+import dev.posthorn.mta.inbound.SuffixListSource;
 import dev.posthorn.smtp.ForwardPath;
 import dev.posthorn.smtp.MailParameters;
 import dev.posthorn.smtp.Mailbox;

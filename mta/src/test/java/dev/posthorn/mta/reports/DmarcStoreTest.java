@@ -2,8 +2,8 @@ package dev.posthorn.mta.reports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.posthorn.mta.dmarc.AggregateReport;
-import dev.posthorn.mta.dmarc.DmarcRecord;
+import dev.posthorn.mailauth.dmarc.AggregateReport;
+import dev.posthorn.mailauth.dmarc.DmarcRecord;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -17,7 +17,7 @@ class DmarcStoreTest {
     private static final Instant DAY2 = Instant.parse("2026-12-07T00:00:00Z");
     private static final DmarcRecord RECORD = new DmarcRecord(DmarcRecord.Policy.QUARANTINE,
             java.util.Optional.of(DmarcRecord.Policy.NONE), true, false, 30,
-            dev.posthorn.mta.dmarc.ReportUri.parseList("mailto:a@sender.test!5k,mailto:b@reports.test"), "d:s");
+            dev.posthorn.mailauth.dmarc.ReportUri.parseList("mailto:a@sender.test!5k,mailto:b@reports.test"), "d:s");
 
     @TempDir
     Path dir;

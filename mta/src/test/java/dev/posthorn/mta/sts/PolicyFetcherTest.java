@@ -3,7 +3,7 @@ package dev.posthorn.mta.sts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIOException;
 
-import dev.posthorn.mta.dns.DnsClient;
+import dev.posthorn.mailauth.dns.DnsClient;
 import dev.posthorn.mta.tls.TestCa;
 import dev.posthorn.mta.tls.Trust;
 import dev.posthorn.smtp.testing.DnsResponder;

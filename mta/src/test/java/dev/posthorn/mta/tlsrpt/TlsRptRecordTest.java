@@ -2,7 +2,7 @@ package dev.posthorn.mta.tlsrpt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.posthorn.mta.dns.DnsClient;
+import dev.posthorn.mailauth.dns.DnsClient;
 import dev.posthorn.smtp.testing.DnsResponder;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.posthorn.mta.capture.web;
 
-import dev.posthorn.mta.dns.DnsClient;
+import dev.posthorn.mailauth.dns.DnsClient;
 import dev.posthorn.mta.dns.MxAnswer;
 import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.dns.Target;

@@ -1,9 +1,9 @@
 package dev.posthorn.mta.capture.web;
 
+import dev.posthorn.mailauth.dns.DnsClient;
 import dev.posthorn.mta.capture.CaptureQuery;
 import dev.posthorn.mta.capture.CaptureStore;
 import dev.posthorn.mta.capture.CapturedMessage;
-import dev.posthorn.mta.dns.DnsClient;
 import dev.posthorn.mta.dns.MxResolver;
 import dev.posthorn.mta.routing.HostPort;
 import dev.posthorn.smtp.client.SendOptions;
