@@ -24,6 +24,8 @@ module dev.posthorn.mta {
     requires java.net.http;
     requires jdk.unsupported;
     requires java.sql;
+    requires com.zaxxer.hikari;
+    requires flyway.core;
     requires java.xml;
     requires org.xerial.sqlitejdbc;
     requires jakarta.mail;

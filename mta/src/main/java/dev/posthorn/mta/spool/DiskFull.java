@@ -27,6 +27,11 @@ public final class DiskFull extends IOException {
         super(cause.getMessage(), cause);
     }
 
+    /** The spool database's disk is full (SQLSTATE 53100): the message could not be stored. */
+    static DiskFull database(java.sql.SQLException failure) {
+        return new DiskFull(new IOException(failure.getMessage(), failure));
+    }
+
     /**
      * {@code failure}, a failed write into a file in folder {@code where}, as a {@code DiskFull} when that folder's
      * file system is full; otherwise {@code failure} itself. Call it before removing the partial file: that frees

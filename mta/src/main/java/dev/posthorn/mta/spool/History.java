@@ -50,18 +50,39 @@ final class History {
         } catch (NoSuchFileException e) {
             // the first attempt's line
         }
-        String clean = line.replace('\r', ' ').replace('\n', ' ');
-        byte[] bytes = clean.getBytes(StandardCharsets.UTF_8);
-        boolean whole = bytes.length < MAX_LINE;
-        ByteBuffer buffer = ByteBuffer.allocate(Math.min(bytes.length, MAX_LINE - 1) + 1);
-        buffer.put(bytes, 0, buffer.capacity() - 1).put((byte) '\n').flip();
+        String kept = clean(line);
+        byte[] bytes = (kept + "\n").getBytes(StandardCharsets.UTF_8);
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
         try (FileChannel channel = OwnerOnly.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
         }
-        return whole;
+        return kept.length() == line.length();
+    }
+
+    /**
+     * {@code line} as it is kept: CR and LF replaced by spaces, cut to less than {@link #MAX_LINE} octets of UTF-8 at
+     * a character's end. The caller compares lengths to learn whether it was cut.
+     */
+    static String clean(String line) {
+        String flat = line.replace('\r', ' ').replace('\n', ' ');
+        if (flat.length() < MAX_LINE / 4 || flat.getBytes(StandardCharsets.UTF_8).length < MAX_LINE) {
+            return flat;
+        }
+        int octets = 0;
+        int end = 0;
+        while (end < flat.length()) {
+            int c = flat.codePointAt(end);
+            int size = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+            if (octets + size >= MAX_LINE) {
+                break;
+            }
+            octets += size;
+            end += Character.charCount(c);
+        }
+        return flat.substring(0, end);
     }
 
     /** The whole lines among the last {@link #MAX_READ} octets, oldest first; empty when there is no history. */

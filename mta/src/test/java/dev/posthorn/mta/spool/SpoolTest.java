@@ -62,7 +62,7 @@ class SpoolTest {
 
     @Test
     void theBodyEndsWhereTheMessageEndsWhetherReadBySkipOrByOctet() throws Exception {
-        Spool spool = Spool.open(root);
+        FileSpool spool = Spool.open(root);
         spool.sweep();
         String body = "Subject: x\r\n\r\nbody\r\n";
         QueuedMessage message = commit(spool, "01A", body, "a@x.test");
@@ -110,7 +110,7 @@ class SpoolTest {
         footer.get(file, body.length + envelope.length, footer.remaining());
         Files.write(root.resolve("queue/01OLD"), file);
 
-        Spool reopened = Spool.open(root);
+        FileSpool reopened = Spool.open(root);
         QueuedMessage message = reopened.sweep().getFirst();
         assertThat(message.id()).isEqualTo("01OLD");
         assertThat(message.envelope().client().origin()).isEqualTo(Origin.UNTRUSTED);
@@ -127,11 +127,11 @@ class SpoolTest {
 
     @Test
     void committedMessageSurvivesARestartWithEnvelopeAndBody() throws Exception {
-        Spool spool = Spool.open(root);
+        FileSpool spool = Spool.open(root);
         spool.sweep();
         QueuedMessage committed = commit(spool, "01A", "Subject: x\r\n\r\nbody\r\n", "a@x.test", "b@y.test");
 
-        Spool reopened = Spool.open(root);
+        FileSpool reopened = Spool.open(root);
         List<QueuedMessage> recovered = reopened.sweep();
         assertThat(recovered).hasSize(1);
         QueuedMessage message = recovered.getFirst();
@@ -144,7 +144,7 @@ class SpoolTest {
 
     @Test
     void headersFoundAfterTheBodyIsReadAreDeliveredOnTopOfIt() throws Exception {
-        Spool spool = Spool.open(root);
+        FileSpool spool = Spool.open(root);
         spool.sweep();
         String body = "Subject: x\r\n\r\nbody\r\n";
         String headers = "Authentication-Results: mx.test; spf=pass\r\n";
@@ -165,7 +165,7 @@ class SpoolTest {
 
     @Test
     void aRemovedMessagesFileIsReusedForTheNextAndCutToItsLength() throws Exception {
-        Spool spool = Spool.open(root);
+        FileSpool spool = Spool.open(root);
         spool.sweep();
         QueuedMessage first = commit(spool, "01R", "Subject: long\r\n\r\n" + "x".repeat(5000) + "\r\n", "a@x.test");
         spool.remove(first, false);
@@ -186,7 +186,7 @@ class SpoolTest {
 
     @Test
     void aSpareFileKeepsNothingOfTheMessageItHeld() throws Exception {
-        Spool spool = Spool.open(root);
+        FileSpool spool = Spool.open(root);
         spool.sweep();
         String body = "Subject: private\r\n\r\nthe secret plan\r\n";
         QueuedMessage delivered = commit(spool, "01U", body, "a@x.test");
@@ -200,7 +200,7 @@ class SpoolTest {
 
         // A spare left by an earlier process (a crash, or a version that did not blank them) is blanked when kept.
         Files.writeString(root.resolve("queue/spare.01V"), "Subject: old\r\n\r\nan earlier secret\r\n");
-        Spool reopened = Spool.open(root);
+        FileSpool reopened = Spool.open(root);
         reopened.sweep();
         assertThat(reopened.spares()).isEqualTo(2);
         assertThat(Files.readAllBytes(root.resolve("queue/spare.01V"))).hasSize(35).containsOnly((byte) 0);
@@ -208,10 +208,10 @@ class SpoolTest {
 
     @Test
     void theSweepKeepsSpareFilesForReuse() throws Exception {
-        Spool spool = Spool.open(root);
+        FileSpool spool = Spool.open(root);
         spool.sweep();
         spool.remove(commit(spool, "01T", "Subject: x\r\n\r\nbody\r\n", "a@x.test"), false);
-        Spool reopened = Spool.open(root);
+        FileSpool reopened = Spool.open(root);
         assertThat(reopened.sweep()).isEmpty();
         assertThat(reopened.spares()).isEqualTo(1);
         assertThat(names("corrupt")).isEmpty();
@@ -219,7 +219,7 @@ class SpoolTest {
 
     @Test
     void largeFilesAreDeletedNotKept() throws Exception {
-        Spool spool = Spool.open(root);
+        FileSpool spool = Spool.open(root);
         spool.sweep();
         String big = "Subject: big\r\n\r\n" + "y".repeat((int) Spares.MAX_LENGTH) + "\r\n";
         spool.remove(commit(spool, "01U", big, "a@x.test"), false);
@@ -229,7 +229,7 @@ class SpoolTest {
 
     @Test
     void uncommittedWriterLeavesNothing() throws Exception {
-        Spool spool = Spool.open(root);
+        FileSpool spool = Spool.open(root);
         try (MessageWriter writer = spool.writer("01B")) {
             writer.body().write("half a message".getBytes(StandardCharsets.US_ASCII));
         }
@@ -239,7 +239,7 @@ class SpoolTest {
 
     @Test
     void sweepClearsTmpFromACrashMidMessage() throws Exception {
-        Spool spool = Spool.open(root);
+        FileSpool spool = Spool.open(root);
         Files.writeString(root.resolve("tmp/01C"), "written before the crash");
         assertThat(spool.sweep()).isEmpty();
         assertThat(names("tmp")).isEmpty();
@@ -247,7 +247,7 @@ class SpoolTest {
 
     @Test
     void tornQueueFileGoesToCorrupt() throws Exception {
-        Spool spool = Spool.open(root);
+        FileSpool spool = Spool.open(root);
         commit(spool, "01D", "body\r\n", "a@x.test");
         Path file = root.resolve("queue/01D");
         byte[] bytes = Files.readAllBytes(file);
@@ -259,7 +259,7 @@ class SpoolTest {
 
     @Test
     void damagedEnvelopeIsDetectedByItsChecksum() throws Exception {
-        Spool spool = Spool.open(root);
+        FileSpool spool = Spool.open(root);
         commit(spool, "01E", "body\r\n", "a@x.test");
         Path file = root.resolve("queue/01E");
         byte[] bytes = Files.readAllBytes(file);
@@ -272,7 +272,7 @@ class SpoolTest {
 
     @Test
     void foreignFilesAndOrphanStatesAreCleared() throws Exception {
-        Spool spool = Spool.open(root);
+        FileSpool spool = Spool.open(root);
         Files.writeString(root.resolve("queue/notes.txt"), "hello");
         Files.writeString(root.resolve("queue/01F.state"), "attempts 1\n");
         assertThat(spool.sweep()).isEmpty();
@@ -282,7 +282,7 @@ class SpoolTest {
 
     @Test
     void deliveryStateIsSavedAndRecovered() throws Exception {
-        Spool spool = Spool.open(root);
+        FileSpool spool = Spool.open(root);
         QueuedMessage message = commit(spool, "01G", "body\r\n", "a@x.test", "b@y.test");
         DeliveryState state = message.state()
                 .with(0, DeliveryState.Status.DELIVERED, "250 2.0.0 ok")
@@ -296,7 +296,7 @@ class SpoolTest {
 
     @Test
     void damagedStateIsSetAsideAndDeliveryStartsOver() throws Exception {
-        Spool spool = Spool.open(root);
+        FileSpool spool = Spool.open(root);
         commit(spool, "01H", "body\r\n", "a@x.test");
         Files.writeString(root.resolve("queue/01H.state"), "garbage");
         QueuedMessage recovered = Spool.open(root).sweep().getFirst();
@@ -306,7 +306,7 @@ class SpoolTest {
 
     @Test
     void removedMessageIsGone() throws Exception {
-        Spool spool = Spool.open(root);
+        FileSpool spool = Spool.open(root);
         QueuedMessage message = commit(spool, "01I", "body\r\n", "a@x.test");
         spool.save("01I", message.state().attempted(Instant.now()));
         spool.remove("01I", true);
@@ -316,7 +316,7 @@ class SpoolTest {
 
     @Test
     void concurrentCommitsAllLand() throws Exception {
-        Spool spool = Spool.open(root);
+        FileSpool spool = Spool.open(root);
         List<Future<QueuedMessage>> futures = new ArrayList<>();
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 200; i++) {
@@ -332,7 +332,7 @@ class SpoolTest {
 
     @Test
     void largeBodyIsStreamed() throws Exception {
-        Spool spool = Spool.open(root);
+        FileSpool spool = Spool.open(root);
         byte[] chunk = "0123456789abcdef".repeat(4096).getBytes(StandardCharsets.US_ASCII);
         QueuedMessage message;
         try (MessageWriter writer = spool.writer("01J")) {
@@ -350,7 +350,7 @@ class SpoolTest {
 
     @Test
     void scanFindsTheEarliestDueWithinItsBoundAndNamesWhenTheRestIsDue() throws Exception {
-        Spool spool = Spool.open(root);
+        FileSpool spool = Spool.open(root);
         spool.sweep();
         Instant now = Instant.now();
         java.util.SplittableRandom random = new java.util.SplittableRandom(7);
@@ -381,7 +381,7 @@ class SpoolTest {
 
     @Test
     void loadReadsOneMessageWithItsStateAndIsEmptyOnceItIsGone() throws Exception {
-        Spool spool = Spool.open(root);
+        FileSpool spool = Spool.open(root);
         spool.sweep();
         QueuedMessage message = commit(spool, "05A", "m\r\n", "a@x.test", "b@x.test");
         spool.save("05A", message.state().with(1, DeliveryState.Status.DELIVERED, "ok").attempted(Instant.now()));

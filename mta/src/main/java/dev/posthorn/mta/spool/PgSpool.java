@@ -1,0 +1,741 @@
+package dev.posthorn.mta.spool;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.SequenceInputStream;
+import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The queue in a PostgreSQL database, shared by several nodes (see the package documentation). A message is a row
+ * of {@code spool_message} (its envelope and delivery state in the file spool's encodings) and its body chunks in
+ * {@code spool_body}; the schema is created and migrated by Flyway at open.
+ *
+ * <p>Durability: every connection runs with {@code synchronous_commit = on}, so a commit returns only once the
+ * database has flushed it; {@link MessageWriter#commit} is one transaction that stores the last chunk and the message
+ * row together, so a message is whole or absent.
+ *
+ * <p>Leases: a node works only on messages it holds a lease on. {@link #scan} claims the earliest-due messages no
+ * one holds ({@code SELECT ... FOR UPDATE SKIP LOCKED}, so nodes never claim the same row), a committed message is
+ * held by the node that received it, and the leases of a node are renewed while it runs ({@link #renewLeases},
+ * which the daemon calls every {@link #RENEW_EVERY}). A node that dies loses its leases when they expire, and another
+ * node's scan takes the messages. Every claim counts {@code lease_version} up; a node writes delivery progress and
+ * removes a delivered message only under the version it claimed ({@link LeaseLost} otherwise), so a node that comes
+ * back after its lease expired cannot undo what another node did meanwhile.
+ */
+public final class PgSpool implements Spool, Closeable {
+
+    private static final Logger log = LoggerFactory.getLogger(PgSpool.class);
+    /** A body is stored in chunks of this size; a body that fits one is written in the commit's transaction. */
+    static final int CHUNK = 256 * 1024;
+    /** How long a lease lasts without renewal: the time another node waits for a dead node's messages. */
+    public static final Duration LEASE = Duration.ofMinutes(2);
+    /** How often a running node renews its leases. */
+    public static final Duration RENEW_EVERY = Duration.ofSeconds(30);
+    /** History kept per message: the last lines up to this many octets (as the file spool reads back). */
+    private static final int HISTORY_READ = History.MAX_READ;
+
+    private final DataSource database;
+    private final Closeable pool;
+    private final String node;
+    private final Path local;
+    /** The lease version this node holds, per message id. */
+    private final Map<String, Long> leases = new ConcurrentHashMap<>();
+
+    private PgSpool(DataSource database, Closeable pool, String node, Path local) {
+        this.database = database;
+        this.pool = pool;
+        this.node = node;
+        this.local = local;
+    }
+
+    /**
+     * Connects, creates or migrates the schema, and returns the spool of node {@code node}.
+     *
+     * @param url      a JDBC URL ({@code jdbc:postgresql://host:port/db})
+     * @param user     the database user; empty for the URL's or the driver's default
+     * @param password the user's password; empty for none
+     * @param node     this node's name, unique among the nodes sharing the database
+     * @param local    this node's own folder (lock, certificate, report counts)
+     */
+    public static PgSpool open(String url, Optional<String> user, Optional<String> password, String node, Path local,
+                               int poolSize) throws IOException {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        user.ifPresent(config::setUsername);
+        password.ifPresent(config::setPassword);
+        config.setMaximumPoolSize(poolSize);
+        config.setPoolName("spool");
+        config.setConnectionInitSql("SET synchronous_commit = on");
+        config.setInitializationFailTimeout(10_000);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new IOException("spool database " + url + ": " + e.getMessage(), e);
+        }
+        try {
+            Flyway.configure().dataSource(pool).locations("classpath:db/posthorn/spool")
+                    .table("spool_schema_history").load().migrate();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw new IOException("spool database " + url + ": the schema could not be migrated: "
+                    + e.getMessage(), e);
+        }
+        OwnerOnly.folders(local);
+        return new PgSpool(pool, pool, node, local.toAbsolutePath().normalize());
+    }
+
+    /** This node's name. */
+    public String node() {
+        return node;
+    }
+
+    @Override
+    public Path root() {
+        return local;
+    }
+
+    /** The database's room is not known to a client: a full disk there fails the commit ({@link DiskFull}). */
+    @Override
+    public long usableSpace() {
+        return Long.MAX_VALUE;
+    }
+
+    @Override
+    public List<QueuedMessage> sweep() throws IOException {
+        clean();
+        List<QueuedMessage> all = new ArrayList<>();
+        for (String id : ids(Integer.MAX_VALUE)) {
+            peek(id).ifPresent(all::add);
+        }
+        return all;
+    }
+
+    /**
+     * This node's start: what it held before it stopped (leases, bodies of messages it was receiving) is given up,
+     * since nothing of it is in memory any more. Returns how many messages the queue holds, on every node.
+     */
+    @Override
+    public int clean() throws IOException {
+        return sql(c -> {
+            try (PreparedStatement release = c.prepareStatement(
+                    "UPDATE spool_message SET lease_node = NULL, lease_until = NULL WHERE lease_node = ?");
+                 PreparedStatement chunks = c.prepareStatement(
+                    "DELETE FROM spool_body WHERE id IN (SELECT id FROM spool_upload WHERE node = ?)");
+                 PreparedStatement uploads = c.prepareStatement("DELETE FROM spool_upload WHERE node = ?");
+                 PreparedStatement count = c.prepareStatement("SELECT count(*) FROM spool_message")) {
+                release.setString(1, node);
+                int released = release.executeUpdate();
+                chunks.setString(1, node);
+                chunks.executeUpdate();
+                uploads.setString(1, node);
+                int abandoned = uploads.executeUpdate();
+                c.commit();
+                try (ResultSet rs = count.executeQuery()) {
+                    rs.next();
+                    int queued = rs.getInt(1);
+                    log.info("spool database, node {}: {} queued messages on all nodes; {} leases released, {} "
+                            + "unfinished messages removed", node, queued, released, abandoned);
+                    return queued;
+                }
+            }
+        });
+    }
+
+    /**
+     * Claims the earliest-due messages no node holds: up to {@code max} due by {@code horizon}. Those {@code skip}
+     * names are claimed too when found (this node's own expired leases) but not returned.
+     */
+    @Override
+    public Scan scan(Instant horizon, int max, Predicate<String> skip) throws IOException {
+        return sql(c -> {
+            List<Scan.Due> due = new ArrayList<>();
+            if (max > 0) {
+                try (PreparedStatement claim = c.prepareStatement("""
+                        WITH due AS (
+                            SELECT id FROM spool_message
+                            WHERE due_at <= ? AND (lease_until IS NULL OR lease_until < now())
+                            ORDER BY due_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
+                        UPDATE spool_message m
+                        SET lease_node = ?, lease_until = now() + make_interval(secs => ?),
+                            lease_version = m.lease_version + 1
+                        FROM due WHERE m.id = due.id
+                        RETURNING m.id, m.due_at, m.lease_version""")) {
+                    at(claim, 1, horizon);
+                    claim.setInt(2, max);
+                    claim.setString(3, node);
+                    claim.setLong(4, LEASE.toSeconds());
+                    try (ResultSet rs = claim.executeQuery()) {
+                        while (rs.next()) {
+                            String id = rs.getString(1);
+                            leases.put(id, rs.getLong(3));
+                            if (!skip.test(id)) {
+                                due.add(new Scan.Due(id, instant(rs, 2)));
+                            }
+                        }
+                    }
+                }
+            }
+            Optional<Instant> next;
+            try (PreparedStatement later = c.prepareStatement("""
+                    SELECT min(due_at) FROM spool_message
+                    WHERE due_at < ? AND (lease_until IS NULL OR lease_until < now())""")) {
+                at(later, 1, Scan.HELD);
+                try (ResultSet rs = later.executeQuery()) {
+                    rs.next();
+                    next = Optional.ofNullable(instant(rs, 1));
+                }
+            }
+            c.commit();
+            due.sort(Comparator.comparing(Scan.Due::at).thenComparing(Scan.Due::id));
+            return new Scan(due, next);
+        });
+    }
+
+    /**
+     * Renews every lease this node holds; a message whose lease another node took meanwhile is forgotten here.
+     * Returns how many leases were renewed.
+     */
+    public int renewLeases() throws IOException {
+        if (leases.isEmpty()) {
+            return 0;
+        }
+        return sql(c -> {
+            List<String> held = new ArrayList<>();
+            try (PreparedStatement renew = c.prepareStatement("""
+                    UPDATE spool_message SET lease_until = now() + make_interval(secs => ?)
+                    WHERE lease_node = ? AND id = ANY (?) RETURNING id, lease_version""")) {
+                renew.setLong(1, LEASE.toSeconds());
+                renew.setString(2, node);
+                Array ids = c.createArrayOf("text", leases.keySet().toArray());
+                renew.setArray(3, ids);
+                try (ResultSet rs = renew.executeQuery()) {
+                    while (rs.next()) {
+                        if (rs.getLong(2) == leases.getOrDefault(rs.getString(1), -1L)) {
+                            held.add(rs.getString(1));
+                        }
+                    }
+                }
+            }
+            c.commit();
+            leases.keySet().retainAll(held);
+            return held.size();
+        });
+    }
+
+    /** Gives up this node's lease on a message it no longer holds in memory, so another node may take it. */
+    public void release(String id) throws IOException {
+        Long version = leases.remove(id);
+        if (version == null) {
+            return;
+        }
+        sql(c -> {
+            try (PreparedStatement release = c.prepareStatement("""
+                    UPDATE spool_message SET lease_node = NULL, lease_until = NULL
+                    WHERE id = ? AND lease_node = ? AND lease_version = ?""")) {
+                release.setString(1, id);
+                release.setString(2, node);
+                release.setLong(3, version);
+                release.executeUpdate();
+            }
+            c.commit();
+            return null;
+        });
+    }
+
+    /** Whether this node holds a lease on the message (as far as it knows: a renewal may find it lost). */
+    public boolean holds(String id) {
+        return leases.containsKey(id);
+    }
+
+    @Override
+    public Optional<QueuedMessage> peek(String id) throws IOException {
+        return SpoolEnvelope.isId(id) ? read(id) : Optional.empty();
+    }
+
+    @Override
+    public Optional<QueuedMessage> load(String id) throws IOException {
+        if (!SpoolEnvelope.isId(id)) {
+            throw new IllegalArgumentException("bad queue id");
+        }
+        return read(id);
+    }
+
+    private Optional<QueuedMessage> read(String id) throws IOException {
+        return sql(c -> {
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT envelope, body_length, state FROM spool_message WHERE id = ?")) {
+                select.setString(1, id);
+                try (ResultSet rs = select.executeQuery()) {
+                    c.commit();
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    SpoolEnvelope envelope = EnvelopeCodec.decode(rs.getBytes(1));
+                    byte[] stateBytes = rs.getBytes(3);
+                    int recipients = envelope.recipients().size();
+                    DeliveryState state = stateBytes == null
+                            ? DeliveryState.initial(recipients, envelope.receivedAt())
+                            : DeliveryState.decode(stateBytes, recipients);
+                    return Optional.of(new QueuedMessage(envelope, rs.getLong(2), state));
+                }
+            }
+        });
+    }
+
+    @Override
+    public List<String> ids(int max) throws IOException {
+        return sql(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT id FROM spool_message ORDER BY id LIMIT ?")) {
+                select.setLong(1, max);
+                List<String> ids = new ArrayList<>();
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+                c.commit();
+                return ids;
+            }
+        });
+    }
+
+    @Override
+    public Scan.Census census(Instant now) throws IOException {
+        return sql(c -> {
+            try (PreparedStatement select = c.prepareStatement("""
+                    SELECT count(*) FILTER (WHERE due_at <= ?),
+                           count(*) FILTER (WHERE due_at > ? AND due_at < ?),
+                           count(*) FILTER (WHERE due_at >= ?)
+                    FROM spool_message""")) {
+                at(select, 1, now);
+                at(select, 2, now);
+                at(select, 3, Scan.HELD);
+                at(select, 4, Scan.HELD);
+                try (ResultSet rs = select.executeQuery()) {
+                    rs.next();
+                    Scan.Census census = new Scan.Census(rs.getInt(1), rs.getInt(2), rs.getInt(3));
+                    c.commit();
+                    return census;
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean appendHistory(String id, String line) throws IOException {
+        String kept = History.clean(line);
+        sql(c -> {
+            try (PreparedStatement insert = c.prepareStatement(
+                    "INSERT INTO spool_history (id, line) VALUES (?, ?)")) {
+                insert.setString(1, id);
+                insert.setString(2, kept.replace('\0', ' '));
+                insert.executeUpdate();
+            }
+            c.commit();
+            return null;
+        });
+        return kept.length() == line.length();
+    }
+
+    /** The last lines, at most {@link History#MAX_READ} octets of them, oldest first. */
+    @Override
+    public List<String> history(String id) throws IOException {
+        if (!SpoolEnvelope.isId(id)) {
+            return List.of();
+        }
+        return sql(c -> {
+            List<String> lines = new ArrayList<>();
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT line FROM spool_history WHERE id = ? ORDER BY seq DESC")) {
+                select.setString(1, id);
+                select.setFetchSize(100);
+                try (ResultSet rs = select.executeQuery()) {
+                    long octets = 0;
+                    while (rs.next()) {
+                        String line = rs.getString(1);
+                        octets += line.length() + 1;
+                        if (octets > HISTORY_READ) {
+                            break;
+                        }
+                        lines.add(line);
+                    }
+                }
+            }
+            c.commit();
+            Collections.reverse(lines);
+            return lines;
+        });
+    }
+
+    @Override
+    public MessageWriter writer(String id) throws IOException {
+        if (!SpoolEnvelope.isId(id)) {
+            throw new IllegalArgumentException("bad queue id");
+        }
+        return new Writer(id);
+    }
+
+    @Override
+    public InputStream rawBody(QueuedMessage message) throws IOException {
+        return new BodyInput(new Chunks(message.id(), 0), message.bodyLength());
+    }
+
+    /**
+     * Records delivery progress, only under this node's lease when it holds one (the queue runner); the operator's
+     * commands on a message no node holds write as they are.
+     *
+     * @throws LeaseLost when another node claimed the message since this node did
+     */
+    @Override
+    public void save(String id, DeliveryState state) throws IOException {
+        Long version = leases.get(id);
+        int updated = sql(c -> {
+            try (PreparedStatement update = c.prepareStatement(version == null
+                    ? "UPDATE spool_message SET state = ?, due_at = ? WHERE id = ?"
+                    : "UPDATE spool_message SET state = ?, due_at = ? WHERE id = ? AND lease_node = ?"
+                            + " AND lease_version = ?")) {
+                update.setBytes(1, state.encode());
+                at(update, 2, state.held() ? Scan.HELD : state.nextAttempt());
+                update.setString(3, id);
+                if (version != null) {
+                    update.setString(4, node);
+                    update.setLong(5, version);
+                }
+                int rows = update.executeUpdate();
+                c.commit();
+                return rows;
+            }
+        });
+        if (updated == 0 && version != null) {
+            leases.remove(id);
+            throw new LeaseLost(id);
+        }
+    }
+
+    @Override
+    public void remove(QueuedMessage message, boolean hasState) throws IOException {
+        Long version = leases.get(message.id());
+        int removed = delete(message.id(), version);
+        leases.remove(message.id());
+        if (removed == 0 && version != null) {
+            throw new LeaseLost(message.id());
+        }
+    }
+
+    /** Removes a message whoever holds it (the operator's delete). */
+    @Override
+    public void remove(String id, boolean hasState) throws IOException {
+        delete(id, null);
+        leases.remove(id);
+    }
+
+    private int delete(String id, Long version) throws IOException {
+        return sql(c -> {
+            int rows;
+            try (PreparedStatement message = c.prepareStatement(version == null
+                    ? "DELETE FROM spool_message WHERE id = ?"
+                    : "DELETE FROM spool_message WHERE id = ? AND lease_node = ? AND lease_version = ?")) {
+                message.setString(1, id);
+                if (version != null) {
+                    message.setString(2, node);
+                    message.setLong(3, version);
+                }
+                rows = message.executeUpdate();
+            }
+            if (rows > 0) {
+                for (String table : List.of("spool_body", "spool_history")) {
+                    try (PreparedStatement rest = c.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
+                        rest.setString(1, id);
+                        rest.executeUpdate();
+                    }
+                }
+            }
+            c.commit();
+            return rows;
+        });
+    }
+
+    @Override
+    public boolean contains(String id) {
+        try {
+            return sql(c -> {
+                try (PreparedStatement select = c.prepareStatement("SELECT 1 FROM spool_message WHERE id = ?")) {
+                    select.setString(1, id);
+                    try (ResultSet rs = select.executeQuery()) {
+                        boolean found = rs.next();
+                        c.commit();
+                        return found;
+                    }
+                }
+            });
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        pool.close();
+    }
+
+    /** Another node claimed the message since this node did: this node's work on it is void. */
+    public static final class LeaseLost extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        LeaseLost(String id) {
+            super(id + ": another node took over the message (lease lost)");
+        }
+    }
+
+    private static void at(PreparedStatement statement, int index, Instant instant) throws SQLException {
+        statement.setObject(index, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
+    }
+
+    private static Instant instant(ResultSet rs, int index) throws SQLException {
+        OffsetDateTime time = rs.getObject(index, OffsetDateTime.class);
+        return time == null ? null : time.toInstant();
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection connection) throws SQLException, IOException;
+    }
+
+    /** Runs {@code work} on a pooled connection in a transaction of its own; a database error as an IOException. */
+    private <T> T sql(Work<T> work) throws IOException {
+        try (Connection c = database.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                return work.run(c);
+            } catch (SQLException | IOException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            // 53100 disk_full, 53200 out_of_memory, 53300 too_many_connections: the database has no room now
+            throw "53100".equals(e.getSQLState()) ? DiskFull.database(e) : new IOException("spool database: " + e, e);
+        }
+    }
+
+    /** A body read one chunk at a time, each chunk one query: no transaction stays open while a transport sends. */
+    private final class Chunks extends InputStream {
+        private final String id;
+        private int seq;
+        private InputStream chunk = InputStream.nullInputStream();
+        private boolean done;
+
+        Chunks(String id, int first) {
+            this.id = id;
+            this.seq = first;
+        }
+
+        private boolean fill() throws IOException {
+            if (done) {
+                return false;
+            }
+            byte[] data = sql(c -> {
+                try (PreparedStatement select = c.prepareStatement(
+                        "SELECT data FROM spool_body WHERE id = ? AND seq = ?")) {
+                    select.setString(1, id);
+                    select.setInt(2, seq);
+                    try (ResultSet rs = select.executeQuery()) {
+                        byte[] found = rs.next() ? rs.getBytes(1) : null;
+                        c.commit();
+                        return found;
+                    }
+                }
+            });
+            if (data == null) {
+                done = true;
+                return false;
+            }
+            seq++;
+            chunk = new ByteArrayInputStream(data);
+            return true;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = chunk.read();
+            while (b < 0 && fill()) {
+                b = chunk.read();
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            int n = chunk.read(b, off, len);
+            while (n < 0 && fill()) {
+                n = chunk.read(b, off, len);
+            }
+            return n;
+        }
+    }
+
+    /**
+     * A new message: the body is kept in memory up to one {@link #CHUNK}; a longer one is stored chunk by chunk as it
+     * comes (noted in {@code spool_upload}, so a restart of this node removes it if never committed), and the last
+     * chunk goes with the message row in the commit's transaction.
+     */
+    private final class Writer implements MessageWriter {
+        private final String id;
+        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        private final OutputStream body;
+        private int stored;
+        private long length;
+        private boolean committed;
+
+        Writer(String id) {
+            this.id = id;
+            this.body = new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    while (len > 0) {
+                        int n = Math.min(len, CHUNK - buffer.size());
+                        buffer.write(b, off, n);
+                        off += n;
+                        len -= n;
+                        length += n;
+                        if (buffer.size() == CHUNK) {
+                            spill();
+                        }
+                    }
+                }
+            };
+        }
+
+        private void spill() throws IOException {
+            byte[] data = buffer.toByteArray();
+            int seq = stored;
+            sql(c -> {
+                if (seq == 0) {
+                    try (PreparedStatement upload = c.prepareStatement(
+                            "INSERT INTO spool_upload (id, node) VALUES (?, ?)")) {
+                        upload.setString(1, id);
+                        upload.setString(2, node);
+                        upload.executeUpdate();
+                    }
+                }
+                insertChunk(c, seq, data);
+                c.commit();
+                return null;
+            });
+            stored++;
+            buffer.reset();
+        }
+
+        private void insertChunk(Connection c, int seq, byte[] data) throws SQLException {
+            try (PreparedStatement insert = c.prepareStatement(
+                    "INSERT INTO spool_body (id, seq, data) VALUES (?, ?, ?)")) {
+                insert.setString(1, id);
+                insert.setInt(2, seq);
+                insert.setBytes(3, data);
+                insert.executeUpdate();
+            }
+        }
+
+        @Override
+        public OutputStream body() {
+            return body;
+        }
+
+        @Override
+        public InputStream written() {
+            InputStream tail = new ByteArrayInputStream(buffer.toByteArray());
+            return stored == 0 ? tail : new SequenceInputStream(new BodyInput(new Chunks(id, 0),
+                    (long) stored * CHUNK), tail);
+        }
+
+        @Override
+        public QueuedMessage commit(SpoolEnvelope envelope) throws IOException {
+            if (!envelope.id().equals(id)) {
+                throw new IllegalArgumentException("envelope id differs from the writer's");
+            }
+            byte[] last = buffer.toByteArray();
+            long version = sql(c -> {
+                if (last.length > 0 || stored == 0) {
+                    insertChunk(c, stored, last);
+                }
+                try (PreparedStatement insert = c.prepareStatement("""
+                        INSERT INTO spool_message (id, envelope, body_length, due_at, lease_node, lease_until,
+                                                   lease_version)
+                        VALUES (?, ?, ?, ?, ?, now() + make_interval(secs => ?), 1)""")) {
+                    insert.setString(1, id);
+                    insert.setBytes(2, EnvelopeCodec.encode(envelope));
+                    insert.setLong(3, length);
+                    at(insert, 4, envelope.receivedAt());
+                    insert.setString(5, node);
+                    insert.setLong(6, LEASE.toSeconds());
+                    insert.executeUpdate();
+                }
+                if (stored > 0) {
+                    try (PreparedStatement upload = c.prepareStatement("DELETE FROM spool_upload WHERE id = ?")) {
+                        upload.setString(1, id);
+                        upload.executeUpdate();
+                    }
+                }
+                c.commit();
+                return 1L;
+            });
+            committed = true;
+            leases.put(id, version);
+            buffer.reset();
+            return new QueuedMessage(envelope, length,
+                    DeliveryState.initial(envelope.recipients().size(), envelope.receivedAt()));
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (committed || stored == 0) {
+                return;
+            }
+            sql(c -> {
+                for (String sql : List.of("DELETE FROM spool_body WHERE id = ?", "DELETE FROM spool_upload WHERE id = ?")) {
+                    try (PreparedStatement delete = c.prepareStatement(sql)) {
+                        delete.setString(1, id);
+                        delete.executeUpdate();
+                    }
+                }
+                c.commit();
+                return null;
+            });
+        }
+    }
+}

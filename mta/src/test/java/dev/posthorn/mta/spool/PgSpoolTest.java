@@ -1,0 +1,287 @@
+package dev.posthorn.mta.spool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The PostgreSQL spool against a real PostgreSQL server: messages, bodies in chunks, state, history, and the leases
+ * that keep two nodes sharing the database from working on the same message.
+ */
+class PgSpoolTest {
+
+    private static EmbeddedPostgres postgres;
+    private static final Instant LATER = Instant.parse("2030-01-01T00:00:00Z");
+
+    @TempDir
+    Path local;
+
+    private final List<PgSpool> opened = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws IOException {
+        postgres = EmbeddedPostgres.builder().start();
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        postgres.close();
+    }
+
+    @BeforeEach
+    void empty() throws Exception {
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+        }
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        for (PgSpool spool : opened) {
+            spool.close();
+        }
+    }
+
+    private PgSpool node(String name) throws IOException {
+        PgSpool spool = PgSpool.open(postgres.getJdbcUrl("postgres", "postgres"), Optional.empty(), Optional.empty(),
+                name, local.resolve(name), 4);
+        opened.add(spool);
+        return spool;
+    }
+
+    private static byte[] body(int length, long seed) {
+        byte[] bytes = new byte[length];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static QueuedMessage commit(Spool spool, String id, byte[] body) throws IOException {
+        try (MessageWriter writer = spool.writer(id)) {
+            writer.body().write(body);
+            return writer.commit(SpoolTest.envelope(id, "a@x.test", "b@y.test"));
+        }
+    }
+
+    private static byte[] read(Spool spool, QueuedMessage message) throws IOException {
+        try (InputStream in = spool.rawBody(message)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static long rows(String table) throws Exception {
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void expireLeases() throws Exception {
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("UPDATE spool_message SET lease_until = now() - interval '1 second'"
+                    + " WHERE lease_until IS NOT NULL");
+        }
+    }
+
+    @Test
+    void bodiesOfEverySizeComeBackAsWrittenWithTheirEnvelope() throws Exception {
+        PgSpool spool = node("a");
+        assertThat(spool.clean()).isZero();
+        int[] sizes = {0, 1, 1000, PgSpool.CHUNK - 1, PgSpool.CHUNK, PgSpool.CHUNK + 1, 3 * PgSpool.CHUNK + 17};
+        for (int i = 0; i < sizes.length; i++) {
+            String id = "01A" + i;
+            byte[] body = body(sizes[i], i);
+            QueuedMessage committed = commit(spool, id, body);
+            QueuedMessage loaded = spool.load(id).orElseThrow();
+            assertThat(loaded.bodyLength()).isEqualTo(sizes[i]);
+            assertThat(loaded.envelope()).isEqualTo(committed.envelope());
+            assertThat(loaded.state()).isEqualTo(committed.state());
+            assertThat(read(spool, loaded)).isEqualTo(body);
+        }
+        assertThat(spool.ids(100)).hasSize(sizes.length).isSorted();
+        assertThat(rows("spool_upload")).isZero();
+    }
+
+    @Test
+    void whatWasWrittenCanBeReadBackBeforeTheCommit() throws Exception {
+        PgSpool spool = node("a");
+        byte[] body = body(2 * PgSpool.CHUNK + 5, 7);
+        try (MessageWriter writer = spool.writer("01B")) {
+            writer.body().write(body);
+            try (InputStream in = writer.written()) {
+                assertThat(in.readAllBytes()).isEqualTo(body);
+            }
+            writer.commit(SpoolTest.envelope("01B", "a@x.test"));
+        }
+        assertThat(read(spool, spool.load("01B").orElseThrow())).isEqualTo(body);
+    }
+
+    @Test
+    void aWriterClosedWithoutCommitLeavesNothing() throws Exception {
+        PgSpool spool = node("a");
+        try (MessageWriter writer = spool.writer("01C")) {
+            writer.body().write(body(2 * PgSpool.CHUNK + 1, 3));
+        }
+        assertThat(rows("spool_body")).isZero();
+        assertThat(rows("spool_upload")).isZero();
+        assertThat(spool.contains("01C")).isFalse();
+    }
+
+    @Test
+    void aNodeThatRestartsRemovesTheMessagesItWasReceivingAndGivesUpItsLeases() throws Exception {
+        PgSpool before = node("a");
+        commit(before, "01D", body(10, 1));
+        MessageWriter interrupted = before.writer("01E");
+        interrupted.body().write(body(PgSpool.CHUNK + 1, 2)); // one chunk stored, never committed: the node dies
+        assertThat(rows("spool_upload")).isOne();
+
+        PgSpool other = node("b");
+        assertThat(other.scan(LATER, 10, id -> false).due()).isEmpty(); // 01D: held by a
+
+        PgSpool after = node("a");
+        assertThat(after.clean()).isOne();
+        assertThat(rows("spool_upload")).isZero();
+        assertThat(rows("spool_body")).isOne(); // 01D's only chunk
+        assertThat(other.scan(LATER, 10, id -> false).due()).extracting(Scan.Due::id).containsExactly("01D");
+    }
+
+    @Test
+    void aMessageIsWorkedOnByTheNodeThatHoldsItsLeaseOnly() throws Exception {
+        PgSpool a = node("a");
+        PgSpool b = node("b");
+        QueuedMessage message = commit(a, "01F", body(100, 4));
+        assertThat(a.holds("01F")).isTrue();
+        assertThat(b.scan(LATER, 10, id -> false).due()).isEmpty();
+
+        a.release("01F");
+        assertThat(b.scan(LATER, 10, id -> false).due()).extracting(Scan.Due::id).containsExactly("01F");
+        assertThat(a.scan(LATER, 10, id -> false).due()).isEmpty();
+
+        DeliveryState progress = message.state().with(0, DeliveryState.Status.DELIVERED, "250 ok")
+                .attempted(Instant.parse("2029-01-01T00:00:00Z"));
+        b.save("01F", progress);
+        assertThat(a.load("01F").orElseThrow().state()).isEqualTo(progress);
+        assertThat(a.census(Instant.parse("2028-01-01T00:00:00Z"))).isEqualTo(new Scan.Census(0, 1, 0));
+        b.remove(message, true);
+        assertThat(a.contains("01F")).isFalse();
+    }
+
+    @Test
+    void aNodeWhoseLeaseExpiredCannotUndoWhatTheNodeThatTookOverDid() throws Exception {
+        PgSpool a = node("a");
+        PgSpool b = node("b");
+        QueuedMessage message = commit(a, "01G", body(100, 5));
+        expireLeases(); // a stalls past its lease
+        assertThat(b.scan(LATER, 10, id -> false).due()).extracting(Scan.Due::id).containsExactly("01G");
+
+        DeliveryState stale = message.state().with(0, DeliveryState.Status.FAILED, "550 stale")
+                .attempted(LATER);
+        assertThatThrownBy(() -> a.save("01G", stale)).isInstanceOf(PgSpool.LeaseLost.class);
+        assertThat(a.holds("01G")).isFalse();
+        assertThat(a.load("01G").orElseThrow().state()).isEqualTo(message.state());
+
+        b.remove(message, false);
+        assertThat(b.contains("01G")).isFalse();
+        commit(a, "01H", body(1, 6));
+        expireLeases();
+        b.scan(LATER, 10, id -> false);
+        assertThatThrownBy(() -> a.remove(a.load("01H").orElseThrow(), false)).isInstanceOf(PgSpool.LeaseLost.class);
+        assertThat(b.contains("01H")).isTrue();
+    }
+
+    @Test
+    void renewedLeasesOutliveTheirFirstTermAndLostOnesAreForgotten() throws Exception {
+        PgSpool a = node("a");
+        PgSpool b = node("b");
+        commit(a, "01J", body(1, 8));
+        commit(a, "01K", body(1, 9));
+        expireLeases();
+        assertThat(b.scan(LATER, 1, id -> false).due()).extracting(Scan.Due::id).containsExactly("01J");
+        assertThat(a.renewLeases()).isOne(); // 01K renewed; 01J now b's
+        assertThat(a.holds("01J")).isFalse();
+        assertThat(b.scan(LATER, 10, id -> false).due()).isEmpty();
+    }
+
+    @Test
+    void nodesScanningAtOnceNeverClaimTheSameMessage() throws Exception {
+        PgSpool writer = node("w");
+        for (int i = 0; i < 300; i++) {
+            commit(writer, String.format("02%04d", i), body(50, i));
+        }
+        expireLeases();
+        List<PgSpool> nodes = List.of(node("a"), node("b"), node("c"));
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<List<String>>> claimed = new ArrayList<>();
+            for (PgSpool spool : nodes) {
+                claimed.add(pool.submit(() -> {
+                    List<String> mine = new ArrayList<>();
+                    List<Scan.Due> due;
+                    do {
+                        due = spool.scan(LATER, 7, id -> false).due();
+                        due.forEach(d -> mine.add(d.id()));
+                    } while (!due.isEmpty());
+                    return mine;
+                }));
+            }
+            Set<String> all = new HashSet<>();
+            int total = 0;
+            for (Future<List<String>> f : claimed) {
+                total += f.get().size();
+                all.addAll(f.get());
+            }
+            assertThat(total).isEqualTo(300);
+            assertThat(all).hasSize(300);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void theHistoryKeepsLinesWhole() throws Exception {
+        PgSpool spool = node("a");
+        commit(spool, "01L", body(1, 1));
+        assertThat(spool.appendHistory("01L", "first\r\nattempt")).isTrue();
+        assertThat(spool.appendHistory("01L", "x".repeat(History.MAX_LINE + 10))).isFalse();
+        List<String> lines = spool.history("01L");
+        assertThat(lines).hasSize(2);
+        assertThat(lines.getFirst()).isEqualTo("first  attempt");
+        assertThat(lines.get(1)).hasSize(History.MAX_LINE - 1);
+        spool.remove("01L", true);
+        assertThat(spool.history("01L")).isEmpty();
+        assertThat(rows("spool_history")).isZero();
+    }
+
+    @Test
+    void aHeldMessageIsNeverDueAndCountsAsHeld() throws Exception {
+        PgSpool spool = node("a");
+        QueuedMessage message = commit(spool, "01M", body(1, 1));
+        spool.save("01M", message.state().held(true, LATER));
+        spool.release("01M");
+        assertThat(spool.scan(LATER, 10, id -> false).due()).isEmpty();
+        assertThat(spool.census(LATER)).isEqualTo(new Scan.Census(0, 0, 1));
+    }
+}
