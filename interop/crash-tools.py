@@ -4,10 +4,11 @@
     crash-tools.py free-port
         Prints a TCP port on 127.0.0.1 that was free a moment ago.
 
-    crash-tools.py load --port PORT --results FILE [--messages N] [--connections C] [--per-connection K]
+    crash-tools.py load --port PORT [--hosts A,B,...] --results FILE [--messages N] [--connections C] [--per-connection K]
                         [--seed S] [--run-id ID] [--max-seconds T] [--reconnect-wait W] [--stop-file FILE]
                         [--started-file FILE]
-        Sends N messages over C concurrent SMTP connections to 127.0.0.1:PORT, each to 1-3 random mailboxes of
+        Sends N messages over C concurrent SMTP connections to 127.0.0.1:PORT (or to PORT on each of the --hosts
+        addresses in turn, one connection after the other: several nodes sharing a queue), each to 1-3 random mailboxes of
         m0..m9@crash.test, each with a unique Message-ID and a unique token. A connection carries up to K
         messages, then QUITs. The daemon is killed and restarted under it: connecting is retried (every 0.1 s,
         for at most W seconds per message), and a transaction that fails before its terminating dot was handed
@@ -106,8 +107,8 @@ class AfterDot(Exception):
 
 
 class Connection:
-    def __init__(self, port, timeout):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=2)
+    def __init__(self, address, timeout):
+        self.sock = socket.create_connection(address, timeout=2)
         self.sock.settimeout(timeout)
         self.buffer = b""
         self.count = 0
@@ -210,13 +211,22 @@ def load(args):
         with lock:
             return pending.pop() if pending else None
 
+    hosts = args.hosts.split(",") if args.hosts else ["127.0.0.1"]
+    turn = [0]
+
+    def address():
+        """The next host in turn (several nodes: each new connection goes to the next one)."""
+        with lock:
+            turn[0] += 1
+            return (hosts[turn[0] % len(hosts)], args.port)
+
     def connect():
         """A greeted connection, retrying while the daemon is down; None when the wait is over."""
         give_up = time.monotonic() + args.reconnect_wait
         while not stop_now():
             connection = None
             try:
-                connection = Connection(args.port, args.reply_timeout)
+                connection = Connection(address(), args.reply_timeout)
                 connection.greet()
                 return connection
             except (OSError, EOFError, BeforeDot) as e:
@@ -541,6 +551,7 @@ def main():
     sub.add_parser("free-port").set_defaults(run=free_port)
     p = sub.add_parser("load")
     p.add_argument("--port", type=int, required=True)
+    p.add_argument("--hosts", default=None)
     p.add_argument("--results", required=True)
     p.add_argument("--messages", type=int, default=3000)
     p.add_argument("--connections", type=int, default=20)

@@ -213,6 +213,9 @@ public final class QueueApi implements ApiRoutes {
         json.writeStringField("arrival", envelope.receivedAt().toString());
         json.writeStringField("sender", envelope.sender().isNull() ? "" : envelope.sender().mailbox().toString());
         json.writeStringField("state", entry.state().name().toLowerCase(Locale.ROOT));
+        if (entry.node().isPresent()) {
+            json.writeStringField("node", entry.node().get()); // a shared queue: the node that holds it now
+        }
         json.writeArrayFieldStart("recipients");
         for (int i = 0; i < envelope.recipients().size(); i++) {
             DeliveryState.RecipientState r = message.state().recipients().get(i);

@@ -23,8 +23,9 @@ final class QueueTables {
         rows.add(new String[] {"ID", "SIZE", "ARRIVAL", "STATE", "SENDER/RECIPIENTS"});
         for (Map<String, Object> m : messages) {
             String sender = JsonTree.text(m, "sender");
-            rows.add(new String[] {JsonTree.text(m, "id"), JsonTree.text(m, "size"), arrival(m),
-                JsonTree.text(m, "state"), sender.isEmpty() ? "<>" : sender});
+            String state = JsonTree.text(m, "state") + (m.containsKey("node") ? " on " + JsonTree.text(m, "node") : "");
+            rows.add(new String[] {JsonTree.text(m, "id"), JsonTree.text(m, "size"), arrival(m), state,
+                sender.isEmpty() ? "<>" : sender});
         }
         int[] width = new int[4];
         for (String[] row : rows) {
@@ -70,6 +71,9 @@ final class QueueTables {
         String sender = JsonTree.text(m, "sender");
         field(out, "id", JsonTree.text(m, "id"));
         field(out, "state", JsonTree.text(m, "state"));
+        if (m.containsKey("node")) {
+            field(out, "node", JsonTree.text(m, "node"));
+        }
         field(out, "sender", sender.isEmpty() ? "<>" : sender);
         field(out, "arrival", arrival(m));
         field(out, "size", JsonTree.text(m, "size") + " octets");

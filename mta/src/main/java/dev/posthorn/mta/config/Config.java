@@ -40,13 +40,15 @@ import java.util.Optional;
  * @param log             how the mail log is written
  * @param dmarcReports    DMARC aggregate reports about the mail the inbound checks evaluated
  * @param tlsReports      SMTP TLS reports (RFC 8460) about the outbound sessions
+ * @param spoolDatabase   the queue in PostgreSQL, shared with other nodes; empty for the queue in {@code spool}, which
+ *                        is then this node's own folder either way (lock, certificate, tokens, users, report counts)
  */
 public record Config(String hostname, Path spool, List<Listener> listeners, Optional<TlsFiles> tls,
                      List<Network> trustedNetworks, Limits limits, Map<String, LocalDomain> domains,
                      Optional<Path> usersFile, Dns dns, Queue queue, Optional<Relay> relay,
                      Map<String, RouteTarget> routes, Outbound outbound, Dkim dkim, Checks checks, Tarpit tarpit,
                      Dnsbl dnsbl, Senders senders, Admin admin, Logging log, ReportSettings dmarcReports,
-                     ReportSettings tlsReports) {
+                     ReportSettings tlsReports, Optional<SpoolDatabase> spoolDatabase) {
 
     public Config {
         Names.domainProblem(hostname).ifPresent(reason -> {
@@ -69,6 +71,7 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(dmarcReports, "dmarcReports");
         Objects.requireNonNull(tlsReports, "tlsReports");
+        Objects.requireNonNull(spoolDatabase, "spoolDatabase");
         if (dmarcReports.enabled() && !checks.dmarc()) {
             throw new IllegalArgumentException("dmarc.reports need checks.dmarc");
         }
@@ -102,6 +105,17 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
                 throw new IllegalArgumentException("outbound.tls_policy: " + domain + " is a local domain");
             }
         }
+    }
+
+    /** A configuration with the queue in its folder ({@code spool}), as every one was before the database spool. */
+    public Config(String hostname, Path spool, List<Listener> listeners, Optional<TlsFiles> tls,
+                  List<Network> trustedNetworks, Limits limits, Map<String, LocalDomain> domains,
+                  Optional<Path> usersFile, Dns dns, Queue queue, Optional<Relay> relay,
+                  Map<String, RouteTarget> routes, Outbound outbound, Dkim dkim, Checks checks, Tarpit tarpit,
+                  Dnsbl dnsbl, Senders senders, Admin admin, Logging log, ReportSettings dmarcReports,
+                  ReportSettings tlsReports) {
+        this(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue, relay, routes,
+                outbound, dkim, checks, tarpit, dnsbl, senders, admin, log, dmarcReports, tlsReports, Optional.empty());
     }
 
     /**
@@ -142,51 +156,66 @@ public record Config(String hostname, Path spool, List<Listener> listeners, Opti
         return Defaults.config(base);
     }
 
+    /** The same configuration with the queue in a PostgreSQL database (or, empty, in the spool folder). */
+    public Config withSpoolDatabase(Optional<SpoolDatabase> database) {
+        return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue,
+                relay, routes, outbound, dkim, checks, tarpit, dnsbl, senders, admin, log, dmarcReports, tlsReports,
+                database);
+    }
+
     /** The same configuration with other local domains (for tests and tools that vary one part). */
     public Config withDomains(Map<String, LocalDomain> newDomains) {
         return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, newDomains, usersFile, dns, queue,
-                relay, routes, outbound, dkim, checks, tarpit, dnsbl, senders, admin, log, dmarcReports, tlsReports);
+                relay, routes, outbound, dkim, checks, tarpit, dnsbl, senders, admin, log, dmarcReports, tlsReports,
+                spoolDatabase);
     }
 
     /** The same configuration with other trusted networks and limits. */
     public Config withTrust(List<Network> newTrustedNetworks, Limits newLimits) {
         return new Config(hostname, spool, listeners, tls, newTrustedNetworks, newLimits, domains, usersFile, dns,
-                queue, relay, routes, outbound, dkim, checks, tarpit, dnsbl, senders, admin, log, dmarcReports, tlsReports);
+                queue, relay, routes, outbound, dkim, checks, tarpit, dnsbl, senders, admin, log, dmarcReports, tlsReports,
+                spoolDatabase);
     }
 
     /** The same configuration with other DKIM signing. */
     public Config withDkim(Dkim newDkim) {
         return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue,
-                relay, routes, outbound, newDkim, checks, tarpit, dnsbl, senders, admin, log, dmarcReports, tlsReports);
+                relay, routes, outbound, newDkim, checks, tarpit, dnsbl, senders, admin, log, dmarcReports, tlsReports,
+                spoolDatabase);
     }
 
     /** The same configuration with other inbound checks. */
     public Config withChecks(Checks newChecks) {
         return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue,
-                relay, routes, outbound, dkim, newChecks, tarpit, dnsbl, senders, admin, log, dmarcReports, tlsReports);
+                relay, routes, outbound, dkim, newChecks, tarpit, dnsbl, senders, admin, log, dmarcReports, tlsReports,
+                spoolDatabase);
     }
 
     /** The same configuration with another admin listener and mail log format. */
     public Config withOperation(Admin newAdmin, Logging newLog) {
         return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue,
-                relay, routes, outbound, dkim, checks, tarpit, dnsbl, senders, newAdmin, newLog, dmarcReports, tlsReports);
+                relay, routes, outbound, dkim, checks, tarpit, dnsbl, senders, newAdmin, newLog, dmarcReports, tlsReports,
+                spoolDatabase);
     }
 
     /** The same configuration with another tarpit, blocklists and sender entries. */
     public Config withAbuseRules(Tarpit newTarpit, Dnsbl newDnsbl, Senders newSenders) {
         return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue,
-                relay, routes, outbound, dkim, checks, newTarpit, newDnsbl, newSenders, admin, log, dmarcReports, tlsReports);
+                relay, routes, outbound, dkim, checks, newTarpit, newDnsbl, newSenders, admin, log, dmarcReports, tlsReports,
+                spoolDatabase);
     }
 
     /** The same configuration with other DMARC reports. */
     public Config withDmarcReports(ReportSettings newDmarcReports) {
         return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue,
-                relay, routes, outbound, dkim, checks, tarpit, dnsbl, senders, admin, log, newDmarcReports, tlsReports);
+                relay, routes, outbound, dkim, checks, tarpit, dnsbl, senders, admin, log, newDmarcReports, tlsReports,
+                spoolDatabase);
     }
 
     /** The same configuration with other TLS reports. */
     public Config withTlsReports(ReportSettings newTlsReports) {
         return new Config(hostname, spool, listeners, tls, trustedNetworks, limits, domains, usersFile, dns, queue,
-                relay, routes, outbound, dkim, checks, tarpit, dnsbl, senders, admin, log, dmarcReports, newTlsReports);
+                relay, routes, outbound, dkim, checks, tarpit, dnsbl, senders, admin, log, dmarcReports, newTlsReports,
+                spoolDatabase);
     }
 }

@@ -24,7 +24,7 @@ public final class ConfigLoader {
 
     static final List<String> KEYS = List.of("hostname", "spool", "listeners", "tls", "trusted_networks", "limits",
             "domains", "users_file", "dns", "queue", "relay", "routes", "outbound", "dkim", "checks", "tarpit", "dnsbl",
-            "senders", "admin", "log", "dmarc", "tls_rpt");
+            "senders", "admin", "log", "dmarc", "tls_rpt", "spool_credentials", "spool_lease", "node", "node_dir");
     static final List<String> LISTENER_KEYS = List.of("address", "port", "role", "proxy_protocol", "proxy_from",
             "requiretls");
     static final List<String> LIMIT_KEYS = List.of("max_message_size", "max_recipients", "max_connections",
@@ -57,6 +57,23 @@ public final class ConfigLoader {
         return config;
     }
 
+    /** {@code spool: postgresql://...} with {@code spool_credentials}, {@code node} and {@code spool_lease}. */
+    private Optional<SpoolDatabase> spoolDatabase(Section section) {
+        Optional<Path> credentials = section.get("spool_credentials").flatMap(v -> v.file(folder));
+        section.get("spool_credentials").ifPresent(v -> credentials.filter(java.nio.file.Files::isRegularFile)
+                .ifPresent(v::warnIfReadableByOthers));
+        String node = section.get("node").flatMap(Value::string).orElseGet(SpoolDatabase::machineName);
+        java.time.Duration lease = section.get("spool_lease").flatMap(v -> v.parsed(text -> {
+            java.time.Duration d = DurationLiteral.parse(text);
+            if (d.compareTo(java.time.Duration.ofSeconds(2)) < 0) {
+                throw new IllegalArgumentException("at least 2s");
+            }
+            return d;
+        })).orElse(SpoolDatabase.LEASE);
+        Value url = section.get("spool").orElseThrow();
+        return url.parsed(text -> SpoolDatabase.parse(text, credentials, node, lease));
+    }
+
     private Config read(Value root) {
         Optional<Section> top = root.section();
         if (top.isEmpty()) {
@@ -65,7 +82,16 @@ public final class ConfigLoader {
         Section section = top.get();
         section.allowOnly(KEYS);
         String hostname = section.get("hostname").flatMap(this::hostname).orElse(defaults.hostname());
-        Path spool = section.get("spool").flatMap(v -> v.file(folder)).orElse(defaults.spool());
+        boolean database = section.get("spool").flatMap(Value::string).filter(SpoolDatabase::isUrl).isPresent();
+        Path spool = database
+                ? section.get("node_dir").flatMap(v -> v.file(folder)).orElse(defaults.spool())
+                : section.get("spool").flatMap(v -> v.file(folder)).orElse(defaults.spool());
+        Optional<SpoolDatabase> spoolDatabase = database ? spoolDatabase(section) : Optional.empty();
+        if (!database) {
+            for (String key : List.of("spool_credentials", "spool_lease", "node", "node_dir")) {
+                section.get(key).ifPresent(v -> v.problem("only with a database spool (spool: postgresql://...)"));
+            }
+        }
         List<Listener> listeners = section.get("listeners").map(this::listeners).orElse(defaults.listeners());
         Optional<TlsFiles> tls = section.get("tls").isPresent()
                 ? section.get("tls").flatMap(v -> TlsReader.read(v, folder)) : defaults.tls();
@@ -107,7 +133,7 @@ public final class ConfigLoader {
         try {
             return new Config(hostname, spool, listeners, tls, trusted, limits, domains, usersFile, dns, queue, relay,
                     routes, outbound, dkim, checks, tarpit, dnsbl, senders, admin, log, dmarcReports,
-                    tlsReports);
+                    tlsReports, spoolDatabase);
         } catch (IllegalArgumentException e) {
             // The checks above should leave nothing for the records to refuse; if they do, still name the file.
             root.problem(e.getMessage());

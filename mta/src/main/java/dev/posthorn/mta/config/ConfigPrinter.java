@@ -48,8 +48,24 @@ public final class ConfigPrinter {
         line("# This server's name, used in the greeting, in EHLO and in Received headers.");
         line("hostname: " + scalar(config.hostname()));
         line("");
-        line("# The folder of the mail queue.");
-        line("spool: " + path(config.spool()));
+        if (config.spoolDatabase().isEmpty()) {
+            line("# The folder of the mail queue. Several nodes share one queue with spool: \"postgresql://HOST:PORT/DB\"");
+            line("# (then also spool_credentials: FILE with USER:PASSWORD, node: NAME, default the machine's name,");
+            line("# node_dir: this node's own folder, default var/spool, and spool_lease: " + duration(SpoolDatabase.LEASE)
+                    + ", how long another node waits for a dead node's messages).");
+            line("spool: " + path(config.spool()));
+        } else {
+            SpoolDatabase database = config.spoolDatabase().get();
+            line("# The mail queue, in PostgreSQL, shared with the other nodes (a password in the URL is not printed).");
+            line("spool: " + scalar(database.url()));
+            database.credentials().ifPresentOrElse(file -> line("spool_credentials: " + path(file)),
+                    () -> line("# spool_credentials: FILE (one line USER:PASSWORD)"));
+            line("# This node's name among those sharing the queue, and its own folder (lock, certificate, tokens).");
+            line("node: " + scalar(database.node()));
+            line("node_dir: " + path(config.spool()));
+            line("# A node's claim on a message lasts this long unrenewed: a dead node's messages wait as long.");
+            line("spool_lease: " + duration(database.lease()));
+        }
         line("");
         listeners(config.listeners());
         tls(config);

@@ -11,10 +11,12 @@ import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.ConfigException;
 import dev.posthorn.mta.config.Listener;
 import dev.posthorn.mta.config.Problem;
+import dev.posthorn.mta.config.SpoolDatabase;
 import dev.posthorn.mta.maillog.MailLog;
 import dev.posthorn.mta.policy.AuthThrottle;
 import dev.posthorn.mta.schedule.QueueRunner;
 import dev.posthorn.mta.schedule.RetrySchedule;
+import dev.posthorn.mta.spool.PgSpool;
 import dev.posthorn.mta.spool.Spool;
 import dev.posthorn.mta.spool.SpoolLock;
 import dev.posthorn.smtp.server.SmtpServer;
@@ -171,9 +173,10 @@ public final class Daemon implements AutoCloseable, Control {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Spool spool;
         try {
-            spool = Spool.open(config.spool());
+            spool = openSpool(config);
         } catch (IOException e) {
-            throw StartError.of("spool " + config.spool(), e);
+            throw StartError.of("spool " + config.spoolDatabase().map(Object::toString)
+                    .orElse(config.spool().toString()), e);
         }
         Setup setup = Setup.of(config, spool, fixedRetries.orElseGet(() -> retries(config)), clock);
         try {
@@ -280,6 +283,10 @@ public final class Daemon implements AutoCloseable, Control {
                 return ReloadResult.refused(e.problems().stream().map(Problem::toString).toList());
             }
             Config running = current.config;
+            if (!next.spoolDatabase().equals(running.spoolDatabase())) {
+                return ReloadResult.refused(List.of("spool: the queue's database cannot change while the daemon"
+                        + " runs; restart it to move the queue"));
+            }
             if (!next.spool().equals(running.spool())) {
                 return ReloadResult.refused(List.of("spool: cannot change from " + running.spool() + " to "
                         + next.spool() + " while the daemon runs; restart it to move the queue"));
@@ -403,6 +410,22 @@ public final class Daemon implements AutoCloseable, Control {
         return runner;
     }
 
+    /**
+     * The queue: in the spool folder, or in the configured PostgreSQL database, shared with the other nodes, with the
+     * spool folder as this node's own (its lock, certificate, tokens and report counts).
+     */
+    private static Spool openSpool(Config config) throws IOException {
+        if (config.spoolDatabase().isEmpty()) {
+            return Spool.open(config.spool());
+        }
+        SpoolDatabase database = config.spoolDatabase().get();
+        List<Optional<String>> login = database.login();
+        PgSpool spool = PgSpool.open(database.jdbcUrl(), login.get(0), login.get(1), database.node(), config.spool(),
+                database.poolSize(), database.lease());
+        log.info("spool: {} as node {}", database.url(), database.node());
+        return spool;
+    }
+
     @Override
     public void close() {
         admin.ifPresent(AdminServer::close);
@@ -429,6 +452,13 @@ public final class Daemon implements AutoCloseable, Control {
                 jvmMeters.close();
             } catch (Exception e) {
                 log.debug("JVM meters did not close", e);
+            }
+            if (spool instanceof PgSpool shared) {
+                try {
+                    shared.close();
+                } catch (IOException e) {
+                    log.warn("spool database: closing failed: {}", e.toString());
+                }
             }
             try {
                 lock.close();

@@ -1,9 +1,11 @@
 package dev.posthorn.mta.daemon;
 
 import dev.posthorn.mta.config.Config;
+import dev.posthorn.mta.config.SpoolDatabase;
 import dev.posthorn.mta.policy.AuthThrottle;
 import dev.posthorn.mta.routing.Route;
 import dev.posthorn.mta.routing.Router;
+import dev.posthorn.mta.spool.PgSpool;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Spool;
 import dev.posthorn.smtp.BodyType;
@@ -72,7 +74,15 @@ public final class LocalSubmission {
      * @param committed told of each message once it is committed
      */
     public static LocalSubmission open(Config config, Consumer<QueuedMessage> committed) throws IOException {
-        Spool spool = Spool.openForSubmission(config.spool());
+        Spool spool;
+        if (config.spoolDatabase().isPresent()) {
+            SpoolDatabase database = config.spoolDatabase().get();
+            List<Optional<String>> login = database.login();
+            spool = PgSpool.openForSubmission(database.jdbcUrl(), login.get(0), login.get(1), database.node(),
+                    config.spool());
+        } else {
+            spool = Spool.openForSubmission(config.spool());
+        }
         return new LocalSubmission(config, spool, new Router(config.domains(), config.hostname()), committed);
     }
 

@@ -92,7 +92,7 @@ public final class QueueControl {
      * @param state   where it stands
      * @param history its attempt history, one JSON object a line, oldest first (empty in a list)
      */
-    public record Entry(QueuedMessage message, State state, List<String> history) {
+    public record Entry(QueuedMessage message, State state, List<String> history, Optional<String> node) {
     }
 
     private final QueueRunner runner;
@@ -106,6 +106,7 @@ public final class QueueControl {
         Spool spool = runner.spool();
         Instant now = runner.clock().instant();
         List<Entry> out = new ArrayList<>();
+        java.util.Map<String, String> holders = spool.holders();
         for (String id : spool.ids(Integer.MAX_VALUE)) {
             if (out.size() >= filter.limit()) {
                 break;
@@ -114,7 +115,7 @@ public final class QueueControl {
             if (message.isPresent() && matches(message.get(), filter, now)) {
                 State state = stateOf(message.get(), now);
                 if (filter.state().isEmpty() || filter.state().get() == state) {
-                    out.add(new Entry(message.get(), state, List.of()));
+                    out.add(new Entry(message.get(), state, List.of(), Optional.ofNullable(holders.get(id))));
                 }
             }
         }
@@ -131,7 +132,7 @@ public final class QueueControl {
             return Optional.empty();
         }
         return Optional.of(new Entry(message.get(), stateOf(message.get(), runner.clock().instant()),
-                runner.spool().history(id)));
+                runner.spool().history(id), Optional.ofNullable(runner.spool().holders().get(id))));
     }
 
     /** Holds message {@code id}: no attempt until {@link #release}. */

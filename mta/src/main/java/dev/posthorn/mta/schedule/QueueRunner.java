@@ -8,6 +8,7 @@ import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.routing.LocalDelivery;
 import dev.posthorn.mta.routing.Router;
 import dev.posthorn.mta.spool.DeliveryState;
+import dev.posthorn.mta.spool.PgSpool;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Scan;
 import dev.posthorn.mta.spool.Spool;
@@ -183,6 +184,7 @@ public final class QueueRunner implements AutoCloseable {
         if (active.claim(message.id(), due)) {
             hold(message, due);
         } else {
+            releaseLease(message.id()); // a shared queue: any node may take it while this one is full
             scans.arm();
         }
     }
@@ -257,7 +259,7 @@ public final class QueueRunner implements AutoCloseable {
         Parts used = parts;
         inUse.merge(used, 1, Integer::sum);
         try {
-            if (!closed) {
+            if (!closed && mayDeliver(message.id())) {
                 run(message, used);
             }
         } catch (RuntimeException e) {
@@ -269,6 +271,24 @@ public final class QueueRunner implements AutoCloseable {
             running.decrementAndGet();
             slots.release();
         }
+    }
+
+    /**
+     * Whether this node may still deliver the message (a shared queue: its lease holds); when not, the message leaves
+     * memory (another node took it over) or waits a scan pause (the queue could not be asked).
+     */
+    private boolean mayDeliver(String id) {
+        try {
+            if (spool.mayDeliver(id)) {
+                return true;
+            }
+            log.info("{}: taken over by another node; not attempted here", id);
+            released(id, Optional.empty());
+        } catch (IOException | RuntimeException e) {
+            log.warn("{}: could not renew its lease; trying again later: {}", id, LogText.escape(e));
+            released(id, Optional.of(clock.instant().plus(SCAN_PAUSE)));
+        }
+        return false;
     }
 
     /** Runs one attempt and records its outcome; an attempt that throws is recorded as one that failed for now. */
@@ -365,6 +385,12 @@ public final class QueueRunner implements AutoCloseable {
                 return;
             }
             spool.save(message.id(), state);
+        } catch (PgSpool.LeaseLost e) {
+            // Another node took the message over while this attempt ran (this node stalled past its lease): its
+            // record stands; this node forgets the message.
+            log.warn("{}: {}", message.id(), e.getMessage());
+            released(message.id(), Optional.empty());
+            return;
         } catch (IOException | RuntimeException e) {
             log.error("{}: could not record the attempt; retrying later", message.id(), e);
             stated.add(message.id());
@@ -382,8 +408,22 @@ public final class QueueRunner implements AutoCloseable {
     }
 
     void released(String id, Optional<Instant> queuedUntil) {
-        active.release(id, queuedUntil);
+        giveBack(id, queuedUntil);
         scans.placeFreed();
+    }
+
+    /** Gives the message's place in memory back; a shared queue gets this node's lease on it back too. */
+    private void giveBack(String id, Optional<Instant> queuedUntil) {
+        active.release(id, queuedUntil);
+        releaseLease(id);
+    }
+
+    private void releaseLease(String id) {
+        try {
+            spool.released(id);
+        } catch (IOException | RuntimeException e) {
+            log.warn("{}: giving up its lease failed (it runs out by itself): {}", id, LogText.escape(e));
+        }
     }
 
     /** Loads a message a scan claimed a place for; one that has nothing to do now gives its place back. */
@@ -392,28 +432,28 @@ public final class QueueRunner implements AutoCloseable {
         try {
             loaded = spool.load(due.id());
         } catch (IOException | RuntimeException e) {
-            active.release(due.id(), Optional.of(clock.instant().plus(SCAN_PAUSE)));
+            giveBack(due.id(), Optional.of(clock.instant().plus(SCAN_PAUSE)));
             throw e;
         }
         if (loaded.isEmpty()) {
-            active.release(due.id(), Optional.empty()); // delivered meanwhile
+            giveBack(due.id(), Optional.empty()); // delivered meanwhile
             return;
         }
         QueuedMessage message = loaded.get();
         DeliveryState state = message.state();
         RetrySchedule retries = parts.retries();
         if (state.held()) {
-            active.release(message.id(), Optional.empty()); // the operator's: never attempted until released
+            giveBack(message.id(), Optional.empty()); // the operator's: never attempted until released
         } else if (state.attempts() > 0 && state.isFinished()) {
             // Nothing pending (every recipient recorded, the removal not done): looked at again after the longest
             // retry interval.
             state = state.dueAt(clock.instant().plus(retries.intervals().getLast()));
             spool.save(message.id(), state);
-            active.release(message.id(), Optional.of(state.nextAttempt()));
+            giveBack(message.id(), Optional.of(state.nextAttempt()));
         } else if (state.attempts() > 0 && state.nextAttempt().isAfter(due.at().plus(SCAN_PAUSE))) {
             // The file's time says due, the state says later (written before file times told): set it right.
             spool.save(message.id(), state);
-            active.release(message.id(), Optional.of(state.nextAttempt()));
+            giveBack(message.id(), Optional.of(state.nextAttempt()));
         } else {
             hold(message, state.nextAttempt());
         }

@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * <p>Leases: a node works only on messages it holds a lease on. {@link #scan} claims the earliest-due messages no
  * one holds ({@code SELECT ... FOR UPDATE SKIP LOCKED}, so nodes never claim the same row), a committed message is
  * held by the node that received it, and the leases of a node are renewed while it runs ({@link #renewLeases},
- * which the daemon calls every {@link #RENEW_EVERY}). A node that dies loses its leases when they expire, and another
+ * every quarter lease while the node runs). A node that dies loses its leases when they expire, and another
  * node's scan takes the messages. Every claim counts {@code lease_version} up; a node writes delivery progress and
  * removes a delivered message only under the version it claimed ({@link LeaseLost} otherwise), so a node that comes
  * back after its lease expired cannot undo what another node did meanwhile.
@@ -54,10 +54,6 @@ public final class PgSpool implements Spool, Closeable {
     private static final Logger log = LoggerFactory.getLogger(PgSpool.class);
     /** A body is stored in chunks of this size; a body that fits one is written in the commit's transaction. */
     static final int CHUNK = 256 * 1024;
-    /** How long a lease lasts without renewal: the time another node waits for a dead node's messages. */
-    public static final Duration LEASE = Duration.ofMinutes(2);
-    /** How often a running node renews its leases. */
-    public static final Duration RENEW_EVERY = Duration.ofSeconds(30);
     /** History kept per message: the last lines up to this many octets (as the file spool reads back). */
     private static final int HISTORY_READ = History.MAX_READ;
 
@@ -67,12 +63,34 @@ public final class PgSpool implements Spool, Closeable {
     private final Path local;
     /** The lease version this node holds, per message id. */
     private final Map<String, Long> leases = new ConcurrentHashMap<>();
+    /** How long a lease lasts without renewal: the time another node waits for a dead node's messages. */
+    private final Duration lease;
+    /** Renews this node's leases every quarter lease; null for a submitter, which holds none. */
+    private final java.util.concurrent.ScheduledExecutorService renewer;
 
-    private PgSpool(DataSource database, Closeable pool, String node, Path local) {
+    private PgSpool(DataSource database, Closeable pool, String node, Path local, Duration lease, boolean submitter) {
         this.database = database;
         this.pool = pool;
         this.node = node;
         this.local = local;
+        this.lease = lease;
+        if (submitter) {
+            this.renewer = null;
+            return;
+        }
+        this.renewer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "spool-lease-renewal");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long every = Math.max(500, lease.toMillis() / 4);
+        renewer.scheduleWithFixedDelay(() -> {
+            try {
+                renewLeases();
+            } catch (IOException | RuntimeException e) {
+                log.warn("spool database: renewing the leases of node {} failed: {}", node, e.toString());
+            }
+        }, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -83,9 +101,25 @@ public final class PgSpool implements Spool, Closeable {
      * @param password the user's password; empty for none
      * @param node     this node's name, unique among the nodes sharing the database
      * @param local    this node's own folder (lock, certificate, report counts)
+     * @param poolSize connections to keep
+     * @param lease    how long a claim lasts unrenewed (renewed every quarter of it while this node runs)
      */
     public static PgSpool open(String url, Optional<String> user, Optional<String> password, String node, Path local,
-                               int poolSize) throws IOException {
+                               int poolSize, Duration lease) throws IOException {
+        return open(url, user, password, node, local, poolSize, lease, false);
+    }
+
+    /**
+     * The spool for local submissions (sendmail) beside the nodes: its messages are committed without a lease, so
+     * the first node to scan takes them; it claims nothing and renews nothing.
+     */
+    public static PgSpool openForSubmission(String url, Optional<String> user, Optional<String> password, String node,
+                                            Path local) throws IOException {
+        return open(url, user, password, node, local, 2, Duration.ofMinutes(1), true);
+    }
+
+    private static PgSpool open(String url, Optional<String> user, Optional<String> password, String node, Path local,
+                                int poolSize, Duration lease, boolean submitter) throws IOException {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         user.ifPresent(config::setUsername);
@@ -109,7 +143,7 @@ public final class PgSpool implements Spool, Closeable {
                     + e.getMessage(), e);
         }
         OwnerOnly.folders(local);
-        return new PgSpool(pool, pool, node, local.toAbsolutePath().normalize());
+        return new PgSpool(pool, pool, node, local.toAbsolutePath().normalize(), lease, submitter);
     }
 
     /** This node's name. */
@@ -191,7 +225,7 @@ public final class PgSpool implements Spool, Closeable {
                     at(claim, 1, horizon);
                     claim.setInt(2, max);
                     claim.setString(3, node);
-                    claim.setLong(4, LEASE.toSeconds());
+                    claim.setLong(4, lease.toSeconds());
                     try (ResultSet rs = claim.executeQuery()) {
                         while (rs.next()) {
                             String id = rs.getString(1);
@@ -204,10 +238,13 @@ public final class PgSpool implements Spool, Closeable {
                 }
             }
             Optional<Instant> next;
+            // When to look again: the next message due that no node holds, or the end of another node's lease on
+            // a message due by then (a node that died leaves its messages to the first scan after its leases end).
             try (PreparedStatement later = c.prepareStatement("""
-                    SELECT min(due_at) FROM spool_message
-                    WHERE due_at < ? AND (lease_until IS NULL OR lease_until < now())""")) {
+                    SELECT min(GREATEST(due_at, COALESCE(lease_until, due_at))) FROM spool_message
+                    WHERE due_at < ? AND lease_node IS DISTINCT FROM ?""")) {
                 at(later, 1, Scan.HELD);
+                later.setString(2, node);
                 try (ResultSet rs = later.executeQuery()) {
                     rs.next();
                     next = Optional.ofNullable(instant(rs, 1));
@@ -232,7 +269,7 @@ public final class PgSpool implements Spool, Closeable {
             try (PreparedStatement renew = c.prepareStatement("""
                     UPDATE spool_message SET lease_until = now() + make_interval(secs => ?)
                     WHERE lease_node = ? AND id = ANY (?) RETURNING id, lease_version""")) {
-                renew.setLong(1, LEASE.toSeconds());
+                renew.setLong(1, lease.toSeconds());
                 renew.setString(2, node);
                 Array ids = c.createArrayOf("text", leases.keySet().toArray());
                 renew.setArray(3, ids);
@@ -251,7 +288,8 @@ public final class PgSpool implements Spool, Closeable {
     }
 
     /** Gives up this node's lease on a message it no longer holds in memory, so another node may take it. */
-    public void release(String id) throws IOException {
+    @Override
+    public void released(String id) throws IOException {
         Long version = leases.remove(id);
         if (version == null) {
             return;
@@ -267,6 +305,49 @@ public final class PgSpool implements Spool, Closeable {
             }
             c.commit();
             return null;
+        });
+    }
+
+    /** Renews this node's lease on the message; false when it holds none or another node took it over. */
+    @Override
+    public boolean mayDeliver(String id) throws IOException {
+        Long version = leases.get(id);
+        if (version == null) {
+            return false;
+        }
+        int renewed = sql(c -> {
+            try (PreparedStatement renew = c.prepareStatement("""
+                    UPDATE spool_message SET lease_until = now() + make_interval(secs => ?)
+                    WHERE id = ? AND lease_node = ? AND lease_version = ?""")) {
+                renew.setLong(1, lease.toSeconds());
+                renew.setString(2, id);
+                renew.setString(3, node);
+                renew.setLong(4, version);
+                int rows = renew.executeUpdate();
+                c.commit();
+                return rows;
+            }
+        });
+        if (renewed == 0) {
+            leases.remove(id);
+        }
+        return renewed > 0;
+    }
+
+    @Override
+    public Map<String, String> holders() throws IOException {
+        return sql(c -> {
+            Map<String, String> holders = new java.util.HashMap<>();
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT id, lease_node FROM spool_message WHERE lease_node IS NOT NULL AND lease_until > now()")) {
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        holders.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+            c.commit();
+            return holders;
         });
     }
 
@@ -501,9 +582,30 @@ public final class PgSpool implements Spool, Closeable {
         }
     }
 
+    /**
+     * Stops renewing, gives up every lease this node still holds (the daemon closes the spool after its attempts
+     * ended, so the other nodes may take its messages at once rather than when the leases run out), and closes the
+     * connections.
+     */
     @Override
     public void close() throws IOException {
-        pool.close();
+        try {
+            if (renewer != null) {
+                renewer.shutdownNow();
+                sql(c -> {
+                    try (PreparedStatement release = c.prepareStatement(
+                            "UPDATE spool_message SET lease_node = NULL, lease_until = NULL WHERE lease_node = ?")) {
+                        release.setString(1, node);
+                        release.executeUpdate();
+                    }
+                    c.commit();
+                    return null;
+                });
+                leases.clear();
+            }
+        } finally {
+            pool.close();
+        }
     }
 
     /** Another node claimed the message since this node did: this node's work on it is void. */
@@ -693,7 +795,9 @@ public final class PgSpool implements Spool, Closeable {
                 if (last.length > 0 || stored == 0) {
                     insertChunk(c, stored, last);
                 }
-                try (PreparedStatement insert = c.prepareStatement("""
+                try (PreparedStatement insert = c.prepareStatement(renewer == null ? """
+                        INSERT INTO spool_message (id, envelope, body_length, due_at) VALUES (?, ?, ?, ?)"""
+                        : """
                         INSERT INTO spool_message (id, envelope, body_length, due_at, lease_node, lease_until,
                                                    lease_version)
                         VALUES (?, ?, ?, ?, ?, now() + make_interval(secs => ?), 1)""")) {
@@ -701,8 +805,10 @@ public final class PgSpool implements Spool, Closeable {
                     insert.setBytes(2, EnvelopeCodec.encode(envelope));
                     insert.setLong(3, length);
                     at(insert, 4, envelope.receivedAt());
-                    insert.setString(5, node);
-                    insert.setLong(6, LEASE.toSeconds());
+                    if (renewer != null) {
+                        insert.setString(5, node);
+                        insert.setLong(6, lease.toSeconds());
+                    }
                     insert.executeUpdate();
                 }
                 if (stored > 0) {
@@ -715,7 +821,9 @@ public final class PgSpool implements Spool, Closeable {
                 return 1L;
             });
             committed = true;
-            leases.put(id, version);
+            if (renewer != null) {
+                leases.put(id, version);
+            }
             buffer.reset();
             return new QueuedMessage(envelope, length,
                     DeliveryState.initial(envelope.recipients().size(), envelope.receivedAt()));

@@ -114,4 +114,28 @@ public interface Spool {
 
     /** Whether the message is (still) queued. */
     boolean contains(String id);
+
+    /**
+     * Before an attempt: whether this node may still deliver the message. Always for a folder, which one daemon owns;
+     * a shared queue renews this node's lease, and says no when another node has taken the message over (this node
+     * stalled past its lease), so that a message is not delivered twice.
+     */
+    default boolean mayDeliver(String id) throws IOException {
+        return true;
+    }
+
+    /**
+     * The node that holds each message now, by id, for the operator's list: empty for a folder (its one daemon holds
+     * all); a shared queue names the node of every live lease.
+     */
+    default java.util.Map<String, String> holders() throws IOException {
+        return java.util.Map.of();
+    }
+
+    /**
+     * The message left this node's memory (it waits for a later attempt, was delivered, or another node took it): a
+     * shared queue gives up this node's lease, so any node may take it when it is due. Nothing for a folder.
+     */
+    default void released(String id) throws IOException {
+    }
 }

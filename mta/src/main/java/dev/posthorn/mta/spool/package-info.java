@@ -1,6 +1,10 @@
 /**
- * The spool: Posthorn's durable queue on disk. It stores a message body with its envelope and the delivery state of
- * each recipient. The envelope ({@link dev.posthorn.mta.spool.SpoolEnvelope}) is typed with the protocol core's values
+ * The spool: Posthorn's durable queue. It stores a message body with its envelope and the delivery state of each
+ * recipient. {@link dev.posthorn.mta.spool.Spool} is what the daemon, the queue runner and the operator's commands
+ * use; {@link dev.posthorn.mta.spool.FileSpool} keeps the queue in a folder (the default, one daemon per folder),
+ * {@link dev.posthorn.mta.spool.PgSpool} in a PostgreSQL database shared by several nodes, each claiming due messages
+ * into leases (see that class). What follows describes the folder; the database keeps the same envelope and state
+ * encodings in its rows. The envelope ({@link dev.posthorn.mta.spool.SpoolEnvelope}) is typed with the protocol core's values
  * (mailboxes, body type, DSN parameters), turned into text and back by its codec alone, so nothing that delivers or
  * reports parses envelope text again; the spool speaks no SMTP.
  *

@@ -40,7 +40,7 @@ class ConfigCommandTest {
                 file + ":2:27: limits.max_recipients: must be at least 100 (RFC 5321 4.5.3.1.8)",
                 file + ":3:1: colour: unknown key (expected hostname, spool, listeners, tls, trusted_networks,"
                         + " limits, domains, users_file, dns, queue, relay, routes, outbound, dkim, checks, tarpit, dnsbl,"
-                        + " senders, admin, log, dmarc, tls_rpt)");
+                        + " senders, admin, log, dmarc, tls_rpt, spool_credentials, spool_lease, node, node_dir)");
     }
 
     @Test

@@ -45,7 +45,7 @@ class ReloadCommandTest {
             assertThat(terminal.err().lines()).containsExactly(
                     file + ":7:1: colour: unknown key (expected hostname, spool, listeners, tls, trusted_networks,"
                             + " limits, domains, users_file, dns, queue, relay, routes, outbound, dkim, checks, tarpit,"
-                            + " dnsbl, senders, admin, log, dmarc, tls_rpt)",
+                            + " dnsbl, senders, admin, log, dmarc, tls_rpt, spool_credentials, spool_lease, node, node_dir)",
                     "posthorn: not reloaded: the running configuration stays");
             assertThat(daemon.config().hostname()).isEqualTo("mx.posthorn.test");
         }

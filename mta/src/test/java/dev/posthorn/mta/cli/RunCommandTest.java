@@ -35,7 +35,7 @@ class RunCommandTest {
                 file + ":3:27: limits.max_recipients: must be at least 100 (RFC 5321 4.5.3.1.8)",
                 file + ":4:1: colour: unknown key (expected hostname, spool, listeners, tls, trusted_networks,"
                         + " limits, domains, users_file, dns, queue, relay, routes, outbound, dkim, checks, tarpit, dnsbl,"
-                        + " senders, admin, log, dmarc, tls_rpt)",
+                        + " senders, admin, log, dmarc, tls_rpt, spool_credentials, spool_lease, node, node_dir)",
                 "posthorn: not started: the configuration has 2 problem(s)");
         assertThat(terminal.out()).isEmpty();
         assertThat(dir.resolve("spool")).doesNotExist();

@@ -67,7 +67,7 @@ class PgSpoolTest {
 
     private PgSpool node(String name) throws IOException {
         PgSpool spool = PgSpool.open(postgres.getJdbcUrl("postgres", "postgres"), Optional.empty(), Optional.empty(),
-                name, local.resolve(name), 4);
+                name, local.resolve(name), 4, java.time.Duration.ofMinutes(2));
         opened.add(spool);
         return spool;
     }
@@ -176,7 +176,7 @@ class PgSpoolTest {
         assertThat(a.holds("01F")).isTrue();
         assertThat(b.scan(LATER, 10, id -> false).due()).isEmpty();
 
-        a.release("01F");
+        a.released("01F");
         assertThat(b.scan(LATER, 10, id -> false).due()).extracting(Scan.Due::id).containsExactly("01F");
         assertThat(a.scan(LATER, 10, id -> false).due()).isEmpty();
 
@@ -280,8 +280,18 @@ class PgSpoolTest {
         PgSpool spool = node("a");
         QueuedMessage message = commit(spool, "01M", body(1, 1));
         spool.save("01M", message.state().held(true, LATER));
-        spool.release("01M");
+        spool.released("01M");
         assertThat(spool.scan(LATER, 10, id -> false).due()).isEmpty();
         assertThat(spool.census(LATER)).isEqualTo(new Scan.Census(0, 0, 1));
+    }
+
+    @Test
+    void aLocalSubmissionIsHeldByNoNodeSoTheFirstToScanTakesIt() throws Exception {
+        PgSpool submitter = PgSpool.openForSubmission(postgres.getJdbcUrl("postgres", "postgres"), Optional.empty(),
+                Optional.empty(), "a", local.resolve("sendmail"));
+        opened.add(submitter);
+        commit(submitter, "01N", body(10, 1));
+        assertThat(submitter.holds("01N")).isFalse();
+        assertThat(node("b").scan(LATER, 10, id -> false).due()).extracting(Scan.Due::id).containsExactly("01N");
     }
 }

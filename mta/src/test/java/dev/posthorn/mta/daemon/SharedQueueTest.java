@@ -1,0 +1,180 @@
+package dev.posthorn.mta.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.posthorn.mta.config.Config;
+import dev.posthorn.mta.config.SpoolDatabase;
+import dev.posthorn.mta.schedule.QueueControl;
+import dev.posthorn.smtp.Reply;
+import dev.posthorn.smtp.testing.DnsResponder;
+import dev.posthorn.smtp.testing.FakeSmtpServer;
+import dev.posthorn.smtp.testing.FakeSmtpServer.Script;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Daemons sharing one queue in a real PostgreSQL ({@code spool: postgresql://...}): mail received by any node is
+ * delivered once; a node that stops hands its messages over at once, and one that dies leaves them to the others
+ * when its leases run out.
+ */
+class SharedQueueTest {
+
+    private static final Duration LEASE = Duration.ofSeconds(3);
+    private static EmbeddedPostgres postgres;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() throws IOException {
+        postgres = EmbeddedPostgres.builder().start();
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        postgres.close();
+    }
+
+    @BeforeEach
+    void empty() throws Exception {
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+        }
+    }
+
+    private Config node(String name, DnsResponder dns, int outboundPort) throws IOException {
+        String url = postgres.getJdbcUrl("postgres", "postgres");
+        SpoolDatabase database = new SpoolDatabase("postgresql://" + name, url, Optional.empty(), Optional.empty(),
+                Optional.empty(), name, LEASE, 4);
+        return OutboundRetryTest.config(dir.resolve(name), dns, outboundPort)
+                .withSpoolDatabase(Optional.of(database));
+    }
+
+    private static long queued() throws Exception {
+        return count("SELECT count(*) FROM spool_message");
+    }
+
+    private static void send(Daemon daemon, int n) throws Exception {
+        TestMail.send(daemon.addresses().getFirst(), "alice@a.test", "x" + n + "@far.test", "message " + n,
+                "number " + n + "\r\n");
+    }
+
+    private static Set<String> subjects(FakeSmtpServer server) {
+        Set<String> subjects = new HashSet<>();
+        for (FakeSmtpServer.Received received : server.received()) {
+            String data = new String(received.bytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            int at = data.indexOf("Subject: ");
+            subjects.add(data.substring(at + 9, data.indexOf('\r', at)));
+        }
+        return subjects;
+    }
+
+    @Test
+    void mailReceivedByEitherNodeIsDeliveredOnce() throws Exception {
+        try (DnsResponder dns = OutboundRetryTest.dns();
+             FakeSmtpServer server = FakeSmtpServer.start(new InetSocketAddress("127.0.0.3", 0),
+                     n -> Script.accepting());
+             Daemon a = Daemon.start(node("a", dns, server.port()), OutboundRetryTest.quick(Duration.ofDays(1)));
+             Daemon b = Daemon.start(node("b", dns, server.port()), OutboundRetryTest.quick(Duration.ofDays(1)))) {
+            for (int n = 0; n < 20; n++) {
+                send(n % 2 == 0 ? a : b, n);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> server.received().size() >= 20 && queued() == 0);
+            Thread.sleep(500); // a second delivery would arrive now
+            assertThat(server.received()).hasSize(20);
+            assertThat(subjects(server)).hasSize(20);
+        }
+    }
+
+    @Test
+    void aNodeThatStopsHandsItsMessagesOverAtOnce() throws Exception {
+        AtomicBoolean open = new AtomicBoolean();
+        Script busy = Script.accepting().withGreeting(Reply.of(421, "4.3.2", "busy"));
+        try (DnsResponder dns = OutboundRetryTest.dns();
+             FakeSmtpServer server = FakeSmtpServer.start(new InetSocketAddress("127.0.0.3", 0),
+                     n -> open.get() ? Script.accepting() : busy)) {
+            try (Daemon a = Daemon.start(node("a", dns, server.port()),
+                    OutboundRetryTest.quick(Duration.ofDays(1)))) {
+                for (int n = 0; n < 5; n++) {
+                    send(a, n);
+                }
+                await().atMost(Duration.ofSeconds(15)).until(() -> server.connections() >= 5);
+            }
+            assertThat(queued()).isEqualTo(5);
+            assertThat(leased()).isZero();
+            open.set(true);
+            try (Daemon b = Daemon.start(node("b", dns, server.port()),
+                    OutboundRetryTest.quick(Duration.ofDays(1)))) {
+                await().atMost(LEASE.minusMillis(500)).until(() -> server.received().size() >= 5 && queued() == 0);
+                assertThat(b.runner().activeCount()).isZero();
+                Thread.sleep(500);
+                assertThat(server.received()).hasSize(5);
+                assertThat(subjects(server)).hasSize(5);
+            }
+        }
+    }
+
+    @Test
+    void theMessagesOfANodeThatDiedAreDeliveredByAnotherWhenItsLeasesEnd() throws Exception {
+        try (DnsResponder dns = OutboundRetryTest.dns();
+             FakeSmtpServer server = FakeSmtpServer.start(new InetSocketAddress("127.0.0.3", 0),
+                     n -> Script.accepting())) {
+            try (Daemon a = Daemon.start(node("a", dns, 9), OutboundRetryTest.quick(Duration.ofDays(1)))) {
+                for (int n = 0; n < 5; n++) {
+                    send(a, n); // its exchanger (port 9) refuses: deferred, held by a
+                }
+                await().atMost(Duration.ofSeconds(15)).until(() -> attempted() == 5);
+                // The operator's list names the node that holds each message.
+                assertThat(a.runner().control().list(QueueControl.Filter.all())).hasSize(5)
+                        .allSatisfy(entry -> assertThat(entry.node()).contains("a"));
+            }
+            // a died holding them: its leases run for another LEASE from now, as a killed node's would
+            try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+                s.execute("UPDATE spool_message SET lease_node = 'a', lease_until = now() + interval '"
+                        + LEASE.toSeconds() + " seconds'");
+            }
+            long start = System.nanoTime();
+            try (Daemon b = Daemon.start(node("b", dns, server.port()),
+                    OutboundRetryTest.quick(Duration.ofDays(1)))) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> server.received().size() >= 5 && queued() == 0);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(LEASE.minusMillis(500));
+                assertThat(b.runner().activeCount()).isZero();
+                Thread.sleep(500);
+                assertThat(server.received()).hasSize(5);
+                assertThat(subjects(server)).hasSize(5);
+            }
+        }
+    }
+
+    private static long leased() throws Exception {
+        return count("SELECT count(*) FROM spool_message WHERE lease_node IS NOT NULL");
+    }
+
+    private static long attempted() throws Exception {
+        return count("SELECT count(*) FROM spool_message WHERE state IS NOT NULL");
+    }
+
+    private static long count(String sql) throws Exception {
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
