@@ -6,17 +6,14 @@ import static org.awaitility.Awaitility.await;
 import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.SpoolDatabase;
 import dev.posthorn.mta.schedule.QueueControl;
+import dev.posthorn.mta.spool.TestPostgres;
 import dev.posthorn.smtp.Reply;
 import dev.posthorn.smtp.testing.DnsResponder;
 import dev.posthorn.smtp.testing.FakeSmtpServer;
 import dev.posthorn.smtp.testing.FakeSmtpServer.Script;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
@@ -36,14 +33,14 @@ import org.junit.jupiter.api.io.TempDir;
 class SharedQueueTest {
 
     private static final Duration LEASE = Duration.ofSeconds(3);
-    private static EmbeddedPostgres postgres;
+    private static TestPostgres postgres;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void start() throws IOException {
-        postgres = EmbeddedPostgres.builder().start();
+        postgres = TestPostgres.start();
     }
 
     @AfterAll
@@ -53,13 +50,11 @@ class SharedQueueTest {
 
     @BeforeEach
     void empty() throws Exception {
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
-        }
+        postgres.empty();
     }
 
     private Config node(String name, DnsResponder dns, int outboundPort) throws IOException {
-        String url = postgres.getJdbcUrl("postgres", "postgres");
+        String url = postgres.url();
         SpoolDatabase database = new SpoolDatabase("postgresql://" + name, url, Optional.empty(), Optional.empty(),
                 Optional.empty(), name, LEASE, 4);
         return OutboundRetryTest.config(dir.resolve(name), dns, outboundPort)
@@ -145,10 +140,8 @@ class SharedQueueTest {
                         .allSatisfy(entry -> assertThat(entry.node()).contains("a"));
             }
             // a died holding them: its leases run for another LEASE from now, as a killed node's would
-            try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-                s.execute("UPDATE spool_message SET lease_node = 'a', lease_until = now() + interval '"
-                        + LEASE.toSeconds() + " seconds'");
-            }
+            postgres.execute("UPDATE spool_message SET lease_node = 'a', lease_until = now() + interval '"
+                    + LEASE.toSeconds() + " seconds'");
             long start = System.nanoTime();
             try (Daemon b = Daemon.start(node("b", dns, server.port()),
                     OutboundRetryTest.quick(Duration.ofDays(1)))) {
@@ -171,10 +164,6 @@ class SharedQueueTest {
     }
 
     private static long count(String sql) throws Exception {
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return postgres.count(sql);
     }
 }

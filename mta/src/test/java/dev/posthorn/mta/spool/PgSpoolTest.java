@@ -3,13 +3,9 @@ package dev.posthorn.mta.spool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PgSpoolTest {
 
-    private static EmbeddedPostgres postgres;
+    private static TestPostgres postgres;
     private static final Instant LATER = Instant.parse("2030-01-01T00:00:00Z");
 
     @TempDir
@@ -43,7 +39,7 @@ class PgSpoolTest {
 
     @BeforeAll
     static void start() throws IOException {
-        postgres = EmbeddedPostgres.builder().start();
+        postgres = TestPostgres.start();
     }
 
     @AfterAll
@@ -53,9 +49,7 @@ class PgSpoolTest {
 
     @BeforeEach
     void empty() throws Exception {
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
-        }
+        postgres.empty();
     }
 
     @AfterEach
@@ -66,7 +60,7 @@ class PgSpoolTest {
     }
 
     private PgSpool node(String name) throws IOException {
-        PgSpool spool = PgSpool.open(postgres.getJdbcUrl("postgres", "postgres"), Optional.empty(), Optional.empty(),
+        PgSpool spool = PgSpool.open(postgres.url(), Optional.empty(), Optional.empty(),
                 name, local.resolve(name), 4, java.time.Duration.ofMinutes(2));
         opened.add(spool);
         return spool;
@@ -92,18 +86,12 @@ class PgSpoolTest {
     }
 
     private static long rows(String table) throws Exception {
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return postgres.count("SELECT count(*) FROM " + table);
     }
 
     private static void expireLeases() throws Exception {
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("UPDATE spool_message SET lease_until = now() - interval '1 second'"
-                    + " WHERE lease_until IS NOT NULL");
-        }
+        postgres.execute("UPDATE spool_message SET lease_until = now() - interval '1 second'"
+                + " WHERE lease_until IS NOT NULL");
     }
 
     @Test
@@ -287,7 +275,7 @@ class PgSpoolTest {
 
     @Test
     void aLocalSubmissionIsHeldByNoNodeSoTheFirstToScanTakesIt() throws Exception {
-        PgSpool submitter = PgSpool.openForSubmission(postgres.getJdbcUrl("postgres", "postgres"), Optional.empty(),
+        PgSpool submitter = PgSpool.openForSubmission(postgres.url(), Optional.empty(),
                 Optional.empty(), "a", local.resolve("sendmail"));
         opened.add(submitter);
         commit(submitter, "01N", body(10, 1));
