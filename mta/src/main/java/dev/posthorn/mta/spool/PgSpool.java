@@ -486,7 +486,7 @@ public final class PgSpool implements Spool, Closeable {
 
     @Override
     public InputStream rawBody(QueuedMessage message) throws IOException {
-        return new BodyInput(new Chunks(message.id(), 0), message.bodyLength());
+        return new BodyInput(new Chunks(message.id(), message.bodyLength()), message.bodyLength());
     }
 
     /**
@@ -647,16 +647,22 @@ public final class PgSpool implements Spool, Closeable {
         }
     }
 
-    /** A body read one chunk at a time, each chunk one query: no transaction stays open while a transport sends. */
+    /**
+     * A body read one chunk at a time, each chunk one query: no transaction stays open while a transport sends. A
+     * chunk missing before {@code length} octets were read (the message was removed meanwhile, by the operator) is
+     * an error, never a shorter message.
+     */
     private final class Chunks extends InputStream {
         private final String id;
+        private final long length;
+        private long delivered;
         private int seq;
         private InputStream chunk = InputStream.nullInputStream();
         private boolean done;
 
-        Chunks(String id, int first) {
+        Chunks(String id, long length) {
             this.id = id;
-            this.seq = first;
+            this.length = length;
         }
 
         private boolean fill() throws IOException {
@@ -677,8 +683,12 @@ public final class PgSpool implements Spool, Closeable {
             });
             if (data == null) {
                 done = true;
+                if (delivered < length) {
+                    throw new IOException(id + ": removed from the queue while being read");
+                }
                 return false;
             }
+            delivered += data.length;
             seq++;
             chunk = new ByteArrayInputStream(data);
             return true;
@@ -781,8 +791,9 @@ public final class PgSpool implements Spool, Closeable {
         @Override
         public InputStream written() {
             InputStream tail = new ByteArrayInputStream(buffer.toByteArray());
-            return stored == 0 ? tail : new SequenceInputStream(new BodyInput(new Chunks(id, 0),
-                    (long) stored * CHUNK), tail);
+            long spilled = (long) stored * CHUNK;
+            return stored == 0 ? tail
+                    : new SequenceInputStream(new BodyInput(new Chunks(id, spilled), spilled), tail);
         }
 
         @Override

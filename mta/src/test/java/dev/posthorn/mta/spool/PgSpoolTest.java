@@ -282,4 +282,15 @@ class PgSpoolTest {
         assertThat(submitter.holds("01N")).isFalse();
         assertThat(node("b").scan(LATER, 10, id -> false).due()).extracting(Scan.Due::id).containsExactly("01N");
     }
+
+    @Test
+    void aBodyRemovedWhileBeingReadIsAnErrorNotAShorterMessage() throws Exception {
+        PgSpool spool = node("a");
+        QueuedMessage message = commit(spool, "01P", body(3 * PgSpool.CHUNK, 11));
+        try (InputStream in = spool.rawBody(message)) {
+            assertThat(in.readNBytes(PgSpool.CHUNK)).hasSize(PgSpool.CHUNK);
+            spool.remove("01P", true); // the operator deletes it while a transport sends it
+            assertThatThrownBy(in::readAllBytes).isInstanceOf(IOException.class).hasMessageContaining("removed");
+        }
+    }
 }
