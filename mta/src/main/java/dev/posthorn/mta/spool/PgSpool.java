@@ -261,29 +261,36 @@ public final class PgSpool implements Spool, Closeable {
      * Returns how many leases were renewed.
      */
     public int renewLeases() throws IOException {
-        if (leases.isEmpty()) {
+        // What is asked for: leases taken while the query runs are not in it, and must not be forgotten for that.
+        Map<String, Long> asked = Map.copyOf(leases);
+        if (asked.isEmpty()) {
             return 0;
         }
         return sql(c -> {
-            List<String> held = new ArrayList<>();
+            Map<String, Long> renewed = new java.util.HashMap<>();
             try (PreparedStatement renew = c.prepareStatement("""
                     UPDATE spool_message SET lease_until = now() + make_interval(secs => ?)
                     WHERE lease_node = ? AND id = ANY (?) RETURNING id, lease_version""")) {
                 renew.setLong(1, lease.toSeconds());
                 renew.setString(2, node);
-                Array ids = c.createArrayOf("text", leases.keySet().toArray());
+                Array ids = c.createArrayOf("text", asked.keySet().toArray());
                 renew.setArray(3, ids);
                 try (ResultSet rs = renew.executeQuery()) {
                     while (rs.next()) {
-                        if (rs.getLong(2) == leases.getOrDefault(rs.getString(1), -1L)) {
-                            held.add(rs.getString(1));
-                        }
+                        renewed.put(rs.getString(1), rs.getLong(2));
                     }
                 }
             }
             c.commit();
-            leases.keySet().retainAll(held);
-            return held.size();
+            int held = 0;
+            for (Map.Entry<String, Long> claim : asked.entrySet()) {
+                if (claim.getValue().equals(renewed.get(claim.getKey()))) {
+                    held++;
+                } else {
+                    leases.remove(claim.getKey(), claim.getValue()); // another node's now (or gone)
+                }
+            }
+            return held;
         });
     }
 
