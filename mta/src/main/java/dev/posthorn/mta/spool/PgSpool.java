@@ -336,7 +336,7 @@ public final class PgSpool implements Spool, Closeable {
             }
         });
         if (renewed == 0) {
-            leases.remove(id);
+            leases.remove(id, version);
         }
         return renewed > 0;
     }
@@ -523,7 +523,7 @@ public final class PgSpool implements Spool, Closeable {
             }
         });
         if (updated == 0 && version != null) {
-            leases.remove(id);
+            leases.remove(id, version);
             throw new LeaseLost(id);
         }
     }
@@ -532,7 +532,9 @@ public final class PgSpool implements Spool, Closeable {
     public void remove(QueuedMessage message, boolean hasState) throws IOException {
         Long version = leases.get(message.id());
         int removed = delete(message.id(), version);
-        leases.remove(message.id());
+        if (version != null) {
+            leases.remove(message.id(), version);
+        }
         if (removed == 0 && version != null) {
             throw new LeaseLost(message.id());
         }
