@@ -61,8 +61,17 @@ public final class PgSpool implements Spool, Closeable {
     private final Closeable pool;
     private final String node;
     private final Path local;
-    /** The lease version this node holds, per message id. */
-    private final Map<String, Long> leases = new ConcurrentHashMap<>();
+    /** The lease this node holds, per message id. */
+    private final Map<String, Claim> leases = new ConcurrentHashMap<>();
+
+    /**
+     * A lease as this node knows it.
+     *
+     * @param version the lease version claimed
+     * @param since   {@link System#nanoTime()} before the statement that began or last renewed its term
+     */
+    private record Claim(long version, long since) {
+    }
     /** How long a lease lasts without renewal: the time another node waits for a dead node's messages. */
     private final Duration lease;
     /** Renews this node's leases every quarter lease; null for a submitter, which holds none. */
@@ -211,6 +220,7 @@ public final class PgSpool implements Spool, Closeable {
     public Scan scan(Instant horizon, int max, Predicate<String> skip) throws IOException {
         return sql(c -> {
             List<Scan.Due> due = new ArrayList<>();
+            long started = System.nanoTime();
             if (max > 0) {
                 try (PreparedStatement claim = c.prepareStatement("""
                         WITH due AS (
@@ -229,7 +239,7 @@ public final class PgSpool implements Spool, Closeable {
                     try (ResultSet rs = claim.executeQuery()) {
                         while (rs.next()) {
                             String id = rs.getString(1);
-                            leases.put(id, rs.getLong(3));
+                            leases.put(id, new Claim(rs.getLong(3), started));
                             if (!skip.test(id)) {
                                 due.add(new Scan.Due(id, instant(rs, 2)));
                             }
@@ -262,7 +272,8 @@ public final class PgSpool implements Spool, Closeable {
      */
     public int renewLeases() throws IOException {
         // What is asked for: leases taken while the query runs are not in it, and must not be forgotten for that.
-        Map<String, Long> asked = Map.copyOf(leases);
+        Map<String, Claim> asked = Map.copyOf(leases);
+        long started = System.nanoTime();
         if (asked.isEmpty()) {
             return 0;
         }
@@ -283,9 +294,11 @@ public final class PgSpool implements Spool, Closeable {
             }
             c.commit();
             int held = 0;
-            for (Map.Entry<String, Long> claim : asked.entrySet()) {
-                if (claim.getValue().equals(renewed.get(claim.getKey()))) {
+            for (Map.Entry<String, Claim> claim : asked.entrySet()) {
+                Long version = renewed.get(claim.getKey());
+                if (version != null && version == claim.getValue().version()) {
                     held++;
+                    leases.replace(claim.getKey(), claim.getValue(), new Claim(version, started));
                 } else {
                     leases.remove(claim.getKey(), claim.getValue()); // another node's now (or gone)
                 }
@@ -297,10 +310,11 @@ public final class PgSpool implements Spool, Closeable {
     /** Gives up this node's lease on a message it no longer holds in memory, so another node may take it. */
     @Override
     public void released(String id) throws IOException {
-        Long version = leases.remove(id);
-        if (version == null) {
+        Claim claim = leases.remove(id);
+        if (claim == null) {
             return;
         }
+        long version = claim.version();
         sql(c -> {
             try (PreparedStatement release = c.prepareStatement("""
                     UPDATE spool_message SET lease_node = NULL, lease_until = NULL
@@ -315,13 +329,22 @@ public final class PgSpool implements Spool, Closeable {
         });
     }
 
-    /** Renews this node's lease on the message; false when it holds none or another node took it over. */
+    /**
+     * Renews this node's lease on the message; false when it holds none or another node took it over. A lease whose
+     * term began or was renewed less than half a lease ago (by this node's monotonic clock, which runs on while the
+     * process is stopped) is still this node's without asking: no other node can have claimed it before it ends.
+     */
     @Override
     public boolean mayDeliver(String id) throws IOException {
-        Long version = leases.get(id);
-        if (version == null) {
+        Claim claim = leases.get(id);
+        if (claim == null) {
             return false;
         }
+        long started = System.nanoTime();
+        if (started - claim.since() < lease.toNanos() / 2) {
+            return true;
+        }
+        long version = claim.version();
         int renewed = sql(c -> {
             try (PreparedStatement renew = c.prepareStatement("""
                     UPDATE spool_message SET lease_until = now() + make_interval(secs => ?)
@@ -336,7 +359,9 @@ public final class PgSpool implements Spool, Closeable {
             }
         });
         if (renewed == 0) {
-            leases.remove(id, version);
+            leases.remove(id, claim);
+        } else {
+            leases.replace(id, claim, new Claim(version, started));
         }
         return renewed > 0;
     }
@@ -504,7 +529,8 @@ public final class PgSpool implements Spool, Closeable {
      */
     @Override
     public void save(String id, DeliveryState state) throws IOException {
-        Long version = leases.get(id);
+        Claim claim = leases.get(id);
+        Long version = claim == null ? null : claim.version();
         int updated = sql(c -> {
             try (PreparedStatement update = c.prepareStatement(version == null
                     ? "UPDATE spool_message SET state = ?, due_at = ? WHERE id = ?"
@@ -522,18 +548,19 @@ public final class PgSpool implements Spool, Closeable {
                 return rows;
             }
         });
-        if (updated == 0 && version != null) {
-            leases.remove(id, version);
+        if (updated == 0 && claim != null) {
+            leases.remove(id, claim);
             throw new LeaseLost(id);
         }
     }
 
     @Override
     public void remove(QueuedMessage message, boolean hasState) throws IOException {
-        Long version = leases.get(message.id());
+        Claim claim = leases.get(message.id());
+        Long version = claim == null ? null : claim.version();
         int removed = delete(message.id(), version);
-        if (version != null) {
-            leases.remove(message.id(), version);
+        if (claim != null) {
+            leases.remove(message.id(), claim);
         }
         if (removed == 0 && version != null) {
             throw new LeaseLost(message.id());
@@ -811,6 +838,7 @@ public final class PgSpool implements Spool, Closeable {
                 throw new IllegalArgumentException("envelope id differs from the writer's");
             }
             byte[] last = buffer.toByteArray();
+            long started = System.nanoTime();
             long version = sql(c -> {
                 if (last.length > 0 || stored == 0) {
                     insertChunk(c, stored, last);
@@ -842,7 +870,7 @@ public final class PgSpool implements Spool, Closeable {
             });
             committed = true;
             if (renewer != null) {
-                leases.put(id, version);
+                leases.put(id, new Claim(version, started));
             }
             buffer.reset();
             return new QueuedMessage(envelope, length,

@@ -60,8 +60,12 @@ class PgSpoolTest {
     }
 
     private PgSpool node(String name) throws IOException {
+        return node(name, java.time.Duration.ofMinutes(2));
+    }
+
+    private PgSpool node(String name, java.time.Duration lease) throws IOException {
         PgSpool spool = PgSpool.open(postgres.url(), Optional.empty(), Optional.empty(),
-                name, local.resolve(name), 4, java.time.Duration.ofMinutes(2));
+                name, local.resolve(name), 4, lease);
         opened.add(spool);
         return spool;
     }
@@ -292,5 +296,19 @@ class PgSpoolTest {
             spool.remove("01P", true); // the operator deletes it while a transport sends it
             assertThatThrownBy(in::readAllBytes).isInstanceOf(IOException.class).hasMessageContaining("removed");
         }
+    }
+
+    @Test
+    void aNodeAsksBeforeDeliveringOnlyOnceItsLeaseIsNoLongerFresh() throws Exception {
+        PgSpool a = node("a", java.time.Duration.ofSeconds(2));
+        commit(a, "01Q", body(1, 1));
+        assertThat(a.mayDeliver("01Q")).isTrue(); // received a moment ago: no question asked
+        Thread.sleep(1100);
+        assertThat(a.mayDeliver("01Q")).isTrue(); // half a lease on: renewed
+        expireLeases(); // as if a had stalled past its lease
+        assertThat(node("b").scan(LATER, 10, id -> false).due()).extracting(Scan.Due::id).containsExactly("01Q");
+        Thread.sleep(1100);
+        assertThat(a.mayDeliver("01Q")).isFalse();
+        assertThat(a.holds("01Q")).isFalse();
     }
 }
