@@ -132,7 +132,7 @@ public final class QueueControl {
             return Optional.empty();
         }
         return Optional.of(new Entry(message.get(), stateOf(message.get(), runner.clock().instant()),
-                runner.spool().history(id), Optional.ofNullable(runner.spool().holders().get(id))));
+                runner.spool().history(id), runner.spool().holder(id)));
     }
 
     /** Holds message {@code id}: no attempt until {@link #release}. */

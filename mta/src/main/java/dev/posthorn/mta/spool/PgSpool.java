@@ -383,6 +383,21 @@ public final class PgSpool implements Spool, Closeable {
         });
     }
 
+    @Override
+    public Optional<String> holder(String id) throws IOException {
+        return sql(c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT lease_node FROM spool_message"
+                    + " WHERE id = ? AND lease_node IS NOT NULL AND lease_until > now()")) {
+                select.setString(1, id);
+                try (ResultSet rs = select.executeQuery()) {
+                    Optional<String> node = rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                    c.commit();
+                    return node;
+                }
+            }
+        });
+    }
+
     /** Whether this node holds a lease on the message (as far as it knows: a renewal may find it lost). */
     public boolean holds(String id) {
         return leases.containsKey(id);

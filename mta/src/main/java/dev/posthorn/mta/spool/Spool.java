@@ -132,6 +132,11 @@ public interface Spool {
         return java.util.Map.of();
     }
 
+    /** The node that holds message {@code id} now, as {@link #holders()} would name it, asking for that one only. */
+    default Optional<String> holder(String id) throws IOException {
+        return Optional.empty();
+    }
+
     /**
      * The message left this node's memory (it waits for a later attempt, was delivered, or another node took it): a
      * shared queue gives up this node's lease, so any node may take it when it is due. Nothing for a folder.

@@ -138,6 +138,8 @@ class SharedQueueTest {
                 // The operator's list names the node that holds each message.
                 assertThat(a.runner().control().list(QueueControl.Filter.all())).hasSize(5)
                         .allSatisfy(entry -> assertThat(entry.node()).contains("a"));
+                String first = a.runner().control().list(QueueControl.Filter.all()).getFirst().message().id();
+                assertThat(a.runner().control().show(first).orElseThrow().node()).contains("a");
             }
             // a died holding them: its leases run for another LEASE from now, as a killed node's would
             postgres.execute("UPDATE spool_message SET lease_node = 'a', lease_until = now() + interval '"
