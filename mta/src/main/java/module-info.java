@@ -25,6 +25,7 @@ module dev.posthorn.mta {
     requires jdk.unsupported;
     requires java.sql;
     requires com.zaxxer.hikari;
+    requires org.postgresql.jdbc;
     requires flyway.core;
     requires java.xml;
     requires org.xerial.sqlitejdbc;

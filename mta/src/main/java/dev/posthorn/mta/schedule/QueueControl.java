@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * <p>A held message stays held across restarts (its state file says so, and its time is one no scan reaches); it is
  * never attempted until released. Bounce fails every pending recipient with {@link #BOUNCED} and tells the sender
  * through the {@link Notifier}, as an expiry would; delete removes the message and tells nobody.
+ *
+ * <p>On a queue several nodes share, a command works on any node's message: after seizing it here it
+ * {@linkplain Spool#take takes} it, asking the node that holds it to give it up (that node, too, lets an attempt
+ * running there end first), so no node attempts it while the command works; a flush tells the other nodes to start
+ * what waits in their memory.
  */
 public final class QueueControl {
 
@@ -82,6 +87,32 @@ public final class QueueControl {
         public static Filter all() {
             return new Filter(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                     Optional.empty(), 1000);
+        }
+    }
+
+    /**
+     * Which messages a flush makes due: those with a pending recipient in {@code domain} (and, when
+     * {@code subdomains}, in a domain below it, as ETRN's {@code @domain} asks); every message when it is empty.
+     */
+    public record Flush(Optional<String> domain, boolean subdomains) {
+        public Flush {
+            domain = domain.map(d -> d.toLowerCase(Locale.ROOT));
+        }
+
+        /** Whether {@code message} has a pending recipient the flush names. */
+        boolean names(QueuedMessage message) {
+            if (domain.isEmpty()) {
+                return true;
+            }
+            String wanted = domain.get();
+            for (int i = 0; i < message.state().recipients().size(); i++) {
+                String rcptDomain = message.envelope().recipients().get(i).domain();
+                if (message.state().recipients().get(i).status() == DeliveryState.Status.PENDING
+                        && (rcptDomain.equals(wanted) || subdomains && rcptDomain.endsWith("." + wanted))) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -220,40 +251,49 @@ public final class QueueControl {
      * Held messages and messages being delivered now are left alone. Returns how many messages were made due.
      */
     public int flush(Optional<String> domain) throws IOException {
+        return flush(new Flush(domain, false));
+    }
+
+    /**
+     * Makes the deferred messages {@code flush} names due now: those waiting in this node's memory start at once,
+     * those in the queue only are written due now and read by the next scan, and the other nodes sharing the queue
+     * are told to start theirs. Held messages and messages being delivered now are left alone. Returns how many
+     * messages were made due (on every node).
+     */
+    public int flush(Flush flush) throws IOException {
         Spool spool = runner.spool();
         Instant now = runner.clock().instant();
         ActiveSet active = runner.active();
-        int count = 0;
-        for (QueuedMessage waiting : active.waitingMessages()) {
-            if (domain.isEmpty() || pendingIn(waiting, domain.get())) {
-                Optional<QueuedMessage> woken = active.wake(waiting.id(), ActiveSet.ANY);
-                if (woken.isPresent()) {
-                    runner.startNow(woken.get());
-                    count++;
-                }
-            }
-        }
+        int count = runner.startWaiting(flush);
         for (String id : spool.ids(Integer.MAX_VALUE)) {
             Optional<QueuedMessage> seen = active.contains(id) ? Optional.empty() : spool.peek(id);
             if (seen.isEmpty() || seen.get().state().held() || !seen.get().state().nextAttempt().isAfter(now)
-                    || domain.isPresent() && !pendingIn(seen.get(), domain.get())) {
+                    || !flush.names(seen.get())) {
                 continue;
             }
             if (makeDue(id, now)) {
                 count++;
             }
         }
+        spool.flushed(flush.domain(), flush.subdomains());
         runner.scanNow();
         return count;
     }
 
-    /** Rewrites a deferred message on disk as due now, unless an attempt or a command has it. */
+    /**
+     * Rewrites a deferred message in the queue as due now, unless an attempt or a command has it. One that another
+     * node holds waits in that node's memory: {@link Spool#flushed} tells it to start it, and it counts.
+     */
     private boolean makeDue(String id, Instant now) throws IOException {
         ActiveSet.Seizure seizure = seize(id, Duration.ZERO);
         if (!seizure.seized()) {
             return false;
         }
         try {
+            if (!runner.spool().take(id, Duration.ZERO)) {
+                runner.released(id, Optional.empty());
+                return true;
+            }
             Optional<QueuedMessage> message = runner.spool().load(id);
             if (message.isEmpty() || message.get().state().held()) {
                 runner.released(id, Optional.empty());
@@ -287,6 +327,10 @@ public final class QueueControl {
             return Result.BUSY;
         }
         try {
+            if (!runner.spool().take(id, PATIENCE)) {
+                runner.released(id, Optional.empty()); // another node delivers it still (or does not answer)
+                return Result.BUSY;
+            }
             Optional<QueuedMessage> message = runner.spool().load(id);
             if (message.isEmpty()) {
                 runner.released(id, Optional.empty());
@@ -331,17 +375,6 @@ public final class QueueControl {
             return false;
         }
         return filter.minAge().isEmpty() || !envelope.receivedAt().plus(filter.minAge().get()).isAfter(now);
-    }
-
-    private static boolean pendingIn(QueuedMessage message, String domain) {
-        String wanted = domain.toLowerCase(Locale.ROOT);
-        for (int i = 0; i < message.state().recipients().size(); i++) {
-            if (message.state().recipients().get(i).status() == DeliveryState.Status.PENDING
-                    && message.envelope().recipients().get(i).domain().equals(wanted)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static boolean contains(String text, String part) {

@@ -163,6 +163,7 @@ public final class QueueRunner implements AutoCloseable {
      * is found even when nobody says so.
      */
     public void start() {
+        spool.listen(new Requests());
         active.onDisk(Instant.EPOCH);
         scans.now();
         timer.scheduleAtFixedRate(() -> {
@@ -473,26 +474,51 @@ public final class QueueRunner implements AutoCloseable {
     }
 
     /**
-     * ETRN (RFC 1985): starts at once the waiting messages with a pending recipient in {@code domain} (and, when
-     * {@code subdomains}, in any domain below it). Returns how many were started.
+     * Starts at once the messages waiting in memory for a later attempt that {@code flush} names. Returns how many
+     * were started.
      */
-    public int flush(String domain, boolean subdomains) {
-        String wanted = domain.toLowerCase(java.util.Locale.ROOT);
+    int startWaiting(QueueControl.Flush flush) {
         int started = 0;
         for (QueuedMessage message : active.waitingMessages()) {
-            for (int i = 0; i < message.state().recipients().size(); i++) {
-                String rcptDomain = message.envelope().recipients().get(i).domain();
-                boolean match = rcptDomain.equals(wanted) || subdomains && rcptDomain.endsWith("." + wanted);
-                if (match && message.state().recipients().get(i).status() == DeliveryState.Status.PENDING) {
-                    if (active.wake(message.id(), ActiveSet.ANY).isPresent()) {
-                        started++;
-                        workers.execute(() -> attempt(message));
-                    }
-                    break;
+            if (flush.names(message)) {
+                Optional<QueuedMessage> woken = active.wake(message.id(), ActiveSet.ANY);
+                if (woken.isPresent()) {
+                    started++;
+                    startNow(woken.get());
                 }
             }
         }
         return started;
+    }
+
+    /** What the other nodes sharing the queue ask of this one (a shared queue's thread calls: nothing blocks). */
+    private final class Requests implements Spool.Requests {
+        @Override
+        public void giveUp(String id) {
+            workers.execute(() -> {
+                try {
+                    // After an attempt running now: another node's operator command must not race it.
+                    ActiveSet.Seizure seizure = active.seize(id, QueueControl.PATIENCE);
+                    if (seizure.seized()) {
+                        log.info("{}: given up to another node's operator command", id);
+                        released(id, Optional.empty());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+
+        @Override
+        public void flush(Optional<String> domain, boolean subdomains) {
+            if (closed) {
+                return;
+            }
+            int started = startWaiting(new QueueControl.Flush(domain, subdomains));
+            log.info("flush on another node{}: {} messages waiting here started",
+                    domain.map(d -> " for " + LogText.escape(d)).orElse(""), started);
+            scans.now();
+        }
     }
 
     /** Whether any attempt is running (for tests and shutdown). */

@@ -48,6 +48,13 @@ import org.slf4j.LoggerFactory;
  * node's scan takes the messages. Every claim counts {@code lease_version} up; a node writes delivery progress and
  * removes a delivered message only under the version it claimed ({@link LeaseLost} otherwise), so a node that comes
  * back after its lease expired cannot undo what another node did meanwhile.
+ *
+ * <p>The operator's commands work on any node's message. A leased message is in its node's memory, waiting for a
+ * retry or being delivered, so the node asked never writes over it: it {@linkplain #take takes} the message, asking
+ * the holder on the {@code posthorn_spool} channel ({@code NOTIFY}) to give it up, which that node does once an
+ * attempt running there has ended, and claims it when the lease is free. A flush is told on the same channel, and
+ * every node starts what waits in its memory. Notifications are not durable: one sent while a node's listening
+ * connection is down is lost, and the command answers busy, or the flush leaves those messages to their retry time.
  */
 public final class PgSpool implements Spool, Closeable {
 
@@ -57,8 +64,13 @@ public final class PgSpool implements Spool, Closeable {
     /** History kept per message: the last lines up to this many octets (as the file spool reads back). */
     private static final int HISTORY_READ = History.MAX_READ;
 
+    /** The channel of {@code LISTEN}/{@code NOTIFY} on which the nodes ask things of each other. */
+    static final String CHANNEL = "posthorn_spool";
+
     private final DataSource database;
     private final Closeable pool;
+    /** How the listener connects (its connection is its own, outside the pool, for as long as it listens). */
+    private final Login login;
     private final String node;
     private final Path local;
     /** The lease this node holds, per message id. */
@@ -76,10 +88,18 @@ public final class PgSpool implements Spool, Closeable {
     private final Duration lease;
     /** Renews this node's leases every quarter lease; null for a submitter, which holds none. */
     private final java.util.concurrent.ScheduledExecutorService renewer;
+    /** What the other nodes ask of this one, read from {@link #CHANNEL}; null until {@link #listen}. */
+    private volatile Listener listener;
 
-    private PgSpool(DataSource database, Closeable pool, String node, Path local, Duration lease, boolean submitter) {
+    /** The database's address and the credentials to connect with. */
+    private record Login(String url, Optional<String> user, Optional<String> password) {
+    }
+
+    private PgSpool(DataSource database, Closeable pool, Login login, String node, Path local, Duration lease,
+                    boolean submitter) {
         this.database = database;
         this.pool = pool;
+        this.login = login;
         this.node = node;
         this.local = local;
         this.lease = lease;
@@ -152,7 +172,8 @@ public final class PgSpool implements Spool, Closeable {
                     + e.getMessage(), e);
         }
         OwnerOnly.folders(local);
-        return new PgSpool(pool, pool, node, local.toAbsolutePath().normalize(), lease, submitter);
+        return new PgSpool(pool, pool, new Login(url, user, password), node, local.toAbsolutePath().normalize(),
+                lease, submitter);
     }
 
     /** This node's name. */
@@ -366,6 +387,180 @@ public final class PgSpool implements Spool, Closeable {
         return renewed > 0;
     }
 
+    /**
+     * Claims the message for this node's operator command: at once when no node holds it (or the lease ran out);
+     * otherwise asks the holder on {@link #CHANNEL} to give it up and looks again, more slowly each time, until
+     * {@code patience} has passed. A claim counts the version up, so whatever the former holder had is void.
+     */
+    @Override
+    public boolean take(String id, Duration patience) throws IOException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        String asked = null;
+        long pause = 10;
+        while (true) {
+            long started = System.nanoTime();
+            Optional<String> other = sql(c -> {
+                try (PreparedStatement select = c.prepareStatement("SELECT lease_node, lease_until > now()"
+                        + " FROM spool_message WHERE id = ? FOR UPDATE")) {
+                    select.setString(1, id);
+                    try (ResultSet rs = select.executeQuery()) {
+                        if (!rs.next()) {
+                            c.commit();
+                            return Optional.<String>empty(); // gone: the command finds it so
+                        }
+                        String holder = rs.getString(1);
+                        if (holder != null && rs.getBoolean(2) && !holder.equals(node)) {
+                            c.commit();
+                            return Optional.of(holder);
+                        }
+                    }
+                }
+                try (PreparedStatement claim = c.prepareStatement("""
+                        UPDATE spool_message SET lease_node = ?, lease_until = now() + make_interval(secs => ?),
+                            lease_version = lease_version + 1
+                        WHERE id = ? RETURNING lease_version""")) {
+                    claim.setString(1, node);
+                    claim.setLong(2, lease.toSeconds());
+                    claim.setString(3, id);
+                    try (ResultSet rs = claim.executeQuery()) {
+                        rs.next();
+                        long version = rs.getLong(1);
+                        c.commit();
+                        leases.put(id, new Claim(version, started));
+                    }
+                }
+                return Optional.<String>empty();
+            });
+            if (other.isEmpty()) {
+                return true;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            if (!other.get().equals(asked)) {
+                tell("yield " + id + " " + node);
+                asked = other.get();
+            }
+            try {
+                Thread.sleep(Math.min(pause, Math.max(1, left / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for node " + asked + " to give up " + id);
+            }
+            pause = Math.min(pause * 2, 250);
+        }
+    }
+
+    /** Tells the other nodes on {@link #CHANNEL}; a domain no node could have a recipient in is not sent. */
+    @Override
+    public void flushed(Optional<String> domain, boolean subdomains) throws IOException {
+        if (domain.isPresent() && !domain.get().matches("[\\p{L}\\p{N}._-]{1,255}")) {
+            return;
+        }
+        tell("flush " + node + " " + (subdomains ? "1" : "0") + " " + domain.orElse("*"));
+    }
+
+    private void tell(String payload) throws IOException {
+        sql(c -> {
+            try (PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+                notify.setString(1, CHANNEL);
+                notify.setString(2, payload);
+                notify.executeQuery().close();
+            }
+            c.commit();
+            return null;
+        });
+    }
+
+    /** Starts listening on {@link #CHANNEL} on a connection of its own; requests go to {@code requests}. */
+    @Override
+    public synchronized void listen(Requests requests) {
+        if (listener != null || renewer == null) {
+            return;
+        }
+        listener = new Listener(requests);
+        Thread.ofPlatform().name("spool-listener").daemon(true).start(listener);
+    }
+
+    /**
+     * Reads the other nodes' requests: {@code yield ID NODE} (an operator's command on NODE needs message ID: the
+     * node that holds it gives it up) and {@code flush NODE 0|1 DOMAIN|*} (NODE's operator flushed the queue).
+     * A dropped connection is opened again after a pause; what was sent meanwhile is lost (a command waiting for a
+     * message answers busy, a flush leaves messages to their retry times).
+     */
+    private final class Listener implements Runnable {
+        private final Requests requests;
+        private volatile boolean stopped;
+        private volatile Connection connection;
+
+        Listener(Requests requests) {
+            this.requests = requests;
+        }
+
+        @Override
+        public void run() {
+            while (!stopped) {
+                try (Connection c = connect()) {
+                    connection = c;
+                    try (java.sql.Statement listen = c.createStatement()) {
+                        listen.execute("LISTEN " + CHANNEL);
+                    }
+                    org.postgresql.PGConnection pg = c.unwrap(org.postgresql.PGConnection.class);
+                    while (!stopped) {
+                        org.postgresql.PGNotification[] got = pg.getNotifications(500);
+                        for (org.postgresql.PGNotification notification : got == null
+                                ? new org.postgresql.PGNotification[0] : got) {
+                            dispatch(notification.getParameter());
+                        }
+                    }
+                } catch (SQLException | RuntimeException e) {
+                    if (stopped) {
+                        return;
+                    }
+                    log.warn("spool database: node {} stopped hearing the other nodes ({}); listening again",
+                            node, e.toString());
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
+                }
+            }
+        }
+
+        private Connection connect() throws SQLException {
+            java.util.Properties properties = new java.util.Properties();
+            login.user().ifPresent(user -> properties.setProperty("user", user));
+            login.password().ifPresent(password -> properties.setProperty("password", password));
+            properties.setProperty("ApplicationName", "posthorn " + node);
+            Connection c = java.sql.DriverManager.getConnection(login.url(), properties);
+            c.setAutoCommit(true);
+            return c;
+        }
+
+        private void dispatch(String payload) {
+            String[] word = payload.split(" ", 4);
+            if (word.length == 3 && word[0].equals("yield") && !word[2].equals(node) && leases.containsKey(word[1])) {
+                requests.giveUp(word[1]);
+            } else if (word.length == 4 && word[0].equals("flush") && !word[1].equals(node)) {
+                requests.flush(word[3].equals("*") ? Optional.empty() : Optional.of(word[3]), word[2].equals("1"));
+            }
+        }
+
+        void stop() {
+            stopped = true;
+            Connection c = connection;
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (SQLException e) {
+                    // closing anyway
+                }
+            }
+        }
+    }
+
     @Override
     public Map<String, String> holders() throws IOException {
         return sql(c -> {
@@ -537,8 +732,8 @@ public final class PgSpool implements Spool, Closeable {
     }
 
     /**
-     * Records delivery progress, only under this node's lease when it holds one (the queue runner); the operator's
-     * commands on a message no node holds write as they are.
+     * Records delivery progress under this node's lease: the queue runner's, or the one an operator's command
+     * {@linkplain #take took}. A message this node holds no lease on is written as it is.
      *
      * @throws LeaseLost when another node claimed the message since this node did
      */
@@ -641,6 +836,10 @@ public final class PgSpool implements Spool, Closeable {
     @Override
     public void close() throws IOException {
         try {
+            Listener listening = listener;
+            if (listening != null) {
+                listening.stop();
+            }
             if (renewer != null) {
                 renewer.shutdownNow();
                 sql(c -> {

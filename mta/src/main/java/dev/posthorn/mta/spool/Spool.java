@@ -138,6 +138,42 @@ public interface Spool {
     }
 
     /**
+     * Before an operator's command on message {@code id}, which this node's runner has set aside: makes this node the
+     * one that holds it, so that no other node attempts it while the command works. A folder, which one daemon owns:
+     * at once. A shared queue claims it when no node holds it, and otherwise, when {@code patience} is positive, asks
+     * the node that does to give it up (that node lets an attempt of it running there end first) and waits up to
+     * {@code patience}. True when this node holds it now, or when it is no longer queued; false when another node
+     * still holds it. The command ends with {@link #released}.
+     */
+    default boolean take(String id, java.time.Duration patience) throws IOException {
+        return true;
+    }
+
+    /**
+     * After this node's operator (or an ETRN client) flushed the queue: tells the other nodes sharing it to start
+     * at once the messages waiting in their memory with a pending recipient in {@code domain} (every message when
+     * empty; and below it when {@code subdomains}). Nothing for a folder.
+     */
+    default void flushed(Optional<String> domain, boolean subdomains) throws IOException {
+    }
+
+    /**
+     * Has a shared queue pass on what the other nodes ask of this one ({@link Requests}), from its own thread, until
+     * it is closed. Nothing for a folder, which no other node shares.
+     */
+    default void listen(Requests requests) {
+    }
+
+    /** What the other nodes sharing a queue ask of this one; called on the queue's thread, so never blocking. */
+    interface Requests {
+        /** Another node's operator command needs message {@code id}, which this node holds: give it up. */
+        void giveUp(String id);
+
+        /** Another node flushed the queue ({@link #flushed}): start what waits here that the flush names. */
+        void flush(Optional<String> domain, boolean subdomains);
+    }
+
+    /**
      * The message left this node's memory (it waits for a later attempt, was delivered, or another node took it): a
      * shared queue gives up this node's lease, so any node may take it when it is due. Nothing for a folder.
      */

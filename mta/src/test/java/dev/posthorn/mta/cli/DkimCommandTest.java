@@ -80,7 +80,8 @@ class DkimCommandTest {
     @Test
     void aChangedLfFileStillFails() throws Exception {
         Path file = new Maildir(dir.resolve("mail"), "bob", "mx.posthorn.test")
-                .store("alice@posthorn.test", "bob@posthorn.test", stream(signed.replace("bye", "buy")));
+                .store("alice@posthorn.test", "bob@posthorn.test",
+                        stream(signed.replace("\r\n\r\nbye\r\n", "\r\n\r\nbuy\r\n"))); // the body, not a b= value
         assertThat(terminal.run("dkim", "verify", "--key-record", records.toString(), file.toString())).isEqualTo(1);
         assertThat(terminal.out()).startsWith("dkim=fail header.d=posthorn.test header.s=ed1");
     }

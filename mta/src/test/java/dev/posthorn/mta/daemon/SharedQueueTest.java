@@ -168,4 +168,109 @@ class SharedQueueTest {
     private static long count(String sql) throws Exception {
         return postgres.count(sql);
     }
+
+    /** Retries an hour apart: a deferred message waits in its node's memory for the whole test. */
+    private static final dev.posthorn.mta.schedule.RetrySchedule HOURLY = new dev.posthorn.mta.schedule.RetrySchedule(
+            java.util.List.of(Duration.ofHours(1)), Duration.ofDays(1), Duration.ofDays(1));
+
+    private static java.util.List<String> ids(Daemon daemon) throws IOException {
+        return daemon.runner().control().list(QueueControl.Filter.all()).stream().map(e -> e.message().id()).toList();
+    }
+
+    /** Sends {@code ETRN node} to {@code daemon} as a trusted client; returns the reply. */
+    private static Reply etrn(Daemon daemon, String node) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(daemon.addresses().getFirst(), 5000);
+            socket.setSoTimeout(10_000);
+            var in = new dev.posthorn.smtp.io.LineReader(socket.getInputStream());
+            var out = socket.getOutputStream();
+            dev.posthorn.smtp.ReplyParser.read(in);
+            out.write(("EHLO client.test\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            dev.posthorn.smtp.ReplyParser.read(in);
+            out.write(("ETRN " + node + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return dev.posthorn.smtp.ReplyParser.read(in);
+        }
+    }
+
+    @Test
+    void theOperatorOfEitherNodeHoldsReleasesDeletesAndFlushesWhatTheOtherHolds() throws Exception {
+        AtomicBoolean open = new AtomicBoolean();
+        Script busy = Script.accepting().withGreeting(Reply.of(421, "4.3.2", "busy"));
+        try (DnsResponder dns = OutboundRetryTest.dns();
+             FakeSmtpServer server = FakeSmtpServer.start(new InetSocketAddress("127.0.0.3", 0),
+                     n -> open.get() ? Script.accepting() : busy);
+             Daemon a = Daemon.start(node("a", dns, server.port()), HOURLY);
+             Daemon b = Daemon.start(node("b", dns, server.port()), HOURLY)) {
+            for (int n = 0; n < 4; n++) {
+                send(b, n);
+            }
+            // Each tried once and deferred for an hour, waiting in b's memory under b's lease.
+            await().atMost(Duration.ofSeconds(15)).until(() -> attempted() == 4
+                    && count("SELECT count(*) FROM spool_message WHERE lease_node = 'b'") == 4
+                    && b.runner().activeCount() == 4);
+            java.util.List<String> ids = ids(a);
+            QueueControl onA = a.runner().control();
+            assertThat(onA.list(QueueControl.Filter.all())).allSatisfy(entry -> {
+                assertThat(entry.node()).contains("b");
+                assertThat(entry.state()).isEqualTo(QueueControl.State.DEFERRED);
+            });
+
+            assertThat(onA.hold(ids.get(0))).isEqualTo(QueueControl.Result.DONE);
+            QueueControl.Entry held = onA.show(ids.get(0)).orElseThrow();
+            assertThat(held.state()).isEqualTo(QueueControl.State.HELD);
+            assertThat(held.node()).isEmpty();
+            assertThat(held.message().state().attempts()).isEqualTo(1); // b's attempt stays recorded
+            assertThat(b.runner().activeCount()).isEqualTo(3);
+
+            assertThat(onA.delete(ids.get(1))).isEqualTo(QueueControl.Result.DONE);
+            assertThat(queued()).isEqualTo(3);
+            assertThat(b.runner().activeCount()).isEqualTo(2);
+
+            open.set(true);
+            assertThat(onA.release(ids.get(0))).isEqualTo(QueueControl.Result.DONE); // attempted by a, now
+            assertThat(onA.flush(ids.get(2))).isEqualTo(QueueControl.Result.DONE);
+            await().atMost(Duration.ofSeconds(15)).until(() -> server.received().size() >= 2 && queued() == 1);
+            assertThat(b.runner().activeCount()).isEqualTo(1);
+
+            // ETRN given to a starts the message waiting in b's memory: b delivers it.
+            assertThat(etrn(a, "elsewhere.test").code()).isEqualTo(251);
+            Reply started = etrn(a, "@test");
+            assertThat(started.code()).isEqualTo(253);
+            assertThat(started.lines().getFirst()).contains("OK, 1 pending messages");
+            await().atMost(Duration.ofSeconds(15)).until(() -> server.received().size() >= 3 && queued() == 0);
+            Thread.sleep(500);
+            assertThat(subjects(server)).containsExactlyInAnyOrder("message 0", "message 2", "message 3");
+            assertThat(server.received()).hasSize(3);
+        }
+    }
+
+    @Test
+    void aCommandOnOneNodeWaitsForTheAttemptRunningOnTheOther() throws Exception {
+        Script busy = Script.accepting().withGreeting(Reply.of(421, "4.3.2", "busy"));
+        try (DnsResponder dns = OutboundRetryTest.dns();
+             FakeSmtpServer server = FakeSmtpServer.start(new InetSocketAddress("127.0.0.3", 0), n -> {
+                 try {
+                     Thread.sleep(2000); // a slow greeting: the attempt on b runs two seconds
+                 } catch (InterruptedException e) {
+                     Thread.currentThread().interrupt();
+                 }
+                 return busy;
+             });
+             Daemon a = Daemon.start(node("a", dns, server.port()), HOURLY);
+             Daemon b = Daemon.start(node("b", dns, server.port()), HOURLY)) {
+            send(b, 0);
+            String id = ids(b).getFirst();
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.connections() >= 1);
+            assertThat(a.runner().control().show(id).orElseThrow().node()).contains("b");
+            long start = System.nanoTime();
+            assertThat(a.runner().control().hold(id)).isEqualTo(QueueControl.Result.DONE);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(1000));
+            QueueControl.Entry held = a.runner().control().show(id).orElseThrow();
+            assertThat(held.state()).isEqualTo(QueueControl.State.HELD);
+            assertThat(held.message().state().attempts()).isEqualTo(1); // the attempt was recorded, then held
+            assertThat(held.message().state().recipients().getFirst().diagnostic()).contains("busy");
+            assertThat(b.runner().activeCount()).isZero();
+            assertThat(server.connections()).isEqualTo(1);
+        }
+    }
 }

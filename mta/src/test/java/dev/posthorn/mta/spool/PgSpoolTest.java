@@ -311,4 +311,112 @@ class PgSpoolTest {
         assertThat(a.mayDeliver("01Q")).isFalse();
         assertThat(a.holds("01Q")).isFalse();
     }
+
+    /** What the other nodes asked of one node, and, when {@code yielding}, giving up as a runner would. */
+    private static final class Asked implements Spool.Requests {
+        final java.util.concurrent.BlockingQueue<String> requests = new java.util.concurrent.LinkedBlockingQueue<>();
+        final PgSpool spool;
+        final boolean yielding;
+
+        Asked(PgSpool spool, boolean yielding) {
+            this.spool = spool;
+            this.yielding = yielding;
+        }
+
+        @Override
+        public void giveUp(String id) {
+            requests.add("give up " + id);
+            if (yielding) {
+                try {
+                    spool.released(id);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
+
+        @Override
+        public void flush(Optional<String> domain, boolean subdomains) {
+            requests.add("flush " + domain.orElse("*") + (subdomains ? " and below" : ""));
+        }
+    }
+
+    @Test
+    void anOperatorTakesAMessageNoNodeHoldsAtOnceAndTheFormerLeaseIsVoid() throws Exception {
+        PgSpool a = node("a");
+        PgSpool b = node("b");
+        QueuedMessage message = commit(a, "01R", body(10, 1));
+        expireLeases(); // a died holding it
+        long before = postgres.count("SELECT lease_version FROM spool_message WHERE id = '01R'");
+        assertThat(b.take("01R", java.time.Duration.ZERO)).isTrue();
+        assertThat(b.holder("01R")).contains("b");
+        assertThat(postgres.count("SELECT lease_version FROM spool_message WHERE id = '01R'")).isEqualTo(before + 1);
+        assertThatThrownBy(() -> a.save("01R", message.state().attempted(LATER))).isInstanceOf(PgSpool.LeaseLost.class);
+        b.save("01R", message.state().held(true, LATER));
+        b.released("01R");
+        assertThat(a.holder("01R")).isEmpty();
+        assertThat(a.load("01R").orElseThrow().state().held()).isTrue();
+        assertThat(b.take("01NONE", java.time.Duration.ZERO)).isTrue(); // not queued: the command finds it gone
+    }
+
+    @Test
+    void anOperatorAsksTheNodeThatHoldsAMessageToGiveItUpAndWaitsForIt() throws Exception {
+        PgSpool a = node("a");
+        PgSpool b = node("b");
+        Asked askedOfA = new Asked(a, true);
+        a.listen(askedOfA);
+        Asked askedOfB = new Asked(b, true);
+        b.listen(askedOfB);
+        commit(a, "01S", body(10, 2));
+        Thread.sleep(300); // both listening
+        assertThat(b.take("01S", java.time.Duration.ZERO)).isFalse(); // no patience: not even asked
+        assertThat(b.take("01S", java.time.Duration.ofSeconds(10))).isTrue();
+        assertThat(askedOfA.requests.poll(1, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("give up 01S");
+        assertThat(askedOfB.requests).isEmpty(); // only the holder is asked
+        assertThat(a.holds("01S")).isFalse();
+        assertThat(b.holds("01S")).isTrue();
+        assertThat(a.holder("01S")).contains("b");
+    }
+
+    @Test
+    void anOperatorGivesUpWhenTheHolderDoesNotAnswer() throws Exception {
+        PgSpool a = node("a");
+        PgSpool b = node("b");
+        Asked askedOfA = new Asked(a, false); // busy with a long attempt
+        a.listen(askedOfA);
+        commit(a, "01T", body(10, 3));
+        Thread.sleep(300);
+        long start = System.nanoTime();
+        assertThat(b.take("01T", java.time.Duration.ofMillis(800))).isFalse();
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isBetween(
+                java.time.Duration.ofMillis(800), java.time.Duration.ofSeconds(5));
+        assertThat(askedOfA.requests.poll(1, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("give up 01T");
+        assertThat(askedOfA.requests).isEmpty(); // asked once
+        assertThat(a.holds("01T")).isTrue();
+        assertThat(b.holds("01T")).isFalse();
+    }
+
+    @Test
+    void aFlushIsHeardByTheOtherNodesNotByItsOwn() throws Exception {
+        PgSpool a = node("a");
+        PgSpool b = node("b");
+        PgSpool c = node("c");
+        Asked askedOfA = new Asked(a, false);
+        Asked askedOfB = new Asked(b, false);
+        Asked askedOfC = new Asked(c, false);
+        a.listen(askedOfA);
+        b.listen(askedOfB);
+        c.listen(askedOfC);
+        Thread.sleep(300);
+        a.flushed(Optional.of("far.test"), true);
+        a.flushed(Optional.empty(), false);
+        a.flushed(Optional.of("bad domain\r\n"), false); // names no recipient's domain: nobody is told
+        for (Asked asked : List.of(askedOfB, askedOfC)) {
+            assertThat(asked.requests.poll(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("flush far.test and below");
+            assertThat(asked.requests.poll(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("flush *");
+        }
+        Thread.sleep(300);
+        assertThat(askedOfA.requests).isEmpty();
+        assertThat(askedOfB.requests).isEmpty();
+    }
 }
