@@ -495,6 +495,9 @@ public final class QueueRunner implements AutoCloseable {
     private final class Requests implements Spool.Requests {
         @Override
         public void giveUp(String id) {
+            if (closed) {
+                return; // stopping: its leases end with it
+            }
             workers.execute(() -> {
                 try {
                     // After an attempt running now: another node's operator command must not race it.

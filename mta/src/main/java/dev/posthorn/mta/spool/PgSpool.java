@@ -500,31 +500,39 @@ public final class PgSpool implements Spool, Closeable {
 
         @Override
         public void run() {
+            long pause = 1000;
             while (!stopped) {
                 try (Connection c = connect()) {
                     connection = c;
                     try (java.sql.Statement listen = c.createStatement()) {
                         listen.execute("LISTEN " + CHANNEL);
                     }
+                    pause = 1000;
                     org.postgresql.PGConnection pg = c.unwrap(org.postgresql.PGConnection.class);
                     while (!stopped) {
                         org.postgresql.PGNotification[] got = pg.getNotifications(500);
                         for (org.postgresql.PGNotification notification : got == null
                                 ? new org.postgresql.PGNotification[0] : got) {
-                            dispatch(notification.getParameter());
+                            try {
+                                dispatch(notification.getParameter());
+                            } catch (RuntimeException e) {
+                                log.warn("spool database: node {} could not do what another node asked ({}): {}",
+                                        node, notification.getParameter(), e.toString());
+                            }
                         }
                     }
                 } catch (SQLException | RuntimeException e) {
                     if (stopped) {
                         return;
                     }
-                    log.warn("spool database: node {} stopped hearing the other nodes ({}); listening again",
-                            node, e.toString());
+                    log.warn("spool database: node {} does not hear the other nodes ({}); trying again in {} s",
+                            node, e.toString(), pause / 1000);
                     try {
-                        Thread.sleep(1000);
+                        Thread.sleep(pause);
                     } catch (InterruptedException interrupted) {
                         return;
                     }
+                    pause = Math.min(pause * 2, 30_000);
                 }
             }
         }

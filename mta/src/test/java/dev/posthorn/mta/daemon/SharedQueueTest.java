@@ -61,6 +61,12 @@ class SharedQueueTest {
                 .withSpoolDatabase(Optional.of(database));
     }
 
+    /** far.test's exchanger: 421 at the greeting until {@code open} is set, then accepting everything. */
+    private static FakeSmtpServer busyUntil(AtomicBoolean open) throws IOException {
+        Script busy = Script.accepting().withGreeting(Reply.of(421, "4.3.2", "busy"));
+        return FakeSmtpServer.start(new InetSocketAddress("127.0.0.3", 0), n -> open.get() ? Script.accepting() : busy);
+    }
+
     private static long queued() throws Exception {
         return count("SELECT count(*) FROM spool_message");
     }
@@ -100,10 +106,7 @@ class SharedQueueTest {
     @Test
     void aNodeThatStopsHandsItsMessagesOverAtOnce() throws Exception {
         AtomicBoolean open = new AtomicBoolean();
-        Script busy = Script.accepting().withGreeting(Reply.of(421, "4.3.2", "busy"));
-        try (DnsResponder dns = OutboundRetryTest.dns();
-             FakeSmtpServer server = FakeSmtpServer.start(new InetSocketAddress("127.0.0.3", 0),
-                     n -> open.get() ? Script.accepting() : busy)) {
+        try (DnsResponder dns = OutboundRetryTest.dns(); FakeSmtpServer server = busyUntil(open)) {
             try (Daemon a = Daemon.start(node("a", dns, server.port()),
                     OutboundRetryTest.quick(Duration.ofDays(1)))) {
                 for (int n = 0; n < 5; n++) {
@@ -195,10 +198,7 @@ class SharedQueueTest {
     @Test
     void theOperatorOfEitherNodeHoldsReleasesDeletesAndFlushesWhatTheOtherHolds() throws Exception {
         AtomicBoolean open = new AtomicBoolean();
-        Script busy = Script.accepting().withGreeting(Reply.of(421, "4.3.2", "busy"));
-        try (DnsResponder dns = OutboundRetryTest.dns();
-             FakeSmtpServer server = FakeSmtpServer.start(new InetSocketAddress("127.0.0.3", 0),
-                     n -> open.get() ? Script.accepting() : busy);
+        try (DnsResponder dns = OutboundRetryTest.dns(); FakeSmtpServer server = busyUntil(open);
              Daemon a = Daemon.start(node("a", dns, server.port()), HOURLY);
              Daemon b = Daemon.start(node("b", dns, server.port()), HOURLY)) {
             for (int n = 0; n < 4; n++) {
