@@ -81,10 +81,18 @@ public record SpoolDatabase(String url, String jdbcUrl, Optional<String> user, O
                 POOL_SIZE);
     }
 
+    /** Whom to connect as: empty parts are left to the driver's defaults. */
+    public record Login(Optional<String> user, Optional<String> password) {
+        public Login {
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(password, "password");
+        }
+    }
+
     /** The user and password to connect with: from the credentials file when there is one, else from the URL. */
-    public List<Optional<String>> login() throws IOException {
+    public Login login() throws IOException {
         if (credentials.isEmpty()) {
-            return List.of(user, password);
+            return new Login(user, password);
         }
         List<String> lines = Files.readAllLines(credentials.get(), StandardCharsets.UTF_8);
         String line = lines.isEmpty() ? "" : lines.getFirst().strip();
@@ -92,7 +100,7 @@ public record SpoolDatabase(String url, String jdbcUrl, Optional<String> user, O
         if (colon <= 0) {
             throw new IOException("spool_credentials " + credentials.get() + ": expected one line USER:PASSWORD");
         }
-        return List.of(Optional.of(line.substring(0, colon)), Optional.of(line.substring(colon + 1)));
+        return new Login(Optional.of(line.substring(0, colon)), Optional.of(line.substring(colon + 1)));
     }
 
     /** The machine's name, the default {@code node}: the kernel's host name, else the JVM's idea of it. */

@@ -11,7 +11,6 @@ import dev.posthorn.mta.config.Config;
 import dev.posthorn.mta.config.ConfigException;
 import dev.posthorn.mta.config.Listener;
 import dev.posthorn.mta.config.Problem;
-import dev.posthorn.mta.config.SpoolDatabase;
 import dev.posthorn.mta.maillog.MailLog;
 import dev.posthorn.mta.policy.AuthThrottle;
 import dev.posthorn.mta.schedule.QueueRunner;
@@ -415,14 +414,9 @@ public final class Daemon implements AutoCloseable, Control {
      * spool folder as this node's own (its lock, certificate, tokens and report counts).
      */
     private static Spool openSpool(Config config) throws IOException {
-        if (config.spoolDatabase().isEmpty()) {
-            return Spool.open(config.spool());
-        }
-        SpoolDatabase database = config.spoolDatabase().get();
-        List<Optional<String>> login = database.login();
-        PgSpool spool = PgSpool.open(database.jdbcUrl(), login.get(0), login.get(1), database.node(), config.spool(),
-                database.poolSize(), database.lease());
-        log.info("spool: {} as node {}", database.url(), database.node());
+        Spool spool = LocalSubmission.spool(config, false);
+        config.spoolDatabase().ifPresent(database -> log.info("spool: {} as node {}", database.url(),
+                database.node()));
         return spool;
     }
 

@@ -74,16 +74,25 @@ public final class LocalSubmission {
      * @param committed told of each message once it is committed
      */
     public static LocalSubmission open(Config config, Consumer<QueuedMessage> committed) throws IOException {
-        Spool spool;
-        if (config.spoolDatabase().isPresent()) {
-            SpoolDatabase database = config.spoolDatabase().get();
-            List<Optional<String>> login = database.login();
-            spool = PgSpool.openForSubmission(database.jdbcUrl(), login.get(0), login.get(1), database.node(),
-                    config.spool());
-        } else {
-            spool = Spool.openForSubmission(config.spool());
+        return new LocalSubmission(config, spool(config, true), new Router(config.domains(), config.hostname()),
+                committed);
+    }
+
+    /**
+     * The queue {@code config} names: the spool folder, or the PostgreSQL database shared with the other nodes (with
+     * the spool folder as this node's own). For the daemon, or ({@code submission}) for committing beside it.
+     */
+    static Spool spool(Config config, boolean submission) throws IOException {
+        if (config.spoolDatabase().isEmpty()) {
+            return submission ? Spool.openForSubmission(config.spool()) : Spool.open(config.spool());
         }
-        return new LocalSubmission(config, spool, new Router(config.domains(), config.hostname()), committed);
+        SpoolDatabase database = config.spoolDatabase().get();
+        SpoolDatabase.Login login = database.login();
+        return submission
+                ? PgSpool.openForSubmission(database.jdbcUrl(), login.user(), login.password(), database.node(),
+                        config.spool())
+                : PgSpool.open(database.jdbcUrl(), login.user(), login.password(), database.node(), config.spool(),
+                        database.poolSize(), database.lease());
     }
 
     /**

@@ -33,6 +33,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class QueueMetrics {
 
+    /** The queue gauges' help: a queue several nodes share is counted whole on each (take the max, not the sum). */
+    private static final String QUEUED = "Queued messages by state (a shared queue: every node's messages, counted"
+            + " the same on each node)";
+
     static final Duration CENSUS_AGE = Duration.ofSeconds(2);
 
     private final MeterRegistry registry;
@@ -53,11 +57,11 @@ final class QueueMetrics {
                 .publishPercentileHistogram()
                 .register(registry);
         Gauge.builder("posthorn.queue.messages", this, m -> m.census().due()).tag("state", "active")
-                .description("Queued messages by state").register(registry);
+                .description(QUEUED).register(registry);
         Gauge.builder("posthorn.queue.messages", this, m -> m.census().later()).tag("state", "deferred")
-                .description("Queued messages by state").register(registry);
+                .description(QUEUED).register(registry);
         Gauge.builder("posthorn.queue.messages", this, m -> m.census().held()).tag("state", "held")
-                .description("Queued messages by state").register(registry);
+                .description(QUEUED).register(registry);
     }
 
     /** The last count of the queue by state; a count older than {@link #CENSUS_AGE} starts a new one. */

@@ -712,7 +712,7 @@ public final class PgSpool implements Spool, Closeable {
                     long octets = 0;
                     while (rs.next()) {
                         String line = rs.getString(1);
-                        octets += line.length() + 1;
+                        octets += line.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1;
                         if (octets > HISTORY_READ) {
                             break;
                         }
@@ -792,29 +792,27 @@ public final class PgSpool implements Spool, Closeable {
         leases.remove(id);
     }
 
+    /** Removes the message row, its body and its history in one statement; returns 1, or 0 when it was not there. */
     private int delete(String id, Long version) throws IOException {
         return sql(c -> {
-            int rows;
-            try (PreparedStatement message = c.prepareStatement(version == null
-                    ? "DELETE FROM spool_message WHERE id = ?"
-                    : "DELETE FROM spool_message WHERE id = ? AND lease_node = ? AND lease_version = ?")) {
-                message.setString(1, id);
+            try (PreparedStatement delete = c.prepareStatement("""
+                    WITH message AS (DELETE FROM spool_message WHERE %s RETURNING id),
+                        body AS (DELETE FROM spool_body WHERE id IN (SELECT id FROM message)),
+                        history AS (DELETE FROM spool_history WHERE id IN (SELECT id FROM message))
+                    SELECT count(*) FROM message""".formatted(version == null ? "id = ?"
+                    : "id = ? AND lease_node = ? AND lease_version = ?"))) {
+                delete.setString(1, id);
                 if (version != null) {
-                    message.setString(2, node);
-                    message.setLong(3, version);
+                    delete.setString(2, node);
+                    delete.setLong(3, version);
                 }
-                rows = message.executeUpdate();
-            }
-            if (rows > 0) {
-                for (String table : List.of("spool_body", "spool_history")) {
-                    try (PreparedStatement rest = c.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
-                        rest.setString(1, id);
-                        rest.executeUpdate();
-                    }
+                try (ResultSet rs = delete.executeQuery()) {
+                    rs.next();
+                    int rows = rs.getInt(1);
+                    c.commit();
+                    return rows;
                 }
             }
-            c.commit();
-            return rows;
         });
     }
 

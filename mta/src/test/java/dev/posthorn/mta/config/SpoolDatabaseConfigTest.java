@@ -37,7 +37,8 @@ class SpoolDatabaseConfigTest {
         assertThat(database.user()).contains("mta");
         assertThat(database.node()).isEqualTo("mx-2");
         assertThat(database.lease()).isEqualTo(Duration.ofSeconds(45));
-        assertThat(database.login()).containsExactly(Optional.of("posthorn"), Optional.of("s3cret:with:colons"));
+        assertThat(database.login()).isEqualTo(new SpoolDatabase.Login(Optional.of("posthorn"),
+                Optional.of("s3cret:with:colons")));
         assertThat(config.spool()).isEqualTo(dir.resolve("node"));
 
         String printed = ConfigPrinter.print(config, dir);
@@ -50,7 +51,7 @@ class SpoolDatabaseConfigTest {
     void aPasswordInTheUrlIsUsedButNeverShown() throws Exception {
         Config config = ConfigFiles.load(dir, "spool: postgresql://mta:pw@127.0.0.1/queue\nnode: a\n");
         SpoolDatabase database = config.spoolDatabase().orElseThrow();
-        assertThat(database.login()).containsExactly(Optional.of("mta"), Optional.of("pw"));
+        assertThat(database.login()).isEqualTo(new SpoolDatabase.Login(Optional.of("mta"), Optional.of("pw")));
         assertThat(database.url()).doesNotContain("pw");
         assertThat(ConfigPrinter.print(config, dir)).doesNotContain("pw");
         assertThat(config.spool()).isEqualTo(Config.defaults(dir).spool());

@@ -262,6 +262,13 @@ class PgSpoolTest {
         assertThat(lines).hasSize(2);
         assertThat(lines.getFirst()).isEqualTo("first  attempt");
         assertThat(lines.get(1)).hasSize(History.MAX_LINE - 1);
+        // Read back: the last lines within MAX_READ octets of UTF-8, not characters.
+        String wide = "é".repeat(30_000); // 60,000 octets
+        for (int i = 0; i < 40; i++) {
+            spool.appendHistory("01L", wide);
+        }
+        List<String> last = spool.history("01L");
+        assertThat(last).hasSize(History.MAX_READ / 60_001).allMatch(wide::equals);
         spool.remove("01L", true);
         assertThat(spool.history("01L")).isEmpty();
         assertThat(rows("spool_history")).isZero();
