@@ -426,4 +426,25 @@ class PgSpoolTest {
         assertThat(askedOfA.requests).isEmpty();
         assertThat(askedOfB.requests).isEmpty();
     }
+
+    @Test
+    void aNodeWhoseListeningConnectionDropsListensAgain() throws Exception {
+        PgSpool a = node("a");
+        PgSpool b = node("b");
+        Asked askedOfA = new Asked(a, true);
+        a.listen(askedOfA);
+        commit(a, "01U", body(10, 4));
+        String listening = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'posthorn a'";
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> postgres.count(listening) == 1);
+        long first = postgres.count("SELECT pid FROM pg_stat_activity WHERE application_name = 'posthorn a'");
+        // The server ends the listener's session (a restart, a failover, an administrator's kill).
+        assertThat(postgres.count("SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                + " WHERE application_name = 'posthorn a') t")).isEqualTo(1);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> postgres.count(
+                listening + " AND pid <> " + first) == 1);
+        assertThat(b.take("01U", java.time.Duration.ofSeconds(10))).isTrue();
+        assertThat(askedOfA.requests.poll(1, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("give up 01U");
+        assertThat(b.holder("01U")).contains("b");
+    }
 }
