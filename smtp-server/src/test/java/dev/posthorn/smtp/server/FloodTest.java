@@ -234,6 +234,12 @@ class FloodTest extends ServerTest {
         socket.setReceiveBufferSize(4096);
         slow.add(socket);
         socket.connect(server.address(), 5000);
+        // The greeting first: a client that talks before it is refused as an early talker, not timed out.
+        socket.setSoTimeout(5000);
+        java.io.InputStream greeting = socket.getInputStream();
+        for (int b = greeting.read(); b != '\n'; b = greeting.read()) {
+            assertThat(b).isNotEqualTo(-1);
+        }
         // Megabytes of replies that are never read: the server's write blocks once the socket buffers are full.
         StringBuilder commands = new StringBuilder("EHLO client.test\r\nMAIL FROM:<a@client.test>\r\n");
         commands.append("RCPT TO:<b@mx.posthorn.test>\r\n".repeat(200_000));
@@ -247,6 +253,7 @@ class FloodTest extends ServerTest {
         });
         await().atMost(Duration.ofSeconds(10)).until(() -> events.ends.contains("TIMEOUT"));
         await().atMost(Duration.ofSeconds(5)).until(() -> server.connectionCount() == 0);
+        assertThat(events.ends).containsExactly("TIMEOUT");
     }
 
     @Test
