@@ -136,8 +136,10 @@ final class Setup implements AutoCloseable {
                 .etrn(new Etrn(runner));
         DkimSigner signer = signer(config, clock);
         ArcSealing arc = ArcSealing.of(config.dkim(), config.hostname(), clock);
-        SpoolSink submission = new SpoolSink(spool, router, runner::submit, signer, Optional.empty(), arc, metrics);
-        SpoolSink mx = new SpoolSink(spool, router, runner::submit, signer, inbound, arc, metrics);
+        SpoolSink submission = new SpoolSink(spool, router, runner::submit, signer, Optional.empty(), arc,
+                runner::deliverAtOnce, metrics);
+        SpoolSink mx = new SpoolSink(spool, router, runner::submit, signer, inbound, arc, runner::deliverAtOnce,
+                metrics);
         reporting.start(submission);
         Map<Listener.Role, SmtpServer.Builder> roles = new EnumMap<>(Listener.Role.class);
         roles.put(Listener.Role.MX, base.sink(mx).events(events.get(Listener.Role.MX)));

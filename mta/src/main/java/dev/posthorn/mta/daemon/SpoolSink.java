@@ -13,6 +13,7 @@ import dev.posthorn.mta.routing.LocalDomain;
 import dev.posthorn.mta.routing.Route;
 import dev.posthorn.mta.routing.Router;
 import dev.posthorn.mta.spool.DiskFull;
+import dev.posthorn.mta.spool.MessageBody;
 import dev.posthorn.mta.spool.MessageWriter;
 import dev.posthorn.mta.spool.Origin;
 import dev.posthorn.mta.spool.QueuedMessage;
@@ -31,8 +32,10 @@ import dev.posthorn.smtp.server.Envelope;
 import dev.posthorn.smtp.server.MessageSink;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,6 +56,11 @@ import org.slf4j.LoggerFactory;
  * the way ({@link InboundChecks}): forged Authentication-Results are filtered out as the message streams, and at the
  * end the message is refused or gets its Authentication-Results field on top. The queue id is the server's transaction id, so the Received header, the
  * reply and the mail log all name the same id.
+ *
+ * <p>A message for one local Maildir mailbox is delivered before the commit, where that is as safe
+ * ({@link dev.posthorn.mta.schedule.QueueRunner#deliverAtOnce}): the 250 then follows the copy's force in the mailbox,
+ * the spool's copy is never committed (its file is kept for the next message), and the mail log says queued,
+ * delivered and removed as for any message. When that delivery does not succeed the message is committed as any.
  *
  * <p>A message that does not fit on the spool's file system (more than the room {@code limits.min_free_disk} kept
  * when MAIL was accepted) gets {@code 452 4.3.1}, the MAIL check's words, and leaves no file behind ({@link
@@ -82,6 +90,19 @@ final class SpoolSink implements MessageSink {
     private final Optional<InboundChecks> checks;
     private final ArcSealing arc;
     private final Timer commits;
+    private final AtOnce atOnce;
+
+    /**
+     * Delivers a message before it is queued when it can ({@link dev.posthorn.mta.schedule.QueueRunner#deliverAtOnce}):
+     * the delivery's words, or empty when the message is to be queued.
+     */
+    @FunctionalInterface
+    interface AtOnce {
+        /** Never: every message is queued (sendmail's submissions, which the daemon delivers). */
+        AtOnce NEVER = (envelope, body) -> Optional.empty();
+
+        Optional<String> deliver(SpoolEnvelope envelope, MessageBody body);
+    }
 
     /**
      * @param submit          takes each committed message (the daemon's queue runner; nothing for sendmail, whose
@@ -92,12 +113,13 @@ final class SpoolSink implements MessageSink {
      */
     SpoolSink(Spool spool, Router router, Consumer<QueuedMessage> submit, DkimSigner signer,
               Optional<InboundChecks> checks, MeterRegistry metrics) {
-        this(spool, router, submit, signer, checks, ArcSealing.OFF, metrics);
+        this(spool, router, submit, signer, checks, ArcSealing.OFF, AtOnce.NEVER, metrics);
     }
 
-    /** As above, sealing forwarded mail with {@code arc}. */
+    /** As above, sealing forwarded mail with {@code arc} and delivering what it can before queueing with {@code atOnce}. */
     SpoolSink(Spool spool, Router router, Consumer<QueuedMessage> submit, DkimSigner signer,
-              Optional<InboundChecks> checks, ArcSealing arc, MeterRegistry metrics) {
+              Optional<InboundChecks> checks, ArcSealing arc, AtOnce atOnce, MeterRegistry metrics) {
+        this.atOnce = atOnce;
         this.arc = arc;
         this.spool = spool;
         this.router = router;
@@ -156,6 +178,16 @@ final class SpoolSink implements MessageSink {
             if (!set.isEmpty()) {
                 queuedEnvelope = queuedEnvelope.withHeaderOnTop(set);
             }
+            Optional<String> delivered = atOnce.deliver(queuedEnvelope, unqueued(queuedEnvelope, writer, size));
+            if (delivered.isPresent()) {
+                writer.delivered();
+                String address = recipients.getFirst().address().toString();
+                MailLog.queued(envelope.id(), sender, size, recipients.size(), clientOf(envelope),
+                        envelope.session().authenticatedUser(), messageId.messageId());
+                MailLog.delivered(envelope.id(), address, delivered.get());
+                MailLog.removed(envelope.id());
+                return Replies.queued(envelope.id());
+            }
             Timer.Sample commit = Timer.start();
             QueuedMessage queued;
             try {
@@ -173,6 +205,22 @@ final class SpoolSink implements MessageSink {
             log.warn("{}: not queued, the spool's file system is full: {}", envelope.id(), e.getMessage());
             return Replies.INSUFFICIENT_STORAGE;
         }
+    }
+
+    /** The message as it would be delivered from the queue, read back from the writer before any commit. */
+    private static MessageBody unqueued(SpoolEnvelope envelope, MessageWriter writer, long bodyLength) {
+        byte[] headers = envelope.prependedHeaders();
+        return new MessageBody() {
+            @Override
+            public InputStream open() throws IOException {
+                return new SequenceInputStream(new ByteArrayInputStream(headers), writer.written());
+            }
+
+            @Override
+            public long size() {
+                return headers.length + bodyLength;
+            }
+        };
     }
 
     /** RFC 8689 3: {@code TLS-Required: No} (the only value the field has; case-insensitive as ABNF strings are). */

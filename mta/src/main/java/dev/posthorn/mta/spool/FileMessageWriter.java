@@ -30,15 +30,18 @@ final class FileMessageWriter implements MessageWriter {
     private final Path file;
     private final FileChannel channel;
     private final CountingOutput body;
+    /** Where a file goes when its message was delivered before it was queued; null for a local submission. */
+    private final Spares spares;
     private boolean committed;
 
     /**
      * @param spare a spare file to overwrite, or null to make a new file named {@code fresh} in {@code queue}
      * @param lock whether to lock the file until the commit (a local submission beside the daemon)
      */
-    FileMessageWriter(String id, Path queue, DirectorySync queueSync, Path spare, String fresh, boolean lock)
-            throws IOException {
+    FileMessageWriter(String id, Path queue, DirectorySync queueSync, Path spare, String fresh, boolean lock,
+                      Spares spares) throws IOException {
         this.id = id;
+        this.spares = spares;
         this.queue = queue;
         this.queueSync = queueSync;
         FileChannel opened = null;
@@ -134,6 +137,28 @@ final class FileMessageWriter implements MessageWriter {
         queueSync.syncExpected();
         return new QueuedMessage(envelope, bodyLength,
                 DeliveryState.initial(envelope.recipients().size(), Instant.now()));
+    }
+
+    /**
+     * Keeps the file as a spare (blanked) when there is room for one: a message delivered before it was queued then
+     * costs no file of its own.
+     */
+    @Override
+    public void delivered() throws IOException {
+        if (committed || spares == null) {
+            return;
+        }
+        body.flush();
+        if (!spares.roomFor(channel.size())) {
+            return;
+        }
+        channel.close();
+        committed = true; // nothing for close() to remove
+        try {
+            spares.keep(file);
+        } catch (IOException e) {
+            Files.deleteIfExists(file);
+        }
     }
 
     @Override

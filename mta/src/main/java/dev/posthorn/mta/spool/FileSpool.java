@@ -290,7 +290,7 @@ public final class FileSpool implements Spool {
         }
         try {
             return new FileMessageWriter(id, queue, queueSync, local ? null : spares.take(),
-                    (local ? LOCAL : SPARE) + id, local);
+                    (local ? LOCAL : SPARE) + id, local, local ? null : spares);
         } catch (IOException e) {
             throw DiskFull.classify(e, queue); // no room even for a new file
         }

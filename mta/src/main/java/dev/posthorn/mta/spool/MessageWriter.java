@@ -29,7 +29,14 @@ public interface MessageWriter extends Closeable {
      */
     QueuedMessage commit(SpoolEnvelope envelope) throws IOException;
 
-    /** Removes what was written unless the message was committed. */
+    /**
+     * The message was delivered before it was queued: nothing is committed, and what was written may be kept for the
+     * next message (the file spool keeps the file, blanked, as a spare) or is removed. Close the writer after.
+     */
+    default void delivered() throws IOException {
+    }
+
+    /** Removes what was written unless the message was committed (or kept by {@link #delivered()}). */
     @Override
     void close() throws IOException;
 }
