@@ -2,21 +2,29 @@ package dev.posthorn.mta.schedule;
 
 import dev.posthorn.mta.bounce.Notifier;
 import dev.posthorn.mta.bounce.RecipientReport;
+import dev.posthorn.mta.delivery.DeliveryTrace;
+import dev.posthorn.mta.delivery.Outcome;
 import dev.posthorn.mta.delivery.Transport;
 import dev.posthorn.mta.maillog.MailLog;
 import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.routing.LocalDelivery;
+import dev.posthorn.mta.routing.Route;
 import dev.posthorn.mta.routing.Router;
 import dev.posthorn.mta.spool.DeliveryState;
+import dev.posthorn.mta.spool.MessageBody;
 import dev.posthorn.mta.spool.PgSpool;
 import dev.posthorn.mta.spool.QueuedMessage;
 import dev.posthorn.mta.spool.Scan;
 import dev.posthorn.mta.spool.Spool;
+import dev.posthorn.mta.spool.SpoolEnvelope;
+import dev.posthorn.smtp.DsnNotify;
+import dev.posthorn.smtp.ForwardPath;
 import dev.posthorn.smtp.LogText;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -201,18 +209,16 @@ public final class QueueRunner implements AutoCloseable {
      * @param envelope the message's envelope, as it would be committed
      * @param body     the message as it would be delivered (the envelope's header fields on top)
      */
-    public Optional<String> deliverAtOnce(dev.posthorn.mta.spool.SpoolEnvelope envelope,
-                                          dev.posthorn.mta.spool.MessageBody body) {
+    public Optional<String> deliverAtOnce(SpoolEnvelope envelope, MessageBody body) {
         if (closed || envelope.recipients().size() != 1) {
             return Optional.empty();
         }
-        dev.posthorn.mta.spool.SpoolEnvelope.Recipient recipient = envelope.recipients().getFirst();
+        SpoolEnvelope.Recipient recipient = envelope.recipients().getFirst();
         Parts used = parts;
-        if (recipient.notifications().contains(dev.posthorn.smtp.DsnNotify.SUCCESS)
+        if (recipient.notifications().contains(DsnNotify.SUCCESS)
                 || envelope.receivedCount().isEmpty()
                 || envelope.receivedCount().getAsInt() > used.transports().maxReceivedHeaders()
-                || !(used.router().route(dev.posthorn.smtp.ForwardPath.of(recipient.address()))
-                        instanceof dev.posthorn.mta.routing.Route.Local local)
+                || !(used.router().route(ForwardPath.of(recipient.address())) instanceof Route.Local local)
                 || local.destinations().size() != 1
                 || !(local.destinations().getFirst() instanceof Destination.Mailbox mailbox)
                 || !(mailbox.domain().delivery() instanceof LocalDelivery.Maildir maildir)) {
@@ -220,9 +226,9 @@ public final class QueueRunner implements AutoCloseable {
         }
         inUse.merge(used, 1, Integer::sum); // a reload closes these transports only after
         try {
-            dev.posthorn.mta.delivery.Outcome outcome = used.transports().maildir(maildir, mailbox).deliver(envelope,
-                    java.util.List.of(mailbox.path()), body, new dev.posthorn.mta.delivery.DeliveryTrace()).getFirst();
-            if (!(outcome instanceof dev.posthorn.mta.delivery.Outcome.Delivered)) {
+            Outcome outcome = used.transports().maildir(maildir, mailbox).deliver(envelope,
+                    List.of(mailbox.path()), body, new DeliveryTrace()).getFirst();
+            if (!(outcome instanceof Outcome.Delivered)) {
                 return Optional.empty();
             }
             metrics.attempted(outcome, "maildir");
