@@ -97,13 +97,56 @@ final class Database implements AutoCloseable {
     }
 
     /** Rows of {@code table} in the interval starting at {@code period}. */
-    int rowsIn(String table, long period) throws SQLException {
+    private int rowsIn(String table, long period) throws SQLException {
         try (PreparedStatement count = connection.prepareStatement(
                 "SELECT COUNT(*) FROM " + table + " WHERE period = ?")) {
             count.setLong(1, period);
             try (ResultSet rs = count.executeQuery()) {
                 return rs.next() ? rs.getInt(1) : 0;
             }
+        }
+    }
+
+    /**
+     * The cap on the distinct rows one interval may hold across {@code tables}: counted from the file when the
+     * interval changes, then kept here (a COUNT for every message would walk every row). Used under the store's lock.
+     */
+    RowCap rowCap(int max, String... tables) {
+        return new RowCap(max, tables);
+    }
+
+    /** See {@link #rowCap}. */
+    final class RowCap {
+        private final int max;
+        private final String[] tables;
+        private long period = Long.MIN_VALUE;
+        private int rows;
+
+        private RowCap(int max, String... tables) {
+            this.max = max;
+            this.tables = tables.clone();
+        }
+
+        /** Whether the interval starting at {@code period} (epoch seconds) has room for one more row. */
+        boolean room(long period) throws SQLException {
+            if (period != this.period) {
+                int counted = 0;
+                for (String table : tables) {
+                    counted += rowsIn(table, period);
+                }
+                this.period = period;
+                rows = counted;
+            }
+            return rows < max;
+        }
+
+        /** A row was added to the interval {@link #room} last asked about. */
+        void added() {
+            rows++;
+        }
+
+        int max() {
+            return max;
         }
     }
 

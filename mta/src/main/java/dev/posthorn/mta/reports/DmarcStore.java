@@ -36,14 +36,13 @@ public final class DmarcStore implements Ticker.Counts, AutoCloseable {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DmarcStore.class);
 
     private final Database db;
-    private final int maxRows;
-    private long countedPeriod = Long.MIN_VALUE;
-    private int rowsInPeriod;
-    private boolean warned;
+    private final Database.RowCap cap;
+    /** The interval whose full cap was logged (once per interval). */
+    private long warned = Long.MIN_VALUE;
 
     private DmarcStore(Database db, int maxRows) {
         this.db = db;
-        this.maxRows = maxRows;
+        this.cap = db.rowCap(maxRows, "rows");
     }
 
     /** Opens (or creates) the store in {@code spool}. */
@@ -76,19 +75,14 @@ public final class DmarcStore implements Ticker.Counts, AutoCloseable {
     public synchronized void count(Instant period, String domain, DmarcRecord published, AggregateReport.Row row)
             throws SQLException {
         long key = period.getEpochSecond();
-        if (key != countedPeriod) {
-            countedPeriod = key;
-            rowsInPeriod = db.rowsIn("rows", key);
-            warned = false;
-        }
-        boolean roomForNew = rowsInPeriod < maxRows;
+        boolean roomForNew = cap.room(key);
         db.transaction(() -> {
             savePolicy(key, domain, published);
             int changed = saveRow(key, domain, row, roomForNew);
-            if (changed == 0 && !warned) {
-                warned = true;   // once per interval
+            if (changed == 0 && warned != key) {
+                warned = key;
                 log.warn("DMARC reports: {} distinct rows in this interval; messages with new results go uncounted",
-                        maxRows);
+                        cap.max());
             }
         });
     }
@@ -128,7 +122,7 @@ public final class DmarcStore implements Ticker.Counts, AutoCloseable {
                 "INSERT INTO rows VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,1)")) {
             bind(insert, period, domain, row);
             insert.executeUpdate();
-            rowsInPeriod++;
+            cap.added();
             return 1;
         }
     }

@@ -29,13 +29,11 @@ public final class TlsRptStore implements Ticker.Counts, AutoCloseable {
     private static final String POLICY = "type, strings, mx";
 
     private final Database db;
-    private final int maxRows;
-    private long countedPeriod = Long.MIN_VALUE;
-    private int rowsInPeriod;
+    private final Database.RowCap cap;
 
     private TlsRptStore(Database db, int maxRows) {
         this.db = db;
-        this.maxRows = maxRows;
+        this.cap = db.rowCap(maxRows, "policies", "failures");
     }
 
     public static TlsRptStore open(Path spool) throws SQLException {
@@ -57,10 +55,6 @@ public final class TlsRptStore implements Ticker.Counts, AutoCloseable {
     /** Counts one session in the interval starting at {@code period}. */
     public synchronized void count(Instant period, SessionResult session) throws SQLException {
         long key = period.getEpochSecond();
-        if (key != countedPeriod) {
-            countedPeriod = key;
-            rowsInPeriod = db.rowsIn("policies", key) + db.rowsIn("failures", key);
-        }
         db.transaction(() -> {
             bump("UPDATE policies SET successful = successful + ? WHERE period = ? AND domain = ? AND type = ?"
                     + " AND strings = ? AND mx = ?", "INSERT INTO policies VALUES (?,?,?,?,?,?)", key, session,
@@ -84,7 +78,7 @@ public final class TlsRptStore implements Ticker.Counts, AutoCloseable {
         try (PreparedStatement statement = db.prepare(update)) {
             statement.setInt(1, amount);
             bind(statement, 2, period, session, failure);
-            if (statement.executeUpdate() > 0 || rowsInPeriod >= maxRows) {
+            if (statement.executeUpdate() > 0 || !cap.room(period)) {
                 return;
             }
         }
@@ -92,7 +86,7 @@ public final class TlsRptStore implements Ticker.Counts, AutoCloseable {
             int last = bind(statement, 1, period, session, failure);
             statement.setInt(last, amount);
             statement.executeUpdate();
-            rowsInPeriod++;
+            cap.added();
         }
     }
 
