@@ -137,8 +137,8 @@ final class Setup implements AutoCloseable {
         DkimSigner signer = signer(config, clock);
         ArcSealing arc = ArcSealing.of(config.dkim(), config.hostname(), clock);
         SpoolSink submission = new SpoolSink(spool, router, runner::submit, signer, Optional.empty(), arc,
-                runner::deliverAtOnce, metrics);
-        SpoolSink mx = new SpoolSink(spool, router, runner::submit, signer, inbound, arc, runner::deliverAtOnce,
+                SpoolSink.AtOnce.by(runner), metrics);
+        SpoolSink mx = new SpoolSink(spool, router, runner::submit, signer, inbound, arc, SpoolSink.AtOnce.by(runner),
                 metrics);
         reporting.start(submission);
         Map<Listener.Role, SmtpServer.Builder> roles = new EnumMap<>(Listener.Role.class);

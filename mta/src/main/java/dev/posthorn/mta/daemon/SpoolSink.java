@@ -12,6 +12,7 @@ import dev.posthorn.mta.routing.Destination;
 import dev.posthorn.mta.routing.LocalDomain;
 import dev.posthorn.mta.routing.Route;
 import dev.posthorn.mta.routing.Router;
+import dev.posthorn.mta.schedule.QueueRunner;
 import dev.posthorn.mta.spool.DiskFull;
 import dev.posthorn.mta.spool.MessageBody;
 import dev.posthorn.mta.spool.MessageWriter;
@@ -96,13 +97,43 @@ final class SpoolSink implements MessageSink {
      * Delivers a message before it is queued when it can ({@link dev.posthorn.mta.schedule.QueueRunner#deliverAtOnce}):
      * the delivery's words, or empty when the message is to be queued.
      */
-    @FunctionalInterface
     interface AtOnce {
         /** Never: every message is queued (sendmail's submissions, which the daemon delivers). */
-        AtOnce NEVER = (envelope, body) -> Optional.empty();
+        AtOnce NEVER = new AtOnce() {
+            @Override
+            public boolean likely(List<SpoolEnvelope.Recipient> recipients) {
+                return false;
+            }
+
+            @Override
+            public Optional<String> deliver(SpoolEnvelope envelope, MessageBody body) {
+                return Optional.empty();
+            }
+        };
+
+        /** By the queue runner: {@link QueueRunner#mayDeliverAtOnce}, {@link QueueRunner#deliverAtOnce}. */
+        static AtOnce by(QueueRunner runner) {
+            return new AtOnce() {
+                @Override
+                public boolean likely(List<SpoolEnvelope.Recipient> recipients) {
+                    return runner.mayDeliverAtOnce(recipients);
+                }
+
+                @Override
+                public Optional<String> deliver(SpoolEnvelope envelope, MessageBody body) {
+                    return runner.deliverAtOnce(envelope, body);
+                }
+            };
+        }
+
+        /** Whether mail for these recipients will likely be delivered at once (its body may stay in memory). */
+        boolean likely(List<SpoolEnvelope.Recipient> recipients);
 
         Optional<String> deliver(SpoolEnvelope envelope, MessageBody body);
     }
+
+    /** The most of a body kept in memory for mail that will likely be delivered at once ({@link SpillWriter}). */
+    static final int IN_MEMORY = 32 * 1024;
 
     /**
      * @param submit          takes each committed message (the daemon's queue runner; nothing for sendmail, whose
@@ -135,7 +166,8 @@ final class SpoolSink implements MessageSink {
     public Reply receive(Envelope envelope, InputStream message) throws IOException {
         List<SpoolEnvelope.Recipient> recipients = expand(envelope);
         Optional<InboundChecks> inbound = checks.filter(c -> c.appliesTo(envelope.session()));
-        try (MessageWriter writer = spool.writer(envelope.id())) {
+        try (MessageWriter writer = atOnce.likely(recipients) ? new SpillWriter(spool, envelope.id(), IN_MEMORY)
+                : spool.writer(envelope.id())) {
             Optional<HeaderFilter> filtered = inbound.map(c -> c.filter(message));
             MessageIdCapture messageId = new MessageIdCapture(filtered.isPresent() ? filtered.get() : message);
             FieldCapture tlsRequired = new FieldCapture(messageId, "TLS-Required", FieldCapture.SHORT);

@@ -210,23 +210,17 @@ public final class QueueRunner implements AutoCloseable {
      * @param body     the message as it would be delivered (the envelope's header fields on top)
      */
     public Optional<String> deliverAtOnce(SpoolEnvelope envelope, MessageBody body) {
-        if (closed || envelope.recipients().size() != 1) {
-            return Optional.empty();
-        }
-        SpoolEnvelope.Recipient recipient = envelope.recipients().getFirst();
         Parts used = parts;
-        if (recipient.notifications().contains(DsnNotify.SUCCESS)
-                || envelope.receivedCount().isEmpty()
-                || envelope.receivedCount().getAsInt() > used.transports().maxReceivedHeaders()
-                || !(used.router().route(ForwardPath.of(recipient.address())) instanceof Route.Local local)
-                || local.destinations().size() != 1
-                || !(local.destinations().getFirst() instanceof Destination.Mailbox mailbox)
-                || !(mailbox.domain().delivery() instanceof LocalDelivery.Maildir maildir)) {
+        Optional<AtOnce> target = closed || envelope.recipients().size() != 1 ? Optional.empty()
+                : atOnce(envelope.recipients().getFirst(), used);
+        if (target.isEmpty() || envelope.receivedCount().isEmpty()
+                || envelope.receivedCount().getAsInt() > used.transports().maxReceivedHeaders()) {
             return Optional.empty();
         }
         inUse.merge(used, 1, Integer::sum); // a reload closes these transports only after
         try {
-            Outcome outcome = used.transports().maildir(maildir, mailbox).deliver(envelope,
+            Destination.Mailbox mailbox = target.get().mailbox();
+            Outcome outcome = used.transports().maildir(target.get().maildir(), mailbox).deliver(envelope,
                     List.of(mailbox.path()), body, new DeliveryTrace()).getFirst();
             if (!(outcome instanceof Outcome.Delivered)) {
                 return Optional.empty();
@@ -240,6 +234,30 @@ public final class QueueRunner implements AutoCloseable {
         } finally {
             inUse.computeIfPresent(used, (p, n) -> n > 1 ? n - 1 : null);
         }
+    }
+
+    /**
+     * Whether mail for {@code recipients} (as the receiver expanded them) qualifies for {@link #deliverAtOnce} as far
+     * as its recipients tell: known before its body arrives, so the receiver can keep a small body in memory.
+     */
+    public boolean mayDeliverAtOnce(List<SpoolEnvelope.Recipient> recipients) {
+        return !closed && recipients.size() == 1 && atOnce(recipients.getFirst(), parts).isPresent();
+    }
+
+    /** Where a recipient's copy goes when it qualifies for delivery before queueing. */
+    private record AtOnce(LocalDelivery.Maildir maildir, Destination.Mailbox mailbox) {
+    }
+
+    /** One Maildir mailbox here, no success report asked for; empty otherwise. */
+    private static Optional<AtOnce> atOnce(SpoolEnvelope.Recipient recipient, Parts used) {
+        if (recipient.notifications().contains(DsnNotify.SUCCESS)
+                || !(used.router().route(ForwardPath.of(recipient.address())) instanceof Route.Local local)
+                || local.destinations().size() != 1
+                || !(local.destinations().getFirst() instanceof Destination.Mailbox mailbox)
+                || !(mailbox.domain().delivery() instanceof LocalDelivery.Maildir maildir)) {
+            return Optional.empty();
+        }
+        return Optional.of(new AtOnce(maildir, mailbox));
     }
 
     /** How many messages are held in memory now (a gauge). */

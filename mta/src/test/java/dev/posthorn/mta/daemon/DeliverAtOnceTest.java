@@ -56,11 +56,23 @@ class DeliverAtOnceTest {
             assertThat(String.join("", alice())).contains("Subject: at once 2", "hello 2", "Received: ");
             assertThat(daemon.metrics().get("posthorn.delivery.attempts").tag("transport", "maildir")
                     .tag("outcome", "delivered").counter().count()).isEqualTo(3);
-            // The spool file each was written into is kept for the next message, not left nor made anew.
-            try (var files = Files.list(dir.resolve("spool/queue"))) {
-                assertThat(files.map(f -> f.getFileName().toString())).allMatch(n -> n.startsWith("spare."))
-                        .hasSizeLessThanOrEqualTo(3);
-            }
+            // Small bodies stayed in memory: the spool was not touched at all.
+            assertThat(queueFiles()).isEmpty();
+
+            // A body larger than what is kept in memory goes to a spool file first, kept as a spare afterwards.
+            String big = ("0123456789".repeat(9) + "\r\n").repeat(SpoolSink.IN_MEMORY / 92 + 100);
+            TestMail.send(daemon.addresses().getFirst(), "s@client.test", "alice@a.test", "big", big);
+            assertThat(alice()).hasSize(4);
+            assertThat(alice().stream().filter(m -> m.contains("Subject: big")).findFirst().orElseThrow())
+                    .contains(big.replace("\r\n", "\n"));
+            assertThat(commits(daemon)).isZero();
+            assertThat(queueFiles()).singleElement().asString().startsWith("spare.");
+        }
+    }
+
+    private List<String> queueFiles() throws IOException {
+        try (var files = Files.list(dir.resolve("spool/queue"))) {
+            return files.map(f -> f.getFileName().toString()).toList();
         }
     }
 
