@@ -147,7 +147,7 @@ final class SpoolSink implements MessageSink {
         this(spool, router, submit, signer, checks, ArcSealing.OFF, AtOnce.NEVER, metrics);
     }
 
-    /** As above, sealing forwarded mail with {@code arc} and delivering what it can before queueing with {@code atOnce}. */
+    /** As above, sealing forwarded mail with {@code arc}, delivering what it can before queueing with {@code atOnce}. */
     SpoolSink(Spool spool, Router router, Consumer<QueuedMessage> submit, DkimSigner signer,
               Optional<InboundChecks> checks, ArcSealing arc, AtOnce atOnce, MeterRegistry metrics) {
         this.atOnce = atOnce;

@@ -28,7 +28,8 @@ class DeliverAtOnceTest {
     Path dir;
 
     private Daemon start(DnsResponder dns, int outboundPort) throws Exception {
-        return Daemon.start(OutboundRetryTest.config(dir, dns, outboundPort), OutboundRetryTest.quick(Duration.ofDays(1)));
+        return Daemon.start(OutboundRetryTest.config(dir, dns, outboundPort),
+                OutboundRetryTest.quick(Duration.ofDays(1)));
     }
 
     private static double commits(Daemon daemon) {
