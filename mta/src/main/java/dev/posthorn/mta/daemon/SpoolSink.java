@@ -210,13 +210,14 @@ final class SpoolSink implements MessageSink {
             if (!set.isEmpty()) {
                 queuedEnvelope = queuedEnvelope.withHeaderOnTop(set);
             }
+            // Logged once the message is safe: in its mailbox, or committed to the queue.
+            Runnable queuedLine = () -> MailLog.queued(envelope.id(), sender, size, recipients.size(),
+                    clientOf(envelope), envelope.session().authenticatedUser(), messageId.messageId());
             Optional<String> delivered = atOnce.deliver(queuedEnvelope, unqueued(queuedEnvelope, writer, size));
             if (delivered.isPresent()) {
                 writer.delivered();
-                String address = recipients.getFirst().address().toString();
-                MailLog.queued(envelope.id(), sender, size, recipients.size(), clientOf(envelope),
-                        envelope.session().authenticatedUser(), messageId.messageId());
-                MailLog.delivered(envelope.id(), address, delivered.get());
+                queuedLine.run();
+                MailLog.delivered(envelope.id(), recipients.getFirst().address().toString(), delivered.get());
                 MailLog.removed(envelope.id());
                 return Replies.queued(envelope.id());
             }
@@ -227,8 +228,7 @@ final class SpoolSink implements MessageSink {
             } finally {
                 commit.stop(commits);
             }
-            MailLog.queued(envelope.id(), sender, size, recipients.size(), clientOf(envelope),
-                    envelope.session().authenticatedUser(), messageId.messageId());
+            queuedLine.run();
             submit.accept(queued);
             return Replies.queued(envelope.id());
         } catch (DiskFull e) {

@@ -348,6 +348,21 @@ class PgSpoolTest {
         }
     }
 
+    /** What {@code spool}'s node asks the database to show of its listening session, once it listens. */
+    private static String listening(PgSpool spool) {
+        return "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'posthorn " + spool.node()
+                + "' AND query LIKE 'LISTEN %'";
+    }
+
+    /** Has {@code spool} listen ({@code yielding}: giving up what it is asked for), once its LISTEN has run. */
+    private static Asked listen(PgSpool spool, boolean yielding) {
+        Asked asked = new Asked(spool, yielding);
+        spool.listen(asked);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> postgres.count(listening(spool)) == 1);
+        return asked;
+    }
+
     @Test
     void anOperatorTakesAMessageNoNodeHoldsAtOnceAndTheFormerLeaseIsVoid() throws Exception {
         PgSpool a = node("a");
@@ -370,12 +385,9 @@ class PgSpoolTest {
     void anOperatorAsksTheNodeThatHoldsAMessageToGiveItUpAndWaitsForIt() throws Exception {
         PgSpool a = node("a");
         PgSpool b = node("b");
-        Asked askedOfA = new Asked(a, true);
-        a.listen(askedOfA);
-        Asked askedOfB = new Asked(b, true);
-        b.listen(askedOfB);
+        Asked askedOfA = listen(a, true);
+        Asked askedOfB = listen(b, true);
         commit(a, "01S", body(10, 2));
-        Thread.sleep(300); // both listening
         assertThat(b.take("01S", java.time.Duration.ZERO)).isFalse(); // no patience: not even asked
         assertThat(b.take("01S", java.time.Duration.ofSeconds(10))).isTrue();
         assertThat(askedOfA.requests.poll(1, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("give up 01S");
@@ -389,10 +401,8 @@ class PgSpoolTest {
     void anOperatorGivesUpWhenTheHolderDoesNotAnswer() throws Exception {
         PgSpool a = node("a");
         PgSpool b = node("b");
-        Asked askedOfA = new Asked(a, false); // busy with a long attempt
-        a.listen(askedOfA);
+        Asked askedOfA = listen(a, false); // busy with a long attempt
         commit(a, "01T", body(10, 3));
-        Thread.sleep(300);
         long start = System.nanoTime();
         assertThat(b.take("01T", java.time.Duration.ofMillis(800))).isFalse();
         assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isBetween(
@@ -408,13 +418,9 @@ class PgSpoolTest {
         PgSpool a = node("a");
         PgSpool b = node("b");
         PgSpool c = node("c");
-        Asked askedOfA = new Asked(a, false);
-        Asked askedOfB = new Asked(b, false);
-        Asked askedOfC = new Asked(c, false);
-        a.listen(askedOfA);
-        b.listen(askedOfB);
-        c.listen(askedOfC);
-        Thread.sleep(300);
+        Asked askedOfA = listen(a, false);
+        Asked askedOfB = listen(b, false);
+        Asked askedOfC = listen(c, false);
         a.flushed(Optional.of("far.test"), true);
         a.flushed(Optional.empty(), false);
         a.flushed(Optional.of("bad domain\r\n"), false); // names no recipient's domain: nobody is told
@@ -431,18 +437,14 @@ class PgSpoolTest {
     void aNodeWhoseListeningConnectionDropsListensAgain() throws Exception {
         PgSpool a = node("a");
         PgSpool b = node("b");
-        Asked askedOfA = new Asked(a, true);
-        a.listen(askedOfA);
+        Asked askedOfA = listen(a, true);
         commit(a, "01U", body(10, 4));
-        String listening = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'posthorn a'";
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
-                .until(() -> postgres.count(listening) == 1);
         long first = postgres.count("SELECT pid FROM pg_stat_activity WHERE application_name = 'posthorn a'");
         // The server ends the listener's session (a restart, a failover, an administrator's kill).
         assertThat(postgres.count("SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                 + " WHERE application_name = 'posthorn a') t")).isEqualTo(1);
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> postgres.count(
-                listening + " AND pid <> " + first) == 1);
+                listening(a) + " AND pid <> " + first) == 1);
         assertThat(b.take("01U", java.time.Duration.ofSeconds(10))).isTrue();
         assertThat(askedOfA.requests.poll(1, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("give up 01U");
         assertThat(b.holder("01U")).contains("b");
