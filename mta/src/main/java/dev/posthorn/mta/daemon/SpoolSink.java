@@ -132,8 +132,14 @@ final class SpoolSink implements MessageSink {
         Optional<String> deliver(SpoolEnvelope envelope, MessageBody body);
     }
 
-    /** The most of a body kept in memory for mail that will likely be delivered at once ({@link SpillWriter}). */
-    static final int IN_MEMORY = 32 * 1024;
+    /**
+     * The most of a body kept in memory for mail that will likely be delivered at once ({@link SpillWriter}): most mail
+     * is smaller; larger bodies go to a spool file as they arrive.
+     */
+    static final int IN_MEMORY = 256 * 1024;
+
+    /** What all listeners of the process keep in memory at once of such bodies; beyond it they go to the spool. */
+    private static final SpillWriter.Budget IN_MEMORY_BUDGET = SpillWriter.Budget.ofHeap();
 
     /**
      * @param submit          takes each committed message (the daemon's queue runner; nothing for sendmail, whose
@@ -166,7 +172,8 @@ final class SpoolSink implements MessageSink {
     public Reply receive(Envelope envelope, InputStream message) throws IOException {
         List<SpoolEnvelope.Recipient> recipients = expand(envelope);
         Optional<InboundChecks> inbound = checks.filter(c -> c.appliesTo(envelope.session()));
-        try (MessageWriter writer = atOnce.likely(recipients) ? new SpillWriter(spool, envelope.id(), IN_MEMORY)
+        try (MessageWriter writer = atOnce.likely(recipients) ? new SpillWriter(spool, envelope.id(), IN_MEMORY,
+                IN_MEMORY_BUDGET)
                 : spool.writer(envelope.id())) {
             Optional<HeaderFilter> filtered = inbound.map(c -> c.filter(message));
             MessageIdCapture messageId = new MessageIdCapture(filtered.isPresent() ? filtered.get() : message);
