@@ -12,6 +12,7 @@ import java.io.SequenceInputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -77,6 +78,7 @@ final class SpillWriter implements MessageWriter {
     private int at;
     /** The spool's writer once the body outgrew the limit or the budget, or is committed; null until then. */
     private MessageWriter spilled;
+    private boolean closed;
     private final OutputStream body = new OutputStream() {
         @Override
         public void write(int b) throws IOException {
@@ -85,6 +87,10 @@ final class SpillWriter implements MessageWriter {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, b.length);
+            if (closed) {
+                throw new IOException("message writer closed");
+            }
             if (spilled == null && !room(len)) {
                 spill();
             }
@@ -197,6 +203,7 @@ final class SpillWriter implements MessageWriter {
 
     @Override
     public void close() throws IOException {
+        closed = true;
         release();
         if (spilled != null) {
             spilled.close();

@@ -78,6 +78,30 @@ class SpillWriterTest {
         }
     }
 
+    /** The edges: nothing, exactly the limit (kept in memory), one octet more (spilled); empty writes change nothing. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 1, LIMIT - 1, LIMIT, LIMIT + 1})
+    void bodiesAtTheLimit(int length) throws IOException {
+        byte[] body = new byte[length];
+        new Random(length).nextBytes(body);
+        SpillWriter.Budget budget = new SpillWriter.Budget(1 << 20);
+        FileSpool spool = FileSpool.open(dir.resolve("spool"));
+        SpillWriter writer = new SpillWriter(spool, "EDGE", LIMIT, budget);
+        writer.body().write(body, 0, 0);
+        writer.body().write(body);
+        writer.body().write(new byte[0]);
+        try (InputStream written = writer.written()) {
+            assertThat(written.readAllBytes()).isEqualTo(body);
+        }
+        assertThat(queueFiles()).hasSize(length > LIMIT ? 1 : 0);
+        writer.close();
+        writer.close();
+        assertThat(budget.left()).isEqualTo(1 << 20);
+        assertThat(queueFiles()).isEmpty();
+        org.assertj.core.api.Assertions.assertThatIOException().isThrownBy(() -> writer.body().write(1));
+        assertThat(budget.left()).as("nothing taken after the close").isEqualTo(1 << 20);
+    }
+
     @Test
     void aBodyBeyondTheBudgetGoesToTheSpoolAndTheBudgetComesBack() throws IOException {
         SpillWriter.Budget budget = new SpillWriter.Budget(200 * 1024);
