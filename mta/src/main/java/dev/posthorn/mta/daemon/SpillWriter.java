@@ -146,13 +146,9 @@ final class SpillWriter implements MessageWriter {
     }
 
     private void spill() throws IOException {
-        spilled = spool.writer(id);
-        OutputStream out = spilled.body();
-        int left = size;
-        for (byte[] chunk : chunks) {
-            int n = Math.min(left, chunk.length);
-            out.write(chunk, 0, n);
-            left -= n;
+        spilled = spool.writer(id); // set first: a copy that fails leaves close() a partial file to remove
+        try (InputStream memory = inMemory()) {
+            memory.transferTo(spilled.body());
         }
         release();
     }
@@ -173,9 +169,11 @@ final class SpillWriter implements MessageWriter {
 
     @Override
     public InputStream written() throws IOException {
-        if (spilled != null) {
-            return spilled.written();
-        }
+        return spilled != null ? spilled.written() : inMemory();
+    }
+
+    /** The octets held in {@link #chunks}, in order. */
+    private InputStream inMemory() {
         List<InputStream> parts = new ArrayList<>(chunks.size());
         int left = size;
         for (byte[] chunk : chunks) {

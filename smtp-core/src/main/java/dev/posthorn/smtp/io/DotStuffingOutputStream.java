@@ -75,29 +75,29 @@ public final class DotStuffingOutputStream extends FilterOutputStream {
                 out.write('.');
                 run = i; // the dot itself goes out with the rest of the line
             }
-            int lineEnd = i; // the next CR or LF: a tight scan, the whole cost of an ordinary line
-            while (lineEnd < end && b[lineEnd] != '\r' && b[lineEnd] != '\n') {
-                lineEnd++;
+            int eol = i; // the next CR or LF: a tight scan, the whole cost of an ordinary line
+            while (eol < end && b[eol] != '\r' && b[eol] != '\n') {
+                eol++;
             }
-            if (lineEnd > i) {
+            if (eol > i) {
                 lineStart = false;
             }
-            if (lineEnd == end) {
+            if (eol == end) {
                 break;
             }
-            if (b[lineEnd] == '\r' && lineEnd + 1 < end && b[lineEnd + 1] == '\n') {
+            if (b[eol] == '\r' && eol + 1 < end && b[eol + 1] == '\n') {
                 lineStart = true; // CRLF as it should be: it stays in the run
-                i = lineEnd + 2;
+                i = eol + 2;
                 continue;
             }
-            out.write(b, run, lineEnd - run);
-            run = lineEnd + 1;
-            if (b[lineEnd] == '\r' && lineEnd + 1 == end) {
+            out.write(b, run, eol - run);
+            run = eol + 1;
+            if (b[eol] == '\r' && eol + 1 == end) {
                 pendingCr = true; // the LF, if any, comes in the next write
             } else {
                 lineEnd(); // a bare CR or LF becomes CRLF
             }
-            i = lineEnd + 1;
+            i = eol + 1;
         }
         out.write(b, run, end - run);
     }
